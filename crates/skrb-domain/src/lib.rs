@@ -1,0 +1,10 @@
+//! Pure domain types and rules of Skrb.
+//!
+//! Nothing here does IO or async work, so the rules compile fast and are tested in isolation
+//! (table tests from official examples, property tests). The server crate parses user input
+//! into these types at its edges ("parse, don't validate").
+
+pub mod emso;
+pub mod iban;
+pub mod names;
+pub mod person;

@@ -1,0 +1,138 @@
+//! Names as people write them, and the keys that let anyone find them.
+//!
+//! Names are stored exactly as written (any script). Search compares *folded* keys:
+//! Serbian Cyrillic is transliterated to Latin, diacritics are dropped, case is ignored,
+//! and the two ways of typing `đ` without diacritics (`dj` and `d`) collapse to `d`, so
+//! Ђорђевић, Đorđević, Djordjevic and Dordevic all fold to `dordevic`.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Serbian Cyrillic to Serbian Latin (Gaj's alphabet), letter by letter; other characters
+/// pass through. Used for search keys and to derive the Serbian Latin UI from Cyrillic.
+pub fn cyrillic_to_latin(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut chars = input.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next_is_upper = chars.peek().is_some_and(|n| n.is_uppercase());
+        let lat: &str = match c {
+            'а' => "a", 'б' => "b", 'в' => "v", 'г' => "g", 'д' => "d", 'ђ' => "đ", 'е' => "e",
+            'ж' => "ž", 'з' => "z", 'и' => "i", 'ј' => "j", 'к' => "k", 'л' => "l", 'љ' => "lj",
+            'м' => "m", 'н' => "n", 'њ' => "nj", 'о' => "o", 'п' => "p", 'р' => "r", 'с' => "s",
+            'т' => "t", 'ћ' => "ć", 'у' => "u", 'ф' => "f", 'х' => "h", 'ц' => "c", 'ч' => "č",
+            'џ' => "dž", 'ш' => "š",
+            'А' => "A", 'Б' => "B", 'В' => "V", 'Г' => "G", 'Д' => "D", 'Ђ' => "Đ", 'Е' => "E",
+            'Ж' => "Ž", 'З' => "Z", 'И' => "I", 'Ј' => "J", 'К' => "K", 'Л' => "L",
+            'М' => "M", 'Н' => "N", 'О' => "O", 'П' => "P", 'Р' => "R", 'С' => "S",
+            'Т' => "T", 'Ћ' => "Ć", 'У' => "U", 'Ф' => "F", 'Х' => "H", 'Ц' => "C", 'Ч' => "Č",
+            'Ш' => "Š",
+            // Digraph capitals: "Љиљана" -> "Ljiljana", but "ЉУБА" -> "LJUBA".
+            'Љ' => if next_is_upper { "LJ" } else { "Lj" },
+            'Њ' => if next_is_upper { "NJ" } else { "Nj" },
+            'Џ' => if next_is_upper { "DŽ" } else { "Dž" },
+            _ => {
+                out.push(c);
+                continue;
+            }
+        };
+        out.push_str(lat);
+    }
+    out
+}
+
+/// Folds a text to its search form: Latin script, lower case ASCII letters and digits,
+/// words separated by single spaces.
+pub fn fold(input: &str) -> String {
+    let latin = cyrillic_to_latin(input).to_lowercase();
+    let mut plain = String::with_capacity(latin.len());
+    for c in latin.nfd() {
+        match c {
+            'đ' => plain.push('d'),
+            'ł' => plain.push('l'),
+            'ø' => plain.push('o'),
+            'ß' => plain.push_str("ss"),
+            'æ' => plain.push_str("ae"),
+            'œ' => plain.push_str("oe"),
+            c if unicode_normalization::char::is_combining_mark(c) => {}
+            c if c.is_ascii_alphanumeric() => plain.push(c),
+            // Hyphens, apostrophes and other marks separate words: "Novak-Horvat".
+            _ => plain.push(' '),
+        }
+    }
+    let words: Vec<String> = plain.split_whitespace().map(collapse_dj).collect();
+    words.join(" ")
+}
+
+/// `dj` is how `đ` is typed without diacritics; collapsing it to `d` makes `Djordjevic`
+/// and `Dordevic` meet `Đorđević`. The price (a real "dj" also matches "d") is acceptable
+/// for search, which favours recall.
+fn collapse_dj(word: &str) -> String {
+    word.replace("dj", "d")
+}
+
+/// The distinct search tokens of a name (each folded word).
+pub fn tokens(input: &str) -> Vec<String> {
+    let mut out: Vec<String> = fold(input)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Whether two full names probably denote the same person (used with an equal birth date
+/// for the duplicate warning): folded names within a small edit distance, in either order
+/// of given and family name.
+pub fn similar(given_a: &str, family_a: &str, given_b: &str, family_b: &str) -> bool {
+    let a = fold(&format!("{given_a} {family_a}"));
+    let b = fold(&format!("{given_b} {family_b}"));
+    let b_swapped = fold(&format!("{family_b} {given_b}"));
+    let limit = (a.len().max(b.len()) / 6).max(1);
+    strsim::levenshtein(&a, &b) <= limit || strsim::levenshtein(&a, &b_swapped) <= limit
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn all_spellings_of_djordjevic_meet() {
+        for s in ["Ђорђевић", "Đorđević", "Djordjevic", "Dordevic", "ĐORĐEVIĆ", "djordjević"] {
+            assert_eq!(fold(s), "dordevic", "{s}");
+        }
+    }
+
+    #[test]
+    fn transliteration() {
+        assert_eq!(cyrillic_to_latin("Љиљана Џаковић"), "Ljiljana Džaković");
+        assert_eq!(cyrillic_to_latin("ЉУБА"), "LJUBA");
+        assert_eq!(cyrillic_to_latin("Центар за социјални рад"), "Centar za socijalni rad");
+    }
+
+    #[test]
+    fn slovenian_diacritics_and_separators() {
+        assert_eq!(fold("Šoštanj"), "sostanj");
+        assert_eq!(fold("Žiga  Novak-Horvat"), "ziga novak horvat");
+        assert_eq!(tokens("Ana Ana Čeh"), vec!["ana", "ceh"]);
+        assert_eq!(fold("<script>alert(1)</script>"), "script alert 1 script");
+    }
+
+    #[test]
+    fn similarity() {
+        assert!(similar("Marko", "Petrović", "Марко", "Петровић"));
+        assert!(similar("Marko", "Petrovic", "Marco", "Petrovic"));
+        assert!(similar("Marko", "Petrović", "Petrović", "Marko"));
+        assert!(!similar("Marko", "Petrović", "Ana", "Kovač"));
+    }
+
+    proptest! {
+        #[test]
+        fn fold_is_idempotent_and_ascii(s in "\\PC{0,40}") {
+            let f = fold(&s);
+            prop_assert_eq!(fold(&f), f.clone());
+            prop_assert!(f.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b' '));
+        }
+    }
+}
