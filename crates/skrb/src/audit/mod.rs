@@ -1,0 +1,106 @@
+//! The audit log: every read and change of a person's data, written in the same
+//! transaction as the read or change, so that an access can never happen unrecorded.
+
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use crate::db::Tx;
+use crate::sql;
+
+/// Who acts, from where, in which request.
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub username: Option<String>,
+    pub ip: Option<String>,
+    pub request_id: Option<String>,
+}
+
+impl Actor {
+    /// The command line or the demo generator, acting without a signed-in user.
+    pub fn system(name: &str) -> Actor {
+        Actor { username: Some(name.to_string()), ..Actor::default() }
+    }
+}
+
+/// One changed field: old and new value as shown to people.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, utoipa::ToSchema)]
+pub struct Change {
+    pub field: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+pub struct Event<'a> {
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: Option<i64>,
+    pub person_id: Option<i64>,
+    pub changes: Option<serde_json::Value>,
+    pub reason: Option<&'a str>,
+}
+
+impl<'a> Event<'a> {
+    pub fn new(action: &'a str, entity: &'a str, entity_id: i64) -> Self {
+        Event { action, entity, entity_id: Some(entity_id), person_id: None, changes: None, reason: None }
+    }
+
+    pub fn person(mut self, id: i64) -> Self {
+        self.person_id = Some(id);
+        self
+    }
+
+    pub fn changes(mut self, changes: &[Change]) -> Self {
+        self.changes = serde_json::to_value(changes).ok();
+        self
+    }
+
+    pub fn detail(mut self, v: serde_json::Value) -> Self {
+        self.changes = Some(v);
+        self
+    }
+
+    pub fn reason(mut self, r: Option<&'a str>) -> Self {
+        self.reason = r;
+        self
+    }
+}
+
+pub async fn record(tx: &mut Tx, actor: &Actor, e: Event<'_>) -> Result<(), sqlx::Error> {
+    let changes = e.changes.map(|v| v.to_string());
+    sql!(tx, c => sqlx::query(
+        "INSERT INTO audit_log (at, user_id, username, ip, request_id, action, entity, entity_id, person_id, changes, reason) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+        .bind(OffsetDateTime::now_utc())
+        .bind(actor.user_id)
+        .bind(actor.username.as_deref())
+        .bind(actor.ip.as_deref())
+        .bind(actor.request_id.as_deref())
+        .bind(e.action)
+        .bind(e.entity)
+        .bind(e.entity_id)
+        .bind(e.person_id)
+        .bind(changes)
+        .bind(e.reason)
+        .execute(c)
+        .await?
+        .rows_affected());
+    Ok(())
+}
+
+/// Records of one entity's creation and changes, newest first (the "history" view).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct HistoryRow {
+    pub at: OffsetDateTime,
+    pub username: Option<String>,
+    pub action: String,
+    pub changes: Option<String>,
+    pub reason: Option<String>,
+}
+
+pub async fn history(tx: &mut Tx, entity: &str, id: i64) -> Result<Vec<HistoryRow>, sqlx::Error> {
+    sql!(tx, c => sqlx::query_as::<_, HistoryRow>(
+        "SELECT at, username, action, changes, reason FROM audit_log \
+         WHERE entity = $1 AND entity_id = $2 AND action IN ('create', 'update') ORDER BY id DESC LIMIT 200")
+        .bind(entity).bind(id).fetch_all(c).await)
+}

@@ -1,0 +1,255 @@
+//! The `skrb` command line. Exit codes: 0 success, 1 failure (message on stderr),
+//! 2 wrong usage (from clap).
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::auth::{users, Role};
+use crate::config::{Config, FileConfig, Overrides};
+use crate::db::Db;
+use crate::web::AppState;
+
+#[derive(Parser, Debug)]
+#[command(name = "skrb", version, about = "Skrb: the information system for Centres for Social Work")]
+pub struct Cli {
+    /// Configuration file (TOML); flags and SKRB_* variables take precedence over it.
+    #[arg(long, global = true, env = "SKRB_CONFIG")]
+    config: Option<PathBuf>,
+    /// Database: sqlite://FILE (default sqlite://skrb.db) or postgres://USER@HOST/DB.
+    #[arg(long, global = true, env = "SKRB_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Log filter, e.g. info or skrb=debug,tower_http=info.
+    #[arg(long, global = true, env = "SKRB_LOG")]
+    log: Option<String>,
+    /// Language used when the user has not chosen one: sl, sr-Cyrl, sr-Latn or en.
+    #[arg(long, global = true, env = "SKRB_DEFAULT_LOCALE")]
+    default_locale: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the web UI and the API.
+    Serve {
+        /// Address and port to listen on (default 127.0.0.1:8080).
+        #[arg(long, env = "SKRB_BIND")]
+        bind: Option<String>,
+    },
+    /// Create (or reuse) a demo centre with realistic data, then serve it.
+    Demo {
+        /// Address and port to listen on (default 127.0.0.1:8080).
+        #[arg(long, env = "SKRB_BIND")]
+        bind: Option<String>,
+        /// Seed of the data generator (same seed, same data).
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Number of persons to generate on first start.
+        #[arg(long, default_value_t = 400)]
+        persons: usize,
+        /// Generate the data and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Inspect the configuration.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCommand {
+    /// Create a user.
+    Add {
+        username: String,
+        /// Role: administrator, director, head_of_unit, social_worker, rights_officer,
+        /// finance_officer, home_help_coordinator, home_help_worker, commission_member,
+        /// partner, auditor.
+        #[arg(long)]
+        role: String,
+        /// Full name shown in the UI (default: the username).
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from standard input instead of prompting.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users.
+    List,
+    /// Set a user's password (ends the user's sessions).
+    SetPassword {
+        username: String,
+        /// Read the password from standard input instead of prompting.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Disable a user (ends the user's sessions).
+    Disable { username: String },
+    /// Enable a disabled user.
+    Enable { username: String },
+}
+
+#[derive(Subcommand, Debug)]
+enum ConfigCommand {
+    /// Print the effective configuration, secrets masked.
+    Check,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("skrb: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn resolve(cli: &Cli, bind: Option<String>, demo: bool) -> anyhow::Result<Config> {
+    let file = match &cli.config {
+        Some(p) => FileConfig::load(p)?,
+        None => FileConfig::default(),
+    };
+    let mut database_url = cli.database_url.clone();
+    if demo && database_url.is_none() && file.database_url.is_none() {
+        database_url = Some(crate::demo::DEFAULT_DATABASE_URL.to_string());
+    }
+    Config::resolve(
+        Overrides { database_url, bind, default_locale: cli.default_locale.clone(), log: cli.log.clone() },
+        file,
+    )
+}
+
+fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+}
+
+fn read_password(from_stdin: bool) -> anyhow::Result<String> {
+    if from_stdin {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s).context("cannot read the password from standard input")?;
+        Ok(s.trim_end_matches(['\n', '\r']).to_string())
+    } else {
+        let a = rpassword::prompt_password("Password: ")?;
+        let b = rpassword::prompt_password("Repeat: ")?;
+        anyhow::ensure!(a == b, "the passwords differ");
+        Ok(a)
+    }
+}
+
+async fn open(config: &Config) -> anyhow::Result<Db> {
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(async move {
+        match &cli.command {
+            Command::Serve { bind } => {
+                let config = resolve(&cli, bind.clone(), false)?;
+                init_logging(&config.log);
+                let db = open(&config).await?;
+                let listener = tokio::net::TcpListener::bind(config.bind)
+                    .await
+                    .with_context(|| format!("cannot listen on {}", config.bind))?;
+                let addr = listener.local_addr()?;
+                tracing::info!(backend = db.backend_name(), "Skrb listening on http://{addr}/");
+                println!("Skrb is running at http://{addr}/");
+                crate::web::serve(AppState::new(db, config), listener).await
+            }
+            Command::Demo { bind, seed, persons, no_serve } => {
+                let config = resolve(&cli, bind.clone(), true)?;
+                init_logging(&config.log);
+                let db = open(&config).await?;
+                let logins = crate::demo::prepare(&db, *seed, *persons).await?;
+                println!("Demo centre ready in {}", crate::db::mask_url(&config.database_url));
+                println!("Sign in with one of these accounts (passwords are new at every start):");
+                for (user, role, password) in &logins {
+                    println!("  {user:<12} {password:<22} {role}");
+                }
+                if *no_serve {
+                    return Ok(());
+                }
+                let listener = tokio::net::TcpListener::bind(config.bind)
+                    .await
+                    .with_context(|| format!("cannot listen on {}", config.bind))?;
+                println!("Open http://{}/ in your browser. Stop with Ctrl-C.", listener.local_addr()?);
+                crate::web::serve(AppState::new(db, config), listener).await
+            }
+            Command::Migrate => {
+                let config = resolve(&cli, None, false)?;
+                let db = Db::connect(&config.database_url).await?;
+                let before = db.schema_version().await?;
+                db.migrate().await?;
+                println!(
+                    "Database schema at version {} (was {before}) on {}",
+                    db.schema_version().await?,
+                    db.backend_name()
+                );
+                Ok(())
+            }
+            Command::User { command } => {
+                let config = resolve(&cli, None, false)?;
+                let db = open(&config).await?;
+                user_command(&db, command).await
+            }
+            Command::Config { command: ConfigCommand::Check } => {
+                let config = resolve(&cli, None, false)?;
+                print!("{}", config.describe());
+                Ok(())
+            }
+        }
+    })
+}
+
+async fn user_command(db: &Db, command: &UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Add { username, role, name, password_stdin } => {
+            let role = Role::from_code(role).with_context(|| {
+                let all: Vec<_> = Role::ALL.iter().map(|r| r.code()).collect();
+                format!("unknown role {role:?}; one of: {}", all.join(", "))
+            })?;
+            let password = read_password(*password_stdin)?;
+            let display = name.clone().unwrap_or_else(|| username.clone());
+            users::add(db, username, &display, role, &password).await?;
+            println!("User {username} added with role {}", role.code());
+        }
+        UserCommand::List => {
+            for u in users::list(db).await? {
+                let state = if u.active { "active" } else { "disabled" };
+                println!("{:<20} {:<22} {:<9} {}", u.username, u.role, state, u.display_name);
+            }
+        }
+        UserCommand::SetPassword { username, password_stdin } => {
+            let password = read_password(*password_stdin)?;
+            users::set_password(db, username, &password).await?;
+            println!("Password of {username} changed; the user's sessions have ended.");
+        }
+        UserCommand::Disable { username } => {
+            users::set_active(db, username, false).await?;
+            println!("User {username} disabled.");
+        }
+        UserCommand::Enable { username } => {
+            users::set_active(db, username, true).await?;
+            println!("User {username} enabled.");
+        }
+    }
+    Ok(())
+}

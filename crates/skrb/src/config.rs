@@ -1,0 +1,137 @@
+//! Effective configuration: command-line flags, then `SKRB_*` environment variables
+//! (clap reads both), then an optional TOML file, then built-in defaults.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use anyhow::Context;
+use serde::Deserialize;
+
+use crate::i18n::Locale;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://skrb.db";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+/// Settings that may come from the TOML file; every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub database_url: Option<String>,
+    pub bind: Option<String>,
+    pub default_locale: Option<String>,
+    pub log: Option<String>,
+    pub session_idle_minutes: Option<u32>,
+    pub session_max_hours: Option<u32>,
+}
+
+impl FileConfig {
+    pub fn load(path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read configuration file {}", path.display()))?;
+        toml::from_str(&text)
+            .with_context(|| format!("invalid configuration file {}", path.display()))
+    }
+}
+
+/// The configuration the program runs with.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub bind: SocketAddr,
+    pub default_locale: Locale,
+    pub log: String,
+    pub session_idle_minutes: u32,
+    pub session_max_hours: u32,
+}
+
+/// Values given on the command line or in the environment (already merged by clap).
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub database_url: Option<String>,
+    pub bind: Option<String>,
+    pub default_locale: Option<String>,
+    pub log: Option<String>,
+}
+
+impl Config {
+    pub fn resolve(over: Overrides, file: FileConfig) -> anyhow::Result<Config> {
+        let bind = over
+            .bind
+            .or(file.bind)
+            .unwrap_or_else(|| DEFAULT_BIND.to_string());
+        let locale = over
+            .default_locale
+            .or(file.default_locale)
+            .unwrap_or_else(|| "sl".into());
+        Ok(Config {
+            database_url: over
+                .database_url
+                .or(file.database_url)
+                .unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+            bind: bind
+                .parse()
+                .with_context(|| format!("invalid bind address {bind:?} (expected ADDR:PORT)"))?,
+            default_locale: Locale::from_code(&locale)
+                .with_context(|| format!("unknown locale {locale:?} (sl, sr-Cyrl, sr-Latn, en)"))?,
+            log: over.log.or(file.log).unwrap_or_else(|| "info".into()),
+            session_idle_minutes: file.session_idle_minutes.unwrap_or(30),
+            session_max_hours: file.session_max_hours.unwrap_or(12),
+        })
+    }
+
+    /// The effective configuration as `key = value` lines, secrets masked.
+    pub fn describe(&self) -> String {
+        format!(
+            "database_url = {:?}\nbind = \"{}\"\ndefault_locale = \"{}\"\nlog = {:?}\nsession_idle_minutes = {}\nsession_max_hours = {}\n",
+            crate::db::mask_url(&self.database_url),
+            self.bind,
+            self.default_locale.code(),
+            self.log,
+            self.session_idle_minutes,
+            self.session_max_hours
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_beat_file_beats_default() {
+        let file: FileConfig =
+            toml::from_str("database_url = \"sqlite://file.db\"\nbind = \"0.0.0.0:9000\"\nsession_idle_minutes = 10").unwrap();
+        let c = Config::resolve(
+            Overrides { bind: Some("127.0.0.1:7000".into()), ..Default::default() },
+            file,
+        )
+        .unwrap();
+        assert_eq!(c.bind.to_string(), "127.0.0.1:7000");
+        assert_eq!(c.database_url, "sqlite://file.db");
+        assert_eq!(c.session_idle_minutes, 10);
+        assert_eq!(c.session_max_hours, 12);
+        assert_eq!(c.default_locale, Locale::Sl);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_refused() {
+        assert!(toml::from_str::<FileConfig>("databse_url = \"x\"").is_err());
+        let bad = Overrides { bind: Some("nowhere".into()), ..Default::default() };
+        assert!(Config::resolve(bad, FileConfig::default()).is_err());
+    }
+
+    #[test]
+    fn secrets_are_masked() {
+        let c = Config::resolve(
+            Overrides {
+                database_url: Some("postgres://skrb:hunter2@db:5432/skrb".into()),
+                ..Default::default()
+            },
+            FileConfig::default(),
+        )
+        .unwrap();
+        let d = c.describe();
+        assert!(!d.contains("hunter2"));
+        assert!(d.contains("postgres://skrb:****@db:5432/skrb"));
+    }
+}

@@ -1,0 +1,16 @@
+//! Skrb: the information system for Centres for Social Work.
+//!
+//! One folder per domain context (`registry`, later `cases`, `rights`, `payments`...)
+//! holding its storage, use cases and HTTP handlers; cross-cutting `auth`, `audit`,
+//! `i18n`; and the `web` frame. See ARCHITECTURE.md.
+
+pub mod audit;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod i18n;
+pub mod registry;
+pub mod web;

@@ -1,0 +1,350 @@
+//! `/api/v1` for the registry: the same use cases and permissions as the UI.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+
+use super::households::{self, HouseholdForm, JoinForm};
+use super::input::{PersonData, PersonForm};
+use super::persons::{self, Municipality, Override, Person, Updated};
+use super::search::{self, PersonSummary};
+use crate::audit::Change;
+use crate::auth::Permission;
+use crate::error::{AppError, AppResult};
+use crate::web::context::Signed;
+use crate::web::AppState;
+
+/// JSON body whose rejections (bad syntax, unknown fields, wrong types, too large) become
+/// problem responses with the parser's explanation.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(AppError::PayloadTooLarge),
+            Err(r) => Err(AppError::BadRequest(rejection_text(&r))),
+        }
+    }
+}
+
+fn rejection_text(r: &JsonRejection) -> String {
+    r.body_text()
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/persons", get(search).post(create_person))
+        .route("/api/v1/persons/{id}", get(get_person).put(update_person))
+        .route("/api/v1/persons/{id}/history", get(person_history))
+        .route("/api/v1/persons/{id}/households", get(person_households))
+        .route("/api/v1/households", post(create_household))
+        .route("/api/v1/households/{id}", get(get_household))
+        .route("/api/v1/households/{id}/members", post(add_member))
+        .route("/api/v1/municipalities", get(municipalities))
+}
+
+fn today() -> Date {
+    OffsetDateTime::now_utc().date()
+}
+
+/// A person as clients send it. Dates are `YYYY-MM-DD`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonIn {
+    pub given_name: String,
+    pub family_name: String,
+    #[serde(default)]
+    pub birth_date: Option<String>,
+    /// `M`, `F` or `X`
+    #[serde(default)]
+    pub sex: Option<String>,
+    /// EMŠO / JMBG, 13 digits
+    #[serde(default)]
+    pub emso: Option<String>,
+    #[serde(default)]
+    pub citizenship: Option<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub postal_code: Option<String>,
+    #[serde(default)]
+    pub place: Option<String>,
+    #[serde(default)]
+    pub municipality_id: Option<i64>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub iban: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// Saves despite identity warnings (authorised roles only).
+    #[serde(default)]
+    pub override_reason: Option<String>,
+    /// Required when updating: the version that was read.
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+impl PersonIn {
+    fn to_form(&self) -> PersonForm {
+        let s = |o: &Option<String>| o.clone().unwrap_or_default();
+        PersonForm {
+            given_name: self.given_name.clone(),
+            family_name: self.family_name.clone(),
+            birth_date: s(&self.birth_date),
+            sex: s(&self.sex),
+            emso: s(&self.emso),
+            citizenship: s(&self.citizenship),
+            address: s(&self.address),
+            postal_code: s(&self.postal_code),
+            place: s(&self.place),
+            municipality_id: self.municipality_id.map(|m| m.to_string()).unwrap_or_default(),
+            phone: s(&self.phone),
+            email: s(&self.email),
+            iban: s(&self.iban),
+            notes: s(&self.notes),
+        }
+    }
+
+    fn parse(&self) -> AppResult<PersonData> {
+        self.to_form().parse(today()).map_err(AppError::Validation)
+    }
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PersonOut {
+    pub id: i64,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: Option<Date>,
+    pub sex: Option<String>,
+    pub emso: Option<String>,
+    pub identity_override_reason: Option<String>,
+    pub citizenship: Option<String>,
+    pub address: Option<String>,
+    pub postal_code: Option<String>,
+    pub place: Option<String>,
+    pub municipality_id: Option<i64>,
+    pub municipality_name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub iban: Option<String>,
+    pub notes: Option<String>,
+    pub version: i64,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+impl From<Person> for PersonOut {
+    fn from(p: Person) -> Self {
+        let d = p.data;
+        PersonOut {
+            id: p.id,
+            given_name: d.given_name,
+            family_name: d.family_name,
+            birth_date: d.birth_date,
+            sex: d.sex.map(|s| s.code().to_string()),
+            emso: d.emso,
+            identity_override_reason: p.identity_override_reason,
+            citizenship: d.citizenship,
+            address: d.address,
+            postal_code: d.postal_code,
+            place: d.place,
+            municipality_id: d.municipality_id,
+            municipality_name: p.municipality_name,
+            phone: d.phone,
+            email: d.email,
+            iban: d.iban,
+            notes: d.notes,
+            version: p.version,
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SearchQuery {
+    /// Any part of a name (any script), or the start of an EMŠO/JMBG.
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub page: Option<u32>,
+    #[serde(default)]
+    pub per_page: Option<u32>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SearchOut {
+    pub items: Vec<PersonSummary>,
+    pub total: i64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// Find persons.
+#[utoipa::path(get, path = "/api/v1/persons", params(SearchQuery), responses((status = 200, body = SearchOut)))]
+pub async fn search(State(st): State<AppState>, s: Signed, Query(q): Query<SearchQuery>) -> AppResult<Json<SearchOut>> {
+    s.require(Permission::RegistryRead)?;
+    let page = q.page.unwrap_or(1).max(1);
+    let per_page = q.per_page.unwrap_or(20).clamp(1, search::MAX_PER_PAGE);
+    let found = search::search(&st.db, &s.actor(), &q.q, page, per_page).await?;
+    Ok(Json(SearchOut { items: found.items, total: found.total, page, per_page }))
+}
+
+/// Register a person. Identity warnings (bad check digit, duplicate number, probable
+/// duplicate) answer 422 with `warnings`; resend with `override_reason` to save anyway.
+#[utoipa::path(post, path = "/api/v1/persons", request_body = PersonIn,
+    responses((status = 201, body = PersonOut), (status = 422, description = "invalid fields or warnings")))]
+pub async fn create_person(State(st): State<AppState>, s: Signed, ApiJson(input): ApiJson<PersonIn>) -> AppResult<(StatusCode, Json<PersonOut>)> {
+    s.require(Permission::RegistryWrite)?;
+    let d = input.parse()?;
+    let ov = Override { reason: input.override_reason.clone(), allowed: s.may(Permission::IdentityOverride) };
+    let p = persons::create(&st.db, &s.actor(), &d, &ov).await?;
+    Ok((StatusCode::CREATED, Json(p.into())))
+}
+
+/// One person.
+#[utoipa::path(get, path = "/api/v1/persons/{id}", responses((status = 200, body = PersonOut), (status = 404)))]
+pub async fn get_person(State(st): State<AppState>, s: Signed, Path(id): Path<i64>) -> AppResult<Json<PersonOut>> {
+    s.require(Permission::RegistryRead)?;
+    Ok(Json(persons::get(&st.db, &s.actor(), id).await?.into()))
+}
+
+/// Change a person. `version` must be the one read; a stale version answers 409 with
+/// `current_version`, and nothing is changed.
+#[utoipa::path(put, path = "/api/v1/persons/{id}", request_body = PersonIn,
+    responses((status = 200, body = PersonOut), (status = 409, description = "edited by someone else meanwhile")))]
+pub async fn update_person(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, ApiJson(input): ApiJson<PersonIn>) -> AppResult<Json<PersonOut>> {
+    s.require(Permission::RegistryWrite)?;
+    let version = input
+        .version
+        .ok_or_else(|| AppError::BadRequest("the field `version` is required when updating".into()))?;
+    let d = input.parse()?;
+    let ov = Override { reason: input.override_reason.clone(), allowed: s.may(Permission::IdentityOverride) };
+    let p = match persons::update(&st.db, &s.actor(), id, version, &d, &ov).await? {
+        Updated::Saved(p) | Updated::Unchanged(p) => p,
+    };
+    Ok(Json(p.into()))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct HistoryOut {
+    pub at: OffsetDateTime,
+    pub username: String,
+    pub action: String,
+    pub changes: Vec<Change>,
+    pub reason: Option<String>,
+}
+
+/// Who created and changed a person, field by field, newest first.
+#[utoipa::path(get, path = "/api/v1/persons/{id}/history", responses((status = 200, body = [HistoryOut])))]
+pub async fn person_history(State(st): State<AppState>, s: Signed, Path(id): Path<i64>) -> AppResult<Json<Vec<HistoryOut>>> {
+    s.require(Permission::RegistryRead)?;
+    let h = persons::history(&st.db, &s.actor(), id).await?;
+    Ok(Json(
+        h.into_iter()
+            .map(|e| HistoryOut { at: e.at, username: e.username, action: e.action, changes: e.changes, reason: e.reason })
+            .collect(),
+    ))
+}
+
+/// A person's household memberships, newest first.
+#[utoipa::path(get, path = "/api/v1/persons/{id}/households", responses((status = 200, body = [households::Member])))]
+pub async fn person_households(State(st): State<AppState>, s: Signed, Path(id): Path<i64>) -> AppResult<Json<Vec<households::Member>>> {
+    s.require(Permission::RegistryRead)?;
+    let list = households::of_person(&st.db, &s.actor(), id).await?;
+    Ok(Json(list.into_iter().map(|(m, _)| m).collect()))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HouseholdIn {
+    pub head_person_id: i64,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub postal_code: Option<String>,
+    #[serde(default)]
+    pub place: Option<String>,
+    #[serde(default)]
+    pub municipality_id: Option<i64>,
+    /// `YYYY-MM-DD`; today when absent.
+    #[serde(default)]
+    pub valid_from: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct HouseholdOut {
+    pub household: households::Household,
+    pub members: Vec<households::Member>,
+}
+
+/// Create a household around its head.
+#[utoipa::path(post, path = "/api/v1/households", request_body = HouseholdIn, responses((status = 201, body = HouseholdOut)))]
+pub async fn create_household(State(st): State<AppState>, s: Signed, ApiJson(h): ApiJson<HouseholdIn>) -> AppResult<(StatusCode, Json<HouseholdOut>)> {
+    s.require(Permission::RegistryWrite)?;
+    let f = HouseholdForm {
+        address: h.address.unwrap_or_default(),
+        postal_code: h.postal_code.unwrap_or_default(),
+        place: h.place.unwrap_or_default(),
+        municipality_id: h.municipality_id.map(|m| m.to_string()).unwrap_or_default(),
+        head_person_id: h.head_person_id.to_string(),
+        valid_from: h.valid_from.unwrap_or_default(),
+    };
+    let id = households::create(&st.db, &s.actor(), &f, today()).await?;
+    let (household, members) = households::get(&st.db, &s.actor(), id).await?;
+    Ok((StatusCode::CREATED, Json(HouseholdOut { household, members })))
+}
+
+/// A household with its members, past and present.
+#[utoipa::path(get, path = "/api/v1/households/{id}", responses((status = 200, body = HouseholdOut)))]
+pub async fn get_household(State(st): State<AppState>, s: Signed, Path(id): Path<i64>) -> AppResult<Json<HouseholdOut>> {
+    s.require(Permission::RegistryRead)?;
+    let (household, members) = households::get(&st.db, &s.actor(), id).await?;
+    Ok(Json(HouseholdOut { household, members }))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberIn {
+    pub person_id: i64,
+    /// head, spouse, partner, child, parent, sibling, grandchild, grandparent, other_relative, non_relative
+    pub relationship: String,
+    /// `YYYY-MM-DD`; today when absent. A person living elsewhere moves: the old
+    /// membership ends the day before.
+    #[serde(default)]
+    pub valid_from: Option<String>,
+}
+
+/// Add a member (or move a person here from another household).
+#[utoipa::path(post, path = "/api/v1/households/{id}/members", request_body = MemberIn, responses((status = 201, body = HouseholdOut)))]
+pub async fn add_member(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, ApiJson(m): ApiJson<MemberIn>) -> AppResult<(StatusCode, Json<HouseholdOut>)> {
+    s.require(Permission::RegistryWrite)?;
+    let f = JoinForm {
+        person_id: m.person_id.to_string(),
+        household_id: id.to_string(),
+        relationship: m.relationship,
+        valid_from: m.valid_from.unwrap_or_default(),
+    };
+    households::add_member(&st.db, &s.actor(), &f, today()).await?;
+    let (household, members) = households::get(&st.db, &s.actor(), id).await?;
+    Ok((StatusCode::CREATED, Json(HouseholdOut { household, members })))
+}
+
+/// Municipalities of the centre.
+#[utoipa::path(get, path = "/api/v1/municipalities", responses((status = 200, body = [Municipality])))]
+pub async fn municipalities(State(st): State<AppState>, s: Signed) -> AppResult<Json<Vec<Municipality>>> {
+    s.require(Permission::RegistryRead)?;
+    Ok(Json(persons::municipalities(&st.db).await?))
+}

@@ -1,0 +1,238 @@
+//! Households and their members. Membership has dates: a move ends one membership the
+//! day before it starts the next, so "who lived with whom, when" stays answerable
+//! (rights are decided on the household as it was).
+
+use skrb_domain::person::Relationship;
+use time::{Date, Duration, OffsetDateTime};
+
+use crate::audit::{self, Actor, Event};
+use crate::db::{Db, Tx};
+use crate::error::{AppError, AppResult, FieldError, Msg};
+use crate::sql;
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
+pub struct Household {
+    pub id: i64,
+    pub address: Option<String>,
+    pub postal_code: Option<String>,
+    pub place: Option<String>,
+    pub municipality_id: Option<i64>,
+    pub municipality_name: Option<String>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
+pub struct Member {
+    pub id: i64,
+    pub household_id: i64,
+    pub person_id: i64,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_date: Option<Date>,
+    pub relationship: String,
+    pub valid_from: Date,
+    pub valid_to: Option<Date>,
+}
+
+impl Member {
+    pub fn is_current(&self, today: Date) -> bool {
+        self.valid_from <= today && self.valid_to.is_none_or(|t| t >= today)
+    }
+}
+
+/// What the API and forms submit to create a household around its head.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct HouseholdForm {
+    pub address: String,
+    pub postal_code: String,
+    pub place: String,
+    pub municipality_id: String,
+    /// The person who heads the household.
+    pub head_person_id: String,
+    /// `YYYY-MM-DD`; today when empty.
+    pub valid_from: String,
+}
+
+/// A person joining a household (possibly moving from another).
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct JoinForm {
+    pub person_id: String,
+    pub household_id: String,
+    pub relationship: String,
+    /// `YYYY-MM-DD`; today when empty.
+    pub valid_from: String,
+}
+
+const MEMBER_SELECT: &str = "SELECT hm.id, hm.household_id, hm.person_id, p.given_name, p.family_name, p.birth_date, \
+    hm.relationship, hm.valid_from, hm.valid_to FROM household_member hm JOIN person p ON p.id = hm.person_id";
+
+fn field_err(field: &'static str, key: &'static str) -> AppError {
+    AppError::Validation(vec![FieldError { field, msg: Msg::new(key) }])
+}
+
+fn parse_id(field: &'static str, v: &str, key: &'static str) -> AppResult<i64> {
+    v.trim().parse::<i64>().map_err(|_| field_err(field, key))
+}
+
+fn parse_from(v: &str, today: Date) -> AppResult<Date> {
+    if v.trim().is_empty() {
+        return Ok(today);
+    }
+    super::input::parse_date(v).ok_or_else(|| field_err("valid_from", "err-date"))
+}
+
+async fn load(tx: &mut Tx, id: i64) -> Result<Option<Household>, sqlx::Error> {
+    sql!(tx, c => sqlx::query_as::<_, Household>(
+        "SELECT h.id, h.address, h.postal_code, h.place, h.municipality_id, m.name AS municipality_name, h.version \
+         FROM household h LEFT JOIN municipality m ON m.id = h.municipality_id WHERE h.id = $1")
+        .bind(id).fetch_optional(c).await)
+}
+
+async fn person_exists(tx: &mut Tx, id: i64) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sql!(tx, c => sqlx::query_scalar("SELECT id FROM person WHERE id = $1")
+        .bind(id).fetch_optional(c).await?);
+    Ok(found.is_some())
+}
+
+/// Adds `person` to `household` from `from`, ending any membership that is open then.
+async fn join(
+    tx: &mut Tx,
+    actor: &Actor,
+    household: i64,
+    person: i64,
+    rel: Relationship,
+    from: Date,
+) -> AppResult<i64> {
+    let open: Vec<(i64, i64, Date)> = sql!(tx, c => sqlx::query_as(
+        "SELECT id, household_id, valid_from FROM household_member WHERE person_id = $1 AND valid_to IS NULL")
+        .bind(person).fetch_all(c).await?);
+    for (member_id, hh, valid_from) in &open {
+        if *hh == household {
+            return Err(field_err("person_id", "err-already-member"));
+        }
+        if *valid_from >= from {
+            return Err(field_err("valid_from", "err-date-order"));
+        }
+        let to = from - Duration::days(1);
+        sql!(tx, c => sqlx::query("UPDATE household_member SET valid_to = $1 WHERE id = $2")
+            .bind(to).bind(member_id).execute(c).await?.rows_affected());
+        audit::record(
+            tx,
+            actor,
+            Event::new("leave", "household", *hh)
+                .person(person)
+                .detail(serde_json::json!({ "member_id": member_id, "valid_to": super::input::iso_date(to) })),
+        )
+        .await?;
+    }
+    if rel == Relationship::Head {
+        let heads: i64 = sql!(tx, c => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM household_member WHERE household_id = $1 AND relationship = 'head' AND valid_to IS NULL")
+            .bind(household).fetch_one(c).await?);
+        if heads > 0 {
+            return Err(field_err("relationship", "err-head-exists"));
+        }
+    }
+    let id: i64 = sql!(tx, c => sqlx::query_scalar(
+        "INSERT INTO household_member (household_id, person_id, relationship, valid_from, created_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id")
+        .bind(household).bind(person).bind(rel.code()).bind(from).bind(OffsetDateTime::now_utc())
+        .fetch_one(c).await?);
+    sql!(tx, c => sqlx::query("UPDATE household SET version = version + 1 WHERE id = $1")
+        .bind(household).execute(c).await?.rows_affected());
+    audit::record(
+        tx,
+        actor,
+        Event::new("join", "household", household).person(person).detail(serde_json::json!({
+            "member_id": id, "relationship": rel.code(), "valid_from": super::input::iso_date(from)
+        })),
+    )
+    .await?;
+    Ok(id)
+}
+
+fn optional(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.chars().take(200).collect())
+}
+
+/// Creates a household with its head (who leaves any household they were in).
+pub async fn create(db: &Db, actor: &Actor, f: &HouseholdForm, today: Date) -> AppResult<i64> {
+    let head = parse_id("head_person_id", &f.head_person_id, "err-person")?;
+    let from = parse_from(&f.valid_from, today)?;
+    let municipality = match optional(&f.municipality_id) {
+        None => None,
+        Some(m) => Some(m.parse::<i64>().map_err(|_| field_err("municipality_id", "err-municipality"))?),
+    };
+    let mut tx = db.begin().await?;
+    if !person_exists(&mut tx, head).await? {
+        return Err(field_err("head_person_id", "err-person"));
+    }
+    if let Some(m) = municipality {
+        let ok: Option<i64> = sql!(&mut tx, c => sqlx::query_scalar("SELECT id FROM municipality WHERE id = $1")
+            .bind(m).fetch_optional(c).await?);
+        if ok.is_none() {
+            return Err(field_err("municipality_id", "err-municipality"));
+        }
+    }
+    let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
+        "INSERT INTO household (address, postal_code, place, municipality_id, version, created_at) \
+         VALUES ($1, $2, $3, $4, 1, $5) RETURNING id")
+        .bind(optional(&f.address)).bind(optional(&f.postal_code)).bind(optional(&f.place))
+        .bind(municipality).bind(OffsetDateTime::now_utc()).fetch_one(c).await?);
+    audit::record(&mut tx, actor, Event::new("create", "household", id)).await?;
+    join(&mut tx, actor, id, head, Relationship::Head, from).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A person joins a household from a date (a move if they lived elsewhere).
+pub async fn add_member(db: &Db, actor: &Actor, f: &JoinForm, today: Date) -> AppResult<i64> {
+    let person = parse_id("person_id", &f.person_id, "err-person")?;
+    let household = parse_id("household_id", &f.household_id, "err-household")?;
+    let rel = Relationship::from_code(f.relationship.trim()).ok_or_else(|| field_err("relationship", "err-relationship"))?;
+    let from = parse_from(&f.valid_from, today)?;
+    let mut tx = db.begin().await?;
+    if load(&mut tx, household).await?.is_none() {
+        return Err(field_err("household_id", "err-household"));
+    }
+    if !person_exists(&mut tx, person).await? {
+        return Err(field_err("person_id", "err-person"));
+    }
+    let id = join(&mut tx, actor, household, person, rel, from).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A household with all its members, past and present; the read is audited.
+pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<(Household, Vec<Member>)> {
+    let mut tx = db.begin().await?;
+    let h = load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let q = format!("{MEMBER_SELECT} WHERE hm.household_id = $1 ORDER BY hm.valid_to IS NOT NULL, hm.valid_from, hm.id");
+    let members: Vec<Member> = sql!(&mut tx, c => sqlx::query_as(&q).bind(id).fetch_all(c).await?);
+    audit::record(&mut tx, actor, Event::new("read", "household", id)).await?;
+    tx.commit().await?;
+    Ok((h, members))
+}
+
+/// A person's memberships, newest first, each with the household's current members.
+pub async fn of_person(db: &Db, actor: &Actor, person: i64) -> AppResult<Vec<(Member, Vec<Member>)>> {
+    let mut tx = db.begin().await?;
+    let q = format!("{MEMBER_SELECT} WHERE hm.person_id = $1 ORDER BY hm.valid_from DESC, hm.id DESC");
+    let own: Vec<Member> = sql!(&mut tx, c => sqlx::query_as(&q).bind(person).fetch_all(c).await?);
+    let mut out = Vec::new();
+    let q = format!("{MEMBER_SELECT} WHERE hm.household_id = $1 AND hm.valid_to IS NULL AND hm.person_id <> $2 ORDER BY hm.valid_from, hm.id");
+    for m in own {
+        let others: Vec<Member> = if m.valid_to.is_none() {
+            sql!(&mut tx, c => sqlx::query_as(&q).bind(m.household_id).bind(person).fetch_all(c).await?)
+        } else {
+            Vec::new()
+        };
+        out.push((m, others));
+    }
+    audit::record(&mut tx, actor, Event::new("read-households", "person", person).person(person)).await?;
+    tx.commit().await?;
+    Ok(out)
+}

@@ -1,0 +1,9 @@
+//! The registry of persons and households: who the centre knows, where they live,
+//! with whom. Every other context (cases, rights, payments) refers to these records.
+
+pub mod api;
+pub mod households;
+pub mod input;
+pub mod persons;
+pub mod search;
+pub mod web;

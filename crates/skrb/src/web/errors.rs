@@ -1,0 +1,132 @@
+//! Turns every error response into what the client can read: an HTML page in the
+//! user's language, or `application/problem+json` (RFC 9457) under `/api`.
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use super::context::Ctx;
+use super::pages::{render, Page};
+use super::AppState;
+use crate::error::{AppError, ErrorMarker};
+use crate::i18n::{self, Locale};
+
+pub async fn render_errors(State(_state): State<AppState>, req: Request, next: Next) -> Response {
+    let ctx = req.extensions().get::<Ctx>().cloned();
+    let res = next.run(req).await;
+    let Some(ctx) = ctx else { return res };
+    if let Some(ErrorMarker(err)) = res.extensions().get::<ErrorMarker>().cloned() {
+        if let AppError::Internal(e) = err.as_ref() {
+            tracing::error!(request_id = %ctx.request_id, error = %format!("{e:#}"), "internal error");
+        }
+        return if ctx.is_api { problem(&ctx, &err) } else { page(&ctx, &err) };
+    }
+    // Errors produced outside our handlers (unknown route, wrong method, body too large,
+    // a body that does not parse) arrive as plain text: give them the same shape.
+    let status = res.status();
+    let plain = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("text/plain"));
+    if (status.is_client_error() || status.is_server_error()) && plain {
+        let err = match status {
+            StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => AppError::NotFound,
+            StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
+            StatusCode::UNAUTHORIZED => AppError::Unauthenticated,
+            StatusCode::FORBIDDEN => AppError::Forbidden,
+            s if s.is_server_error() => AppError::Internal(anyhow::anyhow!("status {s}")),
+            _ => AppError::BadRequest(status.to_string()),
+        };
+        let mut out = if ctx.is_api { problem(&ctx, &err) } else { page(&ctx, &err) };
+        *out.status_mut() = status;
+        return out;
+    }
+    res
+}
+
+fn problem(ctx: &Ctx, err: &AppError) -> Response {
+    let l = ctx.locale;
+    let mut body = json!({
+        "type": format!("https://skrb.example/problems/{}", err.code()),
+        "title": i18n::t(l, err.title_key()),
+        "status": err.status().as_u16(),
+        "instance": ctx.request_id,
+    });
+    match err {
+        AppError::BadRequest(detail) => body["detail"] = json!(detail),
+        AppError::Validation(errors) => {
+            body["errors"] = errors
+                .iter()
+                .map(|e| json!({ "field": e.field, "message": e.msg.render(l), "code": e.msg.key }))
+                .collect();
+        }
+        AppError::Warnings { warnings, may_override } => {
+            body["warnings"] = warnings
+                .iter()
+                .map(|w| json!({ "code": w.code, "message": w.msg.render(l) }))
+                .collect();
+            body["may_override"] = json!(may_override);
+            body["detail"] = json!(i18n::t(
+                l,
+                if *may_override { "warn-override-hint" } else { "warn-override-forbidden" }
+            ));
+        }
+        AppError::Conflict { current_version } => {
+            body["current_version"] = json!(current_version);
+            body["detail"] = json!(i18n::t(l, "conflict-body"));
+        }
+        AppError::Internal(_) => {
+            body["detail"] = json!(i18n::t_args(l, "error-reference", &[("id", ctx.request_id.as_str().into())]));
+        }
+        _ => {}
+    }
+    let mut res = (err.status(), axum::Json(body)).into_response();
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    if matches!(err, AppError::Unauthenticated) {
+        res.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    res
+}
+
+#[derive(askama::Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    page: Page,
+    message: String,
+    reference: Option<String>,
+}
+
+fn page(ctx: &Ctx, err: &AppError) -> Response {
+    if matches!(err, AppError::Unauthenticated) {
+        let next: String = ctx.path.chars().filter(|c| c.is_ascii_graphic()).collect();
+        let next = encode_component(&next);
+        return super::context::redirect_with_flash(&format!("/login?next={next}"), "login-required");
+    }
+    let l: Locale = ctx.locale;
+    let message = match err {
+        AppError::Validation(errors) => errors.iter().map(|e| e.msg.render(l)).collect::<Vec<_>>().join(" "),
+        _ => i18n::t(l, err.title_key()),
+    };
+    let reference = matches!(err, AppError::Internal(_)).then(|| {
+        i18n::t_args(l, "error-reference", &[("id", ctx.request_id.as_str().into())])
+    });
+    let page = Page::new(ctx, i18n::t(l, "error-title"), "");
+    let mut res = render(&ErrorPage { page, message, reference });
+    *res.status_mut() = err.status();
+    res
+}
+
+/// Percent-encodes a URL query component.
+pub fn encode_component(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,44 @@
+//! The OpenAPI description of `/api/v1`, generated from the handlers' annotations so it
+//! cannot drift from the code.
+
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+struct Bearer;
+
+impl Modify for Bearer {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let components = api.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Skrb API", description = "The information system for Centres for Social Work. Sign in with POST /api/v1/session and send the token as `Authorization: Bearer ...`. Errors are application/problem+json."),
+    paths(
+        crate::auth::web::api_login,
+        crate::auth::web::api_logout,
+        crate::registry::api::search,
+        crate::registry::api::create_person,
+        crate::registry::api::get_person,
+        crate::registry::api::update_person,
+        crate::registry::api::person_history,
+        crate::registry::api::person_households,
+        crate::registry::api::create_household,
+        crate::registry::api::get_household,
+        crate::registry::api::add_member,
+        crate::registry::api::municipalities,
+    ),
+    modifiers(&Bearer),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

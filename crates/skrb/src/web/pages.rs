@@ -1,0 +1,178 @@
+//! The page frame (layout, language switcher, flash) and the small pages that belong to
+//! no context: start page, health checks, static assets.
+
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::Form;
+use fluent_bundle::FluentValue;
+use serde::Deserialize;
+use time::{Date, OffsetDateTime};
+
+use super::context::{safe_back, Ctx, Signed, LANG_COOKIE};
+use super::AppState;
+use crate::error::{AppError, AppResult};
+use crate::i18n::{self, Locale};
+
+/// What the layout needs on every page.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub locale: Locale,
+    pub title: String,
+    pub user_name: Option<String>,
+    pub flash: Option<String>,
+    /// The navigation entry to mark as current.
+    pub nav: &'static str,
+    pub path: String,
+    pub locales: Vec<(&'static str, &'static str, bool)>,
+}
+
+impl Page {
+    pub fn new(ctx: &Ctx, title: String, nav: &'static str) -> Page {
+        let locale = ctx.locale;
+        Page {
+            locale,
+            title,
+            user_name: ctx.user.as_ref().map(|u| u.display_name.clone()),
+            flash: ctx
+                .flash
+                .as_deref()
+                .filter(|k| i18n::has(locale, k))
+                .map(|k| i18n::t(locale, k)),
+            nav,
+            path: ctx.path.clone(),
+            locales: Locale::ALL
+                .iter()
+                .map(|l| (l.code(), l.native_name(), *l == locale))
+                .collect(),
+        }
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        i18n::t(self.locale, key)
+    }
+
+    /// A message with a count (plural forms).
+    pub fn tn(&self, key: &str, n: &i64) -> String {
+        i18n::t_args(self.locale, key, &[("count", FluentValue::from(*n))])
+    }
+
+    pub fn t1(&self, key: &str, name: &str, value: &str) -> String {
+        i18n::t_args(self.locale, key, &[(name, FluentValue::from(value))])
+    }
+
+    pub fn pager(&self, page: &u32, pages: &u32) -> String {
+        i18n::t_args(
+            self.locale,
+            "pager-page",
+            &[("page", FluentValue::from(*page)), ("pages", FluentValue::from(*pages))],
+        )
+    }
+
+    pub fn date(&self, d: &Option<Date>) -> String {
+        d.map(|d| i18n::fmt_date(self.locale, d)).unwrap_or_default()
+    }
+
+    pub fn day(&self, d: &Date) -> String {
+        i18n::fmt_date(self.locale, *d)
+    }
+
+    pub fn when(&self, t: &OffsetDateTime) -> String {
+        i18n::fmt_datetime(self.locale, *t)
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.locale.html_lang()
+    }
+}
+
+/// Renders a template; a template error is an internal error, never a panic.
+pub fn render<T: askama::Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => AppError::Internal(anyhow::anyhow!("template: {e}")).into_response(),
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    page: Page,
+    welcome: String,
+    registry: String,
+}
+
+pub async fn home(State(state): State<AppState>, s: Signed) -> AppResult<Response> {
+    let (persons, households) = crate::registry::persons::counts(&state.db).await?;
+    let l = s.ctx.locale;
+    let persons = i18n::t_args(l, "count-persons", &[("count", persons.into())]);
+    let households = i18n::t_args(l, "count-households", &[("count", households.into())]);
+    let page = Page::new(&s.ctx, i18n::t(l, "home-title"), "home");
+    Ok(render(&HomePage {
+        welcome: page.t1("home-welcome", "name", &s.user.display_name),
+        registry: i18n::t_args(
+            l,
+            "home-registry",
+            &[("persons", persons.into()), ("households", households.into())],
+        ),
+        page,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct LangForm {
+    lang: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// Switches the language; remembered on the account and in a cookie (for the sign-in page).
+pub async fn set_language(State(state): State<AppState>, ctx: Ctx, Form(f): Form<LangForm>) -> AppResult<Response> {
+    let locale = Locale::from_code(&f.lang).ok_or_else(|| AppError::BadRequest("unknown language".into()))?;
+    if let Some(u) = &ctx.user {
+        crate::auth::users::set_locale(&state.db, u.id, locale).await?;
+    }
+    let mut res = axum::response::Redirect::to(safe_back(&f.back)).into_response();
+    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", locale.code());
+    if let Ok(v) = cookie.parse() {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(res)
+}
+
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Ready when the database answers.
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    match state.db.ping().await {
+        Ok(()) => "ready".into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "database not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+pub async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+/// Static files are compiled into the binary: one file to install, nothing to lose.
+pub async fn asset(Path(file): Path<String>) -> Response {
+    let (body, mime): (&'static [u8], &str) = match file.as_str() {
+        "htmx.min.js" => (include_bytes!("../../assets/htmx.min.js"), "text/javascript"),
+        "app.js" => (include_bytes!("../../assets/app.js"), "text/javascript"),
+        "style.css" => (include_bytes!("../../assets/style.css"), "text/css"),
+        _ => return AppError::NotFound.into_response(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, mime),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}
