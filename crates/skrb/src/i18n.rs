@@ -277,3 +277,25 @@ mod tests {
         assert_eq!(Locale::from_accept_language("fr"), None);
     }
 }
+
+/// JSON dates as `YYYY-MM-DD`, as clients expect (time's default is a tuple).
+pub mod json_date {
+    use serde::Serializer;
+    use time::Date;
+
+    pub fn serialize<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&crate::registry::input::iso_date(*d))
+    }
+
+    pub mod option {
+        use serde::Serializer;
+        use time::Date;
+
+        pub fn serialize<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+            match d {
+                Some(d) => s.serialize_str(&crate::registry::input::iso_date(*d)),
+                None => s.serialize_none(),
+            }
+        }
+    }
+}

@@ -44,7 +44,7 @@ CREATE TABLE session (
     last_seen_at TEXT NOT NULL,
     expires_at TEXT NOT NULL
 );
-CREATE INDEX session_user ON session(user_id);
+CREATE INDEX session_by_user ON session(user_id);
 
 CREATE TABLE person (
     id INTEGER PRIMARY KEY,

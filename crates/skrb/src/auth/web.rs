@@ -104,6 +104,7 @@ pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> AppResult<Respon
 pub struct SessionOut {
     /// Send as `Authorization: Bearer <token>`.
     token: String,
+    #[serde(with = "time::serde::rfc3339")]
     expires_at: OffsetDateTime,
     username: String,
     display_name: String,

@@ -125,6 +125,7 @@ pub struct PersonOut {
     pub id: i64,
     pub given_name: String,
     pub family_name: String,
+    #[serde(serialize_with = "crate::i18n::json_date::option::serialize")]
     pub birth_date: Option<Date>,
     pub sex: Option<String>,
     pub emso: Option<String>,
@@ -140,7 +141,9 @@ pub struct PersonOut {
     pub iban: Option<String>,
     pub notes: Option<String>,
     pub version: i64,
+    #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
 }
 
@@ -240,6 +243,7 @@ pub async fn update_person(State(st): State<AppState>, s: Signed, Path(id): Path
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct HistoryOut {
+    #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
     pub username: String,
     pub action: String,

@@ -28,9 +28,12 @@ pub struct Member {
     pub person_id: i64,
     pub given_name: String,
     pub family_name: String,
+    #[serde(serialize_with = "crate::i18n::json_date::option::serialize")]
     pub birth_date: Option<Date>,
     pub relationship: String,
+    #[serde(serialize_with = "crate::i18n::json_date::serialize")]
     pub valid_from: Date,
+    #[serde(serialize_with = "crate::i18n::json_date::option::serialize")]
     pub valid_to: Option<Date>,
 }
 

@@ -18,6 +18,7 @@ pub struct PersonSummary {
     pub id: i64,
     pub given_name: String,
     pub family_name: String,
+    #[serde(serialize_with = "crate::i18n::json_date::option::serialize")]
     pub birth_date: Option<Date>,
     pub emso: Option<String>,
     pub place: Option<String>,

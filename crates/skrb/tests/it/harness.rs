@@ -1,0 +1,235 @@
+//! Test harness: a fresh database per test (a SQLite file, or a PostgreSQL database
+//! created on 127.0.0.1:5432 and dropped afterwards, even when the test fails), the
+//! real router, and helpers to call it as a browser or an API client would.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use serde_json::Value;
+use skrb::auth::{users, Role};
+use skrb::config::{Config, FileConfig, Overrides};
+use skrb::db::Db;
+use skrb::web::{router, AppState};
+use tower::ServiceExt;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub fn admin_url() -> String {
+    std::env::var("SKRB_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// Removes the test's database when the test ends, passed or failed.
+pub struct DbGuard {
+    backend: Backend,
+    name: String,
+}
+
+impl Drop for DbGuard {
+    fn drop(&mut self) {
+        match self.backend {
+            Backend::Sqlite => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", self.name));
+                }
+            }
+            Backend::Postgres => {
+                let name = self.name.clone();
+                // Drop runs inside the test's runtime: use a thread with its own.
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                    rt.block_on(async move {
+                        if let Ok(Db::Postgres(p)) = Db::connect(&admin_url()).await {
+                            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&p).await;
+                            p.close().await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
+
+/// A new, empty, migrated database on the backend; its URL and its guard.
+pub async fn fresh_db(backend: Backend) -> (Db, String, DbGuard) {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let pid = std::process::id();
+    match backend {
+        Backend::Sqlite => {
+            let path = std::env::temp_dir().join(format!("skrb-test-{pid}-{n}.db"));
+            let path = path.to_string_lossy().to_string();
+            let url = format!("sqlite://{path}");
+            let db = Db::connect(&url).await.expect("open sqlite");
+            db.migrate().await.expect("migrate sqlite");
+            (db, url, DbGuard { backend, name: path })
+        }
+        Backend::Postgres => {
+            let name = format!("skrb_test_{pid}_{n}");
+            let admin = Db::connect(&admin_url())
+                .await
+                .unwrap_or_else(|e| panic!("PostgreSQL must be reachable at {} for the tests: {e:#}", admin_url()));
+            if let Db::Postgres(p) = &admin {
+                sqlx::query(&format!("CREATE DATABASE {name}")).execute(p).await.expect("create test database");
+            }
+            admin.close().await;
+            let base = admin_url();
+            let url = match base.rsplit_once('/') {
+                Some((prefix, _)) => format!("{prefix}/{name}"),
+                None => panic!("bad SKRB_TEST_POSTGRES_URL"),
+            };
+            let guard = DbGuard { backend, name };
+            let db = Db::connect(&url).await.expect("connect test database");
+            db.migrate().await.expect("migrate postgres");
+            (db, url, guard)
+        }
+    }
+}
+
+pub struct TestApp {
+    pub db: Db,
+    pub router: Router,
+    // Declared last: dropped after the pool.
+    _guard: DbGuard,
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A response, read whole.
+pub struct Res {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Res {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    pub fn header(&self, name: &str) -> String {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
+    }
+
+    /// The value of a cookie set by this response.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| v.strip_prefix(&format!("{name}=")).map(|r| r.split(';').next().unwrap_or("").to_string()))
+    }
+}
+
+impl TestApp {
+    pub async fn new(backend: Backend) -> TestApp {
+        let (db, url, guard) = fresh_db(backend).await;
+        let config = Config::resolve(Overrides { database_url: Some(url.clone()), ..Default::default() }, FileConfig::default())
+            .expect("config");
+        let router = router(AppState::new(db.clone(), config));
+        TestApp { db, router, _guard: guard }
+    }
+
+    /// Creates a user with [`PASSWORD`].
+    pub async fn user(&self, username: &str, role: Role) {
+        users::add(&self.db, username, &format!("{username} name"), role, PASSWORD).await.expect("add user");
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Res {
+        let res = self.router.clone().oneshot(req).await.expect("router");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        Res { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    pub async fn api(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> Res {
+        self.api_lang(method, path, token, body, "en").await
+    }
+
+    pub async fn api_lang(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>, lang: &str) -> Res {
+        let mut b = Request::builder().method(method).uri(path).header(header::ACCEPT_LANGUAGE, lang);
+        if let Some(t) = token {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let req = match body {
+            Some(v) => b.header(header::CONTENT_TYPE, "application/json").body(Body::from(v.to_string())),
+            None => b.body(Body::empty()),
+        };
+        self.send(req.expect("request")).await
+    }
+
+    /// Signs in through the API and returns the bearer token.
+    pub async fn token(&self, username: &str) -> String {
+        let r = self
+            .api("POST", "/api/v1/session", None, Some(serde_json::json!({"username": username, "password": PASSWORD})))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "login of {username}: {}", r.body);
+        r.json()["token"].as_str().expect("token").to_string()
+    }
+
+    /// A browser: GET with cookies.
+    pub async fn page(&self, path: &str, cookies: &str) -> Res {
+        let req = Request::builder().uri(path).header(header::COOKIE, cookies).body(Body::empty()).expect("request");
+        self.send(req).await
+    }
+
+    /// A browser: form POST with cookies.
+    pub async fn form(&self, path: &str, cookies: &str, fields: &[(&str, &str)]) -> Res {
+        let body: String = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let req = Request::builder()
+            .method("POST")
+            .uri(path)
+            .header(header::COOKIE, cookies)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .expect("request");
+        self.send(req).await
+    }
+
+    /// Signs in through the login form; returns the Cookie header to send.
+    pub async fn browser_login(&self, username: &str) -> String {
+        let r = self.form("/login", "", &[("username", username), ("password", PASSWORD), ("next", "/")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        format!("skrb_session={}", r.cookie("skrb_session").expect("session cookie"))
+    }
+}
+
+pub fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Runs an `async fn(TestApp)` on both backends as two tests.
+#[macro_export]
+macro_rules! both {
+    ($name:ident) => {
+        mod $name {
+            use $crate::harness::{Backend, TestApp};
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name(TestApp::new(Backend::Sqlite).await).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name(TestApp::new(Backend::Postgres).await).await
+            }
+        }
+    };
+}

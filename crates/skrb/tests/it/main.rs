@@ -1,0 +1,10 @@
+//! Skrb's integration tests: one binary, every test on SQLite and on PostgreSQL.
+
+mod harness;
+
+mod api;
+mod cli;
+mod households;
+mod persons;
+mod schema;
+mod ui;
