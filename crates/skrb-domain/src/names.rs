@@ -15,20 +15,85 @@ pub fn cyrillic_to_latin(input: &str) -> String {
     while let Some(c) = chars.next() {
         let next_is_upper = chars.peek().is_some_and(|n| n.is_uppercase());
         let lat: &str = match c {
-            'а' => "a", 'б' => "b", 'в' => "v", 'г' => "g", 'д' => "d", 'ђ' => "đ", 'е' => "e",
-            'ж' => "ž", 'з' => "z", 'и' => "i", 'ј' => "j", 'к' => "k", 'л' => "l", 'љ' => "lj",
-            'м' => "m", 'н' => "n", 'њ' => "nj", 'о' => "o", 'п' => "p", 'р' => "r", 'с' => "s",
-            'т' => "t", 'ћ' => "ć", 'у' => "u", 'ф' => "f", 'х' => "h", 'ц' => "c", 'ч' => "č",
-            'џ' => "dž", 'ш' => "š",
-            'А' => "A", 'Б' => "B", 'В' => "V", 'Г' => "G", 'Д' => "D", 'Ђ' => "Đ", 'Е' => "E",
-            'Ж' => "Ž", 'З' => "Z", 'И' => "I", 'Ј' => "J", 'К' => "K", 'Л' => "L",
-            'М' => "M", 'Н' => "N", 'О' => "O", 'П' => "P", 'Р' => "R", 'С' => "S",
-            'Т' => "T", 'Ћ' => "Ć", 'У' => "U", 'Ф' => "F", 'Х' => "H", 'Ц' => "C", 'Ч' => "Č",
+            'а' => "a",
+            'б' => "b",
+            'в' => "v",
+            'г' => "g",
+            'д' => "d",
+            'ђ' => "đ",
+            'е' => "e",
+            'ж' => "ž",
+            'з' => "z",
+            'и' => "i",
+            'ј' => "j",
+            'к' => "k",
+            'л' => "l",
+            'љ' => "lj",
+            'м' => "m",
+            'н' => "n",
+            'њ' => "nj",
+            'о' => "o",
+            'п' => "p",
+            'р' => "r",
+            'с' => "s",
+            'т' => "t",
+            'ћ' => "ć",
+            'у' => "u",
+            'ф' => "f",
+            'х' => "h",
+            'ц' => "c",
+            'ч' => "č",
+            'џ' => "dž",
+            'ш' => "š",
+            'А' => "A",
+            'Б' => "B",
+            'В' => "V",
+            'Г' => "G",
+            'Д' => "D",
+            'Ђ' => "Đ",
+            'Е' => "E",
+            'Ж' => "Ž",
+            'З' => "Z",
+            'И' => "I",
+            'Ј' => "J",
+            'К' => "K",
+            'Л' => "L",
+            'М' => "M",
+            'Н' => "N",
+            'О' => "O",
+            'П' => "P",
+            'Р' => "R",
+            'С' => "S",
+            'Т' => "T",
+            'Ћ' => "Ć",
+            'У' => "U",
+            'Ф' => "F",
+            'Х' => "H",
+            'Ц' => "C",
+            'Ч' => "Č",
             'Ш' => "Š",
             // Digraph capitals: "Љиљана" -> "Ljiljana", but "ЉУБА" -> "LJUBA".
-            'Љ' => if next_is_upper { "LJ" } else { "Lj" },
-            'Њ' => if next_is_upper { "NJ" } else { "Nj" },
-            'Џ' => if next_is_upper { "DŽ" } else { "Dž" },
+            'Љ' => {
+                if next_is_upper {
+                    "LJ"
+                } else {
+                    "Lj"
+                }
+            }
+            'Њ' => {
+                if next_is_upper {
+                    "NJ"
+                } else {
+                    "Nj"
+                }
+            }
+            'Џ' => {
+                if next_is_upper {
+                    "DŽ"
+                } else {
+                    "Dž"
+                }
+            }
             _ => {
                 out.push(c);
                 continue;
@@ -99,7 +164,14 @@ mod tests {
 
     #[test]
     fn all_spellings_of_djordjevic_meet() {
-        for s in ["Ђорђевић", "Đorđević", "Djordjevic", "Dordevic", "ĐORĐEVIĆ", "djordjević"] {
+        for s in [
+            "Ђорђевић",
+            "Đorđević",
+            "Djordjevic",
+            "Dordevic",
+            "ĐORĐEVIĆ",
+            "djordjević",
+        ] {
             assert_eq!(fold(s), "dordevic", "{s}");
         }
     }
@@ -108,7 +180,10 @@ mod tests {
     fn transliteration() {
         assert_eq!(cyrillic_to_latin("Љиљана Џаковић"), "Ljiljana Džaković");
         assert_eq!(cyrillic_to_latin("ЉУБА"), "LJUBA");
-        assert_eq!(cyrillic_to_latin("Центар за социјални рад"), "Centar za socijalni rad");
+        assert_eq!(
+            cyrillic_to_latin("Центар за социјални рад"),
+            "Centar za socijalni rad"
+        );
     }
 
     #[test]

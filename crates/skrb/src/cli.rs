@@ -14,7 +14,11 @@ use crate::db::Db;
 use crate::web::AppState;
 
 #[derive(Parser, Debug)]
-#[command(name = "skrb", version, about = "Skrb: the information system for Centres for Social Work")]
+#[command(
+    name = "skrb",
+    version,
+    about = "Skrb: the information system for Centres for Social Work"
+)]
 pub struct Cli {
     /// Configuration file (TOML); flags and SKRB_* variables take precedence over it.
     #[arg(long, global = true, env = "SKRB_CONFIG")]
@@ -128,7 +132,12 @@ fn resolve(cli: &Cli, bind: Option<String>, demo: bool) -> anyhow::Result<Config
         database_url = Some(crate::demo::DEFAULT_DATABASE_URL.to_string());
     }
     Config::resolve(
-        Overrides { database_url, bind, default_locale: cli.default_locale.clone(), log: cli.log.clone() },
+        Overrides {
+            database_url,
+            bind,
+            default_locale: cli.default_locale.clone(),
+            log: cli.log.clone(),
+        },
         file,
     )
 }
@@ -136,13 +145,18 @@ fn resolve(cli: &Cli, bind: Option<String>, demo: bool) -> anyhow::Result<Config
 fn init_logging(filter: &str) {
     let filter = tracing_subscriber::EnvFilter::try_new(filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
 }
 
 fn read_password(from_stdin: bool) -> anyhow::Result<String> {
     if from_stdin {
         let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).context("cannot read the password from standard input")?;
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .context("cannot read the password from standard input")?;
         Ok(s.trim_end_matches(['\n', '\r']).to_string())
     } else {
         let a = rpassword::prompt_password("Password: ")?;
@@ -159,7 +173,9 @@ async fn open(config: &Config) -> anyhow::Result<Db> {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async move {
         match &cli.command {
             Command::Serve { bind } => {
@@ -170,16 +186,27 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     .await
                     .with_context(|| format!("cannot listen on {}", config.bind))?;
                 let addr = listener.local_addr()?;
-                tracing::info!(backend = db.backend_name(), "Skrb listening on http://{addr}/");
+                tracing::info!(
+                    backend = db.backend_name(),
+                    "Skrb listening on http://{addr}/"
+                );
                 println!("Skrb is running at http://{addr}/");
                 crate::web::serve(AppState::new(db, config), listener).await
             }
-            Command::Demo { bind, seed, persons, no_serve } => {
+            Command::Demo {
+                bind,
+                seed,
+                persons,
+                no_serve,
+            } => {
                 let config = resolve(&cli, bind.clone(), true)?;
                 init_logging(&config.log);
                 let db = open(&config).await?;
                 let logins = crate::demo::prepare(&db, *seed, *persons).await?;
-                println!("Demo centre ready in {}", crate::db::mask_url(&config.database_url));
+                println!(
+                    "Demo centre ready in {}",
+                    crate::db::mask_url(&config.database_url)
+                );
                 println!("Sign in with one of these accounts (passwords are new at every start):");
                 for (user, role, password) in &logins {
                     println!("  {user:<12} {password:<22} {role}");
@@ -190,7 +217,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 let listener = tokio::net::TcpListener::bind(config.bind)
                     .await
                     .with_context(|| format!("cannot listen on {}", config.bind))?;
-                println!("Open http://{}/ in your browser. Stop with Ctrl-C.", listener.local_addr()?);
+                println!(
+                    "Open http://{}/ in your browser. Stop with Ctrl-C.",
+                    listener.local_addr()?
+                );
                 crate::web::serve(AppState::new(db, config), listener).await
             }
             Command::Migrate => {
@@ -210,7 +240,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 let db = open(&config).await?;
                 user_command(&db, command).await
             }
-            Command::Config { command: ConfigCommand::Check } => {
+            Command::Config {
+                command: ConfigCommand::Check,
+            } => {
                 let config = resolve(&cli, None, false)?;
                 print!("{}", config.describe());
                 Ok(())
@@ -221,7 +253,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 
 async fn user_command(db: &Db, command: &UserCommand) -> anyhow::Result<()> {
     match command {
-        UserCommand::Add { username, role, name, password_stdin } => {
+        UserCommand::Add {
+            username,
+            role,
+            name,
+            password_stdin,
+        } => {
             let role = Role::from_code(role).with_context(|| {
                 let all: Vec<_> = Role::ALL.iter().map(|r| r.code()).collect();
                 format!("unknown role {role:?}; one of: {}", all.join(", "))
@@ -234,10 +271,16 @@ async fn user_command(db: &Db, command: &UserCommand) -> anyhow::Result<()> {
         UserCommand::List => {
             for u in users::list(db).await? {
                 let state = if u.active { "active" } else { "disabled" };
-                println!("{:<20} {:<22} {:<9} {}", u.username, u.role, state, u.display_name);
+                println!(
+                    "{:<20} {:<22} {:<9} {}",
+                    u.username, u.role, state, u.display_name
+                );
             }
         }
-        UserCommand::SetPassword { username, password_stdin } => {
+        UserCommand::SetPassword {
+            username,
+            password_stdin,
+        } => {
             let password = read_password(*password_stdin)?;
             users::set_password(db, username, &password).await?;
             println!("Password of {username} changed; the user's sessions have ended.");

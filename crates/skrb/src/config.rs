@@ -102,7 +102,10 @@ mod tests {
         let file: FileConfig =
             toml::from_str("database_url = \"sqlite://file.db\"\nbind = \"0.0.0.0:9000\"\nsession_idle_minutes = 10").unwrap();
         let c = Config::resolve(
-            Overrides { bind: Some("127.0.0.1:7000".into()), ..Default::default() },
+            Overrides {
+                bind: Some("127.0.0.1:7000".into()),
+                ..Default::default()
+            },
             file,
         )
         .unwrap();
@@ -116,7 +119,10 @@ mod tests {
     #[test]
     fn unknown_keys_and_bad_values_are_refused() {
         assert!(toml::from_str::<FileConfig>("databse_url = \"x\"").is_err());
-        let bad = Overrides { bind: Some("nowhere".into()), ..Default::default() };
+        let bad = Overrides {
+            bind: Some("nowhere".into()),
+            ..Default::default()
+        };
         assert!(Config::resolve(bad, FileConfig::default()).is_err());
     }
 

@@ -30,7 +30,10 @@ pub enum MsgArg {
 
 impl Msg {
     pub fn new(key: &'static str) -> Self {
-        Msg { key, args: Vec::new() }
+        Msg {
+            key,
+            args: Vec::new(),
+        }
     }
 
     pub fn arg(mut self, name: &'static str, value: impl Into<String>) -> Self {
@@ -92,7 +95,10 @@ pub enum AppError {
     #[error("invalid input")]
     Validation(Vec<FieldError>),
     #[error("warnings need a reason")]
-    Warnings { warnings: Vec<Warning>, may_override: bool },
+    Warnings {
+        warnings: Vec<Warning>,
+        may_override: bool,
+    },
     #[error("edit conflict")]
     Conflict { current_version: i64 },
     #[error("payload too large")]

@@ -53,7 +53,9 @@ impl Locale {
     pub fn from_code(code: &str) -> Option<Locale> {
         match code.trim().to_ascii_lowercase().as_str() {
             "sl" | "sl-si" => Some(Locale::Sl),
-            "sr-cyrl" | "sr" | "sr-cyrl-ba" | "sr-cyrl-rs" | "sr-ba" | "sr-rs" => Some(Locale::SrCyrl),
+            "sr-cyrl" | "sr" | "sr-cyrl-ba" | "sr-cyrl-rs" | "sr-ba" | "sr-rs" => {
+                Some(Locale::SrCyrl)
+            }
             "sr-latn" | "sr-latn-ba" | "sr-latn-rs" | "bs" | "hr" => Some(Locale::SrLatn),
             "en" | "en-gb" | "en-us" => Some(Locale::En),
             _ => None,
@@ -72,7 +74,9 @@ impl Locale {
         match self {
             Locale::Sl => include_str!("../locales/sl.ftl").to_string(),
             Locale::SrCyrl => include_str!("../locales/sr-Cyrl.ftl").to_string(),
-            Locale::SrLatn => skrb_domain::names::cyrillic_to_latin(include_str!("../locales/sr-Cyrl.ftl")),
+            Locale::SrLatn => {
+                skrb_domain::names::cyrillic_to_latin(include_str!("../locales/sr-Cyrl.ftl"))
+            }
             Locale::En => include_str!("../locales/en.ftl").to_string(),
         }
     }
@@ -169,7 +173,12 @@ pub fn fmt_date(locale: Locale, d: Date) -> String {
 /// A moment in UTC with minutes.
 pub fn fmt_datetime(locale: Locale, t: OffsetDateTime) -> String {
     let t = t.to_offset(time::UtcOffset::UTC);
-    format!("{} {:02}:{:02} UTC", fmt_date(locale, t.date()), t.hour(), t.minute())
+    format!(
+        "{} {:02}:{:02} UTC",
+        fmt_date(locale, t.date()),
+        t.hour(),
+        t.minute()
+    )
 }
 
 fn group(locale: Locale, n: u64) -> String {
@@ -177,7 +186,7 @@ fn group(locale: Locale, n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(c);
@@ -266,14 +275,20 @@ mod tests {
         assert_eq!(fmt_int(Locale::En, -45_000), "-45,000");
         assert_eq!(fmt_money(Locale::Sl, 139_543, "EUR"), "1.395,43 €");
         assert_eq!(fmt_money(Locale::En, 139_543, "EUR"), "€1,395.43");
-        assert_eq!(fmt_money(Locale::SrLatn, 14_602_588, "BAM"), "146.025,88 KM");
+        assert_eq!(
+            fmt_money(Locale::SrLatn, 14_602_588, "BAM"),
+            "146.025,88 KM"
+        );
         assert_eq!(fmt_money(Locale::SrCyrl, 5, "BAM"), "0,05 КМ");
         assert_eq!(fmt_money(Locale::En, -100, "BAM"), "-BAM 1.00");
     }
 
     #[test]
     fn accept_language() {
-        assert_eq!(Locale::from_accept_language("de-DE,sr;q=0.8,en;q=0.5"), Some(Locale::SrCyrl));
+        assert_eq!(
+            Locale::from_accept_language("de-DE,sr;q=0.8,en;q=0.5"),
+            Some(Locale::SrCyrl)
+        );
         assert_eq!(Locale::from_accept_language("fr"), None);
     }
 }

@@ -19,7 +19,10 @@ pub struct Actor {
 impl Actor {
     /// The command line or the demo generator, acting without a signed-in user.
     pub fn system(name: &str) -> Actor {
-        Actor { username: Some(name.to_string()), ..Actor::default() }
+        Actor {
+            username: Some(name.to_string()),
+            ..Actor::default()
+        }
     }
 }
 
@@ -42,7 +45,14 @@ pub struct Event<'a> {
 
 impl<'a> Event<'a> {
     pub fn new(action: &'a str, entity: &'a str, entity_id: i64) -> Self {
-        Event { action, entity, entity_id: Some(entity_id), person_id: None, changes: None, reason: None }
+        Event {
+            action,
+            entity,
+            entity_id: Some(entity_id),
+            person_id: None,
+            changes: None,
+            reason: None,
+        }
     }
 
     pub fn person(mut self, id: i64) -> Self {

@@ -83,11 +83,7 @@ impl Role {
             RegistryRead => !matches!(self, Partner),
             RegistryWrite => matches!(
                 self,
-                Administrator
-                    | HeadOfUnit
-                    | SocialWorker
-                    | RightsOfficer
-                    | HomeHelpCoordinator
+                Administrator | HeadOfUnit | SocialWorker | RightsOfficer | HomeHelpCoordinator
             ),
             IdentityOverride => matches!(self, Administrator | HeadOfUnit),
             UserAdmin => matches!(self, Administrator),

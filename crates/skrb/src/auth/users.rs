@@ -55,7 +55,8 @@ pub async fn list(db: &Db) -> Result<Vec<UserRow>, sqlx::Error> {
 /// Usernames are short lower-case handles, so they are easy to type and compare.
 pub fn valid_username(u: &str) -> bool {
     (2..=64).contains(&u.len())
-        && u.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+        && u.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
 }
 
 pub async fn add(

@@ -37,7 +37,12 @@ pub async fn login_page(ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
         return Redirect::to(safe_back(&q.next)).into_response();
     }
     let page = Page::new(&ctx, i18n::t(ctx.locale, "login-title"), "");
-    render(&LoginPage { page, username: String::new(), next: q.next, failed: false })
+    render(&LoginPage {
+        page,
+        username: String::new(),
+        next: q.next,
+        failed: false,
+    })
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -52,9 +57,17 @@ pub struct Credentials {
 
 /// Checks credentials; records failures in the audit log (no person data involved, but
 /// an auditor must see attempts).
-async fn authenticate(state: &AppState, ctx: &Ctx, c: &Credentials) -> AppResult<Option<users::UserRow>> {
+async fn authenticate(
+    state: &AppState,
+    ctx: &Ctx,
+    c: &Credentials,
+) -> AppResult<Option<users::UserRow>> {
     let row = users::find_by_username(&state.db, c.username.trim()).await?;
-    let ok = password::verify_async(c.password.clone(), row.as_ref().map(|r| r.password_hash.clone())).await;
+    let ok = password::verify_async(
+        c.password.clone(),
+        row.as_ref().map(|r| r.password_hash.clone()),
+    )
+    .await;
     let row = row.filter(|r| ok && r.active && Role::from_code(&r.role).is_some());
     let mut tx = state.db.begin().await?;
     let actor = Actor {
@@ -63,16 +76,41 @@ async fn authenticate(state: &AppState, ctx: &Ctx, c: &Credentials) -> AppResult
         ip: ctx.ip.clone(),
         request_id: Some(ctx.request_id.clone()),
     };
-    let action = if row.is_some() { "login" } else { "login-failed" };
-    audit::record(&mut tx, &actor, Event { action, entity: "session", entity_id: None, person_id: None, changes: None, reason: None }).await?;
+    let action = if row.is_some() {
+        "login"
+    } else {
+        "login-failed"
+    };
+    audit::record(
+        &mut tx,
+        &actor,
+        Event {
+            action,
+            entity: "session",
+            entity_id: None,
+            person_id: None,
+            changes: None,
+            reason: None,
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(row)
 }
 
-pub async fn login(State(state): State<AppState>, ctx: Ctx, Form(c): Form<Credentials>) -> AppResult<Response> {
+pub async fn login(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(c): Form<Credentials>,
+) -> AppResult<Response> {
     let Some(user) = authenticate(&state, &ctx, &c).await? else {
         let page = Page::new(&ctx, i18n::t(ctx.locale, "login-title"), "");
-        let mut res = render(&LoginPage { page, username: c.username, next: c.next, failed: true });
+        let mut res = render(&LoginPage {
+            page,
+            username: c.username,
+            next: c.next,
+            failed: true,
+        });
         *res.status_mut() = StatusCode::UNAUTHORIZED;
         return Ok(res);
     };
@@ -115,11 +153,24 @@ pub struct SessionOut {
 #[utoipa::path(post, path = "/api/v1/session", request_body = Credentials,
     responses((status = 200, body = SessionOut), (status = 401, description = "wrong credentials")),
     security(()))]
-pub async fn api_login(State(state): State<AppState>, ctx: Ctx, ApiJson(c): ApiJson<Credentials>) -> AppResult<Json<SessionOut>> {
-    let user = authenticate(&state, &ctx, &c).await?.ok_or(AppError::Unauthenticated)?;
+pub async fn api_login(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(c): ApiJson<Credentials>,
+) -> AppResult<Json<SessionOut>> {
+    let user = authenticate(&state, &ctx, &c)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
     let role = Role::from_code(&user.role).ok_or(AppError::Forbidden)?;
-    let (token, expires_at) = sessions::create(&state.db, user.id, Kind::Api, state.lifetimes).await?;
-    Ok(Json(SessionOut { token, expires_at, username: user.username, display_name: user.display_name, role }))
+    let (token, expires_at) =
+        sessions::create(&state.db, user.id, Kind::Api, state.lifetimes).await?;
+    Ok(Json(SessionOut {
+        token,
+        expires_at,
+        username: user.username,
+        display_name: user.display_name,
+        role,
+    }))
 }
 
 /// End the session of the token sent.

@@ -107,7 +107,10 @@ impl PersonIn {
             address: s(&self.address),
             postal_code: s(&self.postal_code),
             place: s(&self.place),
-            municipality_id: self.municipality_id.map(|m| m.to_string()).unwrap_or_default(),
+            municipality_id: self
+                .municipality_id
+                .map(|m| m.to_string())
+                .unwrap_or_default(),
             phone: s(&self.phone),
             email: s(&self.email),
             iban: s(&self.iban),
@@ -197,29 +200,49 @@ pub struct SearchOut {
 
 /// Find persons.
 #[utoipa::path(get, path = "/api/v1/persons", params(SearchQuery), responses((status = 200, body = SearchOut)))]
-pub async fn search(State(st): State<AppState>, s: Signed, Query(q): Query<SearchQuery>) -> AppResult<Json<SearchOut>> {
+pub async fn search(
+    State(st): State<AppState>,
+    s: Signed,
+    Query(q): Query<SearchQuery>,
+) -> AppResult<Json<SearchOut>> {
     s.require(Permission::RegistryRead)?;
     let page = q.page.unwrap_or(1).max(1);
     let per_page = q.per_page.unwrap_or(20).clamp(1, search::MAX_PER_PAGE);
     let found = search::search(&st.db, &s.actor(), &q.q, page, per_page).await?;
-    Ok(Json(SearchOut { items: found.items, total: found.total, page, per_page }))
+    Ok(Json(SearchOut {
+        items: found.items,
+        total: found.total,
+        page,
+        per_page,
+    }))
 }
 
 /// Register a person. Identity warnings (bad check digit, duplicate number, probable
 /// duplicate) answer 422 with `warnings`; resend with `override_reason` to save anyway.
 #[utoipa::path(post, path = "/api/v1/persons", request_body = PersonIn,
     responses((status = 201, body = PersonOut), (status = 422, description = "invalid fields or warnings")))]
-pub async fn create_person(State(st): State<AppState>, s: Signed, ApiJson(input): ApiJson<PersonIn>) -> AppResult<(StatusCode, Json<PersonOut>)> {
+pub async fn create_person(
+    State(st): State<AppState>,
+    s: Signed,
+    ApiJson(input): ApiJson<PersonIn>,
+) -> AppResult<(StatusCode, Json<PersonOut>)> {
     s.require(Permission::RegistryWrite)?;
     let d = input.parse()?;
-    let ov = Override { reason: input.override_reason.clone(), allowed: s.may(Permission::IdentityOverride) };
+    let ov = Override {
+        reason: input.override_reason.clone(),
+        allowed: s.may(Permission::IdentityOverride),
+    };
     let p = persons::create(&st.db, &s.actor(), &d, &ov).await?;
     Ok((StatusCode::CREATED, Json(p.into())))
 }
 
 /// One person.
 #[utoipa::path(get, path = "/api/v1/persons/{id}", responses((status = 200, body = PersonOut), (status = 404)))]
-pub async fn get_person(State(st): State<AppState>, s: Signed, Path(id): Path<i64>) -> AppResult<Json<PersonOut>> {
+pub async fn get_person(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+) -> AppResult<Json<PersonOut>> {
     s.require(Permission::RegistryRead)?;
     Ok(Json(persons::get(&st.db, &s.actor(), id).await?.into()))
 }
@@ -228,13 +251,21 @@ pub async fn get_person(State(st): State<AppState>, s: Signed, Path(id): Path<i6
 /// `current_version`, and nothing is changed.
 #[utoipa::path(put, path = "/api/v1/persons/{id}", request_body = PersonIn,
     responses((status = 200, body = PersonOut), (status = 409, description = "edited by someone else meanwhile")))]
-pub async fn update_person(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, ApiJson(input): ApiJson<PersonIn>) -> AppResult<Json<PersonOut>> {
+pub async fn update_person(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<PersonIn>,
+) -> AppResult<Json<PersonOut>> {
     s.require(Permission::RegistryWrite)?;
-    let version = input
-        .version
-        .ok_or_else(|| AppError::BadRequest("the field `version` is required when updating".into()))?;
+    let version = input.version.ok_or_else(|| {
+        AppError::BadRequest("the field `version` is required when updating".into())
+    })?;
     let d = input.parse()?;
-    let ov = Override { reason: input.override_reason.clone(), allowed: s.may(Permission::IdentityOverride) };
+    let ov = Override {
+        reason: input.override_reason.clone(),
+        allowed: s.may(Permission::IdentityOverride),
+    };
     let p = match persons::update(&st.db, &s.actor(), id, version, &d, &ov).await? {
         Updated::Saved(p) | Updated::Unchanged(p) => p,
     };
@@ -253,19 +284,33 @@ pub struct HistoryOut {
 
 /// Who created and changed a person, field by field, newest first.
 #[utoipa::path(get, path = "/api/v1/persons/{id}/history", responses((status = 200, body = [HistoryOut])))]
-pub async fn person_history(State(st): State<AppState>, s: Signed, Path(id): Path<i64>) -> AppResult<Json<Vec<HistoryOut>>> {
+pub async fn person_history(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<HistoryOut>>> {
     s.require(Permission::RegistryRead)?;
     let h = persons::history(&st.db, &s.actor(), id).await?;
     Ok(Json(
         h.into_iter()
-            .map(|e| HistoryOut { at: e.at, username: e.username, action: e.action, changes: e.changes, reason: e.reason })
+            .map(|e| HistoryOut {
+                at: e.at,
+                username: e.username,
+                action: e.action,
+                changes: e.changes,
+                reason: e.reason,
+            })
             .collect(),
     ))
 }
 
 /// A person's household memberships, newest first.
 #[utoipa::path(get, path = "/api/v1/persons/{id}/households", responses((status = 200, body = [households::Member])))]
-pub async fn person_households(State(st): State<AppState>, s: Signed, Path(id): Path<i64>) -> AppResult<Json<Vec<households::Member>>> {
+pub async fn person_households(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<households::Member>>> {
     s.require(Permission::RegistryRead)?;
     let list = households::of_person(&st.db, &s.actor(), id).await?;
     Ok(Json(list.into_iter().map(|(m, _)| m).collect()))
@@ -296,7 +341,11 @@ pub struct HouseholdOut {
 
 /// Create a household around its head.
 #[utoipa::path(post, path = "/api/v1/households", request_body = HouseholdIn, responses((status = 201, body = HouseholdOut)))]
-pub async fn create_household(State(st): State<AppState>, s: Signed, ApiJson(h): ApiJson<HouseholdIn>) -> AppResult<(StatusCode, Json<HouseholdOut>)> {
+pub async fn create_household(
+    State(st): State<AppState>,
+    s: Signed,
+    ApiJson(h): ApiJson<HouseholdIn>,
+) -> AppResult<(StatusCode, Json<HouseholdOut>)> {
     s.require(Permission::RegistryWrite)?;
     let f = HouseholdForm {
         address: h.address.unwrap_or_default(),
@@ -308,12 +357,19 @@ pub async fn create_household(State(st): State<AppState>, s: Signed, ApiJson(h):
     };
     let id = households::create(&st.db, &s.actor(), &f, today()).await?;
     let (household, members) = households::get(&st.db, &s.actor(), id).await?;
-    Ok((StatusCode::CREATED, Json(HouseholdOut { household, members })))
+    Ok((
+        StatusCode::CREATED,
+        Json(HouseholdOut { household, members }),
+    ))
 }
 
 /// A household with its members, past and present.
 #[utoipa::path(get, path = "/api/v1/households/{id}", responses((status = 200, body = HouseholdOut)))]
-pub async fn get_household(State(st): State<AppState>, s: Signed, Path(id): Path<i64>) -> AppResult<Json<HouseholdOut>> {
+pub async fn get_household(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+) -> AppResult<Json<HouseholdOut>> {
     s.require(Permission::RegistryRead)?;
     let (household, members) = households::get(&st.db, &s.actor(), id).await?;
     Ok(Json(HouseholdOut { household, members }))
@@ -333,7 +389,12 @@ pub struct MemberIn {
 
 /// Add a member (or move a person here from another household).
 #[utoipa::path(post, path = "/api/v1/households/{id}/members", request_body = MemberIn, responses((status = 201, body = HouseholdOut)))]
-pub async fn add_member(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, ApiJson(m): ApiJson<MemberIn>) -> AppResult<(StatusCode, Json<HouseholdOut>)> {
+pub async fn add_member(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    ApiJson(m): ApiJson<MemberIn>,
+) -> AppResult<(StatusCode, Json<HouseholdOut>)> {
     s.require(Permission::RegistryWrite)?;
     let f = JoinForm {
         person_id: m.person_id.to_string(),
@@ -343,12 +404,18 @@ pub async fn add_member(State(st): State<AppState>, s: Signed, Path(id): Path<i6
     };
     households::add_member(&st.db, &s.actor(), &f, today()).await?;
     let (household, members) = households::get(&st.db, &s.actor(), id).await?;
-    Ok((StatusCode::CREATED, Json(HouseholdOut { household, members })))
+    Ok((
+        StatusCode::CREATED,
+        Json(HouseholdOut { household, members }),
+    ))
 }
 
 /// Municipalities of the centre.
 #[utoipa::path(get, path = "/api/v1/municipalities", responses((status = 200, body = [Municipality])))]
-pub async fn municipalities(State(st): State<AppState>, s: Signed) -> AppResult<Json<Vec<Municipality>>> {
+pub async fn municipalities(
+    State(st): State<AppState>,
+    s: Signed,
+) -> AppResult<Json<Vec<Municipality>>> {
     s.require(Permission::RegistryRead)?;
     Ok(Json(persons::municipalities(&st.db).await?))
 }

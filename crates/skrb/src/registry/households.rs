@@ -72,7 +72,10 @@ const MEMBER_SELECT: &str = "SELECT hm.id, hm.household_id, hm.person_id, p.give
     hm.relationship, hm.valid_from, hm.valid_to FROM household_member hm JOIN person p ON p.id = hm.person_id";
 
 fn field_err(field: &'static str, key: &'static str) -> AppError {
-    AppError::Validation(vec![FieldError { field, msg: Msg::new(key) }])
+    AppError::Validation(vec![FieldError {
+        field,
+        msg: Msg::new(key),
+    }])
 }
 
 fn parse_id(field: &'static str, v: &str, key: &'static str) -> AppResult<i64> {
@@ -167,7 +170,10 @@ pub async fn create(db: &Db, actor: &Actor, f: &HouseholdForm, today: Date) -> A
     let from = parse_from(&f.valid_from, today)?;
     let municipality = match optional(&f.municipality_id) {
         None => None,
-        Some(m) => Some(m.parse::<i64>().map_err(|_| field_err("municipality_id", "err-municipality"))?),
+        Some(m) => Some(
+            m.parse::<i64>()
+                .map_err(|_| field_err("municipality_id", "err-municipality"))?,
+        ),
     };
     let mut tx = db.begin().await?;
     if !person_exists(&mut tx, head).await? {
@@ -195,7 +201,8 @@ pub async fn create(db: &Db, actor: &Actor, f: &HouseholdForm, today: Date) -> A
 pub async fn add_member(db: &Db, actor: &Actor, f: &JoinForm, today: Date) -> AppResult<i64> {
     let person = parse_id("person_id", &f.person_id, "err-person")?;
     let household = parse_id("household_id", &f.household_id, "err-household")?;
-    let rel = Relationship::from_code(f.relationship.trim()).ok_or_else(|| field_err("relationship", "err-relationship"))?;
+    let rel = Relationship::from_code(f.relationship.trim())
+        .ok_or_else(|| field_err("relationship", "err-relationship"))?;
     let from = parse_from(&f.valid_from, today)?;
     let mut tx = db.begin().await?;
     if load(&mut tx, household).await?.is_none() {
@@ -221,9 +228,14 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<(Household, Vec<M
 }
 
 /// A person's memberships, newest first, each with the household's current members.
-pub async fn of_person(db: &Db, actor: &Actor, person: i64) -> AppResult<Vec<(Member, Vec<Member>)>> {
+pub async fn of_person(
+    db: &Db,
+    actor: &Actor,
+    person: i64,
+) -> AppResult<Vec<(Member, Vec<Member>)>> {
     let mut tx = db.begin().await?;
-    let q = format!("{MEMBER_SELECT} WHERE hm.person_id = $1 ORDER BY hm.valid_from DESC, hm.id DESC");
+    let q =
+        format!("{MEMBER_SELECT} WHERE hm.person_id = $1 ORDER BY hm.valid_from DESC, hm.id DESC");
     let own: Vec<Member> = sql!(&mut tx, c => sqlx::query_as(&q).bind(person).fetch_all(c).await?);
     let mut out = Vec::new();
     let q = format!("{MEMBER_SELECT} WHERE hm.household_id = $1 AND hm.valid_to IS NULL AND hm.person_id <> $2 ORDER BY hm.valid_from, hm.id");
@@ -235,7 +247,12 @@ pub async fn of_person(db: &Db, actor: &Actor, person: i64) -> AppResult<Vec<(Me
         };
         out.push((m, others));
     }
-    audit::record(&mut tx, actor, Event::new("read-households", "person", person).person(person)).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("read-households", "person", person).person(person),
+    )
+    .await?;
     tx.commit().await?;
     Ok(out)
 }

@@ -115,8 +115,12 @@ impl PersonForm {
     /// Parses every field and reports every problem at once.
     pub fn parse(&self, today: Date) -> Result<PersonData, Vec<FieldError>> {
         let mut p = Parser { errors: Vec::new() };
-        let given_name = p.text("given_name", &self.given_name, 100, true).unwrap_or_default();
-        let family_name = p.text("family_name", &self.family_name, 100, true).unwrap_or_default();
+        let given_name = p
+            .text("given_name", &self.given_name, 100, true)
+            .unwrap_or_default();
+        let family_name = p
+            .text("family_name", &self.family_name, 100, true)
+            .unwrap_or_default();
         let mut birth_date = p.date("birth_date", &self.birth_date, today);
         let mut sex = match opt(&self.sex) {
             None => None,
@@ -173,7 +177,9 @@ impl PersonForm {
         };
         let phone = p.text("phone", &self.phone, 40, false);
         if let Some(ph) = &phone {
-            let ok = ph.chars().all(|c| c.is_ascii_digit() || " +()-/".contains(c))
+            let ok = ph
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +()-/".contains(c))
                 && ph.chars().any(|c| c.is_ascii_digit());
             if !ok {
                 p.err("phone", Msg::new("err-phone"));
@@ -182,7 +188,10 @@ impl PersonForm {
         let email = p.text("email", &self.email, 200, false);
         if let Some(e) = &email {
             let ok = e.split_once('@').is_some_and(|(local, domain)| {
-                !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
             }) && !e.chars().any(char::is_whitespace);
             if !ok {
                 p.err("email", Msg::new("err-email"));
@@ -235,7 +244,10 @@ impl PersonData {
             address: s(&self.address),
             postal_code: s(&self.postal_code),
             place: s(&self.place),
-            municipality_id: self.municipality_id.map(|m| m.to_string()).unwrap_or_default(),
+            municipality_id: self
+                .municipality_id
+                .map(|m| m.to_string())
+                .unwrap_or_default(),
             phone: s(&self.phone),
             email: s(&self.email),
             iban: s(&self.iban),
@@ -265,7 +277,11 @@ impl PersonData {
         pairs
             .into_iter()
             .filter(|(_, o, n)| o != n)
-            .map(|(f, o, n)| Change { field: f.to_string(), old: opt(o), new: opt(n) })
+            .map(|(f, o, n)| Change {
+                field: f.to_string(),
+                old: opt(o),
+                new: opt(n),
+            })
             .collect()
     }
 
@@ -281,13 +297,23 @@ impl PersonData {
     /// What the personal number's own structure says against the record.
     pub fn identity_findings(&self) -> Vec<Warning> {
         let mut out = Vec::new();
-        let Some(n) = self.emso.as_deref().and_then(|e| PersonalNumber::parse(e).ok()) else {
+        let Some(n) = self
+            .emso
+            .as_deref()
+            .and_then(|e| PersonalNumber::parse(e).ok())
+        else {
             return out;
         };
         for f in n.findings() {
             out.push(match f {
-                Finding::BadChecksum => Warning { code: "emso-checksum", msg: Msg::new("warn-emso-checksum") },
-                Finding::ImpossibleDate => Warning { code: "emso-date", msg: Msg::new("warn-emso-date") },
+                Finding::BadChecksum => Warning {
+                    code: "emso-checksum",
+                    msg: Msg::new("warn-emso-checksum"),
+                },
+                Finding::ImpossibleDate => Warning {
+                    code: "emso-date",
+                    msg: Msg::new("warn-emso-date"),
+                },
             });
         }
         let d = n.decode();
@@ -317,12 +343,19 @@ mod tests {
     use time::macros::date;
 
     fn form() -> PersonForm {
-        PersonForm { given_name: "Ana".into(), family_name: "Novak".into(), ..Default::default() }
+        PersonForm {
+            given_name: "Ana".into(),
+            family_name: "Novak".into(),
+            ..Default::default()
+        }
     }
 
     #[test]
     fn emso_fills_birth_date_and_sex() {
-        let f = PersonForm { emso: "0101006500006".into(), ..form() };
+        let f = PersonForm {
+            emso: "0101006500006".into(),
+            ..form()
+        };
         let d = f.parse(date!(2026 - 11 - 22)).unwrap();
         assert_eq!(d.birth_date, Some(date!(2006 - 01 - 01)));
         assert_eq!(d.sex, Some(Sex::Male));
@@ -345,7 +378,15 @@ mod tests {
         let fields: Vec<_> = errs.iter().map(|e| e.field).collect();
         assert_eq!(
             fields,
-            ["given_name", "birth_date", "emso", "citizenship", "phone", "email", "iban"]
+            [
+                "given_name",
+                "birth_date",
+                "emso",
+                "citizenship",
+                "phone",
+                "email",
+                "iban"
+            ]
         );
     }
 
@@ -365,7 +406,12 @@ mod tests {
     #[test]
     fn diff_names_changed_fields() {
         let a = form().parse(date!(2026 - 11 - 22)).unwrap();
-        let b = PersonForm { phone: "041 123 456".into(), ..form() }.parse(date!(2026 - 11 - 22)).unwrap();
+        let b = PersonForm {
+            phone: "041 123 456".into(),
+            ..form()
+        }
+        .parse(date!(2026 - 11 - 22))
+        .unwrap();
         let d = a.diff(&b);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].field, "phone");

@@ -94,7 +94,8 @@ pub fn name_key(d: &PersonData) -> String {
 
 pub(crate) async fn load(tx: &mut Tx, id: i64) -> Result<Option<Person>, sqlx::Error> {
     let q = format!("{SELECT_PERSON} WHERE p.id = $1");
-    let row: Option<PersonRow> = sql!(tx, c => sqlx::query_as(&q).bind(id).fetch_optional(c).await?);
+    let row: Option<PersonRow> =
+        sql!(tx, c => sqlx::query_as(&q).bind(id).fetch_optional(c).await?);
     Ok(row.map(Person::from))
 }
 
@@ -132,7 +133,11 @@ struct Candidate {
 
 /// Everything that speaks against saving the identity as typed: the number's own
 /// findings, the same number on another person, a probable duplicate.
-async fn identity_warnings(tx: &mut Tx, d: &PersonData, except: Option<i64>) -> Result<Vec<Warning>, sqlx::Error> {
+async fn identity_warnings(
+    tx: &mut Tx,
+    d: &PersonData,
+    except: Option<i64>,
+) -> Result<Vec<Warning>, sqlx::Error> {
     let mut out = d.identity_findings();
     let except = except.unwrap_or(-1);
     let mut candidates: Vec<Candidate> = Vec::new();
@@ -156,14 +161,20 @@ async fn identity_warnings(tx: &mut Tx, d: &PersonData, except: Option<i64>) -> 
         let name = format!("{} {} (#{})", c.given_name, c.family_name, c.id);
         if c.emso.is_some() && c.emso == d.emso {
             seen.push(c.id);
-            out.push(Warning { code: "emso-duplicate", msg: Msg::new("warn-emso-duplicate").arg("name", name) });
+            out.push(Warning {
+                code: "emso-duplicate",
+                msg: Msg::new("warn-emso-duplicate").arg("name", name),
+            });
         } else if names::similar(&d.given_name, &d.family_name, &c.given_name, &c.family_name) {
             seen.push(c.id);
             let mut msg = Msg::new("warn-probable-duplicate").arg("name", name);
             if let Some(b) = c.birth_date {
                 msg = msg.date("date", b);
             }
-            out.push(Warning { code: "probable-duplicate", msg });
+            out.push(Warning {
+                code: "probable-duplicate",
+                msg,
+            });
         }
     }
     Ok(out)
@@ -183,9 +194,17 @@ impl Override {
         if warnings.is_empty() {
             return Ok(None);
         }
-        match self.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        match self
+            .reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+        {
             Some(r) if self.allowed => Ok(Some(r.chars().take(1000).collect())),
-            _ => Err(AppError::Warnings { warnings, may_override: self.allowed }),
+            _ => Err(AppError::Warnings {
+                warnings,
+                may_override: self.allowed,
+            }),
         }
     }
 }
@@ -210,7 +229,12 @@ fn all_fields(d: &PersonData) -> Vec<Change> {
     empty.diff(d)
 }
 
-async fn insert_row(tx: &mut Tx, d: &PersonData, override_reason: Option<&str>, now: OffsetDateTime) -> Result<i64, sqlx::Error> {
+async fn insert_row(
+    tx: &mut Tx,
+    d: &PersonData,
+    override_reason: Option<&str>,
+    now: OffsetDateTime,
+) -> Result<i64, sqlx::Error> {
     let id: i64 = sql!(tx, c => sqlx::query_scalar(
         "INSERT INTO person (given_name, family_name, birth_date, sex, emso, identity_override_reason, citizenship, \
          address, postal_code, place, municipality_id, phone, email, iban, notes, name_key, version, created_at, updated_at) \
@@ -234,7 +258,10 @@ pub async fn create(db: &Db, actor: &Actor, d: &PersonData, ov: &Override) -> Ap
     audit::record(
         &mut tx,
         actor,
-        Event::new("create", "person", id).person(id).changes(&all_fields(d)).reason(reason.as_deref()),
+        Event::new("create", "person", id)
+            .person(id)
+            .changes(&all_fields(d))
+            .reason(reason.as_deref()),
     )
     .await?;
     let p = load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
@@ -259,11 +286,20 @@ pub enum Updated {
 
 /// Changes a person if `version` is still the stored one; otherwise a conflict, and
 /// nothing is written.
-pub async fn update(db: &Db, actor: &Actor, id: i64, version: i64, d: &PersonData, ov: &Override) -> AppResult<Updated> {
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    version: i64,
+    d: &PersonData,
+    ov: &Override,
+) -> AppResult<Updated> {
     let mut tx = db.begin().await?;
     let current = load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     if current.version != version {
-        return Err(AppError::Conflict { current_version: current.version });
+        return Err(AppError::Conflict {
+            current_version: current.version,
+        });
     }
     check_municipality(&mut tx, d).await?;
     let changes = current.data.diff(d);
@@ -289,7 +325,9 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, version: i64, d: &PersonDat
         .execute(c).await?.rows_affected());
     if n != 1 {
         // Another writer got in between our read and write (PostgreSQL read committed).
-        return Err(AppError::Conflict { current_version: version + 1 });
+        return Err(AppError::Conflict {
+            current_version: version + 1,
+        });
     }
     if current.data.given_name != d.given_name || current.data.family_name != d.family_name {
         replace_tokens(&mut tx, id, d).await?;
@@ -297,7 +335,10 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, version: i64, d: &PersonDat
     audit::record(
         &mut tx,
         actor,
-        Event::new("update", "person", id).person(id).changes(&changes).reason(reason.as_deref()),
+        Event::new("update", "person", id)
+            .person(id)
+            .changes(&changes)
+            .reason(reason.as_deref()),
     )
     .await?;
     let p = load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
@@ -319,7 +360,12 @@ pub async fn history(db: &Db, actor: &Actor, id: i64) -> AppResult<Vec<HistoryEn
     let mut tx = db.begin().await?;
     load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let rows = audit::history(&mut tx, "person", id).await?;
-    audit::record(&mut tx, actor, Event::new("read-history", "person", id).person(id)).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("read-history", "person", id).person(id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(rows
         .into_iter()
@@ -327,7 +373,10 @@ pub async fn history(db: &Db, actor: &Actor, id: i64) -> AppResult<Vec<HistoryEn
             at: r.at,
             username: r.username.unwrap_or_default(),
             action: r.action,
-            changes: r.changes.and_then(|c| serde_json::from_str(&c).ok()).unwrap_or_default(),
+            changes: r
+                .changes
+                .and_then(|c| serde_json::from_str(&c).ok())
+                .unwrap_or_default(),
             reason: r.reason,
         })
         .collect())
@@ -357,6 +406,10 @@ pub async fn counts(db: &Db) -> Result<(i64, i64), sqlx::Error> {
 
 /// Inserts a person without checks or audit record per row: the demo generator's bulk
 /// path, which audits the batch as a whole.
-pub(crate) async fn insert_unchecked(tx: &mut Tx, d: &PersonData, now: OffsetDateTime) -> Result<i64, sqlx::Error> {
+pub(crate) async fn insert_unchecked(
+    tx: &mut Tx,
+    d: &PersonData,
+    now: OffsetDateTime,
+) -> Result<i64, sqlx::Error> {
     insert_row(tx, d, None, now).await
 }

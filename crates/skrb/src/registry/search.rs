@@ -60,7 +60,8 @@ fn classify(q: &str) -> Option<Query> {
     Some(Query::Words(words))
 }
 
-const COLUMNS: &str = "p.id, p.given_name, p.family_name, p.birth_date, p.emso, p.place, m.name AS municipality_name";
+const COLUMNS: &str =
+    "p.id, p.given_name, p.family_name, p.birth_date, p.emso, p.place, m.name AS municipality_name";
 
 async fn run(tx: &mut Tx, q: &Query, limit: i64, offset: i64) -> Result<Found, sqlx::Error> {
     match q {
@@ -86,12 +87,16 @@ async fn run(tx: &mut Tx, q: &Query, limit: i64, offset: i64) -> Result<Found, s
                 ));
             }
             let base = 2 * words.len();
-            let exact: Vec<String> = (0..words.len()).map(|i| format!("${}", 2 * i + 1)).collect();
+            let exact: Vec<String> = (0..words.len())
+                .map(|i| format!("${}", 2 * i + 1))
+                .collect();
             let score = format!(
                 "(SELECT COUNT(*) FROM person_token e WHERE e.person_id = p.id AND e.token IN ({}))",
                 exact.join(", ")
             );
-            let from = format!("FROM person p LEFT JOIN municipality m ON m.id = p.municipality_id WHERE {filter}");
+            let from = format!(
+                "FROM person p LEFT JOIN municipality m ON m.id = p.municipality_id WHERE {filter}"
+            );
             let count_sql = format!("SELECT COUNT(*) {from}");
             let list_sql = format!(
                 "SELECT {COLUMNS} {from} ORDER BY {score} DESC, p.name_key, p.id LIMIT ${} OFFSET ${}",
@@ -126,13 +131,26 @@ pub async fn search(db: &Db, actor: &Actor, q: &str, page: u32, per_page: u32) -
     let per_page = per_page.clamp(1, MAX_PER_PAGE);
     let page = page.max(1);
     let mut tx = db.begin().await?;
-    let found = run(&mut tx, &query, i64::from(per_page), i64::from((page - 1) * per_page)).await?;
+    let found = run(
+        &mut tx,
+        &query,
+        i64::from(per_page),
+        i64::from((page - 1) * per_page),
+    )
+    .await?;
     let ids: Vec<i64> = found.items.iter().map(|p| p.id).collect();
     audit::record(
         &mut tx,
         actor,
-        Event { action: "search", entity: "person", entity_id: None, person_id: None, changes: None, reason: None }
-            .detail(serde_json::json!({ "query": q, "page": page, "shown": ids })),
+        Event {
+            action: "search",
+            entity: "person",
+            entity_id: None,
+            person_id: None,
+            changes: None,
+            reason: None,
+        }
+        .detail(serde_json::json!({ "query": q, "page": page, "shown": ids })),
     )
     .await?;
     tx.commit().await?;

@@ -74,11 +74,18 @@ struct SearchResults {
     next: Option<String>,
 }
 
-async fn search_page(State(st): State<AppState>, s: Signed, headers: HeaderMap, Query(p): Query<SearchParams>) -> AppResult<Response> {
+async fn search_page(
+    State(st): State<AppState>,
+    s: Signed,
+    headers: HeaderMap,
+    Query(p): Query<SearchParams>,
+) -> AppResult<Response> {
     s.require(Permission::RegistryRead)?;
     let pageno = p.page.unwrap_or(1).max(1);
     let found = search::search(&st.db, &s.actor(), &p.q, pageno, PER_PAGE).await?;
-    let pages = u32::try_from((found.total + i64::from(PER_PAGE) - 1) / i64::from(PER_PAGE)).unwrap_or(u32::MAX).max(1);
+    let pages = u32::try_from((found.total + i64::from(PER_PAGE) - 1) / i64::from(PER_PAGE))
+        .unwrap_or(u32::MAX)
+        .max(1);
     let l = s.ctx.locale;
     let q_enc = crate::web::errors::encode_component(&p.q);
     let link = |n: u32| format!("/persons?q={q_enc}&page={n}");
@@ -94,9 +101,26 @@ async fn search_page(State(st): State<AppState>, s: Signed, headers: HeaderMap, 
     let next = (pageno < pages).then(|| link(pageno + 1));
     // htmx live search asks for the result list only.
     if headers.contains_key("hx-request") {
-        return Ok(render(&SearchResults { page, items: found.items, summary, pageno, pages, prev, next }));
+        return Ok(render(&SearchResults {
+            page,
+            items: found.items,
+            summary,
+            pageno,
+            pages,
+            prev,
+            next,
+        }));
     }
-    Ok(render(&SearchPage { page, q: p.q, items: found.items, summary, pageno, pages, prev, next }))
+    Ok(render(&SearchPage {
+        page,
+        q: p.q,
+        items: found.items,
+        summary,
+        pageno,
+        pages,
+        prev,
+        next,
+    }))
 }
 
 /// One input of a form, ready to render.
@@ -147,12 +171,26 @@ struct FormState<'a> {
     theirs: HashMap<&'static str, String>,
 }
 
-async fn person_fields(st: &AppState, page: &Page, fs: &FormState<'_>) -> AppResult<Vec<FieldView>> {
+async fn person_fields(
+    st: &AppState,
+    page: &Page,
+    fs: &FormState<'_>,
+) -> AppResult<Vec<FieldView>> {
     let l = page.locale;
     let munis = persons::municipalities(&st.db).await?;
-    let err = |name: &str| fs.errors.iter().find(|e| e.field == name).map(|e| e.msg.render(l));
+    let err = |name: &str| {
+        fs.errors
+            .iter()
+            .find(|e| e.field == name)
+            .map(|e| e.msg.render(l))
+    };
     let f = fs.form;
-    let field = |name: &'static str, label: &str, value: &str, kind: &'static str, required: bool, autocomplete: &'static str| FieldView {
+    let field = |name: &'static str,
+                 label: &str,
+                 value: &str,
+                 kind: &'static str,
+                 required: bool,
+                 autocomplete: &'static str| FieldView {
         name,
         label: i18n::t(l, label),
         value: value.to_string(),
@@ -160,27 +198,100 @@ async fn person_fields(st: &AppState, page: &Page, fs: &FormState<'_>) -> AppRes
         kind,
         options: Vec::new(),
         required,
-        note: fs.theirs.get(name).map(|v| i18n::t_args(l, "conflict-theirs", &[("value", v.as_str().into())])),
+        note: fs
+            .theirs
+            .get(name)
+            .map(|v| i18n::t_args(l, "conflict-theirs", &[("value", v.as_str().into())])),
         autocomplete,
     };
     let mut sex = field("sex", "field-sex", &f.sex, "select", false, "off");
     sex.options = std::iter::once((String::new(), i18n::t(l, "choose"), f.sex.is_empty()))
-        .chain(["F", "M", "X"].iter().map(|c| (c.to_string(), i18n::t(l, &format!("sex-{c}")), f.sex == *c)))
+        .chain(
+            ["F", "M", "X"]
+                .iter()
+                .map(|c| (c.to_string(), i18n::t(l, &format!("sex-{c}")), f.sex == *c)),
+        )
         .collect();
-    let mut muni = field("municipality_id", "field-municipality", &f.municipality_id, "select", false, "off");
-    muni.options = std::iter::once((String::new(), i18n::t(l, "choose"), f.municipality_id.is_empty()))
-        .chain(munis.iter().map(|m| (m.id.to_string(), m.name.clone(), f.municipality_id == m.id.to_string())))
-        .collect();
+    let mut muni = field(
+        "municipality_id",
+        "field-municipality",
+        &f.municipality_id,
+        "select",
+        false,
+        "off",
+    );
+    muni.options = std::iter::once((
+        String::new(),
+        i18n::t(l, "choose"),
+        f.municipality_id.is_empty(),
+    ))
+    .chain(munis.iter().map(|m| {
+        (
+            m.id.to_string(),
+            m.name.clone(),
+            f.municipality_id == m.id.to_string(),
+        )
+    }))
+    .collect();
     Ok(vec![
-        field("given_name", "field-given-name", &f.given_name, "text", true, "given-name"),
-        field("family_name", "field-family-name", &f.family_name, "text", true, "family-name"),
+        field(
+            "given_name",
+            "field-given-name",
+            &f.given_name,
+            "text",
+            true,
+            "given-name",
+        ),
+        field(
+            "family_name",
+            "field-family-name",
+            &f.family_name,
+            "text",
+            true,
+            "family-name",
+        ),
         field("emso", "field-emso", &f.emso, "text", false, "off"),
-        field("birth_date", "field-birth-date", &f.birth_date, "date", false, "bday"),
+        field(
+            "birth_date",
+            "field-birth-date",
+            &f.birth_date,
+            "date",
+            false,
+            "bday",
+        ),
         sex,
-        field("citizenship", "field-citizenship", &f.citizenship, "text", false, "country"),
-        field("address", "field-address", &f.address, "text", false, "street-address"),
-        field("postal_code", "field-postal-code", &f.postal_code, "text", false, "postal-code"),
-        field("place", "field-place", &f.place, "text", false, "address-level2"),
+        field(
+            "citizenship",
+            "field-citizenship",
+            &f.citizenship,
+            "text",
+            false,
+            "country",
+        ),
+        field(
+            "address",
+            "field-address",
+            &f.address,
+            "text",
+            false,
+            "street-address",
+        ),
+        field(
+            "postal_code",
+            "field-postal-code",
+            &f.postal_code,
+            "text",
+            false,
+            "postal-code",
+        ),
+        field(
+            "place",
+            "field-place",
+            &f.place,
+            "text",
+            false,
+            "address-level2",
+        ),
         muni,
         field("phone", "field-phone", &f.phone, "tel", false, "tel"),
         field("email", "field-email", &f.email, "email", false, "email"),
@@ -199,7 +310,13 @@ struct FormOutcome {
 
 impl FormOutcome {
     fn none() -> Self {
-        FormOutcome { errors: Vec::new(), warnings: Vec::new(), may_override: false, conflict: None, theirs: HashMap::new() }
+        FormOutcome {
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            may_override: false,
+            conflict: None,
+            theirs: HashMap::new(),
+        }
     }
 }
 
@@ -217,7 +334,11 @@ async fn person_form(
 ) -> AppResult<Response> {
     let l = s.ctx.locale;
     let page = Page::new(&s.ctx, title, "persons");
-    let fs = FormState { form: &sub.form, errors: &out.errors, theirs: out.theirs };
+    let fs = FormState {
+        form: &sub.form,
+        errors: &out.errors,
+        theirs: out.theirs,
+    };
     let fields = person_fields(st, &page, &fs).await?;
     let has_warnings = !out.warnings.is_empty();
     let status = if out.conflict.is_some() {
@@ -235,7 +356,14 @@ async fn person_form(
         general_error: (!out.errors.is_empty()).then(|| i18n::t(l, "err-form")),
         warnings: out.warnings.iter().map(|w| w.msg.render(l)).collect(),
         warn_hint: has_warnings.then(|| {
-            i18n::t(l, if out.may_override { "warn-override-hint" } else { "warn-override-forbidden" })
+            i18n::t(
+                l,
+                if out.may_override {
+                    "warn-override-hint"
+                } else {
+                    "warn-override-forbidden"
+                },
+            )
         }),
         show_reason: has_warnings && out.may_override,
         reason: sub.override_reason.clone(),
@@ -250,7 +378,18 @@ async fn person_form(
 async fn new_person(State(st): State<AppState>, s: Signed) -> AppResult<Response> {
     s.require(Permission::RegistryWrite)?;
     let title = i18n::t(s.ctx.locale, "person-new-title");
-    person_form(&st, &s, title, "/persons/new".into(), "person-create", "/persons".into(), &PersonSubmit::default(), None, FormOutcome::none()).await
+    person_form(
+        &st,
+        &s,
+        title,
+        "/persons/new".into(),
+        "person-create",
+        "/persons".into(),
+        &PersonSubmit::default(),
+        None,
+        FormOutcome::none(),
+    )
+    .await
 }
 
 /// Sorts a use case's refusal into what the form shows; other errors pass through.
@@ -258,7 +397,10 @@ fn outcome(e: AppError) -> AppResult<FormOutcome> {
     let mut out = FormOutcome::none();
     match e {
         AppError::Validation(errs) => out.errors = errs,
-        AppError::Warnings { warnings, may_override } => {
+        AppError::Warnings {
+            warnings,
+            may_override,
+        } => {
             out.warnings = warnings;
             out.may_override = may_override;
         }
@@ -267,21 +409,42 @@ fn outcome(e: AppError) -> AppResult<FormOutcome> {
     Ok(out)
 }
 
-async fn create_person(State(st): State<AppState>, s: Signed, Form(sub): Form<PersonSubmit>) -> AppResult<Response> {
+async fn create_person(
+    State(st): State<AppState>,
+    s: Signed,
+    Form(sub): Form<PersonSubmit>,
+) -> AppResult<Response> {
     s.require(Permission::RegistryWrite)?;
     let title = i18n::t(s.ctx.locale, "person-new-title");
     let result = match sub.form.parse(today()) {
         Err(errs) => Err(AppError::Validation(errs)),
         Ok(d) => {
-            let ov = Override { reason: Some(sub.override_reason.clone()), allowed: s.may(Permission::IdentityOverride) };
+            let ov = Override {
+                reason: Some(sub.override_reason.clone()),
+                allowed: s.may(Permission::IdentityOverride),
+            };
             persons::create(&st.db, &s.actor(), &d, &ov).await
         }
     };
     match result {
-        Ok(p) => Ok(redirect_with_flash(&format!("/persons/{}", p.id), "person-created")),
+        Ok(p) => Ok(redirect_with_flash(
+            &format!("/persons/{}", p.id),
+            "person-created",
+        )),
         Err(e) => {
             let out = outcome(e)?;
-            person_form(&st, &s, title, "/persons/new".into(), "person-create", "/persons".into(), &sub, None, out).await
+            person_form(
+                &st,
+                &s,
+                title,
+                "/persons/new".into(),
+                "person-create",
+                "/persons".into(),
+                &sub,
+                None,
+                out,
+            )
+            .await
         }
     }
 }
@@ -311,30 +474,60 @@ impl PersonPage {
 fn relationships(l: i18n::Locale) -> Vec<(String, String)> {
     Relationship::ALL
         .iter()
-        .map(|r| (r.code().to_string(), i18n::t(l, &format!("rel-{}", r.code()))))
+        .map(|r| {
+            (
+                r.code().to_string(),
+                i18n::t(l, &format!("rel-{}", r.code())),
+            )
+        })
         .collect()
 }
 
-async fn person_page(st: &AppState, s: &Signed, id: i64, move_form: JoinForm, move_errors: Vec<String>) -> AppResult<Response> {
+async fn person_page(
+    st: &AppState,
+    s: &Signed,
+    id: i64,
+    move_form: JoinForm,
+    move_errors: Vec<String>,
+) -> AppResult<Response> {
     let actor = s.actor();
     let p = persons::get(&st.db, &actor, id).await?;
     let memberships = households::of_person(&st.db, &actor, id).await?;
     let history = persons::history(&st.db, &actor, id).await?;
     let l = s.ctx.locale;
     let today = today();
-    let (current, former): (Vec<_>, Vec<_>) = memberships.into_iter().partition(|(m, _)| m.is_current(today) || m.valid_from > today);
+    let (current, former): (Vec<_>, Vec<_>) = memberships
+        .into_iter()
+        .partition(|(m, _)| m.is_current(today) || m.valid_from > today);
     let history = history
         .into_iter()
         .map(|h| {
-            let who = i18n::t_args(l, "history-by", &[("user", h.username.as_str().into()), ("when", i18n::fmt_datetime(l, h.at).into())]);
+            let who = i18n::t_args(
+                l,
+                "history-by",
+                &[
+                    ("user", h.username.as_str().into()),
+                    ("when", i18n::fmt_datetime(l, h.at).into()),
+                ],
+            );
             (h, who)
         })
         .collect();
     let page = Page::new(&s.ctx, p.full_name(), "persons");
     let has_errors = !move_errors.is_empty();
     let mut res = render(&PersonPage {
-        sex: p.data.sex.map(|x| i18n::t(l, &format!("sex-{}", x.code()))).unwrap_or_default(),
-        iban: p.data.iban.as_deref().and_then(|i| Iban::parse(i).ok()).map(|i| i.display()).unwrap_or_default(),
+        sex: p
+            .data
+            .sex
+            .map(|x| i18n::t(l, &format!("sex-{}", x.code())))
+            .unwrap_or_default(),
+        iban: p
+            .data
+            .iban
+            .as_deref()
+            .and_then(|i| Iban::parse(i).ok())
+            .map(|i| i.display())
+            .unwrap_or_default(),
         current,
         former: former.into_iter().map(|(m, _)| m).collect(),
         history,
@@ -351,33 +544,73 @@ async fn person_page(st: &AppState, s: &Signed, id: i64, move_form: JoinForm, mo
     Ok(res)
 }
 
-async fn view_person(State(st): State<AppState>, s: Signed, Path(id): Path<i64>) -> AppResult<Response> {
+async fn view_person(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     s.require(Permission::RegistryRead)?;
     person_page(&st, &s, id, JoinForm::default(), Vec::new()).await
 }
 
-async fn edit_person(State(st): State<AppState>, s: Signed, Path(id): Path<i64>) -> AppResult<Response> {
+async fn edit_person(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     s.require(Permission::RegistryWrite)?;
     let p = persons::get(&st.db, &s.actor(), id).await?;
-    let title = i18n::t_args(s.ctx.locale, "person-edit-title", &[("name", p.full_name().into())]);
-    let sub = PersonSubmit { form: p.data.to_form(), override_reason: String::new(), version: Some(p.version) };
-    person_form(&st, &s, title, format!("/persons/{id}/edit"), "person-save", format!("/persons/{id}"), &sub, Some(p.version), FormOutcome::none()).await
+    let title = i18n::t_args(
+        s.ctx.locale,
+        "person-edit-title",
+        &[("name", p.full_name().into())],
+    );
+    let sub = PersonSubmit {
+        form: p.data.to_form(),
+        override_reason: String::new(),
+        version: Some(p.version),
+    };
+    person_form(
+        &st,
+        &s,
+        title,
+        format!("/persons/{id}/edit"),
+        "person-save",
+        format!("/persons/{id}"),
+        &sub,
+        Some(p.version),
+        FormOutcome::none(),
+    )
+    .await
 }
 
-async fn update_person(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Form(sub): Form<PersonSubmit>) -> AppResult<Response> {
+async fn update_person(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Form(sub): Form<PersonSubmit>,
+) -> AppResult<Response> {
     s.require(Permission::RegistryWrite)?;
     let l = s.ctx.locale;
-    let version = sub.version.ok_or_else(|| AppError::BadRequest("version missing".into()))?;
+    let version = sub
+        .version
+        .ok_or_else(|| AppError::BadRequest("version missing".into()))?;
     let result = match sub.form.parse(today()) {
         Err(errs) => Err(AppError::Validation(errs)),
         Ok(d) => {
-            let ov = Override { reason: Some(sub.override_reason.clone()), allowed: s.may(Permission::IdentityOverride) };
+            let ov = Override {
+                reason: Some(sub.override_reason.clone()),
+                allowed: s.may(Permission::IdentityOverride),
+            };
             persons::update(&st.db, &s.actor(), id, version, &d, &ov).await
         }
     };
     let title = |name: &str| i18n::t_args(l, "person-edit-title", &[("name", name.into())]);
     match result {
-        Ok(Updated::Saved(_)) | Ok(Updated::Unchanged(_)) => Ok(redirect_with_flash(&format!("/persons/{id}"), "person-saved")),
+        Ok(Updated::Saved(_)) | Ok(Updated::Unchanged(_)) => Ok(redirect_with_flash(
+            &format!("/persons/{id}"),
+            "person-saved",
+        )),
         Err(AppError::Conflict { .. }) => {
             // Keep what the user typed; show what is saved now beside each differing field.
             let now = persons::get(&st.db, &s.actor(), id).await?;
@@ -386,15 +619,44 @@ async fn update_person(State(st): State<AppState>, s: Signed, Path(id): Path<i64
             out.conflict = Some(now.version);
             for (name, mine, theirs) in form_pairs(&sub.form, &theirs_form) {
                 if mine != theirs {
-                    out.theirs.insert(name, if theirs.is_empty() { i18n::t(l, "none") } else { theirs });
+                    out.theirs.insert(
+                        name,
+                        if theirs.is_empty() {
+                            i18n::t(l, "none")
+                        } else {
+                            theirs
+                        },
+                    );
                 }
             }
-            person_form(&st, &s, title(&now.full_name()), format!("/persons/{id}/edit"), "person-save", format!("/persons/{id}"), &sub, Some(now.version), out).await
+            person_form(
+                &st,
+                &s,
+                title(&now.full_name()),
+                format!("/persons/{id}/edit"),
+                "person-save",
+                format!("/persons/{id}"),
+                &sub,
+                Some(now.version),
+                out,
+            )
+            .await
         }
         Err(e) => {
             let out = outcome(e)?;
             let name = format!("{} {}", sub.form.given_name, sub.form.family_name);
-            person_form(&st, &s, title(&name), format!("/persons/{id}/edit"), "person-save", format!("/persons/{id}"), &sub, Some(version), out).await
+            person_form(
+                &st,
+                &s,
+                title(&name),
+                format!("/persons/{id}/edit"),
+                "person-save",
+                format!("/persons/{id}"),
+                &sub,
+                Some(version),
+                out,
+            )
+            .await
         }
     }
 }
@@ -410,7 +672,11 @@ fn form_pairs(a: &PersonForm, b: &PersonForm) -> Vec<(&'static str, String, Stri
         ("address", a.address.clone(), b.address.clone()),
         ("postal_code", a.postal_code.clone(), b.postal_code.clone()),
         ("place", a.place.clone(), b.place.clone()),
-        ("municipality_id", a.municipality_id.clone(), b.municipality_id.clone()),
+        (
+            "municipality_id",
+            a.municipality_id.clone(),
+            b.municipality_id.clone(),
+        ),
         ("phone", a.phone.clone(), b.phone.clone()),
         ("email", a.email.clone(), b.email.clone()),
         ("iban", a.iban.clone(), b.iban.clone()),
@@ -418,11 +684,19 @@ fn form_pairs(a: &PersonForm, b: &PersonForm) -> Vec<(&'static str, String, Stri
     ]
 }
 
-async fn move_person(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Form(mut f): Form<JoinForm>) -> AppResult<Response> {
+async fn move_person(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Form(mut f): Form<JoinForm>,
+) -> AppResult<Response> {
     s.require(Permission::RegistryWrite)?;
     f.person_id = id.to_string();
     match households::add_member(&st.db, &s.actor(), &f, today()).await {
-        Ok(_) => Ok(redirect_with_flash(&format!("/persons/{id}"), "household-moved")),
+        Ok(_) => Ok(redirect_with_flash(
+            &format!("/persons/{id}"),
+            "household-moved",
+        )),
         Err(AppError::Validation(errs)) => {
             let l = s.ctx.locale;
             let msgs = errs.iter().map(|e| e.msg.render(l)).collect();
@@ -447,22 +721,46 @@ pub struct NewHouseholdQuery {
     head: Option<i64>,
 }
 
-async fn household_form(st: &AppState, s: &Signed, f: HouseholdForm, errors: Vec<String>) -> AppResult<Response> {
+async fn household_form(
+    st: &AppState,
+    s: &Signed,
+    f: HouseholdForm,
+    errors: Vec<String>,
+) -> AppResult<Response> {
     let munis = persons::municipalities(&st.db).await?;
     let municipalities = munis
         .iter()
-        .map(|m| (m.id.to_string(), m.name.clone(), f.municipality_id == m.id.to_string()))
+        .map(|m| {
+            (
+                m.id.to_string(),
+                m.name.clone(),
+                f.municipality_id == m.id.to_string(),
+            )
+        })
         .collect();
-    let page = Page::new(&s.ctx, i18n::t(s.ctx.locale, "household-new-title"), "persons");
+    let page = Page::new(
+        &s.ctx,
+        i18n::t(s.ctx.locale, "household-new-title"),
+        "persons",
+    );
     let failed = !errors.is_empty();
-    let mut res = render(&HouseholdFormPage { page, f, errors, municipalities });
+    let mut res = render(&HouseholdFormPage {
+        page,
+        f,
+        errors,
+        municipalities,
+    });
     if failed {
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
     Ok(res)
 }
 
-async fn new_household(State(st): State<AppState>, s: Signed, Query(q): Query<NewHouseholdQuery>) -> AppResult<Response> {
+async fn new_household(
+    State(st): State<AppState>,
+    s: Signed,
+    Query(q): Query<NewHouseholdQuery>,
+) -> AppResult<Response> {
     s.require(Permission::RegistryWrite)?;
     let mut f = HouseholdForm::default();
     if let Some(head) = q.head {
@@ -472,15 +770,26 @@ async fn new_household(State(st): State<AppState>, s: Signed, Query(q): Query<Ne
         f.address = p.data.address.unwrap_or_default();
         f.postal_code = p.data.postal_code.unwrap_or_default();
         f.place = p.data.place.unwrap_or_default();
-        f.municipality_id = p.data.municipality_id.map(|m| m.to_string()).unwrap_or_default();
+        f.municipality_id = p
+            .data
+            .municipality_id
+            .map(|m| m.to_string())
+            .unwrap_or_default();
     }
     household_form(&st, &s, f, Vec::new()).await
 }
 
-async fn create_household(State(st): State<AppState>, s: Signed, Form(f): Form<HouseholdForm>) -> AppResult<Response> {
+async fn create_household(
+    State(st): State<AppState>,
+    s: Signed,
+    Form(f): Form<HouseholdForm>,
+) -> AppResult<Response> {
     s.require(Permission::RegistryWrite)?;
     match households::create(&st.db, &s.actor(), &f, today()).await {
-        Ok(id) => Ok(redirect_with_flash(&format!("/households/{id}"), "household-created")),
+        Ok(id) => Ok(redirect_with_flash(
+            &format!("/households/{id}"),
+            "household-created",
+        )),
         Err(AppError::Validation(errs)) => {
             let l = s.ctx.locale;
             household_form(&st, &s, f, errs.iter().map(|e| e.msg.render(l)).collect()).await
@@ -508,30 +817,63 @@ impl HouseholdPage {
     }
 }
 
-async fn household_page(st: &AppState, s: &Signed, id: i64, add: JoinForm, errors: Vec<String>) -> AppResult<Response> {
+async fn household_page(
+    st: &AppState,
+    s: &Signed,
+    id: i64,
+    add: JoinForm,
+    errors: Vec<String>,
+) -> AppResult<Response> {
     let (h, members) = households::get(&st.db, &s.actor(), id).await?;
     let today = today();
-    let (current, former) = members.into_iter().partition(|m| m.is_current(today) || m.valid_from > today);
+    let (current, former) = members
+        .into_iter()
+        .partition(|m| m.is_current(today) || m.valid_from > today);
     let l = s.ctx.locale;
-    let page = Page::new(&s.ctx, i18n::t_args(l, "household-title", &[("id", h.id.into())]), "persons");
+    let page = Page::new(
+        &s.ctx,
+        i18n::t_args(l, "household-title", &[("id", h.id.into())]),
+        "persons",
+    );
     let failed = !errors.is_empty();
-    let mut res = render(&HouseholdPage { page, h, current, former, can_edit: s.may(Permission::RegistryWrite), errors, add, relationships: relationships(l) });
+    let mut res = render(&HouseholdPage {
+        page,
+        h,
+        current,
+        former,
+        can_edit: s.may(Permission::RegistryWrite),
+        errors,
+        add,
+        relationships: relationships(l),
+    });
     if failed {
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
     Ok(res)
 }
 
-async fn view_household(State(st): State<AppState>, s: Signed, Path(id): Path<i64>) -> AppResult<Response> {
+async fn view_household(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     s.require(Permission::RegistryRead)?;
     household_page(&st, &s, id, JoinForm::default(), Vec::new()).await
 }
 
-async fn add_member(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Form(mut f): Form<JoinForm>) -> AppResult<Response> {
+async fn add_member(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Form(mut f): Form<JoinForm>,
+) -> AppResult<Response> {
     s.require(Permission::RegistryWrite)?;
     f.household_id = id.to_string();
     match households::add_member(&st.db, &s.actor(), &f, today()).await {
-        Ok(_) => Ok(redirect_with_flash(&format!("/households/{id}"), "household-member-added")),
+        Ok(_) => Ok(redirect_with_flash(
+            &format!("/households/{id}"),
+            "household-member-added",
+        )),
         Err(AppError::Validation(errs)) => {
             let l = s.ctx.locale;
             let msgs = errs.iter().map(|e| e.msg.render(l)).collect();
@@ -540,4 +882,3 @@ async fn add_member(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, 
         Err(e) => Err(e),
     }
 }
-

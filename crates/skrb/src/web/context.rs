@@ -73,7 +73,10 @@ fn cross_site(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return false;
     };
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
     origin == "null" || origin_host != host
 }
@@ -143,7 +146,8 @@ pub async fn load_context(State(state): State<AppState>, mut req: Request, next:
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
     if flash.is_some() && is_page {
-        if let Ok(v) = format!("{FLASH_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax").parse() {
+        if let Ok(v) = format!("{FLASH_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax").parse()
+        {
             res.headers_mut().append(header::SET_COOKIE, v);
         }
     }

@@ -21,7 +21,11 @@ pub async fn render_errors(State(_state): State<AppState>, req: Request, next: N
         if let AppError::Internal(e) = err.as_ref() {
             tracing::error!(request_id = %ctx.request_id, error = %format!("{e:#}"), "internal error");
         }
-        return if ctx.is_api { problem(&ctx, &err) } else { page(&ctx, &err) };
+        return if ctx.is_api {
+            problem(&ctx, &err)
+        } else {
+            page(&ctx, &err)
+        };
     }
     // Errors produced outside our handlers (unknown route, wrong method, body too large,
     // a body that does not parse) arrive as plain text: give them the same shape.
@@ -40,7 +44,11 @@ pub async fn render_errors(State(_state): State<AppState>, req: Request, next: N
             s if s.is_server_error() => AppError::Internal(anyhow::anyhow!("status {s}")),
             _ => AppError::BadRequest(status.to_string()),
         };
-        let mut out = if ctx.is_api { problem(&ctx, &err) } else { page(&ctx, &err) };
+        let mut out = if ctx.is_api {
+            problem(&ctx, &err)
+        } else {
+            page(&ctx, &err)
+        };
         *out.status_mut() = status;
         return out;
     }
@@ -63,7 +71,10 @@ fn problem(ctx: &Ctx, err: &AppError) -> Response {
                 .map(|e| json!({ "field": e.field, "message": e.msg.render(l), "code": e.msg.key }))
                 .collect();
         }
-        AppError::Warnings { warnings, may_override } => {
+        AppError::Warnings {
+            warnings,
+            may_override,
+        } => {
             body["warnings"] = warnings
                 .iter()
                 .map(|w| json!({ "code": w.code, "message": w.msg.render(l) }))
@@ -71,7 +82,11 @@ fn problem(ctx: &Ctx, err: &AppError) -> Response {
             body["may_override"] = json!(may_override);
             body["detail"] = json!(i18n::t(
                 l,
-                if *may_override { "warn-override-hint" } else { "warn-override-forbidden" }
+                if *may_override {
+                    "warn-override-hint"
+                } else {
+                    "warn-override-forbidden"
+                }
             ));
         }
         AppError::Conflict { current_version } => {
@@ -79,13 +94,19 @@ fn problem(ctx: &Ctx, err: &AppError) -> Response {
             body["detail"] = json!(i18n::t(l, "conflict-body"));
         }
         AppError::Internal(_) => {
-            body["detail"] = json!(i18n::t_args(l, "error-reference", &[("id", ctx.request_id.as_str().into())]));
+            body["detail"] = json!(i18n::t_args(
+                l,
+                "error-reference",
+                &[("id", ctx.request_id.as_str().into())]
+            ));
         }
         _ => {}
     }
     let mut res = (err.status(), axum::Json(body)).into_response();
-    res.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
     if matches!(err, AppError::Unauthenticated) {
         res.headers_mut()
             .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
@@ -105,18 +126,33 @@ fn page(ctx: &Ctx, err: &AppError) -> Response {
     if matches!(err, AppError::Unauthenticated) {
         let next: String = ctx.path.chars().filter(|c| c.is_ascii_graphic()).collect();
         let next = encode_component(&next);
-        return super::context::redirect_with_flash(&format!("/login?next={next}"), "login-required");
+        return super::context::redirect_with_flash(
+            &format!("/login?next={next}"),
+            "login-required",
+        );
     }
     let l: Locale = ctx.locale;
     let message = match err {
-        AppError::Validation(errors) => errors.iter().map(|e| e.msg.render(l)).collect::<Vec<_>>().join(" "),
+        AppError::Validation(errors) => errors
+            .iter()
+            .map(|e| e.msg.render(l))
+            .collect::<Vec<_>>()
+            .join(" "),
         _ => i18n::t(l, err.title_key()),
     };
     let reference = matches!(err, AppError::Internal(_)).then(|| {
-        i18n::t_args(l, "error-reference", &[("id", ctx.request_id.as_str().into())])
+        i18n::t_args(
+            l,
+            "error-reference",
+            &[("id", ctx.request_id.as_str().into())],
+        )
     });
     let page = Page::new(ctx, i18n::t(l, "error-title"), "");
-    let mut res = render(&ErrorPage { page, message, reference });
+    let mut res = render(&ErrorPage {
+        page,
+        message,
+        reference,
+    });
     *res.status_mut() = err.status();
     res
 }
@@ -125,7 +161,9 @@ fn page(ctx: &Ctx, err: &AppError) -> Response {
 pub fn encode_component(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

@@ -15,7 +15,9 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderName, HeaderValue, Request};
 use axum::routing::{get, post};
 use axum::{middleware, Router};
-use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -37,7 +39,11 @@ impl AppState {
             idle: time::Duration::minutes(i64::from(config.session_idle_minutes)),
             absolute: time::Duration::hours(i64::from(config.session_max_hours)),
         };
-        AppState { db, config: Arc::new(config), lifetimes }
+        AppState {
+            db,
+            config: Arc::new(config),
+            lifetimes,
+        }
     }
 }
 
@@ -54,7 +60,9 @@ struct MakeId {
 impl MakeRequestId for MakeId {
     fn make_request_id<B>(&mut self, _req: &Request<B>) -> Option<RequestId> {
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
-        HeaderValue::from_str(&format!("{}-{n}", self.prefix)).ok().map(RequestId::new)
+        HeaderValue::from_str(&format!("{}-{n}", self.prefix))
+            .ok()
+            .map(RequestId::new)
     }
 }
 
@@ -67,16 +75,25 @@ pub fn router(state: AppState) -> Router {
         let n: u32 = rand::thread_rng().gen();
         format!("{n:08x}")
     };
-    let make_id = MakeId { prefix: Arc::new(prefix), counter: Arc::new(AtomicU64::new(1)) };
+    let make_id = MakeId {
+        prefix: Arc::new(prefix),
+        counter: Arc::new(AtomicU64::new(1)),
+    };
 
     let ui = Router::new()
         .route("/", get(pages::home))
-        .route("/login", get(crate::auth::web::login_page).post(crate::auth::web::login))
+        .route(
+            "/login",
+            get(crate::auth::web::login_page).post(crate::auth::web::login),
+        )
         .route("/logout", post(crate::auth::web::logout))
         .route("/lang", post(pages::set_language))
         .merge(crate::registry::web::routes());
     let api = Router::new()
-        .route("/api/v1/session", post(crate::auth::web::api_login).delete(crate::auth::web::api_logout))
+        .route(
+            "/api/v1/session",
+            post(crate::auth::web::api_login).delete(crate::auth::web::api_logout),
+        )
         .route("/api/v1/openapi.json", get(openapi::document))
         .merge(crate::registry::api::routes());
 
@@ -125,9 +142,12 @@ pub fn router(state: AppState) -> Router {
 /// Serves until Ctrl-C or SIGTERM, finishing requests in flight.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
     let app = router(state);
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     Ok(())
 }
 
@@ -137,7 +157,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -65,12 +65,16 @@ impl Page {
         i18n::t_args(
             self.locale,
             "pager-page",
-            &[("page", FluentValue::from(*page)), ("pages", FluentValue::from(*pages))],
+            &[
+                ("page", FluentValue::from(*page)),
+                ("pages", FluentValue::from(*pages)),
+            ],
         )
     }
 
     pub fn date(&self, d: &Option<Date>) -> String {
-        d.map(|d| i18n::fmt_date(self.locale, d)).unwrap_or_default()
+        d.map(|d| i18n::fmt_date(self.locale, d))
+            .unwrap_or_default()
     }
 
     pub fn day(&self, d: &Date) -> String {
@@ -113,7 +117,10 @@ pub async fn home(State(state): State<AppState>, s: Signed) -> AppResult<Respons
         registry: i18n::t_args(
             l,
             "home-registry",
-            &[("persons", persons.into()), ("households", households.into())],
+            &[
+                ("persons", persons.into()),
+                ("households", households.into()),
+            ],
         ),
         page,
     }))
@@ -127,13 +134,21 @@ pub struct LangForm {
 }
 
 /// Switches the language; remembered on the account and in a cookie (for the sign-in page).
-pub async fn set_language(State(state): State<AppState>, ctx: Ctx, Form(f): Form<LangForm>) -> AppResult<Response> {
-    let locale = Locale::from_code(&f.lang).ok_or_else(|| AppError::BadRequest("unknown language".into()))?;
+pub async fn set_language(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<LangForm>,
+) -> AppResult<Response> {
+    let locale = Locale::from_code(&f.lang)
+        .ok_or_else(|| AppError::BadRequest("unknown language".into()))?;
     if let Some(u) = &ctx.user {
         crate::auth::users::set_locale(&state.db, u.id, locale).await?;
     }
     let mut res = axum::response::Redirect::to(safe_back(&f.back)).into_response();
-    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", locale.code());
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        locale.code()
+    );
     if let Ok(v) = cookie.parse() {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
@@ -162,7 +177,10 @@ pub async fn not_found() -> AppError {
 /// Static files are compiled into the binary: one file to install, nothing to lose.
 pub async fn asset(Path(file): Path<String>) -> Response {
     let (body, mime): (&'static [u8], &str) = match file.as_str() {
-        "htmx.min.js" => (include_bytes!("../../assets/htmx.min.js"), "text/javascript"),
+        "htmx.min.js" => (
+            include_bytes!("../../assets/htmx.min.js"),
+            "text/javascript",
+        ),
         "app.js" => (include_bytes!("../../assets/app.js"), "text/javascript"),
         "style.css" => (include_bytes!("../../assets/style.css"), "text/css"),
         _ => return AppError::NotFound.into_response(),

@@ -16,35 +16,92 @@ fn skrb(url: &str, args: &[&str], stdin: Option<&str>) -> (bool, String, String)
         .spawn()
         .expect("run skrb");
     if let Some(input) = stdin {
-        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
     } else {
         drop(child.stdin.take());
     }
     let out = child.wait_with_output().expect("wait");
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 async fn users_and_migrations(backend: Backend) {
     let (db, url, _guard) = fresh_db(backend).await;
     let (ok, out, _) = skrb(&url, &["migrate"], None);
     assert!(ok);
-    assert!(out.contains(&format!("version {}", db.known_version())), "{out}");
-    let (ok, out, err) = skrb(&url, &["user", "add", "vesna", "--role", "head_of_unit", "--name", "Vesna V.", "--password-stdin"], Some("a long enough secret\n"));
+    assert!(
+        out.contains(&format!("version {}", db.known_version())),
+        "{out}"
+    );
+    let (ok, out, err) = skrb(
+        &url,
+        &[
+            "user",
+            "add",
+            "vesna",
+            "--role",
+            "head_of_unit",
+            "--name",
+            "Vesna V.",
+            "--password-stdin",
+        ],
+        Some("a long enough secret\n"),
+    );
     assert!(ok, "{err}");
     assert!(out.contains("vesna"));
     // Too short, duplicate, unknown role: refused with a message and exit code 1.
-    let (ok, _, err) = skrb(&url, &["user", "add", "x1", "--role", "auditor", "--password-stdin"], Some("short"));
+    let (ok, _, err) = skrb(
+        &url,
+        &["user", "add", "x1", "--role", "auditor", "--password-stdin"],
+        Some("short"),
+    );
     assert!(!ok && err.contains("at least 10"), "{err}");
-    let (ok, _, err) = skrb(&url, &["user", "add", "vesna", "--role", "auditor", "--password-stdin"], Some("another long secret"));
+    let (ok, _, err) = skrb(
+        &url,
+        &[
+            "user",
+            "add",
+            "vesna",
+            "--role",
+            "auditor",
+            "--password-stdin",
+        ],
+        Some("another long secret"),
+    );
     assert!(!ok && err.contains("already exists"), "{err}");
-    let (ok, _, err) = skrb(&url, &["user", "add", "y1", "--role", "king", "--password-stdin"], Some("another long secret"));
+    let (ok, _, err) = skrb(
+        &url,
+        &["user", "add", "y1", "--role", "king", "--password-stdin"],
+        Some("another long secret"),
+    );
     assert!(!ok && err.contains("unknown role"), "{err}");
     let (ok, out, _) = skrb(&url, &["user", "list"], None);
-    assert!(ok && out.contains("vesna") && out.contains("head_of_unit") && out.contains("active"), "{out}");
-    let (ok, _, _) = skrb(&url, &["user", "set-password", "vesna", "--password-stdin"], Some("a brand new secret"));
+    assert!(
+        ok && out.contains("vesna") && out.contains("head_of_unit") && out.contains("active"),
+        "{out}"
+    );
+    let (ok, _, _) = skrb(
+        &url,
+        &["user", "set-password", "vesna", "--password-stdin"],
+        Some("a brand new secret"),
+    );
     assert!(ok);
-    let row = skrb::auth::users::find_by_username(&db, "vesna").await.unwrap().unwrap();
-    assert!(skrb::auth::password::verify("a brand new secret", &row.password_hash));
+    let row = skrb::auth::users::find_by_username(&db, "vesna")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(skrb::auth::password::verify(
+        "a brand new secret",
+        &row.password_hash
+    ));
     let (ok, _, _) = skrb(&url, &["user", "disable", "vesna"], None);
     assert!(ok);
     let (_, out, _) = skrb(&url, &["user", "list"], None);
@@ -82,26 +139,54 @@ fn config_precedence_and_masking() {
     std::fs::write(&file, "database_url = \"postgres://skrb:s3cret@db.local/skrb\"\nbind = \"0.0.0.0:9000\"\ndefault_locale = \"sr-Latn\"\n").unwrap();
     let run = |args: &[&str], env: &[(&str, &str)]| {
         let mut c = Command::new(env!("CARGO_BIN_EXE_skrb"));
-        c.args(args).env_remove("SKRB_DATABASE_URL").env_remove("SKRB_BIND").env_remove("SKRB_CONFIG");
+        c.args(args)
+            .env_remove("SKRB_DATABASE_URL")
+            .env_remove("SKRB_BIND")
+            .env_remove("SKRB_CONFIG");
         for (k, v) in env {
             c.env(k, v);
         }
         let o = c.output().unwrap();
-        (o.status.success(), String::from_utf8_lossy(&o.stdout).to_string(), String::from_utf8_lossy(&o.stderr).to_string())
+        (
+            o.status.success(),
+            String::from_utf8_lossy(&o.stdout).to_string(),
+            String::from_utf8_lossy(&o.stderr).to_string(),
+        )
     };
     let f = file.to_string_lossy().to_string();
     let (ok, out, _) = run(&["--config", &f, "config", "check"], &[]);
     assert!(ok);
-    assert!(out.contains("postgres://skrb:****@db.local/skrb") && !out.contains("s3cret"), "{out}");
-    assert!(out.contains("bind = \"0.0.0.0:9000\"") && out.contains("default_locale = \"sr-Latn\""));
+    assert!(
+        out.contains("postgres://skrb:****@db.local/skrb") && !out.contains("s3cret"),
+        "{out}"
+    );
+    assert!(
+        out.contains("bind = \"0.0.0.0:9000\"") && out.contains("default_locale = \"sr-Latn\"")
+    );
     // The environment beats the file; a flag beats the environment.
-    let (_, out, _) = run(&["--config", &f, "config", "check"], &[("SKRB_DATABASE_URL", "sqlite://env.db")]);
+    let (_, out, _) = run(
+        &["--config", &f, "config", "check"],
+        &[("SKRB_DATABASE_URL", "sqlite://env.db")],
+    );
     assert!(out.contains("sqlite://env.db"), "{out}");
-    let (_, out, _) = run(&["--config", &f, "--database-url", "sqlite://flag.db", "config", "check"], &[("SKRB_DATABASE_URL", "sqlite://env.db")]);
+    let (_, out, _) = run(
+        &[
+            "--config",
+            &f,
+            "--database-url",
+            "sqlite://flag.db",
+            "config",
+            "check",
+        ],
+        &[("SKRB_DATABASE_URL", "sqlite://env.db")],
+    );
     assert!(out.contains("sqlite://flag.db"), "{out}");
     // Defaults without a file.
     let (_, out, _) = run(&["config", "check"], &[]);
-    assert!(out.contains("sqlite://skrb.db") && out.contains("127.0.0.1:8080"), "{out}");
+    assert!(
+        out.contains("sqlite://skrb.db") && out.contains("127.0.0.1:8080"),
+        "{out}"
+    );
     // A broken file is named.
     std::fs::write(&file, "bind = [").unwrap();
     let (ok, _, err) = run(&["--config", &f, "config", "check"], &[]);
@@ -117,11 +202,18 @@ async fn demo_generates_valid_data() {
     let (db, url, _guard) = fresh_db(Backend::Sqlite).await;
     let (ok, out, err) = skrb(&url, &["demo", "--no-serve", "--persons", "120"], None);
     assert!(ok, "{err}");
-    assert!(out.contains("admin") && out.contains("head_of_unit"), "{out}");
+    assert!(
+        out.contains("admin") && out.contains("head_of_unit"),
+        "{out}"
+    );
     let (ok, _, err) = skrb(&url, &["demo", "--no-serve", "--persons", "120"], None);
     assert!(ok, "reuse: {err}");
     let rows: Vec<(String, Option<String>, Option<String>)> = skrb::sql_pool!(&db, p => sqlx::query_as("SELECT family_name, emso, iban FROM person").fetch_all(p).await.unwrap());
-    assert!(rows.len() >= 120 && rows.len() < 130, "generated once: {}", rows.len());
+    assert!(
+        rows.len() >= 120 && rows.len() < 130,
+        "generated once: {}",
+        rows.len()
+    );
     for (name, emso, iban) in &rows {
         let n = skrb_domain::emso::PersonalNumber::parse(emso.as_deref().unwrap()).unwrap();
         assert!(n.findings().is_empty(), "{name}: {n}");
@@ -129,8 +221,16 @@ async fn demo_generates_valid_data() {
             assert!(skrb_domain::iban::Iban::parse(i).is_ok(), "{i}");
         }
     }
-    assert!(rows.iter().any(|r| r.0.chars().any(|c| ('\u{400}'..'\u{500}').contains(&c))), "some Cyrillic names");
-    assert!(rows.iter().any(|r| r.0.contains('č') || r.0.contains('š') || r.0.contains('ž')), "Slovenian names");
+    assert!(
+        rows.iter()
+            .any(|r| r.0.chars().any(|c| ('\u{400}'..'\u{500}').contains(&c))),
+        "some Cyrillic names"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.0.contains('č') || r.0.contains('š') || r.0.contains('ž')),
+        "Slovenian names"
+    );
     let municipalities: Vec<String> = skrb::sql_pool!(&db, p => sqlx::query_scalar("SELECT name FROM municipality").fetch_all(p).await.unwrap());
     for m in ["Velenje", "Šoštanj", "Šmartno ob Paki"] {
         assert!(municipalities.contains(&m.to_string()));

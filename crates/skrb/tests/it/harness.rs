@@ -22,7 +22,8 @@ pub enum Backend {
 }
 
 pub fn admin_url() -> String {
-    std::env::var("SKRB_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("SKRB_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -45,10 +46,17 @@ impl Drop for DbGuard {
                 let name = self.name.clone();
                 // Drop runs inside the test's runtime: use a thread with its own.
                 let _ = std::thread::spawn(move || {
-                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .expect("runtime");
                     rt.block_on(async move {
                         if let Ok(Db::Postgres(p)) = Db::connect(&admin_url()).await {
-                            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&p).await;
+                            let _ = sqlx::query(&format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            ))
+                            .execute(&p)
+                            .await;
                             p.close().await;
                         }
                     });
@@ -70,15 +78,28 @@ pub async fn fresh_db(backend: Backend) -> (Db, String, DbGuard) {
             let url = format!("sqlite://{path}");
             let db = Db::connect(&url).await.expect("open sqlite");
             db.migrate().await.expect("migrate sqlite");
-            (db, url, DbGuard { backend, name: path })
+            (
+                db,
+                url,
+                DbGuard {
+                    backend,
+                    name: path,
+                },
+            )
         }
         Backend::Postgres => {
             let name = format!("skrb_test_{pid}_{n}");
-            let admin = Db::connect(&admin_url())
-                .await
-                .unwrap_or_else(|e| panic!("PostgreSQL must be reachable at {} for the tests: {e:#}", admin_url()));
+            let admin = Db::connect(&admin_url()).await.unwrap_or_else(|e| {
+                panic!(
+                    "PostgreSQL must be reachable at {} for the tests: {e:#}",
+                    admin_url()
+                )
+            });
             if let Db::Postgres(p) = &admin {
-                sqlx::query(&format!("CREATE DATABASE {name}")).execute(p).await.expect("create test database");
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(p)
+                    .await
+                    .expect("create test database");
             }
             admin.close().await;
             let base = admin_url();
@@ -116,7 +137,11 @@ impl Res {
     }
 
     pub fn header(&self, name: &str) -> String {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
     }
 
     /// The value of a cookie set by this response.
@@ -125,22 +150,43 @@ impl Res {
             .get_all(header::SET_COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .find_map(|v| v.strip_prefix(&format!("{name}=")).map(|r| r.split(';').next().unwrap_or("").to_string()))
+            .find_map(|v| {
+                v.strip_prefix(&format!("{name}="))
+                    .map(|r| r.split(';').next().unwrap_or("").to_string())
+            })
     }
 }
 
 impl TestApp {
     pub async fn new(backend: Backend) -> TestApp {
         let (db, url, guard) = fresh_db(backend).await;
-        let config = Config::resolve(Overrides { database_url: Some(url.clone()), ..Default::default() }, FileConfig::default())
-            .expect("config");
+        let config = Config::resolve(
+            Overrides {
+                database_url: Some(url.clone()),
+                ..Default::default()
+            },
+            FileConfig::default(),
+        )
+        .expect("config");
         let router = router(AppState::new(db.clone(), config));
-        TestApp { db, router, _guard: guard }
+        TestApp {
+            db,
+            router,
+            _guard: guard,
+        }
     }
 
     /// Creates a user with [`PASSWORD`].
     pub async fn user(&self, username: &str, role: Role) {
-        users::add(&self.db, username, &format!("{username} name"), role, PASSWORD).await.expect("add user");
+        users::add(
+            &self.db,
+            username,
+            &format!("{username} name"),
+            role,
+            PASSWORD,
+        )
+        .await
+        .expect("add user");
     }
 
     pub async fn send(&self, req: Request<Body>) -> Res {
@@ -148,20 +194,42 @@ impl TestApp {
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.expect("body").to_bytes();
-        Res { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        Res {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
-    pub async fn api(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> Res {
+    pub async fn api(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Res {
         self.api_lang(method, path, token, body, "en").await
     }
 
-    pub async fn api_lang(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>, lang: &str) -> Res {
-        let mut b = Request::builder().method(method).uri(path).header(header::ACCEPT_LANGUAGE, lang);
+    pub async fn api_lang(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        lang: &str,
+    ) -> Res {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::ACCEPT_LANGUAGE, lang);
         if let Some(t) = token {
             b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
         let req = match body {
-            Some(v) => b.header(header::CONTENT_TYPE, "application/json").body(Body::from(v.to_string())),
+            Some(v) => b
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(v.to_string())),
             None => b.body(Body::empty()),
         };
         self.send(req.expect("request")).await
@@ -170,7 +238,12 @@ impl TestApp {
     /// Signs in through the API and returns the bearer token.
     pub async fn token(&self, username: &str) -> String {
         let r = self
-            .api("POST", "/api/v1/session", None, Some(serde_json::json!({"username": username, "password": PASSWORD})))
+            .api(
+                "POST",
+                "/api/v1/session",
+                None,
+                Some(serde_json::json!({"username": username, "password": PASSWORD})),
+            )
             .await;
         assert_eq!(r.status, StatusCode::OK, "login of {username}: {}", r.body);
         r.json()["token"].as_str().expect("token").to_string()
@@ -178,7 +251,11 @@ impl TestApp {
 
     /// A browser: GET with cookies.
     pub async fn page(&self, path: &str, cookies: &str) -> Res {
-        let req = Request::builder().uri(path).header(header::COOKIE, cookies).body(Body::empty()).expect("request");
+        let req = Request::builder()
+            .uri(path)
+            .header(header::COOKIE, cookies)
+            .body(Body::empty())
+            .expect("request");
         self.send(req).await
     }
 
@@ -201,16 +278,31 @@ impl TestApp {
 
     /// Signs in through the login form; returns the Cookie header to send.
     pub async fn browser_login(&self, username: &str) -> String {
-        let r = self.form("/login", "", &[("username", username), ("password", PASSWORD), ("next", "/")]).await;
+        let r = self
+            .form(
+                "/login",
+                "",
+                &[
+                    ("username", username),
+                    ("password", PASSWORD),
+                    ("next", "/"),
+                ],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-        format!("skrb_session={}", r.cookie("skrb_session").expect("session cookie"))
+        format!(
+            "skrb_session={}",
+            r.cookie("skrb_session").expect("session cookie")
+        )
     }
 }
 
 pub fn enc(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

@@ -5,32 +5,85 @@ use crate::both;
 use crate::harness::TestApp;
 
 async fn create(app: &TestApp, token: &str, body: Value) -> Value {
-    let r = app.api("POST", "/api/v1/persons", Some(token), Some(body)).await;
+    let r = app
+        .api("POST", "/api/v1/persons", Some(token), Some(body))
+        .await;
     assert_eq!(r.status, 201, "{}", r.body);
     r.json()
 }
 
 async fn names(app: &TestApp, token: &str, q: &str) -> Vec<String> {
-    let r = app.api("GET", &format!("/api/v1/persons?q={}", crate::harness::enc(q)), Some(token), None).await;
+    let r = app
+        .api(
+            "GET",
+            &format!("/api/v1/persons?q={}", crate::harness::enc(q)),
+            Some(token),
+            None,
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    r.json()["items"].as_array().unwrap().iter().map(|p| format!("{} {}", p["given_name"].as_str().unwrap(), p["family_name"].as_str().unwrap())).collect()
+    r.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {}",
+                p["given_name"].as_str().unwrap(),
+                p["family_name"].as_str().unwrap()
+            )
+        })
+        .collect()
 }
 
 /// Ђорђевић = Đorđević = Djordjevic = Dordevic, prefixes, numbers, ranking.
 async fn search_across_scripts(app: TestApp) {
     app.user("sw", Role::SocialWorker).await;
     let t = app.token("sw").await;
-    let p = create(&app, &t, json!({"given_name": "Милица", "family_name": "Ђорђевић", "emso": "1505985105004"})).await;
-    assert_eq!(p["birth_date"], "1985-05-15", "date and sex come from the EMŠO");
+    let p = create(
+        &app,
+        &t,
+        json!({"given_name": "Милица", "family_name": "Ђорђевић", "emso": "1505985105004"}),
+    )
+    .await;
+    assert_eq!(
+        p["birth_date"], "1985-05-15",
+        "date and sex come from the EMŠO"
+    );
     assert_eq!(p["sex"], "F");
-    create(&app, &t, json!({"given_name": "Đorđe", "family_name": "Novak"})).await;
-    create(&app, &t, json!({"given_name": "Ana", "family_name": "Kovač"})).await;
-    for q in ["Ђорђевић", "Đorđević", "Djordjevic", "Dordevic", "djordjević", "ĐORĐ", "milica dord", "Milica"] {
+    create(
+        &app,
+        &t,
+        json!({"given_name": "Đorđe", "family_name": "Novak"}),
+    )
+    .await;
+    create(
+        &app,
+        &t,
+        json!({"given_name": "Ana", "family_name": "Kovač"}),
+    )
+    .await;
+    for q in [
+        "Ђорђевић",
+        "Đorđević",
+        "Djordjevic",
+        "Dordevic",
+        "djordjević",
+        "ĐORĐ",
+        "milica dord",
+        "Milica",
+    ] {
         let found = names(&app, &t, q).await;
-        assert!(found.contains(&"Милица Ђорђевић".to_string()), "{q}: {found:?}");
+        assert!(
+            found.contains(&"Милица Ђорђевић".to_string()),
+            "{q}: {found:?}"
+        );
     }
     // "dord" matches both; the exact word ranks first.
-    assert_eq!(names(&app, &t, "đorđe").await, vec!["Đorđe Novak", "Милица Ђорђевић"]);
+    assert_eq!(
+        names(&app, &t, "đorđe").await,
+        vec!["Đorđe Novak", "Милица Ђорђевић"]
+    );
     assert!(names(&app, &t, "kovac").await == vec!["Ana Kovač"]);
     assert!(names(&app, &t, "zzz").await.is_empty());
     assert!(names(&app, &t, "  ").await.is_empty());
@@ -38,9 +91,22 @@ async fn search_across_scripts(app: TestApp) {
     assert_eq!(names(&app, &t, "1505 985").await, vec!["Милица Ђорђевић"]);
     // Paginated.
     for i in 0..7 {
-        create(&app, &t, json!({"given_name": format!("Jan{i}"), "family_name": "Horvat"})).await;
+        create(
+            &app,
+            &t,
+            json!({"given_name": format!("Jan{i}"), "family_name": "Horvat"}),
+        )
+        .await;
     }
-    let r = app.api("GET", "/api/v1/persons?q=horvat&per_page=3&page=3", Some(&t), None).await.json();
+    let r = app
+        .api(
+            "GET",
+            "/api/v1/persons?q=horvat&per_page=3&page=3",
+            Some(&t),
+            None,
+        )
+        .await
+        .json();
     assert_eq!(r["total"], 7);
     assert_eq!(r["items"].as_array().unwrap().len(), 1);
     // Injection strings are just text.
@@ -54,20 +120,43 @@ async fn every_field_is_validated_in_the_users_language(app: TestApp) {
     let t = app.token("sw").await;
     let bad = json!({"given_name": "", "family_name": "Novak", "emso": "12345", "iban": "SI56 0000 0000 0000 002",
                      "email": "no-at-sign", "birth_date": "15.5.1985", "citizenship": "Slovenija", "phone": "ring me", "sex": "Q"});
-    let r = app.api_lang("POST", "/api/v1/persons", Some(&t), Some(bad.clone()), "sl").await;
+    let r = app
+        .api_lang("POST", "/api/v1/persons", Some(&t), Some(bad.clone()), "sl")
+        .await;
     assert_eq!(r.status, 422);
     let errs = r.json()["errors"].as_array().unwrap().clone();
     let fields: Vec<&str> = errs.iter().map(|e| e["field"].as_str().unwrap()).collect();
-    assert_eq!(fields, ["given_name", "birth_date", "sex", "emso", "citizenship", "phone", "email", "iban"]);
-    let iban_msg = errs.iter().find(|e| e["field"] == "iban").unwrap()["message"].as_str().unwrap().to_string();
+    assert_eq!(
+        fields,
+        [
+            "given_name",
+            "birth_date",
+            "sex",
+            "emso",
+            "citizenship",
+            "phone",
+            "email",
+            "iban"
+        ]
+    );
+    let iban_msg = errs.iter().find(|e| e["field"] == "iban").unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(iban_msg.starts_with("To ni veljaven IBAN"), "{iban_msg}");
-    let r = app.api_lang("POST", "/api/v1/persons", Some(&t), Some(bad), "sr-Cyrl").await;
+    let r = app
+        .api_lang("POST", "/api/v1/persons", Some(&t), Some(bad), "sr-Cyrl")
+        .await;
     assert!(r.body.contains("Поље је обавезно."), "{}", r.body);
     // Nothing was written.
     let n: i64 = skrb::sql_pool!(&app.db, c => sqlx::query_scalar("SELECT COUNT(*) FROM person").fetch_one(c).await.unwrap());
     assert_eq!(n, 0);
     // IBANs of Slovenia, Bosnia and Herzegovina and elsewhere are accepted and normalised.
-    for (iban, stored) in [("si56 1910 0000 0123 438", "SI56191000000123438"), ("BA39 1290 0794 0102 8494", "BA391290079401028494"), ("DE89370400440532013000", "DE89370400440532013000")] {
+    for (iban, stored) in [
+        ("si56 1910 0000 0123 438", "SI56191000000123438"),
+        ("BA39 1290 0794 0102 8494", "BA391290079401028494"),
+        ("DE89370400440532013000", "DE89370400440532013000"),
+    ] {
         let p = create(&app, &t, json!({"given_name": "Iva", "family_name": format!("Banka{}", &stored[..2]), "iban": iban})).await;
         assert_eq!(p["iban"], stored);
     }
@@ -82,7 +171,9 @@ async fn identity_warnings_and_override(app: TestApp) {
     let sw = app.token("sw").await;
     let head = app.token("head").await;
     let bad = json!({"given_name": "Jože", "family_name": "Kranjc", "emso": "1505985505009"});
-    let r = app.api("POST", "/api/v1/persons", Some(&sw), Some(bad.clone())).await;
+    let r = app
+        .api("POST", "/api/v1/persons", Some(&sw), Some(bad.clone()))
+        .await;
     assert_eq!(r.status, 422);
     let j = r.json();
     assert_eq!(j["warnings"][0]["code"], "emso-checksum");
@@ -90,28 +181,65 @@ async fn identity_warnings_and_override(app: TestApp) {
     // A social worker's reason is not enough.
     let mut with_reason = bad.clone();
     with_reason["override_reason"] = json!("on the ID card");
-    assert_eq!(app.api("POST", "/api/v1/persons", Some(&sw), Some(with_reason.clone())).await.status, 422);
+    assert_eq!(
+        app.api(
+            "POST",
+            "/api/v1/persons",
+            Some(&sw),
+            Some(with_reason.clone())
+        )
+        .await
+        .status,
+        422
+    );
     // The head of unit without a reason is told so; with one, it is saved.
-    let r = app.api("POST", "/api/v1/persons", Some(&head), Some(bad)).await;
+    let r = app
+        .api("POST", "/api/v1/persons", Some(&head), Some(bad))
+        .await;
     assert_eq!(r.json()["may_override"], true);
     let saved = create(&app, &head, with_reason).await;
     assert_eq!(saved["identity_override_reason"], "on the ID card");
     assert_eq!(saved["emso"], "1505985505009");
     // The same number again: a duplicate warning naming the other person.
     let dup = json!({"given_name": "Marta", "family_name": "Zupan", "emso": "1505985505009", "override_reason": "x"});
-    let r = app.api("POST", "/api/v1/persons", Some(&sw), Some(dup)).await;
-    let codes: Vec<String> = r.json()["warnings"].as_array().unwrap().iter().map(|w| w["code"].as_str().unwrap().to_string()).collect();
+    let r = app
+        .api("POST", "/api/v1/persons", Some(&sw), Some(dup))
+        .await;
+    let codes: Vec<String> = r.json()["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["code"].as_str().unwrap().to_string())
+        .collect();
     assert!(codes.contains(&"emso-duplicate".to_string()), "{codes:?}");
     assert!(r.body.contains("Jože Kranjc"));
     // Same birth date and a similar name in another script: probable duplicate.
-    create(&app, &sw, json!({"given_name": "Marko", "family_name": "Petrović", "birth_date": "1990-03-02"})).await;
+    create(
+        &app,
+        &sw,
+        json!({"given_name": "Marko", "family_name": "Petrović", "birth_date": "1990-03-02"}),
+    )
+    .await;
     let r = app.api("POST", "/api/v1/persons", Some(&sw), Some(json!({"given_name": "Марко", "family_name": "Петровић", "birth_date": "1990-03-02"}))).await;
     assert_eq!(r.status, 422);
     assert_eq!(r.json()["warnings"][0]["code"], "probable-duplicate");
     // A different birth date is a different person.
-    create(&app, &sw, json!({"given_name": "Марко", "family_name": "Петровић", "birth_date": "1991-03-02"})).await;
+    create(
+        &app,
+        &sw,
+        json!({"given_name": "Марко", "family_name": "Петровић", "birth_date": "1991-03-02"}),
+    )
+    .await;
     // The override reason is in the history.
-    let h = app.api("GET", &format!("/api/v1/persons/{}/history", saved["id"]), Some(&head), None).await.json();
+    let h = app
+        .api(
+            "GET",
+            &format!("/api/v1/persons/{}/history", saved["id"]),
+            Some(&head),
+            None,
+        )
+        .await
+        .json();
     assert_eq!(h[0]["action"], "create");
     assert_eq!(h[0]["reason"], "on the ID card");
 }
@@ -121,34 +249,79 @@ both!(identity_warnings_and_override);
 async fn versioned_edits_and_history(app: TestApp) {
     app.user("sw", Role::SocialWorker).await;
     let t = app.token("sw").await;
-    let p = create(&app, &t, json!({"given_name": "Nina", "family_name": "Kos", "phone": "041 111 222"})).await;
+    let p = create(
+        &app,
+        &t,
+        json!({"given_name": "Nina", "family_name": "Kos", "phone": "041 111 222"}),
+    )
+    .await;
     let id = p["id"].as_i64().unwrap();
     assert_eq!(p["version"], 1);
     let edit = |phone: &str, version: i64| json!({"given_name": "Nina", "family_name": "Kos", "phone": phone, "version": version});
-    let r = app.api("PUT", &format!("/api/v1/persons/{id}"), Some(&t), Some(edit("041 333 444", 1))).await;
+    let r = app
+        .api(
+            "PUT",
+            &format!("/api/v1/persons/{id}"),
+            Some(&t),
+            Some(edit("041 333 444", 1)),
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["version"], 2);
-    let r = app.api("PUT", &format!("/api/v1/persons/{id}"), Some(&t), Some(edit("041 999 999", 1))).await;
+    let r = app
+        .api(
+            "PUT",
+            &format!("/api/v1/persons/{id}"),
+            Some(&t),
+            Some(edit("041 999 999", 1)),
+        )
+        .await;
     assert_eq!(r.status, 409);
     assert_eq!(r.json()["current_version"], 2);
-    let now = app.api("GET", &format!("/api/v1/persons/{id}"), Some(&t), None).await.json();
+    let now = app
+        .api("GET", &format!("/api/v1/persons/{id}"), Some(&t), None)
+        .await
+        .json();
     assert_eq!(now["phone"], "041 333 444");
     assert_eq!(now["version"], 2);
     // Version is required for updates.
-    let r = app.api("PUT", &format!("/api/v1/persons/{id}"), Some(&t), Some(json!({"given_name": "Nina", "family_name": "Kos"}))).await;
+    let r = app
+        .api(
+            "PUT",
+            &format!("/api/v1/persons/{id}"),
+            Some(&t),
+            Some(json!({"given_name": "Nina", "family_name": "Kos"})),
+        )
+        .await;
     assert_eq!(r.status, 400);
     // History: the update with old and new value, then the creation.
-    let h = app.api("GET", &format!("/api/v1/persons/{id}/history"), Some(&t), None).await.json();
+    let h = app
+        .api(
+            "GET",
+            &format!("/api/v1/persons/{id}/history"),
+            Some(&t),
+            None,
+        )
+        .await
+        .json();
     assert_eq!(h.as_array().unwrap().len(), 2);
     assert_eq!(h[0]["action"], "update");
     assert_eq!(h[0]["username"], "sw");
-    assert_eq!(h[0]["changes"], json!([{"field": "phone", "old": "041 111 222", "new": "041 333 444"}]));
+    assert_eq!(
+        h[0]["changes"],
+        json!([{"field": "phone", "old": "041 111 222", "new": "041 333 444"}])
+    );
     // A renamed person is found under the new name only.
     let r = app.api("PUT", &format!("/api/v1/persons/{id}"), Some(&t),
         Some(json!({"given_name": "Nina", "family_name": "Kosec", "phone": "041 333 444", "version": 2}))).await;
     assert_eq!(r.status, 200);
     assert_eq!(names(&app, &t, "kosec").await, vec!["Nina Kosec"]);
-    assert!(names(&app, &t, "kos nina").await.contains(&"Nina Kosec".to_string()), "prefix of the new name");
+    assert!(
+        names(&app, &t, "kos nina")
+            .await
+            .contains(&"Nina Kosec".to_string()),
+        "prefix of the new name"
+    );
 }
 both!(versioned_edits_and_history);
 
@@ -156,11 +329,24 @@ both!(versioned_edits_and_history);
 async fn reads_and_changes_are_audited(app: TestApp) {
     app.user("sw", Role::SocialWorker).await;
     let t = app.token("sw").await;
-    let p = create(&app, &t, json!({"given_name": "Tina", "family_name": "Oblak"})).await;
+    let p = create(
+        &app,
+        &t,
+        json!({"given_name": "Tina", "family_name": "Oblak"}),
+    )
+    .await;
     let id = p["id"].as_i64().unwrap();
-    app.api("GET", &format!("/api/v1/persons/{id}"), Some(&t), None).await;
-    app.api("GET", "/api/v1/persons?q=oblak", Some(&t), None).await;
-    app.api("PUT", &format!("/api/v1/persons/{id}"), Some(&t), Some(json!({"given_name": "Tina", "family_name": "Oblak", "notes": "x", "version": 1}))).await;
+    app.api("GET", &format!("/api/v1/persons/{id}"), Some(&t), None)
+        .await;
+    app.api("GET", "/api/v1/persons?q=oblak", Some(&t), None)
+        .await;
+    app.api(
+        "PUT",
+        &format!("/api/v1/persons/{id}"),
+        Some(&t),
+        Some(json!({"given_name": "Tina", "family_name": "Oblak", "notes": "x", "version": 1})),
+    )
+    .await;
     let rows: Vec<(String, Option<i64>, Option<String>)> = skrb::sql_pool!(&app.db, c => sqlx::query_as(
         "SELECT a.action, a.person_id, a.username FROM audit_log a WHERE a.entity = 'person' ORDER BY a.id").fetch_all(c).await.unwrap());
     let actions: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
@@ -169,6 +355,9 @@ async fn reads_and_changes_are_audited(app: TestApp) {
     assert_eq!(rows[1].1, Some(id));
     let shown: Option<String> = skrb::sql_pool!(&app.db, c => sqlx::query_scalar(
         "SELECT changes FROM audit_log WHERE action = 'search'").fetch_one(c).await.unwrap());
-    assert!(shown.unwrap().contains(&format!("[{id}]")), "the persons a search showed are recorded");
+    assert!(
+        shown.unwrap().contains(&format!("[{id}]")),
+        "the persons a search showed are recorded"
+    );
 }
 both!(reads_and_changes_are_audited);

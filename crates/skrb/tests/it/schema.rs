@@ -6,7 +6,10 @@ use crate::harness::TestApp;
 /// Migrating twice is harmless; a schema newer than the binary is refused clearly.
 async fn newer_schema_is_refused(app: TestApp) {
     app.db.migrate().await.expect("second migrate is a no-op");
-    assert_eq!(app.db.schema_version().await.unwrap(), app.db.known_version());
+    assert_eq!(
+        app.db.schema_version().await.unwrap(),
+        app.db.known_version()
+    );
     let future = app.db.known_version() + 1;
     skrb::sql_pool!(&app.db, p => {
         sqlx::query("INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time) \

@@ -14,14 +14,30 @@ async fn cyrillic_person_found_from_english_ui(app: TestApp) {
     // Not signed in: to the login page, and back afterwards.
     let r = app.page("/persons?q=x", "").await;
     assert_eq!(r.status, 303);
-    assert!(location(&r).starts_with("/login?next=/persons"), "{}", location(&r));
+    assert!(
+        location(&r).starts_with("/login?next=/persons"),
+        "{}",
+        location(&r)
+    );
     // Wrong password: the form again, with the username kept.
-    let r = app.form("/login", "", &[("username", "sonja"), ("password", "nope nope nope")]).await;
+    let r = app
+        .form(
+            "/login",
+            "",
+            &[("username", "sonja"), ("password", "nope nope nope")],
+        )
+        .await;
     assert_eq!(r.status, 401);
     assert!(r.body.contains("value=\"sonja\""));
     let c = app.browser_login("sonja").await;
     // Switch to Serbian Cyrillic.
-    let r = app.form("/lang", &c, &[("lang", "sr-Cyrl"), ("back", "/persons/new")]).await;
+    let r = app
+        .form(
+            "/lang",
+            &c,
+            &[("lang", "sr-Cyrl"), ("back", "/persons/new")],
+        )
+        .await;
     assert_eq!(r.status, 303);
     assert_eq!(location(&r), "/persons/new");
     let r = app.page("/persons/new", &c).await;
@@ -29,19 +45,39 @@ async fn cyrillic_person_found_from_english_ui(app: TestApp) {
     assert!(r.body.contains("<html lang=\"sr-Cyrl\""));
     assert!(r.body.contains("Нова особа"), "Cyrillic UI");
     let r = app
-        .form("/persons/new", &c, &[("given_name", "Љиљана"), ("family_name", "Ђорђевић"), ("birth_date", "1970-02-03"), ("sex", "F")])
+        .form(
+            "/persons/new",
+            &c,
+            &[
+                ("given_name", "Љиљана"),
+                ("family_name", "Ђорђевић"),
+                ("birth_date", "1970-02-03"),
+                ("sex", "F"),
+            ],
+        )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
     let person_url = location(&r);
     assert!(person_url.starts_with("/persons/"));
-    let page = app.page(&person_url, &format!("{c}; skrb_flash=person-created")).await;
-    assert!(page.body.contains("Особа је сачувана."), "flash in Cyrillic");
+    let page = app
+        .page(&person_url, &format!("{c}; skrb_flash=person-created"))
+        .await;
+    assert!(
+        page.body.contains("Особа је сачувана."),
+        "flash in Cyrillic"
+    );
     assert!(page.body.contains("3. 2. 1970."), "Serbian date format");
     // Serbian Latin is derived from the Cyrillic texts.
-    app.form("/lang", &c, &[("lang", "sr-Latn"), ("back", "/")]).await;
-    assert!(app.page(&person_url, &c).await.body.contains("Datum rođenja"));
+    app.form("/lang", &c, &[("lang", "sr-Latn"), ("back", "/")])
+        .await;
+    assert!(app
+        .page(&person_url, &c)
+        .await
+        .body
+        .contains("Datum rođenja"));
     // English, and an ASCII search.
-    app.form("/lang", &c, &[("lang", "en"), ("back", "/")]).await;
+    app.form("/lang", &c, &[("lang", "en"), ("back", "/")])
+        .await;
     let r = app.page("/persons?q=ljiljana+djordjevic", &c).await;
     assert!(r.body.contains("<html lang=\"en\""));
     assert!(r.body.contains("1 result"), "{}", r.body);
@@ -58,7 +94,11 @@ async fn cyrillic_person_found_from_english_ui(app: TestApp) {
     assert!(r.body.contains("Ђорђевић Љиљана"));
     // Remembered on the account: a new session starts in English.
     let c2 = app.browser_login("sonja").await;
-    assert!(app.page("/", &c2).await.body.contains("Welcome, sonja name"));
+    assert!(app
+        .page("/", &c2)
+        .await
+        .body
+        .contains("Welcome, sonja name"));
 }
 both!(cyrillic_person_found_from_english_ui);
 
@@ -67,27 +107,59 @@ both!(cyrillic_person_found_from_english_ui);
 async fn forms_keep_input_and_escape_html(app: TestApp) {
     app.user("sonja", Role::SocialWorker).await;
     let c = app.browser_login("sonja").await;
-    app.form("/lang", &c, &[("lang", "sl"), ("back", "/")]).await;
-    let r = app.form("/persons/new", &c, &[("given_name", "Ana"), ("family_name", ""), ("iban", "SI56 1234"), ("phone", "041 222 333")]).await;
+    app.form("/lang", &c, &[("lang", "sl"), ("back", "/")])
+        .await;
+    let r = app
+        .form(
+            "/persons/new",
+            &c,
+            &[
+                ("given_name", "Ana"),
+                ("family_name", ""),
+                ("iban", "SI56 1234"),
+                ("phone", "041 222 333"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("Polje je obvezno."));
     assert!(r.body.contains("To ni veljaven IBAN"));
     assert!(r.body.contains("value=\"041 222 333\""), "input kept");
     assert!(r.body.contains("value=\"SI56 1234\""));
-    let r = app.form("/persons/new", &c, &[("given_name", "<script>alert(1)</script>"), ("family_name", "O'Brien & \"Sons\"")]).await;
+    let r = app
+        .form(
+            "/persons/new",
+            &c,
+            &[
+                ("given_name", "<script>alert(1)</script>"),
+                ("family_name", "O'Brien & \"Sons\""),
+            ],
+        )
+        .await;
     assert_eq!(r.status, 303);
     let page = app.page(&location(&r), &c).await;
-    assert!(page.body.contains("<h1>&#60;script&#62;alert(1)&#60;/script&#62; O&#39;Brien &#38; &#34;Sons&#34;</h1>"), "escaped");
+    assert!(
+        page.body.contains(
+            "<h1>&#60;script&#62;alert(1)&#60;/script&#62; O&#39;Brien &#38; &#34;Sons&#34;</h1>"
+        ),
+        "escaped"
+    );
     assert!(!page.body.contains("<script>alert(1)"));
     // Security headers on every page.
-    assert!(page.header("content-security-policy").contains("frame-ancestors 'none'"));
+    assert!(page
+        .header("content-security-policy")
+        .contains("frame-ancestors 'none'"));
     assert_eq!(page.header("x-content-type-options"), "nosniff");
     // A cross-site form post is refused before anything happens.
     let req = axum::http::Request::builder()
-        .method("POST").uri("/persons/new")
-        .header("cookie", &c).header("host", "skrb.local").header("origin", "https://evil.example")
+        .method("POST")
+        .uri("/persons/new")
+        .header("cookie", &c)
+        .header("host", "skrb.local")
+        .header("origin", "https://evil.example")
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(axum::body::Body::from("given_name=X&family_name=Y")).unwrap();
+        .body(axum::body::Body::from("given_name=X&family_name=Y"))
+        .unwrap();
     assert_eq!(app.send(req).await.status, 403);
 }
 both!(forms_keep_input_and_escape_html);
@@ -99,22 +171,77 @@ async fn edit_conflict_in_the_browser(app: TestApp) {
     app.user("vesna", Role::HeadOfUnit).await;
     let c1 = app.browser_login("sonja").await;
     let c2 = app.browser_login("vesna").await;
-    app.form("/lang", &c1, &[("lang", "en"), ("back", "/")]).await;
-    let r = app.form("/persons/new", &c1, &[("given_name", "Peter"), ("family_name", "Kralj"), ("place", "Velenje")]).await;
+    app.form("/lang", &c1, &[("lang", "en"), ("back", "/")])
+        .await;
+    let r = app
+        .form(
+            "/persons/new",
+            &c1,
+            &[
+                ("given_name", "Peter"),
+                ("family_name", "Kralj"),
+                ("place", "Velenje"),
+            ],
+        )
+        .await;
     let url = location(&r);
     let edit = format!("{url}/edit");
     let form = app.page(&edit, &c1).await;
     assert!(form.body.contains("name=\"version\" value=\"1\""));
-    let r = app.form(&edit, &c2, &[("given_name", "Peter"), ("family_name", "Kralj"), ("place", "Šoštanj"), ("version", "1")]).await;
+    let r = app
+        .form(
+            &edit,
+            &c2,
+            &[
+                ("given_name", "Peter"),
+                ("family_name", "Kralj"),
+                ("place", "Šoštanj"),
+                ("version", "1"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, 303);
-    let r = app.form(&edit, &c1, &[("given_name", "Peter"), ("family_name", "Kralj"), ("place", "Šmartno ob Paki"), ("version", "1")]).await;
+    let r = app
+        .form(
+            &edit,
+            &c1,
+            &[
+                ("given_name", "Peter"),
+                ("family_name", "Kralj"),
+                ("place", "Šmartno ob Paki"),
+                ("version", "1"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, 409);
-    assert!(r.body.contains("Someone else saved this record while you were editing"));
-    assert!(r.body.contains("value=\"Šmartno ob Paki\""), "my input is kept");
-    assert!(r.body.contains("now saved: Šoštanj"), "their value is shown");
-    assert!(r.body.contains("name=\"version\" value=\"2\""), "saving again applies on top of theirs");
+    assert!(r
+        .body
+        .contains("Someone else saved this record while you were editing"));
+    assert!(
+        r.body.contains("value=\"Šmartno ob Paki\""),
+        "my input is kept"
+    );
+    assert!(
+        r.body.contains("now saved: Šoštanj"),
+        "their value is shown"
+    );
+    assert!(
+        r.body.contains("name=\"version\" value=\"2\""),
+        "saving again applies on top of theirs"
+    );
     // Saving again after review works.
-    let r = app.form(&edit, &c1, &[("given_name", "Peter"), ("family_name", "Kralj"), ("place", "Šmartno ob Paki"), ("version", "2")]).await;
+    let r = app
+        .form(
+            &edit,
+            &c1,
+            &[
+                ("given_name", "Peter"),
+                ("family_name", "Kralj"),
+                ("place", "Šmartno ob Paki"),
+                ("version", "2"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, 303);
     let page = app.page(&url, &c1).await;
     assert!(page.body.contains("Šmartno ob Paki"));
@@ -126,26 +253,66 @@ both!(edit_conflict_in_the_browser);
 async fn households_in_the_browser(app: TestApp) {
     app.user("sonja", Role::SocialWorker).await;
     let c = app.browser_login("sonja").await;
-    app.form("/lang", &c, &[("lang", "en"), ("back", "/")]).await;
-    let a = location(&app.form("/persons/new", &c, &[("given_name", "Maja"), ("family_name", "Golob")]).await);
-    let b = location(&app.form("/persons/new", &c, &[("given_name", "Luka"), ("family_name", "Golob")]).await);
+    app.form("/lang", &c, &[("lang", "en"), ("back", "/")])
+        .await;
+    let a = location(
+        &app.form(
+            "/persons/new",
+            &c,
+            &[("given_name", "Maja"), ("family_name", "Golob")],
+        )
+        .await,
+    );
+    let b = location(
+        &app.form(
+            "/persons/new",
+            &c,
+            &[("given_name", "Luka"), ("family_name", "Golob")],
+        )
+        .await,
+    );
     let a_id = a.trim_start_matches("/persons/");
     let b_id = b.trim_start_matches("/persons/");
     let form = app.page(&format!("/households/new?head={a_id}"), &c).await;
     assert!(form.body.contains(&format!("value=\"{a_id}\"")));
-    let r = app.form("/households/new", &c, &[("head_person_id", a_id), ("address", "Koroška cesta 5")]).await;
+    let r = app
+        .form(
+            "/households/new",
+            &c,
+            &[("head_person_id", a_id), ("address", "Koroška cesta 5")],
+        )
+        .await;
     assert_eq!(r.status, 303, "{}", r.body);
     let h = location(&r);
-    let r = app.form(&format!("{h}/members"), &c, &[("person_id", b_id), ("relationship", "child")]).await;
+    let r = app
+        .form(
+            &format!("{h}/members"),
+            &c,
+            &[("person_id", b_id), ("relationship", "child")],
+        )
+        .await;
     assert_eq!(r.status, 303);
     let page = app.page(&h, &c).await;
-    assert!(page.body.contains("Luka Golob") && page.body.contains(">child<"), "{}", page.body);
+    assert!(
+        page.body.contains("Luka Golob") && page.body.contains(">child<"),
+        "{}",
+        page.body
+    );
     // An unknown person: the household page again, with the error.
-    let r = app.form(&format!("{h}/members"), &c, &[("person_id", "424242"), ("relationship", "child")]).await;
+    let r = app
+        .form(
+            &format!("{h}/members"),
+            &c,
+            &[("person_id", "424242"), ("relationship", "child")],
+        )
+        .await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("Unknown person."));
     let person = app.page(&b, &c).await;
-    assert!(person.body.contains("Maja Golob"), "household members on the person page");
+    assert!(
+        person.body.contains("Maja Golob"),
+        "household members on the person page"
+    );
 }
 both!(households_in_the_browser);
 
@@ -153,7 +320,8 @@ both!(households_in_the_browser);
 async fn error_pages(app: TestApp) {
     app.user("sonja", Role::Partner).await;
     let c = app.browser_login("sonja").await;
-    app.form("/lang", &c, &[("lang", "sl"), ("back", "/")]).await;
+    app.form("/lang", &c, &[("lang", "sl"), ("back", "/")])
+        .await;
     let r = app.page("/persons/987654", &c).await;
     assert_eq!(r.status, 403, "partners see no registry");
     assert!(r.body.contains("Za to nimate dovoljenja."));
