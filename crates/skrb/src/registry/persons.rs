@@ -304,6 +304,9 @@ pub async fn update(
     check_municipality(&mut tx, d).await?;
     let changes = current.data.diff(d);
     if changes.is_empty() {
+        // Nothing to write, but the record goes back to the caller: that is a read.
+        audit::record(&mut tx, actor, Event::new("read", "person", id).person(id)).await?;
+        tx.commit().await?;
         return Ok(Updated::Unchanged(current));
     }
     let reason = if current.data.identity_differs(d) {

@@ -246,6 +246,10 @@ async fn edit_conflict_in_the_browser(app: TestApp) {
     let page = app.page(&url, &c1).await;
     assert!(page.body.contains("Šmartno ob Paki"));
     assert!(page.body.contains("History of changes"));
+    assert!(
+        page.body.contains("Place: Šoštanj → Šmartno ob Paki"),
+        "history names the field in the user's language"
+    );
 }
 both!(edit_conflict_in_the_browser);
 
