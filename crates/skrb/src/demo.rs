@@ -261,16 +261,16 @@ impl Gen<'_> {
             (false, Sex::Female) => *SI_FEMALE.choose(rng).unwrap_or(&"Ana"),
             (false, _) => *SI_MALE.choose(rng).unwrap_or(&"Luka"),
         };
-        // Names are kept in the script they were written in; a Cyrillic given name goes
-        // with a Cyrillic family name.
-        let family = if given.chars().any(|c| ('\u{400}'..'\u{500}').contains(&c))
-            == family.chars().any(|c| ('\u{400}'..'\u{500}').contains(&c))
-        {
-            family.to_string()
-        } else if family.chars().any(|c| ('\u{400}'..'\u{500}').contains(&c)) {
-            names::cyrillic_to_latin(family)
+        // Names are stored as written, but one person's name is in one script: a Cyrillic
+        // given name goes with a Cyrillic family name, otherwise both are Latin.
+        let cyrillic = |t: &str| t.chars().any(|c| ('\u{400}'..'\u{500}').contains(&c));
+        let (given, family) = if cyrillic(given) == cyrillic(family) {
+            (given.to_string(), family.to_string())
         } else {
-            family.to_string()
+            (
+                names::cyrillic_to_latin(given),
+                names::cyrillic_to_latin(family),
+            )
         };
         self.serial = (self.serial + 7) % 500;
         let serial = if sex == Sex::Female {
@@ -318,7 +318,7 @@ impl Gen<'_> {
             }
         });
         PersonData {
-            given_name: given.to_string(),
+            given_name: given,
             family_name: family,
             birth_date: Some(born),
             sex: Some(sex),

@@ -231,6 +231,12 @@ async fn demo_generates_valid_data() {
             .any(|r| r.0.contains('č') || r.0.contains('š') || r.0.contains('ž')),
         "Slovenian names"
     );
+    let full: Vec<(String, String)> = skrb::sql_pool!(&db, p => sqlx::query_as("SELECT given_name, family_name FROM person").fetch_all(p).await.unwrap());
+    let cyr = |t: &str| t.chars().any(|c| ('\u{400}'..'\u{500}').contains(&c));
+    assert!(
+        full.iter().all(|(g, f)| cyr(g) == cyr(f)),
+        "one script per name"
+    );
     let municipalities: Vec<String> = skrb::sql_pool!(&db, p => sqlx::query_scalar("SELECT name FROM municipality").fetch_all(p).await.unwrap());
     for m in ["Velenje", "Šoštanj", "Šmartno ob Paki"] {
         assert!(municipalities.contains(&m.to_string()));
