@@ -1,6 +1,5 @@
-//! `/api/v1` for the registry: the same use cases and permissions as the UI.
+//! `/api/v1` for the registry: the same input types, use cases and permissions as the UI.
 
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
@@ -8,10 +7,11 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 
-use super::households::{self, HouseholdForm, JoinForm};
-use super::input::{PersonData, PersonForm};
+use super::households::{self, EndForm, HouseholdForm, JoinForm};
+use super::input::PersonForm;
 use super::persons::{self, Municipality, Override, Person, Updated};
 use super::search::{self, PersonSummary};
+use super::today;
 use crate::audit::Change;
 use crate::auth::Permission;
 use crate::error::{AppError, AppResult};
@@ -29,13 +29,9 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(ApiJson(v)),
             Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(AppError::PayloadTooLarge),
-            Err(r) => Err(AppError::BadRequest(rejection_text(&r))),
+            Err(r) => Err(AppError::BadRequest(r.body_text())),
         }
     }
-}
-
-fn rejection_text(r: &JsonRejection) -> String {
-    r.body_text()
 }
 
 pub fn routes() -> Router<AppState> {
@@ -47,80 +43,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/households", post(create_household))
         .route("/api/v1/households/{id}", get(get_household))
         .route("/api/v1/households/{id}/members", post(add_member))
+        .route(
+            "/api/v1/households/{id}/members/{member}/end",
+            post(end_member),
+        )
         .route("/api/v1/municipalities", get(municipalities))
-}
-
-fn today() -> Date {
-    OffsetDateTime::now_utc().date()
-}
-
-/// A person as clients send it. Dates are `YYYY-MM-DD`.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PersonIn {
-    pub given_name: String,
-    pub family_name: String,
-    #[serde(default)]
-    pub birth_date: Option<String>,
-    /// `M`, `F` or `X`
-    #[serde(default)]
-    pub sex: Option<String>,
-    /// EMŠO / JMBG, 13 digits
-    #[serde(default)]
-    pub emso: Option<String>,
-    #[serde(default)]
-    pub citizenship: Option<String>,
-    #[serde(default)]
-    pub address: Option<String>,
-    #[serde(default)]
-    pub postal_code: Option<String>,
-    #[serde(default)]
-    pub place: Option<String>,
-    #[serde(default)]
-    pub municipality_id: Option<i64>,
-    #[serde(default)]
-    pub phone: Option<String>,
-    #[serde(default)]
-    pub email: Option<String>,
-    #[serde(default)]
-    pub iban: Option<String>,
-    #[serde(default)]
-    pub notes: Option<String>,
-    /// Saves despite identity warnings (authorised roles only).
-    #[serde(default)]
-    pub override_reason: Option<String>,
-    /// Required when updating: the version that was read.
-    #[serde(default)]
-    pub version: Option<i64>,
-}
-
-impl PersonIn {
-    fn to_form(&self) -> PersonForm {
-        let s = |o: &Option<String>| o.clone().unwrap_or_default();
-        PersonForm {
-            given_name: self.given_name.clone(),
-            family_name: self.family_name.clone(),
-            birth_date: s(&self.birth_date),
-            sex: s(&self.sex),
-            emso: s(&self.emso),
-            citizenship: s(&self.citizenship),
-            address: s(&self.address),
-            postal_code: s(&self.postal_code),
-            place: s(&self.place),
-            municipality_id: self
-                .municipality_id
-                .map(|m| m.to_string())
-                .unwrap_or_default(),
-            phone: s(&self.phone),
-            email: s(&self.email),
-            iban: s(&self.iban),
-            notes: s(&self.notes),
-        }
-    }
-
-    fn parse(&self) -> AppResult<PersonData> {
-        self.to_form().parse(today()).map_err(AppError::Validation)
-    }
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -217,22 +144,25 @@ pub async fn search(
     }))
 }
 
+fn override_of(s: &Signed, f: &PersonForm) -> Override {
+    Override {
+        reason: Some(f.override_reason.clone()),
+        allowed: s.may(Permission::IdentityOverride),
+    }
+}
+
 /// Register a person. Identity warnings (bad check digit, duplicate number, probable
 /// duplicate) answer 422 with `warnings`; resend with `override_reason` to save anyway.
-#[utoipa::path(post, path = "/api/v1/persons", request_body = PersonIn,
+#[utoipa::path(post, path = "/api/v1/persons", request_body = PersonForm,
     responses((status = 201, body = PersonOut), (status = 422, description = "invalid fields or warnings")))]
 pub async fn create_person(
     State(st): State<AppState>,
     s: Signed,
-    ApiJson(input): ApiJson<PersonIn>,
+    ApiJson(f): ApiJson<PersonForm>,
 ) -> AppResult<(StatusCode, Json<PersonOut>)> {
     s.require(Permission::RegistryWrite)?;
-    let d = input.parse()?;
-    let ov = Override {
-        reason: input.override_reason.clone(),
-        allowed: s.may(Permission::IdentityOverride),
-    };
-    let p = persons::create(&st.db, &s.actor(), &d, &ov).await?;
+    let d = f.parse(today()).map_err(AppError::Validation)?;
+    let p = persons::create(&st.db, &s.actor(), &d, &override_of(&s, &f)).await?;
     Ok((StatusCode::CREATED, Json(p.into())))
 }
 
@@ -249,24 +179,21 @@ pub async fn get_person(
 
 /// Change a person. `version` must be the one read; a stale version answers 409 with
 /// `current_version`, and nothing is changed.
-#[utoipa::path(put, path = "/api/v1/persons/{id}", request_body = PersonIn,
+#[utoipa::path(put, path = "/api/v1/persons/{id}", request_body = PersonForm,
     responses((status = 200, body = PersonOut), (status = 409, description = "edited by someone else meanwhile")))]
 pub async fn update_person(
     State(st): State<AppState>,
     s: Signed,
     Path(id): Path<i64>,
-    ApiJson(input): ApiJson<PersonIn>,
+    ApiJson(f): ApiJson<PersonForm>,
 ) -> AppResult<Json<PersonOut>> {
     s.require(Permission::RegistryWrite)?;
-    let version = input.version.ok_or_else(|| {
+    let version = f.version.ok_or_else(|| {
         AppError::BadRequest("the field `version` is required when updating".into())
     })?;
-    let d = input.parse()?;
-    let ov = Override {
-        reason: input.override_reason.clone(),
-        allowed: s.may(Permission::IdentityOverride),
-    };
-    let p = match persons::update(&st.db, &s.actor(), id, version, &d, &ov).await? {
+    let d = f.parse(today()).map_err(AppError::Validation)?;
+    let p = match persons::update(&st.db, &s.actor(), id, version, &d, &override_of(&s, &f)).await?
+    {
         Updated::Saved(p) | Updated::Unchanged(p) => p,
     };
     Ok(Json(p.into()))
@@ -316,51 +243,27 @@ pub async fn person_households(
     Ok(Json(list.into_iter().map(|(m, _)| m).collect()))
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct HouseholdIn {
-    pub head_person_id: i64,
-    #[serde(default)]
-    pub address: Option<String>,
-    #[serde(default)]
-    pub postal_code: Option<String>,
-    #[serde(default)]
-    pub place: Option<String>,
-    #[serde(default)]
-    pub municipality_id: Option<i64>,
-    /// `YYYY-MM-DD`; today when absent.
-    #[serde(default)]
-    pub valid_from: Option<String>,
-}
-
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct HouseholdOut {
     pub household: households::Household,
     pub members: Vec<households::Member>,
 }
 
+async fn household_out(st: &AppState, s: &Signed, id: i64) -> AppResult<Json<HouseholdOut>> {
+    let (household, members) = households::get(&st.db, &s.actor(), id).await?;
+    Ok(Json(HouseholdOut { household, members }))
+}
+
 /// Create a household around its head.
-#[utoipa::path(post, path = "/api/v1/households", request_body = HouseholdIn, responses((status = 201, body = HouseholdOut)))]
+#[utoipa::path(post, path = "/api/v1/households", request_body = HouseholdForm, responses((status = 201, body = HouseholdOut)))]
 pub async fn create_household(
     State(st): State<AppState>,
     s: Signed,
-    ApiJson(h): ApiJson<HouseholdIn>,
+    ApiJson(f): ApiJson<HouseholdForm>,
 ) -> AppResult<(StatusCode, Json<HouseholdOut>)> {
     s.require(Permission::RegistryWrite)?;
-    let f = HouseholdForm {
-        address: h.address.unwrap_or_default(),
-        postal_code: h.postal_code.unwrap_or_default(),
-        place: h.place.unwrap_or_default(),
-        municipality_id: h.municipality_id.map(|m| m.to_string()).unwrap_or_default(),
-        head_person_id: h.head_person_id.to_string(),
-        valid_from: h.valid_from.unwrap_or_default(),
-    };
     let id = households::create(&st.db, &s.actor(), &f, today()).await?;
-    let (household, members) = households::get(&st.db, &s.actor(), id).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(HouseholdOut { household, members }),
-    ))
+    Ok((StatusCode::CREATED, household_out(&st, &s, id).await?))
 }
 
 /// A household with its members, past and present.
@@ -371,43 +274,34 @@ pub async fn get_household(
     Path(id): Path<i64>,
 ) -> AppResult<Json<HouseholdOut>> {
     s.require(Permission::RegistryRead)?;
-    let (household, members) = households::get(&st.db, &s.actor(), id).await?;
-    Ok(Json(HouseholdOut { household, members }))
+    household_out(&st, &s, id).await
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MemberIn {
-    pub person_id: i64,
-    /// head, spouse, partner, child, parent, sibling, grandchild, grandparent, other_relative, non_relative
-    pub relationship: String,
-    /// `YYYY-MM-DD`; today when absent. A person living elsewhere moves: the old
-    /// membership ends the day before.
-    #[serde(default)]
-    pub valid_from: Option<String>,
-}
-
-/// Add a member (or move a person here from another household).
-#[utoipa::path(post, path = "/api/v1/households/{id}/members", request_body = MemberIn, responses((status = 201, body = HouseholdOut)))]
+/// Add a member, or move a person here from another household.
+#[utoipa::path(post, path = "/api/v1/households/{id}/members", request_body = JoinForm, responses((status = 201, body = HouseholdOut)))]
 pub async fn add_member(
     State(st): State<AppState>,
     s: Signed,
     Path(id): Path<i64>,
-    ApiJson(m): ApiJson<MemberIn>,
+    ApiJson(mut f): ApiJson<JoinForm>,
 ) -> AppResult<(StatusCode, Json<HouseholdOut>)> {
     s.require(Permission::RegistryWrite)?;
-    let f = JoinForm {
-        person_id: m.person_id.to_string(),
-        household_id: id.to_string(),
-        relationship: m.relationship,
-        valid_from: m.valid_from.unwrap_or_default(),
-    };
+    f.household_id = id.to_string();
     households::add_member(&st.db, &s.actor(), &f, today()).await?;
-    let (household, members) = households::get(&st.db, &s.actor(), id).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(HouseholdOut { household, members }),
-    ))
+    Ok((StatusCode::CREATED, household_out(&st, &s, id).await?))
+}
+
+/// End a membership without a move (death, leaving the country, unknown address).
+#[utoipa::path(post, path = "/api/v1/households/{id}/members/{member}/end", request_body = EndForm, responses((status = 200, body = HouseholdOut)))]
+pub async fn end_member(
+    State(st): State<AppState>,
+    s: Signed,
+    Path((id, member)): Path<(i64, i64)>,
+    ApiJson(f): ApiJson<EndForm>,
+) -> AppResult<Json<HouseholdOut>> {
+    s.require(Permission::RegistryWrite)?;
+    households::end_member(&st.db, &s.actor(), id, member, &f, today()).await?;
+    household_out(&st, &s, id).await
 }
 
 /// Municipalities of the centre.

@@ -5,6 +5,7 @@
 use skrb_domain::person::Relationship;
 use time::{Date, Duration, OffsetDateTime};
 
+use super::input::lenient;
 use crate::audit::{self, Actor, Event};
 use crate::db::{Db, Tx};
 use crate::error::{AppError, AppResult, FieldError, Msg};
@@ -47,25 +48,52 @@ impl Member {
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct HouseholdForm {
+    #[serde(deserialize_with = "lenient")]
     pub address: String,
+    #[serde(deserialize_with = "lenient")]
     pub postal_code: String,
+    #[serde(deserialize_with = "lenient")]
     pub place: String,
+    #[serde(deserialize_with = "lenient")]
+    #[schema(value_type = Option<i64>)]
     pub municipality_id: String,
     /// The person who heads the household.
+    #[serde(deserialize_with = "lenient")]
+    #[schema(value_type = i64)]
     pub head_person_id: String,
     /// `YYYY-MM-DD`; today when empty.
+    #[serde(deserialize_with = "lenient")]
     pub valid_from: String,
 }
 
-/// A person joining a household (possibly moving from another).
+/// A person joining a household. A person living elsewhere moves: the old membership
+/// ends the day before.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct JoinForm {
+    #[serde(deserialize_with = "lenient")]
+    #[schema(value_type = i64)]
     pub person_id: String,
+    /// Taken from the path where the household is in the address.
+    #[serde(deserialize_with = "lenient")]
+    #[schema(value_type = Option<i64>)]
     pub household_id: String,
+    /// head, spouse, partner, child, parent, sibling, grandchild, grandparent,
+    /// other_relative, non_relative
+    #[serde(deserialize_with = "lenient")]
     pub relationship: String,
     /// `YYYY-MM-DD`; today when empty.
+    #[serde(deserialize_with = "lenient")]
     pub valid_from: String,
+}
+
+/// A membership ending without a move (death, leaving the country, unknown address).
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct EndForm {
+    /// The last day of the membership, `YYYY-MM-DD`; today when empty.
+    #[serde(deserialize_with = "lenient")]
+    pub valid_to: String,
 }
 
 const MEMBER_SELECT: &str = "SELECT hm.id, hm.household_id, hm.person_id, p.given_name, p.family_name, p.birth_date, \
@@ -82,11 +110,11 @@ fn parse_id(field: &'static str, v: &str, key: &'static str) -> AppResult<i64> {
     v.trim().parse::<i64>().map_err(|_| field_err(field, key))
 }
 
-fn parse_from(v: &str, today: Date) -> AppResult<Date> {
+fn parse_day(field: &'static str, v: &str, today: Date) -> AppResult<Date> {
     if v.trim().is_empty() {
         return Ok(today);
     }
-    super::input::parse_date(v).ok_or_else(|| field_err("valid_from", "err-date"))
+    super::input::parse_date(v).ok_or_else(|| field_err(field, "err-date"))
 }
 
 async fn load(tx: &mut Tx, id: i64) -> Result<Option<Household>, sqlx::Error> {
@@ -167,7 +195,7 @@ fn optional(s: &str) -> Option<String> {
 /// Creates a household with its head (who leaves any household they were in).
 pub async fn create(db: &Db, actor: &Actor, f: &HouseholdForm, today: Date) -> AppResult<i64> {
     let head = parse_id("head_person_id", &f.head_person_id, "err-person")?;
-    let from = parse_from(&f.valid_from, today)?;
+    let from = parse_day("valid_from", &f.valid_from, today)?;
     let municipality = match optional(&f.municipality_id) {
         None => None,
         Some(m) => Some(
@@ -203,7 +231,7 @@ pub async fn add_member(db: &Db, actor: &Actor, f: &JoinForm, today: Date) -> Ap
     let household = parse_id("household_id", &f.household_id, "err-household")?;
     let rel = Relationship::from_code(f.relationship.trim())
         .ok_or_else(|| field_err("relationship", "err-relationship"))?;
-    let from = parse_from(&f.valid_from, today)?;
+    let from = parse_day("valid_from", &f.valid_from, today)?;
     let mut tx = db.begin().await?;
     if load(&mut tx, household).await?.is_none() {
         return Err(field_err("household_id", "err-household"));
@@ -227,26 +255,36 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<(Household, Vec<M
     Ok((h, members))
 }
 
-/// A person's memberships, newest first, each with the household's current members.
-pub async fn of_person(
-    db: &Db,
-    actor: &Actor,
-    person: i64,
-) -> AppResult<Vec<(Member, Vec<Member>)>> {
-    let mut tx = db.begin().await?;
+/// A person's memberships, newest first, each current one with its other members.
+pub type Memberships = Vec<(Member, Vec<Member>)>;
+
+pub(crate) async fn memberships(tx: &mut Tx, person: i64) -> Result<Memberships, sqlx::Error> {
     let q =
         format!("{MEMBER_SELECT} WHERE hm.person_id = $1 ORDER BY hm.valid_from DESC, hm.id DESC");
-    let own: Vec<Member> = sql!(&mut tx, c => sqlx::query_as(&q).bind(person).fetch_all(c).await?);
-    let mut out = Vec::new();
-    let q = format!("{MEMBER_SELECT} WHERE hm.household_id = $1 AND hm.valid_to IS NULL AND hm.person_id <> $2 ORDER BY hm.valid_from, hm.id");
+    let own: Vec<Member> = sql!(tx, c => sqlx::query_as(&q).bind(person).fetch_all(c).await?);
+    let q = format!(
+        "{MEMBER_SELECT} WHERE hm.household_id = $1 AND hm.valid_to IS NULL AND hm.person_id <> $2 \
+         ORDER BY hm.valid_from, hm.id"
+    );
+    let mut out = Vec::with_capacity(own.len());
     for m in own {
         let others: Vec<Member> = if m.valid_to.is_none() {
-            sql!(&mut tx, c => sqlx::query_as(&q).bind(m.household_id).bind(person).fetch_all(c).await?)
+            sql!(tx, c => sqlx::query_as(&q).bind(m.household_id).bind(person).fetch_all(c).await?)
         } else {
             Vec::new()
         };
         out.push((m, others));
     }
+    Ok(out)
+}
+
+/// A person's memberships; the read is audited.
+pub async fn of_person(db: &Db, actor: &Actor, person: i64) -> AppResult<Memberships> {
+    let mut tx = db.begin().await?;
+    if !person_exists(&mut tx, person).await? {
+        return Err(AppError::NotFound);
+    }
+    let out = memberships(&mut tx, person).await?;
     audit::record(
         &mut tx,
         actor,
@@ -255,4 +293,45 @@ pub async fn of_person(
     .await?;
     tx.commit().await?;
     Ok(out)
+}
+
+/// Ends a current membership on `valid_to` (the last day), without a new one.
+pub async fn end_member(
+    db: &Db,
+    actor: &Actor,
+    household: i64,
+    member: i64,
+    f: &EndForm,
+    today: Date,
+) -> AppResult<()> {
+    let to = parse_day("valid_to", &f.valid_to, today)?;
+    let mut tx = db.begin().await?;
+    let row: Option<(i64, Date, Option<Date>)> = sql!(&mut tx, c => sqlx::query_as(
+        "SELECT person_id, valid_from, valid_to FROM household_member WHERE id = $1 AND household_id = $2")
+        .bind(member).bind(household).fetch_optional(c).await?);
+    let Some((person, from, open)) = row else {
+        return Err(AppError::NotFound);
+    };
+    if open.is_some() {
+        return Err(field_err("valid_to", "err-member-ended"));
+    }
+    if to < from {
+        return Err(field_err("valid_to", "err-date-order"));
+    }
+    sql!(&mut tx, c => sqlx::query("UPDATE household_member SET valid_to = $1 WHERE id = $2")
+        .bind(to).bind(member).execute(c).await?.rows_affected());
+    sql!(&mut tx, c => sqlx::query("UPDATE household SET version = version + 1 WHERE id = $1")
+        .bind(household).execute(c).await?.rows_affected());
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("leave", "household", household)
+            .person(person)
+            .detail(
+                serde_json::json!({ "member_id": member, "valid_to": super::input::iso_date(to) }),
+            ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -1,7 +1,7 @@
 //! Parsing what a clerk typed (form or JSON) into a person record, field by field, with
 //! translated messages; and the identity findings a user may override with a reason.
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 use skrb_domain::emso::{Finding, PersonalNumber};
 use skrb_domain::iban::Iban;
 use skrb_domain::person::Sex;
@@ -10,27 +10,65 @@ use time::Date;
 use crate::audit::Change;
 use crate::error::{FieldError, Msg, Warning};
 
-/// Raw person fields as strings, exactly as submitted; kept to refill the form.
+/// Reads a field as text whether it arrives as a form string, a JSON string, a JSON number
+/// or JSON null (missing and null are empty). So one input type serves the HTML forms and
+/// the JSON API, and both are parsed and validated by the same code.
+pub fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Text {
+        Str(String),
+        Int(i64),
+    }
+    Ok(match Option::<Text>::deserialize(d)? {
+        Some(Text::Str(s)) => s,
+        Some(Text::Int(n)) => n.to_string(),
+        None => String::new(),
+    })
+}
+
+/// A person as submitted, every field as typed (form or JSON); kept to refill the form.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct PersonForm {
+    #[serde(deserialize_with = "lenient")]
     pub given_name: String,
+    #[serde(deserialize_with = "lenient")]
     pub family_name: String,
-    /// `YYYY-MM-DD`
+    /// `YYYY-MM-DD`; filled from the EMŠO/JMBG when empty.
+    #[serde(deserialize_with = "lenient")]
     pub birth_date: String,
-    /// `M`, `F` or `X`
+    /// `M`, `F` or `X`; filled from the EMŠO/JMBG when empty.
+    #[serde(deserialize_with = "lenient")]
     pub sex: String,
+    /// EMŠO / JMBG, 13 digits.
+    #[serde(deserialize_with = "lenient")]
     pub emso: String,
-    /// ISO 3166 alpha-2 code
+    /// ISO 3166 alpha-2 code.
+    #[serde(deserialize_with = "lenient")]
     pub citizenship: String,
+    #[serde(deserialize_with = "lenient")]
     pub address: String,
+    #[serde(deserialize_with = "lenient")]
     pub postal_code: String,
+    #[serde(deserialize_with = "lenient")]
     pub place: String,
+    #[serde(deserialize_with = "lenient")]
+    #[schema(value_type = Option<i64>)]
     pub municipality_id: String,
+    #[serde(deserialize_with = "lenient")]
     pub phone: String,
+    #[serde(deserialize_with = "lenient")]
     pub email: String,
+    #[serde(deserialize_with = "lenient")]
     pub iban: String,
+    #[serde(deserialize_with = "lenient")]
     pub notes: String,
+    /// Saves despite identity warnings (authorised roles only).
+    #[serde(deserialize_with = "lenient")]
+    pub override_reason: String,
+    /// The version that was read; required when updating.
+    pub version: Option<i64>,
 }
 
 /// A parsed person record.
@@ -112,6 +150,26 @@ pub fn iso_date(d: Date) -> String {
 }
 
 impl PersonForm {
+    /// The record's fields by column name, in form order.
+    pub fn fields(&self) -> [(&'static str, &str); 14] {
+        [
+            ("given_name", &self.given_name),
+            ("family_name", &self.family_name),
+            ("birth_date", &self.birth_date),
+            ("sex", &self.sex),
+            ("emso", &self.emso),
+            ("citizenship", &self.citizenship),
+            ("address", &self.address),
+            ("postal_code", &self.postal_code),
+            ("place", &self.place),
+            ("municipality_id", &self.municipality_id),
+            ("phone", &self.phone),
+            ("email", &self.email),
+            ("iban", &self.iban),
+            ("notes", &self.notes),
+        ]
+    }
+
     /// Parses every field and reports every problem at once.
     pub fn parse(&self, today: Date) -> Result<PersonData, Vec<FieldError>> {
         let mut p = Parser { errors: Vec::new() };
@@ -252,32 +310,19 @@ impl PersonData {
             email: s(&self.email),
             iban: s(&self.iban),
             notes: s(&self.notes),
+            override_reason: String::new(),
+            version: None,
         }
     }
 
     /// Field-by-field differences, for the audit log and the history view.
     pub fn diff(&self, new: &PersonData) -> Vec<Change> {
         let (a, b) = (self.to_form(), new.to_form());
-        let pairs = [
-            ("given_name", &a.given_name, &b.given_name),
-            ("family_name", &a.family_name, &b.family_name),
-            ("birth_date", &a.birth_date, &b.birth_date),
-            ("sex", &a.sex, &b.sex),
-            ("emso", &a.emso, &b.emso),
-            ("citizenship", &a.citizenship, &b.citizenship),
-            ("address", &a.address, &b.address),
-            ("postal_code", &a.postal_code, &b.postal_code),
-            ("place", &a.place, &b.place),
-            ("municipality_id", &a.municipality_id, &b.municipality_id),
-            ("phone", &a.phone, &b.phone),
-            ("email", &a.email, &b.email),
-            ("iban", &a.iban, &b.iban),
-            ("notes", &a.notes, &b.notes),
-        ];
-        pairs
+        a.fields()
             .into_iter()
-            .filter(|(_, o, n)| o != n)
-            .map(|(f, o, n)| Change {
+            .zip(b.fields())
+            .filter(|((_, o), (_, n))| o != n)
+            .map(|((f, o), (_, n))| Change {
                 field: f.to_string(),
                 old: opt(o),
                 new: opt(n),

@@ -7,3 +7,8 @@ pub mod input;
 pub mod persons;
 pub mod search;
 pub mod web;
+
+/// Today's date, the default start of a membership and the limit for birth dates.
+pub fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}

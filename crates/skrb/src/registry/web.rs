@@ -10,15 +10,15 @@ use axum::{Form, Router};
 use serde::Deserialize;
 use skrb_domain::iban::Iban;
 use skrb_domain::person::Relationship;
-use time::{Date, OffsetDateTime};
 
-use super::households::{self, HouseholdForm, JoinForm, Member};
+use super::households::{self, EndForm, HouseholdForm, JoinForm, Member};
 use super::input::PersonForm;
-use super::persons::{self, HistoryEntry, Override, Person, Updated};
+use super::persons::{self, HistoryEntry, Municipality, Override, Person, PersonView, Updated};
 use super::search::{self, PersonSummary};
+use super::today;
 use crate::auth::Permission;
 use crate::error::{AppError, AppResult, FieldError, Warning};
-use crate::i18n;
+use crate::i18n::{self, Locale};
 use crate::web::context::{redirect_with_flash, Signed};
 use crate::web::pages::{render, Page};
 use crate::web::AppState;
@@ -33,13 +33,26 @@ pub fn routes() -> Router<AppState> {
         .route("/households/new", get(new_household).post(create_household))
         .route("/households/{id}", get(view_household))
         .route("/households/{id}/members", post(add_member))
-}
-
-fn today() -> Date {
-    OffsetDateTime::now_utc().date()
+        .route("/households/{id}/members/{member}/end", post(end_member))
 }
 
 const PER_PAGE: u32 = 25;
+
+/// A page rendered again because the user's input was refused: 422, input kept.
+fn refused(mut res: Response, refused: bool) -> Response {
+    if refused {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    res
+}
+
+/// Field errors of a use case as messages in the user's language; other errors pass on.
+fn messages(e: AppError, l: Locale) -> AppResult<Vec<String>> {
+    match e {
+        AppError::Validation(errs) => Ok(errs.iter().map(|e| e.msg.render(l)).collect()),
+        other => Err(other),
+    }
+}
 
 #[derive(Deserialize, Default)]
 pub struct SearchParams {
@@ -49,11 +62,8 @@ pub struct SearchParams {
     page: Option<u32>,
 }
 
-#[derive(askama::Template)]
-#[template(path = "persons.html")]
-struct SearchPage {
-    page: Page,
-    q: String,
+/// One page of search results, shared by the full page and its htmx fragment.
+struct Results {
     items: Vec<PersonSummary>,
     summary: String,
     pageno: u32,
@@ -63,15 +73,18 @@ struct SearchPage {
 }
 
 #[derive(askama::Template)]
+#[template(path = "persons.html")]
+struct SearchPage {
+    page: Page,
+    q: String,
+    r: Results,
+}
+
+#[derive(askama::Template)]
 #[template(path = "persons_results.html")]
 struct SearchResults {
     page: Page,
-    items: Vec<PersonSummary>,
-    summary: String,
-    pageno: u32,
-    pages: u32,
-    prev: Option<String>,
-    next: Option<String>,
+    r: Results,
 }
 
 async fn search_page(
@@ -97,30 +110,19 @@ async fn search_page(
         i18n::t_args(l, "count-results", &[("count", found.total.into())])
     };
     let page = Page::new(&s.ctx, i18n::t(l, "search-title"), "persons");
-    let prev = (pageno > 1).then(|| link(pageno - 1));
-    let next = (pageno < pages).then(|| link(pageno + 1));
-    // htmx live search asks for the result list only.
-    if headers.contains_key("hx-request") {
-        return Ok(render(&SearchResults {
-            page,
-            items: found.items,
-            summary,
-            pageno,
-            pages,
-            prev,
-            next,
-        }));
-    }
-    Ok(render(&SearchPage {
-        page,
-        q: p.q,
+    let r = Results {
         items: found.items,
         summary,
         pageno,
         pages,
-        prev,
-        next,
-    }))
+        prev: (pageno > 1).then(|| link(pageno - 1)),
+        next: (pageno < pages).then(|| link(pageno + 1)),
+    };
+    // htmx live search asks for the result list only.
+    if headers.contains_key("hx-request") {
+        return Ok(render(&SearchResults { page, r }));
+    }
+    Ok(render(&SearchPage { page, q: p.q, r }))
 }
 
 /// One input of a form, ready to render.
@@ -142,9 +144,7 @@ pub struct FieldView {
 #[template(path = "person_form.html")]
 struct PersonFormPage {
     page: Page,
-    action: String,
-    submit: String,
-    cancel: String,
+    spec: FormSpec,
     fields: Vec<FieldView>,
     general_error: Option<String>,
     warnings: Vec<String>,
@@ -155,191 +155,150 @@ struct PersonFormPage {
     conflict: bool,
 }
 
-#[derive(Deserialize, Default)]
-pub struct PersonSubmit {
-    #[serde(flatten)]
-    form: PersonForm,
-    #[serde(default)]
-    override_reason: String,
-    #[serde(default)]
-    version: Option<i64>,
+/// Where a person form posts and what it is called.
+struct FormSpec {
+    title: String,
+    action: String,
+    submit: String,
+    cancel: String,
 }
 
-struct FormState<'a> {
-    form: &'a PersonForm,
-    errors: &'a [FieldError],
+impl FormSpec {
+    fn new_person(l: Locale) -> FormSpec {
+        FormSpec {
+            title: i18n::t(l, "person-new-title"),
+            action: "/persons/new".into(),
+            submit: i18n::t(l, "person-create"),
+            cancel: "/persons".into(),
+        }
+    }
+
+    fn edit_person(l: Locale, id: i64, name: &str) -> FormSpec {
+        FormSpec {
+            title: i18n::t_args(l, "person-edit-title", &[("name", name.into())]),
+            action: format!("/persons/{id}/edit"),
+            submit: i18n::t(l, "person-save"),
+            cancel: format!("/persons/{id}"),
+        }
+    }
+}
+
+/// What a refused save shows on the form.
+#[derive(Default)]
+struct Refusal {
+    errors: Vec<FieldError>,
+    warnings: Vec<Warning>,
+    may_override: bool,
+    conflict: Option<i64>,
+    /// Values saved by someone else meanwhile, by field.
     theirs: HashMap<&'static str, String>,
 }
 
-async fn person_fields(
-    st: &AppState,
-    page: &Page,
-    fs: &FormState<'_>,
-) -> AppResult<Vec<FieldView>> {
-    let l = page.locale;
-    let munis = persons::municipalities(&st.db).await?;
-    let err = |name: &str| {
-        fs.errors
-            .iter()
-            .find(|e| e.field == name)
-            .map(|e| e.msg.render(l))
-    };
-    let f = fs.form;
+impl Refusal {
+    /// Sorts a use case's refusal into what the form shows; other errors pass through.
+    fn from_error(e: AppError) -> AppResult<Refusal> {
+        match e {
+            AppError::Validation(errors) => Ok(Refusal {
+                errors,
+                ..Refusal::default()
+            }),
+            AppError::Warnings {
+                warnings,
+                may_override,
+            } => Ok(Refusal {
+                warnings,
+                may_override,
+                ..Refusal::default()
+            }),
+            other => Err(other),
+        }
+    }
+}
+
+fn person_fields(
+    l: Locale,
+    f: &PersonForm,
+    munis: &[Municipality],
+    out: &Refusal,
+) -> Vec<FieldView> {
     let field = |name: &'static str,
-                 label: &str,
-                 value: &str,
                  kind: &'static str,
                  required: bool,
                  autocomplete: &'static str| FieldView {
         name,
-        label: i18n::t(l, label),
-        value: value.to_string(),
-        error: err(name),
+        label: i18n::t(l, &field_key(name)),
+        value: f
+            .fields()
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.to_string())
+            .unwrap_or_default(),
+        error: out
+            .errors
+            .iter()
+            .find(|e| e.field == name)
+            .map(|e| e.msg.render(l)),
         kind,
         options: Vec::new(),
         required,
-        note: fs
+        note: out
             .theirs
             .get(name)
             .map(|v| i18n::t_args(l, "conflict-theirs", &[("value", v.as_str().into())])),
         autocomplete,
     };
-    let mut sex = field("sex", "field-sex", &f.sex, "select", false, "off");
-    sex.options = std::iter::once((String::new(), i18n::t(l, "choose"), f.sex.is_empty()))
+    let choose = |selected: bool| (String::new(), i18n::t(l, "choose"), selected);
+    let mut sex = field("sex", "select", false, "off");
+    sex.options = std::iter::once(choose(f.sex.is_empty()))
         .chain(
             ["F", "M", "X"]
                 .iter()
                 .map(|c| (c.to_string(), i18n::t(l, &format!("sex-{c}")), f.sex == *c)),
         )
         .collect();
-    let mut muni = field(
-        "municipality_id",
-        "field-municipality",
-        &f.municipality_id,
-        "select",
-        false,
-        "off",
-    );
-    muni.options = std::iter::once((
-        String::new(),
-        i18n::t(l, "choose"),
-        f.municipality_id.is_empty(),
-    ))
-    .chain(munis.iter().map(|m| {
-        (
-            m.id.to_string(),
-            m.name.clone(),
-            f.municipality_id == m.id.to_string(),
-        )
-    }))
-    .collect();
-    Ok(vec![
-        field(
-            "given_name",
-            "field-given-name",
-            &f.given_name,
-            "text",
-            true,
-            "given-name",
-        ),
-        field(
-            "family_name",
-            "field-family-name",
-            &f.family_name,
-            "text",
-            true,
-            "family-name",
-        ),
-        field("emso", "field-emso", &f.emso, "text", false, "off"),
-        field(
-            "birth_date",
-            "field-birth-date",
-            &f.birth_date,
-            "date",
-            false,
-            "bday",
-        ),
+    let mut muni = field("municipality_id", "select", false, "off");
+    muni.options = std::iter::once(choose(f.municipality_id.is_empty()))
+        .chain(munis.iter().map(|m| {
+            (
+                m.id.to_string(),
+                m.name.clone(),
+                f.municipality_id == m.id.to_string(),
+            )
+        }))
+        .collect();
+    vec![
+        field("given_name", "text", true, "given-name"),
+        field("family_name", "text", true, "family-name"),
+        field("emso", "text", false, "off"),
+        field("birth_date", "date", false, "bday"),
         sex,
-        field(
-            "citizenship",
-            "field-citizenship",
-            &f.citizenship,
-            "text",
-            false,
-            "country",
-        ),
-        field(
-            "address",
-            "field-address",
-            &f.address,
-            "text",
-            false,
-            "street-address",
-        ),
-        field(
-            "postal_code",
-            "field-postal-code",
-            &f.postal_code,
-            "text",
-            false,
-            "postal-code",
-        ),
-        field(
-            "place",
-            "field-place",
-            &f.place,
-            "text",
-            false,
-            "address-level2",
-        ),
+        field("citizenship", "text", false, "country"),
+        field("address", "text", false, "street-address"),
+        field("postal_code", "text", false, "postal-code"),
+        field("place", "text", false, "address-level2"),
         muni,
-        field("phone", "field-phone", &f.phone, "tel", false, "tel"),
-        field("email", "field-email", &f.email, "email", false, "email"),
-        field("iban", "field-iban", &f.iban, "text", false, "off"),
-        field("notes", "field-notes", &f.notes, "textarea", false, "off"),
-    ])
+        field("phone", "tel", false, "tel"),
+        field("email", "email", false, "email"),
+        field("iban", "text", false, "off"),
+        field("notes", "textarea", false, "off"),
+    ]
 }
 
-struct FormOutcome {
-    errors: Vec<FieldError>,
-    warnings: Vec<Warning>,
-    may_override: bool,
-    conflict: Option<i64>,
-    theirs: HashMap<&'static str, String>,
+/// The message key of a record field's label: `postal_code` → `field-postal-code`.
+pub fn field_key(column: &str) -> String {
+    format!("field-{}", column.trim_end_matches("_id").replace('_', "-"))
 }
 
-impl FormOutcome {
-    fn none() -> Self {
-        FormOutcome {
-            errors: Vec::new(),
-            warnings: Vec::new(),
-            may_override: false,
-            conflict: None,
-            theirs: HashMap::new(),
-        }
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
 async fn person_form(
     st: &AppState,
     s: &Signed,
-    title: String,
-    action: String,
-    submit: &str,
-    cancel: String,
-    sub: &PersonSubmit,
-    version: Option<i64>,
-    out: FormOutcome,
+    spec: FormSpec,
+    f: &PersonForm,
+    out: Refusal,
 ) -> AppResult<Response> {
     let l = s.ctx.locale;
-    let page = Page::new(&s.ctx, title, "persons");
-    let fs = FormState {
-        form: &sub.form,
-        errors: &out.errors,
-        theirs: out.theirs,
-    };
-    let fields = person_fields(st, &page, &fs).await?;
+    let munis = persons::municipalities(&st.db).await?;
+    let fields = person_fields(l, f, &munis, &out);
     let has_warnings = !out.warnings.is_empty();
     let status = if out.conflict.is_some() {
         StatusCode::CONFLICT
@@ -348,10 +307,10 @@ async fn person_form(
     } else {
         StatusCode::OK
     };
+    let page = Page::new(&s.ctx, spec.title.clone(), "persons");
     let mut res = render(&PersonFormPage {
-        submit: i18n::t(l, submit),
-        action,
-        cancel,
+        page,
+        spec,
         fields,
         general_error: (!out.errors.is_empty()).then(|| i18n::t(l, "err-form")),
         warnings: out.warnings.iter().map(|w| w.msg.render(l)).collect(),
@@ -366,65 +325,42 @@ async fn person_form(
             )
         }),
         show_reason: has_warnings && out.may_override,
-        reason: sub.override_reason.clone(),
-        version: out.conflict.or(version),
+        reason: f.override_reason.clone(),
+        version: out.conflict.or(f.version),
         conflict: out.conflict.is_some(),
-        page,
     });
     *res.status_mut() = status;
     Ok(res)
 }
 
+fn override_of(s: &Signed, f: &PersonForm) -> Override {
+    Override {
+        reason: Some(f.override_reason.clone()),
+        allowed: s.may(Permission::IdentityOverride),
+    }
+}
+
 async fn new_person(State(st): State<AppState>, s: Signed) -> AppResult<Response> {
     s.require(Permission::RegistryWrite)?;
-    let title = i18n::t(s.ctx.locale, "person-new-title");
     person_form(
         &st,
         &s,
-        title,
-        "/persons/new".into(),
-        "person-create",
-        "/persons".into(),
-        &PersonSubmit::default(),
-        None,
-        FormOutcome::none(),
+        FormSpec::new_person(s.ctx.locale),
+        &PersonForm::default(),
+        Refusal::default(),
     )
     .await
-}
-
-/// Sorts a use case's refusal into what the form shows; other errors pass through.
-fn outcome(e: AppError) -> AppResult<FormOutcome> {
-    let mut out = FormOutcome::none();
-    match e {
-        AppError::Validation(errs) => out.errors = errs,
-        AppError::Warnings {
-            warnings,
-            may_override,
-        } => {
-            out.warnings = warnings;
-            out.may_override = may_override;
-        }
-        other => return Err(other),
-    }
-    Ok(out)
 }
 
 async fn create_person(
     State(st): State<AppState>,
     s: Signed,
-    Form(sub): Form<PersonSubmit>,
+    Form(f): Form<PersonForm>,
 ) -> AppResult<Response> {
     s.require(Permission::RegistryWrite)?;
-    let title = i18n::t(s.ctx.locale, "person-new-title");
-    let result = match sub.form.parse(today()) {
+    let result = match f.parse(today()) {
         Err(errs) => Err(AppError::Validation(errs)),
-        Ok(d) => {
-            let ov = Override {
-                reason: Some(sub.override_reason.clone()),
-                allowed: s.may(Permission::IdentityOverride),
-            };
-            persons::create(&st.db, &s.actor(), &d, &ov).await
-        }
+        Ok(d) => persons::create(&st.db, &s.actor(), &d, &override_of(&s, &f)).await,
     };
     match result {
         Ok(p) => Ok(redirect_with_flash(
@@ -432,17 +368,12 @@ async fn create_person(
             "person-created",
         )),
         Err(e) => {
-            let out = outcome(e)?;
             person_form(
                 &st,
                 &s,
-                title,
-                "/persons/new".into(),
-                "person-create",
-                "/persons".into(),
-                &sub,
-                None,
-                out,
+                FormSpec::new_person(s.ctx.locale),
+                &f,
+                Refusal::from_error(e)?,
             )
             .await
         }
@@ -456,13 +387,20 @@ struct PersonPage {
     p: Person,
     sex: String,
     iban: String,
-    current: Vec<(Member, Vec<Member>)>,
+    current: households::Memberships,
     former: Vec<Member>,
-    history: Vec<(HistoryEntry, String)>,
+    history: Vec<HistoryLine>,
     can_edit: bool,
     move_errors: Vec<String>,
     move_form: JoinForm,
     relationships: Vec<(String, String)>,
+}
+
+/// A history entry in the user's words: who and when, and each change as label, old, new.
+struct HistoryLine {
+    entry: HistoryEntry,
+    who: String,
+    changes: Vec<(String, String, String)>,
 }
 
 impl PersonPage {
@@ -471,7 +409,7 @@ impl PersonPage {
     }
 }
 
-fn relationships(l: i18n::Locale) -> Vec<(String, String)> {
+fn relationships(l: Locale) -> Vec<(String, String)> {
     Relationship::ALL
         .iter()
         .map(|r| {
@@ -483,6 +421,22 @@ fn relationships(l: i18n::Locale) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A stored value as the history shows it: municipality names, not ids; sex in words.
+fn shown(l: Locale, field: &str, value: &Option<String>, munis: &[Municipality]) -> String {
+    let Some(v) = value else {
+        return i18n::t(l, "none");
+    };
+    match field {
+        "municipality_id" => munis
+            .iter()
+            .find(|m| m.id.to_string() == *v)
+            .map(|m| m.name.clone())
+            .unwrap_or_else(|| v.clone()),
+        "sex" => i18n::t(l, &format!("sex-{v}")),
+        _ => v.clone(),
+    }
+}
+
 async fn person_page(
     st: &AppState,
     s: &Signed,
@@ -490,10 +444,12 @@ async fn person_page(
     move_form: JoinForm,
     move_errors: Vec<String>,
 ) -> AppResult<Response> {
-    let actor = s.actor();
-    let p = persons::get(&st.db, &actor, id).await?;
-    let memberships = households::of_person(&st.db, &actor, id).await?;
-    let history = persons::history(&st.db, &actor, id).await?;
+    let PersonView {
+        person: p,
+        memberships,
+        history,
+    } = persons::view(&st.db, &s.actor(), id).await?;
+    let munis = persons::municipalities(&st.db).await?;
     let l = s.ctx.locale;
     let today = today();
     let (current, former): (Vec<_>, Vec<_>) = memberships
@@ -510,12 +466,27 @@ async fn person_page(
                     ("when", i18n::fmt_datetime(l, h.at).into()),
                 ],
             );
-            (h, who)
+            let changes = h
+                .changes
+                .iter()
+                .map(|c| {
+                    (
+                        i18n::t(l, &field_key(&c.field)),
+                        shown(l, &c.field, &c.old, &munis),
+                        shown(l, &c.field, &c.new, &munis),
+                    )
+                })
+                .collect();
+            HistoryLine {
+                entry: h,
+                who,
+                changes,
+            }
         })
         .collect();
     let page = Page::new(&s.ctx, p.full_name(), "persons");
-    let has_errors = !move_errors.is_empty();
-    let mut res = render(&PersonPage {
+    let failed = !move_errors.is_empty();
+    let res = render(&PersonPage {
         sex: p
             .data
             .sex
@@ -538,10 +509,7 @@ async fn person_page(
         p,
         page,
     });
-    if has_errors {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+    Ok(refused(res, failed))
 }
 
 async fn view_person(
@@ -560,26 +528,16 @@ async fn edit_person(
 ) -> AppResult<Response> {
     s.require(Permission::RegistryWrite)?;
     let p = persons::get(&st.db, &s.actor(), id).await?;
-    let title = i18n::t_args(
-        s.ctx.locale,
-        "person-edit-title",
-        &[("name", p.full_name().into())],
-    );
-    let sub = PersonSubmit {
-        form: p.data.to_form(),
-        override_reason: String::new(),
+    let f = PersonForm {
         version: Some(p.version),
+        ..p.data.to_form()
     };
     person_form(
         &st,
         &s,
-        title,
-        format!("/persons/{id}/edit"),
-        "person-save",
-        format!("/persons/{id}"),
-        &sub,
-        Some(p.version),
-        FormOutcome::none(),
+        FormSpec::edit_person(s.ctx.locale, id, &p.full_name()),
+        &f,
+        Refusal::default(),
     )
     .await
 }
@@ -588,24 +546,17 @@ async fn update_person(
     State(st): State<AppState>,
     s: Signed,
     Path(id): Path<i64>,
-    Form(sub): Form<PersonSubmit>,
+    Form(f): Form<PersonForm>,
 ) -> AppResult<Response> {
     s.require(Permission::RegistryWrite)?;
     let l = s.ctx.locale;
-    let version = sub
+    let version = f
         .version
         .ok_or_else(|| AppError::BadRequest("version missing".into()))?;
-    let result = match sub.form.parse(today()) {
+    let result = match f.parse(today()) {
         Err(errs) => Err(AppError::Validation(errs)),
-        Ok(d) => {
-            let ov = Override {
-                reason: Some(sub.override_reason.clone()),
-                allowed: s.may(Permission::IdentityOverride),
-            };
-            persons::update(&st.db, &s.actor(), id, version, &d, &ov).await
-        }
+        Ok(d) => persons::update(&st.db, &s.actor(), id, version, &d, &override_of(&s, &f)).await,
     };
-    let title = |name: &str| i18n::t_args(l, "person-edit-title", &[("name", name.into())]);
     match result {
         Ok(Updated::Saved(_)) | Ok(Updated::Unchanged(_)) => Ok(redirect_with_flash(
             &format!("/persons/{id}"),
@@ -614,74 +565,42 @@ async fn update_person(
         Err(AppError::Conflict { .. }) => {
             // Keep what the user typed; show what is saved now beside each differing field.
             let now = persons::get(&st.db, &s.actor(), id).await?;
-            let theirs_form = now.data.to_form();
-            let mut out = FormOutcome::none();
-            out.conflict = Some(now.version);
-            for (name, mine, theirs) in form_pairs(&sub.form, &theirs_form) {
-                if mine != theirs {
-                    out.theirs.insert(
-                        name,
-                        if theirs.is_empty() {
-                            i18n::t(l, "none")
-                        } else {
-                            theirs
-                        },
-                    );
+            let theirs = now.data.to_form();
+            let mut out = Refusal {
+                conflict: Some(now.version),
+                ..Refusal::default()
+            };
+            for ((name, mine), (_, saved)) in f.fields().into_iter().zip(theirs.fields()) {
+                if mine.trim() != saved {
+                    let saved = if saved.is_empty() {
+                        i18n::t(l, "none")
+                    } else {
+                        saved.to_string()
+                    };
+                    out.theirs.insert(name, saved);
                 }
             }
             person_form(
                 &st,
                 &s,
-                title(&now.full_name()),
-                format!("/persons/{id}/edit"),
-                "person-save",
-                format!("/persons/{id}"),
-                &sub,
-                Some(now.version),
+                FormSpec::edit_person(l, id, &now.full_name()),
+                &f,
                 out,
             )
             .await
         }
         Err(e) => {
-            let out = outcome(e)?;
-            let name = format!("{} {}", sub.form.given_name, sub.form.family_name);
+            let name = format!("{} {}", f.given_name, f.family_name);
             person_form(
                 &st,
                 &s,
-                title(&name),
-                format!("/persons/{id}/edit"),
-                "person-save",
-                format!("/persons/{id}"),
-                &sub,
-                Some(version),
-                out,
+                FormSpec::edit_person(l, id, &name),
+                &f,
+                Refusal::from_error(e)?,
             )
             .await
         }
     }
-}
-
-fn form_pairs(a: &PersonForm, b: &PersonForm) -> Vec<(&'static str, String, String)> {
-    vec![
-        ("given_name", a.given_name.clone(), b.given_name.clone()),
-        ("family_name", a.family_name.clone(), b.family_name.clone()),
-        ("birth_date", a.birth_date.clone(), b.birth_date.clone()),
-        ("sex", a.sex.clone(), b.sex.clone()),
-        ("emso", a.emso.clone(), b.emso.clone()),
-        ("citizenship", a.citizenship.clone(), b.citizenship.clone()),
-        ("address", a.address.clone(), b.address.clone()),
-        ("postal_code", a.postal_code.clone(), b.postal_code.clone()),
-        ("place", a.place.clone(), b.place.clone()),
-        (
-            "municipality_id",
-            a.municipality_id.clone(),
-            b.municipality_id.clone(),
-        ),
-        ("phone", a.phone.clone(), b.phone.clone()),
-        ("email", a.email.clone(), b.email.clone()),
-        ("iban", a.iban.clone(), b.iban.clone()),
-        ("notes", a.notes.clone(), b.notes.clone()),
-    ]
 }
 
 async fn move_person(
@@ -697,12 +616,7 @@ async fn move_person(
             &format!("/persons/{id}"),
             "household-moved",
         )),
-        Err(AppError::Validation(errs)) => {
-            let l = s.ctx.locale;
-            let msgs = errs.iter().map(|e| e.msg.render(l)).collect();
-            person_page(&st, &s, id, f, msgs).await
-        }
-        Err(e) => Err(e),
+        Err(e) => person_page(&st, &s, id, f, messages(e, s.ctx.locale)?).await,
     }
 }
 
@@ -727,8 +641,8 @@ async fn household_form(
     f: HouseholdForm,
     errors: Vec<String>,
 ) -> AppResult<Response> {
-    let munis = persons::municipalities(&st.db).await?;
-    let municipalities = munis
+    let municipalities = persons::municipalities(&st.db)
+        .await?
         .iter()
         .map(|m| {
             (
@@ -744,16 +658,15 @@ async fn household_form(
         "persons",
     );
     let failed = !errors.is_empty();
-    let mut res = render(&HouseholdFormPage {
-        page,
-        f,
-        errors,
-        municipalities,
-    });
-    if failed {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+    Ok(refused(
+        render(&HouseholdFormPage {
+            page,
+            f,
+            errors,
+            municipalities,
+        }),
+        failed,
+    ))
 }
 
 async fn new_household(
@@ -790,11 +703,10 @@ async fn create_household(
             &format!("/households/{id}"),
             "household-created",
         )),
-        Err(AppError::Validation(errs)) => {
-            let l = s.ctx.locale;
-            household_form(&st, &s, f, errs.iter().map(|e| e.msg.render(l)).collect()).await
+        Err(e) => {
+            let msgs = messages(e, s.ctx.locale)?;
+            household_form(&st, &s, f, msgs).await
         }
-        Err(e) => Err(e),
     }
 }
 
@@ -809,6 +721,7 @@ struct HouseholdPage {
     errors: Vec<String>,
     add: JoinForm,
     relationships: Vec<(String, String)>,
+    today: String,
 }
 
 impl HouseholdPage {
@@ -836,7 +749,7 @@ async fn household_page(
         "persons",
     );
     let failed = !errors.is_empty();
-    let mut res = render(&HouseholdPage {
+    let res = render(&HouseholdPage {
         page,
         h,
         current,
@@ -845,11 +758,9 @@ async fn household_page(
         errors,
         add,
         relationships: relationships(l),
+        today: super::input::iso_date(today),
     });
-    if failed {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+    Ok(refused(res, failed))
 }
 
 async fn view_household(
@@ -874,11 +785,24 @@ async fn add_member(
             &format!("/households/{id}"),
             "household-member-added",
         )),
-        Err(AppError::Validation(errs)) => {
-            let l = s.ctx.locale;
-            let msgs = errs.iter().map(|e| e.msg.render(l)).collect();
-            household_page(&st, &s, id, f, msgs).await
+        Err(e) => household_page(&st, &s, id, f, messages(e, s.ctx.locale)?).await,
+    }
+}
+
+async fn end_member(
+    State(st): State<AppState>,
+    s: Signed,
+    Path((id, member)): Path<(i64, i64)>,
+    Form(f): Form<EndForm>,
+) -> AppResult<Response> {
+    s.require(Permission::RegistryWrite)?;
+    match households::end_member(&st.db, &s.actor(), id, member, &f, today()).await {
+        Ok(()) => Ok(redirect_with_flash(
+            &format!("/households/{id}"),
+            "household-member-ended",
+        )),
+        Err(e) => {
+            household_page(&st, &s, id, JoinForm::default(), messages(e, s.ctx.locale)?).await
         }
-        Err(e) => Err(e),
     }
 }

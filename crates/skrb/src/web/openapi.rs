@@ -32,6 +32,7 @@ impl Modify for Bearer {
         crate::registry::api::create_household,
         crate::registry::api::get_household,
         crate::registry::api::add_member,
+        crate::registry::api::end_member,
         crate::registry::api::municipalities,
     ),
     modifiers(&Bearer),

@@ -72,16 +72,6 @@ impl Page {
         )
     }
 
-    /// The label of a record field named by its column (as the audit log stores it).
-    pub fn field(&self, column: &str) -> String {
-        let key = format!("field-{}", column.trim_end_matches("_id").replace('_', "-"));
-        if i18n::has(self.locale, &key) {
-            i18n::t(self.locale, &key)
-        } else {
-            column.to_string()
-        }
-    }
-
     pub fn date(&self, d: &Option<Date>) -> String {
         d.map(|d| i18n::fmt_date(self.locale, d))
             .unwrap_or_default()

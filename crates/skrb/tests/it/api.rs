@@ -73,7 +73,21 @@ async fn session_and_problem_responses(app: TestApp) {
             Some(json!({"given_name": "A", "family_name": "B", "municipality_id": "one"})),
         )
         .await;
-    assert_eq!(r.status, 400);
+    // A value of the wrong kind for a field is that field's error, in the user's language.
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(r.json()["errors"][0]["field"], "municipality_id");
+    assert_eq!(r.json()["errors"][0]["message"], "Unknown municipality.");
+    // A structure where text belongs cannot be understood at all.
+    let r = app
+        .api(
+            "POST",
+            "/api/v1/persons",
+            Some(&token),
+            Some(json!({"given_name": ["A"], "family_name": "B"})),
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(r.header("content-type"), "application/problem+json");
     let big = "x".repeat(300 * 1024);
     let r = app
         .api(

@@ -145,3 +145,71 @@ async fn households_and_moves(app: TestApp) {
     assert_eq!(hs, vec![h2, h1]);
 }
 both!(households_and_moves);
+
+/// A membership ends without a move; the record stays, with its end date.
+async fn ending_a_membership(app: TestApp) {
+    app.user("sw", Role::SocialWorker).await;
+    let t = app.token("sw").await;
+    let (a, b) = (person(&app, &t, "Ana").await, person(&app, &t, "Bor").await);
+    let h = app
+        .api(
+            "POST",
+            "/api/v1/households",
+            Some(&t),
+            Some(json!({"head_person_id": a, "valid_from": "2020-01-01"})),
+        )
+        .await
+        .json();
+    let hid = h["household"]["id"].as_i64().unwrap();
+    let added = app
+        .api(
+            "POST",
+            &format!("/api/v1/households/{hid}/members"),
+            Some(&t),
+            Some(json!({"person_id": b, "relationship": "child", "valid_from": "2020-05-01"})),
+        )
+        .await
+        .json();
+    let mid = member(&added, b)[0]["id"].as_i64().unwrap();
+    let end = |to: &str| Some(json!({ "valid_to": to }));
+    let path = format!("/api/v1/households/{hid}/members/{mid}/end");
+    // Before it began: refused; an unknown member: not found.
+    let r = app.api("POST", &path, Some(&t), end("2020-04-30")).await;
+    assert_eq!(r.status, 422);
+    assert_eq!(r.json()["errors"][0]["field"], "valid_to");
+    let r = app
+        .api(
+            "POST",
+            &format!("/api/v1/households/{hid}/members/999999/end"),
+            Some(&t),
+            end("2024-01-01"),
+        )
+        .await;
+    assert_eq!(r.status, 404);
+    let r = app.api("POST", &path, Some(&t), end("2024-08-31")).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(member(&r.json(), b)[0]["valid_to"], "2024-08-31");
+    // Ending it twice is refused; the first end date stays.
+    assert_eq!(
+        app.api("POST", &path, Some(&t), end("2024-09-30"))
+            .await
+            .status,
+        422
+    );
+    let now = app
+        .api("GET", &format!("/api/v1/households/{hid}"), Some(&t), None)
+        .await
+        .json();
+    assert_eq!(member(&now, b)[0]["valid_to"], "2024-08-31");
+    // Later the person founds a household of their own.
+    let r = app
+        .api(
+            "POST",
+            "/api/v1/households",
+            Some(&t),
+            Some(json!({"head_person_id": b, "valid_from": "2024-09-01"})),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+}
+both!(ending_a_membership);

@@ -359,5 +359,13 @@ async fn reads_and_changes_are_audited(app: TestApp) {
         shown.unwrap().contains(&format!("[{id}]")),
         "the persons a search showed are recorded"
     );
+    // The person page (identity, households, history) is one read, recorded once.
+    let c = app.browser_login("sw").await;
+    let count = "SELECT COUNT(*) FROM audit_log WHERE person_id = $1";
+    let before: i64 = skrb::sql_pool!(&app.db, p => sqlx::query_scalar(count).bind(id).fetch_one(p).await.unwrap());
+    assert_eq!(app.page(&format!("/persons/{id}"), &c).await.status, 200);
+    let after: Vec<String> = skrb::sql_pool!(&app.db, p => sqlx::query_scalar("SELECT action FROM audit_log WHERE person_id = $1 ORDER BY id").bind(id).fetch_all(p).await.unwrap());
+    assert_eq!(after.len() as i64, before + 1);
+    assert_eq!(after.last().map(String::as_str), Some("read"));
 }
 both!(reads_and_changes_are_audited);

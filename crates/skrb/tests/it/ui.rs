@@ -250,6 +250,29 @@ async fn edit_conflict_in_the_browser(app: TestApp) {
         page.body.contains("Place: Šoštanj → Šmartno ob Paki"),
         "history names the field in the user's language"
     );
+    // Values are shown in words: the municipality's name, the sex.
+    let m: i64 = skrb::sql_pool!(&app.db, p => {
+        let centre: i64 = sqlx::query_scalar("INSERT INTO centre (code, name, jurisdiction, currency) VALUES ('c', 'CSD', 'SI', 'EUR') RETURNING id").fetch_one(p).await.unwrap();
+        sqlx::query_scalar("INSERT INTO municipality (centre_id, code, name) VALUES ($1, '133', 'Velenje') RETURNING id").bind(centre).fetch_one(p).await.unwrap()
+    });
+    let m = m.to_string();
+    let fields = [
+        ("given_name", "Peter"),
+        ("family_name", "Kralj"),
+        ("place", "Šmartno ob Paki"),
+        ("municipality_id", m.as_str()),
+        ("sex", "M"),
+        ("version", "3"),
+    ];
+    let r = app.form(&edit, &c1, &fields).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = app.page(&url, &c1).await;
+    assert!(
+        page.body.contains("Municipality: — → Velenje"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Sex: — → Male"));
 }
 both!(edit_conflict_in_the_browser);
 
@@ -292,7 +315,11 @@ async fn households_in_the_browser(app: TestApp) {
         .form(
             &format!("{h}/members"),
             &c,
-            &[("person_id", b_id), ("relationship", "child")],
+            &[
+                ("person_id", b_id),
+                ("relationship", "child"),
+                ("valid_from", "2020-01-01"),
+            ],
         )
         .await;
     assert_eq!(r.status, 303);
@@ -317,6 +344,28 @@ async fn households_in_the_browser(app: TestApp) {
         person.body.contains("Maja Golob"),
         "household members on the person page"
     );
+    // Luka leaves the household; it shows him among former members.
+    let luka: i64 = skrb::sql_pool!(&app.db, p => sqlx::query_scalar("SELECT id FROM household_member WHERE person_id = $1")
+        .bind(b_id.parse::<i64>().unwrap()).fetch_one(p).await.unwrap());
+    let r = app
+        .form(
+            &format!("{h}/members/{luka}/end"),
+            &c,
+            &[("valid_to", "2024-01-01")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = app.page(&h, &c).await;
+    assert!(page.body.contains("Former members"));
+    let r = app
+        .form(
+            &format!("{h}/members/{luka}/end"),
+            &c,
+            &[("valid_to", "2024-02-01")],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("This membership has already ended."));
 }
 both!(households_in_the_browser);
 
