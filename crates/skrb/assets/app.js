@@ -10,3 +10,10 @@
     }
   });
 })();
+// htmx requests carry the CSRF token as a header (plain forms carry it as a field).
+document.addEventListener("htmx:configRequest", function (e) {
+  var m = document.querySelector('meta[name="csrf-token"]');
+  if (m && e.detail && e.detail.headers) {
+    e.detail.headers["X-CSRF-Token"] = m.getAttribute("content");
+  }
+});

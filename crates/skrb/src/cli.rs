@@ -43,6 +43,12 @@ enum Command {
         /// Address and port to listen on (default 127.0.0.1:8080).
         #[arg(long, env = "SKRB_BIND")]
         bind: Option<String>,
+        /// Serve HTTPS with this certificate chain (PEM); needs --tls-key.
+        #[arg(long, env = "SKRB_TLS_CERT")]
+        tls_cert: Option<PathBuf>,
+        /// The certificate's private key (PEM).
+        #[arg(long, env = "SKRB_TLS_KEY")]
+        tls_key: Option<PathBuf>,
     },
     /// Create (or reuse) a demo centre with realistic data, then serve it.
     Demo {
@@ -71,6 +77,32 @@ enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Check the audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Anonymise or delete records past their retention period.
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum AuditCommand {
+    /// Verify the whole hash chain; names the first broken record (exit code 1).
+    Verify,
+}
+
+#[derive(Subcommand, Debug)]
+enum RetentionCommand {
+    /// Show what is past its period (a dry run unless --apply is given).
+    Run {
+        /// Really anonymise and delete.
+        #[arg(long)]
+        apply: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -80,16 +112,23 @@ enum UserCommand {
         username: String,
         /// Role: administrator, director, head_of_unit, social_worker, rights_officer,
         /// finance_officer, home_help_coordinator, home_help_worker, commission_member,
-        /// partner, auditor.
+        /// partner, auditor, ministry.
         #[arg(long)]
         role: String,
         /// Full name shown in the UI (default: the username).
         #[arg(long)]
         name: Option<String>,
+        /// Code of the user's centre (default: the only centre, if there is one).
+        #[arg(long)]
+        centre: Option<String>,
         /// Read the password from standard input instead of prompting.
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Move a user to a centre (ends the user's sessions).
+    SetCentre { username: String, centre: String },
+    /// Remove a user's second factor, e.g. after a lost phone.
+    ResetTotp { username: String },
     /// List users.
     List,
     /// Set a user's password (ends the user's sessions).
@@ -123,6 +162,16 @@ pub fn main() -> ExitCode {
 }
 
 fn resolve(cli: &Cli, bind: Option<String>, demo: bool) -> anyhow::Result<Config> {
+    resolve_tls(cli, bind, demo, None, None)
+}
+
+fn resolve_tls(
+    cli: &Cli,
+    bind: Option<String>,
+    demo: bool,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
+) -> anyhow::Result<Config> {
     let file = match &cli.config {
         Some(p) => FileConfig::load(p)?,
         None => FileConfig::default(),
@@ -137,6 +186,8 @@ fn resolve(cli: &Cli, bind: Option<String>, demo: bool) -> anyhow::Result<Config
             bind,
             default_locale: cli.default_locale.clone(),
             log: cli.log.clone(),
+            tls_cert,
+            tls_key,
         },
         file,
     )
@@ -178,20 +229,32 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         .build()?;
     rt.block_on(async move {
         match &cli.command {
-            Command::Serve { bind } => {
-                let config = resolve(&cli, bind.clone(), false)?;
+            Command::Serve {
+                bind,
+                tls_cert,
+                tls_key,
+            } => {
+                let config = resolve_tls(&cli, bind.clone(), false, tls_cert.clone(), tls_key.clone())?;
                 init_logging(&config.log);
+                let tls = match (&config.tls_cert, &config.tls_key) {
+                    (Some(c), Some(k)) => Some(crate::web::tls::acceptor(c, k)?),
+                    _ => None,
+                };
                 let db = open(&config).await?;
                 let listener = tokio::net::TcpListener::bind(config.bind)
                     .await
                     .with_context(|| format!("cannot listen on {}", config.bind))?;
                 let addr = listener.local_addr()?;
+                let scheme = if tls.is_some() { "https" } else { "http" };
                 tracing::info!(
                     backend = db.backend_name(),
-                    "Skrb listening on http://{addr}/"
+                    "Skrb listening on {scheme}://{addr}/"
                 );
-                println!("Skrb is running at http://{addr}/");
-                crate::web::serve(AppState::new(db, config), listener).await
+                println!("Skrb is running at {scheme}://{addr}/");
+                match tls {
+                    Some(acceptor) => crate::web::serve_tls(AppState::new(db, config), listener, acceptor).await,
+                    None => crate::web::serve(AppState::new(db, config), listener).await,
+                }
             }
             Command::Demo {
                 bind,
@@ -240,6 +303,53 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 let db = open(&config).await?;
                 user_command(&db, command).await
             }
+            Command::Audit {
+                command: AuditCommand::Verify,
+            } => {
+                let config = resolve(&cli, None, false)?;
+                let db = open(&config).await?;
+                let v = crate::audit::chain::verify(&db, |n| {
+                    eprint!("\rverified {n} records");
+                })
+                .await?;
+                eprintln!();
+                match v.broken {
+                    None => {
+                        println!("The audit log is intact: {} records.", v.records);
+                        println!("Head hash: {} (keep it elsewhere to detect truncation)", v.head);
+                        Ok(())
+                    }
+                    Some(b) => anyhow::bail!(
+                        "the audit log is broken at record {}: {} ({} records before it are intact)",
+                        b.id,
+                        b.problem,
+                        v.records
+                    ),
+                }
+            }
+            Command::Retention {
+                command: RetentionCommand::Run { apply },
+            } => {
+                let config = resolve(&cli, None, false)?;
+                let db = open(&config).await?;
+                let r = crate::registry::retention::run(
+                    &db,
+                    &crate::audit::Actor::system("retention"),
+                    &config.retention,
+                    time::OffsetDateTime::now_utc(),
+                    *apply,
+                )
+                .await?;
+                let verb = if *apply { "Done" } else { "Dry run (nothing changed; use --apply)" };
+                println!("{verb}:");
+                println!("  persons anonymised     {}", r.persons_anonymised);
+                println!("  memberships deleted    {}", r.memberships_deleted);
+                println!("  API tokens deleted     {}", r.api_tokens_deleted);
+                println!("  glass breaks deleted   {}", r.glass_breaks_deleted);
+                println!("  sessions deleted       {}", r.sessions_deleted);
+                println!("  login failures deleted {}", r.login_failures_deleted);
+                Ok(())
+            }
             Command::Config {
                 command: ConfigCommand::Check,
             } => {
@@ -257,6 +367,7 @@ async fn user_command(db: &Db, command: &UserCommand) -> anyhow::Result<()> {
             username,
             role,
             name,
+            centre,
             password_stdin,
         } => {
             let role = Role::from_code(role).with_context(|| {
@@ -266,7 +377,20 @@ async fn user_command(db: &Db, command: &UserCommand) -> anyhow::Result<()> {
             let password = read_password(*password_stdin)?;
             let display = name.clone().unwrap_or_else(|| username.clone());
             users::add(db, username, &display, role, &password).await?;
-            println!("User {username} added with role {}", role.code());
+            let centre = match centre {
+                Some(c) => Some(c.clone()),
+                None => users::only_centre(db).await?,
+            };
+            if let Some(c) = &centre {
+                users::set_centre(db, username, c).await?;
+            }
+            println!(
+                "User {username} added with role {}{}",
+                role.code(),
+                centre
+                    .map(|c| format!(" in centre {c}"))
+                    .unwrap_or_default()
+            );
         }
         UserCommand::List => {
             for u in users::list(db).await? {
@@ -284,6 +408,19 @@ async fn user_command(db: &Db, command: &UserCommand) -> anyhow::Result<()> {
             let password = read_password(*password_stdin)?;
             users::set_password(db, username, &password).await?;
             println!("Password of {username} changed; the user's sessions have ended.");
+        }
+        UserCommand::SetCentre { username, centre } => {
+            users::set_centre(db, username, centre).await?;
+            println!(
+                "User {username} now works in centre {centre}; the user's sessions have ended."
+            );
+        }
+        UserCommand::ResetTotp { username } => {
+            let u = users::find_by_username(db, username)
+                .await?
+                .with_context(|| format!("no user {username}"))?;
+            crate::auth::mfa::disable(db, &crate::audit::Actor::system("cli"), u.id).await?;
+            println!("The second factor of {username} is removed; they can set up a new one.");
         }
         UserCommand::Disable { username } => {
             users::set_active(db, username, false).await?;

@@ -2,7 +2,7 @@
 //! (clap reads both), then an optional TOML file, then built-in defaults.
 
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use serde::Deserialize;
@@ -22,6 +22,38 @@ pub struct FileConfig {
     pub log: Option<String>,
     pub session_idle_minutes: Option<u32>,
     pub session_max_hours: Option<u32>,
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    #[serde(default)]
+    pub retention: Retention,
+}
+
+/// How long each kind of record is kept once it has no more use (`skrb retention run`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Retention {
+    /// A person with no current household whose record has not changed for this many
+    /// years is anonymised: names, numbers and contacts go; sex, birth year and
+    /// municipality stay for statistics.
+    pub person_inactive_years: u32,
+    /// Household memberships that ended this many years ago are deleted.
+    pub membership_ended_years: u32,
+    /// Expired or revoked API tokens are deleted this many days after.
+    pub api_token_days: u32,
+    /// Reviewed "break the glass" records are deleted after this many years (their
+    /// audit records stay).
+    pub glass_break_years: u32,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention {
+            person_inactive_years: 10,
+            membership_ended_years: 10,
+            api_token_days: 90,
+            glass_break_years: 2,
+        }
+    }
 }
 
 impl FileConfig {
@@ -42,6 +74,12 @@ pub struct Config {
     pub log: String,
     pub session_idle_minutes: u32,
     pub session_max_hours: u32,
+    /// Certificate and key (PEM) to serve HTTPS with; both or neither.
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    /// Served over TLS: cookies are `Secure` and HSTS is sent.
+    pub tls: bool,
+    pub retention: Retention,
 }
 
 /// Values given on the command line or in the environment (already merged by clap).
@@ -51,6 +89,8 @@ pub struct Overrides {
     pub bind: Option<String>,
     pub default_locale: Option<String>,
     pub log: Option<String>,
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
 }
 
 impl Config {
@@ -63,6 +103,13 @@ impl Config {
             .default_locale
             .or(file.default_locale)
             .unwrap_or_else(|| "sl".into());
+        let tls_cert = over.tls_cert.or(file.tls_cert);
+        let tls_key = over.tls_key.or(file.tls_key);
+        anyhow::ensure!(
+            tls_cert.is_some() == tls_key.is_some(),
+            "give both tls_cert and tls_key, or neither"
+        );
+        let tls = tls_cert.is_some();
         Ok(Config {
             database_url: over
                 .database_url
@@ -76,19 +123,28 @@ impl Config {
             log: over.log.or(file.log).unwrap_or_else(|| "info".into()),
             session_idle_minutes: file.session_idle_minutes.unwrap_or(30),
             session_max_hours: file.session_max_hours.unwrap_or(12),
+            tls,
+            tls_cert,
+            tls_key,
+            retention: file.retention,
         })
     }
 
     /// The effective configuration as `key = value` lines, secrets masked.
     pub fn describe(&self) -> String {
         format!(
-            "database_url = {:?}\nbind = \"{}\"\ndefault_locale = \"{}\"\nlog = {:?}\nsession_idle_minutes = {}\nsession_max_hours = {}\n",
+            "database_url = {:?}\nbind = \"{}\"\ndefault_locale = \"{}\"\nlog = {:?}\nsession_idle_minutes = {}\nsession_max_hours = {}\ntls = {}\n\n[retention]\nperson_inactive_years = {}\nmembership_ended_years = {}\napi_token_days = {}\nglass_break_years = {}\n",
             crate::db::mask_url(&self.database_url),
             self.bind,
             self.default_locale.code(),
             self.log,
             self.session_idle_minutes,
-            self.session_max_hours
+            self.session_max_hours,
+            self.tls,
+            self.retention.person_inactive_years,
+            self.retention.membership_ended_years,
+            self.retention.api_token_days,
+            self.retention.glass_break_years,
         )
     }
 }

@@ -103,6 +103,15 @@ pub enum AppError {
     Conflict { current_version: i64 },
     #[error("payload too large")]
     PayloadTooLarge,
+    /// Refused, with the reason the user should read (outside one's centre, a second
+    /// factor to set up first, a forged form).
+    #[error("refused: {}", .0.key)]
+    Refused(Msg),
+    /// A restricted file, outside the user's team; `may_break` offers "break the glass".
+    #[error("restricted file")]
+    Restricted { person_id: i64, may_break: bool },
+    #[error("too many attempts")]
+    Throttled { minutes: i64 },
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
 }
@@ -114,6 +123,22 @@ impl From<sqlx::Error> for AppError {
 }
 
 impl AppError {
+    /// The sentence that explains a refusal, beyond its title.
+    pub fn detail(&self) -> Option<Msg> {
+        match self {
+            AppError::Refused(m) => Some(m.clone()),
+            AppError::Restricted { may_break, .. } => Some(Msg::new(if *may_break {
+                "restricted-may-break"
+            } else {
+                "restricted-body"
+            })),
+            AppError::Throttled { minutes } => {
+                Some(Msg::new("throttled-body").num("minutes", *minutes))
+            }
+            _ => None,
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
@@ -123,6 +148,8 @@ impl AppError {
             AppError::Validation(_) | AppError::Warnings { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Refused(_) | AppError::Restricted { .. } => StatusCode::FORBIDDEN,
+            AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -138,6 +165,9 @@ impl AppError {
             AppError::Warnings { .. } => "warn-title",
             AppError::Conflict { .. } => "error-conflict",
             AppError::PayloadTooLarge => "error-payload-too-large",
+            AppError::Refused(_) => "error-forbidden",
+            AppError::Restricted { .. } => "error-restricted",
+            AppError::Throttled { .. } => "error-throttled",
             AppError::Internal(_) => "error-internal",
         }
     }
@@ -153,6 +183,9 @@ impl AppError {
             AppError::Warnings { .. } => "warnings",
             AppError::Conflict { .. } => "conflict",
             AppError::PayloadTooLarge => "payload-too-large",
+            AppError::Refused(_) => "forbidden",
+            AppError::Restricted { .. } => "restricted",
+            AppError::Throttled { .. } => "too-many-attempts",
             AppError::Internal(_) => "internal",
         }
     }

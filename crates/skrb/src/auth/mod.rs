@@ -1,10 +1,18 @@
 //! Who may do what: users, their roles, sessions and passwords.
 //!
-//! Every permission check in Skrb goes through [`Role::allows`], so the rules live in one
-//! table that an auditor can read.
+//! Every permission check in Skrb goes through [`PermSet::has`] on the signed-in user's
+//! permissions, loaded per request from the `role_permission` table (and narrowed by an
+//! API token's scopes), so the rules live in one table that an auditor can read and an
+//! administrator can change. Routes declare what they need in [`crate::web::routes`].
 
+pub mod account;
+pub mod admin;
+pub mod mfa;
 pub mod password;
+pub mod policy;
 pub mod sessions;
+pub mod throttle;
+pub mod tokens;
 pub mod users;
 pub mod web;
 
@@ -25,23 +33,135 @@ pub enum Role {
     CommissionMember,
     Partner,
     Auditor,
+    /// Ministry staff: aggregate figures of all centres, no personal data.
+    Ministry,
 }
 
-/// What a user may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a user may do. Which role has which permission is data (`role_permission`),
+/// editable by an administrator; the codes below are what that table holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum Permission {
     /// Find and view persons and households.
+    #[serde(rename = "registry.read")]
     RegistryRead,
     /// Create and edit persons and households.
+    #[serde(rename = "registry.write")]
     RegistryWrite,
     /// Save identity data despite warnings (bad check digit, duplicate number).
+    #[serde(rename = "identity.override")]
     IdentityOverride,
+    /// Mark a person's file restricted and choose its team.
+    #[serde(rename = "restricted.manage")]
+    RestrictedManage,
+    /// Open a restricted file outside its team, stating a reason.
+    #[serde(rename = "break_glass")]
+    BreakGlass,
+    /// Review the glass breaks of one's centre.
+    #[serde(rename = "glass.review")]
+    GlassReview,
+    /// Read the audit log: who accessed a file, what a user did.
+    #[serde(rename = "audit.read")]
+    AuditRead,
+    /// Export everything held about a person (subject-access request).
+    #[serde(rename = "subject.export")]
+    SubjectExport,
+    /// See aggregate figures.
+    #[serde(rename = "statistics.read")]
+    StatisticsRead,
+    /// Work across all centres, not only one's own.
+    #[serde(rename = "scope.all_centres")]
+    AllCentres,
     /// Manage user accounts.
+    #[serde(rename = "user.admin")]
     UserAdmin,
+    /// Change which role has which permission.
+    #[serde(rename = "role.admin")]
+    RoleAdmin,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 12] = [
+        Permission::RegistryRead,
+        Permission::RegistryWrite,
+        Permission::IdentityOverride,
+        Permission::RestrictedManage,
+        Permission::BreakGlass,
+        Permission::GlassReview,
+        Permission::AuditRead,
+        Permission::SubjectExport,
+        Permission::StatisticsRead,
+        Permission::AllCentres,
+        Permission::UserAdmin,
+        Permission::RoleAdmin,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Permission::RegistryRead => "registry.read",
+            Permission::RegistryWrite => "registry.write",
+            Permission::IdentityOverride => "identity.override",
+            Permission::RestrictedManage => "restricted.manage",
+            Permission::BreakGlass => "break_glass",
+            Permission::GlassReview => "glass.review",
+            Permission::AuditRead => "audit.read",
+            Permission::SubjectExport => "subject.export",
+            Permission::StatisticsRead => "statistics.read",
+            Permission::AllCentres => "scope.all_centres",
+            Permission::UserAdmin => "user.admin",
+            Permission::RoleAdmin => "role.admin",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Permission> {
+        Permission::ALL.into_iter().find(|p| p.code() == code)
+    }
+
+    fn bit(self) -> u32 {
+        1 << (self as u32)
+    }
+}
+
+/// A set of permissions: a role's, or a token's scopes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PermSet(u32);
+
+impl PermSet {
+    pub fn from_codes<'a>(codes: impl IntoIterator<Item = &'a str>) -> PermSet {
+        PermSet(
+            codes
+                .into_iter()
+                .filter_map(Permission::from_code)
+                .fold(0, |acc, p| acc | p.bit()),
+        )
+    }
+
+    pub fn all() -> PermSet {
+        PermSet(Permission::ALL.iter().fold(0, |acc, p| acc | p.bit()))
+    }
+
+    pub fn has(self, p: Permission) -> bool {
+        self.0 & p.bit() != 0
+    }
+
+    pub fn with(self, p: Permission) -> PermSet {
+        PermSet(self.0 | p.bit())
+    }
+
+    pub fn intersect(self, other: PermSet) -> PermSet {
+        PermSet(self.0 & other.0)
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = Permission> {
+        Permission::ALL.into_iter().filter(move |p| self.has(*p))
+    }
+
+    pub fn codes(self) -> Vec<&'static str> {
+        self.iter().map(Permission::code).collect()
+    }
 }
 
 impl Role {
-    pub const ALL: [Role; 11] = [
+    pub const ALL: [Role; 12] = [
         Role::Administrator,
         Role::Director,
         Role::HeadOfUnit,
@@ -53,6 +173,7 @@ impl Role {
         Role::CommissionMember,
         Role::Partner,
         Role::Auditor,
+        Role::Ministry,
     ];
 
     pub fn code(self) -> &'static str {
@@ -68,25 +189,11 @@ impl Role {
             Role::CommissionMember => "commission_member",
             Role::Partner => "partner",
             Role::Auditor => "auditor",
+            Role::Ministry => "ministry",
         }
     }
 
     pub fn from_code(code: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.code() == code)
-    }
-
-    /// The permission table.
-    pub fn allows(self, p: Permission) -> bool {
-        use Permission::*;
-        use Role::*;
-        match p {
-            RegistryRead => !matches!(self, Partner),
-            RegistryWrite => matches!(
-                self,
-                Administrator | HeadOfUnit | SocialWorker | RightsOfficer | HomeHelpCoordinator
-            ),
-            IdentityOverride => matches!(self, Administrator | HeadOfUnit),
-            UserAdmin => matches!(self, Administrator),
-        }
     }
 }

@@ -47,14 +47,83 @@ pub async fn verify_async(password: String, stored: Option<String>) -> bool {
     .unwrap_or(false)
 }
 
-/// Length is what makes a password strong (NIST 800-63B); no character-class rules.
-pub fn check_strength(password: &str) -> Result<(), String> {
-    if password.chars().count() < MIN_LENGTH {
-        return Err(format!(
-            "the password must have at least {MIN_LENGTH} characters"
-        ));
+/// The most common passwords long enough to pass the length rule.
+const COMMON: &str = include_str!("common-passwords.txt");
+
+fn is_common(password: &str) -> bool {
+    static SET: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
+    let set = SET.get_or_init(|| {
+        COMMON
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .collect()
+    });
+    set.contains(password.to_lowercase().as_str())
+}
+
+/// Why a password is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Weak {
+    TooShort,
+    TooLong,
+    Common,
+}
+
+impl Weak {
+    /// The message key (the CLI prints [`std::fmt::Display`], in English).
+    pub fn key(self) -> &'static str {
+        match self {
+            Weak::TooShort => "password-too-short",
+            Weak::TooLong => "password-too-long",
+            Weak::Common => "password-common",
+        }
+    }
+}
+
+impl std::fmt::Display for Weak {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Weak::TooShort => write!(f, "the password must have at least {MIN_LENGTH} characters"),
+            Weak::TooLong => write!(f, "the password may have at most {MAX_LENGTH} characters"),
+            Weak::Common => write!(
+                f,
+                "this password is among the most common ones; choose another"
+            ),
+        }
+    }
+}
+
+pub const MAX_LENGTH: usize = 128;
+
+/// Length is what makes a password strong (NIST 800-63B, ASVS 6.2): no character-class
+/// rules, but a minimum length and a check against the most common passwords.
+pub fn check_strength(password: &str) -> Result<(), Weak> {
+    let n = password.chars().count();
+    if n < MIN_LENGTH {
+        return Err(Weak::TooShort);
+    }
+    if n > MAX_LENGTH {
+        return Err(Weak::TooLong);
+    }
+    if is_common(password) {
+        return Err(Weak::Common);
     }
     Ok(())
+}
+
+/// Whether a stored hash was made with other parameters than today's (an older
+/// algorithm, cost or version): then it is replaced at the next sign-in.
+pub fn needs_rehash(stored: &str) -> bool {
+    let Ok(h) = PasswordHash::new(stored) else {
+        return true;
+    };
+    let current = argon2::Params::default();
+    let param = |name: &str| h.params.get_decimal(name);
+    h.algorithm != argon2::Algorithm::Argon2id.ident()
+        || h.version != Some(argon2::Version::V0x13.into())
+        || param("m") != Some(current.m_cost())
+        || param("t") != Some(current.t_cost())
+        || param("p") != Some(current.p_cost())
 }
 
 #[cfg(test)]
@@ -66,5 +135,36 @@ mod tests {
         assert!(super::verify("correct horse battery", &h));
         assert!(!super::verify("wrong", &h));
         assert!(!super::verify("x", "not a hash"));
+        assert!(!super::needs_rehash(&h));
+    }
+
+    #[test]
+    fn older_parameters_are_upgraded() {
+        use argon2::password_hash::{PasswordHasher, SaltString};
+        let weak = argon2::Argon2::new(
+            argon2::Algorithm::Argon2id,
+            argon2::Version::V0x13,
+            argon2::Params::new(8192, 1, 1, None).unwrap(),
+        );
+        let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+        let h = weak
+            .hash_password(b"correct horse battery", &salt)
+            .unwrap()
+            .to_string();
+        assert!(super::needs_rehash(&h));
+        assert!(super::verify("correct horse battery", &h));
+        assert!(super::needs_rehash("$2b$10$notargon"));
+    }
+
+    #[test]
+    fn strength_is_length_and_not_common() {
+        use super::{check_strength, Weak};
+        assert_eq!(check_strength("short"), Err(Weak::TooShort));
+        assert_eq!(check_strength("1234567890"), Err(Weak::Common));
+        assert_eq!(check_strength("Password123"), Err(Weak::Common));
+        assert_eq!(check_strength("Lozinka1234"), Err(Weak::Common));
+        assert_eq!(check_strength(&"x".repeat(200)), Err(Weak::TooLong));
+        assert_eq!(check_strength("correct horse battery"), Ok(()));
+        assert_eq!(check_strength("žabe skačejo"), Ok(()));
     }
 }

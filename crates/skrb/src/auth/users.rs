@@ -2,7 +2,7 @@
 
 use time::OffsetDateTime;
 
-use super::{password, Role};
+use super::{password, PermSet, Role};
 use crate::db::Db;
 use crate::i18n::Locale;
 use crate::{sql, sql_pool};
@@ -15,6 +15,13 @@ pub struct CurrentUser {
     pub display_name: String,
     pub role: Role,
     pub locale: Option<Locale>,
+    /// The role's permissions (narrowed to its scopes when signed in with an API token).
+    pub perms: PermSet,
+    pub centre_id: Option<i64>,
+    pub totp_enabled: bool,
+    /// The role requires a second factor that the user has not set up: until they do,
+    /// only the set-up page and sign-out are open.
+    pub must_enrol: bool,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -26,21 +33,34 @@ pub struct UserRow {
     pub role: String,
     pub locale: Option<String>,
     pub active: bool,
+    pub centre_id: Option<i64>,
+    pub totp_secret: Option<String>,
 }
 
 impl UserRow {
-    pub fn to_current(&self) -> Option<CurrentUser> {
-        Some(CurrentUser {
+    /// The user as requests see them, with the role's permissions from the database.
+    pub async fn to_current(&self, db: &Db) -> Result<Option<CurrentUser>, sqlx::Error> {
+        let Some(role) = Role::from_code(&self.role) else {
+            return Ok(None);
+        };
+        let policy = super::policy::load(db, role).await?;
+        let totp_enabled = self.totp_secret.is_some();
+        Ok(Some(CurrentUser {
             id: self.id,
             username: self.username.clone(),
             display_name: self.display_name.clone(),
-            role: Role::from_code(&self.role)?,
+            role,
             locale: self.locale.as_deref().and_then(Locale::from_code),
-        })
+            perms: policy.perms,
+            centre_id: self.centre_id,
+            totp_enabled,
+            must_enrol: policy.totp_required && !totp_enabled,
+        }))
     }
 }
 
-const USER_COLUMNS: &str = "id, username, display_name, password_hash, role, locale, active";
+pub const USER_COLUMNS: &str =
+    "id, username, display_name, password_hash, role, locale, active, centre_id, totp_secret";
 
 pub async fn find_by_username(db: &Db, username: &str) -> Result<Option<UserRow>, sqlx::Error> {
     let q = format!("SELECT {USER_COLUMNS} FROM app_user WHERE username = $1");
@@ -70,7 +90,7 @@ pub async fn add(
         valid_username(username),
         "a username has 2-64 lower-case letters, digits, dots, dashes or underscores"
     );
-    password::check_strength(plain_password).map_err(anyhow::Error::msg)?;
+    password::check_strength(plain_password).map_err(|w| anyhow::anyhow!("{w}"))?;
     anyhow::ensure!(
         find_by_username(db, username).await?.is_none(),
         "user {username} already exists"
@@ -92,7 +112,7 @@ pub async fn add(
 }
 
 pub async fn set_password(db: &Db, username: &str, plain_password: &str) -> anyhow::Result<()> {
-    password::check_strength(plain_password).map_err(anyhow::Error::msg)?;
+    password::check_strength(plain_password).map_err(|w| anyhow::anyhow!("{w}"))?;
     let hash = password::hash(plain_password)?;
     let mut tx = db.begin().await?;
     let n = sql!(&mut tx, c => sqlx::query("UPDATE app_user SET password_hash = $1 WHERE username = $2")
@@ -101,6 +121,17 @@ pub async fn set_password(db: &Db, username: &str, plain_password: &str) -> anyh
     // A new password ends every existing session of the account.
     sql!(&mut tx, c => sqlx::query("DELETE FROM session WHERE user_id = (SELECT id FROM app_user WHERE username = $1)")
         .bind(username).execute(c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Replaces the hash of a password that was just verified (parameters upgraded at
+/// sign-in); sessions stay, since the password itself is unchanged.
+pub async fn set_password_hash(db: &Db, user_id: i64, plain_password: &str) -> anyhow::Result<()> {
+    let hash = password::hash(plain_password)?;
+    let mut tx = db.begin().await?;
+    sql!(&mut tx, c => sqlx::query("UPDATE app_user SET password_hash = $1 WHERE id = $2")
+        .bind(&hash).bind(user_id).execute(c).await?.rows_affected());
     tx.commit().await?;
     Ok(())
 }
@@ -123,4 +154,30 @@ pub async fn set_locale(db: &Db, user_id: i64, locale: Locale) -> Result<(), sql
     sql!(&mut tx, c => sqlx::query("UPDATE app_user SET locale = $1 WHERE id = $2")
         .bind(locale.code()).bind(user_id).execute(c).await?.rows_affected());
     tx.commit().await
+}
+
+/// The code of the only centre, when there is exactly one (a single-centre install).
+pub async fn only_centre(db: &Db) -> Result<Option<String>, sqlx::Error> {
+    let codes: Vec<String> = sql_pool!(db, p => sqlx::query_scalar("SELECT code FROM centre LIMIT 2")
+        .fetch_all(p).await?);
+    Ok(if codes.len() == 1 {
+        codes.into_iter().next()
+    } else {
+        None
+    })
+}
+
+/// Moves a user to a centre; their sessions end, since their reach changes.
+pub async fn set_centre(db: &Db, username: &str, centre_code: &str) -> anyhow::Result<()> {
+    let mut tx = db.begin().await?;
+    let centre: Option<i64> = sql!(&mut tx, c => sqlx::query_scalar("SELECT id FROM centre WHERE code = $1")
+        .bind(centre_code).fetch_optional(c).await?);
+    let centre = centre.ok_or_else(|| anyhow::anyhow!("no centre with code {centre_code}"))?;
+    let n = sql!(&mut tx, c => sqlx::query("UPDATE app_user SET centre_id = $1 WHERE username = $2")
+        .bind(centre).bind(username).execute(c).await?.rows_affected());
+    anyhow::ensure!(n == 1, "no user {username}");
+    sql!(&mut tx, c => sqlx::query("DELETE FROM session WHERE user_id = (SELECT id FROM app_user WHERE username = $1)")
+        .bind(username).execute(c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(())
 }

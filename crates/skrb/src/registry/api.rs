@@ -2,8 +2,7 @@
 
 use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 
@@ -16,6 +15,7 @@ use crate::audit::Change;
 use crate::auth::Permission;
 use crate::error::{AppError, AppResult};
 use crate::web::context::Signed;
+use crate::web::routes::{Access, Routes};
 use crate::web::AppState;
 
 /// JSON body whose rejections (bad syntax, unknown fields, wrong types, too large) become
@@ -34,20 +34,37 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<
     }
 }
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/persons", get(search).post(create_person))
-        .route("/api/v1/persons/{id}", get(get_person).put(update_person))
-        .route("/api/v1/persons/{id}/history", get(person_history))
-        .route("/api/v1/persons/{id}/households", get(person_households))
-        .route("/api/v1/households", post(create_household))
-        .route("/api/v1/households/{id}", get(get_household))
-        .route("/api/v1/households/{id}/members", post(add_member))
-        .route(
-            "/api/v1/households/{id}/members/{member}/end",
-            post(end_member),
+pub fn routes() -> Routes {
+    use crate::auth::Permission::*;
+    use Access::*;
+    Routes::new()
+        .get("/api/v1/persons", Perm(RegistryRead), search)
+        .post("/api/v1/persons", Perm(RegistryWrite), create_person)
+        .get("/api/v1/persons/{id}", Perm(RegistryRead), get_person)
+        .put("/api/v1/persons/{id}", Perm(RegistryWrite), update_person)
+        .get(
+            "/api/v1/persons/{id}/history",
+            Perm(RegistryRead),
+            person_history,
         )
-        .route("/api/v1/municipalities", get(municipalities))
+        .get(
+            "/api/v1/persons/{id}/households",
+            Perm(RegistryRead),
+            person_households,
+        )
+        .post("/api/v1/households", Perm(RegistryWrite), create_household)
+        .get("/api/v1/households/{id}", Perm(RegistryRead), get_household)
+        .post(
+            "/api/v1/households/{id}/members",
+            Perm(RegistryWrite),
+            add_member,
+        )
+        .post(
+            "/api/v1/households/{id}/members/{member}/end",
+            Perm(RegistryWrite),
+            end_member,
+        )
+        .get("/api/v1/municipalities", Signed, municipalities)
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

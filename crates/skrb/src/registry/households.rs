@@ -5,6 +5,7 @@
 use skrb_domain::person::Relationship;
 use time::{Date, Duration, OffsetDateTime};
 
+use super::access;
 use super::input::lenient;
 use crate::audit::{self, Actor, Event};
 use crate::db::{Db, Tx};
@@ -207,6 +208,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &HouseholdForm, today: Date) -> A
     if !person_exists(&mut tx, head).await? {
         return Err(field_err("head_person_id", "err-person"));
     }
+    access::check(&mut tx, actor, head).await?;
     if let Some(m) = municipality {
         let ok: Option<i64> = sql!(&mut tx, c => sqlx::query_scalar("SELECT id FROM municipality WHERE id = $1")
             .bind(m).fetch_optional(c).await?);
@@ -239,6 +241,7 @@ pub async fn add_member(db: &Db, actor: &Actor, f: &JoinForm, today: Date) -> Ap
     if !person_exists(&mut tx, person).await? {
         return Err(field_err("person_id", "err-person"));
     }
+    access::check(&mut tx, actor, person).await?;
     let id = join(&mut tx, actor, household, person, rel, from).await?;
     tx.commit().await?;
     Ok(id)
@@ -249,7 +252,14 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<(Household, Vec<M
     let mut tx = db.begin().await?;
     let h = load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let q = format!("{MEMBER_SELECT} WHERE hm.household_id = $1 ORDER BY hm.valid_to IS NOT NULL, hm.valid_from, hm.id");
-    let members: Vec<Member> = sql!(&mut tx, c => sqlx::query_as(&q).bind(id).fetch_all(c).await?);
+    let all: Vec<Member> = sql!(&mut tx, c => sqlx::query_as(&q).bind(id).fetch_all(c).await?);
+    // Members outside the reader's reach (another centre, a restricted file) are left out.
+    let mut members = Vec::with_capacity(all.len());
+    for m in all {
+        if access::visible(&mut tx, actor, m.person_id).await? {
+            members.push(m);
+        }
+    }
     audit::record(&mut tx, actor, Event::new("read", "household", id)).await?;
     tx.commit().await?;
     Ok((h, members))
@@ -258,7 +268,11 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<(Household, Vec<M
 /// A person's memberships, newest first, each current one with its other members.
 pub type Memberships = Vec<(Member, Vec<Member>)>;
 
-pub(crate) async fn memberships(tx: &mut Tx, person: i64) -> Result<Memberships, sqlx::Error> {
+pub(crate) async fn memberships(
+    tx: &mut Tx,
+    actor: &Actor,
+    person: i64,
+) -> Result<Memberships, sqlx::Error> {
     let q =
         format!("{MEMBER_SELECT} WHERE hm.person_id = $1 ORDER BY hm.valid_from DESC, hm.id DESC");
     let own: Vec<Member> = sql!(tx, c => sqlx::query_as(&q).bind(person).fetch_all(c).await?);
@@ -268,11 +282,17 @@ pub(crate) async fn memberships(tx: &mut Tx, person: i64) -> Result<Memberships,
     );
     let mut out = Vec::with_capacity(own.len());
     for m in own {
-        let others: Vec<Member> = if m.valid_to.is_none() {
+        let all: Vec<Member> = if m.valid_to.is_none() {
             sql!(tx, c => sqlx::query_as(&q).bind(m.household_id).bind(person).fetch_all(c).await?)
         } else {
             Vec::new()
         };
+        let mut others = Vec::with_capacity(all.len());
+        for o in all {
+            if access::visible(tx, actor, o.person_id).await? {
+                others.push(o);
+            }
+        }
         out.push((m, others));
     }
     Ok(out)
@@ -281,10 +301,8 @@ pub(crate) async fn memberships(tx: &mut Tx, person: i64) -> Result<Memberships,
 /// A person's memberships; the read is audited.
 pub async fn of_person(db: &Db, actor: &Actor, person: i64) -> AppResult<Memberships> {
     let mut tx = db.begin().await?;
-    if !person_exists(&mut tx, person).await? {
-        return Err(AppError::NotFound);
-    }
-    let out = memberships(&mut tx, person).await?;
+    access::check(&mut tx, actor, person).await?;
+    let out = memberships(&mut tx, actor, person).await?;
     audit::record(
         &mut tx,
         actor,
@@ -312,6 +330,7 @@ pub async fn end_member(
     let Some((person, from, open)) = row else {
         return Err(AppError::NotFound);
     };
+    access::check(&mut tx, actor, person).await?;
     if open.is_some() {
         return Err(field_err("valid_to", "err-member-ended"));
     }

@@ -5,6 +5,7 @@ use skrb_domain::names;
 use skrb_domain::person::Sex;
 use time::{Date, OffsetDateTime};
 
+use super::access;
 use super::input::PersonData;
 use crate::audit::{self, Actor, Change, Event};
 use crate::db::{Db, Tx};
@@ -233,16 +234,19 @@ async fn insert_row(
     tx: &mut Tx,
     d: &PersonData,
     override_reason: Option<&str>,
+    centre_id: Option<i64>,
     now: OffsetDateTime,
 ) -> Result<i64, sqlx::Error> {
+    // The person belongs to the registering user's centre, else to the municipality's.
     let id: i64 = sql!(tx, c => sqlx::query_scalar(
         "INSERT INTO person (given_name, family_name, birth_date, sex, emso, identity_override_reason, citizenship, \
-         address, postal_code, place, municipality_id, phone, email, iban, notes, name_key, version, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17, $17) RETURNING id")
+         address, postal_code, place, municipality_id, phone, email, iban, notes, name_key, version, created_at, updated_at, centre_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17, $17, \
+         COALESCE($18, (SELECT centre_id FROM municipality WHERE id = $11))) RETURNING id")
         .bind(&d.given_name).bind(&d.family_name).bind(d.birth_date).bind(d.sex.map(Sex::code))
         .bind(&d.emso).bind(override_reason).bind(&d.citizenship).bind(&d.address).bind(&d.postal_code)
         .bind(&d.place).bind(d.municipality_id).bind(&d.phone).bind(&d.email).bind(&d.iban).bind(&d.notes)
-        .bind(name_key(d)).bind(now)
+        .bind(name_key(d)).bind(now).bind(centre_id)
         .fetch_one(c).await?);
     replace_tokens(tx, id, d).await?;
     Ok(id)
@@ -254,7 +258,15 @@ pub async fn create(db: &Db, actor: &Actor, d: &PersonData, ov: &Override) -> Ap
     check_municipality(&mut tx, d).await?;
     let warnings = identity_warnings(&mut tx, d, None).await?;
     let reason = ov.resolve(warnings)?;
-    let id = insert_row(&mut tx, d, reason.as_deref(), OffsetDateTime::now_utc()).await?;
+    let centre = actor.scope.and_then(|s| s.centre_id);
+    let id = insert_row(
+        &mut tx,
+        d,
+        reason.as_deref(),
+        centre,
+        OffsetDateTime::now_utc(),
+    )
+    .await?;
     audit::record(
         &mut tx,
         actor,
@@ -272,6 +284,7 @@ pub async fn create(db: &Db, actor: &Actor, d: &PersonData, ov: &Override) -> Ap
 /// Reads a person; the read is audited.
 pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<Person> {
     let mut tx = db.begin().await?;
+    access::check(&mut tx, actor, id).await?;
     let p = load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     audit::record(&mut tx, actor, Event::new("read", "person", id).person(id)).await?;
     tx.commit().await?;
@@ -295,6 +308,7 @@ pub async fn update(
     ov: &Override,
 ) -> AppResult<Updated> {
     let mut tx = db.begin().await?;
+    access::check(&mut tx, actor, id).await?;
     let current = load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     if current.version != version {
         return Err(AppError::Conflict {
@@ -378,7 +392,7 @@ async fn history_rows(tx: &mut Tx, id: i64) -> Result<Vec<HistoryEntry>, sqlx::E
 
 pub async fn history(db: &Db, actor: &Actor, id: i64) -> AppResult<Vec<HistoryEntry>> {
     let mut tx = db.begin().await?;
-    load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    access::check(&mut tx, actor, id).await?;
     let out = history_rows(&mut tx, id).await?;
     audit::record(
         &mut tx,
@@ -401,8 +415,9 @@ pub struct PersonView {
 /// the busiest read in the registry, and one commit (one fsync on SQLite) is the cost.
 pub async fn view(db: &Db, actor: &Actor, id: i64) -> AppResult<PersonView> {
     let mut tx = db.begin().await?;
+    access::check(&mut tx, actor, id).await?;
     let person = load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    let memberships = super::households::memberships(&mut tx, id).await?;
+    let memberships = super::households::memberships(&mut tx, actor, id).await?;
     let history = history_rows(&mut tx, id).await?;
     audit::record(&mut tx, actor, Event::new("read", "person", id).person(id)).await?;
     tx.commit().await?;
@@ -442,5 +457,5 @@ pub(crate) async fn insert_unchecked(
     d: &PersonData,
     now: OffsetDateTime,
 ) -> Result<i64, sqlx::Error> {
-    insert_row(tx, d, None, now).await
+    insert_row(tx, d, None, None, now).await
 }

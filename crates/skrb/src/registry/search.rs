@@ -63,10 +63,16 @@ fn classify(q: &str) -> Option<Query> {
 const COLUMNS: &str =
     "p.id, p.given_name, p.family_name, p.birth_date, p.emso, p.place, m.name AS municipality_name";
 
-async fn run(tx: &mut Tx, q: &Query, limit: i64, offset: i64) -> Result<Found, sqlx::Error> {
+async fn run(
+    tx: &mut Tx,
+    q: &Query,
+    scope: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Found, sqlx::Error> {
     match q {
         Query::Number(n) => {
-            let from = "FROM person p LEFT JOIN municipality m ON m.id = p.municipality_id WHERE p.emso >= $1 AND p.emso < $2";
+            let from = format!("FROM person p LEFT JOIN municipality m ON m.id = p.municipality_id WHERE p.emso >= $1 AND p.emso < $2{scope}");
             let total: i64 = sql!(tx, c => sqlx::query_scalar(&format!("SELECT COUNT(*) {from}"))
                 .bind(n).bind(upper(n)).fetch_one(c).await?);
             let items = sql!(tx, c => sqlx::query_as::<_, PersonSummary>(
@@ -95,7 +101,7 @@ async fn run(tx: &mut Tx, q: &Query, limit: i64, offset: i64) -> Result<Found, s
                 exact.join(", ")
             );
             let from = format!(
-                "FROM person p LEFT JOIN municipality m ON m.id = p.municipality_id WHERE {filter}"
+                "FROM person p LEFT JOIN municipality m ON m.id = p.municipality_id WHERE {filter}{scope}"
             );
             let count_sql = format!("SELECT COUNT(*) {from}");
             let list_sql = format!(
@@ -134,6 +140,7 @@ pub async fn search(db: &Db, actor: &Actor, q: &str, page: u32, per_page: u32) -
     let found = run(
         &mut tx,
         &query,
+        &super::access::filter(actor),
         i64::from(per_page),
         i64::from((page - 1) * per_page),
     )

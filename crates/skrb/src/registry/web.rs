@@ -5,8 +5,7 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Form;
 use serde::Deserialize;
 use skrb_domain::iban::Iban;
 use skrb_domain::person::Relationship;
@@ -21,19 +20,29 @@ use crate::error::{AppError, AppResult, FieldError, Warning};
 use crate::i18n::{self, Locale};
 use crate::web::context::{redirect_with_flash, Signed};
 use crate::web::pages::{render, Page};
+use crate::web::routes::{Access, Routes};
 use crate::web::AppState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/persons", get(search_page))
-        .route("/persons/new", get(new_person).post(create_person))
-        .route("/persons/{id}", get(view_person))
-        .route("/persons/{id}/edit", get(edit_person).post(update_person))
-        .route("/persons/{id}/move", post(move_person))
-        .route("/households/new", get(new_household).post(create_household))
-        .route("/households/{id}", get(view_household))
-        .route("/households/{id}/members", post(add_member))
-        .route("/households/{id}/members/{member}/end", post(end_member))
+pub fn routes() -> Routes {
+    use crate::auth::Permission::*;
+    use Access::*;
+    Routes::new()
+        .get("/persons", Perm(RegistryRead), search_page)
+        .get("/persons/new", Perm(RegistryWrite), new_person)
+        .post("/persons/new", Perm(RegistryWrite), create_person)
+        .get("/persons/{id}", Perm(RegistryRead), view_person)
+        .get("/persons/{id}/edit", Perm(RegistryWrite), edit_person)
+        .post("/persons/{id}/edit", Perm(RegistryWrite), update_person)
+        .post("/persons/{id}/move", Perm(RegistryWrite), move_person)
+        .get("/households/new", Perm(RegistryWrite), new_household)
+        .post("/households/new", Perm(RegistryWrite), create_household)
+        .get("/households/{id}", Perm(RegistryRead), view_household)
+        .post("/households/{id}/members", Perm(RegistryWrite), add_member)
+        .post(
+            "/households/{id}/members/{member}/end",
+            Perm(RegistryWrite),
+            end_member,
+        )
 }
 
 const PER_PAGE: u32 = 25;

@@ -2,8 +2,6 @@
 //! request id. Loaded once per request by [`load_context`]; handlers take it as an
 //! extractor ([`Ctx`] for anyone, [`Signed`] for signed-in users).
 
-use std::net::SocketAddr;
-
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Method};
@@ -11,16 +9,22 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::{AppState, REQUEST_ID};
-use crate::audit::Actor;
-use crate::auth::sessions::{self, Kind};
+use crate::audit::{self, Actor, Event, Scope};
+use crate::auth::sessions::{self, Found, Kind};
+use crate::auth::tokens;
 use crate::auth::users::CurrentUser;
 use crate::auth::Permission;
-use crate::error::AppError;
+use crate::error::{AppError, Msg};
 use crate::i18n::Locale;
 
 pub const SESSION_COOKIE: &str = "skrb_session";
 pub const LANG_COOKIE: &str = "skrb_lang";
 pub const FLASH_COOKIE: &str = "skrb_flash";
+/// Before sign-in there is no session to derive a CSRF token from: this cookie holds a
+/// random one, which the sign-in and language forms echo back (double submit).
+pub const PRE_COOKIE: &str = "skrb_pre";
+pub const CSRF_FIELD: &str = "_csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
 
 #[derive(Debug, Clone)]
 pub struct Ctx {
@@ -34,6 +38,12 @@ pub struct Ctx {
     pub path: String,
     pub is_api: bool,
     pub session_token: Option<String>,
+    /// Signed in with the password, the second factor still due.
+    pub mfa_user: Option<CurrentUser>,
+    /// The token forms and htmx requests must send back.
+    pub csrf: String,
+    /// Served over TLS: cookies get `Secure`.
+    pub secure: bool,
 }
 
 impl Ctx {
@@ -43,7 +53,25 @@ impl Ctx {
             username: self.user.as_ref().map(|u| u.username.clone()),
             ip: self.ip.clone(),
             request_id: Some(self.request_id.clone()),
+            scope: self.user.as_ref().map(|u| Scope {
+                user_id: u.id,
+                centre_id: u.centre_id,
+                all_centres: u.perms.has(Permission::AllCentres),
+                may_break_glass: u.perms.has(Permission::BreakGlass),
+            }),
         }
+    }
+
+    /// A cookie with the attributes every Skrb cookie has.
+    pub fn cookie(&self, name: &str, value: &str, max_age: Option<i64>) -> String {
+        let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+        if let Some(s) = max_age {
+            c.push_str(&format!("; Max-Age={s}"));
+        }
+        if self.secure {
+            c.push_str("; Secure");
+        }
+        c
     }
 }
 
@@ -81,6 +109,46 @@ fn cross_site(headers: &HeaderMap) -> bool {
     origin == "null" || origin_host != host
 }
 
+/// Records a refused token or form in the audit log (no person involved, but an
+/// auditor must see probing).
+async fn audit_refusal(
+    state: &AppState,
+    actor: Actor,
+    action: &str,
+    reason: &str,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    let mut e = Event::new(action, "session", 0);
+    e.entity_id = None;
+    e.reason = Some(reason);
+    audit::record(&mut tx, &actor, e).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The `_csrf` field of a form body; returns the body without it, so the handler's
+/// strict form types never see it.
+fn take_csrf_field(body: &[u8]) -> (Option<String>, Vec<u8>) {
+    let mut token = None;
+    let mut rest = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in form_urlencoded::parse(body) {
+        if k == CSRF_FIELD {
+            token = Some(v.into_owned());
+        } else {
+            rest.append_pair(&k, &v);
+        }
+    }
+    (token, rest.finish().into_bytes())
+}
+
+fn constant_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
 pub async fn load_context(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let headers = req.headers();
     let path = req.uri().path().to_string();
@@ -92,24 +160,100 @@ pub async fn load_context(State(state): State<AppState>, mut req: Request, next:
         .to_string();
     let ip = req
         .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string());
+        .get::<ConnectInfo<super::tls::PeerAddr>>()
+        .map(|c| c.0 .0.ip().to_string());
     let (token, kind) = if is_api {
         (bearer(headers), Kind::Api)
     } else {
         (cookie(headers, SESSION_COOKIE), Kind::Web)
     };
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if !is_api && unsafe_method && cross_site(headers) {
-        return AppError::Forbidden.into_response();
-    }
-    let user = match &token {
-        Some(t) => match sessions::lookup(&state.db, t, kind, state.lifetimes).await {
-            Ok(u) => u,
-            Err(e) => return AppError::from(e).into_response(),
-        },
-        None => None,
+    let actor = Actor {
+        ip: ip.clone(),
+        request_id: Some(request_id.clone()),
+        ..Actor::default()
     };
+    if !is_api && unsafe_method && cross_site(headers) {
+        if let Err(e) = audit_refusal(&state, actor, "csrf-refused", "cross-site origin").await {
+            return e.into_response();
+        }
+        return AppError::Refused(Msg::new("csrf-failed")).into_response();
+    }
+    let found = match &token {
+        Some(t) if is_api && t.starts_with(tokens::PREFIX) => tokens::lookup(&state.db, t).await,
+        Some(t) => sessions::lookup(&state.db, t, kind, state.lifetimes).await,
+        None => Ok(Found::Refused {
+            user_id: None,
+            reason: "",
+        }),
+    };
+    let (user, mfa_user, drop_cookie) = match found {
+        Ok(Found::Alive(u)) => (Some(u), None, false),
+        Ok(Found::Mfa(u)) => (None, Some(u), false),
+        Ok(Found::Refused { user_id, reason }) => {
+            if token.is_some() {
+                let actor = Actor {
+                    user_id,
+                    ..actor.clone()
+                };
+                if let Err(e) = audit_refusal(&state, actor, "token-refused", reason).await {
+                    return e.into_response();
+                }
+            }
+            (None, None, token.is_some() && !is_api)
+        }
+        Err(e) => return AppError::from(e).into_response(),
+    };
+    let secure = state.config.tls;
+    let pre = cookie(headers, PRE_COOKIE).filter(|c| c.len() >= 20 && c.len() <= 64);
+    let live_session = user.is_some() || mfa_user.is_some();
+    let (csrf, new_pre) = match (&token, live_session, &pre) {
+        (Some(t), true, _) => (sessions::csrf_token(t), None),
+        (_, _, Some(p)) => (p.clone(), None),
+        _ => {
+            let p = sessions::new_token();
+            (p.clone(), Some(p))
+        }
+    };
+    if !is_api && unsafe_method {
+        let header_token = headers
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let is_form = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        let sent = if is_form {
+            let (parts, body) = req.into_parts();
+            let bytes = match axum::body::to_bytes(body, super::BODY_LIMIT).await {
+                Ok(b) => b,
+                Err(_) => return AppError::PayloadTooLarge.into_response(),
+            };
+            let (field, rest) = take_csrf_field(&bytes);
+            req = Request::from_parts(parts, axum::body::Body::from(rest));
+            header_token.or(field)
+        } else {
+            header_token
+        };
+        // A token is good only if it matches one the server handed out: after sign-in,
+        // the session's; before, the pre-session cookie (which new_pre is not yet).
+        let ok = new_pre.is_none() && sent.is_some_and(|s| constant_eq(&s, &csrf));
+        if !ok {
+            let actor = Actor {
+                user_id: user.as_ref().or(mfa_user.as_ref()).map(|u| u.id),
+                username: user.as_ref().map(|u| u.username.clone()),
+                ..actor
+            };
+            if let Err(e) =
+                audit_refusal(&state, actor, "csrf-refused", "missing or wrong token").await
+            {
+                return e.into_response();
+            }
+            return AppError::Refused(Msg::new("csrf-failed")).into_response();
+        }
+    }
+    let headers = req.headers();
     let locale = user
         .as_ref()
         .and_then(|u| u.locale)
@@ -135,19 +279,33 @@ pub async fn load_context(State(state): State<AppState>, mut req: Request, next:
         flash: flash.clone(),
         path: full_path,
         is_api,
-        session_token: token,
+        session_token: token.filter(|_| live_session),
+        mfa_user,
+        csrf,
+        secure,
     };
-    req.extensions_mut().insert(ctx);
+    req.extensions_mut().insert(ctx.clone());
     let mut res = next.run(req).await;
-    // A flash message is shown once: clear it when a page has been rendered.
     let is_page = res
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
+    let mut set = Vec::new();
+    // A flash message is shown once: clear it when a page has been rendered.
     if flash.is_some() && is_page {
-        if let Ok(v) = format!("{FLASH_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax").parse()
-        {
+        set.push(ctx.cookie(FLASH_COOKIE, "", Some(0)));
+    }
+    if let Some(p) = new_pre {
+        if !is_api {
+            set.push(ctx.cookie(PRE_COOKIE, &p, None));
+        }
+    }
+    if drop_cookie && !res.headers().contains_key(header::SET_COOKIE) {
+        set.push(ctx.cookie(SESSION_COOKIE, "", Some(0)));
+    }
+    for c in set {
+        if let Ok(v) = c.parse() {
             res.headers_mut().append(header::SET_COOKIE, v);
         }
     }
@@ -176,7 +334,7 @@ pub struct Signed {
 impl Signed {
     /// The one way handlers check a permission.
     pub fn require(&self, p: Permission) -> Result<(), AppError> {
-        if self.user.role.allows(p) {
+        if self.user.perms.has(p) {
             Ok(())
         } else {
             Err(AppError::Forbidden)
@@ -184,7 +342,7 @@ impl Signed {
     }
 
     pub fn may(&self, p: Permission) -> bool {
-        self.user.role.allows(p)
+        self.user.perms.has(p)
     }
 
     pub fn actor(&self) -> Actor {

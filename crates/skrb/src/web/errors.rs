@@ -100,7 +100,18 @@ fn problem(ctx: &Ctx, err: &AppError) -> Response {
                 &[("id", ctx.request_id.as_str().into())]
             ));
         }
+        AppError::Restricted {
+            person_id,
+            may_break,
+        } => {
+            body["person_id"] = json!(person_id);
+            body["may_break_glass"] = json!(may_break);
+        }
+        AppError::Throttled { minutes } => body["retry_after_minutes"] = json!(minutes),
         _ => {}
+    }
+    if let Some(m) = err.detail() {
+        body["detail"] = json!(m.render(l));
     }
     let mut res = (err.status(), axum::Json(body)).into_response();
     res.headers_mut().insert(
@@ -120,6 +131,8 @@ struct ErrorPage {
     page: Page,
     message: String,
     reference: Option<String>,
+    /// A restricted person's id, when the user may break the glass.
+    glass: Option<i64>,
 }
 
 fn page(ctx: &Ctx, err: &AppError) -> Response {
@@ -138,7 +151,17 @@ fn page(ctx: &Ctx, err: &AppError) -> Response {
             .map(|e| e.msg.render(l))
             .collect::<Vec<_>>()
             .join(" "),
-        _ => i18n::t(l, err.title_key()),
+        _ => err
+            .detail()
+            .map(|m| m.render(l))
+            .unwrap_or_else(|| i18n::t(l, err.title_key())),
+    };
+    let glass = match err {
+        AppError::Restricted {
+            person_id,
+            may_break: true,
+        } => Some(*person_id),
+        _ => None,
     };
     let reference = matches!(err, AppError::Internal(_)).then(|| {
         i18n::t_args(
@@ -152,6 +175,7 @@ fn page(ctx: &Ctx, err: &AppError) -> Response {
         page,
         message,
         reference,
+        glass,
     });
     *res.status_mut() = err.status();
     res

@@ -6,14 +6,16 @@ pub mod context;
 pub mod errors;
 pub mod openapi;
 pub mod pages;
+pub mod routes;
+pub mod tls;
 
-use std::net::SocketAddr;
+pub use routes::Routes;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderName, HeaderValue, Request};
-use axum::routing::{get, post};
 use axum::{middleware, Router};
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
@@ -69,6 +71,28 @@ impl MakeRequestId for MakeId {
 /// Upper limit of a request body; forms and JSON of the registry are far smaller.
 pub const BODY_LIMIT: usize = 256 * 1024;
 
+/// Every route of Skrb with the access it needs (see [`routes`]).
+pub fn route_table() -> Routes {
+    use crate::auth::Permission::*;
+    use routes::Access::*;
+    Routes::new()
+        .get("/", Signed, pages::home)
+        .get("/healthz", Public, pages::healthz)
+        .get("/readyz", Public, pages::readyz)
+        .get("/assets/{file}", Public, pages::asset)
+        .post("/lang", Public, pages::set_language)
+        .get("/api/v1/openapi.json", Public, openapi::document)
+        .merge(crate::auth::web::routes())
+        .merge(crate::auth::account::routes())
+        .merge(crate::auth::admin::routes())
+        .merge(crate::audit::views::routes())
+        .merge(crate::registry::web::routes())
+        .merge(crate::registry::api::routes())
+        .merge(crate::registry::restricted::routes())
+        .merge(crate::registry::export::routes())
+        .get("/statistics", Perm(StatisticsRead), pages::statistics)
+}
+
 pub fn router(state: AppState) -> Router {
     let prefix = {
         use rand::Rng;
@@ -80,29 +104,9 @@ pub fn router(state: AppState) -> Router {
         counter: Arc::new(AtomicU64::new(1)),
     };
 
-    let ui = Router::new()
-        .route("/", get(pages::home))
-        .route(
-            "/login",
-            get(crate::auth::web::login_page).post(crate::auth::web::login),
-        )
-        .route("/logout", post(crate::auth::web::logout))
-        .route("/lang", post(pages::set_language))
-        .merge(crate::registry::web::routes());
-    let api = Router::new()
-        .route(
-            "/api/v1/session",
-            post(crate::auth::web::api_login).delete(crate::auth::web::api_logout),
-        )
-        .route("/api/v1/openapi.json", get(openapi::document))
-        .merge(crate::registry::api::routes());
-
-    Router::new()
-        .merge(ui)
-        .merge(api)
-        .route("/healthz", get(pages::healthz))
-        .route("/readyz", get(pages::readyz))
-        .route("/assets/{file}", get(pages::asset))
+    let (routes, _) = route_table().into_parts();
+    let hsts = state.config.tls;
+    routes
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), errors::render_errors))
         .layer(middleware::from_fn_with_state(state.clone(), context::load_context))
@@ -113,6 +117,15 @@ pub fn router(state: AppState) -> Router {
                 "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                  frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'",
             ),
+        ))
+        // Pages of personal data must not stay in shared or browser caches.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
         ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -125,6 +138,10 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::overriding(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            hsts.then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains")),
         ))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
@@ -144,7 +161,23 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> anyhow
     let app = router(state);
     axum::serve(
         listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
+        app.into_make_service_with_connect_info::<tls::PeerAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    Ok(())
+}
+
+/// [`serve`] over HTTPS.
+pub async fn serve_tls(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    acceptor: tokio_rustls::TlsAcceptor,
+) -> anyhow::Result<()> {
+    let app = router(state);
+    axum::serve(
+        tls::TlsListener::new(listener, acceptor)?,
+        app.into_make_service_with_connect_info::<tls::PeerAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;

@@ -25,6 +25,9 @@ pub struct Page {
     pub nav: &'static str,
     pub path: String,
     pub locales: Vec<(&'static str, &'static str, bool)>,
+    /// Echoed by every form (`_csrf`) and by htmx (a header, see app.js).
+    pub csrf: String,
+    pub perms: crate::auth::PermSet,
 }
 
 impl Page {
@@ -45,7 +48,14 @@ impl Page {
                 .iter()
                 .map(|l| (l.code(), l.native_name(), *l == locale))
                 .collect(),
+            csrf: ctx.csrf.clone(),
+            perms: ctx.user.as_ref().map(|u| u.perms).unwrap_or_default(),
         }
+    }
+
+    /// Whether the navigation shows an entry that needs this permission ("registry.read").
+    pub fn can(&self, code: &str) -> bool {
+        crate::auth::Permission::from_code(code).is_some_and(|p| self.perms.has(p))
     }
 
     pub fn t(&self, key: &str) -> String {
@@ -104,6 +114,7 @@ struct HomePage {
     page: Page,
     welcome: String,
     registry: String,
+    glass_pending: i64,
 }
 
 pub async fn home(State(state): State<AppState>, s: Signed) -> AppResult<Response> {
@@ -112,7 +123,13 @@ pub async fn home(State(state): State<AppState>, s: Signed) -> AppResult<Respons
     let persons = i18n::t_args(l, "count-persons", &[("count", persons.into())]);
     let households = i18n::t_args(l, "count-households", &[("count", households.into())]);
     let page = Page::new(&s.ctx, i18n::t(l, "home-title"), "home");
+    let glass_pending = if s.may(crate::auth::Permission::GlassReview) {
+        crate::registry::restricted::pending_count(&state.db, &s.actor()).await?
+    } else {
+        0
+    };
     Ok(render(&HomePage {
+        glass_pending,
         welcome: page.t1("home-welcome", "name", &s.user.display_name),
         registry: i18n::t_args(
             l,
@@ -124,6 +141,29 @@ pub async fn home(State(state): State<AppState>, s: Signed) -> AppResult<Respons
         ),
         page,
     }))
+}
+
+#[derive(askama::Template)]
+#[template(path = "statistics.html")]
+struct StatisticsPage {
+    page: Page,
+    /// centre name, persons, women, men, households
+    rows: Vec<(String, i64, i64, i64)>,
+}
+
+/// Aggregate figures per centre: no names, so not audited, and open to the ministry.
+pub async fn statistics(State(state): State<AppState>, s: Signed) -> AppResult<Response> {
+    let rows: Vec<(String, i64, i64, i64)> = crate::sql_pool!(&state.db, p => sqlx::query_as(
+        "SELECT COALESCE(c.name, '-'), COUNT(p.id), \
+                SUM(CASE WHEN p.sex = 'F' THEN 1 ELSE 0 END), SUM(CASE WHEN p.sex = 'M' THEN 1 ELSE 0 END) \
+         FROM person p LEFT JOIN centre c ON c.id = p.centre_id GROUP BY c.name ORDER BY 1")
+        .fetch_all(p).await?);
+    let page = Page::new(
+        &s.ctx,
+        i18n::t(s.ctx.locale, "statistics-title"),
+        "statistics",
+    );
+    Ok(render(&StatisticsPage { page, rows }))
 }
 
 #[derive(Deserialize)]

@@ -259,8 +259,18 @@ impl TestApp {
         self.send(req).await
     }
 
-    /// A browser: form POST with cookies.
+    /// A browser: form POST with cookies, carrying the CSRF token the page would hold.
     pub async fn form(&self, path: &str, cookies: &str, fields: &[(&str, &str)]) -> Res {
+        let token = csrf_for(cookies);
+        let mut fields = fields.to_vec();
+        if let Some(t) = &token {
+            fields.push(("_csrf", t.as_str()));
+        }
+        self.raw_form(path, cookies, &fields).await
+    }
+
+    /// A form POST exactly as given (no CSRF token added).
+    pub async fn raw_form(&self, path: &str, cookies: &str, fields: &[(&str, &str)]) -> Res {
         let body: String = fields
             .iter()
             .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
@@ -276,12 +286,22 @@ impl TestApp {
         self.send(req).await
     }
 
+    /// A fresh browser's pre-session cookie, as the sign-in page sets it.
+    pub async fn pre_cookie(&self) -> String {
+        let r = self.page("/login", "").await;
+        format!(
+            "skrb_pre={}",
+            r.cookie("skrb_pre").expect("pre-session cookie")
+        )
+    }
+
     /// Signs in through the login form; returns the Cookie header to send.
     pub async fn browser_login(&self, username: &str) -> String {
+        let pre = self.pre_cookie().await;
         let r = self
             .form(
                 "/login",
-                "",
+                &pre,
                 &[
                     ("username", username),
                     ("password", PASSWORD),
@@ -295,6 +315,19 @@ impl TestApp {
             r.cookie("skrb_session").expect("session cookie")
         )
     }
+}
+
+/// The CSRF token for a Cookie header: derived from the session, else the pre-session one.
+pub fn csrf_for(cookies: &str) -> Option<String> {
+    let get = |name: &str| {
+        cookies
+            .split(';')
+            .map(str::trim)
+            .find_map(|c| c.strip_prefix(&format!("{name}=")).map(str::to_string))
+    };
+    get("skrb_session")
+        .map(|s| skrb::auth::sessions::csrf_token(&s))
+        .or_else(|| get("skrb_pre"))
 }
 
 pub fn enc(s: &str) -> String {

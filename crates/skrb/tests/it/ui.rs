@@ -20,10 +20,11 @@ async fn cyrillic_person_found_from_english_ui(app: TestApp) {
         location(&r)
     );
     // Wrong password: the form again, with the username kept.
+    let pre = app.pre_cookie().await;
     let r = app
         .form(
             "/login",
-            "",
+            &pre,
             &[("username", "sonja"), ("password", "nope nope nope")],
         )
         .await;

@@ -1,0 +1,208 @@
+//! What auditors read: who accessed a person's file and why, what a user did, and a
+//! person's access history as a file for a data-subject request. Reading the log about a
+//! person is itself a read of that person's data, so it is audited too.
+
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use super::{record, Event};
+use crate::db::Tx;
+use crate::error::{AppError, AppResult};
+use crate::i18n;
+use crate::sql;
+use crate::web::context::Signed;
+use crate::web::pages::{render, Page};
+use crate::web::routes::{Access, Routes};
+use crate::web::AppState;
+
+pub fn routes() -> Routes {
+    use crate::auth::Permission::AuditRead;
+    Routes::new()
+        .get("/audit", Access::Perm(AuditRead), page)
+        .get("/audit/access.csv", Access::Perm(AuditRead), csv)
+        .get("/api/v1/audit", Access::Perm(AuditRead), api)
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct AccessRow {
+    pub id: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub username: Option<String>,
+    pub ip: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<i64>,
+    pub person_id: Option<i64>,
+    pub reason: Option<String>,
+    pub changes: Option<String>,
+}
+
+const COLUMNS: &str =
+    "id, at, username, ip, action, entity, entity_id, person_id, reason, changes FROM audit_log";
+
+/// Every record about a person, newest first.
+pub async fn person_accesses(
+    tx: &mut Tx,
+    person: i64,
+    limit: i64,
+) -> Result<Vec<AccessRow>, sqlx::Error> {
+    let q = format!("SELECT {COLUMNS} WHERE person_id = $1 ORDER BY id DESC LIMIT $2");
+    sql!(tx, c => sqlx::query_as(&q).bind(person).bind(limit).fetch_all(c).await)
+}
+
+/// Everything a user did, newest first.
+pub async fn user_actions(
+    tx: &mut Tx,
+    username: &str,
+    limit: i64,
+) -> Result<Vec<AccessRow>, sqlx::Error> {
+    let q = format!("SELECT {COLUMNS} WHERE username = $1 ORDER BY id DESC LIMIT $2");
+    sql!(tx, c => sqlx::query_as(&q).bind(username).bind(limit).fetch_all(c).await)
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct AuditQuery {
+    /// A person's id: who accessed their file.
+    #[serde(default)]
+    person: Option<String>,
+    /// A username: what they did.
+    #[serde(default)]
+    user: Option<String>,
+}
+
+impl AuditQuery {
+    fn person_id(&self) -> AppResult<Option<i64>> {
+        match self
+            .person
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            None => Ok(None),
+            Some(p) => p
+                .parse()
+                .map(Some)
+                .map_err(|_| AppError::BadRequest("person".into())),
+        }
+    }
+}
+
+/// Runs the auditor's query in one transaction, auditing it.
+async fn run(st: &AppState, s: &Signed, q: &AuditQuery) -> AppResult<Vec<AccessRow>> {
+    const LIMIT: i64 = 500;
+    let actor = s.actor();
+    let mut tx = st.db.begin().await?;
+    let rows = match (
+        q.person_id()?,
+        q.user.as_deref().map(str::trim).filter(|u| !u.is_empty()),
+    ) {
+        (Some(p), _) => {
+            crate::registry::access::check(&mut tx, &actor, p).await?;
+            let rows = person_accesses(&mut tx, p, LIMIT).await?;
+            record(
+                &mut tx,
+                &actor,
+                Event::new("read-access-history", "person", p).person(p),
+            )
+            .await?;
+            rows
+        }
+        (None, Some(u)) => {
+            let rows = user_actions(&mut tx, u, LIMIT).await?;
+            let mut e = Event::new("read-user-actions", "user", 0);
+            e.entity_id = None;
+            record(&mut tx, &actor, e.reason(Some(u))).await?;
+            rows
+        }
+        (None, None) => Vec::new(),
+    };
+    tx.commit().await?;
+    Ok(rows)
+}
+
+#[derive(askama::Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    page: Page,
+    person: String,
+    user: String,
+    rows: Vec<AccessRow>,
+    asked: bool,
+}
+
+async fn page(
+    State(st): State<AppState>,
+    s: Signed,
+    Query(q): Query<AuditQuery>,
+) -> AppResult<Response> {
+    let rows = run(&st, &s, &q).await?;
+    let page = Page::new(&s.ctx, i18n::t(s.ctx.locale, "audit-title"), "audit");
+    Ok(render(&AuditPage {
+        page,
+        person: q.person_id()?.map(|p| p.to_string()).unwrap_or_default(),
+        user: q.user.clone().unwrap_or_default(),
+        asked: q.person_id()?.is_some() || q.user.as_deref().is_some_and(|u| !u.trim().is_empty()),
+        rows,
+    }))
+}
+
+/// A person's access history as CSV, for a data-subject request.
+async fn csv(
+    State(st): State<AppState>,
+    s: Signed,
+    Query(q): Query<AuditQuery>,
+) -> AppResult<Response> {
+    let person = q
+        .person_id()?
+        .ok_or_else(|| AppError::BadRequest("person".into()))?;
+    let only_person = AuditQuery {
+        person: Some(person.to_string()),
+        user: None,
+    };
+    let rows = run(&st, &s, &only_person).await?;
+    let field = |v: &str| format!("\"{}\"", v.replace('"', "\"\""));
+    let mut out = String::from("at,user,address,action,reason\r\n");
+    for r in rows {
+        let at =
+            r.at.format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default();
+        out.push_str(&format!(
+            "{},{},{},{},{}\r\n",
+            field(&at),
+            field(r.username.as_deref().unwrap_or("")),
+            field(r.ip.as_deref().unwrap_or("")),
+            field(&r.action),
+            field(r.reason.as_deref().unwrap_or(""))
+        ));
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"skrb-access-{person}.csv\""),
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}
+
+/// Audit records about a person (`person=`) or by a user (`user=`), newest first.
+#[utoipa::path(get, path = "/api/v1/audit", params(AuditQuery),
+    responses((status = 200, body = [AccessRow])))]
+async fn api(
+    State(st): State<AppState>,
+    s: Signed,
+    Query(q): Query<AuditQuery>,
+) -> AppResult<Json<Vec<AccessRow>>> {
+    if q.person_id()?.is_none() && q.user.is_none() {
+        return Err(AppError::BadRequest("give person or user".into()));
+    }
+    Ok(Json(run(&st, &s, &q).await?))
+}

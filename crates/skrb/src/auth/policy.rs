@@ -1,0 +1,68 @@
+//! The role/permission table: read per request (a primary-key lookup), so a change by
+//! an administrator applies to every server at the next request, with no cache to go stale.
+
+use super::{PermSet, Role};
+use crate::audit::{self, Actor, Change, Event};
+use crate::db::Db;
+use crate::{sql, sql_pool};
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Policy {
+    pub perms: PermSet,
+    pub totp_required: bool,
+}
+
+pub async fn load(db: &Db, role: Role) -> Result<Policy, sqlx::Error> {
+    let codes: Vec<String> = sql_pool!(db, p => sqlx::query_scalar(
+        "SELECT permission FROM role_permission WHERE role = $1")
+        .bind(role.code()).fetch_all(p).await?);
+    let totp_required: Option<bool> = sql_pool!(db, p => sqlx::query_scalar(
+        "SELECT totp_required FROM role_setting WHERE role = $1")
+        .bind(role.code()).fetch_optional(p).await?);
+    Ok(Policy {
+        perms: PermSet::from_codes(codes.iter().map(String::as_str)),
+        totp_required: totp_required.unwrap_or(false),
+    })
+}
+
+/// Every role's policy, in [`Role::ALL`] order (the administrator's matrix).
+pub async fn matrix(db: &Db) -> Result<Vec<(Role, Policy)>, sqlx::Error> {
+    let mut out = Vec::new();
+    for role in Role::ALL {
+        out.push((role, load(db, role).await?));
+    }
+    Ok(out)
+}
+
+/// Replaces a role's permissions and second-factor rule; audited with old and new sets.
+pub async fn set(db: &Db, actor: &Actor, role: Role, new: Policy) -> Result<(), sqlx::Error> {
+    let old = load(db, role).await?;
+    let mut tx = db.begin().await?;
+    sql!(&mut tx, c => sqlx::query("DELETE FROM role_permission WHERE role = $1")
+        .bind(role.code()).execute(c).await?.rows_affected());
+    for p in new.perms.iter() {
+        sql!(&mut tx, c => sqlx::query("INSERT INTO role_permission (role, permission) VALUES ($1, $2)")
+            .bind(role.code()).bind(p.code()).execute(c).await?.rows_affected());
+    }
+    sql!(&mut tx, c => sqlx::query("DELETE FROM role_setting WHERE role = $1")
+        .bind(role.code()).execute(c).await?.rows_affected());
+    sql!(&mut tx, c => sqlx::query("INSERT INTO role_setting (role, totp_required) VALUES ($1, $2)")
+        .bind(role.code()).bind(new.totp_required).execute(c).await?.rows_affected());
+    let changes = [
+        Change {
+            field: "permissions".into(),
+            old: Some(old.perms.codes().join(" ")),
+            new: Some(new.perms.codes().join(" ")),
+        },
+        Change {
+            field: "totp_required".into(),
+            old: Some(old.totp_required.to_string()),
+            new: Some(new.totp_required.to_string()),
+        },
+    ];
+    let mut e = Event::new("update", "role", 0).changes(&changes);
+    e.entity_id = None;
+    e.reason = Some(role.code());
+    audit::record(&mut tx, actor, e).await?;
+    tx.commit().await
+}
