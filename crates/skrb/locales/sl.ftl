@@ -167,3 +167,152 @@ error-internal = Prišlo je do nepričakovane napake. Nič ni bilo shranjeno. Po
 error-reference = Oznaka: { $id }
 error-back = Na začetno stran
 error-validation = Nekatera polja niso veljavna.
+
+## Varnost: vloge, pravice, račun, administracija, revizijska sled
+role-administrator = Skrbnik sistema
+role-director = Direktor
+role-head_of_unit = Vodja enote
+role-social_worker = Strokovni delavec
+role-rights_officer = Referent za pravice
+role-finance_officer = Finančni delavec
+role-home_help_coordinator = Koordinator pomoči na domu
+role-home_help_worker = Socialna oskrbovalka
+role-commission_member = Član komisije
+role-partner = Partner
+role-auditor = Revizor
+role-ministry = Ministrstvo
+perm-registry-read = Pregled oseb in gospodinjstev
+perm-registry-write = Vpis in urejanje oseb in gospodinjstev
+perm-identity-override = Shranjevanje osebnih podatkov kljub opozorilom
+perm-restricted-manage = Omejevanje spisov in izbira skupine
+perm-break_glass = Odpiranje omejenih spisov z navedbo razloga
+perm-glass-review = Pregled odpiranj omejenih spisov
+perm-audit-read = Branje revizijske sledi
+perm-subject-export = Izvoz podatkov osebe
+perm-statistics-read = Pregled statistike
+perm-scope-all_centres = Delo v vseh centrih
+perm-user-admin = Upravljanje uporabnikov
+perm-role-admin = Upravljanje vlog in pravic
+nav-account = Moj račun
+nav-admin = Administracija
+nav-audit = Revizijska sled
+nav-glass = Odpiranja omejenih spisov
+nav-statistics = Statistika
+save = Shrani
+saved = Shranjeno.
+error-restricted = Omejen spis
+error-throttled = Preveč poskusov
+restricted-body = Ta spis je dostopen le skupini, ki z njim dela.
+restricted-may-break = Ta spis je dostopen le skupini, ki z njim dela. Če ga morate odpreti, navedite razlog: odprtje se zabeleži, vodja enote pa je obveščen.
+throttled-body = Preveč neuspešnih prijav. Poskusite znova čez { $minutes ->
+    [one] { $minutes } minuto
+    [two] { $minutes } minuti
+    [few] { $minutes } minute
+   *[other] { $minutes } minut
+}.
+csrf-failed = Obrazec je potekel ali ne prihaja iz Skrba. Osvežite stran in poskusite znova.
+out-of-scope = Za to osebo skrbi drug center.
+glass-reason = Zakaj morate odpreti ta spis?
+glass-hint = Vsaj 10 znakov. Spis bo odprt 4 ure; odprtje se zabeleži z vašim razlogom.
+glass-button = Odpri spis
+glass-opened = Spis vam je odprt 4 ure. Vaš razlog je zabeležen.
+glass-title = Odpiranja omejenih spisov
+glass-intro = Delavci zunaj skupine so odprli te omejene spise, vsak z razlogom. Preglejte jih in jih označite kot pregledane.
+glass-none = Ni česa pregledati.
+glass-mark-reviewed = Označi kot pregledano
+glass-reviewed = Označeno kot pregledano.
+glass-pending = { $count ->
+    [one] { $count } odprtje omejenega spisa čaka na vaš pregled.
+    [two] { $count } odprtji omejenih spisov čakata na vaš pregled.
+    [few] { $count } odprtja omejenih spisov čakajo na vaš pregled.
+   *[other] { $count } odprtij omejenih spisov čaka na vaš pregled.
+}
+restriction-title = Omejen spis
+restriction-on = Omejen: spis lahko odpre le spodnja skupina in kdor navede razlog.
+restriction-off = Ni omejen.
+restriction-restricted = Omeji ta spis na skupino
+restriction-team = Skupina
+restriction-save = Shrani omejitev
+restriction-saved = Omejitev je shranjena.
+err-glass-reason = Razlog navedite z vsaj { $min } znaki.
+err-team-user = Člane skupine izberite s seznama.
+err-token-days = Žeton velja od 1 do { $max } dni.
+err-token-scope = Žetonu ne morete dati pravice »{ $scope }«.
+account-title = Moj račun
+sessions-title = Seje
+logout-everywhere = Odjava povsod
+logout-everywhere-done = Odjavljeni ste na vseh napravah.
+password-change = Spremeni geslo
+password-current = Trenutno geslo
+password-new = Novo geslo
+password-repeat = Novo geslo še enkrat
+password-current-wrong = Trenutno geslo ni pravilno.
+password-mismatch = Novi gesli se razlikujeta.
+password-too-short = Geslo mora imeti vsaj { $min } znakov.
+password-too-long = Geslo ima lahko največ 128 znakov.
+password-common = To geslo je med najpogostejšimi. Izberite drugo.
+password-changed = Geslo je spremenjeno. Prijavite se z novim.
+totp-title = Drugi korak prijave
+totp-prompt = Vnesite 6-mestno kodo iz aplikacije za preverjanje ali eno od obnovitvenih kod.
+totp-code = Koda
+totp-wrong = Koda ni pravilna. Poskusite z najnovejšo kodo iz aplikacije.
+totp-setup-title = Prijava v dveh korakih
+totp-setup-intro = Kodo skenirajte z aplikacijo za preverjanje (npr. FreeOTP, Aegis ali Google Authenticator), nato vnesite 6-mestno kodo, ki jo pokaže.
+totp-secret = Ali ključ vnesite ročno:
+totp-open-app = odpri v aplikaciji
+totp-confirm = Vklopi prijavo v dveh korakih
+totp-enabled-now = Prijava v dveh korakih je vklopljena.
+totp-recovery-intro = Obnovitvene kode shranite na varno. Vsaka deluje enkrat, če izgubite telefon. Prikazane so le zdaj.
+totp-on = Prijava v dveh korakih je vklopljena.
+totp-off = Prijava v dveh korakih je izklopljena.
+totp-enable = Vklopi
+totp-disable = Izklopi
+totp-disabled = Prijava v dveh korakih je izklopljena.
+totp-required = Vaša vloga zahteva prijavo v dveh korakih. Nastavite jo za nadaljevanje.
+totp-recovery-left = { $count ->
+    [one] Ostala je { $count } obnovitvena koda.
+    [two] Ostali sta { $count } obnovitveni kodi.
+    [few] Ostale so { $count } obnovitvene kode.
+   *[other] Ostalo je { $count } obnovitvenih kod.
+}
+totp-reset = Odstrani drugi korak
+totp-reset-done = Uporabniku je drugi korak prijave odstranjen.
+tokens-title = Žetoni API
+token-name = Ime
+token-scopes = Pravice
+token-days = Velja (dni)
+token-expires = Poteče
+token-last-used = Zadnja uporaba
+token-create = Ustvari žeton
+token-revoke = Prekliči
+token-revoked = Žeton je preklican.
+token-inactive = potekel ali preklican
+token-shown-once = Žeton kopirajte zdaj: prikazan je le enkrat.
+admin-title = Administracija
+admin-users-hint = Sprememba vloge, centra ali stanja uporabnika konča njegove seje.
+admin-name = Ime
+admin-role = Vloga
+admin-centre = Center
+admin-active = Aktiven
+admin-self = Svoje vloge ne morete spremeniti in sebe ne morete onemogočiti.
+roles-title = Vloge in pravice
+roles-hint = Vsaka vloga je nabor pravic. Spremembe veljajo ob naslednji zahtevi uporabnikov.
+roles-totp = Zahtevana prijava v dveh korakih
+roles-keep-admin = Vsaj ena vloga mora obdržati pravico do upravljanja vlog.
+audit-title = Revizijska sled
+audit-person-id = Številka osebe
+audit-username = Uporabniško ime
+audit-show = Prikaži
+audit-export = Prenesi zgodovino dostopov (CSV)
+audit-none = Ni zapisov.
+audit-when = Kdaj
+audit-who = Kdo
+audit-from = Od kod
+audit-action = Dejanje
+audit-person = Oseba
+audit-reason = Razlog
+statistics-title = Statistika
+statistics-persons = Osebe
+statistics-women = Ženske
+statistics-men = Moški
+person-export = Izvozi podatke (seznanitev z osebnimi podatki)

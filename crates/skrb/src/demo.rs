@@ -163,16 +163,49 @@ pub async fn prepare(
 }
 
 async fn demo_users(db: &Db) -> anyhow::Result<Vec<(String, String, String)>> {
+    // Each account works in one centre (the ministry's in none: it sees aggregates only).
     let accounts = [
-        ("admin", "Ana Administratorka", Role::Administrator),
-        ("vodja", "Vesna Vodja", Role::HeadOfUnit),
-        ("socialna", "Sonja Socialna", Role::SocialWorker),
-        ("pravice", "Peter Pravnik", Role::RightsOfficer),
-        ("finance", "Franci Finančnik", Role::FinanceOfficer),
-        ("revizor", "Rok Revizor", Role::Auditor),
+        (
+            "admin",
+            "Ana Administratorka",
+            Role::Administrator,
+            Some("csd-velenje"),
+        ),
+        (
+            "vodja",
+            "Vesna Vodja",
+            Role::HeadOfUnit,
+            Some("csd-velenje"),
+        ),
+        (
+            "socialna",
+            "Sonja Socialna",
+            Role::SocialWorker,
+            Some("csd-velenje"),
+        ),
+        (
+            "pravice",
+            "Peter Pravnik",
+            Role::RightsOfficer,
+            Some("csd-velenje"),
+        ),
+        (
+            "finance",
+            "Franci Finančnik",
+            Role::FinanceOfficer,
+            Some("csd-velenje"),
+        ),
+        ("revizor", "Rok Revizor", Role::Auditor, Some("csd-velenje")),
+        (
+            "trebinje",
+            "Јелена Јовановић",
+            Role::SocialWorker,
+            Some("csr-trebinje"),
+        ),
+        ("ministrstvo", "Mojca Ministrska", Role::Ministry, None),
     ];
     let mut out = Vec::new();
-    for (user, name, role) in accounts {
+    for (user, name, role, centre) in accounts {
         let pw: String = sessions::new_token()
             .chars()
             .filter(char::is_ascii_alphanumeric)
@@ -185,6 +218,9 @@ async fn demo_users(db: &Db) -> anyhow::Result<Vec<(String, String, String)>> {
             crate::auth::users::set_password(db, user, &pw).await?;
         } else {
             crate::auth::users::add(db, user, name, role, &pw).await?;
+            if let Some(c) = centre {
+                crate::auth::users::set_centre(db, user, c).await?;
+            }
         }
         out.push((user.to_string(), role.code().to_string(), pw));
     }

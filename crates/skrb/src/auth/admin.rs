@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::policy::{self, Policy};
 use super::{mfa, PermSet, Permission, Role};
 use crate::audit::{self, Change, Event};
-use crate::error::{AppError, AppResult, Msg};
+use crate::error::{AppError, AppResult, FieldError, Msg};
 use crate::i18n;
 use crate::registry::api::ApiJson;
 use crate::web::context::{redirect_with_flash, Signed};
@@ -97,7 +97,10 @@ async fn user_form(
     let role = role.ok_or_else(|| AppError::BadRequest("role".into()))?;
     if id == s.user.id && (!active || role != s.user.role) {
         // Administrators cannot lock themselves out by accident.
-        return Err(AppError::Refused(Msg::new("admin-self")));
+        return Err(AppError::Validation(vec![FieldError {
+            field: "role",
+            msg: Msg::new("admin-self"),
+        }]));
     }
     let mut tx = st.db.begin().await?;
     let old: Option<(String, Option<i64>, bool)> = sql!(&mut tx, c => sqlx::query_as(
@@ -226,7 +229,10 @@ async fn save_matrix(st: &AppState, s: &Signed, wanted: Vec<(Role, Policy)>) -> 
         .iter()
         .any(|(_, p)| p.perms.has(Permission::RoleAdmin))
     {
-        return Err(AppError::Refused(Msg::new("roles-keep-admin")));
+        return Err(AppError::Validation(vec![FieldError {
+            field: "permissions",
+            msg: Msg::new("roles-keep-admin"),
+        }]));
     }
     for (role, new) in wanted {
         let old = current

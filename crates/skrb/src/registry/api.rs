@@ -64,7 +64,7 @@ pub fn routes() -> Routes {
             Perm(RegistryWrite),
             end_member,
         )
-        .get("/api/v1/municipalities", Signed, municipalities)
+        .get("/api/v1/municipalities", Perm(RegistryRead), municipalities)
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

@@ -409,6 +409,7 @@ pub struct PersonView {
     pub person: Person,
     pub memberships: super::households::Memberships,
     pub history: Vec<HistoryEntry>,
+    pub restriction: super::restricted::Restriction,
 }
 
 /// The person page's data, read in one transaction with one audit record: the page is
@@ -419,12 +420,14 @@ pub async fn view(db: &Db, actor: &Actor, id: i64) -> AppResult<PersonView> {
     let person = load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let memberships = super::households::memberships(&mut tx, actor, id).await?;
     let history = history_rows(&mut tx, id).await?;
+    let restriction = super::restricted::restriction_of(&mut tx, id).await?;
     audit::record(&mut tx, actor, Event::new("read", "person", id).person(id)).await?;
     tx.commit().await?;
     Ok(PersonView {
         person,
         memberships,
         history,
+        restriction,
     })
 }
 

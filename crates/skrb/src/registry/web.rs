@@ -403,6 +403,11 @@ struct PersonPage {
     move_errors: Vec<String>,
     move_form: JoinForm,
     relationships: Vec<(String, String)>,
+    restriction: super::restricted::Restriction,
+    can_restrict: bool,
+    /// (user id, name, on the team)
+    team_choices: Vec<(i64, String, bool)>,
+    can_export: bool,
 }
 
 /// A history entry in the user's words: who and when, and each change as label, old, new.
@@ -457,7 +462,21 @@ async fn person_page(
         person: p,
         memberships,
         history,
+        restriction,
     } = persons::view(&st.db, &s.actor(), id).await?;
+    let can_restrict = s.may(Permission::RestrictedManage);
+    let team_choices = if can_restrict {
+        super::restricted::colleagues(&st.db, s.user.centre_id)
+            .await?
+            .into_iter()
+            .map(|(uid, name)| {
+                let on = restriction.team.iter().any(|t| t.0 == uid);
+                (uid, name, on)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let munis = persons::municipalities(&st.db).await?;
     let l = s.ctx.locale;
     let today = today();
@@ -515,6 +534,10 @@ async fn person_page(
         move_errors,
         move_form,
         relationships: relationships(l),
+        restriction,
+        can_restrict,
+        team_choices,
+        can_export: s.may(Permission::SubjectExport),
         p,
         page,
     });

@@ -141,6 +141,43 @@ fn take_csrf_field(body: &[u8]) -> (Option<String>, Vec<u8>) {
     (token, rest.finish().into_bytes())
 }
 
+/// The user's language, else the cookie's, else the browser's, else the default.
+fn pick_locale(state: &AppState, user: Option<&CurrentUser>, headers: &HeaderMap) -> Locale {
+    user.and_then(|u| u.locale)
+        .or_else(|| cookie(headers, LANG_COOKIE).and_then(|c| Locale::from_code(&c)))
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Locale::from_accept_language)
+        })
+        .unwrap_or(state.config.default_locale)
+}
+
+/// A refusal before the request context exists, rendered like every other error.
+fn refuse_early(
+    state: &AppState,
+    headers: &HeaderMap,
+    actor: &Actor,
+    path: &str,
+    err: AppError,
+) -> Response {
+    let ctx = Ctx {
+        user: None,
+        locale: pick_locale(state, None, headers),
+        request_id: actor.request_id.clone().unwrap_or_default(),
+        ip: actor.ip.clone(),
+        flash: None,
+        path: path.to_string(),
+        is_api: path.starts_with("/api/"),
+        session_token: None,
+        mfa_user: None,
+        csrf: String::new(),
+        secure: state.config.tls,
+    };
+    super::errors::render_error(&ctx, &err)
+}
+
 fn constant_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
@@ -174,10 +211,13 @@ pub async fn load_context(State(state): State<AppState>, mut req: Request, next:
         ..Actor::default()
     };
     if !is_api && unsafe_method && cross_site(headers) {
-        if let Err(e) = audit_refusal(&state, actor, "csrf-refused", "cross-site origin").await {
+        if let Err(e) =
+            audit_refusal(&state, actor.clone(), "csrf-refused", "cross-site origin").await
+        {
             return e.into_response();
         }
-        return AppError::Refused(Msg::new("csrf-failed")).into_response();
+        let err = AppError::Refused(Msg::new("csrf-failed"));
+        return refuse_early(&state, req.headers(), &actor, &path, err);
     }
     let found = match &token {
         Some(t) if is_api && t.starts_with(tokens::PREFIX) => tokens::lookup(&state.db, t).await,
@@ -245,26 +285,22 @@ pub async fn load_context(State(state): State<AppState>, mut req: Request, next:
                 username: user.as_ref().map(|u| u.username.clone()),
                 ..actor
             };
-            if let Err(e) =
-                audit_refusal(&state, actor, "csrf-refused", "missing or wrong token").await
+            if let Err(e) = audit_refusal(
+                &state,
+                actor.clone(),
+                "csrf-refused",
+                "missing or wrong token",
+            )
+            .await
             {
                 return e.into_response();
             }
-            return AppError::Refused(Msg::new("csrf-failed")).into_response();
+            let err = AppError::Refused(Msg::new("csrf-failed"));
+            return refuse_early(&state, req.headers(), &actor, &path, err);
         }
     }
     let headers = req.headers();
-    let locale = user
-        .as_ref()
-        .and_then(|u| u.locale)
-        .or_else(|| cookie(headers, LANG_COOKIE).and_then(|c| Locale::from_code(&c)))
-        .or_else(|| {
-            headers
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(Locale::from_accept_language)
-        })
-        .unwrap_or(state.config.default_locale);
+    let locale = pick_locale(&state, user.as_ref(), headers);
     let flash = cookie(headers, FLASH_COOKIE).filter(|f| f.len() < 64);
     let full_path = req
         .uri()
@@ -301,7 +337,12 @@ pub async fn load_context(State(state): State<AppState>, mut req: Request, next:
             set.push(ctx.cookie(PRE_COOKIE, &p, None));
         }
     }
-    if drop_cookie && !res.headers().contains_key(header::SET_COOKIE) {
+    let sets_session = res
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|v| v.as_bytes().starts_with(SESSION_COOKIE.as_bytes()));
+    if drop_cookie && !sets_session {
         set.push(ctx.cookie(SESSION_COOKIE, "", Some(0)));
     }
     for c in set {

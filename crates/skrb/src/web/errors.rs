@@ -13,19 +13,46 @@ use super::AppState;
 use crate::error::{AppError, ErrorMarker};
 use crate::i18n::{self, Locale};
 
-pub async fn render_errors(State(_state): State<AppState>, req: Request, next: Next) -> Response {
+/// Records a refused request (no permission, outside the user's centre, a restricted
+/// file) in the audit log: an auditor must see who tried to reach what.
+async fn audit_denial(state: &AppState, ctx: &Ctx, method: &str, err: &AppError) {
+    let person = match err {
+        AppError::Restricted { person_id, .. } => Some(*person_id),
+        _ => None,
+    };
+    let what = format!("{method} {} ({})", ctx.path, err.code());
+    let result = async {
+        let mut tx = state.db.begin().await?;
+        let mut e = crate::audit::Event::new("denied", "route", 0);
+        e.entity_id = None;
+        e.person_id = person;
+        crate::audit::record(&mut tx, &ctx.actor(), e.reason(Some(&what))).await?;
+        tx.commit().await
+    }
+    .await;
+    if let Err(e) = result {
+        tracing::error!(request_id = %ctx.request_id, error = %e, "cannot audit a refusal");
+    }
+}
+
+pub async fn render_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let ctx = req.extensions().get::<Ctx>().cloned();
+    let method = req.method().to_string();
     let res = next.run(req).await;
     let Some(ctx) = ctx else { return res };
     if let Some(ErrorMarker(err)) = res.extensions().get::<ErrorMarker>().cloned() {
         if let AppError::Internal(e) = err.as_ref() {
             tracing::error!(request_id = %ctx.request_id, error = %format!("{e:#}"), "internal error");
         }
-        return if ctx.is_api {
-            problem(&ctx, &err)
-        } else {
-            page(&ctx, &err)
-        };
+        if ctx.user.is_some()
+            && matches!(
+                err.as_ref(),
+                AppError::Forbidden | AppError::Refused(_) | AppError::Restricted { .. }
+            )
+        {
+            audit_denial(&state, &ctx, &method, &err).await;
+        }
+        return render_error(&ctx, &err);
     }
     // Errors produced outside our handlers (unknown route, wrong method, body too large,
     // a body that does not parse) arrive as plain text: give them the same shape.
@@ -53,6 +80,15 @@ pub async fn render_errors(State(_state): State<AppState>, req: Request, next: N
         return out;
     }
     res
+}
+
+/// An error as the client reads it: problem+json under `/api`, else a page.
+pub fn render_error(ctx: &Ctx, err: &AppError) -> Response {
+    if ctx.is_api {
+        problem(ctx, err)
+    } else {
+        page(ctx, err)
+    }
 }
 
 fn problem(ctx: &Ctx, err: &AppError) -> Response {

@@ -117,6 +117,7 @@ pub async fn fresh_db(backend: Backend) -> (Db, String, DbGuard) {
 
 pub struct TestApp {
     pub db: Db,
+    pub url: String,
     pub router: Router,
     // Declared last: dropped after the pool.
     _guard: DbGuard,
@@ -159,8 +160,13 @@ impl Res {
 
 impl TestApp {
     pub async fn new(backend: Backend) -> TestApp {
+        TestApp::with(backend, |_| {}).await
+    }
+
+    /// A test app with a changed configuration (e.g. served as if over TLS).
+    pub async fn with(backend: Backend, change: impl FnOnce(&mut Config)) -> TestApp {
         let (db, url, guard) = fresh_db(backend).await;
-        let config = Config::resolve(
+        let mut config = Config::resolve(
             Overrides {
                 database_url: Some(url.clone()),
                 ..Default::default()
@@ -168,16 +174,18 @@ impl TestApp {
             FileConfig::default(),
         )
         .expect("config");
+        change(&mut config);
         let router = router(AppState::new(db.clone(), config));
         TestApp {
             db,
+            url,
             router,
             _guard: guard,
         }
     }
 
-    /// Creates a user with [`PASSWORD`].
-    pub async fn user(&self, username: &str, role: Role) {
+    /// Creates a user with [`PASSWORD`]; returns the id.
+    pub async fn user(&self, username: &str, role: Role) -> i64 {
         users::add(
             &self.db,
             username,
@@ -186,7 +194,29 @@ impl TestApp {
             PASSWORD,
         )
         .await
-        .expect("add user");
+        .expect("add user")
+    }
+
+    /// Runs a statement (test set-up and tampering); returns rows affected.
+    pub async fn exec(&self, sql: &str) -> u64 {
+        skrb::sql_pool!(&self.db, p => sqlx::query(sql).execute(p).await.unwrap_or_else(|e| panic!("{sql}: {e}")).rows_affected())
+    }
+
+    /// A number from the database.
+    pub async fn num(&self, sql: &str) -> i64 {
+        skrb::sql_pool!(&self.db, p => sqlx::query_scalar::<_, i64>(sql).fetch_one(p).await.unwrap_or_else(|e| panic!("{sql}: {e}")))
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.db, Db::Postgres(_))
+    }
+
+    /// Sends a request as if from a client at `ip`.
+    pub async fn send_from(&self, ip: &str, mut req: Request<Body>) -> Res {
+        let addr: std::net::SocketAddr = format!("{ip}:40000").parse().expect("address");
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(skrb::web::tls::PeerAddr(addr)));
+        self.send(req).await
     }
 
     pub async fn send(&self, req: Request<Body>) -> Res {

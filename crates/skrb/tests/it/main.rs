@@ -7,4 +7,5 @@ mod cli;
 mod households;
 mod persons;
 mod schema;
+mod security;
 mod ui;
