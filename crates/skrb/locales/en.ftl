@@ -304,3 +304,4 @@ statistics-persons = Persons
 statistics-women = Women
 statistics-men = Men
 person-export = Export data (subject access)
+admin-units = Units

@@ -316,3 +316,4 @@ statistics-persons = Osebe
 statistics-women = Ženske
 statistics-men = Moški
 person-export = Izvozi podatke (seznanitev z osebnimi podatki)
+admin-units = Enote

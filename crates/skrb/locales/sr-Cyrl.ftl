@@ -310,3 +310,4 @@ statistics-persons = Лица
 statistics-women = Жене
 statistics-men = Мушкарци
 person-export = Извези податке (увид у личне податке)
+admin-units = Службе

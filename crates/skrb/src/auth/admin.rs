@@ -50,6 +50,10 @@ struct AdminPage {
     users: Vec<UserLine>,
     roles: Vec<(String, String)>,
     centres: Vec<(i64, String)>,
+    /// (unit id, centre id, name)
+    units: Vec<(i64, i64, String)>,
+    /// (user id, unit id)
+    memberships: Vec<(i64, i64)>,
 }
 
 async fn admin_page(State(st): State<AppState>, s: Signed) -> AppResult<Response> {
@@ -59,8 +63,14 @@ async fn admin_page(State(st): State<AppState>, s: Signed) -> AppResult<Response
          FROM app_user ORDER BY username").fetch_all(p).await?);
     let centres: Vec<(i64, String)> = sql_pool!(&st.db, p => sqlx::query_as(
         "SELECT id, name FROM centre ORDER BY name").fetch_all(p).await?);
+    let units: Vec<(i64, i64, String)> = sql_pool!(&st.db, p => sqlx::query_as(
+        "SELECT id, centre_id, name FROM unit ORDER BY name").fetch_all(p).await?);
+    let memberships: Vec<(i64, i64)> = sql_pool!(&st.db, p => sqlx::query_as(
+        "SELECT user_id, unit_id FROM user_unit").fetch_all(p).await?);
     let page = Page::new(&s.ctx, i18n::t(l, "admin-title"), "admin");
     Ok(render(&AdminPage {
+        units,
+        memberships,
         page,
         users,
         roles: Role::ALL
@@ -86,11 +96,13 @@ async fn user_form(
     let mut role = None;
     let mut centre: Option<i64> = None;
     let mut active = false;
+    let mut units: Vec<i64> = Vec::new();
     for (k, v) in form_urlencoded::parse(&body) {
         match k.as_ref() {
             "role" => role = Role::from_code(&v),
             "centre" => centre = v.parse().ok(),
             "active" => active = v == "on",
+            "unit" => units.push(v.parse().map_err(|_| AppError::BadRequest("unit".into()))?),
             _ => return Err(AppError::BadRequest(format!("unknown field {k}"))),
         }
     }
@@ -108,8 +120,22 @@ async fn user_form(
     let (old_role, old_centre, old_active) = old.ok_or(AppError::NotFound)?;
     sql!(&mut tx, c => sqlx::query("UPDATE app_user SET role = $1, centre_id = $2, active = $3 WHERE id = $4")
         .bind(role.code()).bind(centre).bind(active).bind(id).execute(c).await?.rows_affected());
+    // Units belong to the user's centre; others are ignored.
+    let old_units: Vec<i64> = sql!(&mut tx, c => sqlx::query_scalar(
+        "SELECT unit_id FROM user_unit WHERE user_id = $1 ORDER BY unit_id").bind(id).fetch_all(c).await?);
+    sql!(&mut tx, c => sqlx::query("DELETE FROM user_unit WHERE user_id = $1")
+        .bind(id).execute(c).await?.rows_affected());
+    for u in &units {
+        sql!(&mut tx, c => sqlx::query(
+            "INSERT INTO user_unit (user_id, unit_id) SELECT $1, id FROM unit WHERE id = $2 AND centre_id = $3")
+            .bind(id).bind(u).bind(centre).execute(c).await?.rows_affected());
+    }
+    let new_units: Vec<i64> = sql!(&mut tx, c => sqlx::query_scalar(
+        "SELECT unit_id FROM user_unit WHERE user_id = $1 ORDER BY unit_id").bind(id).fetch_all(c).await?);
+    let list = |v: &[i64]| Some(v.iter().map(i64::to_string).collect::<Vec<_>>().join(" "));
     let opt = |v: Option<i64>| v.map(|c| c.to_string());
     let changes: Vec<Change> = [
+        ("units", list(&old_units), list(&new_units)),
         (
             "role",
             Some(old_role.clone()),

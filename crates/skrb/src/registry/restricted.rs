@@ -206,10 +206,25 @@ pub struct GlassBreak {
     pub at: OffsetDateTime,
 }
 
-/// Glass breaks not yet reviewed, on files of the reviewer's centre.
+/// Which glass breaks a reviewer sees: their centre's, and if they head units, only
+/// those on persons living in the municipalities of their units.
+fn review_filter(actor: &Actor) -> String {
+    let mut f = access::centre_filter(actor);
+    if let Some(s) = actor.scope {
+        let u = s.user_id;
+        f.push_str(&format!(
+            " AND (NOT EXISTS (SELECT 1 FROM user_unit WHERE user_id = {u}) OR p.municipality_id IS NULL \
+             OR EXISTS (SELECT 1 FROM municipality m JOIN user_unit uu ON uu.unit_id = m.unit_id \
+             WHERE m.id = p.municipality_id AND uu.user_id = {u}))"
+        ));
+    }
+    f
+}
+
+/// Glass breaks not yet reviewed, on files of the reviewer's centre (and units).
 pub async fn pending(db: &Db, actor: &Actor) -> AppResult<Vec<GlassBreak>> {
     let mut tx = db.begin().await?;
-    let scope = access::centre_filter(actor);
+    let scope = review_filter(actor);
     let q = format!(
         "SELECT g.id, g.person_id, p.given_name || ' ' || p.family_name AS person_name, u.username, \
          g.reason, g.at FROM glass_break g JOIN person p ON p.id = g.person_id \
@@ -231,15 +246,15 @@ pub async fn pending(db: &Db, actor: &Actor) -> AppResult<Vec<GlassBreak>> {
 pub async fn review(db: &Db, actor: &Actor, id: i64) -> AppResult<()> {
     let scope = actor.scope.ok_or(AppError::Forbidden)?;
     let mut tx = db.begin().await?;
-    let person: Option<i64> = sql!(&mut tx, c => sqlx::query_scalar(
-        "SELECT person_id FROM glass_break WHERE id = $1 AND reviewed_at IS NULL")
-        .bind(id).fetch_optional(c).await?);
+    // Only what the reviewer is shown can be reviewed; anything else does not exist for them.
+    let q = format!(
+        "SELECT g.person_id FROM glass_break g JOIN person p ON p.id = g.person_id \
+         WHERE g.id = $1 AND g.reviewed_at IS NULL{}",
+        review_filter(actor)
+    );
+    let person: Option<i64> =
+        sql!(&mut tx, c => sqlx::query_scalar(&q).bind(id).fetch_optional(c).await?);
     let person = person.ok_or(AppError::NotFound)?;
-    let centre: Option<i64> = sql!(&mut tx, c => sqlx::query_scalar("SELECT centre_id FROM person WHERE id = $1")
-        .bind(person).fetch_one(c).await?);
-    if !scope.all_centres && scope.centre_id != centre {
-        return Err(AppError::Refused(Msg::new("out-of-scope")));
-    }
     sql!(&mut tx, c => sqlx::query("UPDATE glass_break SET reviewed_by = $1, reviewed_at = $2 WHERE id = $3")
         .bind(scope.user_id).bind(OffsetDateTime::now_utc()).bind(id).execute(c).await?.rows_affected());
     audit::record(
@@ -257,7 +272,7 @@ pub async fn pending_count(db: &Db, actor: &Actor) -> Result<i64, sqlx::Error> {
     if actor.scope.is_none() {
         return Ok(0);
     }
-    let centre = access::centre_filter(actor);
+    let centre = review_filter(actor);
     let q = format!(
         "SELECT COUNT(*) FROM glass_break g JOIN person p ON p.id = g.person_id WHERE g.reviewed_at IS NULL{centre}"
     );

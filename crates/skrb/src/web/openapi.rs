@@ -19,7 +19,7 @@ impl Modify for Bearer {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Skrb API", description = "The information system for Centres for Social Work. Sign in with POST /api/v1/session and send the token as `Authorization: Bearer ...`. Errors are application/problem+json."),
+    info(title = "Skrb API", description = "The information system for Centres for Social Work. Sign in with POST /api/v1/session and send the token as `Authorization: Bearer ...`. Errors are application/problem+json. Scripts use personal tokens (POST /api/v1/tokens), scoped to some permissions."),
     paths(
         crate::auth::web::api_login,
         crate::auth::web::api_logout,
@@ -34,6 +34,17 @@ impl Modify for Bearer {
         crate::registry::api::add_member,
         crate::registry::api::end_member,
         crate::registry::api::municipalities,
+        crate::registry::restricted::restrict_api,
+        crate::registry::restricted::break_glass_api,
+        crate::registry::restricted::review_api,
+        crate::registry::restricted::review_one_api,
+        crate::registry::export::download,
+        crate::audit::views::api,
+        crate::auth::account::token_list_api,
+        crate::auth::account::token_create_api,
+        crate::auth::account::token_revoke_api,
+        crate::auth::admin::roles_api,
+        crate::auth::admin::role_put_api,
     ),
     modifiers(&Bearer),
     security(("bearer" = []))

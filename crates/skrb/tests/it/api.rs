@@ -172,6 +172,30 @@ async fn openapi_describes_the_api(app: TestApp) {
 }
 both!(openapi_describes_the_api);
 
+/// Every API route of the router is described, with each of its methods.
+async fn openapi_covers_every_api_route(app: TestApp) {
+    let doc = app
+        .api("GET", "/api/v1/openapi.json", None, None)
+        .await
+        .json();
+    let (_, table) = skrb::web::route_table().into_parts();
+    let mut missing = Vec::new();
+    for r in table
+        .iter()
+        .filter(|r| r.path.starts_with("/api/") && !r.path.ends_with("openapi.json"))
+    {
+        let method = r.method.as_str().to_lowercase();
+        if doc["paths"][r.path][&method].is_null() {
+            missing.push(format!("{} {}", r.method, r.path));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "not in the OpenAPI document: {missing:?}"
+    );
+}
+both!(openapi_covers_every_api_route);
+
 async fn roles_are_enforced(app: TestApp) {
     app.user("partner", Role::Partner).await;
     app.user("auditor", Role::Auditor).await;

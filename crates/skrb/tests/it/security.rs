@@ -1187,3 +1187,120 @@ async fn retention_anonymises_after_a_dry_run(app: TestApp) {
     assert_eq!(audited(&app, "retention-run").await, 2);
 }
 both!(retention_anonymises_after_a_dry_run);
+
+/// Heads of unit review openings on persons of their units' municipalities; a head
+/// without units reviews the whole centre. Units are set on the administration page.
+async fn glass_review_follows_units(app: TestApp) {
+    app.exec("INSERT INTO centre (code, name, jurisdiction, currency) VALUES ('c', 'Centre', 'SI', 'EUR')")
+        .await;
+    let centre = app.num("SELECT id FROM centre WHERE code = 'c'").await;
+    for (unit, muni) in [("North", "Velenje"), ("South", "Šoštanj")] {
+        app.exec(&format!(
+            "INSERT INTO unit (centre_id, name) VALUES ({centre}, '{unit}')"
+        ))
+        .await;
+        let u = app
+            .num(&format!("SELECT id FROM unit WHERE name = '{unit}'"))
+            .await;
+        app.exec(&format!(
+            "INSERT INTO municipality (centre_id, unit_id, code, name) VALUES ({centre}, {u}, '{unit}', '{muni}')"
+        ))
+        .await;
+    }
+    let north_unit = app.num("SELECT id FROM unit WHERE name = 'North'").await;
+    let south_unit = app.num("SELECT id FROM unit WHERE name = 'South'").await;
+    let north_muni = app
+        .num("SELECT id FROM municipality WHERE code = 'North'")
+        .await;
+    for (u, role) in [
+        ("admin", Role::Administrator),
+        ("sonja", Role::SocialWorker),
+        ("tina", Role::SocialWorker),
+        ("nika", Role::HeadOfUnit),
+        ("jure", Role::HeadOfUnit),
+        ("dora", Role::Director),
+    ] {
+        app.user(u, role).await;
+        skrb::auth::users::set_centre(&app.db, u, "c")
+            .await
+            .expect("centre");
+    }
+    // The administrator puts Nika on North and Jure on South, in the browser.
+    let c = app.browser_login("admin").await;
+    let page = app.page("/admin", &c).await;
+    assert!(page.body.contains("North") && page.body.contains("South"));
+    for (user, unit) in [("nika", north_unit), ("jure", south_unit)] {
+        let id = app
+            .num(&format!(
+                "SELECT id FROM app_user WHERE username = '{user}'"
+            ))
+            .await;
+        let r = app
+            .form(
+                &format!("/admin/users/{id}"),
+                &c,
+                &[
+                    ("role", "head_of_unit"),
+                    ("centre", &centre.to_string()),
+                    ("active", "on"),
+                    ("unit", &unit.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(r.header("location"), "/admin");
+    }
+    assert_eq!(app.num("SELECT COUNT(*) FROM user_unit").await, 2);
+    let sonja = app.token("sonja").await;
+    let r = app
+        .api(
+            "POST",
+            "/api/v1/persons",
+            Some(&sonja),
+            Some(json!({"given_name": "Mija", "family_name": "Zorko", "municipality_id": north_muni})),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let p = r.json()["id"].as_i64().expect("id");
+    app.api(
+        "PUT",
+        &format!("/api/v1/persons/{p}/restriction"),
+        Some(&sonja),
+        Some(json!({"restricted": true})),
+    )
+    .await;
+    let tina = app.token("tina").await;
+    let r = app
+        .api(
+            "POST",
+            &format!("/api/v1/persons/{p}/break-glass"),
+            Some(&tina),
+            Some(json!({"reason": "Urgent call from the school"})),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let pending = |user: &'static str| {
+        let app = &app;
+        async move {
+            let t = app.token(user).await;
+            let r = app.api("GET", "/api/v1/glass-breaks", Some(&t), None).await;
+            r.json().as_array().map(Vec::len).unwrap_or(0)
+        }
+    };
+    assert_eq!(pending("nika").await, 1);
+    assert_eq!(pending("jure").await, 0);
+    assert_eq!(pending("dora").await, 1);
+    // Jure cannot review what he is not shown.
+    let jure = app.token("jure").await;
+    let gid = app.num("SELECT id FROM glass_break").await;
+    let r = app
+        .api(
+            "POST",
+            &format!("/api/v1/glass-breaks/{gid}/review"),
+            Some(&jure),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 404);
+}
+both!(glass_review_follows_units);
