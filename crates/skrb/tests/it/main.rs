@@ -8,4 +8,5 @@ mod households;
 mod persons;
 mod schema;
 mod security;
+mod tls;
 mod ui;
