@@ -153,6 +153,8 @@ impl Db {
             Db::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
             Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
         }
+        // Audit records written before the chain existed join it now (once).
+        crate::audit::chain::seal_unhashed(self).await?;
         Ok(())
     }
 

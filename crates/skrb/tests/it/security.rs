@@ -124,6 +124,21 @@ async fn audit_chain_detects_tampering(app: TestApp) {
         .expect("verify")
         .broken
         .is_none());
+    // Records from before the chain existed (an upgraded database) are sealed in order.
+    let next = total + 1;
+    app.exec(&format!(
+        "INSERT INTO audit_log (id, at, action, entity) VALUES ({next}, '2025-01-01T00:00:00Z', 'read', 'person')"
+    ))
+    .await;
+    app.db.migrate().await.expect("migrate seals");
+    assert_eq!(
+        app.num("SELECT COUNT(*) FROM audit_log WHERE hash IS NULL")
+            .await,
+        0
+    );
+    let v = chain::verify(&app.db, |_| {}).await.expect("verify");
+    assert!(v.broken.is_none(), "{:?}", v.broken);
+    assert_eq!(v.records as i64, next);
     app.exec("DELETE FROM audit_log WHERE id = 3").await;
     let v = chain::verify(&app.db, |_| {}).await.expect("verify");
     assert_eq!(
@@ -1304,3 +1319,112 @@ async fn glass_review_follows_units(app: TestApp) {
     assert_eq!(r.status, 404);
 }
 both!(glass_review_follows_units);
+
+/// SECURITY.md's PostgreSQL set-up: the application role may append to the audit log and
+/// read it, and the database refuses it any change or removal, trigger or no trigger.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_application_role_can_only_append_to_the_audit_log() {
+    use crate::harness::Backend;
+    let owner = TestApp::new(Backend::Postgres).await;
+    let db_name = owner.url.rsplit('/').next().expect("name").to_string();
+    let role = format!("{db_name}_app");
+    for stmt in [
+        format!("CREATE ROLE {role} LOGIN"),
+        format!("GRANT CONNECT ON DATABASE {db_name} TO {role}"),
+        format!("GRANT USAGE ON SCHEMA public TO {role}"),
+        format!("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"),
+        format!("REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {role}"),
+        format!("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}"),
+    ] {
+        owner.exec(&stmt).await;
+    }
+    owner.user("sonja", Role::SocialWorker).await;
+    let app_url = owner.url.replacen("postgres@", &format!("{role}@"), 1);
+    assert_ne!(app_url, owner.url, "the test URL names the postgres user");
+    let app_db = skrb::db::Db::connect(&app_url)
+        .await
+        .expect("connect as the app");
+    // The application works: signing in and registering write audit records.
+    let config = skrb::config::Config::resolve(
+        skrb::config::Overrides {
+            database_url: Some(app_url.clone()),
+            ..Default::default()
+        },
+        skrb::config::FileConfig::default(),
+    )
+    .expect("config");
+    let router = skrb::web::router(skrb::web::AppState::new(app_db.clone(), config));
+    let send = |req: Request<Body>| {
+        let router = router.clone();
+        async move {
+            use http_body_util::BodyExt;
+            use tower::ServiceExt;
+            let res = router.oneshot(req).await.expect("router");
+            let status = res.status();
+            let body = res.into_body().collect().await.expect("body").to_bytes();
+            (
+                status,
+                serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null),
+            )
+        }
+    };
+    let login = Request::builder()
+        .method("POST")
+        .uri("/api/v1/session")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            json!({"username": "sonja", "password": PASSWORD}).to_string(),
+        ))
+        .expect("request");
+    let (status, body) = send(login).await;
+    assert_eq!(status, 200, "{body}");
+    let token = body["token"].as_str().expect("token").to_string();
+    let create = Request::builder()
+        .method("POST")
+        .uri("/api/v1/persons")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            json!({"given_name": "Ana", "family_name": "Novak"}).to_string(),
+        ))
+        .expect("request");
+    assert_eq!(send(create).await.0, 201);
+    // ... but it cannot rewrite history, even with the owner's trigger out of the way.
+    owner
+        .exec("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
+        .await;
+    let skrb::db::Db::Postgres(pool) = &app_db else {
+        panic!("postgres")
+    };
+    for stmt in [
+        "UPDATE audit_log SET reason = 'x'",
+        "DELETE FROM audit_log",
+        "TRUNCATE audit_log",
+    ] {
+        let err = sqlx::query(stmt).execute(pool).await.expect_err(stmt);
+        assert!(
+            err.to_string().contains("permission denied"),
+            "{stmt}: {err}"
+        );
+    }
+    assert!(chain::verify(&owner.db, |_| {})
+        .await
+        .expect("verify")
+        .broken
+        .is_none());
+    app_db.close().await;
+    owner
+        .exec(&format!("REASSIGN OWNED BY {role} TO postgres"))
+        .await;
+    owner.exec(&format!("DROP OWNED BY {role}")).await;
+    drop(owner);
+    // The role outlives the database; remove it.
+    if let Ok(admin) = skrb::db::Db::connect(&crate::harness::admin_url()).await {
+        if let skrb::db::Db::Postgres(p) = &admin {
+            let _ = sqlx::query(&format!("DROP ROLE IF EXISTS {role}"))
+                .execute(p)
+                .await;
+        }
+        admin.close().await;
+    }
+}
