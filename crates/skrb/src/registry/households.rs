@@ -254,11 +254,17 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<(Household, Vec<M
     let q = format!("{MEMBER_SELECT} WHERE hm.household_id = $1 ORDER BY hm.valid_to IS NOT NULL, hm.valid_from, hm.id");
     let all: Vec<Member> = sql!(&mut tx, c => sqlx::query_as(&q).bind(id).fetch_all(c).await?);
     // Members outside the reader's reach (another centre, a restricted file) are left out.
+    let had_members = !all.is_empty();
     let mut members = Vec::with_capacity(all.len());
     for m in all {
         if access::visible(&mut tx, actor, m.person_id).await? {
             members.push(m);
         }
+    }
+    // A household of nobody the reader may see would still give away an address (another
+    // centre's family, or where a restricted person lives).
+    if had_members && members.is_empty() {
+        return Err(AppError::Refused(crate::error::Msg::new("out-of-scope")));
     }
     audit::record(&mut tx, actor, Event::new("read", "household", id)).await?;
     tx.commit().await?;

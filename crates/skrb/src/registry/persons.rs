@@ -444,11 +444,17 @@ pub async fn municipalities(db: &Db) -> Result<Vec<Municipality>, sqlx::Error> {
         .fetch_all(p).await)
 }
 
-/// Counts for the start page (no personal data, so not audited).
-pub async fn counts(db: &Db) -> Result<(i64, i64), sqlx::Error> {
+/// Counts for the start page, within the reader's centre (no personal data, so not audited).
+pub async fn counts(db: &Db, actor: &Actor) -> Result<(i64, i64), sqlx::Error> {
+    let scope = access::centre_filter(actor);
+    let persons_q = format!("SELECT COUNT(*) FROM person p WHERE 1 = 1{scope}");
+    let households_q = format!(
+        "SELECT COUNT(DISTINCT hm.household_id) FROM household_member hm JOIN person p ON p.id = hm.person_id \
+         WHERE hm.valid_to IS NULL{scope}"
+    );
     crate::sql_pool!(db, p => {
-        let persons: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM person").fetch_one(p).await?;
-        let households: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM household").fetch_one(p).await?;
+        let persons: i64 = sqlx::query_scalar(&persons_q).fetch_one(p).await?;
+        let households: i64 = sqlx::query_scalar(&households_q).fetch_one(p).await?;
         Ok((persons, households))
     })
 }

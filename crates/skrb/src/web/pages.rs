@@ -118,7 +118,7 @@ struct HomePage {
 }
 
 pub async fn home(State(state): State<AppState>, s: Signed) -> AppResult<Response> {
-    let (persons, households) = crate::registry::persons::counts(&state.db).await?;
+    let (persons, households) = crate::registry::persons::counts(&state.db, &s.actor()).await?;
     let l = s.ctx.locale;
     let persons = i18n::t_args(l, "count-persons", &[("count", persons.into())]);
     let households = i18n::t_args(l, "count-households", &[("count", households.into())]);

@@ -929,6 +929,30 @@ async fn users_see_only_their_centre(app: TestApp) {
         .num("SELECT COUNT(*) FROM audit_log WHERE action = 'denied' AND username = 'bojan'")
         .await;
     assert_eq!(denied, 1);
+    // Nor the household: its address would give the family away.
+    let r = app
+        .api(
+            "POST",
+            "/api/v1/households",
+            Some(&a),
+            Some(json!({"head_person_id": p, "address": "Cankarjeva 1"})),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let h = r.json()["household"]["id"].as_i64().expect("id");
+    let r = app
+        .api("GET", &format!("/api/v1/households/{h}"), Some(&b), None)
+        .await;
+    assert_eq!(r.status, 403);
+    assert!(!r.body.contains("Cankarjeva"));
+    // The start page counts only the user's centre.
+    let cb = app.browser_login("bojan").await;
+    let home = app.page("/", &cb).await;
+    assert!(
+        home.body.contains("1 person") || home.body.contains("1 oseb"),
+        "{}",
+        home.body
+    );
     // The ministry: aggregates of all centres, no personal data.
     let m = app.token("mojca").await;
     assert_eq!(
