@@ -24,6 +24,7 @@ pub fn routes() -> Routes {
     use Permission::*;
     Routes::new()
         .get("/admin", Perm(UserAdmin), admin_page)
+        .post("/admin/users", Perm(UserAdmin), create_user)
         .post("/admin/users/{id}", Perm(UserAdmin), user_form)
         .post("/admin/users/{id}/totp-reset", Perm(UserAdmin), totp_reset)
         .get("/admin/roles", Perm(RoleAdmin), roles_page)
@@ -54,9 +55,21 @@ struct AdminPage {
     units: Vec<(i64, i64, String)>,
     /// (user id, unit id)
     memberships: Vec<(i64, i64)>,
+    /// The new-user form as sent: username, name, role.
+    new_user: (String, String, String),
+    errors: Vec<String>,
 }
 
 async fn admin_page(State(st): State<AppState>, s: Signed) -> AppResult<Response> {
+    admin(&st, &s, Default::default(), Vec::new()).await
+}
+
+async fn admin(
+    st: &AppState,
+    s: &Signed,
+    new_user: (String, String, String),
+    errors: Vec<String>,
+) -> AppResult<Response> {
     let l = s.ctx.locale;
     let users: Vec<UserLine> = sql_pool!(&st.db, p => sqlx::query_as(
         "SELECT id, username, display_name, role, active, centre_id, totp_secret IS NOT NULL AS totp \
@@ -68,7 +81,10 @@ async fn admin_page(State(st): State<AppState>, s: Signed) -> AppResult<Response
     let memberships: Vec<(i64, i64)> = sql_pool!(&st.db, p => sqlx::query_as(
         "SELECT user_id, unit_id FROM user_unit").fetch_all(p).await?);
     let page = Page::new(&s.ctx, i18n::t(l, "admin-title"), "admin");
-    Ok(render(&AdminPage {
+    let refused = !errors.is_empty();
+    let mut res = render(&AdminPage {
+        new_user,
+        errors,
         units,
         memberships,
         page,
@@ -83,7 +99,76 @@ async fn admin_page(State(st): State<AppState>, s: Signed) -> AppResult<Response
             })
             .collect(),
         centres,
-    }))
+    });
+    if refused {
+        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+/// A new account, made by an administrator; audited. The password follows the same
+/// rules as everywhere (length, not common).
+async fn create_user(State(st): State<AppState>, s: Signed, body: Bytes) -> AppResult<Response> {
+    let l = s.ctx.locale;
+    let (mut username, mut name, mut role, mut centre, mut password) = (
+        String::new(),
+        String::new(),
+        String::new(),
+        None::<i64>,
+        String::new(),
+    );
+    for (k, v) in form_urlencoded::parse(&body) {
+        match k.as_ref() {
+            "username" => username = v.trim().to_string(),
+            "display_name" => name = v.trim().to_string(),
+            "role" => role = v.into_owned(),
+            "centre" => centre = v.parse().ok(),
+            "password" => password = v.into_owned(),
+            _ => return Err(AppError::BadRequest(format!("unknown field {k}"))),
+        }
+    }
+    let mut errors = Vec::new();
+    if !super::users::valid_username(&username) {
+        errors.push(i18n::t(l, "admin-username-rule"));
+    } else if super::users::find_by_username(&st.db, &username)
+        .await?
+        .is_some()
+    {
+        errors.push(i18n::t(l, "admin-username-taken"));
+    }
+    if name.is_empty() {
+        errors.push(i18n::t(l, "err-required"));
+    }
+    let Some(r) = Role::from_code(&role) else {
+        return Err(AppError::BadRequest("role".into()));
+    };
+    if let Err(w) = super::password::check_strength(&password) {
+        errors.push(
+            Msg::new(w.key())
+                .num("min", super::password::MIN_LENGTH as i64)
+                .render(l),
+        );
+    }
+    if !errors.is_empty() {
+        return admin(&st, &s, (username, name, role), errors).await;
+    }
+    let id = super::users::add(&st.db, &username, &name, r, &password).await?;
+    let mut tx = st.db.begin().await?;
+    sql!(&mut tx, c => sqlx::query("UPDATE app_user SET centre_id = $1 WHERE id = $2")
+        .bind(centre).bind(id).execute(c).await?.rows_affected());
+    let changes = [Change {
+        field: "role".into(),
+        old: None,
+        new: Some(r.code().to_string()),
+    }];
+    audit::record(
+        &mut tx,
+        &s.actor(),
+        Event::new("create", "user", id).changes(&changes),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(redirect_with_flash("/admin", "saved"))
 }
 
 /// One user's role, centre and active flag (a form row on the admin page).

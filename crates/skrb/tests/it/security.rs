@@ -1452,3 +1452,62 @@ async fn postgres_application_role_can_only_append_to_the_audit_log() {
         admin.close().await;
     }
 }
+
+/// The administrator adds a user in the browser; the password rules apply there too.
+async fn administrator_adds_users(app: TestApp) {
+    app.user("ana", Role::Administrator).await;
+    app.exec("INSERT INTO centre (code, name, jurisdiction, currency) VALUES ('c', 'Centre', 'SI', 'EUR')")
+        .await;
+    let centre = app.num("SELECT id FROM centre").await.to_string();
+    let c = app.browser_login("ana").await;
+    let mut fields = vec![
+        ("username", "nina"),
+        ("display_name", "Nina Novak"),
+        ("role", "social_worker"),
+        ("centre", centre.as_str()),
+        ("password", "1234567890"),
+    ];
+    let r = app.form("/admin/users", &c, &fields).await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("value=\"nina\""), "input kept");
+    assert_eq!(
+        app.num("SELECT COUNT(*) FROM app_user WHERE username = 'nina'")
+            .await,
+        0
+    );
+    fields[4] = ("password", "zelena trava raste");
+    let r = app.form("/admin/users", &c, &fields).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        app.num(&format!(
+            "SELECT COUNT(*) FROM app_user WHERE username = 'nina' AND centre_id = {centre}"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        app.num("SELECT COUNT(*) FROM audit_log WHERE action = 'create' AND entity = 'user'")
+            .await,
+        1
+    );
+    let r = app.form("/admin/users", &c, &fields).await;
+    assert_eq!(r.status, 422, "a taken username");
+    // An administrator cannot demote or disable themselves by accident.
+    let me = app
+        .num("SELECT id FROM app_user WHERE username = 'ana'")
+        .await;
+    let r = app
+        .form(
+            &format!("/admin/users/{me}"),
+            &c,
+            &[("role", "partner"), ("active", "on")],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert_eq!(
+        app.num("SELECT COUNT(*) FROM app_user WHERE username = 'ana' AND role = 'administrator'")
+            .await,
+        1
+    );
+}
+both!(administrator_adds_users);
