@@ -165,6 +165,7 @@ fn problem(ctx: &Ctx, err: &AppError) -> Response {
 #[template(path = "error.html")]
 struct ErrorPage {
     page: Page,
+    heading: String,
     message: String,
     reference: Option<String>,
     /// A restricted person's id, when the user may break the glass.
@@ -206,8 +207,19 @@ fn page(ctx: &Ctx, err: &AppError) -> Response {
             &[("id", ctx.request_id.as_str().into())],
         )
     });
-    let page = Page::new(ctx, i18n::t(l, "error-title"), "");
+    // A refusal is named for what it is; anything unexpected is "something went wrong".
+    let heading = match err {
+        AppError::Internal(_) | AppError::BadRequest(_) => i18n::t(l, "error-title"),
+        _ => i18n::t(l, err.title_key()),
+    };
+    let message = if message == heading {
+        String::new()
+    } else {
+        message
+    };
+    let page = Page::new(ctx, heading.clone(), "");
     let mut res = render(&ErrorPage {
+        heading,
         page,
         message,
         reference,
