@@ -311,3 +311,5 @@ admin-initial-password-hint = Tell it to the user in person; they can change it 
 admin-add-user = Add user
 admin-username-rule = A username has 2 to 64 lower-case letters, digits, dots, dashes or underscores.
 admin-username-taken = This username is taken.
+warn-emso-duplicate-hidden = Another person already has this EMŠO/JMBG, in a file you may not see (another centre's, or restricted). Ask your head of unit before registering them again.
+warn-probable-duplicate-hidden = This person probably exists already, in a file you may not see (another centre's, or restricted). Ask your head of unit before registering them again.

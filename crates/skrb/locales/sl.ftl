@@ -323,3 +323,5 @@ admin-initial-password-hint = Uporabniku ga povejte osebno; spremeni ga lahko na
 admin-add-user = Dodaj uporabnika
 admin-username-rule = Uporabniško ime ima od 2 do 64 malih črk, števk, pik, vezajev ali podčrtajev.
 admin-username-taken = To uporabniško ime je že zasedeno.
+warn-emso-duplicate-hidden = To EMŠO že ima druga oseba, v spisu, ki ga ne smete videti (drugega centra ali omejenem). Pred ponovnim vpisom se posvetujte z vodjo enote.
+warn-probable-duplicate-hidden = Ta oseba je verjetno že vpisana, v spisu, ki ga ne smete videti (drugega centra ali omejenem). Pred ponovnim vpisom se posvetujte z vodjo enote.

@@ -137,6 +137,7 @@ struct Candidate {
 async fn identity_warnings(
     tx: &mut Tx,
     d: &PersonData,
+    actor: &Actor,
     except: Option<i64>,
 ) -> Result<Vec<Warning>, sqlx::Error> {
     let mut out = d.identity_findings();
@@ -160,15 +161,27 @@ async fn identity_warnings(
             continue;
         }
         let name = format!("{} {} (#{})", c.given_name, c.family_name, c.id);
+        // Duplicates are found across centres and restricted files (nobody should be
+        // registered twice), but a file the user may not see is not named.
+        let visible = access::visible(tx, actor, c.id).await?;
         if c.emso.is_some() && c.emso == d.emso {
             seen.push(c.id);
+            let msg = if visible {
+                Msg::new("warn-emso-duplicate").arg("name", name)
+            } else {
+                Msg::new("warn-emso-duplicate-hidden")
+            };
             out.push(Warning {
                 code: "emso-duplicate",
-                msg: Msg::new("warn-emso-duplicate").arg("name", name),
+                msg,
             });
         } else if names::similar(&d.given_name, &d.family_name, &c.given_name, &c.family_name) {
             seen.push(c.id);
-            let mut msg = Msg::new("warn-probable-duplicate").arg("name", name);
+            let mut msg = if visible {
+                Msg::new("warn-probable-duplicate").arg("name", name)
+            } else {
+                Msg::new("warn-probable-duplicate-hidden")
+            };
             if let Some(b) = c.birth_date {
                 msg = msg.date("date", b);
             }
@@ -256,7 +269,7 @@ async fn insert_row(
 pub async fn create(db: &Db, actor: &Actor, d: &PersonData, ov: &Override) -> AppResult<Person> {
     let mut tx = db.begin().await?;
     check_municipality(&mut tx, d).await?;
-    let warnings = identity_warnings(&mut tx, d, None).await?;
+    let warnings = identity_warnings(&mut tx, d, actor, None).await?;
     let reason = ov.resolve(warnings)?;
     let centre = actor.scope.and_then(|s| s.centre_id);
     let id = insert_row(
@@ -324,7 +337,7 @@ pub async fn update(
         return Ok(Updated::Unchanged(current));
     }
     let reason = if current.data.identity_differs(d) {
-        let warnings = identity_warnings(&mut tx, d, Some(id)).await?;
+        let warnings = identity_warnings(&mut tx, d, actor, Some(id)).await?;
         ov.resolve(warnings)?
     } else {
         None

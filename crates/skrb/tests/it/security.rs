@@ -872,6 +872,33 @@ async fn personal_api_tokens_are_scoped_expiring_revocable(app: TestApp) {
             .status,
         401
     );
+    // A disabled user's tokens stop working.
+    let r = app
+        .api(
+            "POST",
+            "/api/v1/tokens",
+            Some(&session),
+            Some(json!({"name": "live", "scopes": ["registry.read"], "days": 5})),
+        )
+        .await;
+    let pat3 = r.json()["token"].as_str().expect("token").to_string();
+    skrb::auth::users::set_active(&app.db, "sonja", false)
+        .await
+        .expect("disable");
+    assert_eq!(
+        app.api("GET", "/api/v1/persons?q=x", Some(&pat3), None)
+            .await
+            .status,
+        401
+    );
+    assert_eq!(
+        app.num("SELECT COUNT(*) FROM audit_log WHERE action = 'token-refused' AND reason = 'user disabled'")
+            .await,
+        1
+    );
+    skrb::auth::users::set_active(&app.db, "sonja", true)
+        .await
+        .expect("enable");
     // The account page makes and lists tokens too.
     let c = app.browser_login("sonja").await;
     let r = app
@@ -929,6 +956,23 @@ async fn users_see_only_their_centre(app: TestApp) {
         .num("SELECT COUNT(*) FROM audit_log WHERE action = 'denied' AND username = 'bojan'")
         .await;
     assert_eq!(denied, 1);
+    // Registering her again from the other centre is caught, without naming her.
+    app.exec(&format!(
+        "UPDATE person SET emso = '1506950505123' WHERE id = {p}"
+    ))
+    .await;
+    let r = app
+        .api(
+            "POST",
+            "/api/v1/persons",
+            Some(&b),
+            Some(json!({"given_name": "Alenka", "family_name": "Kovač", "emso": "1506950505123"})),
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("emso-duplicate"), "{}", r.body);
+    assert!(r.body.contains("may not see"), "{}", r.body);
+    assert!(!r.body.contains(&format!("#{p}")), "{}", r.body);
     // Nor the household: its address would give the family away.
     let r = app
         .api(
@@ -1475,7 +1519,7 @@ async fn administrator_adds_users(app: TestApp) {
             .await,
         0
     );
-    fields[4] = ("password", "zelena trava raste");
+    fields[4] = ("password", PASSWORD);
     let r = app.form("/admin/users", &c, &fields).await;
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(
@@ -1492,6 +1536,25 @@ async fn administrator_adds_users(app: TestApp) {
     );
     let r = app.form("/admin/users", &c, &fields).await;
     assert_eq!(r.status, 422, "a taken username");
+    // A change of role is a change of privilege: Nina's sessions end.
+    let nina = app.browser_login("nina").await;
+    assert_eq!(app.page("/", &nina).await.status, 200);
+    let id = app
+        .num("SELECT id FROM app_user WHERE username = 'nina'")
+        .await;
+    let r = app
+        .form(
+            &format!("/admin/users/{id}"),
+            &c,
+            &[
+                ("role", "rights_officer"),
+                ("centre", centre.as_str()),
+                ("active", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert_eq!(app.page("/", &nina).await.status, 303);
     // An administrator cannot demote or disable themselves by accident.
     let me = app
         .num("SELECT id FROM app_user WHERE username = 'ana'")
