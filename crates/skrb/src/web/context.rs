@@ -64,11 +64,15 @@ impl Ctx {
 
     /// A cookie with the attributes every Skrb cookie has.
     pub fn cookie(&self, name: &str, value: &str, max_age: Option<i64>) -> String {
+        Ctx::cookie_value(self.secure, name, value, max_age)
+    }
+
+    pub fn cookie_value(secure: bool, name: &str, value: &str, max_age: Option<i64>) -> String {
         let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
         if let Some(s) = max_age {
             c.push_str(&format!("; Max-Age={s}"));
         }
-        if self.secure {
+        if secure {
             c.push_str("; Secure");
         }
         c
@@ -279,6 +283,16 @@ pub async fn load_context(State(state): State<AppState>, mut req: Request, next:
         // A token is good only if it matches one the server handed out: after sign-in,
         // the session's; before, the pre-session cookie (which new_pre is not yet).
         let ok = new_pre.is_none() && sent.is_some_and(|s| constant_eq(&s, &csrf));
+        if !ok && drop_cookie {
+            // The session behind the form expired while it was being filled in (or before
+            // "sign out" was pressed): that is a sign-in matter, not a forgery.
+            let err = AppError::Unauthenticated;
+            let mut res = refuse_early(&state, req.headers(), &actor, &path, err);
+            if let Ok(v) = Ctx::cookie_value(secure, SESSION_COOKIE, "", Some(0)).parse() {
+                res.headers_mut().append(header::SET_COOKIE, v);
+            }
+            return res;
+        }
         if !ok {
             let actor = Actor {
                 user_id: user.as_ref().or(mfa_user.as_ref()).map(|u| u.id),

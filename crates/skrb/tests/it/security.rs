@@ -471,6 +471,23 @@ async fn sessions_rotate_expire_and_end_everywhere(app: TestApp) {
     // Idle for longer than 30 minutes: refused.
     let c4 = app.browser_login("sonja").await;
     age(&app, "session", "last_seen_at", Duration::minutes(31)).await;
+    // A form sent after the session expired leads to sign-in, not to a forgery error.
+    let r = app
+        .form(
+            "/persons/new",
+            &c4,
+            &[("given_name", "Ana"), ("family_name", "Novak")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert!(
+        r.header("location").starts_with("/login"),
+        "{}",
+        r.header("location")
+    );
+    // Signing out still works, token or not.
+    let r = app.raw_form("/logout", &c4, &[]).await;
+    assert_eq!(r.status, 303);
     assert_eq!(app.page("/", &c4).await.status, 303);
     // Past the absolute lifetime, however busy: refused.
     let c5 = app.browser_login("sonja").await;
