@@ -308,11 +308,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             } => {
                 let config = resolve(&cli, None, false)?;
                 let db = open(&config).await?;
+                // Progress on a terminal only, so that scripts read clean output.
+                let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
                 let v = crate::audit::chain::verify(&db, |n| {
-                    eprint!("\rverified {n} records");
+                    if tty {
+                        eprint!("\rverified {n} records");
+                    }
                 })
                 .await?;
-                eprintln!();
+                if tty {
+                    eprintln!();
+                }
                 match v.broken {
                     None => {
                         println!("The audit log is intact: {} records.", v.records);
