@@ -313,3 +313,4 @@ admin-username-rule = A username has 2 to 64 lower-case letters, digits, dots, d
 admin-username-taken = This username is taken.
 warn-emso-duplicate-hidden = Another person already has this EMŠO/JMBG, in a file you may not see (another centre's, or restricted). Ask your head of unit before registering them again.
 warn-probable-duplicate-hidden = This person probably exists already, in a file you may not see (another centre's, or restricted). Ask your head of unit before registering them again.
+count-results-many = More than { $count } results: add a given name or the EMŠO to narrow the search.

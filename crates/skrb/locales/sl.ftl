@@ -325,3 +325,4 @@ admin-username-rule = Uporabniško ime ima od 2 do 64 malih črk, števk, pik, v
 admin-username-taken = To uporabniško ime je že zasedeno.
 warn-emso-duplicate-hidden = To EMŠO že ima druga oseba, v spisu, ki ga ne smete videti (drugega centra ali omejenem). Pred ponovnim vpisom se posvetujte z vodjo enote.
 warn-probable-duplicate-hidden = Ta oseba je verjetno že vpisana, v spisu, ki ga ne smete videti (drugega centra ali omejenem). Pred ponovnim vpisom se posvetujte z vodjo enote.
+count-results-many = Več kot { $count } zadetkov: dodajte ime ali EMŠO, da zožite iskanje.

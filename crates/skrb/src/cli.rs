@@ -58,9 +58,13 @@ enum Command {
         /// Seed of the data generator (same seed, same data).
         #[arg(long, default_value_t = 2026)]
         seed: u64,
-        /// Number of persons to generate on first start.
-        #[arg(long, default_value_t = 400)]
-        persons: usize,
+        /// How big: small (a few hundred persons, the default), centre (CSD Velenje,
+        /// 10,000 persons) or country (16 centres, 2 million persons).
+        #[arg(long, value_enum, default_value = "small")]
+        scale: crate::demo::Scale,
+        /// Number of persons to generate on first start (default: the scale's).
+        #[arg(long)]
+        persons: Option<usize>,
         /// Generate the data and exit without serving.
         #[arg(long)]
         no_serve: bool,
@@ -76,6 +80,30 @@ enum Command {
     Config {
         #[command(subcommand)]
         command: ConfigCommand,
+    },
+    /// Measure search, person page, start-up and bulk rates on a demo database.
+    Bench {
+        /// Samples per measure.
+        #[arg(long, default_value_t = 300)]
+        samples: usize,
+    },
+    /// Drive a running Skrb with concurrent signed-in users (search, open, edit).
+    Load {
+        /// Address of the running server.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// The account the users sign in with (a demo social worker by default).
+        #[arg(long, default_value = "socialna")]
+        username: String,
+        /// Its password (or SKRB_LOAD_PASSWORD).
+        #[arg(long, env = "SKRB_LOAD_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// Concurrent users.
+        #[arg(long, default_value_t = 20)]
+        users: usize,
+        /// How long to run.
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
     },
     /// Check the audit log.
     Audit {
@@ -259,13 +287,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Demo {
                 bind,
                 seed,
+                scale,
                 persons,
                 no_serve,
             } => {
                 let config = resolve(&cli, bind.clone(), true)?;
                 init_logging(&config.log);
                 let db = open(&config).await?;
-                let logins = crate::demo::prepare(&db, *seed, *persons).await?;
+                let logins = crate::demo::prepare(&db, *seed, *scale, *persons).await?;
                 println!(
                     "Demo centre ready in {}",
                     crate::db::mask_url(&config.database_url)
@@ -302,6 +331,26 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 let config = resolve(&cli, None, false)?;
                 let db = open(&config).await?;
                 user_command(&db, command).await
+            }
+            Command::Bench { samples } => {
+                let config = resolve(&cli, None, false)?;
+                crate::bench::run(config, *samples).await
+            }
+            Command::Load {
+                addr,
+                username,
+                password,
+                users,
+                seconds,
+            } => {
+                crate::load::run(crate::load::Options {
+                    addr: addr.clone(),
+                    username: username.clone(),
+                    password: password.clone(),
+                    users: *users,
+                    seconds: *seconds,
+                })
+                .await
             }
             Command::Audit {
                 command: AuditCommand::Verify,

@@ -6,11 +6,14 @@
 
 pub mod audit;
 pub mod auth;
+pub mod bench;
+pub mod bulk;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod i18n;
+pub mod load;
 pub mod registry;
 pub mod web;

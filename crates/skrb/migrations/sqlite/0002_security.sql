@@ -53,6 +53,11 @@ CREATE TABLE role_setting (
 ALTER TABLE person ADD COLUMN centre_id INTEGER REFERENCES centre(id);
 UPDATE person SET centre_id = (SELECT m.centre_id FROM municipality m WHERE m.id = person.municipality_id);
 CREATE INDEX person_centre ON person(centre_id);
+-- Search tokens carry the person's centre, so a user's search scans their centre's
+-- slice of the index only (16 times fewer rows at country scale).
+ALTER TABLE person_token ADD COLUMN centre_id INTEGER;
+UPDATE person_token SET centre_id = (SELECT p.centre_id FROM person p WHERE p.id = person_token.person_id);
+CREATE INDEX person_token_centre ON person_token(centre_id, token);
 -- Restricted files (child protection, domestic violence) are readable by the team only.
 ALTER TABLE person ADD COLUMN restricted BOOLEAN NOT NULL DEFAULT 0;
 ALTER TABLE person ADD COLUMN anonymised_at TEXT;

@@ -77,6 +77,18 @@ pub fn centre_filter(actor: &Actor) -> String {
     }
 }
 
+/// The same centre condition on the search index (`person_token`), so that a search
+/// scans only the user's centre's slice of it.
+pub fn token_centre_filter(actor: &Actor) -> String {
+    match actor.scope {
+        Some(s) if !s.all_centres => match s.centre_id {
+            Some(c) => format!(" AND centre_id = {c}"),
+            None => " AND centre_id IS NULL".into(),
+        },
+        _ => String::new(),
+    }
+}
+
 /// [`centre_filter`], and restricted files only for their team.
 pub fn filter(actor: &Actor) -> String {
     let Some(s) = actor.scope else {

@@ -103,7 +103,8 @@ pub(crate) async fn load(tx: &mut Tx, id: i64) -> Result<Option<Person>, sqlx::E
 async fn replace_tokens(tx: &mut Tx, id: i64, d: &PersonData) -> Result<(), sqlx::Error> {
     sql!(tx, c => sqlx::query("DELETE FROM person_token WHERE person_id = $1").bind(id).execute(c).await?.rows_affected());
     for token in names::tokens(&format!("{} {}", d.given_name, d.family_name)) {
-        sql!(tx, c => sqlx::query("INSERT INTO person_token (token, person_id) VALUES ($1, $2)")
+        sql!(tx, c => sqlx::query(
+            "INSERT INTO person_token (token, person_id, centre_id) VALUES ($1, $2, (SELECT centre_id FROM person WHERE id = $2))")
             .bind(token).bind(id).execute(c).await?.rows_affected());
     }
     Ok(())
@@ -470,14 +471,4 @@ pub async fn counts(db: &Db, actor: &Actor) -> Result<(i64, i64), sqlx::Error> {
         let households: i64 = sqlx::query_scalar(&households_q).fetch_one(p).await?;
         Ok((persons, households))
     })
-}
-
-/// Inserts a person without checks or audit record per row: the demo generator's bulk
-/// path, which audits the batch as a whole.
-pub(crate) async fn insert_unchecked(
-    tx: &mut Tx,
-    d: &PersonData,
-    now: OffsetDateTime,
-) -> Result<i64, sqlx::Error> {
-    insert_row(tx, d, None, None, now).await
 }

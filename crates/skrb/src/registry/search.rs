@@ -63,17 +63,29 @@ fn classify(q: &str) -> Option<Query> {
 const COLUMNS: &str =
     "p.id, p.given_name, p.family_name, p.birth_date, p.emso, p.place, m.name AS municipality_name";
 
+/// Counting stops here: beyond it the user narrows the search rather than pages.
+pub const COUNT_CAP: i64 = 1000;
+
+fn count_sql(from: &str) -> String {
+    format!(
+        "SELECT COUNT(*) FROM (SELECT 1 {from} LIMIT {}) capped",
+        COUNT_CAP + 1
+    )
+}
+
 async fn run(
     tx: &mut Tx,
     q: &Query,
-    scope: &str,
+    actor: &Actor,
     limit: i64,
     offset: i64,
 ) -> Result<Found, sqlx::Error> {
+    let scope = super::access::filter(actor);
+    let token_scope = super::access::token_centre_filter(actor);
     match q {
         Query::Number(n) => {
             let from = format!("FROM person p LEFT JOIN municipality m ON m.id = p.municipality_id WHERE p.emso >= $1 AND p.emso < $2{scope}");
-            let total: i64 = sql!(tx, c => sqlx::query_scalar(&format!("SELECT COUNT(*) {from}"))
+            let total: i64 = sql!(tx, c => sqlx::query_scalar(&count_sql(&from))
                 .bind(n).bind(upper(n)).fetch_one(c).await?);
             let items = sql!(tx, c => sqlx::query_as::<_, PersonSummary>(
                 &format!("SELECT {COLUMNS} {from} ORDER BY p.emso, p.id LIMIT $3 OFFSET $4"))
@@ -82,8 +94,8 @@ async fn run(
         }
         Query::Words(words) => {
             // Parameters: pairs ($1,$2), ($3,$4)... are each word's range.
-            let mut filter = String::from(
-                "p.id IN (SELECT person_id FROM person_token WHERE token >= $1 AND token < $2)",
+            let mut filter = format!(
+                "p.id IN (SELECT person_id FROM person_token WHERE token >= $1 AND token < $2{token_scope})"
             );
             for i in 1..words.len() {
                 filter.push_str(&format!(
@@ -103,7 +115,7 @@ async fn run(
             let from = format!(
                 "FROM person p LEFT JOIN municipality m ON m.id = p.municipality_id WHERE {filter}{scope}"
             );
-            let count_sql = format!("SELECT COUNT(*) {from}");
+            let count_sql = count_sql(&from);
             let list_sql = format!(
                 "SELECT {COLUMNS} {from} ORDER BY {score} DESC, p.name_key, p.id LIMIT ${} OFFSET ${}",
                 base + 1,
@@ -140,7 +152,7 @@ pub async fn search(db: &Db, actor: &Actor, q: &str, page: u32, per_page: u32) -
     let found = run(
         &mut tx,
         &query,
-        &super::access::filter(actor),
+        actor,
         i64::from(per_page),
         i64::from((page - 1) * per_page),
     )

@@ -115,6 +115,12 @@ async fn search_page(
         i18n::t(l, "search-hint")
     } else if found.total == 0 {
         i18n::t(l, "search-none")
+    } else if found.total > search::COUNT_CAP {
+        i18n::t_args(
+            l,
+            "count-results-many",
+            &[("count", search::COUNT_CAP.into())],
+        )
     } else {
         i18n::t_args(l, "count-results", &[("count", found.total.into())])
     };

@@ -1,0 +1,249 @@
+//! `skrb bench`: the figures that show Skrb is fast, measured on a demo database of any
+//! scale, each beside the limit the database itself sets where there is one.
+//!
+//! Pages are measured through the real router (session, permission, scope, audit record,
+//! template), without the network: that is `skrb load`'s part.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use axum::body::Body;
+use axum::http::{header, Request};
+use http_body_util::BodyExt;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use tower::ServiceExt;
+
+use crate::auth::sessions::{self, Kind, Lifetimes, Stage};
+use crate::bulk::{self, Cell};
+use crate::config::Config;
+use crate::db::Db;
+use crate::web::{router, AppState};
+use crate::{sql, sql_pool};
+
+/// p50 and p95 of durations, in milliseconds.
+pub fn percentiles(mut d: Vec<Duration>) -> (f64, f64) {
+    if d.is_empty() {
+        return (0.0, 0.0);
+    }
+    d.sort();
+    let at = |q: f64| d[((d.len() as f64 - 1.0) * q).round() as usize].as_secs_f64() * 1000.0;
+    (at(0.50), at(0.95))
+}
+
+struct Line {
+    what: String,
+    p50: String,
+    p95: String,
+    limit: String,
+    ratio: String,
+}
+
+fn ms(v: f64) -> String {
+    format!("{v:.2} ms")
+}
+
+pub async fn run(config: Config, samples: usize) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    let state = AppState::new(db.clone(), config.clone());
+    let app = router(state);
+    let startup = started.elapsed();
+
+    let persons: i64 =
+        sql_pool!(&db, p => sqlx::query_scalar("SELECT COUNT(*) FROM person").fetch_one(p).await?);
+    anyhow::ensure!(
+        persons > 0,
+        "the database holds no persons: run `skrb demo --scale centre` (or country) on it first"
+    );
+    let user: Option<i64> = sql_pool!(&db, p => sqlx::query_scalar("SELECT id FROM app_user WHERE username = 'socialna'").fetch_optional(p).await?);
+    let user = user
+        .context("the demo user `socialna` is missing: run `skrb demo` on this database first")?;
+    let life = Lifetimes {
+        idle: time::Duration::hours(1),
+        absolute: time::Duration::hours(2),
+    };
+    let (token, _) = sessions::create(&db, user, Kind::Web, Stage::Full, life).await?;
+    let cookie = format!("skrb_session={token}");
+
+    // Persons of the user's centre, spread over the table, for queries and pages.
+    let ids: Vec<i64> = sql_pool!(&db, p => sqlx::query_scalar(
+        "SELECT id FROM person WHERE centre_id = (SELECT centre_id FROM app_user WHERE username = 'socialna') \
+         AND restricted = FALSE ORDER BY id")
+        .fetch_all(p).await?);
+    anyhow::ensure!(!ids.is_empty(), "no persons in the demo user's centre");
+    let mut rng = StdRng::seed_from_u64(7);
+    let pick: Vec<i64> = (0..samples)
+        .map(|_| ids[rng.gen_range(0..ids.len())])
+        .collect();
+    let names: Vec<(String, String)> = {
+        let mut out = Vec::new();
+        for id in pick.iter().take(samples) {
+            let n: (String, String) = sql_pool!(&db, p => sqlx::query_as("SELECT given_name, family_name FROM person WHERE id = $1").bind(id).fetch_one(p).await?);
+            out.push(n);
+        }
+        out
+    };
+    let get = |path: String| {
+        let app = app.clone();
+        let cookie = cookie.clone();
+        async move {
+            let req = Request::builder()
+                .uri(path)
+                .header(header::COOKIE, cookie)
+                .header(header::ACCEPT_LANGUAGE, "sl")
+                .body(Body::empty())?;
+            let t = Instant::now();
+            let res = app.oneshot(req).await?;
+            let status = res.status();
+            let _ = res.into_body().collect().await?;
+            anyhow::ensure!(status.is_success(), "status {status}");
+            anyhow::Ok(t.elapsed())
+        }
+    };
+    // Warm caches the way a running server has them.
+    for id in pick.iter().take(20) {
+        get(format!("/persons/{id}")).await?;
+    }
+    let mut search_full = Vec::new();
+    let mut search_prefix = Vec::new();
+    for (g, f) in &names {
+        let q = crate::web::errors::encode_component(&format!("{g} {f}"));
+        search_full.push(get(format!("/persons?q={q}")).await?);
+        let prefix: String = skrb_domain::names::fold(f).chars().take(4).collect();
+        search_prefix.push(get(format!("/persons?q={prefix}")).await?);
+    }
+    let mut page = Vec::new();
+    for id in &pick {
+        page.push(get(format!("/persons/{id}")).await?);
+    }
+    // The limit: an indexed point lookup of the same row, on the same pool.
+    let mut point = Vec::new();
+    for id in &pick {
+        let t = Instant::now();
+        let _: Option<(i64, String)> = sql_pool!(&db, p => sqlx::query_as("SELECT id, family_name FROM person WHERE id = $1").bind(id).fetch_optional(p).await?);
+        point.push(t.elapsed());
+    }
+    // The database's own bulk-insert rate, on a scratch table shaped like a person row.
+    let bulk_rate = bulk_baseline(&db).await?;
+    let generated: Option<String> = sql_pool!(&db, p => sqlx::query_scalar(
+        "SELECT changes FROM audit_log WHERE action = 'generate' ORDER BY id DESC LIMIT 1").fetch_optional(p).await?);
+    let gen_rate = generated
+        .and_then(|g| serde_json::from_str::<serde_json::Value>(&g).ok())
+        .and_then(|v| Some(v["persons"].as_f64()? / v["seconds"].as_f64()?.max(0.001)));
+
+    let (pt50, pt95) = percentiles(point);
+    let mut lines = Vec::new();
+    let mut timed = |what: &str, d: Vec<Duration>| {
+        let (p50, p95) = percentiles(d);
+        lines.push(Line {
+            what: what.into(),
+            p50: ms(p50),
+            p95: ms(p95),
+            limit: format!("{} / {}", ms(pt50), ms(pt95)),
+            ratio: format!("×{:.0}", p95 / pt95.max(0.001)),
+        });
+    };
+    timed("search, full name (page)", search_full);
+    timed("search, 4-letter prefix (page)", search_prefix);
+    timed("person page", page);
+    lines.push(Line {
+        what: "point lookup by id (the limit)".into(),
+        p50: ms(pt50),
+        p95: ms(pt95),
+        limit: String::new(),
+        ratio: String::new(),
+    });
+    lines.push(Line {
+        what: "start-up (connect, migrate, router)".into(),
+        p50: ms(startup.as_secs_f64() * 1000.0),
+        p95: String::new(),
+        limit: String::new(),
+        ratio: String::new(),
+    });
+    if let Some(rate) = gen_rate {
+        lines.push(Line {
+            what: "demo generation (persons/s, with households and search tokens)".into(),
+            p50: format!("{rate:.0}/s"),
+            p95: String::new(),
+            limit: format!("{bulk_rate:.0} rows/s bulk insert"),
+            ratio: format!("×{:.1}", bulk_rate / rate.max(0.001)),
+        });
+    }
+    lines.push(Line {
+        what: "peak memory of this process".into(),
+        p50: peak_memory()
+            .map(|k| format!("{:.0} MB", k as f64 / 1024.0))
+            .unwrap_or_else(|| "-".into()),
+        p95: String::new(),
+        limit: String::new(),
+        ratio: String::new(),
+    });
+    println!(
+        "Skrb bench on {} ({}): {persons} persons, {samples} samples each",
+        crate::db::mask_url(&config.database_url),
+        db.backend_name()
+    );
+    println!(
+        "{:<58} {:>11} {:>11} {:>26} {:>7}",
+        "measure", "p50", "p95", "limit p50 / p95", "ratio"
+    );
+    for l in lines {
+        println!(
+            "{:<58} {:>11} {:>11} {:>26} {:>7}",
+            l.what, l.p50, l.p95, l.limit, l.ratio
+        );
+    }
+    let _ = sessions::delete(&db, &token).await;
+    db.close().await;
+    Ok(())
+}
+
+/// Rows per second the database takes through the same bulk path, into a scratch table
+/// shaped like a person row (no indexes but the key): the ceiling for any bulk job.
+async fn bulk_baseline(db: &Db) -> anyhow::Result<f64> {
+    const ROWS: i64 = 50_000;
+    let mut tx = db.begin().await?;
+    sql!(&mut tx, c => sqlx::query("CREATE TEMPORARY TABLE bench_rows (id BIGINT PRIMARY KEY, a TEXT, b TEXT, d DATE, n BIGINT, e TEXT, f TEXT, g TEXT)")
+        .execute(c).await?.rows_affected());
+    let day = time::OffsetDateTime::now_utc().date();
+    let rows: Vec<Vec<Cell>> = (0..ROWS)
+        .map(|i| {
+            vec![
+                i.into(),
+                "Ana".into(),
+                "Novak".into(),
+                day.into(),
+                (i % 97).into(),
+                "Kidričeva cesta 3".into(),
+                "3320".into(),
+                "SI56 1910 0000 0123 438".into(),
+            ]
+        })
+        .collect();
+    let t = Instant::now();
+    bulk::insert(
+        &mut tx,
+        "bench_rows",
+        &["id", "a", "b", "d", "n", "e", "f", "g"],
+        &rows,
+    )
+    .await?;
+    let secs = t.elapsed().as_secs_f64();
+    sql!(&mut tx, c => sqlx::query("DROP TABLE bench_rows").execute(c).await?.rows_affected());
+    tx.commit().await?;
+    Ok(ROWS as f64 / secs.max(0.000_001))
+}
+
+/// The process's peak resident memory in KiB (Linux).
+pub fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}

@@ -1,0 +1,371 @@
+//! The demo: realistic but invented people, so that a new user sees Skrb working at
+//! once, and so that benchmarks run on data shaped like a centre's or a country's.
+//! Reproducible from the seed; run on a database that already holds the demo, it only
+//! resets the demo users' passwords.
+//!
+//! Rows are generated in batches and written with set-based inserts (`bulk`), each
+//! batch in its own transaction, with progress on standard error.
+
+pub mod geo;
+mod names;
+pub mod people;
+
+use std::io::IsTerminal;
+use std::time::Instant;
+
+use rand::rngs::StdRng;
+use rand::SeedableRng;
+use time::{Date, Month, OffsetDateTime};
+
+pub use geo::Scale;
+
+use crate::audit::{self, Actor, Event};
+use crate::auth::{password, sessions, Role};
+use crate::bulk::{self, Cell};
+use crate::db::Db;
+use crate::registry::persons;
+use crate::{sql, sql_pool};
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://skrb-demo.db";
+
+/// Persons written per transaction.
+const BATCH: usize = 20_000;
+
+/// Creates the demo unless it exists; returns (username, role, password) lines.
+pub async fn prepare(
+    db: &Db,
+    seed: u64,
+    scale: Scale,
+    persons: Option<usize>,
+) -> anyhow::Result<Vec<(String, String, String)>> {
+    let exists: i64 = sql_pool!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM centre WHERE code = 'csd-velenje'").fetch_one(p).await?);
+    let fresh = exists == 0;
+    if fresh {
+        generate(db, seed, scale, persons.unwrap_or(scale.default_persons())).await?;
+    }
+    let users = demo_users(db).await?;
+    if fresh {
+        restrict_some(db).await?;
+    }
+    Ok(users)
+}
+
+/// Progress on standard error: a line that rewrites itself on a terminal, a line per
+/// tenth otherwise.
+struct Progress {
+    what: &'static str,
+    total: usize,
+    started: Instant,
+    tty: bool,
+    last_tenth: usize,
+}
+
+impl Progress {
+    fn new(what: &'static str, total: usize) -> Self {
+        Progress {
+            what,
+            total,
+            started: Instant::now(),
+            tty: std::io::stderr().is_terminal(),
+            last_tenth: 0,
+        }
+    }
+
+    fn show(&mut self, done: usize) {
+        let secs = self.started.elapsed().as_secs_f64().max(0.001);
+        let rate = done as f64 / secs;
+        let line = format!(
+            "{} {done} / {} ({rate:.0}/s, {secs:.1} s)",
+            self.what, self.total
+        );
+        if self.tty {
+            eprint!("\r{line}   ");
+            if done >= self.total {
+                eprintln!();
+            }
+        } else {
+            let tenth = done * 10 / self.total.max(1);
+            if tenth > self.last_tenth || done >= self.total {
+                self.last_tenth = tenth;
+                eprintln!("{line}");
+            }
+        }
+    }
+}
+
+const PERSON_COLUMNS: &[&str] = &[
+    "id",
+    "given_name",
+    "family_name",
+    "birth_date",
+    "sex",
+    "emso",
+    "citizenship",
+    "address",
+    "postal_code",
+    "place",
+    "municipality_id",
+    "phone",
+    "email",
+    "iban",
+    "notes",
+    "name_key",
+    "version",
+    "created_at",
+    "updated_at",
+    "centre_id",
+];
+
+/// Rows of one batch, for every table the demo fills.
+#[derive(Default)]
+struct Rows {
+    persons: Vec<Vec<Cell>>,
+    tokens: Vec<Vec<Cell>>,
+    households: Vec<Vec<Cell>>,
+    members: Vec<Vec<Cell>>,
+}
+
+async fn generate(db: &Db, seed: u64, scale: Scale, target: usize) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let mut tx = db.begin().await?;
+    let places = geo::build(&mut tx, scale).await?;
+    let mut next_person = bulk::next_id(&mut tx, "person").await?;
+    let mut next_household = bulk::next_id(&mut tx, "household").await?;
+    let mut next_member = bulk::next_id(&mut tx, "household_member").await?;
+    tx.commit().await?;
+    let today = OffsetDateTime::now_utc().date();
+    let now = OffsetDateTime::now_utc();
+    let since = Date::from_calendar_date(2015, Month::January, 1).unwrap_or(today);
+    let mut g = people::Gen::new(StdRng::seed_from_u64(seed), today, &places);
+    let mut progress = Progress::new("persons", target);
+    let (mut made, mut households) = (0usize, 0usize);
+    while made < target {
+        let mut rows = Rows::default();
+        while rows.persons.len() < BATCH && made + rows.persons.len() < target {
+            let h = g.household();
+            let hid = next_household;
+            next_household += 1;
+            rows.households.push(vec![
+                hid.into(),
+                h.street.as_str().into(),
+                h.place.postal_code.as_str().into(),
+                h.place.place.as_str().into(),
+                h.place.municipality_id.into(),
+                1i64.into(),
+                now.into(),
+            ]);
+            for (d, rel) in h.members {
+                let id = next_person;
+                next_person += 1;
+                let mut tokens =
+                    skrb_domain::names::tokens(&format!("{} {}", d.given_name, d.family_name));
+                tokens.sort();
+                tokens.dedup();
+                for t in tokens {
+                    rows.tokens
+                        .push(vec![t.into(), id.into(), h.place.centre_id.into()]);
+                }
+                let from = d.birth_date.map_or(today, |b| b.max(since));
+                rows.members.push(vec![
+                    next_member.into(),
+                    hid.into(),
+                    id.into(),
+                    rel.code().into(),
+                    from.into(),
+                    now.into(),
+                ]);
+                next_member += 1;
+                rows.persons.push(vec![
+                    id.into(),
+                    d.given_name.as_str().into(),
+                    d.family_name.as_str().into(),
+                    d.birth_date.into(),
+                    d.sex.map(|s| s.code()).into(),
+                    d.emso.clone().into(),
+                    d.citizenship.clone().into(),
+                    d.address.clone().into(),
+                    d.postal_code.clone().into(),
+                    d.place.clone().into(),
+                    d.municipality_id.into(),
+                    d.phone.clone().into(),
+                    d.email.clone().into(),
+                    d.iban.clone().into(),
+                    d.notes.clone().into(),
+                    persons::name_key(&d).into(),
+                    1i64.into(),
+                    now.into(),
+                    now.into(),
+                    h.place.centre_id.into(),
+                ]);
+            }
+            households += 1;
+        }
+        let mut tx = db.begin().await?;
+        bulk::insert(
+            &mut tx,
+            "household",
+            &[
+                "id",
+                "address",
+                "postal_code",
+                "place",
+                "municipality_id",
+                "version",
+                "created_at",
+            ],
+            &rows.households,
+        )
+        .await?;
+        bulk::insert(&mut tx, "person", PERSON_COLUMNS, &rows.persons).await?;
+        bulk::insert(
+            &mut tx,
+            "person_token",
+            &["token", "person_id", "centre_id"],
+            &rows.tokens,
+        )
+        .await?;
+        bulk::insert(
+            &mut tx,
+            "household_member",
+            &[
+                "id",
+                "household_id",
+                "person_id",
+                "relationship",
+                "valid_from",
+                "created_at",
+            ],
+            &rows.members,
+        )
+        .await?;
+        tx.commit().await?;
+        made += rows.persons.len();
+        progress.show(made);
+    }
+    let mut tx = db.begin().await?;
+    for table in ["person", "household", "household_member"] {
+        bulk::sync_identity(&mut tx, table).await?;
+    }
+    let mut e = Event::new("generate", "demo", 0);
+    e.entity_id = None;
+    let scale_name = format!("{scale:?}").to_lowercase();
+    audit::record(
+        &mut tx,
+        &Actor::system("demo"),
+        e.detail(serde_json::json!({
+            "seed": seed, "scale": scale_name, "persons": made, "households": households,
+            "seconds": started.elapsed().as_secs_f64(),
+        })),
+    )
+    .await?;
+    tx.commit().await?;
+    if let Db::Postgres(p) = db {
+        // Fresh statistics, so the planner knows the tables are big.
+        sqlx::query("ANALYZE").execute(p).await?;
+    } else if let Db::Sqlite(p) = db {
+        sqlx::query("ANALYZE").execute(p).await?;
+    }
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "generated {made} persons in {households} households in {secs:.1} s ({:.0} persons/s)",
+        made as f64 / secs.max(0.001)
+    );
+    Ok(())
+}
+
+/// About one in two hundred files of the home centre is restricted to the demo social
+/// worker, so restricted files show up in searches and journeys as they would.
+async fn restrict_some(db: &Db) -> anyhow::Result<()> {
+    let mut tx = db.begin().await?;
+    let user: Option<i64> = sql!(&mut tx, c => sqlx::query_scalar("SELECT id FROM app_user WHERE username = 'socialna'").fetch_optional(c).await?);
+    let Some(user) = user else { return Ok(()) };
+    let n = sql!(&mut tx, c => sqlx::query(
+        "UPDATE person SET restricted = TRUE WHERE id % 200 = 7 AND centre_id = (SELECT id FROM centre WHERE code = 'csd-velenje')")
+        .execute(c).await?.rows_affected());
+    sql!(&mut tx, c => sqlx::query(
+        "INSERT INTO person_team (person_id, user_id) SELECT id, $1 FROM person WHERE restricted = TRUE")
+        .bind(user).execute(c).await?.rows_affected());
+    let mut e = Event::new("restrict", "demo", 0);
+    e.entity_id = None;
+    audit::record(
+        &mut tx,
+        &Actor::system("demo"),
+        e.detail(serde_json::json!({ "restricted": n })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn demo_users(db: &Db) -> anyhow::Result<Vec<(String, String, String)>> {
+    // Each account works in one centre (the ministry's in none: it sees aggregates only).
+    let accounts = [
+        (
+            "admin",
+            "Ana Administratorka",
+            Role::Administrator,
+            Some("csd-velenje"),
+        ),
+        (
+            "vodja",
+            "Vesna Vodja",
+            Role::HeadOfUnit,
+            Some("csd-velenje"),
+        ),
+        (
+            "socialna",
+            "Sonja Socialna",
+            Role::SocialWorker,
+            Some("csd-velenje"),
+        ),
+        (
+            "pravice",
+            "Peter Pravnik",
+            Role::RightsOfficer,
+            Some("csd-velenje"),
+        ),
+        (
+            "finance",
+            "Franci Finančnik",
+            Role::FinanceOfficer,
+            Some("csd-velenje"),
+        ),
+        ("revizor", "Rok Revizor", Role::Auditor, Some("csd-velenje")),
+        (
+            "trebinje",
+            "Јелена Јовановић",
+            Role::SocialWorker,
+            Some("csr-trebinje"),
+        ),
+        ("ministrstvo", "Mojca Ministrska", Role::Ministry, None),
+    ];
+    let mut out = Vec::new();
+    let centres: Vec<String> =
+        sql_pool!(db, p => sqlx::query_scalar("SELECT code FROM centre").fetch_all(p).await?);
+    for (user, name, role, centre) in accounts {
+        // At the centre scale there is no Trebinje, and no Trebinje account.
+        if centre.is_some_and(|c| !centres.iter().any(|x| x == c)) {
+            continue;
+        }
+        let pw: String = sessions::new_token()
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(16)
+            .collect();
+        if crate::auth::users::find_by_username(db, user)
+            .await?
+            .is_some()
+        {
+            crate::auth::users::set_password(db, user, &pw).await?;
+        } else {
+            crate::auth::users::add(db, user, name, role, &pw).await?;
+            if let Some(c) = centre {
+                crate::auth::users::set_centre(db, user, c).await?;
+            }
+        }
+        out.push((user.to_string(), role.code().to_string(), pw));
+    }
+    // Warm the hasher so the first sign-in is not slower than the rest.
+    let _ = password::verify("x", "y");
+    Ok(out)
+}
