@@ -3,6 +3,7 @@
 mod harness;
 
 mod api;
+mod browser;
 mod cli;
 mod households;
 mod persons;
