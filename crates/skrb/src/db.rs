@@ -153,8 +153,9 @@ impl Db {
             Db::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
             Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
         }
-        // Audit records written before the chain existed join it now (once).
-        crate::audit::chain::seal_unhashed(self).await?;
+        // Audit records not yet in the chain (written before it existed, or in the last
+        // moments before a stop) join it now.
+        crate::audit::chain::seal(self).await?;
         Ok(())
     }
 
@@ -164,6 +165,16 @@ impl Db {
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         Ok(match self {
             Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    /// Starts a transaction that only reads: on SQLite it takes no write lock, so reads
+    /// run side by side with each other and with the one writer. Its audit record is
+    /// written afterwards with `audit::record_read`.
+    pub async fn begin_read(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }

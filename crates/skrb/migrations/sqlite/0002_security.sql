@@ -83,8 +83,13 @@ CREATE TABLE glass_break (
 CREATE INDEX glass_break_user ON glass_break(user_id, person_id);
 
 -- The audit log is a hash chain: each record carries the hash of the one before it.
+-- Records are written unsealed (no lock on the request path) and sealed in order shortly
+-- after by the sealer, which gives each its place in the chain (`seq`, without gaps).
+ALTER TABLE audit_log ADD COLUMN seq BIGINT;
 ALTER TABLE audit_log ADD COLUMN prev_hash TEXT;
 ALTER TABLE audit_log ADD COLUMN hash TEXT;
+CREATE UNIQUE INDEX audit_log_seq ON audit_log(seq);
+CREATE INDEX audit_log_unsealed ON audit_log(id) WHERE seq IS NULL;
 
 -- Append-only: a sealed record can be neither changed nor removed.
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log WHEN OLD.hash IS NOT NULL

@@ -91,59 +91,43 @@ impl<'a> Event<'a> {
     }
 }
 
-/// Appends one record to the chain. On PostgreSQL an advisory lock, held until the
-/// transaction ends, puts concurrent writers in line so that ids and hashes stay in one
-/// order; on SQLite the write transaction already does. Call it late in a use case so
-/// the lock is held briefly.
+/// Appends one record, in the caller's transaction. It is written unsealed, without
+/// any lock, so concurrent requests do not queue behind each other's commits; the
+/// sealer ([`chain::seal`]) links it into the hash chain moments later.
 pub async fn record(tx: &mut Tx, actor: &Actor, e: Event<'_>) -> Result<(), sqlx::Error> {
-    if let Tx::Postgres(t) = tx {
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(chain::LOCK_KEY)
-            .execute(&mut **t)
-            .await?;
-    }
-    let last: Option<(i64, Option<String>)> = sql!(tx, c => sqlx::query_as(
-        "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
-        .fetch_optional(c).await?);
-    let (prev_id, prev_hash) = last.unwrap_or((0, None));
-    let rec = chain::Record {
-        id: prev_id + 1,
-        at: chain::now(),
-        user_id: actor.user_id,
-        username: actor.username.clone(),
-        ip: actor.ip.clone(),
-        request_id: actor.request_id.clone(),
-        action: e.action.to_string(),
-        entity: e.entity.to_string(),
-        entity_id: e.entity_id,
-        person_id: e.person_id,
-        changes: e.changes.map(|v| v.to_string()),
-        reason: e.reason.map(str::to_string),
-        prev_hash: prev_hash.unwrap_or_else(|| chain::GENESIS.to_string()),
-    };
-    let hash = rec.hash();
+    let changes = e.changes.map(|v| v.to_string());
     sql!(tx, c => sqlx::query(
-        "INSERT INTO audit_log (id, at, user_id, username, ip, request_id, action, entity, entity_id, \
-         person_id, changes, reason, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)")
-        .bind(rec.id)
-        .bind(rec.at)
-        .bind(rec.user_id)
-        .bind(&rec.username)
-        .bind(&rec.ip)
-        .bind(&rec.request_id)
-        .bind(&rec.action)
-        .bind(&rec.entity)
-        .bind(rec.entity_id)
-        .bind(rec.person_id)
-        .bind(&rec.changes)
-        .bind(&rec.reason)
-        .bind(&rec.prev_hash)
-        .bind(&hash)
+        "INSERT INTO audit_log (at, user_id, username, ip, request_id, action, entity, entity_id, \
+         person_id, changes, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+        .bind(chain::now())
+        .bind(actor.user_id)
+        .bind(actor.username.as_deref())
+        .bind(actor.ip.as_deref())
+        .bind(actor.request_id.as_deref())
+        .bind(e.action)
+        .bind(e.entity)
+        .bind(e.entity_id)
+        .bind(e.person_id)
+        .bind(changes)
+        .bind(e.reason)
         .execute(c)
         .await?
         .rows_affected());
     Ok(())
+}
+
+/// Records a read after its read-only transaction, in a short transaction of its own,
+/// before the caller hands out the data: if the record cannot be written, the caller
+/// returns an error instead of the data, so nothing is disclosed unrecorded. Reads thus
+/// never hold the write lock (SQLite has one) while they query.
+pub async fn record_read(
+    db: &crate::db::Db,
+    actor: &Actor,
+    e: Event<'_>,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    record(&mut tx, actor, e).await?;
+    tx.commit().await
 }
 
 /// Records of one entity's creation and changes, newest first (the "history" view).

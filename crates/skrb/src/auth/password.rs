@@ -34,8 +34,20 @@ fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash("dummy password for timing").unwrap_or_default())
 }
 
+/// At most this many hashes at once: each takes ~19 MiB and a core, so a burst of
+/// sign-ins (or an attack) queues instead of exhausting memory.
+const CONCURRENT_HASHES: usize = 4;
+
+fn hashing_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    SLOTS.get_or_init(|| tokio::sync::Semaphore::new(CONCURRENT_HASHES))
+}
+
 /// Verifies off the async threads; `stored = None` (no such user) costs the same time.
 pub async fn verify_async(password: String, stored: Option<String>) -> bool {
+    let Ok(_slot) = hashing_slots().acquire().await else {
+        return false;
+    };
     tokio::task::spawn_blocking(move || match stored {
         Some(h) => verify(&password, &h),
         None => {

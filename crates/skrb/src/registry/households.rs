@@ -249,7 +249,7 @@ pub async fn add_member(db: &Db, actor: &Actor, f: &JoinForm, today: Date) -> Ap
 
 /// A household with all its members, past and present; the read is audited.
 pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<(Household, Vec<Member>)> {
-    let mut tx = db.begin().await?;
+    let mut tx = db.begin_read().await?;
     let h = load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let q = format!("{MEMBER_SELECT} WHERE hm.household_id = $1 ORDER BY hm.valid_to IS NOT NULL, hm.valid_from, hm.id");
     let all: Vec<Member> = sql!(&mut tx, c => sqlx::query_as(&q).bind(id).fetch_all(c).await?);
@@ -266,8 +266,8 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<(Household, Vec<M
     if had_members && members.is_empty() {
         return Err(AppError::Refused(crate::error::Msg::new("out-of-scope")));
     }
-    audit::record(&mut tx, actor, Event::new("read", "household", id)).await?;
     tx.commit().await?;
+    audit::record_read(db, actor, Event::new("read", "household", id)).await?;
     Ok((h, members))
 }
 
@@ -306,16 +306,16 @@ pub(crate) async fn memberships(
 
 /// A person's memberships; the read is audited.
 pub async fn of_person(db: &Db, actor: &Actor, person: i64) -> AppResult<Memberships> {
-    let mut tx = db.begin().await?;
+    let mut tx = db.begin_read().await?;
     access::check(&mut tx, actor, person).await?;
     let out = memberships(&mut tx, actor, person).await?;
-    audit::record(
-        &mut tx,
+    tx.commit().await?;
+    audit::record_read(
+        db,
         actor,
         Event::new("read-households", "person", person).person(person),
     )
     .await?;
-    tx.commit().await?;
     Ok(out)
 }
 

@@ -297,11 +297,11 @@ pub async fn create(db: &Db, actor: &Actor, d: &PersonData, ov: &Override) -> Ap
 
 /// Reads a person; the read is audited.
 pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<Person> {
-    let mut tx = db.begin().await?;
+    let mut tx = db.begin_read().await?;
     access::check(&mut tx, actor, id).await?;
     let p = load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    audit::record(&mut tx, actor, Event::new("read", "person", id).person(id)).await?;
     tx.commit().await?;
+    audit::record_read(db, actor, Event::new("read", "person", id).person(id)).await?;
     Ok(p)
 }
 
@@ -405,16 +405,16 @@ async fn history_rows(tx: &mut Tx, id: i64) -> Result<Vec<HistoryEntry>, sqlx::E
 }
 
 pub async fn history(db: &Db, actor: &Actor, id: i64) -> AppResult<Vec<HistoryEntry>> {
-    let mut tx = db.begin().await?;
+    let mut tx = db.begin_read().await?;
     access::check(&mut tx, actor, id).await?;
     let out = history_rows(&mut tx, id).await?;
-    audit::record(
-        &mut tx,
+    tx.commit().await?;
+    audit::record_read(
+        db,
         actor,
         Event::new("read-history", "person", id).person(id),
     )
     .await?;
-    tx.commit().await?;
     Ok(out)
 }
 
@@ -426,17 +426,17 @@ pub struct PersonView {
     pub restriction: super::restricted::Restriction,
 }
 
-/// The person page's data, read in one transaction with one audit record: the page is
-/// the busiest read in the registry, and one commit (one fsync on SQLite) is the cost.
+/// The person page's data, read in one read-only transaction, then one audit record:
+/// the page is the busiest read in the registry, and one short write is its cost.
 pub async fn view(db: &Db, actor: &Actor, id: i64) -> AppResult<PersonView> {
-    let mut tx = db.begin().await?;
+    let mut tx = db.begin_read().await?;
     access::check(&mut tx, actor, id).await?;
     let person = load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let memberships = super::households::memberships(&mut tx, actor, id).await?;
     let history = history_rows(&mut tx, id).await?;
     let restriction = super::restricted::restriction_of(&mut tx, id).await?;
-    audit::record(&mut tx, actor, Event::new("read", "person", id).person(id)).await?;
     tx.commit().await?;
+    audit::record_read(db, actor, Event::new("read", "person", id).person(id)).await?;
     Ok(PersonView {
         person,
         memberships,

@@ -223,7 +223,7 @@ fn review_filter(actor: &Actor) -> String {
 
 /// Glass breaks not yet reviewed, on files of the reviewer's centre (and units).
 pub async fn pending(db: &Db, actor: &Actor) -> AppResult<Vec<GlassBreak>> {
-    let mut tx = db.begin().await?;
+    let mut tx = db.begin_read().await?;
     let scope = review_filter(actor);
     let q = format!(
         "SELECT g.id, g.person_id, p.given_name || ' ' || p.family_name AS person_name, u.username, \
@@ -231,15 +231,15 @@ pub async fn pending(db: &Db, actor: &Actor) -> AppResult<Vec<GlassBreak>> {
          JOIN app_user u ON u.id = g.user_id WHERE g.reviewed_at IS NULL{scope} ORDER BY g.at"
     );
     let rows: Vec<GlassBreak> = sql!(&mut tx, c => sqlx::query_as(&q).fetch_all(c).await?);
+    tx.commit().await?;
     let mut e = Event::new("read", "glass_break", 0);
     e.entity_id = None;
-    audit::record(
-        &mut tx,
+    audit::record_read(
+        db,
         actor,
         e.detail(serde_json::json!({ "shown": rows.iter().map(|r| r.id).collect::<Vec<_>>() })),
     )
     .await?;
-    tx.commit().await?;
     Ok(rows)
 }
 

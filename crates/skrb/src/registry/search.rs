@@ -148,7 +148,7 @@ pub async fn search(db: &Db, actor: &Actor, q: &str, page: u32, per_page: u32) -
     };
     let per_page = per_page.clamp(1, MAX_PER_PAGE);
     let page = page.max(1);
-    let mut tx = db.begin().await?;
+    let mut tx = db.begin_read().await?;
     let found = run(
         &mut tx,
         &query,
@@ -157,9 +157,10 @@ pub async fn search(db: &Db, actor: &Actor, q: &str, page: u32, per_page: u32) -
         i64::from((page - 1) * per_page),
     )
     .await?;
+    tx.commit().await?;
     let ids: Vec<i64> = found.items.iter().map(|p| p.id).collect();
-    audit::record(
-        &mut tx,
+    audit::record_read(
+        db,
         actor,
         Event {
             action: "search",
@@ -172,6 +173,5 @@ pub async fn search(db: &Db, actor: &Actor, q: &str, page: u32, per_page: u32) -
         .detail(serde_json::json!({ "query": q, "page": page, "shown": ids })),
     )
     .await?;
-    tx.commit().await?;
     Ok(found)
 }

@@ -158,6 +158,7 @@ pub fn router(state: AppState) -> Router {
 
 /// Serves until Ctrl-C or SIGTERM, finishing requests in flight.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
+    crate::audit::chain::spawn_sealer(state.db.clone());
     let app = router(state);
     axum::serve(
         listener,
@@ -174,6 +175,7 @@ pub async fn serve_tls(
     listener: tokio::net::TcpListener,
     acceptor: tokio_rustls::TlsAcceptor,
 ) -> anyhow::Result<()> {
+    crate::audit::chain::spawn_sealer(state.db.clone());
     let app = router(state);
     axum::serve(
         tls::TlsListener::new(listener, acceptor)?,
