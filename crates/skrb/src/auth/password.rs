@@ -34,29 +34,53 @@ fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash("dummy password for timing").unwrap_or_default())
 }
 
-/// At most this many hashes at once: each takes ~19 MiB and a core, so a burst of
-/// sign-ins (or an attack) queues instead of exhausting memory.
-const CONCURRENT_HASHES: usize = 4;
+/// Password checks run on this many dedicated threads. Each check takes ~19 MiB and a
+/// core for a moment; on a few long-lived threads, a burst of sign-ins (or an attack)
+/// queues instead of exhausting memory, and the allocator reuses the same few buffers
+/// (spread over the blocking pool's many threads, each would keep its own).
+const HASH_THREADS: usize = 4;
 
-fn hashing_slots() -> &'static tokio::sync::Semaphore {
-    static SLOTS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
-    SLOTS.get_or_init(|| tokio::sync::Semaphore::new(CONCURRENT_HASHES))
+type Job = (String, Option<String>, tokio::sync::oneshot::Sender<bool>);
+
+fn hash_pool() -> &'static std::sync::Mutex<std::sync::mpsc::Sender<Job>> {
+    static POOL: OnceLock<std::sync::Mutex<std::sync::mpsc::Sender<Job>>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<Job>();
+        let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
+        for i in 0..HASH_THREADS {
+            let rx = rx.clone();
+            let _ = std::thread::Builder::new()
+                .name(format!("skrb-hash-{i}"))
+                .spawn(move || loop {
+                    let job = match rx.lock() {
+                        Ok(r) => r.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok((password, stored, reply)) = job else {
+                        return;
+                    };
+                    let ok = match stored {
+                        Some(h) => verify(&password, &h),
+                        None => {
+                            let _ = verify(&password, dummy_hash());
+                            false
+                        }
+                    };
+                    let _ = reply.send(ok);
+                });
+        }
+        std::sync::Mutex::new(tx)
+    })
 }
 
 /// Verifies off the async threads; `stored = None` (no such user) costs the same time.
 pub async fn verify_async(password: String, stored: Option<String>) -> bool {
-    let Ok(_slot) = hashing_slots().acquire().await else {
-        return false;
-    };
-    tokio::task::spawn_blocking(move || match stored {
-        Some(h) => verify(&password, &h),
-        None => {
-            let _ = verify(&password, dummy_hash());
-            false
-        }
-    })
-    .await
-    .unwrap_or(false)
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    let sent = hash_pool()
+        .lock()
+        .map(|tx| tx.send((password, stored, reply)).is_ok())
+        .unwrap_or(false);
+    sent && answer.await.unwrap_or(false)
 }
 
 /// The most common passwords long enough to pass the length rule.
