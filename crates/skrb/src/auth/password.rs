@@ -29,6 +29,51 @@ pub fn verify(password: &str, stored: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// [`verify`] in caller-owned working memory. The allocator would keep every freed
+/// 19 MiB buffer around otherwise (glibc raises its mmap threshold after the first), so
+/// memory grew with every sign-in.
+fn verify_in(password: &str, stored: &str, blocks: &mut Vec<argon2::Block>) -> bool {
+    let Ok(h) = PasswordHash::new(stored) else {
+        return false;
+    };
+    let (Ok(params), Ok(alg)) = (
+        argon2::Params::try_from(&h),
+        argon2::Algorithm::try_from(h.algorithm),
+    ) else {
+        return false;
+    };
+    let version = match h.version.map(argon2::Version::try_from) {
+        Some(Ok(v)) => v,
+        Some(Err(_)) => return false,
+        None => argon2::Version::default(),
+    };
+    let (Some(expected), Some(salt)) = (h.hash, h.salt) else {
+        return false;
+    };
+    let mut salt_buf = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_buf) else {
+        return false;
+    };
+    let need = params.block_count();
+    if blocks.len() < need {
+        blocks.resize(need, argon2::Block::default());
+    }
+    let mut out = vec![0u8; expected.len()];
+    let computed = Argon2::new(alg, version, params).hash_password_into_with_memory(
+        password.as_bytes(),
+        salt,
+        &mut out,
+        &mut blocks[..need],
+    );
+    computed.is_ok()
+        && out.len() == expected.as_bytes().len()
+        && out
+            .iter()
+            .zip(expected.as_bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
 fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
     DUMMY.get_or_init(|| hash("dummy password for timing").unwrap_or_default())
@@ -51,22 +96,26 @@ fn hash_pool() -> &'static std::sync::Mutex<std::sync::mpsc::Sender<Job>> {
             let rx = rx.clone();
             let _ = std::thread::Builder::new()
                 .name(format!("skrb-hash-{i}"))
-                .spawn(move || loop {
-                    let job = match rx.lock() {
-                        Ok(r) => r.recv(),
-                        Err(_) => return,
-                    };
-                    let Ok((password, stored, reply)) = job else {
-                        return;
-                    };
-                    let ok = match stored {
-                        Some(h) => verify(&password, &h),
-                        None => {
-                            let _ = verify(&password, dummy_hash());
-                            false
-                        }
-                    };
-                    let _ = reply.send(ok);
+                .spawn(move || {
+                    // This thread's working memory for Argon2, reused for every check.
+                    let mut blocks: Vec<argon2::Block> = Vec::new();
+                    loop {
+                        let job = match rx.lock() {
+                            Ok(r) => r.recv(),
+                            Err(_) => return,
+                        };
+                        let Ok((password, stored, reply)) = job else {
+                            return;
+                        };
+                        let ok = match stored {
+                            Some(h) => verify_in(&password, &h, &mut blocks),
+                            None => {
+                                let _ = verify_in(&password, dummy_hash(), &mut blocks);
+                                false
+                            }
+                        };
+                        let _ = reply.send(ok);
+                    }
                 });
         }
         std::sync::Mutex::new(tx)
@@ -172,6 +221,10 @@ mod tests {
         assert!(!super::verify("wrong", &h));
         assert!(!super::verify("x", "not a hash"));
         assert!(!super::needs_rehash(&h));
+        let mut blocks = Vec::new();
+        assert!(super::verify_in("correct horse battery", &h, &mut blocks));
+        assert!(!super::verify_in("correct horse batterz", &h, &mut blocks));
+        assert!(!super::verify_in("x", "not a hash", &mut blocks));
     }
 
     #[test]
@@ -189,6 +242,11 @@ mod tests {
             .to_string();
         assert!(super::needs_rehash(&h));
         assert!(super::verify("correct horse battery", &h));
+        assert!(super::verify_in(
+            "correct horse battery",
+            &h,
+            &mut Vec::new()
+        ));
         assert!(super::needs_rehash("$2b$10$notargon"));
     }
 

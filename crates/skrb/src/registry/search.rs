@@ -66,6 +66,9 @@ const COLUMNS: &str =
 /// Counting stops here: beyond it the user narrows the search rather than pages.
 pub const COUNT_CAP: i64 = 1000;
 
+/// Up to this many matches, exact words rank first; beyond, the list is alphabetical.
+const RANK_LIMIT: i64 = 200;
+
 fn count_sql(from: &str) -> String {
     format!(
         "SELECT COUNT(*) FROM (SELECT 1 {from} LIMIT {}) capped",
@@ -99,7 +102,7 @@ async fn run(
             );
             for i in 1..words.len() {
                 filter.push_str(&format!(
-                    " AND EXISTS (SELECT 1 FROM person_token t WHERE t.person_id = p.id AND t.token >= ${} AND t.token < ${})",
+                    " AND EXISTS (SELECT 1 FROM person_token WHERE person_id = p.id AND token >= ${} AND token < ${}{token_scope})",
                     2 * i + 1,
                     2 * i + 2
                 ));
@@ -116,11 +119,6 @@ async fn run(
                 "FROM person p LEFT JOIN municipality m ON m.id = p.municipality_id WHERE {filter}{scope}"
             );
             let count_sql = count_sql(&from);
-            let list_sql = format!(
-                "SELECT {COLUMNS} {from} ORDER BY {score} DESC, p.name_key, p.id LIMIT ${} OFFSET ${}",
-                base + 1,
-                base + 2
-            );
             let total: i64 = sql!(tx, c => {
                 let mut qq = sqlx::query_scalar(&count_sql);
                 for w in words {
@@ -128,6 +126,19 @@ async fn run(
                 }
                 qq.fetch_one(c).await?
             });
+            // A narrow search ranks exact words first; a broad one (a few letters typed
+            // into the live search) lists alphabetically, which needs no score per match
+            // and is what a user scrolling a long list expects.
+            let order = if total <= RANK_LIMIT {
+                format!("{score} DESC, p.name_key, p.id")
+            } else {
+                "p.name_key, p.id".to_string()
+            };
+            let list_sql = format!(
+                "SELECT {COLUMNS} {from} ORDER BY {order} LIMIT ${} OFFSET ${}",
+                base + 1,
+                base + 2
+            );
             let items = sql!(tx, c => {
                 let mut qq = sqlx::query_as::<_, PersonSummary>(&list_sql);
                 for w in words {
