@@ -76,8 +76,8 @@ impl Db {
     pub async fn connect(url: &str) -> anyhow::Result<Db> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             // Search and list queries are parameter-sensitive (a prefix may match ten persons
-            // or ten thousand): plan each execution for its values rather than reuse a
-            // generic plan, which measured 20 times slower at the 95th percentile.
+            // or ten thousand, so which word should drive the scan depends on the values):
+            // plan each execution for its values rather than reuse a generic plan.
             let opts = PgConnectOptions::from_str(url)
                 .context("invalid PostgreSQL URL")?
                 .options([("plan_cache_mode", "force_custom_plan")]);
