@@ -70,6 +70,15 @@ impl<'a> Event<'a> {
         }
     }
 
+    /// An event about a kind of thing rather than one record (a sign-in, a search, a
+    /// retention run).
+    pub fn about(action: &'a str, entity: &'a str) -> Self {
+        Event {
+            entity_id: None,
+            ..Event::new(action, entity, 0)
+        }
+    }
+
     pub fn person(mut self, id: i64) -> Self {
         self.person_id = Some(id);
         self
@@ -116,11 +125,12 @@ pub async fn record(tx: &mut Tx, actor: &Actor, e: Event<'_>) -> Result<(), sqlx
     Ok(())
 }
 
-/// Records a read after its read-only transaction, in a short transaction of its own,
-/// before the caller hands out the data: if the record cannot be written, the caller
-/// returns an error instead of the data, so nothing is disclosed unrecorded. Reads thus
-/// never hold the write lock (SQLite has one) while they query.
-pub async fn record_read(
+/// Records an event in a short transaction of its own: a read, after its read-only
+/// transaction and before the caller hands out the data (if the record cannot be
+/// written, the caller returns an error instead, so nothing is disclosed unrecorded, and
+/// reads never hold SQLite's write lock while they query); or an event with no
+/// transaction of its own (sign-ins, refusals).
+pub async fn record_apart(
     db: &crate::db::Db,
     actor: &Actor,
     e: Event<'_>,

@@ -114,8 +114,7 @@ async fn run(st: &AppState, s: &Signed, q: &AuditQuery) -> AppResult<Vec<AccessR
         }
         (None, Some(u)) => {
             let rows = user_actions(&mut tx, u, LIMIT).await?;
-            let mut e = Event::new("read-user-actions", "user", 0);
-            e.entity_id = None;
+            let e = Event::about("read-user-actions", "user");
             record(&mut tx, &actor, e.reason(Some(u))).await?;
             rows
         }

@@ -60,8 +60,7 @@ pub async fn set(db: &Db, actor: &Actor, role: Role, new: Policy) -> Result<(), 
             new: Some(new.totp_required.to_string()),
         },
     ];
-    let mut e = Event::new("update", "role", 0).changes(&changes);
-    e.entity_id = None;
+    let mut e = Event::about("update", "role").changes(&changes);
     e.reason = Some(role.code());
     audit::record(&mut tx, actor, e).await?;
     tx.commit().await

@@ -89,12 +89,8 @@ async fn audit_session(
     action: &str,
     reason: Option<&str>,
 ) -> AppResult<()> {
-    let mut tx = state.db.begin().await?;
-    let mut e = Event::new(action, "session", 0);
-    e.entity_id = None;
-    audit::record(&mut tx, actor, e.reason(reason)).await?;
-    tx.commit().await?;
-    Ok(())
+    let e = Event::about(action, "session").reason(reason);
+    Ok(audit::record_apart(&state.db, actor, e).await?)
 }
 
 /// Checks credentials under the throttle; every attempt is audited (no person data

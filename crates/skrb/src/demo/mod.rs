@@ -246,8 +246,7 @@ async fn generate(db: &Db, seed: u64, scale: Scale, target: usize) -> anyhow::Re
     for table in ["person", "household", "household_member"] {
         bulk::sync_identity(&mut tx, table).await?;
     }
-    let mut e = Event::new("generate", "demo", 0);
-    e.entity_id = None;
+    let e = Event::about("generate", "demo");
     let scale_name = format!("{scale:?}").to_lowercase();
     audit::record(
         &mut tx,
@@ -285,8 +284,7 @@ async fn restrict_some(db: &Db) -> anyhow::Result<()> {
     sql!(&mut tx, c => sqlx::query(
         "INSERT INTO person_team (person_id, user_id) SELECT id, $1 FROM person WHERE restricted = TRUE")
         .bind(user).execute(c).await?.rows_affected());
-    let mut e = Event::new("restrict", "demo", 0);
-    e.entity_id = None;
+    let e = Event::about("restrict", "demo");
     audit::record(
         &mut tx,
         &Actor::system("demo"),

@@ -267,7 +267,7 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<(Household, Vec<M
         return Err(AppError::Refused(crate::error::Msg::new("out-of-scope")));
     }
     tx.commit().await?;
-    audit::record_read(db, actor, Event::new("read", "household", id)).await?;
+    audit::record_apart(db, actor, Event::new("read", "household", id)).await?;
     Ok((h, members))
 }
 
@@ -310,7 +310,7 @@ pub async fn of_person(db: &Db, actor: &Actor, person: i64) -> AppResult<Members
     access::check(&mut tx, actor, person).await?;
     let out = memberships(&mut tx, actor, person).await?;
     tx.commit().await?;
-    audit::record_read(
+    audit::record_apart(
         db,
         actor,
         Event::new("read-households", "person", person).person(person),

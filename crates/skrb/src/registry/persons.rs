@@ -301,7 +301,7 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<Person> {
     access::check(&mut tx, actor, id).await?;
     let p = load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     tx.commit().await?;
-    audit::record_read(db, actor, Event::new("read", "person", id).person(id)).await?;
+    audit::record_apart(db, actor, Event::new("read", "person", id).person(id)).await?;
     Ok(p)
 }
 
@@ -409,7 +409,7 @@ pub async fn history(db: &Db, actor: &Actor, id: i64) -> AppResult<Vec<HistoryEn
     access::check(&mut tx, actor, id).await?;
     let out = history_rows(&mut tx, id).await?;
     tx.commit().await?;
-    audit::record_read(
+    audit::record_apart(
         db,
         actor,
         Event::new("read-history", "person", id).person(id),
@@ -436,7 +436,7 @@ pub async fn view(db: &Db, actor: &Actor, id: i64) -> AppResult<PersonView> {
     let history = history_rows(&mut tx, id).await?;
     let restriction = super::restricted::restriction_of(&mut tx, id).await?;
     tx.commit().await?;
-    audit::record_read(db, actor, Event::new("read", "person", id).person(id)).await?;
+    audit::record_apart(db, actor, Event::new("read", "person", id).person(id)).await?;
     Ok(PersonView {
         person,
         memberships,

@@ -232,9 +232,8 @@ pub async fn pending(db: &Db, actor: &Actor) -> AppResult<Vec<GlassBreak>> {
     );
     let rows: Vec<GlassBreak> = sql!(&mut tx, c => sqlx::query_as(&q).fetch_all(c).await?);
     tx.commit().await?;
-    let mut e = Event::new("read", "glass_break", 0);
-    e.entity_id = None;
-    audit::record_read(
+    let e = Event::about("read", "glass_break");
+    audit::record_apart(
         db,
         actor,
         e.detail(serde_json::json!({ "shown": rows.iter().map(|r| r.id).collect::<Vec<_>>() })),

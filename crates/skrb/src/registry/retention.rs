@@ -135,16 +135,12 @@ pub async fn run(
         report.login_failures_deleted =
             exec(&mut tx, "DELETE FROM login_failure WHERE at < $1", window).await?;
     }
-    let mut e = Event::new(
-        if apply {
-            "retention-run"
-        } else {
-            "retention-dry-run"
-        },
-        "retention",
-        0,
-    );
-    e.entity_id = None;
+    let action = if apply {
+        "retention-run"
+    } else {
+        "retention-dry-run"
+    };
+    let e = Event::about(action, "retention");
     audit::record(
         &mut tx,
         actor,

@@ -170,18 +170,11 @@ pub async fn search(db: &Db, actor: &Actor, q: &str, page: u32, per_page: u32) -
     .await?;
     tx.commit().await?;
     let ids: Vec<i64> = found.items.iter().map(|p| p.id).collect();
-    audit::record_read(
+    audit::record_apart(
         db,
         actor,
-        Event {
-            action: "search",
-            entity: "person",
-            entity_id: None,
-            person_id: None,
-            changes: None,
-            reason: None,
-        }
-        .detail(serde_json::json!({ "query": q, "page": page, "shown": ids })),
+        Event::about("search", "person")
+            .detail(serde_json::json!({ "query": q, "page": page, "shown": ids })),
     )
     .await?;
     Ok(found)

@@ -102,7 +102,6 @@ async fn search_page(
     headers: HeaderMap,
     Query(p): Query<SearchParams>,
 ) -> AppResult<Response> {
-    s.require(Permission::RegistryRead)?;
     let pageno = p.page.unwrap_or(1).max(1);
     let found = search::search(&st.db, &s.actor(), &p.q, pageno, PER_PAGE).await?;
     let pages = u32::try_from((found.total + i64::from(PER_PAGE) - 1) / i64::from(PER_PAGE))
@@ -356,7 +355,6 @@ fn override_of(s: &Signed, f: &PersonForm) -> Override {
 }
 
 async fn new_person(State(st): State<AppState>, s: Signed) -> AppResult<Response> {
-    s.require(Permission::RegistryWrite)?;
     person_form(
         &st,
         &s,
@@ -372,7 +370,6 @@ async fn create_person(
     s: Signed,
     Form(f): Form<PersonForm>,
 ) -> AppResult<Response> {
-    s.require(Permission::RegistryWrite)?;
     let result = match f.parse(today()) {
         Err(errs) => Err(AppError::Validation(errs)),
         Ok(d) => persons::create(&st.db, &s.actor(), &d, &override_of(&s, &f)).await,
@@ -555,7 +552,6 @@ async fn view_person(
     s: Signed,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    s.require(Permission::RegistryRead)?;
     person_page(&st, &s, id, JoinForm::default(), Vec::new()).await
 }
 
@@ -564,7 +560,6 @@ async fn edit_person(
     s: Signed,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    s.require(Permission::RegistryWrite)?;
     let p = persons::get(&st.db, &s.actor(), id).await?;
     let f = PersonForm {
         version: Some(p.version),
@@ -586,7 +581,6 @@ async fn update_person(
     Path(id): Path<i64>,
     Form(f): Form<PersonForm>,
 ) -> AppResult<Response> {
-    s.require(Permission::RegistryWrite)?;
     let l = s.ctx.locale;
     let version = f
         .version
@@ -647,7 +641,6 @@ async fn move_person(
     Path(id): Path<i64>,
     Form(mut f): Form<JoinForm>,
 ) -> AppResult<Response> {
-    s.require(Permission::RegistryWrite)?;
     f.person_id = id.to_string();
     match households::add_member(&st.db, &s.actor(), &f, today()).await {
         Ok(_) => Ok(redirect_with_flash(
@@ -712,7 +705,6 @@ async fn new_household(
     s: Signed,
     Query(q): Query<NewHouseholdQuery>,
 ) -> AppResult<Response> {
-    s.require(Permission::RegistryWrite)?;
     let mut f = HouseholdForm::default();
     if let Some(head) = q.head {
         // Start from the head's own address: the usual case.
@@ -735,7 +727,6 @@ async fn create_household(
     s: Signed,
     Form(f): Form<HouseholdForm>,
 ) -> AppResult<Response> {
-    s.require(Permission::RegistryWrite)?;
     match households::create(&st.db, &s.actor(), &f, today()).await {
         Ok(id) => Ok(redirect_with_flash(
             &format!("/households/{id}"),
@@ -806,7 +797,6 @@ async fn view_household(
     s: Signed,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    s.require(Permission::RegistryRead)?;
     household_page(&st, &s, id, JoinForm::default(), Vec::new()).await
 }
 
@@ -816,7 +806,6 @@ async fn add_member(
     Path(id): Path<i64>,
     Form(mut f): Form<JoinForm>,
 ) -> AppResult<Response> {
-    s.require(Permission::RegistryWrite)?;
     f.household_id = id.to_string();
     match households::add_member(&st.db, &s.actor(), &f, today()).await {
         Ok(_) => Ok(redirect_with_flash(
@@ -833,7 +822,6 @@ async fn end_member(
     Path((id, member)): Path<(i64, i64)>,
     Form(f): Form<EndForm>,
 ) -> AppResult<Response> {
-    s.require(Permission::RegistryWrite)?;
     match households::end_member(&st.db, &s.actor(), id, member, &f, today()).await {
         Ok(()) => Ok(redirect_with_flash(
             &format!("/households/{id}"),

@@ -121,13 +121,8 @@ async fn audit_refusal(
     action: &str,
     reason: &str,
 ) -> Result<(), AppError> {
-    let mut tx = state.db.begin().await?;
-    let mut e = Event::new(action, "session", 0);
-    e.entity_id = None;
-    e.reason = Some(reason);
-    audit::record(&mut tx, &actor, e).await?;
-    tx.commit().await?;
-    Ok(())
+    let e = Event::about(action, "session").reason(Some(reason));
+    Ok(audit::record_apart(&state.db, &actor, e).await?)
 }
 
 /// The `_csrf` field of a form body; returns the body without it, so the handler's
@@ -387,15 +382,8 @@ pub struct Signed {
 }
 
 impl Signed {
-    /// The one way handlers check a permission.
-    pub fn require(&self, p: Permission) -> Result<(), AppError> {
-        if self.user.perms.has(p) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
-        }
-    }
-
+    /// Whether the user has a permission, for what a page shows (links, buttons). Whether
+    /// a route may be used at all is decided by its declared access in `web::routes`.
     pub fn may(&self, p: Permission) -> bool {
         self.user.perms.has(p)
     }

@@ -21,15 +21,9 @@ async fn audit_denial(state: &AppState, ctx: &Ctx, method: &str, err: &AppError)
         _ => None,
     };
     let what = format!("{method} {} ({})", ctx.path, err.code());
-    let result = async {
-        let mut tx = state.db.begin().await?;
-        let mut e = crate::audit::Event::new("denied", "route", 0);
-        e.entity_id = None;
-        e.person_id = person;
-        crate::audit::record(&mut tx, &ctx.actor(), e.reason(Some(&what))).await?;
-        tx.commit().await
-    }
-    .await;
+    let mut e = crate::audit::Event::about("denied", "route");
+    e.person_id = person;
+    let result = crate::audit::record_apart(&state.db, &ctx.actor(), e.reason(Some(&what))).await;
     if let Err(e) = result {
         tracing::error!(request_id = %ctx.request_id, error = %e, "cannot audit a refusal");
     }

@@ -319,12 +319,7 @@ async fn roles_are_editable_by_an_administrator(app: TestApp) {
     app.user("fran", Role::FinanceOfficer).await;
     let admin = app.token("ana").await;
     let fran = app.token("fran").await;
-    assert_eq!(
-        app.api("GET", "/api/v1/persons?q=x", Some(&fran), None)
-            .await
-            .status,
-        200
-    );
+    assert_eq!(status(&app, &fran, "/api/v1/persons?q=x").await, 200);
     let r = app
         .api(
             "PUT",
@@ -334,12 +329,7 @@ async fn roles_are_editable_by_an_administrator(app: TestApp) {
         )
         .await;
     assert_eq!(r.status, 204, "{}", r.body);
-    assert_eq!(
-        app.api("GET", "/api/v1/persons?q=x", Some(&fran), None)
-            .await
-            .status,
-        403
-    );
+    assert_eq!(status(&app, &fran, "/api/v1/persons?q=x").await, 403);
     let roles = app
         .api("GET", "/api/v1/roles", Some(&admin), None)
         .await
@@ -834,12 +824,7 @@ async fn personal_api_tokens_are_scoped_expiring_revocable(app: TestApp) {
         .await,
         0
     );
-    assert_eq!(
-        app.api("GET", "/api/v1/persons?q=x", Some(&pat), None)
-            .await
-            .status,
-        200
-    );
+    assert_eq!(status(&app, &pat, "/api/v1/persons?q=x").await, 200);
     // The scope holds: no writing, no minting more tokens.
     let r = app
         .api(
@@ -875,12 +860,7 @@ async fn personal_api_tokens_are_scoped_expiring_revocable(app: TestApp) {
         )
         .await;
     assert_eq!(r.status, 204);
-    assert_eq!(
-        app.api("GET", "/api/v1/persons?q=x", Some(&pat), None)
-            .await
-            .status,
-        401
-    );
+    assert_eq!(status(&app, &pat, "/api/v1/persons?q=x").await, 401);
     assert_eq!(
         app.num("SELECT COUNT(*) FROM audit_log WHERE action = 'token-refused' AND reason = 'token revoked'")
             .await,
@@ -897,12 +877,7 @@ async fn personal_api_tokens_are_scoped_expiring_revocable(app: TestApp) {
         .await;
     let pat2 = r.json()["token"].as_str().expect("token").to_string();
     age(&app, "api_token", "expires_at", Duration::minutes(1)).await;
-    assert_eq!(
-        app.api("GET", "/api/v1/persons?q=x", Some(&pat2), None)
-            .await
-            .status,
-        401
-    );
+    assert_eq!(status(&app, &pat2, "/api/v1/persons?q=x").await, 401);
     // A disabled user's tokens stop working.
     let r = app
         .api(
@@ -916,12 +891,7 @@ async fn personal_api_tokens_are_scoped_expiring_revocable(app: TestApp) {
     skrb::auth::users::set_active(&app.db, "sonja", false)
         .await
         .expect("disable");
-    assert_eq!(
-        app.api("GET", "/api/v1/persons?q=x", Some(&pat3), None)
-            .await
-            .status,
-        401
-    );
+    assert_eq!(status(&app, &pat3, "/api/v1/persons?q=x").await, 401);
     assert_eq!(
         app.num("SELECT COUNT(*) FROM audit_log WHERE action = 'token-refused' AND reason = 'user disabled'")
             .await,
@@ -1030,12 +1000,7 @@ async fn users_see_only_their_centre(app: TestApp) {
     );
     // The ministry: aggregates of all centres, no personal data.
     let m = app.token("mojca").await;
-    assert_eq!(
-        app.api("GET", &format!("/api/v1/persons/{p}"), Some(&m), None)
-            .await
-            .status,
-        403
-    );
+    assert_eq!(status(app, &m, &format!("/api/v1/persons/{p}")).await, 403);
     let c = app.browser_login("mojca").await;
     let r = app.page("/statistics", &c).await;
     assert_eq!(r.status, 200);
@@ -1065,9 +1030,7 @@ async fn restricted_files_and_breaking_the_glass(app: TestApp) {
     assert_eq!(r.json()["team"][0][1], "sonja name");
     // The team reads; a colleague outside it is refused and offered the glass.
     assert_eq!(
-        app.api("GET", &format!("/api/v1/persons/{p}"), Some(&sonja), None)
-            .await
-            .status,
+        status(&app, &sonja, &format!("/api/v1/persons/{p}")).await,
         200
     );
     let r = app
@@ -1138,9 +1101,7 @@ async fn restricted_files_and_breaking_the_glass(app: TestApp) {
     // The glass closes after its hours.
     age(&app, "glass_break", "expires_at", Duration::minutes(1)).await;
     assert_eq!(
-        app.api("GET", &format!("/api/v1/persons/{p}"), Some(&tina), None)
-            .await
-            .status,
+        status(&app, &tina, &format!("/api/v1/persons/{p}")).await,
         403
     );
     // A partner may not break the glass at all.
@@ -1161,9 +1122,7 @@ async fn restricted_files_and_breaking_the_glass(app: TestApp) {
         .await;
     assert_eq!(r.status, 303);
     assert_eq!(
-        app.api("GET", &format!("/api/v1/persons/{p}"), Some(&tina), None)
-            .await
-            .status,
+        status(&app, &tina, &format!("/api/v1/persons/{p}")).await,
         200
     );
 }
@@ -1232,14 +1191,7 @@ async fn subject_export_and_auditor_views(app: TestApp) {
     assert_eq!(audited(&app, "export").await, 1);
     // A social worker may not export.
     assert_eq!(
-        app.api(
-            "GET",
-            &format!("/api/v1/persons/{p}/export"),
-            Some(&sonja),
-            None
-        )
-        .await
-        .status,
+        status(&app, &sonja, &format!("/api/v1/persons/{p}/export")).await,
         403
     );
 }
