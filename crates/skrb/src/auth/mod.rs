@@ -77,10 +77,25 @@ pub enum Permission {
     /// Change which role has which permission.
     #[serde(rename = "role.admin")]
     RoleAdmin,
+    /// Read case files, their contact log, plans and tasks; record intakes' lists.
+    #[serde(rename = "case.read")]
+    CaseRead,
+    /// Record intakes, open and work case files (as their worker or team).
+    #[serde(rename = "case.write")]
+    CaseWrite,
+    /// Transfer files between workers and units, see caseloads, keep the catalogue.
+    #[serde(rename = "case.manage")]
+    CaseManage,
+    /// Keep the registry of partner organisations and send referrals.
+    #[serde(rename = "partner.manage")]
+    PartnerManage,
+    /// A partner's user: read and answer the referrals addressed to their organisation.
+    #[serde(rename = "referral.answer")]
+    ReferralAnswer,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 17] = [
         Permission::RegistryRead,
         Permission::RegistryWrite,
         Permission::IdentityOverride,
@@ -93,6 +108,11 @@ impl Permission {
         Permission::AllCentres,
         Permission::UserAdmin,
         Permission::RoleAdmin,
+        Permission::CaseRead,
+        Permission::CaseWrite,
+        Permission::CaseManage,
+        Permission::PartnerManage,
+        Permission::ReferralAnswer,
     ];
 
     pub fn code(self) -> &'static str {
@@ -109,6 +129,11 @@ impl Permission {
             Permission::AllCentres => "scope.all_centres",
             Permission::UserAdmin => "user.admin",
             Permission::RoleAdmin => "role.admin",
+            Permission::CaseRead => "case.read",
+            Permission::CaseWrite => "case.write",
+            Permission::CaseManage => "case.manage",
+            Permission::PartnerManage => "partner.manage",
+            Permission::ReferralAnswer => "referral.answer",
         }
     }
 

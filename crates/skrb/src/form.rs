@@ -1,0 +1,163 @@
+//! Reading what a user typed into a form or a JSON body, field by field, collecting
+//! every problem at once as translated field errors. Inputs arrive as text (see
+//! `registry::input::lenient`), so the UI and the API share one parser.
+
+use time::Date;
+
+use crate::error::{AppError, AppResult, FieldError, Msg};
+
+/// Collects field errors while a use case reads its input.
+#[derive(Default)]
+pub struct Check {
+    errs: Vec<FieldError>,
+}
+
+impl Check {
+    pub fn new() -> Check {
+        Check::default()
+    }
+
+    pub fn err(&mut self, field: &'static str, key: &'static str) {
+        self.errs.push(FieldError {
+            field,
+            msg: Msg::new(key),
+        });
+    }
+
+    pub fn err_msg(&mut self, field: &'static str, msg: Msg) {
+        self.errs.push(FieldError { field, msg });
+    }
+
+    /// Trimmed text; `None` when empty (an error when required), cut at `max` characters
+    /// with an error rather than silently.
+    pub fn text(&mut self, field: &'static str, v: &str, required: bool, max: usize) -> Option<String> {
+        let t = v.trim();
+        if t.is_empty() {
+            if required {
+                self.err(field, "err-required");
+            }
+            return None;
+        }
+        if t.chars().count() > max {
+            self.err_msg(field, Msg::new("err-too-long").num("max", max as i64));
+            return None;
+        }
+        Some(t.to_string())
+    }
+
+    /// A `YYYY-MM-DD` date; `None` when empty (an error when required).
+    pub fn date(&mut self, field: &'static str, v: &str, required: bool) -> Option<Date> {
+        let t = v.trim();
+        if t.is_empty() {
+            if required {
+                self.err(field, "err-required");
+            }
+            return None;
+        }
+        let d = crate::registry::input::parse_date(t);
+        if d.is_none() {
+            self.err(field, "err-date");
+        }
+        d
+    }
+
+    /// A record id; `None` when empty (an error when required).
+    pub fn id(&mut self, field: &'static str, v: &str, required: bool) -> Option<i64> {
+        let t = v.trim();
+        if t.is_empty() {
+            if required {
+                self.err(field, "err-required");
+            }
+            return None;
+        }
+        match t.parse::<i64>() {
+            Ok(n) if n > 0 => Some(n),
+            _ => {
+                self.err(field, "err-number");
+                None
+            }
+        }
+    }
+
+    /// One of a fixed list of codes.
+    pub fn choice(
+        &mut self,
+        field: &'static str,
+        v: &str,
+        allowed: &[&'static str],
+        required: bool,
+    ) -> Option<&'static str> {
+        let t = v.trim();
+        if t.is_empty() {
+            if required {
+                self.err(field, "err-required");
+            }
+            return None;
+        }
+        let found = allowed.iter().find(|a| **a == t).copied();
+        if found.is_none() {
+            self.err(field, "err-choice");
+        }
+        found
+    }
+
+    /// `later` must not be before `earlier`.
+    pub fn order(&mut self, field: &'static str, earlier: Option<Date>, later: Option<Date>) {
+        if let (Some(a), Some(b)) = (earlier, later) {
+            if b < a {
+                self.err(field, "err-date-order");
+            }
+        }
+    }
+
+    pub fn ok(&self) -> bool {
+        self.errs.is_empty()
+    }
+
+    /// Fails with every error collected, or passes.
+    pub fn done(self) -> AppResult<()> {
+        if self.errs.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(self.errs))
+        }
+    }
+}
+
+/// A single field error as an [`AppError`].
+pub fn field_error(field: &'static str, key: &'static str) -> AppError {
+    AppError::Validation(vec![FieldError {
+        field,
+        msg: Msg::new(key),
+    }])
+}
+
+/// An HTML form body whose repeated keys (a multiple select, checkboxes of one name)
+/// are joined by commas, then read into `T` like a JSON object of strings: so the list
+/// fields of a form and of the API (see `cases::lenient_list`) parse the same way.
+pub struct Multi<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for Multi<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: axum::extract::Request, _state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::to_bytes(req.into_body(), crate::web::BODY_LIMIT)
+            .await
+            .map_err(|_| AppError::PayloadTooLarge)?;
+        let mut map = serde_json::Map::new();
+        for (k, v) in form_urlencoded::parse(&bytes) {
+            match map.get_mut(k.as_ref()) {
+                Some(serde_json::Value::String(s)) => {
+                    s.push(',');
+                    s.push_str(&v);
+                }
+                _ => {
+                    map.insert(k.into_owned(), serde_json::Value::String(v.into_owned()));
+                }
+            }
+        }
+        serde_json::from_value(serde_json::Value::Object(map))
+            .map(Multi)
+            .map_err(|e| AppError::BadRequest(e.to_string()))
+    }
+}

@@ -1,0 +1,3 @@
+//! placeholder
+use crate::web::routes::Routes;
+pub fn routes() -> Routes { Routes::new() }
