@@ -40,7 +40,8 @@ pub fn name_in(l: Locale, sl: &str, sr: &str, en: &str) -> String {
 }
 
 impl CaseType {
-    pub fn name(&self, l: Locale) -> String {
+    pub fn name(&self, l: impl std::borrow::Borrow<Locale>) -> String {
+        let l = *l.borrow();
         name_in(l, &self.name_sl, &self.name_sr, &self.name_en)
     }
 }

@@ -312,7 +312,8 @@ impl CaseFile {
     pub fn problem_list(&self) -> Vec<&str> {
         items(&self.problems).collect()
     }
-    pub fn type_in(&self, l: crate::i18n::Locale) -> String {
+    pub fn type_in(&self, l: impl std::borrow::Borrow<crate::i18n::Locale>) -> String {
+        let l = *l.borrow();
         catalogue::name_in(l, &self.type_sl, &self.type_sr, &self.type_name)
     }
 }
@@ -679,7 +680,8 @@ pub struct CaseRow {
 }
 
 impl CaseRow {
-    pub fn type_in(&self, l: crate::i18n::Locale) -> String {
+    pub fn type_in(&self, l: impl std::borrow::Borrow<crate::i18n::Locale>) -> String {
+        let l = *l.borrow();
         catalogue::name_in(l, &self.type_sl, &self.type_sr, &self.type_name)
     }
 }

@@ -31,7 +31,8 @@ pub struct Task {
 
 impl Task {
     /// Generated tasks carry a message key, shown in the reader's language.
-    pub fn title_in(&self, l: Locale) -> String {
+    pub fn title_in(&self, l: impl std::borrow::Borrow<Locale>) -> String {
+        let l = *l.borrow();
         if self.title.starts_with("task-auto-") && i18n::has(l, &self.title) {
             i18n::t(l, &self.title)
         } else {
@@ -153,7 +154,8 @@ pub struct MyFile {
 }
 
 impl MyFile {
-    pub fn type_in(&self, l: Locale) -> String {
+    pub fn type_in(&self, l: impl std::borrow::Borrow<Locale>) -> String {
+        let l = *l.borrow();
         super::catalogue::name_in(l, &self.type_sl, &self.type_sr, &self.type_name)
     }
 }

@@ -263,6 +263,20 @@ pub async fn load_context(State(state): State<AppState>, mut req: Request, next:
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        // A file upload from a plain form cannot set a header, and its body is not read
+        // here: its token travels in the query string of the form's action.
+        let is_multipart = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        let query_token = is_multipart
+            .then(|| {
+                form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+                    .find(|(k, _)| k == "_csrf")
+                    .map(|(_, v)| v.into_owned())
+            })
+            .flatten();
+        let header_token = header_token.or(query_token);
         let sent = if is_form {
             let (parts, body) = req.into_parts();
             let bytes = match axum::body::to_bytes(body, super::BODY_LIMIT).await {

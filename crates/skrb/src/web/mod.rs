@@ -90,6 +90,10 @@ pub fn route_table() -> Routes {
         .merge(crate::registry::api::routes())
         .merge(crate::registry::restricted::routes())
         .merge(crate::registry::export::routes())
+        .merge(crate::cases::web::routes())
+        .merge(crate::cases::api::routes())
+        .merge(crate::partners::web::routes())
+        .merge(crate::partners::api::routes())
         .get("/statistics", Perm(StatisticsRead), pages::statistics)
 }
 

@@ -95,6 +95,16 @@ impl Page {
         i18n::fmt_datetime(self.locale, *t)
     }
 
+    /// The label of a code ("case-status", "on_hold" -> the text of `case-status-on_hold`).
+    pub fn c(&self, prefix: &str, code: &str) -> String {
+        i18n::t(self.locale, &format!("{prefix}-{code}"))
+    }
+
+    /// A number in the reader's format.
+    pub fn n(&self, n: &i64) -> String {
+        i18n::fmt_int(self.locale, *n)
+    }
+
     pub fn lang(&self) -> &'static str {
         self.locale.html_lang()
     }

@@ -119,6 +119,19 @@ impl Routes {
         self.add(Method::POST, path, access, post(h))
     }
 
+    /// A POST that takes a file upload: its body may be up to `limit` bytes (plus the
+    /// multipart framing) instead of the usual small limit.
+    pub fn upload<H: Handler<T, AppState>, T: 'static>(
+        self,
+        path: &'static str,
+        access: Access,
+        limit: usize,
+        h: H,
+    ) -> Self {
+        let mr = post(h).layer(axum::extract::DefaultBodyLimit::max(limit + 64 * 1024));
+        self.add(Method::POST, path, access, mr)
+    }
+
     pub fn put<H: Handler<T, AppState>, T: 'static>(
         self,
         path: &'static str,
