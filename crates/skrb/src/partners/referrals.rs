@@ -123,6 +123,14 @@ async fn partner_of(tx: &mut Tx, user_id: Option<i64>) -> Result<Option<i64>, sq
     Ok(p.flatten())
 }
 
+/// Whether a partner's account is linked to its organisation (the portal says so if not).
+pub async fn linked(db: &Db, user_id: i64) -> AppResult<bool> {
+    let mut tx = db.begin_read().await?;
+    let p = partner_of(&mut tx, Some(user_id)).await?;
+    tx.commit().await?;
+    Ok(p.is_some())
+}
+
 /// Who is reading the referral list: a partner sees their organisation's; staff their
 /// centre's (files they may not open are left out).
 #[derive(Debug, Clone, Copy)]
@@ -148,9 +156,8 @@ pub async fn list(db: &Db, actor: &Actor, reader: Reader, p: &ListParams) -> App
     let mut tx = db.begin_read().await?;
     let rows = match reader {
         Reader::Partner => {
-            let Some(partner) = partner_of(&mut tx, actor.user_id).await? else {
-                return Err(AppError::Refused(Msg::new("partner-unlinked")));
-            };
+            // An account not (yet) linked to an organisation sees no referrals.
+            let partner = partner_of(&mut tx, actor.user_id).await?.unwrap_or(0);
             sql!(&mut tx, c => sqlx::query_as::<_, Referral>(&format!(
                 "{SELECT} WHERE r.partner_id = $1 AND r.direction = 'out' AND ($2 = '' OR r.status = $2 \
                  OR ($2 = 'waiting' AND r.status IN ('sent', 'accepted'))) ORDER BY r.sent_on DESC, r.id DESC LIMIT 500"))

@@ -133,6 +133,7 @@ struct ReferralsPage {
     p: ListParams,
     statuses: Vec<(&'static str, String)>,
     portal: bool,
+    unlinked: bool,
 }
 
 async fn referrals_page(State(st): State<AppState>, s: Signed, Query(p): Query<ListParams>) -> AppResult<Response> {
@@ -145,6 +146,7 @@ async fn referrals_page(State(st): State<AppState>, s: Signed, Query(p): Query<L
         p,
         statuses: labelled(l, "referral-status", &["waiting", "sent", "accepted", "answered", "declined", "closed"]),
         portal: false,
+        unlinked: false,
     }))
 }
 
@@ -176,6 +178,7 @@ async fn portal(State(st): State<AppState>, s: Signed, Query(p): Query<ListParam
         p,
         statuses: labelled(l, "referral-status", &["waiting", "answered", "declined", "closed"]),
         portal: true,
+        unlinked: !referrals::linked(&st.db, s.user.id).await?,
     }))
 }
 
