@@ -30,7 +30,13 @@ impl Check {
 
     /// Trimmed text; `None` when empty (an error when required), cut at `max` characters
     /// with an error rather than silently.
-    pub fn text(&mut self, field: &'static str, v: &str, required: bool, max: usize) -> Option<String> {
+    pub fn text(
+        &mut self,
+        field: &'static str,
+        v: &str,
+        required: bool,
+        max: usize,
+    ) -> Option<String> {
         let t = v.trim();
         if t.is_empty() {
             if required {
@@ -140,7 +146,10 @@ pub struct Multi<T>(pub T);
 impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for Multi<T> {
     type Rejection = AppError;
 
-    async fn from_request(req: axum::extract::Request, _state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(
+        req: axum::extract::Request,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
         let bytes = axum::body::to_bytes(req.into_body(), crate::web::BODY_LIMIT)
             .await
             .map_err(|_| AppError::PayloadTooLarge)?;

@@ -46,7 +46,8 @@ impl CaseType {
     }
 }
 
-const SELECT: &str = "SELECT id, jurisdiction, code, area, class_code, name_sl, name_sr, name_en, legal_basis, \
+const SELECT: &str =
+    "SELECT id, jurisdiction, code, area, class_code, name_sl, name_sr, name_en, legal_basis, \
     norm_hours, deadline_days, deadline_task, opens_restricted, active FROM case_type";
 
 pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<CaseType>, sqlx::Error> {
@@ -128,7 +129,11 @@ pub async fn add(db: &Db, actor: &Actor, f: &TypeForm) -> AppResult<i64> {
     }
     let deadline = match f.deadline_days.trim() {
         "" => Some(None),
-        v => v.parse::<i64>().ok().filter(|n| (1..=366).contains(n)).map(Some),
+        v => v
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=366).contains(n))
+            .map(Some),
     };
     if deadline.is_none() {
         ck.err("deadline_days", "err-number");
@@ -154,7 +159,8 @@ pub async fn add(db: &Db, actor: &Actor, f: &TypeForm) -> AppResult<i64> {
     audit::record(
         &mut tx,
         actor,
-        Event::new("create", "case_type", id).detail(serde_json::json!({ "code": code, "jurisdiction": jurisdiction })),
+        Event::new("create", "case_type", id)
+            .detail(serde_json::json!({ "code": code, "jurisdiction": jurisdiction })),
     )
     .await?;
     tx.commit().await?;

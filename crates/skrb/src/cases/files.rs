@@ -90,7 +90,11 @@ fn parse_ids(ck: &mut Check, field: &'static str, v: &str) -> Vec<i64> {
 }
 
 /// An active user of the centre who may hold files; the reason otherwise.
-async fn worker_ok(tx: &mut Tx, user_id: i64, centre_id: i64) -> Result<Option<&'static str>, sqlx::Error> {
+async fn worker_ok(
+    tx: &mut Tx,
+    user_id: i64,
+    centre_id: i64,
+) -> Result<Option<&'static str>, sqlx::Error> {
     let row: Option<(bool, Option<i64>)> = sql!(tx, c => sqlx::query_as(
         "SELECT active, centre_id FROM app_user WHERE id = $1").bind(user_id).fetch_optional(c).await?);
     Ok(match row {
@@ -107,7 +111,12 @@ async fn first_unit(tx: &mut Tx, user_id: i64) -> Result<Option<i64>, sqlx::Erro
 }
 
 /// The next file number of a centre in a year, by the centre's pattern.
-async fn next_number(tx: &mut Tx, centre_id: i64, year: i32, class: &str) -> Result<String, sqlx::Error> {
+async fn next_number(
+    tx: &mut Tx,
+    centre_id: i64,
+    year: i32,
+    class: &str,
+) -> Result<String, sqlx::Error> {
     let seq: i64 = sql!(tx, c => sqlx::query_scalar(
         "INSERT INTO case_counter (centre_id, year, last) VALUES ($1, $2, 1) \
          ON CONFLICT (centre_id, year) DO UPDATE SET last = case_counter.last + 1 RETURNING last")
@@ -173,7 +182,10 @@ pub async fn open_in(tx: &mut Tx, actor: &Actor, f: &CaseForm, today: Date) -> A
     let team = parse_ids(&mut ck, "team", &f.team);
     let intake = ck.id("intake_id", &f.intake_id, false);
     let (Some(person), Some(type_id)) = (person, type_id) else {
-        return Err(ck.done().err().unwrap_or(AppError::BadRequest("person".into())));
+        return Err(ck
+            .done()
+            .err()
+            .unwrap_or(AppError::BadRequest("person".into())));
     };
     access_person(tx, actor, person).await?;
     let centre: Option<i64> = sql!(tx, c => sqlx::query_scalar("SELECT centre_id FROM person WHERE id = $1")
@@ -192,7 +204,10 @@ pub async fn open_in(tx: &mut Tx, actor: &Actor, f: &CaseForm, today: Date) -> A
     };
     let Some(worker) = worker else {
         ck.err("worker_id", "err-required");
-        return Err(ck.done().err().unwrap_or(AppError::BadRequest("worker".into())));
+        return Err(ck
+            .done()
+            .err()
+            .unwrap_or(AppError::BadRequest("worker".into())));
     };
     if let Some(key) = worker_ok(tx, worker, centre).await? {
         ck.err("worker_id", key);
@@ -234,8 +249,21 @@ pub async fn open_in(tx: &mut Tx, actor: &Actor, f: &CaseForm, today: Date) -> A
         .bind(id).bind(worker).bind(unit).bind(actor.user_id).bind(OffsetDateTime::now_utc())
         .execute(c).await?.rows_affected());
     if let Some(days) = ty.deadline_days {
-        let title = format!("task-auto-{}", ty.deadline_task.as_deref().unwrap_or("first_step"));
-        add_task(tx, actor, Some(centre), Some(id), &title, worker, opened + Duration::days(days), "statutory").await?;
+        let title = format!(
+            "task-auto-{}",
+            ty.deadline_task.as_deref().unwrap_or("first_step")
+        );
+        add_task(
+            tx,
+            actor,
+            Some(centre),
+            Some(id),
+            &title,
+            worker,
+            opened + Duration::days(days),
+            "statutory",
+        )
+        .await?;
     }
     if let Some(intake) = intake {
         let n = sql!(tx, c => sqlx::query(
@@ -248,10 +276,12 @@ pub async fn open_in(tx: &mut Tx, actor: &Actor, f: &CaseForm, today: Date) -> A
     audit::record(
         tx,
         actor,
-        Event::new("create", "case_file", id).person(person).detail(serde_json::json!({
-            "number": number, "type": ty.code, "worker": worker, "restricted": restricted,
-            "team": team, "problems": problems, "intake_id": intake
-        })),
+        Event::new("create", "case_file", id)
+            .person(person)
+            .detail(serde_json::json!({
+                "number": number, "type": ty.code, "worker": worker, "restricted": restricted,
+                "team": team, "problems": problems, "intake_id": intake
+            })),
     )
     .await?;
     Ok(id)
@@ -396,7 +426,12 @@ pub async fn view(db: &Db, actor: &Actor, id: i64) -> AppResult<CaseView> {
         None => None,
     };
     tx.commit().await?;
-    audit::record_apart(db, actor, Event::new("read", "case_file", id).person(g.person_id)).await?;
+    audit::record_apart(
+        db,
+        actor,
+        Event::new("read", "case_file", id).person(g.person_id),
+    )
+    .await?;
     Ok(CaseView {
         file,
         team,
@@ -446,7 +481,14 @@ fn version(ck: &mut Check, v: &str, g: &Guard) -> i64 {
     ck.id("version", v, false).unwrap_or(g.version)
 }
 
-pub async fn update(db: &Db, actor: &Actor, id: i64, f: &UpdateForm, manages: bool, today: Date) -> AppResult<()> {
+pub async fn update(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    f: &UpdateForm,
+    manages: bool,
+    today: Date,
+) -> AppResult<()> {
     let mut tx = db.begin().await?;
     let g = access::check_write(&mut tx, actor, id, manages).await?;
     let mut ck = Check::new();
@@ -474,13 +516,36 @@ pub async fn update(db: &Db, actor: &Actor, id: i64, f: &UpdateForm, manages: bo
     }
     touch(&mut tx, id, today).await?;
     let changes = vec![
-        crate::audit::Change { field: "problems".into(), old: Some(old.problems.clone()), new: Some(problems.clone()) },
-        crate::audit::Change { field: "summary".into(), old: old.summary.clone(), new: summary.clone() },
-        crate::audit::Change { field: "restricted".into(), old: Some(old.restricted.to_string()), new: Some(restricted.to_string()) },
-        crate::audit::Change { field: "team".into(), old: None, new: Some(format!("{team:?}")) },
+        crate::audit::Change {
+            field: "problems".into(),
+            old: Some(old.problems.clone()),
+            new: Some(problems.clone()),
+        },
+        crate::audit::Change {
+            field: "summary".into(),
+            old: old.summary.clone(),
+            new: summary.clone(),
+        },
+        crate::audit::Change {
+            field: "restricted".into(),
+            old: Some(old.restricted.to_string()),
+            new: Some(restricted.to_string()),
+        },
+        crate::audit::Change {
+            field: "team".into(),
+            old: None,
+            new: Some(format!("{team:?}")),
+        },
     ];
     let changes: Vec<_> = changes.into_iter().filter(|c| c.old != c.new).collect();
-    audit::record(&mut tx, actor, Event::new("update", "case_file", id).person(g.person_id).changes(&changes)).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("update", "case_file", id)
+            .person(g.person_id)
+            .changes(&changes),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -515,14 +580,24 @@ pub const CLOSE_REASONS: [&str; 6] = [
     "declined",
 ];
 
-pub async fn set_status(db: &Db, actor: &Actor, id: i64, f: &StatusForm, manages: bool, today: Date) -> AppResult<()> {
+pub async fn set_status(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    f: &StatusForm,
+    manages: bool,
+    today: Date,
+) -> AppResult<()> {
     let mut tx = db.begin().await?;
     let g = access::check_write(&mut tx, actor, id, manages).await?;
     let mut ck = Check::new();
     let status = ck.choice("status", &f.status, &["open", "on_hold", "closed"], true);
     let v = version(&mut ck, &f.version, &g);
     let Some(status) = status else {
-        return Err(ck.done().err().unwrap_or(AppError::BadRequest("status".into())));
+        return Err(ck
+            .done()
+            .err()
+            .unwrap_or(AppError::BadRequest("status".into())));
     };
     let mut closed_on = None;
     let mut reason = None;
@@ -569,7 +644,11 @@ pub async fn set_status(db: &Db, actor: &Actor, id: i64, f: &StatusForm, manages
         actor,
         Event::new("update", "case_file", id)
             .person(g.person_id)
-            .changes(&[crate::audit::Change { field: "status".into(), old: Some(g.status.clone()), new: Some(status.into()) }])
+            .changes(&[crate::audit::Change {
+                field: "status".into(),
+                old: Some(g.status.clone()),
+                new: Some(status.into()),
+            }])
             .reason(tasks_reason.as_deref().or(reason)),
     )
     .await?;
@@ -597,7 +676,14 @@ pub struct TransferForm {
 
 /// Transfers a file; its worker may hand it on, and those who manage cases may move any.
 /// Open tasks of the old worker on the file go to the new one.
-pub async fn transfer(db: &Db, actor: &Actor, id: i64, f: &TransferForm, manages: bool, today: Date) -> AppResult<()> {
+pub async fn transfer(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    f: &TransferForm,
+    manages: bool,
+    today: Date,
+) -> AppResult<()> {
     let mut tx = db.begin().await?;
     let g = access::check_write(&mut tx, actor, id, manages).await?;
     let mut ck = Check::new();
@@ -732,7 +818,10 @@ pub async fn list(db: &Db, actor: &Actor, p: &ListParams, per_page: u32) -> AppR
     match p.status.as_str() {
         "" => {}
         s @ ("open" | "on_hold" | "closed") => {
-            cond.push_str(&format!(" AND c.status = {}", arg(&mut binds, Bind::S(s.into()))));
+            cond.push_str(&format!(
+                " AND c.status = {}",
+                arg(&mut binds, Bind::S(s.into()))
+            ));
         }
         "active" => cond.push_str(" AND c.status <> 'closed'"),
         _ => return Err(field_error("status", "err-choice")),
@@ -741,30 +830,47 @@ pub async fn list(db: &Db, actor: &Actor, p: &ListParams, per_page: u32) -> AppR
         cond.push_str(&format!(" AND c.type_id = {}", arg(&mut binds, Bind::I(t))));
     }
     if !p.area.is_empty() {
-        cond.push_str(&format!(" AND t.area = {}", arg(&mut binds, Bind::S(p.area.clone()))));
+        cond.push_str(&format!(
+            " AND t.area = {}",
+            arg(&mut binds, Bind::S(p.area.clone()))
+        ));
     }
     match p.worker.as_str() {
         "" => {}
         "me" => {
             let me = actor.user_id.unwrap_or(0);
-            cond.push_str(&format!(" AND c.worker_id = {}", arg(&mut binds, Bind::I(me))));
+            cond.push_str(&format!(
+                " AND c.worker_id = {}",
+                arg(&mut binds, Bind::I(me))
+            ));
         }
         w => {
-            let w = w.parse::<i64>().map_err(|_| field_error("worker", "err-number"))?;
-            cond.push_str(&format!(" AND c.worker_id = {}", arg(&mut binds, Bind::I(w))));
+            let w = w
+                .parse::<i64>()
+                .map_err(|_| field_error("worker", "err-number"))?;
+            cond.push_str(&format!(
+                " AND c.worker_id = {}",
+                arg(&mut binds, Bind::I(w))
+            ));
         }
     }
     if let Some(u) = p.unit_id {
         cond.push_str(&format!(" AND c.unit_id = {}", arg(&mut binds, Bind::I(u))));
     }
     if let Some(person) = p.person_id {
-        cond.push_str(&format!(" AND c.person_id = {}", arg(&mut binds, Bind::I(person))));
+        cond.push_str(&format!(
+            " AND c.person_id = {}",
+            arg(&mut binds, Bind::I(person))
+        ));
     }
     if !p.problem.is_empty() {
         if !PROBLEMS.contains(&p.problem.as_str()) {
             return Err(field_error("problem", "err-choice"));
         }
-        cond.push_str(&format!(" AND c.problems LIKE {}", arg(&mut binds, Bind::S(format!("%,{},%", p.problem)))));
+        cond.push_str(&format!(
+            " AND c.problems LIKE {}",
+            arg(&mut binds, Bind::S(format!("%,{},%", p.problem)))
+        ));
     }
     let q = p.q.trim();
     if q.chars().any(|c| c.is_ascii_digit()) {
@@ -791,7 +897,10 @@ pub async fn list(db: &Db, actor: &Actor, p: &ListParams, per_page: u32) -> AppR
     };
     let from = "FROM case_file c JOIN person p ON p.id = c.person_id JOIN case_type t ON t.id = c.type_id \
                 JOIN app_user u ON u.id = c.worker_id";
-    let count_sql = format!("SELECT COUNT(*) FROM (SELECT 1 {from}{cond} LIMIT {}) capped", LIST_CAP + 1);
+    let count_sql = format!(
+        "SELECT COUNT(*) FROM (SELECT 1 {from}{cond} LIMIT {}) capped",
+        LIST_CAP + 1
+    );
     let per_page = i64::from(per_page.clamp(1, 200));
     let offset = i64::from(p.page.unwrap_or(1).max(1) - 1) * per_page;
     let list_sql = format!(

@@ -57,12 +57,20 @@ pub struct Intake {
 
 impl Intake {
     pub fn who(&self) -> String {
-        self.person_name.clone().or_else(|| self.unknown_name.clone()).unwrap_or_default()
+        self.person_name
+            .clone()
+            .or_else(|| self.unknown_name.clone())
+            .unwrap_or_default()
     }
 }
 
 /// Records an intake; returns its id and the file it opened, if any.
-pub async fn record(db: &Db, actor: &Actor, f: &IntakeForm, today: Date) -> AppResult<(i64, Option<i64>)> {
+pub async fn record(
+    db: &Db,
+    actor: &Actor,
+    f: &IntakeForm,
+    today: Date,
+) -> AppResult<(i64, Option<i64>)> {
     let mut ck = Check::new();
     let channel = ck.choice("channel", &f.channel, &CHANNELS, true);
     let person = ck.id("person_id", &f.person_id, false);
@@ -81,13 +89,17 @@ pub async fn record(db: &Db, actor: &Actor, f: &IntakeForm, today: Date) -> AppR
     let mut tx = db.begin().await?;
     if let Some(p) = person {
         match crate::registry::access::check(&mut tx, actor, p).await {
-            Err(AppError::NotFound) => return Err(crate::form::field_error("person_id", "err-person")),
+            Err(AppError::NotFound) => {
+                return Err(crate::form::field_error("person_id", "err-person"))
+            }
             other => other?,
         }
     }
     let centre = match person {
-        Some(p) => sql!(&mut tx, c => sqlx::query_scalar("SELECT centre_id FROM person WHERE id = $1")
-            .bind(p).fetch_one(c).await?),
+        Some(p) => {
+            sql!(&mut tx, c => sqlx::query_scalar("SELECT centre_id FROM person WHERE id = $1")
+            .bind(p).fetch_one(c).await?)
+        }
         None => actor.scope.and_then(|s| s.centre_id),
     };
     let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
@@ -95,7 +107,8 @@ pub async fn record(db: &Db, actor: &Actor, f: &IntakeForm, today: Date) -> AppR
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $2) RETURNING id")
         .bind(centre).bind(OffsetDateTime::now_utc()).bind(channel).bind(person).bind(&unknown).bind(problem)
         .bind(&description).bind(&action).bind(actor.user_id).fetch_one(c).await?);
-    let mut e = Event::new("create", "intake", id).detail(serde_json::json!({ "channel": channel, "problem": problem }));
+    let mut e = Event::new("create", "intake", id)
+        .detail(serde_json::json!({ "channel": channel, "problem": problem }));
     if let Some(p) = person {
         e = e.person(p);
     }
@@ -136,7 +149,10 @@ pub async fn identify(db: &Db, actor: &Actor, id: i64, person_id: &str) -> AppRe
         }
     }
     if existing.is_some() {
-        return Err(crate::form::field_error("person_id", "err-intake-identified"));
+        return Err(crate::form::field_error(
+            "person_id",
+            "err-intake-identified",
+        ));
     }
     match crate::registry::access::check(&mut tx, actor, person).await {
         Err(AppError::NotFound) => return Err(crate::form::field_error("person_id", "err-person")),
@@ -144,13 +160,23 @@ pub async fn identify(db: &Db, actor: &Actor, id: i64, person_id: &str) -> AppRe
     }
     sql!(&mut tx, c => sqlx::query("UPDATE intake SET person_id = $1 WHERE id = $2")
         .bind(person).bind(id).execute(c).await?.rows_affected());
-    audit::record(&mut tx, actor, Event::new("identify", "intake", id).person(person)).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("identify", "intake", id).person(person),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// The centre's intakes, newest first (a person's, when given).
-pub async fn list(db: &Db, actor: &Actor, person: Option<i64>, limit: i64) -> AppResult<Vec<Intake>> {
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    person: Option<i64>,
+    limit: i64,
+) -> AppResult<Vec<Intake>> {
     let centre = match actor.scope {
         Some(s) if !s.all_centres => Some(s.centre_id.unwrap_or(0)),
         _ => None,
@@ -166,6 +192,11 @@ pub async fn list(db: &Db, actor: &Actor, person: Option<i64>, limit: i64) -> Ap
         .bind(centre).bind(person).bind(actor.user_id.unwrap_or(0)).bind(limit.clamp(1, 500)).fetch_all(c).await?);
     tx.commit().await?;
     let shown: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    audit::record_apart(db, actor, Event::about("list", "intake").detail(serde_json::json!({ "shown": shown }))).await?;
+    audit::record_apart(
+        db,
+        actor,
+        Event::about("list", "intake").detail(serde_json::json!({ "shown": shown })),
+    )
+    .await?;
     Ok(rows)
 }

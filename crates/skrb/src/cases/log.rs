@@ -12,7 +12,14 @@ use crate::form::Check;
 use crate::registry::input::lenient;
 use crate::sql;
 
-pub const KINDS: [&str; 6] = ["visit", "interview", "phone", "letter", "team_meeting", "note"];
+pub const KINDS: [&str; 6] = [
+    "visit",
+    "interview",
+    "phone",
+    "letter",
+    "team_meeting",
+    "note",
+];
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct Entry {
@@ -95,7 +102,14 @@ pub async fn add_in(
     Ok(id)
 }
 
-pub async fn add(db: &Db, actor: &Actor, case_id: i64, f: &EntryForm, manages: bool, today: Date) -> AppResult<i64> {
+pub async fn add(
+    db: &Db,
+    actor: &Actor,
+    case_id: i64,
+    f: &EntryForm,
+    manages: bool,
+    today: Date,
+) -> AppResult<i64> {
     let mut tx = db.begin().await?;
     let g = access::check_write(&mut tx, actor, case_id, manages).await?;
     if g.status == "closed" {
@@ -113,7 +127,12 @@ pub async fn draft(tx: &mut Tx, user_id: i64, case_id: i64) -> Result<Option<Str
 
 /// Keeps what the user is typing, every few seconds (see assets/app.js): a session that
 /// times out or a browser that closes loses at most those seconds.
-pub async fn save_draft(db: &Db, actor: &Actor, case_id: i64, body: &str) -> AppResult<OffsetDateTime> {
+pub async fn save_draft(
+    db: &Db,
+    actor: &Actor,
+    case_id: i64,
+    body: &str,
+) -> AppResult<OffsetDateTime> {
     let user = actor.user_id.ok_or(AppError::Unauthenticated)?;
     if body.chars().count() > NOTE_MAX {
         return Err(crate::form::field_error("body", "err-note-long"));
@@ -133,7 +152,9 @@ pub async fn save_draft(db: &Db, actor: &Actor, case_id: i64, body: &str) -> App
     audit::record(
         &mut tx,
         actor,
-        Event::new("draft", "case_file", case_id).person(g.person_id).detail(serde_json::json!({ "chars": body.chars().count() })),
+        Event::new("draft", "case_file", case_id)
+            .person(g.person_id)
+            .detail(serde_json::json!({ "chars": body.chars().count() })),
     )
     .await?;
     tx.commit().await?;
@@ -244,10 +265,19 @@ pub async fn download(db: &Db, actor: &Actor, id: i64) -> AppResult<(AttachmentM
         .bind(id).fetch_optional(c).await?);
     let case_id = case_id.ok_or(AppError::NotFound)?;
     let g = access::check(&mut tx, actor, case_id).await?;
-    let meta = attachments(&mut tx, case_id).await?.into_iter().find(|a| a.id == id).ok_or(AppError::NotFound)?;
+    let meta = attachments(&mut tx, case_id)
+        .await?
+        .into_iter()
+        .find(|a| a.id == id)
+        .ok_or(AppError::NotFound)?;
     let bytes: Vec<u8> = sql!(&mut tx, c => sqlx::query_scalar("SELECT content FROM attachment WHERE id = $1")
         .bind(id).fetch_one(c).await?);
     tx.commit().await?;
-    audit::record_apart(db, actor, Event::new("read", "attachment", id).person(g.person_id)).await?;
+    audit::record_apart(
+        db,
+        actor,
+        Event::new("read", "attachment", id).person(g.person_id),
+    )
+    .await?;
     Ok((meta, bytes))
 }

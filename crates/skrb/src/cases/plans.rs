@@ -80,7 +80,11 @@ pub async fn of_case(tx: &mut Tx, case_id: i64) -> Result<Vec<Plan>, sqlx::Error
     Ok(plans
         .into_iter()
         .map(|p| Plan {
-            goals: goals.iter().filter(|g| g.plan_id == p.id).cloned().collect(),
+            goals: goals
+                .iter()
+                .filter(|g| g.plan_id == p.id)
+                .cloned()
+                .collect(),
             id: p.id,
             kind: p.kind,
             agreed_on: p.agreed_on,
@@ -146,7 +150,14 @@ struct GoalIn {
     due_on: Option<Date>,
 }
 
-fn goal_in(ck: &mut Check, goal: &str, activities: &str, responsible: &str, due: &str, after: Date) -> GoalIn {
+fn goal_in(
+    ck: &mut Check,
+    goal: &str,
+    activities: &str,
+    responsible: &str,
+    due: &str,
+    after: Date,
+) -> GoalIn {
     let g = GoalIn {
         goal: ck.text("goal", goal, true, 1000),
         activities: ck.text("activities", activities, false, 4000),
@@ -173,7 +184,14 @@ fn open_file(g: &access::Guard) -> AppResult<()> {
     }
 }
 
-pub async fn create(db: &Db, actor: &Actor, case_id: i64, f: &PlanForm, manages: bool, today: Date) -> AppResult<i64> {
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    case_id: i64,
+    f: &PlanForm,
+    manages: bool,
+    today: Date,
+) -> AppResult<i64> {
     let mut tx = db.begin().await?;
     let g = access::check_write(&mut tx, actor, case_id, manages).await?;
     open_file(&g)?;
@@ -188,7 +206,14 @@ pub async fn create(db: &Db, actor: &Actor, case_id: i64, f: &PlanForm, manages:
     if review.is_some_and(|r| r <= agreed) {
         ck.err("review_on", "err-review-before-plan");
     }
-    let goal = goal_in(&mut ck, &f.goal, &f.activities, &f.responsible, &f.due_on, agreed);
+    let goal = goal_in(
+        &mut ck,
+        &f.goal,
+        &f.activities,
+        &f.responsible,
+        &f.due_on,
+        agreed,
+    );
     ck.done()?;
     let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO case_plan (case_id, kind, agreed_on, review_on, participants, created_by, created_at) \
@@ -197,13 +222,25 @@ pub async fn create(db: &Db, actor: &Actor, case_id: i64, f: &PlanForm, manages:
         .bind(OffsetDateTime::now_utc()).fetch_one(c).await?);
     insert_goal(&mut tx, id, &goal).await?;
     if let Some(r) = review {
-        super::files::add_task(&mut tx, actor, Some(g.centre_id), Some(case_id), "task-auto-plan_review", g.worker_id, r, "plan_review").await?;
+        super::files::add_task(
+            &mut tx,
+            actor,
+            Some(g.centre_id),
+            Some(case_id),
+            "task-auto-plan_review",
+            g.worker_id,
+            r,
+            "plan_review",
+        )
+        .await?;
     }
     super::files::touch(&mut tx, case_id, today).await?;
     audit::record(
         &mut tx,
         actor,
-        Event::new("create", "case_plan", id).person(g.person_id).detail(serde_json::json!({ "case_id": case_id, "kind": kind })),
+        Event::new("create", "case_plan", id)
+            .person(g.person_id)
+            .detail(serde_json::json!({ "case_id": case_id, "kind": kind })),
     )
     .await?;
     tx.commit().await?;
@@ -211,7 +248,12 @@ pub async fn create(db: &Db, actor: &Actor, case_id: i64, f: &PlanForm, manages:
 }
 
 /// The plan's file, checked for writing.
-async fn plan_case(tx: &mut Tx, actor: &Actor, plan_id: i64, manages: bool) -> AppResult<(access::Guard, Date)> {
+async fn plan_case(
+    tx: &mut Tx,
+    actor: &Actor,
+    plan_id: i64,
+    manages: bool,
+) -> AppResult<(access::Guard, Date)> {
     let row: Option<(i64, Date)> = sql!(tx, c => sqlx::query_as("SELECT case_id, agreed_on FROM case_plan WHERE id = $1")
         .bind(plan_id).fetch_optional(c).await?);
     let (case_id, agreed) = row.ok_or(AppError::NotFound)?;
@@ -220,21 +262,47 @@ async fn plan_case(tx: &mut Tx, actor: &Actor, plan_id: i64, manages: bool) -> A
     Ok((g, agreed))
 }
 
-pub async fn add_goal(db: &Db, actor: &Actor, plan_id: i64, f: &GoalForm, manages: bool, today: Date) -> AppResult<i64> {
+pub async fn add_goal(
+    db: &Db,
+    actor: &Actor,
+    plan_id: i64,
+    f: &GoalForm,
+    manages: bool,
+    today: Date,
+) -> AppResult<i64> {
     let mut tx = db.begin().await?;
     let (g, agreed) = plan_case(&mut tx, actor, plan_id, manages).await?;
     let mut ck = Check::new();
-    let goal = goal_in(&mut ck, &f.goal, &f.activities, &f.responsible, &f.due_on, agreed);
+    let goal = goal_in(
+        &mut ck,
+        &f.goal,
+        &f.activities,
+        &f.responsible,
+        &f.due_on,
+        agreed,
+    );
     ck.done()?;
     let id = insert_goal(&mut tx, plan_id, &goal).await?;
     super::files::touch(&mut tx, g.id, today).await?;
-    audit::record(&mut tx, actor, Event::new("create", "plan_goal", id).person(g.person_id)).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("create", "plan_goal", id).person(g.person_id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
 
 /// Records a review of a goal; the goal takes the outcome as its status.
-pub async fn review(db: &Db, actor: &Actor, goal_id: i64, f: &ReviewForm, manages: bool, today: Date) -> AppResult<i64> {
+pub async fn review(
+    db: &Db,
+    actor: &Actor,
+    goal_id: i64,
+    f: &ReviewForm,
+    manages: bool,
+    today: Date,
+) -> AppResult<i64> {
     let mut tx = db.begin().await?;
     let plan: Option<i64> = sql!(&mut tx, c => sqlx::query_scalar("SELECT plan_id FROM plan_goal WHERE id = $1")
         .bind(goal_id).fetch_optional(c).await?);
@@ -242,7 +310,9 @@ pub async fn review(db: &Db, actor: &Actor, goal_id: i64, f: &ReviewForm, manage
     let (g, agreed) = plan_case(&mut tx, actor, plan, manages).await?;
     let mut ck = Check::new();
     let outcome = ck.choice("outcome", &f.outcome, &OUTCOMES, true);
-    let on = ck.date("reviewed_on", &f.reviewed_on, false).unwrap_or(today);
+    let on = ck
+        .date("reviewed_on", &f.reviewed_on, false)
+        .unwrap_or(today);
     let note = ck.text("note", &f.note, false, 4000);
     if on < agreed {
         ck.err("reviewed_on", "err-review-before-plan");
@@ -261,7 +331,9 @@ pub async fn review(db: &Db, actor: &Actor, goal_id: i64, f: &ReviewForm, manage
     audit::record(
         &mut tx,
         actor,
-        Event::new("create", "goal_review", id).person(g.person_id).detail(serde_json::json!({ "goal_id": goal_id, "outcome": outcome })),
+        Event::new("create", "goal_review", id)
+            .person(g.person_id)
+            .detail(serde_json::json!({ "goal_id": goal_id, "outcome": outcome })),
     )
     .await?;
     tx.commit().await?;

@@ -69,7 +69,14 @@ pub struct TaskForm {
 }
 
 /// A task on a file (the assignee must be an active colleague of the file's centre).
-pub async fn create(db: &Db, actor: &Actor, case_id: i64, f: &TaskForm, manages: bool, today: Date) -> AppResult<i64> {
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    case_id: i64,
+    f: &TaskForm,
+    manages: bool,
+    today: Date,
+) -> AppResult<i64> {
     let mut tx = db.begin().await?;
     let g = access::check_write(&mut tx, actor, case_id, manages).await?;
     if g.status == "closed" {
@@ -77,7 +84,9 @@ pub async fn create(db: &Db, actor: &Actor, case_id: i64, f: &TaskForm, manages:
     }
     let mut ck = Check::new();
     let title = ck.text("title", &f.title, true, 300);
-    let assignee = ck.id("assignee_id", &f.assignee_id, false).or(actor.user_id);
+    let assignee = ck
+        .id("assignee_id", &f.assignee_id, false)
+        .or(actor.user_id);
     let due = ck.date("due_on", &f.due_on, true);
     if due.is_some_and(|d| d < today) {
         ck.err("due_on", "err-due-past");
@@ -88,7 +97,9 @@ pub async fn create(db: &Db, actor: &Actor, case_id: i64, f: &TaskForm, manages:
         match row {
             None => ck.err("assignee_id", "err-worker-unknown"),
             Some((false, _)) => ck.err("assignee_id", "err-worker-inactive"),
-            Some((true, c)) if c != Some(g.centre_id) => ck.err("assignee_id", "err-worker-other-centre"),
+            Some((true, c)) if c != Some(g.centre_id) => {
+                ck.err("assignee_id", "err-worker-other-centre")
+            }
             _ => {}
         }
     }
@@ -96,14 +107,30 @@ pub async fn create(db: &Db, actor: &Actor, case_id: i64, f: &TaskForm, manages:
     let (Some(title), Some(assignee), Some(due)) = (title, assignee, due) else {
         return Err(AppError::BadRequest("task".into()));
     };
-    let id = super::files::add_task(&mut tx, actor, Some(g.centre_id), Some(case_id), &title, assignee, due, "manual").await?;
+    let id = super::files::add_task(
+        &mut tx,
+        actor,
+        Some(g.centre_id),
+        Some(case_id),
+        &title,
+        assignee,
+        due,
+        "manual",
+    )
+    .await?;
     super::files::touch(&mut tx, case_id, today).await?;
     tx.commit().await?;
     Ok(id)
 }
 
 /// Marks a task done: its assignee, or whoever works its file.
-pub async fn done(db: &Db, actor: &Actor, task_id: i64, manages: bool, today: Date) -> AppResult<()> {
+pub async fn done(
+    db: &Db,
+    actor: &Actor,
+    task_id: i64,
+    manages: bool,
+    today: Date,
+) -> AppResult<()> {
     let mut tx = db.begin().await?;
     let row: Option<(Option<i64>, i64, Option<OffsetDateTime>)> = sql!(&mut tx, c => sqlx::query_as(
         "SELECT case_id, assignee_id, done_at FROM task WHERE id = $1").bind(task_id).fetch_optional(c).await?);
@@ -192,7 +219,12 @@ pub async fn my_work(db: &Db, actor: &Actor, today: Date) -> AppResult<MyWork> {
     tx.commit().await?;
     let overdue = tasks.iter().filter(|t| t.overdue(&today)).count() as i64;
     let shown: Vec<i64> = files.iter().map(|f| f.id).collect();
-    audit::record_apart(db, actor, Event::about("my_work", "case_file").detail(serde_json::json!({ "shown": shown }))).await?;
+    audit::record_apart(
+        db,
+        actor,
+        Event::about("my_work", "case_file").detail(serde_json::json!({ "shown": shown })),
+    )
+    .await?;
     Ok(MyWork {
         tasks,
         overdue,
@@ -225,7 +257,13 @@ impl Caseload {
 
 /// Caseloads of the workers of the actor's centre (or one unit), heaviest first; no
 /// personal data of clients, only counts.
-pub async fn caseloads(db: &Db, actor: &Actor, centre_id: i64, unit_id: Option<i64>, today: Date) -> AppResult<Vec<Caseload>> {
+pub async fn caseloads(
+    db: &Db,
+    actor: &Actor,
+    centre_id: i64,
+    unit_id: Option<i64>,
+    today: Date,
+) -> AppResult<Vec<Caseload>> {
     if let Some(s) = actor.scope {
         if !s.all_centres && s.centre_id != Some(centre_id) {
             return Err(AppError::Refused(Msg::new("out-of-scope")));
@@ -234,9 +272,9 @@ pub async fn caseloads(db: &Db, actor: &Actor, centre_id: i64, unit_id: Option<i
     let mut tx = db.begin_read().await?;
     let rows = sql!(&mut tx, c => sqlx::query_as::<_, Caseload>(
         "SELECT u.id AS user_id, u.display_name, \
-         COALESCE(SUM(CASE WHEN c.status = 'open' THEN 1 ELSE 0 END), 0) AS open_files, \
-         COALESCE(SUM(CASE WHEN c.status = 'on_hold' THEN 1 ELSE 0 END), 0) AS held_files, \
-         COALESCE(SUM(CASE WHEN c.status = 'open' THEN t.norm_hours ELSE 0 END), 0) AS norm_hours, \
+         CAST(COALESCE(SUM(CASE WHEN c.status = 'open' THEN 1 ELSE 0 END), 0) AS BIGINT) AS open_files, \
+         CAST(COALESCE(SUM(CASE WHEN c.status = 'on_hold' THEN 1 ELSE 0 END), 0) AS BIGINT) AS held_files, \
+         CAST(COALESCE(SUM(CASE WHEN c.status = 'open' THEN t.norm_hours ELSE 0 END), 0) AS BIGINT) AS norm_hours, \
          (SELECT COUNT(*) FROM task k WHERE k.assignee_id = u.id AND k.done_at IS NULL AND k.due_on < $3) AS overdue_tasks, \
          ce.worker_hours \
          FROM app_user u JOIN centre ce ON ce.id = u.centre_id \
@@ -247,6 +285,12 @@ pub async fn caseloads(db: &Db, actor: &Actor, centre_id: i64, unit_id: Option<i
          GROUP BY u.id, u.display_name, ce.worker_hours ORDER BY norm_hours DESC, u.display_name")
         .bind(centre_id).bind(unit_id).bind(today).fetch_all(c).await?);
     tx.commit().await?;
-    audit::record_apart(db, actor, Event::about("caseloads", "case_file").detail(serde_json::json!({ "centre": centre_id, "unit": unit_id }))).await?;
+    audit::record_apart(
+        db,
+        actor,
+        Event::about("caseloads", "case_file")
+            .detail(serde_json::json!({ "centre": centre_id, "unit": unit_id })),
+    )
+    .await?;
     Ok(rows)
 }

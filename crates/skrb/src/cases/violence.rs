@@ -62,7 +62,11 @@ pub async fn of_case(tx: &mut Tx, case_id: i64) -> Result<Option<Violence>, sqlx
     let measures = sql!(tx, c => sqlx::query_as::<_, Measure>(
         "SELECT id, kind, ordered_by, valid_from, valid_to, note FROM protective_measure WHERE case_id = $1 ORDER BY valid_from, id")
         .bind(case_id).fetch_all(c).await?);
-    Ok(Some(Violence { reports, team, measures }))
+    Ok(Some(Violence {
+        reports,
+        team,
+        measures,
+    }))
 }
 
 /// A report of domestic violence about a person.
@@ -91,10 +95,18 @@ pub struct ReportForm {
 }
 
 /// Records a report: on the given file, or on a new restricted file. Returns the file.
-pub async fn report(db: &Db, actor: &Actor, f: &ReportForm, manages: bool, today: Date) -> AppResult<i64> {
+pub async fn report(
+    db: &Db,
+    actor: &Actor,
+    f: &ReportForm,
+    manages: bool,
+    today: Date,
+) -> AppResult<i64> {
     let mut ck = Check::new();
     let person = ck.id("person_id", &f.person_id, true);
-    let on = ck.date("reported_on", &f.reported_on, false).unwrap_or(today);
+    let on = ck
+        .date("reported_on", &f.reported_on, false)
+        .unwrap_or(today);
     let by = ck.text("reported_by", &f.reported_by, true, 200);
     let description = ck.text("description", &f.description, true, 10_000);
     let type_id = ck.id("type_id", &f.type_id, false);
@@ -119,9 +131,15 @@ pub async fn report(db: &Db, actor: &Actor, f: &ReportForm, manages: bool, today
             id
         }
         None => {
-            let centre: Option<i64> = sql!(&mut tx, c => sqlx::query_scalar("SELECT centre_id FROM person WHERE id = $1")
-                .bind(person).fetch_optional(c).await?).flatten();
-            let j = super::catalogue::jurisdiction_of(&mut tx, centre.or(actor.scope.and_then(|s| s.centre_id))).await?;
+            let centre: Option<i64> =
+                sql!(&mut tx, c => sqlx::query_scalar("SELECT centre_id FROM person WHERE id = $1")
+                .bind(person).fetch_optional(c).await?)
+                .flatten();
+            let j = super::catalogue::jurisdiction_of(
+                &mut tx,
+                centre.or(actor.scope.and_then(|s| s.centre_id)),
+            )
+            .await?;
             let ty = match type_id {
                 Some(t) => Some(t),
                 None => sql!(&mut tx, c => sqlx::query_scalar(
@@ -146,7 +164,9 @@ pub async fn report(db: &Db, actor: &Actor, f: &ReportForm, manages: bool, today
     audit::record(
         &mut tx,
         actor,
-        Event::new("create", "violence_report", id).person(person).detail(serde_json::json!({ "case_id": case_id })),
+        Event::new("create", "violence_report", id)
+            .person(person)
+            .detail(serde_json::json!({ "case_id": case_id })),
     )
     .await?;
     tx.commit().await?;
@@ -164,7 +184,14 @@ pub struct MemberForm {
     pub role: String,
 }
 
-pub const MEASURES: [&str; 6] = ["restraining_order", "eviction", "shelter", "removal_of_child", "supervision", "other"];
+pub const MEASURES: [&str; 6] = [
+    "restraining_order",
+    "eviction",
+    "shelter",
+    "removal_of_child",
+    "supervision",
+    "other",
+];
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
@@ -182,7 +209,12 @@ pub struct MeasureForm {
     pub note: String,
 }
 
-async fn violence_case(tx: &mut Tx, actor: &Actor, case_id: i64, manages: bool) -> AppResult<access::Guard> {
+async fn violence_case(
+    tx: &mut Tx,
+    actor: &Actor,
+    case_id: i64,
+    manages: bool,
+) -> AppResult<access::Guard> {
     let g = access::check_write(tx, actor, case_id, manages).await?;
     let n: i64 = sql!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM violence_report WHERE case_id = $1")
         .bind(case_id).fetch_one(c).await?);
@@ -192,7 +224,13 @@ async fn violence_case(tx: &mut Tx, actor: &Actor, case_id: i64, manages: bool) 
     Ok(g)
 }
 
-pub async fn add_member(db: &Db, actor: &Actor, case_id: i64, f: &MemberForm, manages: bool) -> AppResult<i64> {
+pub async fn add_member(
+    db: &Db,
+    actor: &Actor,
+    case_id: i64,
+    f: &MemberForm,
+    manages: bool,
+) -> AppResult<i64> {
     let mut tx = db.begin().await?;
     let g = violence_case(&mut tx, actor, case_id, manages).await?;
     let mut ck = Check::new();
@@ -203,12 +241,23 @@ pub async fn add_member(db: &Db, actor: &Actor, case_id: i64, f: &MemberForm, ma
     let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO mdt_member (case_id, name, organisation, role) VALUES ($1, $2, $3, $4) RETURNING id")
         .bind(case_id).bind(&name).bind(&org).bind(&role).fetch_one(c).await?);
-    audit::record(&mut tx, actor, Event::new("create", "mdt_member", id).person(g.person_id)).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("create", "mdt_member", id).person(g.person_id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
 
-pub async fn add_measure(db: &Db, actor: &Actor, case_id: i64, f: &MeasureForm, manages: bool) -> AppResult<i64> {
+pub async fn add_measure(
+    db: &Db,
+    actor: &Actor,
+    case_id: i64,
+    f: &MeasureForm,
+    manages: bool,
+) -> AppResult<i64> {
     let mut tx = db.begin().await?;
     let g = violence_case(&mut tx, actor, case_id, manages).await?;
     let mut ck = Check::new();
@@ -224,7 +273,12 @@ pub async fn add_measure(db: &Db, actor: &Actor, case_id: i64, f: &MeasureForm, 
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
         .bind(case_id).bind(kind).bind(&by).bind(from).bind(to).bind(&note).bind(OffsetDateTime::now_utc())
         .fetch_one(c).await?);
-    audit::record(&mut tx, actor, Event::new("create", "protective_measure", id).person(g.person_id)).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("create", "protective_measure", id).person(g.person_id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }

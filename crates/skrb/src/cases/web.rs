@@ -12,7 +12,10 @@ use serde::Deserialize;
 use time::Date;
 
 use super::catalogue::{self, CaseType, TypeForm};
-use super::files::{self, CaseForm, CaseRow, CaseView, Colleague, ListParams, StatusForm, TransferForm, UnitRow, UpdateForm};
+use super::files::{
+    self, CaseForm, CaseRow, CaseView, Colleague, ListParams, StatusForm, TransferForm, UnitRow,
+    UpdateForm,
+};
 use super::intake::{self, Intake, IntakeForm};
 use super::log::{self, EntryForm};
 use super::plans::{self, GoalForm, PlanForm, ReviewForm};
@@ -48,7 +51,12 @@ pub fn routes() -> Routes {
         .post("/cases/{id}/transfer", Perm(CaseWrite), transfer)
         .post("/cases/{id}/entries", Perm(CaseWrite), add_entry)
         .post("/cases/{id}/draft", Perm(CaseWrite), save_draft)
-        .upload("/cases/{id}/attachments", Perm(CaseWrite), log::ATTACHMENT_MAX, upload)
+        .upload(
+            "/cases/{id}/attachments",
+            Perm(CaseWrite),
+            log::ATTACHMENT_MAX,
+            upload,
+        )
         .get("/attachments/{id}", Perm(CaseRead), download)
         .post("/cases/{id}/plans", Perm(CaseWrite), add_plan)
         .post("/plans/{id}/goals", Perm(CaseWrite), add_goal)
@@ -58,11 +66,19 @@ pub fn routes() -> Routes {
         .get("/violence/new", Perm(CaseWrite), violence_new)
         .post("/violence/new", Perm(CaseWrite), violence_create)
         .post("/cases/{id}/violence/members", Perm(CaseWrite), add_member)
-        .post("/cases/{id}/violence/measures", Perm(CaseWrite), add_measure)
+        .post(
+            "/cases/{id}/violence/measures",
+            Perm(CaseWrite),
+            add_measure,
+        )
         .get("/caseloads", Perm(CaseManage), caseloads_page)
         .get("/admin/case-types", Perm(CaseManage), types_page)
         .post("/admin/case-types", Perm(CaseManage), add_type)
-        .post("/admin/case-types/{id}/active", Perm(CaseManage), toggle_type)
+        .post(
+            "/admin/case-types/{id}/active",
+            Perm(CaseManage),
+            toggle_type,
+        )
 }
 
 const PER_PAGE: u32 = 50;
@@ -83,7 +99,9 @@ pub(crate) fn typed<T: serde::de::DeserializeOwned>(raw: &Raw) -> AppResult<T> {
 pub(crate) fn reasons(e: AppError, l: Locale) -> AppResult<Vec<String>> {
     match e {
         AppError::Validation(errs) => Ok(errs.iter().map(|e| e.msg.render(l)).collect()),
-        AppError::Warnings { warnings, .. } => Ok(warnings.iter().map(|w| w.msg.render(l)).collect()),
+        AppError::Warnings { warnings, .. } => {
+            Ok(warnings.iter().map(|w| w.msg.render(l)).collect())
+        }
         AppError::Conflict { .. } => Ok(vec![i18n::t(l, "case-conflict")]),
         other => Err(other),
     }
@@ -94,8 +112,15 @@ pub(crate) fn unprocessable(mut res: Response) -> Response {
     res
 }
 
-pub(crate) fn labelled(l: Locale, prefix: &str, codes: &[&'static str]) -> Vec<(&'static str, String)> {
-    codes.iter().map(|c| (*c, i18n::t(l, &format!("{prefix}-{c}")))).collect()
+pub(crate) fn labelled(
+    l: Locale,
+    prefix: &str,
+    codes: &[&'static str],
+) -> Vec<(&'static str, String)> {
+    codes
+        .iter()
+        .map(|c| (*c, i18n::t(l, &format!("{prefix}-{c}"))))
+        .collect()
 }
 
 // ---------------------------------------------------------------- my work
@@ -146,7 +171,11 @@ async fn active_types(st: &AppState, s: &Signed) -> AppResult<Vec<CaseType>> {
     let mut tx = st.db.begin_read().await?;
     let j = catalogue::jurisdiction_of(&mut tx, s.user.centre_id).await?;
     tx.commit().await?;
-    Ok(catalogue::list(&st.db, Some(&j)).await?.into_iter().filter(|t| t.active).collect())
+    Ok(catalogue::list(&st.db, Some(&j))
+        .await?
+        .into_iter()
+        .filter(|t| t.active)
+        .collect())
 }
 
 async fn person_name(st: &AppState, s: &Signed, id: Option<i64>) -> AppResult<Option<String>> {
@@ -159,11 +188,20 @@ async fn person_name(st: &AppState, s: &Signed, id: Option<i64>) -> AppResult<Op
     }
 }
 
-async fn intake_form(st: &AppState, s: &Signed, kept: Raw, errors: Vec<String>) -> AppResult<Response> {
+async fn intake_form(
+    st: &AppState,
+    s: &Signed,
+    kept: Raw,
+    errors: Vec<String>,
+) -> AppResult<Response> {
     let l = s.ctx.locale;
     let pid = kept.get("person_id").and_then(|v| v.parse::<i64>().ok());
     let person_name = person_name(st, s, pid).await?;
-    let types = active_types(st, s).await?.into_iter().map(|t| (t.id, t.name(l))).collect();
+    let types = active_types(st, s)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.name(l)))
+        .collect();
     let recent = intake::list(&st.db, &s.actor(), None, 20).await?;
     let refused = !errors.is_empty();
     let page = Page::new(&s.ctx, i18n::t(l, "intake-title"), "intake");
@@ -180,7 +218,11 @@ async fn intake_form(st: &AppState, s: &Signed, kept: Raw, errors: Vec<String>) 
     Ok(if refused { unprocessable(res) } else { res })
 }
 
-async fn intake_page(State(st): State<AppState>, s: Signed, Query(q): Query<Raw>) -> AppResult<Response> {
+async fn intake_page(
+    State(st): State<AppState>,
+    s: Signed,
+    Query(q): Query<Raw>,
+) -> AppResult<Response> {
     let mut kept = Raw::new();
     if let Some(p) = q.get("person_id") {
         kept.insert("person_id".into(), p.clone());
@@ -189,10 +231,17 @@ async fn intake_page(State(st): State<AppState>, s: Signed, Query(q): Query<Raw>
     intake_form(&st, &s, kept, Vec::new()).await
 }
 
-async fn intake_save(State(st): State<AppState>, s: Signed, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn intake_save(
+    State(st): State<AppState>,
+    s: Signed,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: IntakeForm = typed(&raw)?;
     match intake::record(&st.db, &s.actor(), &f, today()).await {
-        Ok((_, Some(case))) => Ok(redirect_with_flash(&format!("/cases/{case}"), "flash-case-opened")),
+        Ok((_, Some(case))) => Ok(redirect_with_flash(
+            &format!("/cases/{case}"),
+            "flash-case-opened",
+        )),
         Ok((_, None)) => Ok(redirect_with_flash("/intake", "flash-intake-saved")),
         Err(e) => {
             let errors = reasons(e, s.ctx.locale)?;
@@ -201,7 +250,12 @@ async fn intake_save(State(st): State<AppState>, s: Signed, Multi(raw): Multi<Ra
     }
 }
 
-async fn intake_identify(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn intake_identify(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let pid = raw.get("person_id").cloned().unwrap_or_default();
     match intake::identify(&st.db, &s.actor(), id, &pid).await {
         Ok(()) => Ok(redirect_with_flash("/intake", "flash-intake-identified")),
@@ -220,11 +274,18 @@ struct PickFragment {
 }
 
 /// The person picker of the intake and new-file forms (htmx, as the user types).
-async fn pick_person(State(st): State<AppState>, s: Signed, Query(q): Query<Raw>) -> AppResult<Response> {
+async fn pick_person(
+    State(st): State<AppState>,
+    s: Signed,
+    Query(q): Query<Raw>,
+) -> AppResult<Response> {
     let text = q.get("q").cloned().unwrap_or_default();
     let found = crate::registry::search::search(&st.db, &s.actor(), &text, 1, 8).await?;
     let page = Page::new(&s.ctx, String::new(), "");
-    Ok(render(&PickFragment { page, items: found.items }))
+    Ok(render(&PickFragment {
+        page,
+        items: found.items,
+    }))
 }
 
 // ---------------------------------------------------------------- the list
@@ -304,7 +365,11 @@ impl ListQuery {
     }
 }
 
-async fn list_page(State(st): State<AppState>, s: Signed, Query(q): Query<ListQuery>) -> AppResult<Response> {
+async fn list_page(
+    State(st): State<AppState>,
+    s: Signed,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
     let l = s.ctx.locale;
     let mut p = q.params();
     if p.status.is_empty() && !s.ctx.path.contains("status=") {
@@ -318,7 +383,11 @@ async fn list_page(State(st): State<AppState>, s: Signed, Query(q): Query<ListQu
         i18n::t_args(l, "cases-count", &[("count", found.total.into())])
     };
     let more = i64::from(pageno) * i64::from(PER_PAGE) < found.total;
-    let types = active_types(&st, &s).await?.into_iter().map(|t| (t.id, t.name(l))).collect();
+    let types = active_types(&st, &s)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.name(l)))
+        .collect();
     let page = Page::new(&s.ctx, i18n::t(l, "cases-title"), "cases");
     Ok(render(&ListPage {
         prev: (pageno > 1).then(|| list_link(&p, pageno - 1)),
@@ -356,14 +425,23 @@ impl NewCasePage {
         self.kept.get(f).cloned().unwrap_or_default()
     }
     fn is_id(&self, f: &str, v: &i64) -> bool {
-        self.kept.get(f).is_some_and(|x| super::items(x).any(|i| i == v.to_string()))
+        self.kept
+            .get(f)
+            .is_some_and(|x| super::items(x).any(|i| i == v.to_string()))
     }
     fn has(&self, f: &str, v: &str) -> bool {
-        self.kept.get(f).is_some_and(|x| super::items(x).any(|i| i == v))
+        self.kept
+            .get(f)
+            .is_some_and(|x| super::items(x).any(|i| i == v))
     }
 }
 
-async fn new_case_form(st: &AppState, s: &Signed, kept: Raw, errors: Vec<String>) -> AppResult<Response> {
+async fn new_case_form(
+    st: &AppState,
+    s: &Signed,
+    kept: Raw,
+    errors: Vec<String>,
+) -> AppResult<Response> {
     let l = s.ctx.locale;
     let pid = kept.get("person_id").and_then(|v| v.parse::<i64>().ok());
     let person_name = person_name(st, s, pid).await?;
@@ -372,11 +450,24 @@ async fn new_case_form(st: &AppState, s: &Signed, kept: Raw, errors: Vec<String>
             .await?
             .into_iter()
             .filter(|(m, _)| m.valid_to.is_none())
-            .map(|(m, _)| (m.household_id, i18n::t_args(l, "household-title", &[("id", m.household_id.to_string().into())])))
+            .map(|(m, _)| {
+                (
+                    m.household_id,
+                    i18n::t_args(
+                        l,
+                        "household-title",
+                        &[("id", m.household_id.to_string().into())],
+                    ),
+                )
+            })
             .collect(),
         None => Vec::new(),
     };
-    let types = active_types(st, s).await?.into_iter().map(|t| (t.id, t.name(l), t.opens_restricted)).collect();
+    let types = active_types(st, s)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.name(l), t.opens_restricted))
+        .collect();
     let refused = !errors.is_empty();
     let page = Page::new(&s.ctx, i18n::t(l, "case-new-title"), "cases");
     let res = render(&NewCasePage {
@@ -392,7 +483,11 @@ async fn new_case_form(st: &AppState, s: &Signed, kept: Raw, errors: Vec<String>
     Ok(if refused { unprocessable(res) } else { res })
 }
 
-async fn new_case(State(st): State<AppState>, s: Signed, Query(q): Query<Raw>) -> AppResult<Response> {
+async fn new_case(
+    State(st): State<AppState>,
+    s: Signed,
+    Query(q): Query<Raw>,
+) -> AppResult<Response> {
     let mut kept = Raw::new();
     if let Some(p) = q.get("person_id") {
         kept.insert("person_id".into(), p.clone());
@@ -401,10 +496,17 @@ async fn new_case(State(st): State<AppState>, s: Signed, Query(q): Query<Raw>) -
     new_case_form(&st, &s, kept, Vec::new()).await
 }
 
-async fn create_case(State(st): State<AppState>, s: Signed, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn create_case(
+    State(st): State<AppState>,
+    s: Signed,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: CaseForm = typed(&raw)?;
     match files::open(&st.db, &s.actor(), &f, today()).await {
-        Ok(id) => Ok(redirect_with_flash(&format!("/cases/{id}"), "flash-case-opened")),
+        Ok(id) => Ok(redirect_with_flash(
+            &format!("/cases/{id}"),
+            "flash-case-opened",
+        )),
         Err(e) => {
             let errors = reasons(e, s.ctx.locale)?;
             new_case_form(&st, &s, raw, errors).await
@@ -472,14 +574,25 @@ impl CasePage {
 }
 
 #[allow(clippy::too_many_arguments)]
-pub(crate) async fn case_page(st: &AppState, s: &Signed, id: i64, section: &'static str, errors: Vec<String>, kept: Raw) -> AppResult<Response> {
+pub(crate) async fn case_page(
+    st: &AppState,
+    s: &Signed,
+    id: i64,
+    section: &'static str,
+    errors: Vec<String>,
+    kept: Raw,
+) -> AppResult<Response> {
     let l = s.ctx.locale;
     let v = files::view(&st.db, &s.actor(), id).await?;
     let me = s.user.id;
     let can_write = s.may(Permission::CaseWrite)
         && (manages(s) || v.file.worker_id == me || v.team.iter().any(|t| t.user_id == me));
     let partners = if can_write {
-        directory::list(&st.db, &s.actor(), "").await?.into_iter().filter(|p| p.active).collect()
+        directory::list(&st.db, &s.actor(), "")
+            .await?
+            .into_iter()
+            .filter(|p| p.active)
+            .collect()
     } else {
         Vec::new()
     };
@@ -509,14 +622,29 @@ pub(crate) async fn case_page(st: &AppState, s: &Signed, id: i64, section: &'sta
     Ok(if refused { unprocessable(res) } else { res })
 }
 
-async fn view_case(State(st): State<AppState>, s: Signed, Path(id): Path<i64>) -> AppResult<Response> {
+async fn view_case(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     case_page(&st, &s, id, "", Vec::new(), Raw::new()).await
 }
 
 /// After a change: back to the file's section, or the page again with the reasons.
-async fn after(st: &AppState, s: &Signed, case_id: i64, section: &'static str, flash: &str, r: AppResult<()>, raw: Raw) -> AppResult<Response> {
+async fn after(
+    st: &AppState,
+    s: &Signed,
+    case_id: i64,
+    section: &'static str,
+    flash: &str,
+    r: AppResult<()>,
+    raw: Raw,
+) -> AppResult<Response> {
     match r {
-        Ok(()) => Ok(redirect_with_flash(&format!("/cases/{case_id}#{section}"), flash)),
+        Ok(()) => Ok(redirect_with_flash(
+            &format!("/cases/{case_id}#{section}"),
+            flash,
+        )),
         Err(e) => {
             let errors = reasons(e, s.ctx.locale)?;
             case_page(st, s, case_id, section, errors, raw).await
@@ -524,39 +652,76 @@ async fn after(st: &AppState, s: &Signed, case_id: i64, section: &'static str, f
     }
 }
 
-async fn update_case(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn update_case(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: UpdateForm = typed(&raw)?;
     let r = files::update(&st.db, &s.actor(), id, &f, manages(&s), today()).await;
     after(&st, &s, id, "details", "flash-saved", r, raw).await
 }
 
-async fn set_status(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn set_status(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: StatusForm = typed(&raw)?;
     let r = files::set_status(&st.db, &s.actor(), id, &f, manages(&s), today()).await;
     after(&st, &s, id, "status", "flash-status-changed", r, raw).await
 }
 
-async fn transfer(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn transfer(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: TransferForm = typed(&raw)?;
     let r = files::transfer(&st.db, &s.actor(), id, &f, manages(&s), today()).await;
     after(&st, &s, id, "transfer", "flash-transferred", r, raw).await
 }
 
-async fn add_entry(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn add_entry(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: EntryForm = typed(&raw)?;
-    let r = log::add(&st.db, &s.actor(), id, &f, manages(&s), today()).await.map(|_| ());
+    let r = log::add(&st.db, &s.actor(), id, &f, manages(&s), today())
+        .await
+        .map(|_| ());
     after(&st, &s, id, "log", "flash-entry-saved", r, raw).await
 }
 
 /// The autosave of a note (app.js posts here every few seconds while the user types).
-async fn save_draft(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn save_draft(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let body = raw.get("body").cloned().unwrap_or_default();
     let at = log::save_draft(&st.db, &s.actor(), id, &body).await?;
     let l = s.ctx.locale;
-    Ok(i18n::t_args(l, "draft-saved", &[("time", i18n::fmt_datetime(l, at).into())]).into_response())
+    Ok(i18n::t_args(
+        l,
+        "draft-saved",
+        &[("time", i18n::fmt_datetime(l, at).into())],
+    )
+    .into_response())
 }
 
-async fn upload(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, mut mp: Multipart) -> AppResult<Response> {
+async fn upload(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    mut mp: Multipart,
+) -> AppResult<Response> {
     let mut name = String::new();
     let mut bytes = Vec::new();
     loop {
@@ -566,7 +731,8 @@ async fn upload(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, mut 
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 let r = Err(AppError::Validation(vec![crate::error::FieldError {
                     field: "file",
-                    msg: crate::error::Msg::new("err-file-large").num("max", (log::ATTACHMENT_MAX / 1024 / 1024) as i64),
+                    msg: crate::error::Msg::new("err-file-large")
+                        .num("max", (log::ATTACHMENT_MAX / 1024 / 1024) as i64),
                 }]));
                 return after(&st, &s, id, "attachments", "", r, Raw::new()).await;
             }
@@ -574,16 +740,41 @@ async fn upload(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, mut 
         };
         if field.name() == Some("file") {
             name = field.file_name().unwrap_or("").to_string();
-            bytes = field.bytes().await.map_err(|e| AppError::BadRequest(e.body_text()))?.to_vec();
+            bytes = field
+                .bytes()
+                .await
+                .map_err(|e| AppError::BadRequest(e.body_text()))?
+                .to_vec();
         }
     }
-    let r = log::upload(&st.db, &s.actor(), id, &name, &bytes, manages(&s), today()).await.map(|_| ());
-    after(&st, &s, id, "attachments", "flash-attachment-saved", r, Raw::new()).await
+    let r = log::upload(&st.db, &s.actor(), id, &name, &bytes, manages(&s), today())
+        .await
+        .map(|_| ());
+    after(
+        &st,
+        &s,
+        id,
+        "attachments",
+        "flash-attachment-saved",
+        r,
+        Raw::new(),
+    )
+    .await
 }
 
 /// Sends an attachment as a download (never shown inline: a document is not a page).
 pub fn attachment_response(meta: &log::AttachmentMeta, bytes: Vec<u8>) -> Response {
-    let ascii: String = meta.filename.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+    let ascii: String = meta
+        .filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     let disposition = format!(
         "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
         crate::web::errors::encode_component(&meta.filename)
@@ -599,14 +790,25 @@ pub fn attachment_response(meta: &log::AttachmentMeta, bytes: Vec<u8>) -> Respon
     res
 }
 
-async fn download(State(st): State<AppState>, s: Signed, Path(id): Path<i64>) -> AppResult<Response> {
+async fn download(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let (meta, bytes) = log::download(&st.db, &s.actor(), id).await?;
     Ok(attachment_response(&meta, bytes))
 }
 
-async fn add_plan(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn add_plan(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: PlanForm = typed(&raw)?;
-    let r = plans::create(&st.db, &s.actor(), id, &f, manages(&s), today()).await.map(|_| ());
+    let r = plans::create(&st.db, &s.actor(), id, &f, manages(&s), today())
+        .await
+        .map(|_| ());
     after(&st, &s, id, "plans", "flash-plan-saved", r, raw).await
 }
 
@@ -616,30 +818,64 @@ async fn case_of(st: &AppState, sql_text: &str, id: i64) -> AppResult<i64> {
     c.flatten().ok_or(AppError::NotFound)
 }
 
-async fn add_goal(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn add_goal(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: GoalForm = typed(&raw)?;
     let case = case_of(&st, "SELECT case_id FROM case_plan WHERE id = $1", id).await?;
-    let r = plans::add_goal(&st.db, &s.actor(), id, &f, manages(&s), today()).await.map(|_| ());
+    let r = plans::add_goal(&st.db, &s.actor(), id, &f, manages(&s), today())
+        .await
+        .map(|_| ());
     after(&st, &s, case, "plans", "flash-goal-saved", r, raw).await
 }
 
-async fn add_review(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn add_review(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: ReviewForm = typed(&raw)?;
-    let case = case_of(&st, "SELECT p.case_id FROM plan_goal g JOIN case_plan p ON p.id = g.plan_id WHERE g.id = $1", id).await?;
-    let r = plans::review(&st.db, &s.actor(), id, &f, manages(&s), today()).await.map(|_| ());
+    let case = case_of(
+        &st,
+        "SELECT p.case_id FROM plan_goal g JOIN case_plan p ON p.id = g.plan_id WHERE g.id = $1",
+        id,
+    )
+    .await?;
+    let r = plans::review(&st.db, &s.actor(), id, &f, manages(&s), today())
+        .await
+        .map(|_| ());
     after(&st, &s, case, "plans", "flash-review-saved", r, raw).await
 }
 
-async fn add_task(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn add_task(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: TaskForm = typed(&raw)?;
-    let r = tasks::create(&st.db, &s.actor(), id, &f, manages(&s), today()).await.map(|_| ());
+    let r = tasks::create(&st.db, &s.actor(), id, &f, manages(&s), today())
+        .await
+        .map(|_| ());
     after(&st, &s, id, "tasks", "flash-task-saved", r, raw).await
 }
 
-async fn task_done(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn task_done(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     tasks::done(&st.db, &s.actor(), id, manages(&s), today()).await?;
     let back = raw.get("back").map(String::as_str).unwrap_or("/work");
-    Ok(redirect_with_flash(crate::web::context::safe_back(back), "flash-task-done"))
+    Ok(redirect_with_flash(
+        crate::web::context::safe_back(back),
+        "flash-task-done",
+    ))
 }
 
 // ---------------------------------------------------------------- violence
@@ -659,16 +895,30 @@ impl ViolencePage {
     }
 }
 
-async fn violence_form(st: &AppState, s: &Signed, kept: Raw, errors: Vec<String>) -> AppResult<Response> {
+async fn violence_form(
+    st: &AppState,
+    s: &Signed,
+    kept: Raw,
+    errors: Vec<String>,
+) -> AppResult<Response> {
     let pid = kept.get("person_id").and_then(|v| v.parse::<i64>().ok());
     let person_name = person_name(st, s, pid).await?;
     let refused = !errors.is_empty();
     let page = Page::new(&s.ctx, i18n::t(s.ctx.locale, "violence-new-title"), "cases");
-    let res = render(&ViolencePage { page, errors, kept, person_name });
+    let res = render(&ViolencePage {
+        page,
+        errors,
+        kept,
+        person_name,
+    });
     Ok(if refused { unprocessable(res) } else { res })
 }
 
-async fn violence_new(State(st): State<AppState>, s: Signed, Query(q): Query<Raw>) -> AppResult<Response> {
+async fn violence_new(
+    State(st): State<AppState>,
+    s: Signed,
+    Query(q): Query<Raw>,
+) -> AppResult<Response> {
     let mut kept = Raw::new();
     if let Some(p) = q.get("person_id") {
         kept.insert("person_id".into(), p.clone());
@@ -676,10 +926,17 @@ async fn violence_new(State(st): State<AppState>, s: Signed, Query(q): Query<Raw
     violence_form(&st, &s, kept, Vec::new()).await
 }
 
-async fn violence_create(State(st): State<AppState>, s: Signed, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn violence_create(
+    State(st): State<AppState>,
+    s: Signed,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: ReportForm = typed(&raw)?;
     match violence::report(&st.db, &s.actor(), &f, manages(&s), today()).await {
-        Ok(case) => Ok(redirect_with_flash(&format!("/cases/{case}#violence"), "flash-violence-saved")),
+        Ok(case) => Ok(redirect_with_flash(
+            &format!("/cases/{case}#violence"),
+            "flash-violence-saved",
+        )),
         Err(e) => {
             let errors = reasons(e, s.ctx.locale)?;
             violence_form(&st, &s, raw, errors).await
@@ -687,15 +944,29 @@ async fn violence_create(State(st): State<AppState>, s: Signed, Multi(raw): Mult
     }
 }
 
-async fn add_member(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn add_member(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: MemberForm = typed(&raw)?;
-    let r = violence::add_member(&st.db, &s.actor(), id, &f, manages(&s)).await.map(|_| ());
+    let r = violence::add_member(&st.db, &s.actor(), id, &f, manages(&s))
+        .await
+        .map(|_| ());
     after(&st, &s, id, "violence", "flash-saved", r, raw).await
 }
 
-async fn add_measure(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn add_measure(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: MeasureForm = typed(&raw)?;
-    let r = violence::add_measure(&st.db, &s.actor(), id, &f, manages(&s)).await.map(|_| ());
+    let r = violence::add_measure(&st.db, &s.actor(), id, &f, manages(&s))
+        .await
+        .map(|_| ());
     after(&st, &s, id, "violence", "flash-saved", r, raw).await
 }
 
@@ -716,7 +987,11 @@ impl CaseloadsPage {
     }
 }
 
-async fn caseloads_page(State(st): State<AppState>, s: Signed, Query(q): Query<Raw>) -> AppResult<Response> {
+async fn caseloads_page(
+    State(st): State<AppState>,
+    s: Signed,
+    Query(q): Query<Raw>,
+) -> AppResult<Response> {
     // A user of no centre (a system administrator) has no workers to weigh.
     let centre = s.user.centre_id.unwrap_or(0);
     let unit_id = q.get("unit_id").and_then(|v| v.parse::<i64>().ok());
@@ -724,7 +999,11 @@ async fn caseloads_page(State(st): State<AppState>, s: Signed, Query(q): Query<R
         Some(c) => tasks::caseloads(&st.db, &s.actor(), c, unit_id, today()).await?,
         None => Vec::new(),
     };
-    let page = Page::new(&s.ctx, i18n::t(s.ctx.locale, "caseloads-title"), "caseloads");
+    let page = Page::new(
+        &s.ctx,
+        i18n::t(s.ctx.locale, "caseloads-title"),
+        "caseloads",
+    );
     Ok(render(&CaseloadsPage {
         page,
         rows,
@@ -751,7 +1030,12 @@ impl TypesPage {
     }
 }
 
-async fn types_form(st: &AppState, s: &Signed, kept: Raw, errors: Vec<String>) -> AppResult<Response> {
+async fn types_form(
+    st: &AppState,
+    s: &Signed,
+    kept: Raw,
+    errors: Vec<String>,
+) -> AppResult<Response> {
     let l = s.ctx.locale;
     let types = catalogue::list(&st.db, None).await?;
     let refused = !errors.is_empty();
@@ -770,7 +1054,11 @@ async fn types_page(State(st): State<AppState>, s: Signed) -> AppResult<Response
     types_form(&st, &s, Raw::new(), Vec::new()).await
 }
 
-async fn add_type(State(st): State<AppState>, s: Signed, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn add_type(
+    State(st): State<AppState>,
+    s: Signed,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: TypeForm = typed(&raw)?;
     match catalogue::add(&st.db, &s.actor(), &f).await {
         Ok(_) => Ok(redirect_with_flash("/admin/case-types", "flash-saved")),
@@ -781,9 +1069,13 @@ async fn add_type(State(st): State<AppState>, s: Signed, Multi(raw): Multi<Raw>)
     }
 }
 
-async fn toggle_type(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn toggle_type(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let active = raw.get("active").is_some_and(|v| files::truthy(v));
     catalogue::set_active(&st.db, &s.actor(), id, active).await?;
     Ok(redirect_with_flash("/admin/case-types", "flash-saved"))
 }
-

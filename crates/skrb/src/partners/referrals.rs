@@ -70,7 +70,13 @@ pub struct ReferralForm {
 }
 
 /// Records a referral on a file.
-pub async fn create(db: &Db, actor: &Actor, f: &ReferralForm, manages: bool, today: Date) -> AppResult<i64> {
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    f: &ReferralForm,
+    manages: bool,
+    today: Date,
+) -> AppResult<i64> {
     let mut ck = Check::new();
     let direction = ck.choice("direction", &f.direction, &["out", "in"], true);
     let partner = ck.id("partner_id", &f.partner_id, true);
@@ -100,8 +106,14 @@ pub async fn create(db: &Db, actor: &Actor, f: &ReferralForm, manages: bool, tod
         .bind(sent).bind(actor.user_id).bind(OffsetDateTime::now_utc()).fetch_one(c).await?);
     if direction == "in" {
         crate::cases::files::add_task(
-            &mut tx, actor, Some(g.centre_id), Some(case_id), "task-auto-referral_answer", g.worker_id,
-            sent + Duration::days(ANSWER_DAYS), "referral",
+            &mut tx,
+            actor,
+            Some(g.centre_id),
+            Some(case_id),
+            "task-auto-referral_answer",
+            g.worker_id,
+            sent + Duration::days(ANSWER_DAYS),
+            "referral",
         )
         .await?;
     }
@@ -147,7 +159,12 @@ pub struct ListParams {
     pub partner_id: Option<i64>,
 }
 
-pub async fn list(db: &Db, actor: &Actor, reader: Reader, p: &ListParams) -> AppResult<Vec<Referral>> {
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    reader: Reader,
+    p: &ListParams,
+) -> AppResult<Vec<Referral>> {
     let status = match p.status.as_str() {
         "" | "sent" | "accepted" | "answered" | "declined" | "closed" => p.status.clone(),
         "waiting" => "waiting".into(),
@@ -175,7 +192,12 @@ pub async fn list(db: &Db, actor: &Actor, reader: Reader, p: &ListParams) -> App
     };
     tx.commit().await?;
     let shown: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    audit::record_apart(db, actor, Event::about("list", "referral").detail(serde_json::json!({ "shown": shown }))).await?;
+    audit::record_apart(
+        db,
+        actor,
+        Event::about("list", "referral").detail(serde_json::json!({ "shown": shown })),
+    )
+    .await?;
     Ok(rows)
 }
 
@@ -194,7 +216,15 @@ pub struct AnswerForm {
 
 /// Answers a referral: a partner's user answers those addressed to them; staff answer
 /// referrals into the centre and close any referral of a file they work.
-pub async fn answer(db: &Db, actor: &Actor, reader: Reader, id: i64, f: &AnswerForm, manages: bool, today: Date) -> AppResult<()> {
+pub async fn answer(
+    db: &Db,
+    actor: &Actor,
+    reader: Reader,
+    id: i64,
+    f: &AnswerForm,
+    manages: bool,
+    today: Date,
+) -> AppResult<()> {
     let mut tx = db.begin().await?;
     let r: Option<Referral> = sql!(&mut tx, c => sqlx::query_as::<_, Referral>(&format!("{SELECT} WHERE r.id = $1"))
         .bind(id).fetch_optional(c).await?);
@@ -205,12 +235,19 @@ pub async fn answer(db: &Db, actor: &Actor, reader: Reader, id: i64, f: &AnswerF
         Reader::Staff => &["accepted", "answered", "declined", "closed"],
     };
     let status = ck.choice("status", &f.status, allowed, true);
-    let answer = ck.text("answer", &f.answer, matches!(status, Some("answered" | "declined")), 10_000);
+    let answer = ck.text(
+        "answer",
+        &f.answer,
+        matches!(status, Some("answered" | "declined")),
+        10_000,
+    );
     let version = ck.id("version", &f.version, false).unwrap_or(r.version);
     ck.done()?;
     match reader {
         Reader::Partner => {
-            if r.direction != "out" || partner_of(&mut tx, actor.user_id).await? != Some(r.partner_id) {
+            if r.direction != "out"
+                || partner_of(&mut tx, actor.user_id).await? != Some(r.partner_id)
+            {
                 // Not addressed to this partner: as if it did not exist.
                 return Err(AppError::NotFound);
             }
@@ -219,7 +256,10 @@ pub async fn answer(db: &Db, actor: &Actor, reader: Reader, id: i64, f: &AnswerF
             let case = r.case_id.ok_or(AppError::NotFound)?;
             access::check_write(&mut tx, actor, case, manages).await?;
             if r.direction == "out" && status != Some("closed") {
-                return Err(crate::form::field_error("status", "err-referral-partner-answers"));
+                return Err(crate::form::field_error(
+                    "status",
+                    "err-referral-partner-answers",
+                ));
             }
         }
     }
@@ -232,7 +272,9 @@ pub async fn answer(db: &Db, actor: &Actor, reader: Reader, id: i64, f: &AnswerF
         .bind(status).bind(&answer).bind(today).bind(actor.user_id).bind(id).bind(version)
         .execute(c).await?.rows_affected());
     if n == 0 {
-        return Err(AppError::Conflict { current_version: r.version });
+        return Err(AppError::Conflict {
+            current_version: r.version,
+        });
     }
     if r.direction == "in" && matches!(status, Some("answered" | "declined" | "closed")) {
         if let Some(case) = r.case_id {
@@ -241,7 +283,8 @@ pub async fn answer(db: &Db, actor: &Actor, reader: Reader, id: i64, f: &AnswerF
                 .bind(OffsetDateTime::now_utc()).bind(actor.user_id).bind(case).execute(c).await?.rows_affected());
         }
     }
-    let mut e = Event::new("answer", "referral", id).detail(serde_json::json!({ "status": status }));
+    let mut e =
+        Event::new("answer", "referral", id).detail(serde_json::json!({ "status": status }));
     if let Some(p) = r.person_id {
         e = e.person(p);
     }
@@ -257,7 +300,9 @@ pub async fn get_for_partner(db: &Db, actor: &Actor, id: i64) -> AppResult<Refer
     let r: Option<Referral> = sql!(&mut tx, c => sqlx::query_as::<_, Referral>(&format!("{SELECT} WHERE r.id = $1"))
         .bind(id).fetch_optional(c).await?);
     tx.commit().await?;
-    let r = r.filter(|r| r.direction == "out" && Some(r.partner_id) == partner).ok_or(AppError::NotFound)?;
+    let r = r
+        .filter(|r| r.direction == "out" && Some(r.partner_id) == partner)
+        .ok_or(AppError::NotFound)?;
     let mut e = Event::new("read", "referral", id);
     if let Some(p) = r.person_id {
         e = e.person(p);

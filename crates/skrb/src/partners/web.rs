@@ -29,8 +29,16 @@ pub fn routes() -> Routes {
         .post("/referrals", Perm(CaseWrite), create_referral)
         .post("/referrals/{id}/answer", Perm(CaseWrite), staff_answer)
         .get("/portal", Perm(ReferralAnswer), portal)
-        .get("/portal/referrals/{id}", Perm(ReferralAnswer), portal_referral)
-        .post("/portal/referrals/{id}/answer", Perm(ReferralAnswer), portal_answer)
+        .get(
+            "/portal/referrals/{id}",
+            Perm(ReferralAnswer),
+            portal_referral,
+        )
+        .post(
+            "/portal/referrals/{id}/answer",
+            Perm(ReferralAnswer),
+            portal_answer,
+        )
 }
 
 #[derive(askama::Template)]
@@ -50,23 +58,54 @@ impl PartnersPage {
     }
 }
 
-async fn partners_form(st: &AppState, s: &Signed, q: String, kept: Raw, errors: Vec<String>) -> AppResult<Response> {
+async fn partners_form(
+    st: &AppState,
+    s: &Signed,
+    q: String,
+    kept: Raw,
+    errors: Vec<String>,
+) -> AppResult<Response> {
     let l = s.ctx.locale;
     let items = directory::list(&st.db, &s.actor(), &q).await?;
     let refused = !errors.is_empty();
     let page = Page::new(&s.ctx, i18n::t(l, "partners-title"), "partners");
-    let res = render(&PartnersPage { page, items, q, errors, kept, kinds: labelled(l, "partner-kind", &directory::KINDS) });
+    let res = render(&PartnersPage {
+        page,
+        items,
+        q,
+        errors,
+        kept,
+        kinds: labelled(l, "partner-kind", &directory::KINDS),
+    });
     Ok(if refused { unprocessable(res) } else { res })
 }
 
-async fn partners_page(State(st): State<AppState>, s: Signed, Query(q): Query<Raw>) -> AppResult<Response> {
-    partners_form(&st, &s, q.get("q").cloned().unwrap_or_default(), Raw::new(), Vec::new()).await
+async fn partners_page(
+    State(st): State<AppState>,
+    s: Signed,
+    Query(q): Query<Raw>,
+) -> AppResult<Response> {
+    partners_form(
+        &st,
+        &s,
+        q.get("q").cloned().unwrap_or_default(),
+        Raw::new(),
+        Vec::new(),
+    )
+    .await
 }
 
-async fn create_partner(State(st): State<AppState>, s: Signed, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn create_partner(
+    State(st): State<AppState>,
+    s: Signed,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: PartnerForm = typed(&raw)?;
     match directory::create(&st.db, &s.actor(), &f).await {
-        Ok(id) => Ok(redirect_with_flash(&format!("/partners/{id}"), "flash-saved")),
+        Ok(id) => Ok(redirect_with_flash(
+            &format!("/partners/{id}"),
+            "flash-saved",
+        )),
         Err(e) => {
             let errors = reasons(e, s.ctx.locale)?;
             partners_form(&st, &s, String::new(), raw, errors).await
@@ -84,29 +123,55 @@ struct PartnerPage {
     errors: Vec<String>,
 }
 
-async fn partner_form(st: &AppState, s: &Signed, id: i64, errors: Vec<String>) -> AppResult<Response> {
+async fn partner_form(
+    st: &AppState,
+    s: &Signed,
+    id: i64,
+    errors: Vec<String>,
+) -> AppResult<Response> {
     let (p, contacts) = directory::get(&st.db, &s.actor(), id).await?;
     let referrals = referrals::list(
         &st.db,
         &s.actor(),
         Reader::Staff,
-        &ListParams { partner_id: Some(id), ..ListParams::default() },
+        &ListParams {
+            partner_id: Some(id),
+            ..ListParams::default()
+        },
     )
     .await?;
     let refused = !errors.is_empty();
     let page = Page::new(&s.ctx, p.name.clone(), "partners");
-    let res = render(&PartnerPage { page, p, contacts, referrals, errors });
+    let res = render(&PartnerPage {
+        page,
+        p,
+        contacts,
+        referrals,
+        errors,
+    });
     Ok(if refused { unprocessable(res) } else { res })
 }
 
-async fn partner_page(State(st): State<AppState>, s: Signed, Path(id): Path<i64>) -> AppResult<Response> {
+async fn partner_page(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     partner_form(&st, &s, id, Vec::new()).await
 }
 
-async fn add_contact(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn add_contact(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: ContactForm = typed(&raw)?;
     match directory::add_contact(&st.db, &s.actor(), id, &f).await {
-        Ok(_) => Ok(redirect_with_flash(&format!("/partners/{id}"), "flash-saved")),
+        Ok(_) => Ok(redirect_with_flash(
+            &format!("/partners/{id}"),
+            "flash-saved",
+        )),
         Err(e) => {
             let errors = reasons(e, s.ctx.locale)?;
             partner_form(&st, &s, id, errors).await
@@ -114,10 +179,18 @@ async fn add_contact(State(st): State<AppState>, s: Signed, Path(id): Path<i64>,
     }
 }
 
-async fn link_user(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn link_user(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let username = raw.get("username").cloned().unwrap_or_default();
     match directory::link_user(&st.db, &s.actor(), Some(id), &username).await {
-        Ok(()) => Ok(redirect_with_flash(&format!("/partners/{id}"), "flash-saved")),
+        Ok(()) => Ok(redirect_with_flash(
+            &format!("/partners/{id}"),
+            "flash-saved",
+        )),
         Err(e) => {
             let errors = reasons(e, s.ctx.locale)?;
             partner_form(&st, &s, id, errors).await
@@ -136,7 +209,11 @@ struct ReferralsPage {
     unlinked: bool,
 }
 
-async fn referrals_page(State(st): State<AppState>, s: Signed, Query(p): Query<ListParams>) -> AppResult<Response> {
+async fn referrals_page(
+    State(st): State<AppState>,
+    s: Signed,
+    Query(p): Query<ListParams>,
+) -> AppResult<Response> {
     let l = s.ctx.locale;
     let items = referrals::list(&st.db, &s.actor(), Reader::Staff, &p).await?;
     let page = Page::new(&s.ctx, i18n::t(l, "referrals-title"), "referrals");
@@ -144,17 +221,30 @@ async fn referrals_page(State(st): State<AppState>, s: Signed, Query(p): Query<L
         page,
         items,
         p,
-        statuses: labelled(l, "referral-status", &["waiting", "sent", "accepted", "answered", "declined", "closed"]),
+        statuses: labelled(
+            l,
+            "referral-status",
+            &[
+                "waiting", "sent", "accepted", "answered", "declined", "closed",
+            ],
+        ),
         portal: false,
         unlinked: false,
     }))
 }
 
-async fn create_referral(State(st): State<AppState>, s: Signed, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn create_referral(
+    State(st): State<AppState>,
+    s: Signed,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: ReferralForm = typed(&raw)?;
     let case_id = f.case_id.trim().parse::<i64>().unwrap_or(0);
     match referrals::create(&st.db, &s.actor(), &f, manages(&s), today()).await {
-        Ok(_) => Ok(redirect_with_flash(&format!("/cases/{case_id}#referrals"), "flash-referral-sent")),
+        Ok(_) => Ok(redirect_with_flash(
+            &format!("/cases/{case_id}#referrals"),
+            "flash-referral-sent",
+        )),
         Err(e) => {
             let errors = reasons(e, s.ctx.locale)?;
             case_page(&st, &s, case_id, "referrals", errors, raw).await
@@ -162,13 +252,31 @@ async fn create_referral(State(st): State<AppState>, s: Signed, Multi(raw): Mult
     }
 }
 
-async fn staff_answer(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn staff_answer(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: AnswerForm = typed(&raw)?;
-    referrals::answer(&st.db, &s.actor(), Reader::Staff, id, &f, manages(&s), today()).await?;
+    referrals::answer(
+        &st.db,
+        &s.actor(),
+        Reader::Staff,
+        id,
+        &f,
+        manages(&s),
+        today(),
+    )
+    .await?;
     Ok(redirect_with_flash("/referrals", "flash-saved"))
 }
 
-async fn portal(State(st): State<AppState>, s: Signed, Query(p): Query<ListParams>) -> AppResult<Response> {
+async fn portal(
+    State(st): State<AppState>,
+    s: Signed,
+    Query(p): Query<ListParams>,
+) -> AppResult<Response> {
     let l = s.ctx.locale;
     let items = referrals::list(&st.db, &s.actor(), Reader::Partner, &p).await?;
     let page = Page::new(&s.ctx, i18n::t(l, "portal-title"), "portal");
@@ -176,7 +284,11 @@ async fn portal(State(st): State<AppState>, s: Signed, Query(p): Query<ListParam
         page,
         items,
         p,
-        statuses: labelled(l, "referral-status", &["waiting", "answered", "declined", "closed"]),
+        statuses: labelled(
+            l,
+            "referral-status",
+            &["waiting", "answered", "declined", "closed"],
+        ),
         portal: true,
         unlinked: !referrals::linked(&st.db, s.user.id).await?,
     }))
@@ -198,7 +310,13 @@ impl PortalReferralPage {
     }
 }
 
-async fn portal_form(st: &AppState, s: &Signed, id: i64, kept: Raw, errors: Vec<String>) -> AppResult<Response> {
+async fn portal_form(
+    st: &AppState,
+    s: &Signed,
+    id: i64,
+    kept: Raw,
+    errors: Vec<String>,
+) -> AppResult<Response> {
     let l = s.ctx.locale;
     let r = referrals::get_for_partner(&st.db, &s.actor(), id).await?;
     let refused = !errors.is_empty();
@@ -213,11 +331,20 @@ async fn portal_form(st: &AppState, s: &Signed, id: i64, kept: Raw, errors: Vec<
     Ok(if refused { unprocessable(res) } else { res })
 }
 
-async fn portal_referral(State(st): State<AppState>, s: Signed, Path(id): Path<i64>) -> AppResult<Response> {
+async fn portal_referral(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     portal_form(&st, &s, id, Raw::new(), Vec::new()).await
 }
 
-async fn portal_answer(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn portal_answer(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: AnswerForm = typed(&raw)?;
     match referrals::answer(&st.db, &s.actor(), Reader::Partner, id, &f, false, today()).await {
         Ok(()) => Ok(redirect_with_flash("/portal", "flash-referral-answered")),

@@ -10,8 +10,8 @@ use time::Date;
 use crate::audit::Change;
 use crate::error::{FieldError, Msg, Warning};
 
-/// Reads a field as text whether it arrives as a form string, a JSON string, a JSON number
-/// or JSON null (missing and null are empty). So one input type serves the HTML forms and
+/// Reads a field as text whether it arrives as a form string, a JSON string, a JSON number,
+/// a JSON boolean or JSON null (missing and null are empty). So one input type serves the HTML forms and
 /// the JSON API, and both are parsed and validated by the same code.
 pub fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     #[derive(Deserialize)]
@@ -19,10 +19,12 @@ pub fn lenient<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     enum Text {
         Str(String),
         Int(i64),
+        Bool(bool),
     }
     Ok(match Option::<Text>::deserialize(d)? {
         Some(Text::Str(s)) => s,
         Some(Text::Int(n)) => n.to_string(),
+        Some(Text::Bool(b)) => b.to_string(),
         None => String::new(),
     })
 }

@@ -49,6 +49,7 @@ impl Modify for Bearer {
         crate::cases::api::add_type,
         crate::cases::api::intakes,
         crate::cases::api::record_intake,
+        crate::cases::api::identify_intake,
         crate::cases::api::list,
         crate::cases::api::open,
         crate::cases::api::get,

@@ -4,6 +4,7 @@ mod harness;
 
 mod api;
 mod browser;
+mod cases;
 mod cli;
 mod households;
 mod persons;
