@@ -637,3 +637,14 @@ err-partner = Choose an active partner of your centre.
 err-partner-exists = A partner of this name is already registered.
 err-partner-user = No account of the role "partner" has this username.
 err-referral-partner-answers = The partner answers a referral from us; you can close it.
+person-no-cases = No case files.
+statistics-work = Case work in { $year }
+statistics-intakes = Intakes
+statistics-opened = Files opened
+statistics-closed = Files closed
+statistics-open-now = Open now
+statistics-violence = Violence reports
+home-tasks = { $count ->
+    [one] You have one open task.
+   *[other] You have { $count } open tasks.
+}

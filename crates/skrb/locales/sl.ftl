@@ -657,3 +657,16 @@ err-partner = Izberite aktivnega partnerja svojega centra.
 err-partner-exists = Partner s tem nazivom je že vpisan.
 err-partner-user = Noben račun z vlogo »partner« nima tega uporabniškega imena.
 err-referral-partner-answers = Na našo napotitev odgovori partner; vi jo lahko zaključite.
+person-no-cases = Ni spisov.
+statistics-work = Delo s spisi v letu { $year }
+statistics-intakes = Sprejemi
+statistics-opened = Odprti spisi
+statistics-closed = Zaključeni spisi
+statistics-open-now = Zdaj odprti
+statistics-violence = Prijave nasilja
+home-tasks = { $count ->
+    [one] Imate { $count } odprto nalogo.
+    [two] Imate { $count } odprti nalogi.
+    [few] Imate { $count } odprte naloge.
+   *[other] Imate { $count } odprtih nalog.
+}

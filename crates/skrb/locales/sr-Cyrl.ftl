@@ -647,3 +647,15 @@ err-partner = Изаберите активног партнера свог це
 err-partner-exists = Партнер с овим називом је већ уписан.
 err-partner-user = Ниједан налог с улогом „партнер“ нема ово корисничко име.
 err-referral-partner-answers = На наше упућивање одговара партнер; ви га можете затворити.
+person-no-cases = Нема предмета.
+statistics-work = Рад на предметима у { $year }.
+statistics-intakes = Пријеми
+statistics-opened = Отворени предмети
+statistics-closed = Затворени предмети
+statistics-open-now = Сада отворени
+statistics-violence = Пријаве насиља
+home-tasks = { $count ->
+    [one] Имате { $count } отворен задатак.
+    [few] Имате { $count } отворена задатка.
+   *[other] Имате { $count } отворених задатака.
+}

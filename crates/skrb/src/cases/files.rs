@@ -965,3 +965,41 @@ pub async fn units(db: &Db, centre_id: Option<i64>) -> AppResult<Vec<UnitRow>> {
     tx.commit().await?;
     Ok(rows)
 }
+
+/// Every file of a person with what is recorded on it, and their intakes, for the
+/// subject-access export (attachments as names and hashes; their content on request).
+pub async fn export_of_person(
+    tx: &mut Tx,
+    person_id: i64,
+) -> Result<serde_json::Value, sqlx::Error> {
+    let ids: Vec<i64> = sql!(tx, c => sqlx::query_scalar("SELECT id FROM case_file WHERE person_id = $1 ORDER BY id")
+        .bind(person_id).fetch_all(c).await?);
+    let mut files = Vec::new();
+    for id in ids {
+        let Some(file) = load(tx, id).await? else {
+            continue;
+        };
+        files.push(serde_json::json!({
+            "file": file,
+            "entries": super::log::entries(tx, id).await?,
+            "attachments": super::log::attachments(tx, id).await?,
+            "plans": super::plans::of_case(tx, id).await?,
+            "tasks": super::tasks::of_case(tx, id).await?,
+            "referrals": crate::partners::referrals::of_case(tx, id).await?,
+            "violence": super::violence::of_case(tx, id).await?,
+        }));
+    }
+    let intakes: Vec<(OffsetDateTime, String, String, String, Option<String>)> = sql!(tx, c => sqlx::query_as(
+        "SELECT at, channel, problem, description, action_taken FROM intake WHERE person_id = $1 ORDER BY at")
+        .bind(person_id).fetch_all(c).await?);
+    let intakes: Vec<serde_json::Value> = intakes
+        .into_iter()
+        .map(|(at, channel, problem, description, action)| {
+            serde_json::json!({
+                "at": at.format(&time::format_description::well_known::Rfc3339).ok(),
+                "channel": channel, "problem": problem, "description": description, "action_taken": action
+            })
+        })
+        .collect();
+    Ok(serde_json::json!({ "case_files": files, "intakes": intakes }))
+}

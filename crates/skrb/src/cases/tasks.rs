@@ -294,3 +294,43 @@ pub async fn caseloads(
     .await?;
     Ok(rows)
 }
+
+/// Open and overdue tasks of a user, for the start page (counts only).
+pub async fn counts(db: &Db, user_id: i64, today: Date) -> AppResult<(i64, i64)> {
+    let row: (i64, i64) = crate::sql_pool!(db, p => sqlx::query_as(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN due_on < $2 THEN 1 ELSE 0 END), 0) AS BIGINT) \
+         FROM task WHERE assignee_id = $1 AND done_at IS NULL")
+        .bind(user_id).bind(today).fetch_one(p).await?);
+    Ok(row)
+}
+
+/// A centre's case work in a year, for the statistics (no personal data).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CentreWork {
+    pub centre: String,
+    pub intakes: i64,
+    pub opened: i64,
+    pub closed: i64,
+    pub open_now: i64,
+    pub violence: i64,
+}
+
+pub async fn statistics(db: &Db, year: i32) -> AppResult<Vec<CentreWork>> {
+    let from = Date::from_calendar_date(year, time::Month::January, 1)
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let to = Date::from_calendar_date(year + 1, time::Month::January, 1)
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let start = from.midnight().assume_utc();
+    let end = to.midnight().assume_utc();
+    let rows = crate::sql_pool!(db, p => sqlx::query_as::<_, CentreWork>(
+        "SELECT ce.name AS centre, \
+         (SELECT COUNT(*) FROM intake i WHERE i.centre_id = ce.id AND i.at >= $3 AND i.at < $4) AS intakes, \
+         (SELECT COUNT(*) FROM case_file c WHERE c.centre_id = ce.id AND c.opened_on >= $1 AND c.opened_on < $2) AS opened, \
+         (SELECT COUNT(*) FROM case_file c WHERE c.centre_id = ce.id AND c.closed_on >= $1 AND c.closed_on < $2) AS closed, \
+         (SELECT COUNT(*) FROM case_file c WHERE c.centre_id = ce.id AND c.status <> 'closed') AS open_now, \
+         (SELECT COUNT(*) FROM violence_report v JOIN case_file c ON c.id = v.case_id \
+            WHERE c.centre_id = ce.id AND v.reported_on >= $1 AND v.reported_on < $2) AS violence \
+         FROM centre ce ORDER BY ce.name")
+        .bind(from).bind(to).bind(start).bind(end).fetch_all(p).await?);
+    Ok(rows)
+}

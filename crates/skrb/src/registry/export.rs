@@ -1,5 +1,6 @@
 //! A data subject's copy of everything Skrb holds about them (GDPR article 15), as one
-//! JSON document: the record, households, restriction, changes, and who accessed it.
+//! JSON document: the record, households, restriction, case files and intakes, changes,
+//! and who accessed it.
 
 use axum::extract::{Path, State};
 use axum::http::header;
@@ -51,6 +52,7 @@ pub async fn export(db: &Db, actor: &Actor, id: i64) -> AppResult<Value> {
     let memberships = super::households::memberships(&mut tx, actor, id).await?;
     let restriction = super::restricted::restriction_of(&mut tx, id).await?;
     let accesses = audit::views::person_accesses(&mut tx, id, 10_000).await?;
+    let work = crate::cases::files::export_of_person(&mut tx, id).await?;
     let out = json!({
         "format": "skrb-subject-export/1",
         "person": {
@@ -84,6 +86,8 @@ pub async fn export(db: &Db, actor: &Actor, id: i64) -> AppResult<Value> {
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "restricted": restriction.restricted,
+        "case_files": work["case_files"],
+        "intakes": work["intakes"],
         "access_history": accesses.iter().map(|a| json!({
             "at": stamp(a.at),
             "who": a.username,

@@ -411,6 +411,8 @@ struct PersonPage {
     /// (user id, name, on the team)
     team_choices: Vec<(i64, String, bool)>,
     can_export: bool,
+    /// The person's case files (for those who may read them).
+    cases: Vec<crate::cases::files::CaseRow>,
 }
 
 /// A history entry in the user's words: who and when, and each change as label, old, new.
@@ -515,6 +517,17 @@ async fn person_page(
             }
         })
         .collect();
+    let cases = if s.may(Permission::CaseRead) {
+        let params = crate::cases::files::ListParams {
+            person_id: Some(p.id),
+            ..Default::default()
+        };
+        crate::cases::files::list(&st.db, &s.actor(), &params, 50)
+            .await?
+            .items
+    } else {
+        Vec::new()
+    };
     let page = Page::new(&s.ctx, p.full_name(), "persons");
     let failed = !move_errors.is_empty();
     let res = render(&PersonPage {
@@ -541,6 +554,7 @@ async fn person_page(
         can_restrict,
         team_choices,
         can_export: s.may(Permission::SubjectExport),
+        cases,
         p,
         page,
     });

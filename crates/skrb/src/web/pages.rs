@@ -125,6 +125,8 @@ struct HomePage {
     welcome: String,
     registry: String,
     glass_pending: i64,
+    /// Open tasks and overdue ones of the signed-in worker.
+    tasks: Option<(i64, i64)>,
 }
 
 pub async fn home(State(state): State<AppState>, s: Signed) -> AppResult<Response> {
@@ -138,8 +140,14 @@ pub async fn home(State(state): State<AppState>, s: Signed) -> AppResult<Respons
     } else {
         0
     };
+    let tasks = if s.may(crate::auth::Permission::CaseRead) {
+        Some(crate::cases::tasks::counts(&state.db, s.user.id, crate::registry::today()).await?)
+    } else {
+        None
+    };
     Ok(render(&HomePage {
         glass_pending,
+        tasks,
         welcome: page.t1("home-welcome", "name", &s.user.display_name),
         registry: i18n::t_args(
             l,
@@ -159,6 +167,8 @@ struct StatisticsPage {
     page: Page,
     /// centre name, persons, women, men, households
     rows: Vec<(String, i64, i64, i64)>,
+    work: Vec<crate::cases::tasks::CentreWork>,
+    year: i32,
 }
 
 /// Aggregate figures per centre: no names, so not audited, and open to the ministry.
@@ -168,12 +178,19 @@ pub async fn statistics(State(state): State<AppState>, s: Signed) -> AppResult<R
                 SUM(CASE WHEN p.sex = 'F' THEN 1 ELSE 0 END), SUM(CASE WHEN p.sex = 'M' THEN 1 ELSE 0 END) \
          FROM person p LEFT JOIN centre c ON c.id = p.centre_id GROUP BY c.name ORDER BY 1")
         .fetch_all(p).await?);
+    let year = OffsetDateTime::now_utc().year();
+    let work = crate::cases::tasks::statistics(&state.db, year).await?;
     let page = Page::new(
         &s.ctx,
         i18n::t(s.ctx.locale, "statistics-title"),
         "statistics",
     );
-    Ok(render(&StatisticsPage { page, rows }))
+    Ok(render(&StatisticsPage {
+        page,
+        rows,
+        work,
+        year,
+    }))
 }
 
 #[derive(Deserialize)]

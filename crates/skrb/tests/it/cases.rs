@@ -1320,3 +1320,63 @@ async fn pages_keep_input_and_autosave(app: TestApp) {
     assert_eq!(r.status, 201, "{}", r.body);
 }
 both!(pages_keep_input_and_autosave);
+
+/// Retention spares persons with open or recent files; the subject export holds the files.
+async fn retention_and_export_see_case_files(app: TestApp) {
+    let c = centre(&app).await;
+    let t = &c.sw.1;
+    let ana = person(&app, t, "Ana", "Kovač").await;
+    let case = post(
+        &app,
+        t,
+        "/api/v1/cases",
+        json!({"person_id": ana, "type_id": type_id(&app, "personal_help").await}),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .unwrap();
+    post(
+        &app,
+        t,
+        &format!("/api/v1/cases/{case}/entries"),
+        json!({"kind": "interview", "body": "First interview"}),
+    )
+    .await;
+    let long_ago = time::OffsetDateTime::now_utc() - time::Duration::days(11 * 366);
+    skrb::sql_pool!(&app.db, p => sqlx::query("UPDATE person SET updated_at = $1").bind(long_ago).execute(p).await.expect("age").rows_affected());
+    let actor = skrb::audit::Actor::system("test");
+    let retention = skrb::config::Retention::default();
+    let now = time::OffsetDateTime::now_utc();
+    let dry = skrb::registry::retention::run(&app.db, &actor, &retention, now, false)
+        .await
+        .expect("dry run");
+    assert_eq!(dry.persons_anonymised, 0, "an open file keeps the person");
+    app.exec(&format!(
+        "UPDATE case_file SET status = 'closed', closed_on = '2012-03-01' WHERE id = {case}"
+    ))
+    .await;
+    let dry = skrb::registry::retention::run(&app.db, &actor, &retention, now, false)
+        .await
+        .expect("dry run");
+    assert_eq!(dry.persons_anonymised, 1, "a file closed long ago does not");
+    // The export: the file with its log.
+    app.user("dir", Role::Director).await;
+    skrb::auth::users::set_centre(&app.db, "dir", "vel")
+        .await
+        .expect("centre");
+    let d = app.token("dir").await;
+    let r = app
+        .api(
+            "GET",
+            &format!("/api/v1/persons/{ana}/export"),
+            Some(&d),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let e = r.json();
+    assert_eq!(e["case_files"][0]["file"]["id"], case);
+    assert_eq!(e["case_files"][0]["entries"][0]["body"], "First interview");
+}
+both!(retention_and_export_see_case_files);
