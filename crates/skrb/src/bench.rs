@@ -39,6 +39,18 @@ struct Line {
     ratio: String,
 }
 
+/// A measured line beside its limit (p50, p95 of the database's own lookup).
+fn line(what: &str, d: Vec<Duration>, limit: (f64, f64)) -> Line {
+    let (p50, p95) = percentiles(d);
+    Line {
+        what: what.into(),
+        p50: ms(p50),
+        p95: ms(p95),
+        limit: format!("{} / {}", ms(limit.0), ms(limit.1)),
+        ratio: format!("×{:.0}", p95 / limit.1.max(0.001)),
+    }
+}
+
 fn ms(v: f64) -> String {
     format!("{v:.2} ms")
 }
@@ -118,6 +130,33 @@ pub async fn run(config: Config, samples: usize) -> anyhow::Result<()> {
     for id in &pick {
         page.push(get(format!("/persons/{id}")).await?);
     }
+    // Case work: the file list (default, by name, by a name prefix), my work, a file's page.
+    let files: Vec<i64> = sql_pool!(&db, p => sqlx::query_scalar(
+        "SELECT c.id FROM case_file c JOIN person p ON p.id = c.person_id WHERE c.centre_id = \
+         (SELECT centre_id FROM app_user WHERE username = 'socialna') AND c.restricted = FALSE AND p.restricted = FALSE ORDER BY c.id")
+        .fetch_all(p).await?);
+    let case_files: i64 = sql_pool!(&db, p => sqlx::query_scalar("SELECT COUNT(*) FROM case_file").fetch_one(p).await?);
+    let mut case_list = Vec::new();
+    let mut case_list_name = Vec::new();
+    let mut case_list_q = Vec::new();
+    let mut work = Vec::new();
+    let mut case_page = Vec::new();
+    let mut list_limit = Vec::new();
+    if !files.is_empty() {
+        for (i, (_, f)) in names.iter().enumerate() {
+            case_list.push(get("/cases".to_string()).await?);
+            case_list_name.push(get(format!("/cases?status=&sort=name&page={}", 1 + i % 5)).await?);
+            let prefix: String = skrb_domain::names::fold(f).chars().take(4).collect();
+            case_list_q.push(get(format!("/cases?status=&q={prefix}")).await?);
+            work.push(get("/work".to_string()).await?);
+            case_page.push(get(format!("/cases/{}", files[rng.gen_range(0..files.len())])).await?);
+            let t = Instant::now();
+            let _: Vec<i64> = sql_pool!(&db, p => sqlx::query_scalar(
+                "SELECT id FROM case_file WHERE centre_id = (SELECT centre_id FROM app_user WHERE username = 'socialna') \
+                 AND status <> 'closed' ORDER BY opened_on DESC LIMIT 50").fetch_all(p).await?);
+            list_limit.push(t.elapsed());
+        }
+    }
     // The limit: an indexed point lookup of the same row, on the same pool.
     let mut point = Vec::new();
     for id in &pick {
@@ -135,19 +174,25 @@ pub async fn run(config: Config, samples: usize) -> anyhow::Result<()> {
 
     let (pt50, pt95) = percentiles(point);
     let mut lines = Vec::new();
-    let mut timed = |what: &str, d: Vec<Duration>| {
-        let (p50, p95) = percentiles(d);
-        lines.push(Line {
-            what: what.into(),
-            p50: ms(p50),
-            p95: ms(p95),
-            limit: format!("{} / {}", ms(pt50), ms(pt95)),
-            ratio: format!("×{:.0}", p95 / pt95.max(0.001)),
-        });
-    };
-    timed("search, full name (page)", search_full);
-    timed("search, 4-letter prefix (page)", search_prefix);
-    timed("person page", page);
+    let timed = |what: &str, d: Vec<Duration>| line(what, d, (pt50, pt95));
+    lines.push(timed("search, full name (page)", search_full));
+    lines.push(timed("search, 4-letter prefix (page)", search_prefix));
+    lines.push(timed("person page", page));
+    if !case_list.is_empty() {
+        let (l50, l95) = percentiles(list_limit);
+        let listed = |what: &str, d: Vec<Duration>| line(what, d, (l50, l95));
+        lines.push(listed(
+            "case files, open, newest first (page of 50)",
+            case_list,
+        ));
+        lines.push(listed(
+            "case files, all, by name, pages 1-5",
+            case_list_name,
+        ));
+        lines.push(listed("case files, name prefix", case_list_q));
+        lines.push(timed("my work (tasks overdue first, open files)", work));
+        lines.push(timed("case file page (log, plans, tasks...)", case_page));
+    }
     lines.push(Line {
         what: "point lookup by id (the limit)".into(),
         p50: ms(pt50),
@@ -181,10 +226,11 @@ pub async fn run(config: Config, samples: usize) -> anyhow::Result<()> {
         ratio: String::new(),
     });
     println!(
-        "Skrb bench on {} ({}): {persons} persons, {samples} samples each",
+        "Skrb bench on {} ({}): {persons} persons, {case_files} case files, {samples} samples each",
         crate::db::mask_url(&config.database_url),
         db.backend_name()
     );
+    println!("(case-file lists are compared with an indexed page of 50 open files of the centre)");
     println!(
         "{:<58} {:>11} {:>11} {:>26} {:>7}",
         "measure", "p50", "p95", "limit p50 / p95", "ratio"

@@ -9,6 +9,7 @@
 pub mod geo;
 mod names;
 pub mod people;
+mod work;
 
 use std::io::IsTerminal;
 use std::time::Instant;
@@ -46,6 +47,17 @@ pub async fn prepare(
     let users = demo_users(db).await?;
     if fresh {
         restrict_some(db).await?;
+        let started = Instant::now();
+        let files = work::generate(db, seed).await?;
+        eprintln!(
+            "generated {files} case files in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+        if let Db::Postgres(p) = db {
+            sqlx::query("ANALYZE").execute(p).await?;
+        } else if let Db::Sqlite(p) = db {
+            sqlx::query("ANALYZE").execute(p).await?;
+        }
     }
     Ok(users)
 }
@@ -329,6 +341,8 @@ async fn demo_users(db: &Db) -> anyhow::Result<Vec<(String, String, String)>> {
             Some("csd-velenje"),
         ),
         ("revizor", "Rok Revizor", Role::Auditor, Some("csd-velenje")),
+        // A school's counsellor: sees the referrals to the school only.
+        ("sola", "Mojca Šolska", Role::Partner, Some("csd-velenje")),
         (
             "trebinje",
             "Јелена Јовановић",

@@ -1,0 +1,656 @@
+//! Case work for the demo: staff in every centre, partner organisations, and about one
+//! file per twenty persons (100,000 at the country scale) with intakes, contact logs,
+//! tasks (some overdue), plans, referrals and domestic-violence files, spread over the
+//! last five years. Written set-based in batches, like the persons.
+
+use std::collections::HashMap;
+
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use time::{Duration, OffsetDateTime};
+
+use super::Progress;
+use crate::audit::{self, Actor, Event};
+use crate::bulk::{self, Cell};
+use crate::db::Db;
+use crate::sql;
+
+/// One person in this many has a file.
+const FILE_EVERY: i64 = 20;
+/// Persons per generated social worker.
+const PERSONS_PER_WORKER: i64 = 1_200;
+const BATCH: usize = 10_000;
+
+const SI_ENTRIES: &[&str] = &[
+    "Razgovor z uporabnico o njenem položaju; dogovorili sva se za naslednji korak.",
+    "Obisk na domu: stanovanje je urejeno, otroci so bili doma.",
+    "Telefonski klic šole: učenec redno obiskuje pouk.",
+    "Uporabnik je prinesel dokazila o dohodkih.",
+    "Sestanek z zdravstvenim domom o nadaljnji obravnavi.",
+    "Uporabnica poroča o izboljšanju razmer v družini.",
+];
+const RS_ENTRIES: &[&str] = &[
+    "Разговор са корисником о његовом положају; договорен је сљедећи корак.",
+    "Посјета у кући: стан је уредан, дјеца су била код куће.",
+    "Телефонски разговор са школом: ученик редовно похађа наставу.",
+    "Корисник је донио доказе о приходима.",
+];
+const SI_PARTNERS: &[(&str, &str)] = &[
+    ("Mestna občina", "city"),
+    ("Zdravstveni dom", "health"),
+    ("Osnovna šola I", "school"),
+    ("Osnovna šola II", "school"),
+    ("Vrtec", "kindergarten"),
+    ("Policijska postaja", "police"),
+    ("Okrajno sodišče", "court"),
+    ("Dom upokojencev", "pensioners_home"),
+    ("Rdeči križ, območno združenje", "ngo"),
+    ("Karitas", "ngo"),
+    ("Zavod za zaposlovanje, urad", "employment"),
+];
+const RS_PARTNERS: &[(&str, &str)] = &[
+    ("Градска управа", "city"),
+    ("Дом здравља", "health"),
+    ("Основна школа", "school"),
+    ("Полицијска станица", "police"),
+    ("Црвени крст", "ngo"),
+    ("Завод за запошљавање, биро", "employment"),
+];
+
+struct Centre {
+    id: i64,
+    rs: bool,
+    workers: Vec<i64>,
+    partners: Vec<i64>,
+    /// (id, class code, opens restricted, deadline days)
+    types: Vec<(i64, String, bool, Option<i64>)>,
+}
+
+/// Ids handed out by the job (then PostgreSQL's identities are moved past them).
+struct Ids(HashMap<&'static str, i64>);
+
+impl Ids {
+    fn next(&mut self, table: &'static str) -> i64 {
+        let n = self.0.entry(table).or_insert(1);
+        let id = *n;
+        *n += 1;
+        id
+    }
+}
+
+const TABLES: [&str; 13] = [
+    "app_user",
+    "partner",
+    "partner_contact",
+    "case_file",
+    "case_transfer",
+    "intake",
+    "case_entry",
+    "task",
+    "case_plan",
+    "plan_goal",
+    "referral",
+    "violence_report",
+    "mdt_member",
+];
+
+#[derive(Default)]
+struct Rows {
+    files: Vec<Vec<Cell>>,
+    transfers: Vec<Vec<Cell>>,
+    intakes: Vec<Vec<Cell>>,
+    entries: Vec<Vec<Cell>>,
+    tasks: Vec<Vec<Cell>>,
+    plans: Vec<Vec<Cell>>,
+    goals: Vec<Vec<Cell>>,
+    referrals: Vec<Vec<Cell>>,
+    reports: Vec<Vec<Cell>>,
+    members: Vec<Vec<Cell>>,
+}
+
+/// Generates the case work of every centre; returns the number of files.
+pub async fn generate(db: &Db, seed: u64) -> anyhow::Result<usize> {
+    let mut rng = StdRng::seed_from_u64(seed.wrapping_add(5));
+    let now = OffsetDateTime::now_utc();
+    let today = now.date();
+    let mut tx = db.begin().await?;
+    let mut ids = Ids(HashMap::new());
+    for t in TABLES {
+        ids.0.insert(t, bulk::next_id(&mut tx, t).await?);
+    }
+    let rows: Vec<(i64, String, String, i64)> = sql!(&mut tx, c => sqlx::query_as(
+        "SELECT c.id, c.code, c.jurisdiction, (SELECT COUNT(*) FROM person p WHERE p.centre_id = c.id) FROM centre c ORDER BY c.id")
+        .fetch_all(c).await?);
+    let types: Vec<(i64, String, String, bool, Option<i64>)> = sql!(&mut tx, c => sqlx::query_as(
+        "SELECT id, jurisdiction, class_code, opens_restricted, deadline_days FROM case_type WHERE active = TRUE ORDER BY id")
+        .fetch_all(c).await?);
+    let mut centres = Vec::new();
+    let mut staff = Vec::new();
+    let mut partners = Vec::new();
+    let mut contacts = Vec::new();
+    for (id, code, j, persons) in rows {
+        let rs = j == "RS";
+        // The demo accounts of the centre hold files too.
+        let mut workers: Vec<i64> = sql!(&mut tx, c => sqlx::query_scalar(
+            "SELECT id FROM app_user WHERE centre_id = $1 AND role IN ('social_worker', 'head_of_unit') ORDER BY id")
+            .bind(id).fetch_all(c).await?);
+        for n in 0..(persons / PERSONS_PER_WORKER).max(3) {
+            let uid = ids.next("app_user");
+            workers.push(uid);
+            // Generated colleagues cannot sign in ('!' is no password hash).
+            staff.push(vec![
+                uid.into(),
+                format!("{code}-sw{}", n + 1).into(),
+                format!("{} {}", if rs { "Радник" } else { "Delavec" }, n + 1).into(),
+                "!".into(),
+                "social_worker".into(),
+                Cell::Bool(true),
+                id.into(),
+                now.into(),
+            ]);
+        }
+        let mut ps = Vec::new();
+        for (name, kind) in if rs { RS_PARTNERS } else { SI_PARTNERS } {
+            let pid = ids.next("partner");
+            ps.push(pid);
+            let place = code.trim_start_matches("csd-").trim_start_matches("csr-");
+            partners.push(vec![
+                pid.into(),
+                id.into(),
+                format!("{name} {place}").into(),
+                (*kind).into(),
+                Cell::Bool(true),
+                now.into(),
+            ]);
+            contacts.push(vec![
+                ids.next("partner_contact").into(),
+                pid.into(),
+                if rs {
+                    "Контакт особа"
+                } else {
+                    "Kontaktna oseba"
+                }
+                .into(),
+                Cell::Null,
+            ]);
+        }
+        let types = types
+            .iter()
+            .filter(|t| t.1 == j)
+            .map(|t| (t.0, t.2.clone(), t.3, t.4))
+            .collect();
+        centres.push(Centre {
+            id,
+            rs,
+            workers,
+            partners: ps,
+            types,
+        });
+    }
+    bulk::insert(
+        &mut tx,
+        "app_user",
+        &[
+            "id",
+            "username",
+            "display_name",
+            "password_hash",
+            "role",
+            "active",
+            "centre_id",
+            "created_at",
+        ],
+        &staff,
+    )
+    .await?;
+    bulk::insert(
+        &mut tx,
+        "partner",
+        &["id", "centre_id", "name", "kind", "active", "created_at"],
+        &partners,
+    )
+    .await?;
+    bulk::insert(
+        &mut tx,
+        "partner_contact",
+        &["id", "partner_id", "name", "position"],
+        &contacts,
+    )
+    .await?;
+    // The demo partner account answers the referrals to its organisation.
+    sql!(&mut tx, c => sqlx::query(
+        "UPDATE app_user SET partner_id = (SELECT MIN(p.id) FROM partner p JOIN centre ce ON ce.id = p.centre_id \
+         WHERE ce.code = 'csd-velenje' AND p.kind = 'school') WHERE username = 'sola'")
+        .execute(c).await?.rows_affected());
+    let by_centre: HashMap<i64, usize> =
+        centres.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    let persons: Vec<(i64, i64)> = sql!(&mut tx, c => sqlx::query_as(&format!(
+        "SELECT id, centre_id FROM person WHERE centre_id IS NOT NULL AND id % {FILE_EVERY} = 3 ORDER BY id"))
+        .fetch_all(c).await?);
+    tx.commit().await?;
+
+    let mut seq: HashMap<(i64, i32), i64> = HashMap::new();
+    let mut progress = Progress::new("case files", persons.len());
+    let mut made = 0usize;
+    for chunk in persons.chunks(BATCH) {
+        let mut r = Rows::default();
+        for (person, centre_id) in chunk {
+            let Some(ci) = by_centre.get(centre_id) else {
+                continue;
+            };
+            let c = &centres[*ci];
+            let Some(ty) = c.types.choose(&mut rng) else {
+                continue;
+            };
+            let worker = *c.workers.choose(&mut rng).unwrap_or(&1);
+            let opened = today - Duration::days(rng.gen_range(0..1800));
+            let roll = rng.gen_range(0..100);
+            let status = if roll < 58 {
+                "closed"
+            } else if roll < 94 {
+                "open"
+            } else {
+                "on_hold"
+            };
+            let closed = (status == "closed")
+                .then(|| (opened + Duration::days(rng.gen_range(14..720))).min(today));
+            let last = closed
+                .unwrap_or_else(|| (today - Duration::days(rng.gen_range(0..120))).max(opened));
+            let id = ids.next("case_file");
+            let year = opened.year();
+            let n = seq.entry((c.id, year)).or_insert(0);
+            *n += 1;
+            let number = format!("{}-{}/{}", ty.1, n, year);
+            let restricted = ty.2;
+            let problem = crate::cases::PROBLEMS
+                .choose(&mut rng)
+                .copied()
+                .unwrap_or("poverty");
+            let problems = if restricted {
+                ",domestic_violence,".to_string()
+            } else {
+                format!(",{problem},")
+            };
+            r.files.push(vec![
+                id.into(),
+                c.id.into(),
+                Cell::Null,
+                number.into(),
+                (*person).into(),
+                Cell::Null,
+                ty.0.into(),
+                problems.into(),
+                Cell::Null,
+                status.into(),
+                closed.map(|_| "goals_met").into(),
+                worker.into(),
+                Cell::Bool(restricted),
+                opened.into(),
+                closed.into(),
+                last.into(),
+                1i64.into(),
+                now.into(),
+            ]);
+            r.transfers.push(vec![
+                ids.next("case_transfer").into(),
+                id.into(),
+                worker.into(),
+                now.into(),
+            ]);
+            let at = opened.midnight().assume_utc() + Duration::hours(rng.gen_range(8..15));
+            r.intakes.push(vec![
+                ids.next("intake").into(),
+                c.id.into(),
+                at.into(),
+                ["walk_in", "phone", "referral"]
+                    .choose(&mut rng)
+                    .copied()
+                    .unwrap_or("phone")
+                    .into(),
+                (*person).into(),
+                problem.into(),
+                if c.rs {
+                    "Корисник тражи помоћ."
+                } else {
+                    "Uporabnik prosi za pomoč."
+                }
+                .into(),
+                id.into(),
+                worker.into(),
+                at.into(),
+            ]);
+            let texts = if c.rs { RS_ENTRIES } else { SI_ENTRIES };
+            let span = (last - opened).whole_days().max(1);
+            for _ in 0..rng.gen_range(1..=5) {
+                let on = opened + Duration::days(rng.gen_range(0..=span));
+                r.entries.push(vec![
+                    ids.next("case_entry").into(),
+                    id.into(),
+                    [
+                        "visit",
+                        "interview",
+                        "phone",
+                        "letter",
+                        "team_meeting",
+                        "note",
+                    ]
+                    .choose(&mut rng)
+                    .copied()
+                    .unwrap_or("note")
+                    .into(),
+                    on.into(),
+                    texts.choose(&mut rng).copied().unwrap_or("").into(),
+                    worker.into(),
+                    now.into(),
+                ]);
+            }
+            // Tasks: the statutory one (done unless the file is young), and for open files
+            // one or two more, a few of them overdue.
+            if let Some(days) = ty.3 {
+                let due = opened + Duration::days(days);
+                let done = (status != "open" || due < today - Duration::days(10)).then_some(now);
+                r.tasks.push(vec![
+                    ids.next("task").into(),
+                    c.id.into(),
+                    id.into(),
+                    if restricted {
+                        "task-auto-mdt"
+                    } else {
+                        "task-auto-assessment"
+                    }
+                    .into(),
+                    worker.into(),
+                    due.into(),
+                    "statutory".into(),
+                    done.into(),
+                    now.into(),
+                ]);
+            }
+            if status == "open" {
+                for _ in 0..rng.gen_range(0..=2) {
+                    let due = today + Duration::days(rng.gen_range(-20..60));
+                    let title = if c.rs {
+                        "Посјета породици"
+                    } else {
+                        "Obisk pri družini"
+                    };
+                    r.tasks.push(vec![
+                        ids.next("task").into(),
+                        c.id.into(),
+                        id.into(),
+                        title.into(),
+                        worker.into(),
+                        due.into(),
+                        "manual".into(),
+                        Cell::Null,
+                        now.into(),
+                    ]);
+                }
+            }
+            if rng.gen_range(0..100) < 30 {
+                let plan = ids.next("case_plan");
+                let review =
+                    (status == "open").then(|| today + Duration::days(rng.gen_range(1..120)));
+                r.plans.push(vec![
+                    plan.into(),
+                    id.into(),
+                    if restricted { "safety" } else { "individual" }.into(),
+                    opened.into(),
+                    review.into(),
+                    worker.into(),
+                    now.into(),
+                ]);
+                for g in 0..rng.gen_range(1..=3) {
+                    let goal = if c.rs {
+                        ["Редовно похађање школе", "Уредно становање", "Запослење"][g]
+                    } else {
+                        ["Redno obiskovanje šole", "Urejeno bivanje", "Zaposlitev"][g]
+                    };
+                    let st = if status == "closed" {
+                        "achieved"
+                    } else {
+                        "open"
+                    };
+                    r.goals.push(vec![
+                        ids.next("plan_goal").into(),
+                        plan.into(),
+                        goal.into(),
+                        st.into(),
+                    ]);
+                }
+            }
+            if rng.gen_range(0..100) < 10 && !c.partners.is_empty() {
+                let partner = *c.partners.choose(&mut rng).unwrap_or(&0);
+                let answered = status == "closed" || rng.gen_bool(0.5);
+                r.referrals.push(vec![
+                    ids.next("referral").into(),
+                    c.id.into(),
+                    "out".into(),
+                    partner.into(),
+                    id.into(),
+                    (*person).into(),
+                    if c.rs {
+                        "Упућивање на подршку"
+                    } else {
+                        "Napotitev na podporo"
+                    }
+                    .into(),
+                    opened.into(),
+                    if answered { "answered" } else { "sent" }.into(),
+                    answered
+                        .then_some(if c.rs {
+                            "Прихваћено."
+                        } else {
+                            "Sprejeto."
+                        })
+                        .into(),
+                    now.into(),
+                ]);
+            }
+            if restricted {
+                r.reports.push(vec![
+                    ids.next("violence_report").into(),
+                    id.into(),
+                    opened.into(),
+                    if c.rs { "Полиција" } else { "Policija" }.into(),
+                    if c.rs {
+                        "Пријава полиције."
+                    } else {
+                        "Prijava policije."
+                    }
+                    .into(),
+                    now.into(),
+                ]);
+                r.members.push(vec![
+                    ids.next("mdt_member").into(),
+                    id.into(),
+                    if c.rs {
+                        "Полицијски службеник"
+                    } else {
+                        "Policist"
+                    }
+                    .into(),
+                    if c.rs { "Полиција" } else { "Policija" }.into(),
+                ]);
+            }
+        }
+        let mut tx = db.begin().await?;
+        bulk::insert(
+            &mut tx,
+            "case_file",
+            &[
+                "id",
+                "centre_id",
+                "unit_id",
+                "number",
+                "person_id",
+                "household_id",
+                "type_id",
+                "problems",
+                "summary",
+                "status",
+                "close_reason",
+                "worker_id",
+                "restricted",
+                "opened_on",
+                "closed_on",
+                "last_activity_on",
+                "version",
+                "created_at",
+            ],
+            &r.files,
+        )
+        .await?;
+        bulk::insert(
+            &mut tx,
+            "case_transfer",
+            &["id", "case_id", "to_worker", "at"],
+            &r.transfers,
+        )
+        .await?;
+        bulk::insert(
+            &mut tx,
+            "intake",
+            &[
+                "id",
+                "centre_id",
+                "at",
+                "channel",
+                "person_id",
+                "problem",
+                "description",
+                "case_id",
+                "worker_id",
+                "created_at",
+            ],
+            &r.intakes,
+        )
+        .await?;
+        bulk::insert(
+            &mut tx,
+            "case_entry",
+            &[
+                "id",
+                "case_id",
+                "kind",
+                "on_date",
+                "body",
+                "author_id",
+                "created_at",
+            ],
+            &r.entries,
+        )
+        .await?;
+        bulk::insert(
+            &mut tx,
+            "task",
+            &[
+                "id",
+                "centre_id",
+                "case_id",
+                "title",
+                "assignee_id",
+                "due_on",
+                "source",
+                "done_at",
+                "created_at",
+            ],
+            &r.tasks,
+        )
+        .await?;
+        bulk::insert(
+            &mut tx,
+            "case_plan",
+            &[
+                "id",
+                "case_id",
+                "kind",
+                "agreed_on",
+                "review_on",
+                "created_by",
+                "created_at",
+            ],
+            &r.plans,
+        )
+        .await?;
+        bulk::insert(
+            &mut tx,
+            "plan_goal",
+            &["id", "plan_id", "goal", "status"],
+            &r.goals,
+        )
+        .await?;
+        bulk::insert(
+            &mut tx,
+            "referral",
+            &[
+                "id",
+                "centre_id",
+                "direction",
+                "partner_id",
+                "case_id",
+                "person_id",
+                "subject",
+                "sent_on",
+                "status",
+                "answer",
+                "created_at",
+            ],
+            &r.referrals,
+        )
+        .await?;
+        bulk::insert(
+            &mut tx,
+            "violence_report",
+            &[
+                "id",
+                "case_id",
+                "reported_on",
+                "reported_by",
+                "description",
+                "created_at",
+            ],
+            &r.reports,
+        )
+        .await?;
+        bulk::insert(
+            &mut tx,
+            "mdt_member",
+            &["id", "case_id", "name", "organisation"],
+            &r.members,
+        )
+        .await?;
+        tx.commit().await?;
+        made += r.files.len();
+        progress.show(made.max(1).min(persons.len()));
+    }
+    let mut tx = db.begin().await?;
+    let counters: Vec<Vec<Cell>> = seq
+        .iter()
+        .map(|((c, y), n)| vec![(*c).into(), i64::from(*y).into(), (*n).into()])
+        .collect();
+    bulk::insert(
+        &mut tx,
+        "case_counter",
+        &["centre_id", "year", "last"],
+        &counters,
+    )
+    .await?;
+    for t in TABLES {
+        bulk::sync_identity(&mut tx, t).await?;
+    }
+    // Each file in its worker's first unit, as the application would place it.
+    sql!(&mut tx, c => sqlx::query(
+        "UPDATE case_file SET unit_id = (SELECT MIN(unit_id) FROM user_unit uu WHERE uu.user_id = case_file.worker_id)")
+        .execute(c).await?.rows_affected());
+    audit::record(
+        &mut tx,
+        &Actor::system("demo"),
+        Event::about("generate", "case_file")
+            .detail(serde_json::json!({ "files": made, "centres": centres.len() })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(made)
+}
