@@ -160,6 +160,19 @@ impl Browser {
         Ok(())
     }
 
+    /// Sets a field's value by script (date inputs take typed keys in the browser's
+    /// locale format; the value property is always ISO).
+    async fn set_value(&self, css: &str, value: &str) -> anyhow::Result<()> {
+        self.find(css).await?;
+        self.cmd(
+            Method::POST,
+            "/execute/sync",
+            Some(json!({"script": "document.querySelector(arguments[0]).value = arguments[1];", "args": [css, value]})),
+        )
+        .await?;
+        Ok(())
+    }
+
     async fn source(&self) -> anyhow::Result<String> {
         Ok(self
             .cmd(Method::GET, "/source", None)
@@ -340,16 +353,150 @@ async fn journeys(app: &TestApp, b: &Browser, step: &mut &'static str) -> anyhow
     Ok(())
 }
 
+/// A social worker takes a person from intake to a closed file, in Slovenian: the intake
+/// opens the file (with its statutory task), a contact is typed (autosaved, and back
+/// after a reload), a plan with a goal is agreed and reviewed, a task added and done,
+/// and closing with an open task asks for a reason first.
+async fn case_work(app: &TestApp, b: &Browser, step: &mut &'static str) -> anyhow::Result<()> {
+    app.exec("INSERT INTO centre (code, name, jurisdiction, currency) VALUES ('vel', 'CSD Velenje', 'SI', 'EUR')").await;
+    let sonja = app.user("sonja", Role::SocialWorker).await;
+    skrb::auth::users::set_centre(&app.db, "sonja", "vel").await?;
+    app.exec(&format!(
+        "UPDATE app_user SET locale = 'sl' WHERE id = {sonja}"
+    ))
+    .await;
+    let t = app.token("sonja").await;
+    let r = app
+        .api(
+            "POST",
+            "/api/v1/persons",
+            Some(&t),
+            Some(json!({"given_name": "Ana", "family_name": "Kovač", "birth_date": "1984-03-02"})),
+        )
+        .await;
+    let person = r.json()["id"].as_i64().context("person")?;
+    let risk = app
+        .num("SELECT id FROM case_type WHERE jurisdiction = 'SI' AND code = 'child_risk'")
+        .await;
+    let base = serve(app).await?;
+
+    *step = "sign-in";
+    sign_in(b, &base, "sonja").await?;
+    b.wait_text("Moje delo").await?;
+
+    *step = "intake";
+    b.click("header nav a[href=\"/intake\"]").await?;
+    b.fill("#pick-q", "kovac").await?;
+    b.click(&format!("input[name=\"person_id\"][value=\"{person}\"]"))
+        .await?;
+    b.click("#f-problem option[value=\"family_relations\"]")
+        .await?;
+    b.fill("#f-description", "Sosedje poročajo o zanemarjanju otrok.")
+        .await?;
+    b.click(&format!("#f-open_type_id option[value=\"{risk}\"]"))
+        .await?;
+    b.click("#intake-form button.primary").await?;
+    b.wait_text("Spis je odprt.").await?;
+    b.wait_text("Prva ocena otrokovega položaja").await?;
+    let case_url = b.url().await?;
+
+    *step = "contact-autosave";
+    b.click("#l-kind option[value=\"visit\"]").await?;
+    b.fill("#l-participants", "Ana, sin Luka").await?;
+    b.fill(
+        "#l-body",
+        "Obisk na domu: stanovanje je hladno, otroka sta bila doma.",
+    )
+    .await?;
+    b.wait_text("Osnutek shranjen ob").await?;
+    b.goto(&case_url).await?;
+    b.wait_text("Obisk na domu: stanovanje je hladno").await?;
+    b.fill("#l-participants", "Ana, sin Luka").await?;
+    b.click("#entry-form button.primary").await?;
+    b.wait_text("Zapis je shranjen.").await?;
+    b.wait_text("<em>Ana, sin Luka</em>").await?;
+
+    *step = "plan";
+    b.click("#plan-new summary").await?;
+    b.fill("#p-goal", "Topel in varen dom").await?;
+    b.fill("#p-activities", "Vloga za izredno DSP; obisk čez dva tedna")
+        .await?;
+    b.click("#plan-form button.primary").await?;
+    b.wait_text("Načrt je shranjen.").await?;
+    b.click("article.plan details summary").await?;
+    b.click("form[action^=\"/goals/\"] option[value=\"achieved\"]")
+        .await?;
+    b.click("form[action^=\"/goals/\"] button").await?;
+    b.wait_text("Pregled je zabeležen.").await?;
+    b.wait_text("Dosežen").await?;
+
+    *step = "task";
+    b.fill("#k-title", "Preveriti obisk šole").await?;
+    let due = time::OffsetDateTime::now_utc().date() + time::Duration::days(7);
+    b.set_value("#k-due", &skrb::registry::input::iso_date(due))
+        .await?;
+    b.click("#task-form button").await?;
+    b.wait_text("Naloga je dodana.").await?;
+    b.click("#task-list form button").await?;
+    b.wait_text("Naloga je opravljena.").await?;
+
+    *step = "close-with-open-task";
+    b.goto(&case_url).await?;
+    b.click("#s-status option[value=\"closed\"]").await?;
+    b.click("#s-reason option[value=\"goals_met\"]").await?;
+    b.click("#status-form button").await?;
+    b.wait_text("še odprta").await?;
+    b.click("#s-status option[value=\"closed\"]").await?;
+    b.fill("#s-otr", "Naloga je predana šolski svetovalni službi.")
+        .await?;
+    b.click("#status-form button").await?;
+    b.wait_text("Stanje spisa je spremenjeno.").await?;
+    b.wait_text("Zaključen").await?;
+    let status = app
+        .api(
+            "GET",
+            &format!(
+                "/api/v1/cases/{}",
+                case_url
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("0")
+                    .trim_end_matches(|c: char| !c.is_ascii_digit())
+            ),
+            Some(&t),
+            None,
+        )
+        .await
+        .json();
+    if status["file"]["status"] != "closed" || status["entries"].as_array().map(Vec::len) != Some(1)
+    {
+        bail!("the file must be closed with one entry: {status}");
+    }
+    Ok(())
+}
+
+type Journey = for<'a> fn(
+    &'a TestApp,
+    &'a Browser,
+    &'a mut &'static str,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = anyhow::Result<()>> + Send + 'a>,
+>;
+
 async fn run(backend: Backend) {
+    run_journey(backend, "journeys", |a, b, s| Box::pin(journeys(a, b, s))).await
+}
+
+async fn run_journey(backend: Backend, name: &str, journey: Journey) {
     let app = TestApp::new(backend).await;
     let b = match Browser::start().await {
         Ok(b) => b,
         Err(e) => panic!("{e:#}"),
     };
     let mut step = "start";
-    let outcome = journeys(&app, &b, &mut step).await;
+    let outcome = journey(&app, &b, &mut step).await;
     if let Err(e) = outcome {
-        let name = format!("{backend:?}-{step}").to_lowercase();
+        let name = format!("{backend:?}-{name}-{step}").to_lowercase();
         let saved = b
             .save_failure(&name)
             .await
@@ -368,4 +515,20 @@ async fn journeys_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn journeys_postgres() {
     run(Backend::Postgres).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn case_work_sqlite() {
+    run_journey(Backend::Sqlite, "case-work", |a, b, s| {
+        Box::pin(case_work(a, b, s))
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn case_work_postgres() {
+    run_journey(Backend::Postgres, "case-work", |a, b, s| {
+        Box::pin(case_work(a, b, s))
+    })
+    .await
 }
