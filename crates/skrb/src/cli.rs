@@ -155,6 +155,9 @@ enum UserCommand {
     },
     /// Move a user to a centre (ends the user's sessions).
     SetCentre { username: String, centre: String },
+    /// Link a partner's account (role partner) to its organisation (a partner id from the
+    /// partners page), or `none` to unlink it: it then sees the referrals to it.
+    SetPartner { username: String, partner: String },
     /// Remove a user's second factor, e.g. after a lost phone.
     ResetTotp { username: String },
     /// List users.
@@ -477,6 +480,22 @@ async fn user_command(db: &Db, command: &UserCommand) -> anyhow::Result<()> {
             println!(
                 "User {username} now works in centre {centre}; the user's sessions have ended."
             );
+        }
+        UserCommand::SetPartner { username, partner } => {
+            let id =
+                match partner.as_str() {
+                    "none" => None,
+                    p => Some(p.parse::<i64>().map_err(|_| {
+                        anyhow::anyhow!("the partner is a number (its id) or `none`")
+                    })?),
+                };
+            crate::partners::directory::link_user(db, &crate::audit::Actor::system("cli"), id, username)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}: {username} must be an account of the role partner, and the partner must exist"))?;
+            match id {
+                Some(p) => println!("User {username} now answers the referrals to partner {p}."),
+                None => println!("User {username} is linked to no partner."),
+            }
         }
         UserCommand::ResetTotp { username } => {
             let u = users::find_by_username(db, username)

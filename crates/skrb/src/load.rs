@@ -1,5 +1,5 @@
 //! `skrb load`: concurrent signed-in users driving a running Skrb over loopback with a
-//! realistic mix (search, open a person, edit a person), for a bounded time; reports
+//! realistic mix (search, open a person, edit a person, my work and a case file), for a bounded time; reports
 //! throughput, latency percentiles and errors.
 
 use std::sync::Arc;
@@ -171,10 +171,10 @@ async fn api_token(c: &mut Client, user: &str, password: &str) -> anyhow::Result
     Ok(v["token"].as_str().context("token")?.to_string())
 }
 
-/// Person ids linked from a page (`/persons/123"`).
-fn person_links(html: &[u8]) -> Vec<i64> {
+/// Record ids linked from a page (`href="/persons/123"` for the prefix `/persons/`).
+fn links(html: &[u8], prefix: &str) -> Vec<i64> {
     let s = String::from_utf8_lossy(html);
-    s.split("href=\"/persons/")
+    s.split(&format!("href=\"{prefix}"))
         .skip(1)
         .filter_map(|rest| rest.split('"').next()?.parse().ok())
         .collect()
@@ -191,6 +191,7 @@ struct Tally {
     search: Vec<Duration>,
     view: Vec<Duration>,
     edit: Vec<Duration>,
+    case: Vec<Duration>,
     errors: u64,
     conflicts: u64,
     first_error: Option<String>,
@@ -217,14 +218,29 @@ async fn user_loop(
     while Instant::now() < deadline {
         let roll = rng.gen_range(0..100);
         let t = Instant::now();
-        if roll < 50 || ids.is_empty() {
+        if (45..55).contains(&roll) {
+            // Case work: "my work", then one of its files.
+            let r = c.get("/work").await?;
+            if r.status != StatusCode::OK {
+                record_error(&mut local, format!("my work: {}", r.status));
+            }
+            let files = links(&r.body, "/cases/");
+            if !files.is_empty() {
+                let id = files[rng.gen_range(0..files.len())];
+                let r = c.get(&format!("/cases/{id}")).await?;
+                if r.status != StatusCode::OK {
+                    record_error(&mut local, format!("case file: {}", r.status));
+                }
+            }
+            local.case.push(t.elapsed());
+        } else if roll < 45 || ids.is_empty() {
             let q = PREFIXES[rng.gen_range(0..PREFIXES.len())];
             let r = c.get(&format!("/persons?q={q}")).await?;
             local.search.push(t.elapsed());
             if r.status != StatusCode::OK {
                 record_error(&mut local, format!("search: {}", r.status));
             }
-            let found = person_links(&r.body);
+            let found = links(&r.body, "/persons/");
             if !found.is_empty() {
                 ids = found;
             }
@@ -314,6 +330,7 @@ async fn user_loop(
     t.search.extend(local.search);
     t.view.extend(local.view);
     t.edit.extend(local.edit);
+    t.case.extend(local.case);
     t.errors += local.errors;
     t.conflicts += local.conflicts;
     if t.first_error.is_none() {
@@ -357,6 +374,7 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
         .iter()
         .chain(&t.view)
         .chain(&t.edit)
+        .chain(&t.case)
         .copied()
         .collect();
     let total = all.len();
@@ -378,6 +396,7 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
         ("search (page)", &t.search),
         ("open person (page)", &t.view),
         ("edit person (API read+save)", &t.edit),
+        ("case work (my work + a file)", &t.case),
         ("all", &all),
     ] {
         let (p50, _) = percentiles(d.clone());
@@ -390,7 +409,7 @@ pub async fn run(opts: Options) -> anyhow::Result<()> {
             p99(d)
         );
     }
-    let http = t.search.len() + t.view.len() + 2 * t.edit.len();
+    let http = t.search.len() + t.view.len() + 2 * t.edit.len() + 2 * t.case.len();
     println!(
         "HTTP requests {http} ({:.0}/s) · errors {} · edit conflicts {} · users that stopped {failed}",
         http as f64 / secs,

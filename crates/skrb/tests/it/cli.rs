@@ -237,6 +237,27 @@ async fn demo_generates_valid_data() {
         full.iter().all(|(g, f)| cyr(g) == cyr(f)),
         "one script per name"
     );
+    // A partner's account is linked to its organisation from the command line.
+    let (ok, out, err) = skrb(&url, &["user", "set-partner", "sola", "none"], None);
+    assert!(ok && out.contains("no partner"), "{out}{err}");
+    let linked: Option<i64> = skrb::sql_pool!(&db, p => sqlx::query_scalar("SELECT partner_id FROM app_user WHERE username = 'sola'").fetch_one(p).await.unwrap());
+    assert_eq!(linked, None);
+    let partner: i64 = skrb::sql_pool!(&db, p => sqlx::query_scalar("SELECT MIN(id) FROM partner").fetch_one(p).await.unwrap());
+    let (ok, _, err) = skrb(
+        &url,
+        &["user", "set-partner", "sola", &partner.to_string()],
+        None,
+    );
+    assert!(ok, "{err}");
+    let (ok, _, err) = skrb(
+        &url,
+        &["user", "set-partner", "admin", &partner.to_string()],
+        None,
+    );
+    assert!(
+        !ok && err.contains("partner"),
+        "only partner accounts: {err}"
+    );
     let municipalities: Vec<String> = skrb::sql_pool!(&db, p => sqlx::query_scalar("SELECT name FROM municipality").fetch_all(p).await.unwrap());
     for m in ["Velenje", "Šoštanj", "Šmartno ob Paki"] {
         assert!(municipalities.contains(&m.to_string()));

@@ -444,5 +444,71 @@ async fn generated_centre_is_consistent_and_broad_search_is_capped(app: TestApp)
         "{}",
         page.body
     );
+
+    // Case work: a file per twenty persons, held by active staff of the centre, numbered
+    // without gaps per year, the counters where the next file continues.
+    let files = app.num("SELECT COUNT(*) FROM case_file").await;
+    assert!((280..=320).contains(&files), "{files}");
+    assert_eq!(
+        app.num("SELECT COUNT(*) FROM case_file c JOIN app_user u ON u.id = c.worker_id WHERE u.active = FALSE OR u.centre_id <> c.centre_id").await,
+        0
+    );
+    assert_eq!(
+        app.num("SELECT COUNT(*) FROM case_counter k WHERE k.last <> (SELECT COUNT(*) FROM case_file c WHERE c.centre_id = k.centre_id AND c.number LIKE '%/' || CAST(k.year AS TEXT))").await,
+        0
+    );
+    assert!(
+        app.num("SELECT COUNT(*) FROM case_file WHERE status = 'open'")
+            .await
+            > 50
+    );
+    assert!(
+        app.num("SELECT COUNT(*) FROM case_file WHERE restricted = TRUE")
+            .await
+            > 0
+    );
+    assert!(app.num("SELECT COUNT(*) FROM case_entry").await >= files);
+    assert!(app.num("SELECT COUNT(*) FROM intake").await >= files);
+    assert!(
+        app.num("SELECT COUNT(*) FROM task WHERE done_at IS NULL")
+            .await
+            > 0
+    );
+    let year = time::OffsetDateTime::now_utc().year();
+    let before = app
+        .num(&format!(
+            "SELECT COALESCE(MAX(last), 0) FROM case_counter WHERE year = {year}"
+        ))
+        .await;
+    let ty = app
+        .num("SELECT id FROM case_type WHERE jurisdiction = 'SI' AND code = 'personal_help'")
+        .await;
+    let r = app
+        .api(
+            "POST",
+            "/api/v1/cases",
+            Some(&t),
+            Some(json!({"person_id": p["id"], "type_id": ty})),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let case = r.json()["id"].as_i64().unwrap_or(0);
+    assert!(case > files, "identity moved past the generated files");
+    let v = app
+        .api("GET", &format!("/api/v1/cases/{case}"), Some(&t), None)
+        .await
+        .json();
+    assert_eq!(v["file"]["number"], format!("1231-{}/{year}", before + 1));
+    // The demo's partner account sees its school's referrals only.
+    let sola = app
+        .num("SELECT partner_id FROM app_user WHERE username = 'sola'")
+        .await;
+    assert_eq!(
+        app.num(&format!(
+            "SELECT COUNT(*) FROM partner WHERE id = {sola} AND kind = 'school'"
+        ))
+        .await,
+        1
+    );
 }
 both!(generated_centre_is_consistent_and_broad_search_is_capped);
