@@ -170,11 +170,29 @@ pub async fn identify(db: &Db, actor: &Actor, id: i64, person_id: &str) -> AppRe
     Ok(())
 }
 
+/// One intake of the actor's centre.
+pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<Intake> {
+    list_where(db, actor, None, Some(id), 1)
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)
+}
+
 /// The centre's intakes, newest first (a person's, when given).
 pub async fn list(
     db: &Db,
     actor: &Actor,
     person: Option<i64>,
+    limit: i64,
+) -> AppResult<Vec<Intake>> {
+    list_where(db, actor, person, None, limit).await
+}
+
+async fn list_where(
+    db: &Db,
+    actor: &Actor,
+    person: Option<i64>,
+    id: Option<i64>,
     limit: i64,
 ) -> AppResult<Vec<Intake>> {
     let centre = match actor.scope {
@@ -186,10 +204,10 @@ pub async fn list(
         "SELECT i.id, i.at, i.channel, i.person_id, p.given_name || ' ' || p.family_name AS person_name, i.unknown_name, \
          i.problem, i.description, i.action_taken, i.case_id, u.display_name AS worker FROM intake i \
          LEFT JOIN person p ON p.id = i.person_id LEFT JOIN app_user u ON u.id = i.worker_id \
-         WHERE ($1 IS NULL OR i.centre_id = $1) AND ($2 IS NULL OR i.person_id = $2) \
+         WHERE ($1 IS NULL OR i.centre_id = $1) AND ($2 IS NULL OR i.person_id = $2) AND ($5 IS NULL OR i.id = $5) \
          AND (p.id IS NULL OR p.restricted = FALSE OR EXISTS (SELECT 1 FROM person_team pt WHERE pt.person_id = p.id AND pt.user_id = $3)) \
          ORDER BY i.at DESC, i.id DESC LIMIT $4")
-        .bind(centre).bind(person).bind(actor.user_id.unwrap_or(0)).bind(limit.clamp(1, 500)).fetch_all(c).await?);
+        .bind(centre).bind(person).bind(actor.user_id.unwrap_or(0)).bind(limit.clamp(1, 500)).bind(id).fetch_all(c).await?);
     tx.commit().await?;
     let shown: Vec<i64> = rows.iter().map(|r| r.id).collect();
     audit::record_apart(

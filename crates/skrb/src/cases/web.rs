@@ -40,6 +40,7 @@ pub fn routes() -> Routes {
         .get("/work", Perm(CaseRead), my_work)
         .get("/intake", Perm(CaseWrite), intake_page)
         .post("/intake", Perm(CaseWrite), intake_save)
+        .get("/intake/{id}/identify", Perm(CaseWrite), identify_page)
         .post("/intake/{id}/identify", Perm(CaseWrite), intake_identify)
         .get("/cases/pick", Perm(RegistryRead), pick_person)
         .get("/cases", Perm(CaseRead), list_page)
@@ -250,6 +251,35 @@ async fn intake_save(
     }
 }
 
+#[derive(askama::Template)]
+#[template(path = "intake_identify.html")]
+struct IdentifyPage {
+    page: Page,
+    i: Intake,
+    errors: Vec<String>,
+}
+
+async fn identify_form(
+    st: &AppState,
+    s: &Signed,
+    id: i64,
+    errors: Vec<String>,
+) -> AppResult<Response> {
+    let i = intake::get(&st.db, &s.actor(), id).await?;
+    let refused = !errors.is_empty();
+    let page = Page::new(&s.ctx, i18n::t(s.ctx.locale, "intake-identify"), "intake");
+    let res = render(&IdentifyPage { page, i, errors });
+    Ok(if refused { unprocessable(res) } else { res })
+}
+
+async fn identify_page(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    identify_form(&st, &s, id, Vec::new()).await
+}
+
 async fn intake_identify(
     State(st): State<AppState>,
     s: Signed,
@@ -261,7 +291,7 @@ async fn intake_identify(
         Ok(()) => Ok(redirect_with_flash("/intake", "flash-intake-identified")),
         Err(e) => {
             let errors = reasons(e, s.ctx.locale)?;
-            intake_form(&st, &s, Raw::new(), errors).await
+            identify_form(&st, &s, id, errors).await
         }
     }
 }

@@ -1270,6 +1270,33 @@ async fn pages_keep_input_and_autosave(app: TestApp) {
         let r = app.page(path, &cookies).await;
         assert_eq!(r.status, 200, "{path}: {}", r.body);
     }
+    // An unknown caller identified on the intake page.
+    let r = post(&app, &c.sw.1, "/api/v1/intakes", json!({"channel": "phone", "unknown_name": "Gospa K.", "problem": "poverty", "description": "Calls about winter"})).await;
+    let unknown = r.json()["id"].as_i64().unwrap();
+    let r = app
+        .page(&format!("/intake/{unknown}/identify"), &cookies)
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Gospa K."));
+    let r = app
+        .form(&format!("/intake/{unknown}/identify"), &cookies, &[])
+        .await;
+    assert_eq!(r.status, 422, "nobody chosen");
+    let r = app
+        .form(
+            &format!("/intake/{unknown}/identify"),
+            &cookies,
+            &[("person_id", &pid)],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        app.num(&format!(
+            "SELECT person_id FROM intake WHERE id = {unknown}"
+        ))
+        .await,
+        ana
+    );
     let head = app.browser_login("head").await;
     for path in ["/caseloads", "/admin/case-types"] {
         assert_eq!(app.page(path, &head).await.status, 200, "{path}");
