@@ -29,6 +29,11 @@ pub fn routes() -> Routes {
     Routes::new()
         .get("/api/v1/case-types", Perm(CaseRead), types)
         .post("/api/v1/case-types", Perm(CaseManage), add_type)
+        .post(
+            "/api/v1/case-types/{id}/active",
+            Perm(CaseManage),
+            set_type_active,
+        )
         .get("/api/v1/intakes", Perm(CaseRead), intakes)
         .post("/api/v1/intakes", Perm(CaseWrite), record_intake)
         .post(
@@ -107,6 +112,24 @@ pub async fn add_type(
     ApiJson(f): ApiJson<TypeForm>,
 ) -> CreatedOut {
     Ok(created(catalogue::add(&st.db, &s.actor(), &f).await?, None))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActiveIn {
+    pub active: bool,
+}
+
+/// Retire a case type (no new files of it) or bring it back.
+#[utoipa::path(post, path = "/api/v1/case-types/{id}/active", request_body = ActiveIn, responses((status = 204), (status = 404)))]
+pub async fn set_type_active(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    ApiJson(f): ApiJson<ActiveIn>,
+) -> AppResult<StatusCode> {
+    catalogue::set_active(&st.db, &s.actor(), id, f.active).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -505,7 +505,7 @@ pub async fn update(
     ck.done()?;
     let old = load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     bump(&mut tx, &g, v).await?;
-    // A file opened as restricted by its type stays restricted.
+    // Only those who manage cases lift a restriction; a worker may add one.
     let restricted = truthy(&f.restricted) || (old.restricted && !manages);
     sql!(&mut tx, c => sqlx::query("UPDATE case_file SET problems = $1, summary = $2, restricted = $3 WHERE id = $4")
         .bind(&problems).bind(&summary).bind(restricted).bind(id).execute(c).await?.rows_affected());
@@ -809,6 +809,29 @@ enum Bind {
 /// The file list, filtered and sorted in the database, one page at a time; audited with
 /// the files shown.
 pub async fn list(db: &Db, actor: &Actor, p: &ListParams, per_page: u32) -> AppResult<CaseList> {
+    let found = select(db, actor, p, per_page).await?;
+    let shown: Vec<i64> = found.items.iter().map(|r| r.id).collect();
+    audit::record_apart(
+        db,
+        actor,
+        Event::about("list", "case_file").detail(serde_json::json!({ "q": p.q, "shown": shown })),
+    )
+    .await?;
+    Ok(found)
+}
+
+/// The files of one person, for the person's page: that page's own read record (one per
+/// view, see `registry::persons::view`) covers them, so no second record (and no second
+/// commit) is written for this part of the same page.
+pub async fn of_person(db: &Db, actor: &Actor, person_id: i64) -> AppResult<Vec<CaseRow>> {
+    let p = ListParams {
+        person_id: Some(person_id),
+        ..ListParams::default()
+    };
+    Ok(select(db, actor, &p, 50).await?.items)
+}
+
+async fn select(db: &Db, actor: &Actor, p: &ListParams, per_page: u32) -> AppResult<CaseList> {
     let mut cond = String::from(" WHERE 1 = 1");
     let mut binds: Vec<Bind> = Vec::new();
     let arg = |binds: &mut Vec<Bind>, b: Bind| {
@@ -924,13 +947,6 @@ pub async fn list(db: &Db, actor: &Actor, p: &ListParams, per_page: u32) -> AppR
         qq.fetch_all(c).await?
     });
     tx.commit().await?;
-    let shown: Vec<i64> = items.iter().map(|r| r.id).collect();
-    audit::record_apart(
-        db,
-        actor,
-        Event::about("list", "case_file").detail(serde_json::json!({ "q": p.q, "shown": shown })),
-    )
-    .await?;
     Ok(CaseList { items, total })
 }
 

@@ -27,6 +27,7 @@ pub fn routes() -> Routes {
             Perm(PartnerManage),
             add_contact,
         )
+        .post("/api/v1/partners/{id}/users", Perm(UserAdmin), link_user)
         .get("/api/v1/referrals", Perm(CaseRead), referrals_list)
         .post("/api/v1/referrals", Perm(CaseWrite), refer)
         .post(
@@ -110,6 +111,25 @@ pub async fn add_contact(
     Ok(created(
         directory::add_contact(&st.db, &s.actor(), id, &f).await?,
     ))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkIn {
+    /// An account of the role partner.
+    pub username: String,
+}
+
+/// Link a partner's user account to the organisation.
+#[utoipa::path(post, path = "/api/v1/partners/{id}/users", request_body = LinkIn, responses((status = 204), (status = 422)))]
+pub async fn link_user(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    ApiJson(f): ApiJson<LinkIn>,
+) -> AppResult<StatusCode> {
+    directory::link_user(&st.db, &s.actor(), Some(id), &f.username).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The centre's referrals (of files the user may open).

@@ -518,13 +518,7 @@ async fn person_page(
         })
         .collect();
     let cases = if s.may(Permission::CaseRead) {
-        let params = crate::cases::files::ListParams {
-            person_id: Some(p.id),
-            ..Default::default()
-        };
-        crate::cases::files::list(&st.db, &s.actor(), &params, 50)
-            .await?
-            .items
+        crate::cases::files::of_person(&st.db, &s.actor(), p.id).await?
     } else {
         Vec::new()
     };

@@ -863,14 +863,18 @@ async fn partners_and_referrals(app: TestApp) {
     app.user("clinic", Role::Partner).await;
     let admin = app.user("admin", Role::Administrator).await;
     let _ = admin;
-    skrb::partners::directory::link_user(
-        &app.db,
-        &skrb::audit::Actor::system("test"),
-        Some(school),
-        "school",
+    skrb::auth::users::set_centre(&app.db, "admin", "vel")
+        .await
+        .expect("centre");
+    let admin_token = app.token("admin").await;
+    let r = post(
+        &app,
+        &admin_token,
+        &format!("/api/v1/partners/{school}/users"),
+        json!({"username": "school"}),
     )
-    .await
-    .expect("link");
+    .await;
+    assert_eq!(r.status, 204, "{}", r.body);
     skrb::partners::directory::link_user(
         &app.db,
         &skrb::audit::Actor::system("test"),
@@ -1345,6 +1349,30 @@ async fn pages_keep_input_and_autosave(app: TestApp) {
     )
     .await;
     assert_eq!(r.status, 201, "{}", r.body);
+    // Retired, it takes no new files; the files it has keep it.
+    let r = post(
+        &app,
+        &c.head.1,
+        &format!("/api/v1/case-types/{winter}/active"),
+        json!({"active": false}),
+    )
+    .await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    let r = post(
+        &app,
+        &c.sw.1,
+        "/api/v1/cases",
+        json!({"person_id": ana, "type_id": winter}),
+    )
+    .await;
+    assert_eq!(fields(&r), ["type_id"]);
+    assert_eq!(
+        app.num(&format!(
+            "SELECT COUNT(*) FROM case_file WHERE type_id = {winter}"
+        ))
+        .await,
+        1
+    );
 }
 both!(pages_keep_input_and_autosave);
 
