@@ -2,6 +2,8 @@
 //! every problem at once as translated field errors. Inputs arrive as text (see
 //! `registry::input::lenient`), so the UI and the API share one parser.
 
+use std::collections::HashMap;
+
 use time::Date;
 
 use crate::error::{AppError, AppResult, FieldError, Msg};
@@ -168,5 +170,36 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<
         serde_json::from_value(serde_json::Value::Object(map))
             .map(Multi)
             .map_err(|e| AppError::BadRequest(e.to_string()))
+    }
+}
+
+/// A form's fields as sent (repeated keys joined by commas).
+pub type Raw = HashMap<String, String>;
+
+/// What the user typed, kept to fill a refused form again.
+#[derive(Debug, Clone, Default)]
+pub struct Kept(pub Raw);
+
+impl Kept {
+    /// The value of a field, or empty.
+    pub fn k(&self, f: &str) -> String {
+        self.0.get(f).cloned().unwrap_or_default()
+    }
+
+    /// Whether a field holds this value (a select's option).
+    pub fn is(&self, f: &str, v: &str) -> bool {
+        self.0.get(f).is_some_and(|x| x == v)
+    }
+
+    /// Whether a list field holds this value (checkboxes, a multiple select).
+    pub fn has(&self, f: &str, v: &str) -> bool {
+        self.0
+            .get(f)
+            .is_some_and(|x| x.split(',').any(|i| i.trim() == v))
+    }
+
+    /// [`Kept::has`] for a record id.
+    pub fn is_id(&self, f: &str, v: &i64) -> bool {
+        self.has(f, &v.to_string())
     }
 }

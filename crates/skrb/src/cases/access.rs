@@ -72,7 +72,9 @@ pub async fn check_write(
 }
 
 /// A SQL condition on `c` (case_file) and `p` (its person) that keeps the files the
-/// actor may list. Ids come from the session, never from user input.
+/// actor may list. The centre is the file's (the index on `case_file(centre_id, ...)`
+/// drives the query; a condition on the person's centre would make the planner walk the
+/// centre's persons instead). Ids come from the session, never from user input.
 pub fn filter(actor: &Actor) -> String {
     let Some(s) = actor.scope else {
         return String::new();
@@ -85,7 +87,7 @@ pub fn filter(actor: &Actor) -> String {
     format!(
         "{centre} AND (c.restricted = FALSE OR c.worker_id = {u} OR EXISTS (SELECT 1 FROM case_team ct \
          WHERE ct.case_id = c.id AND ct.user_id = {u})){}",
-        crate::registry::access::filter(actor),
+        crate::registry::access::restricted_filter(actor),
         u = s.user_id
     )
 }

@@ -896,6 +896,8 @@ async fn select(db: &Db, actor: &Actor, p: &ListParams, per_page: u32) -> AppRes
         ));
     }
     let q = p.q.trim();
+    let token_scope =
+        crate::registry::access::token_centre_filter(actor).replace(" centre_id", " pt.centre_id");
     if q.chars().any(|c| c.is_ascii_digit()) {
         let lo = arg(&mut binds, Bind::S(q.to_string()));
         let hi = arg(&mut binds, Bind::S(format!("{q}\u{10FFFF}")));
@@ -906,11 +908,17 @@ async fn select(db: &Db, actor: &Actor, p: &ListParams, per_page: u32) -> AppRes
             let lo = arg(&mut binds, Bind::S(w));
             let hi = arg(&mut binds, Bind::S(hi));
             cond.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM person_token pt WHERE pt.person_id = c.person_id AND pt.token >= {lo} AND pt.token < {hi})"
+                " AND c.person_id IN (SELECT pt.person_id FROM person_token pt WHERE pt.token >= {lo} AND pt.token < {hi}{token_scope})"
             ));
         }
     }
     cond.push_str(&access::filter(actor));
+    // Counting needs the type only to filter by area, and never the worker.
+    let count_from = if p.area.is_empty() {
+        "FROM case_file c JOIN person p ON p.id = c.person_id"
+    } else {
+        "FROM case_file c JOIN person p ON p.id = c.person_id JOIN case_type t ON t.id = c.type_id"
+    };
     let order = match p.sort.as_str() {
         "" | "opened" => "c.opened_on DESC, c.id DESC",
         "number" => "c.number, c.id",
@@ -921,7 +929,7 @@ async fn select(db: &Db, actor: &Actor, p: &ListParams, per_page: u32) -> AppRes
     let from = "FROM case_file c JOIN person p ON p.id = c.person_id JOIN case_type t ON t.id = c.type_id \
                 JOIN app_user u ON u.id = c.worker_id";
     let count_sql = format!(
-        "SELECT COUNT(*) FROM (SELECT 1 {from}{cond} LIMIT {}) capped",
+        "SELECT COUNT(*) FROM (SELECT 1 {count_from}{cond} LIMIT {}) capped",
         LIST_CAP + 1
     );
     let per_page = i64::from(per_page.clamp(1, 200));

@@ -3,8 +3,6 @@
 //! the catalogue. Thin: parse, call a use case, render; a refused form is shown again
 //! with the user's input and the reasons, in their language.
 
-use std::collections::HashMap;
-
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -23,13 +21,13 @@ use super::tasks::{self, Caseload, MyWork, TaskForm};
 use super::violence::{self, MeasureForm, MemberForm, ReportForm};
 use crate::auth::Permission;
 use crate::error::{AppError, AppResult};
-use crate::form::Multi;
+use crate::form::{Kept, Multi, Raw};
 use crate::i18n::{self, Locale};
 use crate::partners::directory::{self, Partner};
 use crate::registry::input::iso_date;
 use crate::registry::today;
 use crate::web::context::{redirect_with_flash, Signed};
-use crate::web::pages::{render, Page};
+use crate::web::pages::{refused as refused_page, render, Page};
 use crate::web::routes::{Access, Routes};
 use crate::web::AppState;
 
@@ -84,8 +82,6 @@ pub fn routes() -> Routes {
 
 const PER_PAGE: u32 = 50;
 
-pub(crate) type Raw = HashMap<String, String>;
-
 pub(crate) fn manages(s: &Signed) -> bool {
     s.may(Permission::CaseManage)
 }
@@ -106,11 +102,6 @@ pub(crate) fn reasons(e: AppError, l: Locale) -> AppResult<Vec<String>> {
         AppError::Conflict { .. } => Ok(vec![i18n::t(l, "case-conflict")]),
         other => Err(other),
     }
-}
-
-pub(crate) fn unprocessable(mut res: Response) -> Response {
-    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    res
 }
 
 pub(crate) fn labelled(
@@ -148,24 +139,12 @@ async fn my_work(State(st): State<AppState>, s: Signed) -> AppResult<Response> {
 struct IntakePage {
     page: Page,
     errors: Vec<String>,
-    kept: Raw,
+    kept: Kept,
     person_name: Option<String>,
     channels: Vec<(&'static str, String)>,
     problems: Vec<(&'static str, String)>,
     types: Vec<(i64, String)>,
     recent: Vec<Intake>,
-}
-
-impl IntakePage {
-    fn k(&self, f: &str) -> String {
-        self.kept.get(f).cloned().unwrap_or_default()
-    }
-    fn is(&self, f: &str, v: &str) -> bool {
-        self.kept.get(f).is_some_and(|x| x == v)
-    }
-    fn is_id(&self, f: &str, v: &i64) -> bool {
-        self.kept.get(f).is_some_and(|x| *x == v.to_string())
-    }
 }
 
 async fn active_types(st: &AppState, s: &Signed) -> AppResult<Vec<CaseType>> {
@@ -209,14 +188,14 @@ async fn intake_form(
     let res = render(&IntakePage {
         page,
         errors,
-        kept,
+        kept: Kept(kept),
         person_name,
         channels: labelled(l, "channel", &intake::CHANNELS),
         problems: labelled(l, "problem", &super::PROBLEMS),
         types,
         recent,
     });
-    Ok(if refused { unprocessable(res) } else { res })
+    Ok(refused_page(res, refused))
 }
 
 async fn intake_page(
@@ -269,7 +248,7 @@ async fn identify_form(
     let refused = !errors.is_empty();
     let page = Page::new(&s.ctx, i18n::t(s.ctx.locale, "intake-identify"), "intake");
     let res = render(&IdentifyPage { page, i, errors });
-    Ok(if refused { unprocessable(res) } else { res })
+    Ok(refused_page(res, refused))
 }
 
 async fn identify_page(
@@ -442,28 +421,12 @@ async fn list_page(
 struct NewCasePage {
     page: Page,
     errors: Vec<String>,
-    kept: Raw,
+    kept: Kept,
     person_name: Option<String>,
     types: Vec<(i64, String, bool)>,
     problems: Vec<(&'static str, String)>,
     colleagues: Vec<Colleague>,
     households: Vec<(i64, String)>,
-}
-
-impl NewCasePage {
-    fn k(&self, f: &str) -> String {
-        self.kept.get(f).cloned().unwrap_or_default()
-    }
-    fn is_id(&self, f: &str, v: &i64) -> bool {
-        self.kept
-            .get(f)
-            .is_some_and(|x| super::items(x).any(|i| i == v.to_string()))
-    }
-    fn has(&self, f: &str, v: &str) -> bool {
-        self.kept
-            .get(f)
-            .is_some_and(|x| super::items(x).any(|i| i == v))
-    }
 }
 
 async fn new_case_form(
@@ -503,14 +466,14 @@ async fn new_case_form(
     let res = render(&NewCasePage {
         page,
         errors,
-        kept,
+        kept: Kept(kept),
         person_name,
         types,
         problems: labelled(l, "problem", &super::PROBLEMS),
         colleagues: files::colleagues(&st.db, s.user.centre_id).await?,
         households,
     });
-    Ok(if refused { unprocessable(res) } else { res })
+    Ok(refused_page(res, refused))
 }
 
 async fn new_case(
@@ -556,7 +519,7 @@ struct CasePage {
     can_write: bool,
     section: &'static str,
     errors: Vec<String>,
-    kept: Raw,
+    kept: Kept,
     colleagues: Vec<Colleague>,
     units: Vec<UnitRow>,
     partners: Vec<Partner>,
@@ -579,7 +542,7 @@ impl CasePage {
     }
     fn k(&self, section: &str, f: &str) -> String {
         if self.section == section {
-            self.kept.get(f).cloned().unwrap_or_default()
+            self.kept.k(f)
         } else {
             String::new()
         }
@@ -637,7 +600,7 @@ pub(crate) async fn case_page(
         can_write,
         section,
         errors,
-        kept,
+        kept: Kept(kept),
         colleagues: files::colleagues(&st.db, Some(v.file.centre_id)).await?,
         units: files::units(&st.db, Some(v.file.centre_id)).await?,
         partners,
@@ -649,7 +612,7 @@ pub(crate) async fn case_page(
         measures: labelled(l, "measure", &violence::MEASURES),
         v,
     });
-    Ok(if refused { unprocessable(res) } else { res })
+    Ok(refused_page(res, refused))
 }
 
 async fn view_case(
@@ -915,14 +878,8 @@ async fn task_done(
 struct ViolencePage {
     page: Page,
     errors: Vec<String>,
-    kept: Raw,
+    kept: Kept,
     person_name: Option<String>,
-}
-
-impl ViolencePage {
-    fn k(&self, f: &str) -> String {
-        self.kept.get(f).cloned().unwrap_or_default()
-    }
 }
 
 async fn violence_form(
@@ -938,10 +895,10 @@ async fn violence_form(
     let res = render(&ViolencePage {
         page,
         errors,
-        kept,
+        kept: Kept(kept),
         person_name,
     });
-    Ok(if refused { unprocessable(res) } else { res })
+    Ok(refused_page(res, refused))
 }
 
 async fn violence_new(
@@ -1050,14 +1007,8 @@ struct TypesPage {
     page: Page,
     types: Vec<CaseType>,
     errors: Vec<String>,
-    kept: Raw,
+    kept: Kept,
     areas: Vec<(&'static str, String)>,
-}
-
-impl TypesPage {
-    fn k(&self, f: &str) -> String {
-        self.kept.get(f).cloned().unwrap_or_default()
-    }
 }
 
 async fn types_form(
@@ -1074,10 +1025,10 @@ async fn types_form(
         page,
         types,
         errors,
-        kept,
+        kept: Kept(kept),
         areas: labelled(l, "area", &catalogue::AREAS),
     });
-    Ok(if refused { unprocessable(res) } else { res })
+    Ok(refused_page(res, refused))
 }
 
 async fn types_page(State(st): State<AppState>, s: Signed) -> AppResult<Response> {

@@ -6,13 +6,13 @@ use axum::response::Response;
 
 use super::directory::{self, Contact, ContactForm, Partner, PartnerForm};
 use super::referrals::{self, AnswerForm, ListParams, Reader, Referral, ReferralForm};
-use crate::cases::web::{case_page, labelled, manages, reasons, typed, unprocessable, Raw};
+use crate::cases::web::{case_page, labelled, manages, reasons, typed};
 use crate::error::AppResult;
-use crate::form::Multi;
+use crate::form::{Kept, Multi, Raw};
 use crate::i18n;
 use crate::registry::today;
 use crate::web::context::{redirect_with_flash, Signed};
-use crate::web::pages::{render, Page};
+use crate::web::pages::{refused as refused_page, render, Page};
 use crate::web::routes::{Access, Routes};
 use crate::web::AppState;
 
@@ -48,14 +48,8 @@ struct PartnersPage {
     items: Vec<Partner>,
     q: String,
     errors: Vec<String>,
-    kept: Raw,
+    kept: Kept,
     kinds: Vec<(&'static str, String)>,
-}
-
-impl PartnersPage {
-    fn k(&self, f: &str) -> String {
-        self.kept.get(f).cloned().unwrap_or_default()
-    }
 }
 
 async fn partners_form(
@@ -74,10 +68,10 @@ async fn partners_form(
         items,
         q,
         errors,
-        kept,
+        kept: Kept(kept),
         kinds: labelled(l, "partner-kind", &directory::KINDS),
     });
-    Ok(if refused { unprocessable(res) } else { res })
+    Ok(refused_page(res, refused))
 }
 
 async fn partners_page(
@@ -149,7 +143,7 @@ async fn partner_form(
         referrals,
         errors,
     });
-    Ok(if refused { unprocessable(res) } else { res })
+    Ok(refused_page(res, refused))
 }
 
 async fn partner_page(
@@ -300,14 +294,8 @@ struct PortalReferralPage {
     page: Page,
     r: Referral,
     errors: Vec<String>,
-    kept: Raw,
+    kept: Kept,
     statuses: Vec<(&'static str, String)>,
-}
-
-impl PortalReferralPage {
-    fn k(&self, f: &str) -> String {
-        self.kept.get(f).cloned().unwrap_or_default()
-    }
 }
 
 async fn portal_form(
@@ -325,10 +313,10 @@ async fn portal_form(
         page,
         r,
         errors,
-        kept,
+        kept: Kept(kept),
         statuses: labelled(l, "referral-status", &["accepted", "answered", "declined"]),
     });
-    Ok(if refused { unprocessable(res) } else { res })
+    Ok(refused_page(res, refused))
 }
 
 async fn portal_referral(

@@ -19,7 +19,7 @@ use crate::auth::Permission;
 use crate::error::{AppError, AppResult, FieldError, Warning};
 use crate::i18n::{self, Locale};
 use crate::web::context::{redirect_with_flash, Signed};
-use crate::web::pages::{render, Page};
+use crate::web::pages::{refused, render, Page};
 use crate::web::routes::{Access, Routes};
 use crate::web::AppState;
 
@@ -46,14 +46,6 @@ pub fn routes() -> Routes {
 }
 
 const PER_PAGE: u32 = 25;
-
-/// A page rendered again because the user's input was refused: 422, input kept.
-fn refused(mut res: Response, refused: bool) -> Response {
-    if refused {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    res
-}
 
 /// Field errors of a use case as messages in the user's language; other errors pass on.
 fn messages(e: AppError, l: Locale) -> AppResult<Vec<String>> {

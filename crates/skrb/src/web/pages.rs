@@ -110,6 +110,14 @@ impl Page {
     }
 }
 
+/// A page rendered again because the user's input was refused: 422, input kept.
+pub fn refused(mut res: Response, refused: bool) -> Response {
+    if refused {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    res
+}
+
 /// Renders a template; a template error is an internal error, never a panic.
 pub fn render<T: askama::Template>(t: &T) -> Response {
     match t.render() {
