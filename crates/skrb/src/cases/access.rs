@@ -71,8 +71,7 @@ pub async fn check_write(
     }
 }
 
-/// A SQL condition on `c` (case_file) and `p` (its person) that keeps the files the
-/// actor may list. The centre is the file's (the index on `case_file(centre_id, ...)`
+/// A SQL condition on `c` (case_file) alone that keeps the files the actor may list. The centre is the file's (the index on `case_file(centre_id, ...)`
 /// drives the query; a condition on the person's centre would make the planner walk the
 /// centre's persons instead). Ids come from the session, never from user input.
 pub fn filter(actor: &Actor) -> String {
@@ -87,7 +86,7 @@ pub fn filter(actor: &Actor) -> String {
     format!(
         "{centre} AND (c.restricted = FALSE OR c.worker_id = {u} OR EXISTS (SELECT 1 FROM case_team ct \
          WHERE ct.case_id = c.id AND ct.user_id = {u})){}",
-        crate::registry::access::restricted_filter(actor),
+        crate::registry::access::restricted_person_exclusion(actor, "c.person_id"),
         u = s.user_id
     )
 }

@@ -183,7 +183,7 @@ pub async fn identify_intake(
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CaseListOut {
     pub items: Vec<CaseRow>,
-    /// Counted up to 10,001.
+    /// Counted up to 1,001 (more than 1,000: narrow the filters).
     pub total: i64,
 }
 

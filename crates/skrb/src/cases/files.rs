@@ -793,7 +793,9 @@ pub struct ListParams {
     pub person_id: Option<i64>,
 }
 
-pub const LIST_CAP: i64 = 10_000;
+/// Counting stops here, as in search: past it the user narrows the filters rather than
+/// pages, and a big centre's list does not count thousands of files on every view.
+pub const LIST_CAP: i64 = 1_000;
 
 pub struct CaseList {
     pub items: Vec<CaseRow>,
@@ -913,31 +915,37 @@ async fn select(db: &Db, actor: &Actor, p: &ListParams, per_page: u32) -> AppRes
         }
     }
     cond.push_str(&access::filter(actor));
-    // Counting needs the type only to filter by area, and never the worker.
-    let count_from = if p.area.is_empty() {
-        "FROM case_file c JOIN person p ON p.id = c.person_id"
+    // The conditions are on the file alone (the area on its type): counting and the page
+    // of files are found in `case_file`, and only the page's rows are joined to persons.
+    let base = if p.area.is_empty() {
+        "FROM case_file c"
     } else {
-        "FROM case_file c JOIN person p ON p.id = c.person_id JOIN case_type t ON t.id = c.type_id"
+        "FROM case_file c JOIN case_type t ON t.id = c.type_id"
     };
-    let order = match p.sort.as_str() {
-        "" | "opened" => "c.opened_on DESC, c.id DESC",
-        "number" => "c.number, c.id",
-        "name" => "p.name_key, c.id",
-        "activity" => "c.last_activity_on DESC, c.id DESC",
+    let (order, by_name) = match p.sort.as_str() {
+        "" | "opened" => ("c.opened_on DESC, c.id DESC", false),
+        "number" => ("c.number, c.id", false),
+        "name" => ("p.name_key, c.id", true),
+        "activity" => ("c.last_activity_on DESC, c.id DESC", false),
         _ => return Err(field_error("sort", "err-choice")),
     };
-    let from = "FROM case_file c JOIN person p ON p.id = c.person_id JOIN case_type t ON t.id = c.type_id \
-                JOIN app_user u ON u.id = c.worker_id";
     let count_sql = format!(
-        "SELECT COUNT(*) FROM (SELECT 1 {count_from}{cond} LIMIT {}) capped",
+        "SELECT COUNT(*) FROM (SELECT 1 {base}{cond} LIMIT {}) capped",
         LIST_CAP + 1
     );
     let per_page = i64::from(per_page.clamp(1, 200));
     let offset = i64::from(p.page.unwrap_or(1).max(1) - 1) * per_page;
+    // By name, the order needs every file's person; otherwise the page is chosen first.
+    let page = if by_name {
+        format!("(SELECT c.* {base} JOIN person p ON p.id = c.person_id{cond} ORDER BY {order} LIMIT {per_page} OFFSET {offset})")
+    } else {
+        format!("(SELECT c.* {base}{cond} ORDER BY {order} LIMIT {per_page} OFFSET {offset})")
+    };
     let list_sql = format!(
         "SELECT c.id, c.number, c.person_id, p.given_name || ' ' || p.family_name AS person_name, t.code AS type_code, \
          t.name_sl AS type_sl, t.name_sr AS type_sr, t.name_en AS type_name, c.status, u.display_name AS worker_name, \
-         c.restricted, c.opened_on, c.closed_on, c.last_activity_on {from}{cond} ORDER BY {order} LIMIT {per_page} OFFSET {offset}"
+         c.restricted, c.opened_on, c.closed_on, c.last_activity_on FROM {page} c JOIN person p ON p.id = c.person_id \
+         JOIN case_type t ON t.id = c.type_id JOIN app_user u ON u.id = c.worker_id ORDER BY {order}"
     );
     let mut tx = db.begin_read().await?;
     let total: i64 = sql!(&mut tx, c => {

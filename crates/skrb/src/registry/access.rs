@@ -94,6 +94,20 @@ pub fn filter(actor: &Actor) -> String {
     format!("{}{}", centre_filter(actor), restricted_filter(actor))
 }
 
+/// Leaves out the rows whose person (`col`) is restricted to a team the actor is not on;
+/// the set of restricted persons is small and indexed (`person_restricted`), so a list
+/// needs no person row for the check.
+pub fn restricted_person_exclusion(actor: &Actor, col: &str) -> String {
+    let Some(s) = actor.scope else {
+        return String::new();
+    };
+    format!(
+        " AND {col} NOT IN (SELECT rp.id FROM person rp WHERE rp.restricted = TRUE AND NOT EXISTS \
+         (SELECT 1 FROM person_team pt WHERE pt.person_id = rp.id AND pt.user_id = {}))",
+        s.user_id
+    )
+}
+
 /// Restricted persons only for their team: a condition on `p`, for lists whose rows are
 /// already kept to the actor's centre by another table (a case file's centre), so that
 /// the person table does not become the driver of the query.

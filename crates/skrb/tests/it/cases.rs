@@ -1113,6 +1113,25 @@ async fn my_work_caseloads_and_the_list(app: TestApp) {
         list(&app, &head, &q).await["items"][0]["type_code"],
         "foster_care"
     );
+    // A restricted person's file leaves the lists of everyone off the person's team.
+    let r = app
+        .api(
+            "PUT",
+            &format!("/api/v1/persons/{p}/restriction"),
+            Some(&c.sw2.1),
+            Some(json!({"restricted": true, "team": [c.sw2.0]})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(list(&app, &head, "").await["total"], 3);
+    assert_eq!(
+        list(&app, &head, "sort=name").await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(list(&app, &c.sw2.1, "").await["total"], 4);
     let r = app
         .api("GET", "/api/v1/cases?sort=colour", Some(t), None)
         .await;
