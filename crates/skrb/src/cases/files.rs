@@ -848,7 +848,7 @@ async fn select(db: &Db, actor: &Actor, p: &ListParams, per_page: u32) -> AppRes
                 arg(&mut binds, Bind::S(s.into()))
             ));
         }
-        "active" => cond.push_str(" AND c.status <> 'closed'"),
+        "active" => cond.push_str(" AND c.status IN ('open', 'on_hold')"),
         _ => return Err(field_error("status", "err-choice")),
     }
     if let Some(t) = p.type_id {
