@@ -16,8 +16,13 @@ use crate::bulk::{self, Cell};
 use crate::db::Db;
 use crate::sql;
 
-/// One person in this many has a file.
+/// One person in this many has a file (at the centre and country scales)...
 const FILE_EVERY: i64 = 20;
+/// ...and in this many in a small demo, so that its few hundred persons still give every
+/// worker a desk of files to try.
+const FILE_EVERY_SMALL: i64 = 4;
+/// Below this many persons a demo is small.
+const SMALL: i64 = 5_000;
 /// Persons per generated social worker.
 const PERSONS_PER_WORKER: i64 = 1_200;
 const BATCH: usize = 10_000;
@@ -63,6 +68,7 @@ struct Centre {
     rs: bool,
     workers: Vec<i64>,
     partners: Vec<i64>,
+    schools: Vec<i64>,
     /// (id, class code, opens restricted, deadline days)
     types: Vec<(i64, String, bool, Option<i64>)>,
 }
@@ -151,9 +157,13 @@ pub async fn generate(db: &Db, seed: u64) -> anyhow::Result<usize> {
             ]);
         }
         let mut ps = Vec::new();
+        let mut schools = Vec::new();
         for (name, kind) in if rs { RS_PARTNERS } else { SI_PARTNERS } {
             let pid = ids.next("partner");
             ps.push(pid);
+            if *kind == "school" {
+                schools.push(pid);
+            }
             let place = code.trim_start_matches("csd-").trim_start_matches("csr-");
             partners.push(vec![
                 pid.into(),
@@ -181,6 +191,7 @@ pub async fn generate(db: &Db, seed: u64) -> anyhow::Result<usize> {
             .map(|t| (t.0, t.2.clone(), t.3, t.4))
             .collect();
         centres.push(Centre {
+            schools,
             id,
             rs,
             workers,
@@ -225,8 +236,15 @@ pub async fn generate(db: &Db, seed: u64) -> anyhow::Result<usize> {
         .execute(c).await?.rows_affected());
     let by_centre: HashMap<i64, usize> =
         centres.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    let total: i64 =
+        sql!(&mut tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM person").fetch_one(c).await?);
+    let every = if total < SMALL {
+        FILE_EVERY_SMALL
+    } else {
+        FILE_EVERY
+    };
     let persons: Vec<(i64, i64)> = sql!(&mut tx, c => sqlx::query_as(&format!(
-        "SELECT id, centre_id FROM person WHERE centre_id IS NOT NULL AND id % {FILE_EVERY} = 3 ORDER BY id"))
+        "SELECT id, centre_id FROM person WHERE centre_id IS NOT NULL AND id % {every} = 3 ORDER BY id"))
         .fetch_all(c).await?);
     tx.commit().await?;
 
@@ -421,8 +439,14 @@ pub async fn generate(db: &Db, seed: u64) -> anyhow::Result<usize> {
                 }
             }
             if rng.gen_range(0..100) < 10 && !c.partners.is_empty() {
-                let partner = *c.partners.choose(&mut rng).unwrap_or(&0);
-                let answered = status == "closed" || rng.gen_bool(0.5);
+                // Half go to the first school (the demo partner account's), so that its
+                // portal has referrals to answer.
+                let school = c.schools.first().copied();
+                let partner = match school {
+                    Some(s) if rng.gen_bool(0.5) => s,
+                    _ => *c.partners.choose(&mut rng).unwrap_or(&0),
+                };
+                let answered = status == "closed" || rng.gen_bool(0.3);
                 r.referrals.push(vec![
                     ids.next("referral").into(),
                     c.id.into(),
