@@ -13,6 +13,7 @@ use super::files::{
 };
 use super::intake::{self, Intake, IntakeForm};
 use super::log::{self, EntryForm};
+use super::manages;
 use super::plans::{self, GoalForm, PlanForm, ReviewForm};
 use super::tasks::{self, Caseload, MyWork, TaskForm};
 use super::violence::{self, MeasureForm, MemberForm, ReportForm};
@@ -74,10 +75,6 @@ pub fn routes() -> Routes {
             Perm(CaseWrite),
             add_measure,
         )
-}
-
-fn manages(s: &Signed) -> bool {
-    s.may(crate::auth::Permission::CaseManage)
 }
 
 /// What a create answers: the new record's id (and the file an intake opened).

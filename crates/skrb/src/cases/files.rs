@@ -90,7 +90,7 @@ fn parse_ids(ck: &mut Check, field: &'static str, v: &str) -> Vec<i64> {
 }
 
 /// An active user of the centre who may hold files; the reason otherwise.
-async fn worker_ok(
+pub(crate) async fn worker_ok(
     tx: &mut Tx,
     user_id: i64,
     centre_id: i64,

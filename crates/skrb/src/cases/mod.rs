@@ -56,6 +56,12 @@ pub fn lenient_list<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error>
     })
 }
 
+/// Whether the user manages cases (may change and transfer any file of the centre),
+/// for the pages and the API alike.
+pub fn manages(s: &crate::web::context::Signed) -> bool {
+    s.may(crate::auth::Permission::CaseManage)
+}
+
 /// The items of a comma-separated list, trimmed, without empties.
 pub fn items(v: &str) -> impl Iterator<Item = &str> {
     v.split(',').map(str::trim).filter(|s| !s.is_empty())

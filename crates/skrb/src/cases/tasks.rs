@@ -92,15 +92,8 @@ pub async fn create(
         ck.err("due_on", "err-due-past");
     }
     if let Some(a) = assignee {
-        let row: Option<(bool, Option<i64>)> = sql!(&mut tx, c => sqlx::query_as(
-            "SELECT active, centre_id FROM app_user WHERE id = $1").bind(a).fetch_optional(c).await?);
-        match row {
-            None => ck.err("assignee_id", "err-worker-unknown"),
-            Some((false, _)) => ck.err("assignee_id", "err-worker-inactive"),
-            Some((true, c)) if c != Some(g.centre_id) => {
-                ck.err("assignee_id", "err-worker-other-centre")
-            }
-            _ => {}
+        if let Some(key) = super::files::worker_ok(&mut tx, a, g.centre_id).await? {
+            ck.err("assignee_id", key);
         }
     }
     ck.done()?;

@@ -16,6 +16,7 @@ use super::files::{
 };
 use super::intake::{self, Intake, IntakeForm};
 use super::log::{self, EntryForm};
+use super::manages;
 use super::plans::{self, GoalForm, PlanForm, ReviewForm};
 use super::tasks::{self, Caseload, MyWork, TaskForm};
 use super::violence::{self, MeasureForm, MemberForm, ReportForm};
@@ -81,10 +82,6 @@ pub fn routes() -> Routes {
 }
 
 const PER_PAGE: u32 = 50;
-
-pub(crate) fn manages(s: &Signed) -> bool {
-    s.may(Permission::CaseManage)
-}
 
 /// Reads a form's raw fields into its typed input (the same type the API takes).
 pub(crate) fn typed<T: serde::de::DeserializeOwned>(raw: &Raw) -> AppResult<T> {

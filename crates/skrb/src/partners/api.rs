@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::directory::{self, Contact, ContactForm, Partner, PartnerForm};
 use super::referrals::{self, AnswerForm, ListParams, Reader, Referral, ReferralForm};
 use crate::cases::api::Created;
+use crate::cases::manages;
 use crate::error::AppResult;
 use crate::registry::api::ApiJson;
 use crate::registry::today;
@@ -151,9 +152,8 @@ pub async fn refer(
     s: Signed,
     ApiJson(f): ApiJson<ReferralForm>,
 ) -> AppResult<(StatusCode, Json<Created>)> {
-    let manages = s.may(crate::auth::Permission::CaseManage);
     Ok(created(
-        referrals::create(&st.db, &s.actor(), &f, manages, today()).await?,
+        referrals::create(&st.db, &s.actor(), &f, manages(&s), today()).await?,
     ))
 }
 
@@ -165,8 +165,16 @@ pub async fn staff_answer(
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<AnswerForm>,
 ) -> AppResult<StatusCode> {
-    let manages = s.may(crate::auth::Permission::CaseManage);
-    referrals::answer(&st.db, &s.actor(), Reader::Staff, id, &f, manages, today()).await?;
+    referrals::answer(
+        &st.db,
+        &s.actor(),
+        Reader::Staff,
+        id,
+        &f,
+        manages(&s),
+        today(),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

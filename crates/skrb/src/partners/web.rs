@@ -6,7 +6,8 @@ use axum::response::Response;
 
 use super::directory::{self, Contact, ContactForm, Partner, PartnerForm};
 use super::referrals::{self, AnswerForm, ListParams, Reader, Referral, ReferralForm};
-use crate::cases::web::{case_page, labelled, manages, reasons, typed};
+use crate::cases::manages;
+use crate::cases::web::{case_page, labelled, reasons, typed};
 use crate::error::AppResult;
 use crate::form::{Kept, Multi, Raw};
 use crate::i18n;
