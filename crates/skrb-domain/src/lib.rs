@@ -8,3 +8,4 @@ pub mod emso;
 pub mod iban;
 pub mod names;
 pub mod person;
+pub mod rights;
