@@ -115,6 +115,47 @@ enum Command {
         #[command(subcommand)]
         command: RetentionCommand,
     },
+    /// Rights: the calculator, and the yearly provisional calculation.
+    Rights {
+        #[command(subcommand)]
+        command: RightsCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum RightsCommand {
+    /// Print the amount of a right for a household and month, and why.
+    Calculate {
+        /// The right's code (dsp, dsp_extraordinary, vd, foster_payment, rs_cash, rs_care,
+        /// rs_disability, rs_one_off, or an extended right's).
+        #[arg(long)]
+        right: String,
+        /// The household as JSON (a file, or - for standard input), e.g.
+        /// {"members":[{"kind":"adult"},{"kind":"child"}],"income":"120.50"}.
+        #[arg(long)]
+        household: PathBuf,
+        /// The month whose parameters apply, YYYY-MM.
+        #[arg(long)]
+        month: String,
+        /// Language of the explanation: sl, sr-Cyrl, sr-Latn, en.
+        #[arg(long, default_value = "en")]
+        lang: String,
+        /// Print JSON (amount, currency, explanation, parameters) instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Renew every entitlement of a right ending in the month before MONTH by a
+    /// provisional calculation (set-based, with progress).
+    Renew {
+        #[arg(long)]
+        right: String,
+        /// The first month of the new period, YYYY-MM.
+        #[arg(long)]
+        month: String,
+        /// Only calculate and report.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -393,6 +434,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     ),
                 }
             }
+            Command::Rights { command } => {
+                let config = resolve(&cli, None, false)?;
+                let db = open(&config).await?;
+                rights_command(&db, command).await
+            }
             Command::Retention {
                 command: RetentionCommand::Run { apply },
             } => {
@@ -514,4 +560,87 @@ async fn user_command(db: &Db, command: &UserCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// A use case's refusal as a readable error for the command line.
+fn readable(e: crate::error::AppError) -> anyhow::Error {
+    use crate::error::AppError;
+    let l = crate::i18n::Locale::En;
+    match e {
+        AppError::Validation(errs) => anyhow::anyhow!(
+            "{}",
+            errs.iter()
+                .map(|f| format!("{}: {}", f.field, f.msg.render(l)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        AppError::Refused(m) => anyhow::anyhow!("{}", m.render(l)),
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+async fn rights_command(db: &Db, command: &RightsCommand) -> anyhow::Result<()> {
+    match command {
+        RightsCommand::Calculate { right, household, month, lang, json } => {
+            let text = if household.as_os_str() == "-" {
+                let mut s = String::new();
+                std::io::stdin().read_to_string(&mut s)?;
+                s
+            } else {
+                std::fs::read_to_string(household)
+                    .with_context(|| format!("cannot read {}", household.display()))?
+            };
+            let h: skrb_domain::rights::Household =
+                serde_json::from_str(&text).context("the household JSON is not valid")?;
+            let l = crate::i18n::Locale::from_code(lang)
+                .ok_or_else(|| anyhow::anyhow!("unknown language {lang} (sl, sr-Cyrl, sr-Latn, en)"))?;
+            let (rt, c, p) = crate::rights::calculate_for(db, right, month, &h).await.map_err(readable)?;
+            let lines = crate::rights::explain::lines(l, &c, &rt.currency);
+            if *json {
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "right": rt.code, "month": month, "currency": rt.currency,
+                        "amount": skrb_domain::rights::money::plain(c.amount),
+                        "explanation": lines, "params": p.0,
+                    })
+                );
+            } else {
+                println!("{}: {}", rt.name_in(l), crate::i18n::fmt_money(l, c.amount, &rt.currency));
+                for line in lines {
+                    println!("  {line}");
+                }
+            }
+            Ok(())
+        }
+        RightsCommand::Renew { right, month, dry_run } => {
+            let f = crate::rights::renewal::RenewalForm {
+                right: right.clone(),
+                month: month.clone(),
+                dry_run: if *dry_run { "true".into() } else { String::new() },
+                ..Default::default()
+            };
+            let mut progress: Option<crate::demo::Progress> = None;
+            let started = std::time::Instant::now();
+            let r = crate::rights::renewal::run(
+                db,
+                &crate::audit::Actor::system("rights renew"),
+                &f,
+                time::OffsetDateTime::now_utc().date(),
+                &mut |done, total| {
+                    progress.get_or_insert_with(|| crate::demo::Progress::new("entitlements", total)).show(done)
+                },
+            )
+            .await
+            .map_err(readable)?;
+            let verb = if *dry_run { "Dry run (nothing changed)" } else { "Renewed" };
+            println!("{verb}: {} of {} entitlements of {} from {} in {:.1} s", r.renewed, r.selected, r.right, r.month, started.elapsed().as_secs_f64());
+            println!("  higher {}, lower {}, left for an officer {}", r.raised, r.lowered, r.failed.len());
+            println!("  monthly total {} -> {}", skrb_domain::rights::money::plain(r.total_before), skrb_domain::rights::money::plain(r.total_after));
+            for (id, why) in r.failed.iter().take(20) {
+                println!("  entitlement {id}: {why}");
+            }
+            Ok(())
+        }
+    }
 }

@@ -19,4 +19,5 @@ pub mod i18n;
 pub mod load;
 pub mod partners;
 pub mod registry;
+pub mod rights;
 pub mod web;

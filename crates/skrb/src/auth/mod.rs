@@ -92,10 +92,25 @@ pub enum Permission {
     /// A partner's user: read and answer the referrals addressed to their organisation.
     #[serde(rename = "referral.answer")]
     ReferralAnswer,
+    /// Read applications, decisions and entitlements, and the catalogue of rights.
+    #[serde(rename = "right.read")]
+    RightRead,
+    /// Take applications through the procedure and decide them (a rights officer).
+    #[serde(rename = "right.decide")]
+    RightDecide,
+    /// Approve an amount typed instead of the calculator's (a second person).
+    #[serde(rename = "right.approve")]
+    RightApprove,
+    /// Keep the catalogue: extended rights, parameter values, yearly renewals.
+    #[serde(rename = "right.catalogue")]
+    RightCatalogue,
+    /// Keep commissions' sessions and record their findings.
+    #[serde(rename = "commission.work")]
+    CommissionWork,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 17] = [
+    pub const ALL: [Permission; 22] = [
         Permission::RegistryRead,
         Permission::RegistryWrite,
         Permission::IdentityOverride,
@@ -113,6 +128,11 @@ impl Permission {
         Permission::CaseManage,
         Permission::PartnerManage,
         Permission::ReferralAnswer,
+        Permission::RightRead,
+        Permission::RightDecide,
+        Permission::RightApprove,
+        Permission::RightCatalogue,
+        Permission::CommissionWork,
     ];
 
     pub fn code(self) -> &'static str {
@@ -134,6 +154,11 @@ impl Permission {
             Permission::CaseManage => "case.manage",
             Permission::PartnerManage => "partner.manage",
             Permission::ReferralAnswer => "referral.answer",
+            Permission::RightRead => "right.read",
+            Permission::RightDecide => "right.decide",
+            Permission::RightApprove => "right.approve",
+            Permission::RightCatalogue => "right.catalogue",
+            Permission::CommissionWork => "commission.work",
         }
     }
 

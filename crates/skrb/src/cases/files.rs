@@ -111,7 +111,7 @@ async fn first_unit(tx: &mut Tx, user_id: i64) -> Result<Option<i64>, sqlx::Erro
 }
 
 /// The next file number of a centre in a year, by the centre's pattern.
-async fn next_number(
+pub(crate) async fn next_number(
     tx: &mut Tx,
     centre_id: i64,
     year: i32,

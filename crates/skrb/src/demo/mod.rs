@@ -64,7 +64,7 @@ pub async fn prepare(
 
 /// Progress on standard error: a line that rewrites itself on a terminal, a line per
 /// tenth otherwise.
-struct Progress {
+pub(crate) struct Progress {
     what: &'static str,
     total: usize,
     started: Instant,
@@ -73,7 +73,7 @@ struct Progress {
 }
 
 impl Progress {
-    fn new(what: &'static str, total: usize) -> Self {
+    pub(crate) fn new(what: &'static str, total: usize) -> Self {
         Progress {
             what,
             total,
@@ -83,7 +83,7 @@ impl Progress {
         }
     }
 
-    fn show(&mut self, done: usize) {
+    pub(crate) fn show(&mut self, done: usize) {
         let secs = self.started.elapsed().as_secs_f64().max(0.001);
         let rate = done as f64 / secs;
         let line = format!(

@@ -94,6 +94,8 @@ pub fn route_table() -> Routes {
         .merge(crate::cases::api::routes())
         .merge(crate::partners::web::routes())
         .merge(crate::partners::api::routes())
+        .merge(crate::rights::web::routes())
+        .merge(crate::rights::api::routes())
         .get("/statistics", Perm(StatisticsRead), pages::statistics)
 }
 

@@ -8,6 +8,7 @@ mod cases;
 mod cli;
 mod households;
 mod persons;
+mod rights;
 mod schema;
 mod security;
 mod tls;

@@ -1,0 +1,81 @@
+//! Rights from public funds: the catalogue and its dated parameters, applications in the
+//! administrative procedure, decisions resting on frozen inputs, entitlements, appeals,
+//! the yearly provisional calculation, and commissions.
+//!
+//! The formulas live in `skrb_domain::rights` (pure, tested against the worked
+//! examples); this context loads the parameters valid for a month, freezes what a
+//! decision rests on, and keeps the procedure's deadlines.
+
+pub mod api;
+pub mod appeals;
+pub mod applications;
+pub mod catalogue;
+pub mod commissions;
+pub mod decisions;
+pub mod document;
+pub mod explain;
+pub mod renewal;
+pub mod web;
+
+use crate::audit::Actor;
+use crate::db::Tx;
+use crate::error::{AppError, AppResult, Msg};
+use crate::sql;
+
+pub const CHANNELS: [&str; 5] = ["in_person", "post", "email", "eportal", "ex_officio"];
+pub const OUTCOMES: [&str; 4] = ["granted", "partly", "refused", "dismissed"];
+pub const DELIVERY: [&str; 4] = ["in_person", "registered_mail", "ebox", "public_notice"];
+pub const APPEAL_OUTCOMES: [&str; 3] = ["upheld", "annulled", "changed"];
+/// Days to appeal after delivery (ZUP art. 235).
+pub const APPEAL_DAYS: i64 = 15;
+
+/// The centre a user acts for, or a refusal (rights are decided by a centre).
+pub fn centre_of(actor: &Actor) -> AppResult<Option<i64>> {
+    match actor.scope {
+        Some(s) if s.all_centres => Ok(s.centre_id),
+        Some(s) => s
+            .centre_id
+            .map(Some)
+            .ok_or_else(|| AppError::Refused(Msg::new("case-no-centre"))),
+        None => Ok(None),
+    }
+}
+
+/// Refuses a record of another centre (404 would hide that it exists; a refusal is
+/// audited and says why).
+pub fn same_centre(actor: &Actor, centre_id: i64) -> AppResult<()> {
+    match actor.scope {
+        Some(s) if !s.all_centres && s.centre_id != Some(centre_id) => {
+            Err(AppError::Refused(Msg::new("out-of-scope")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The display name of a user (the signatory of a decision).
+pub async fn user_name(tx: &mut Tx, id: Option<i64>) -> Result<String, sqlx::Error> {
+    let Some(id) = id else {
+        return Ok("Skrb".into());
+    };
+    let n: Option<String> = sql!(tx, c => sqlx::query_scalar("SELECT display_name FROM app_user WHERE id = $1")
+        .bind(id).fetch_optional(c).await?);
+    Ok(n.unwrap_or_default())
+}
+
+/// Calculates a right by code for a month (`YYYY-MM`) with the parameters valid then:
+/// the API's and the command line's calculator.
+pub async fn calculate_for(
+    db: &crate::db::Db,
+    code: &str,
+    month: &str,
+    h: &skrb_domain::rights::Household,
+) -> AppResult<(catalogue::RightType, skrb_domain::rights::Calculation, skrb_domain::rights::Params)> {
+    let day = renewal::parse_month(month).ok_or_else(|| crate::form::field_error("month", "err-month"))?;
+    let mut tx = db.begin_read().await?;
+    let rt = catalogue::by_code(&mut tx, code)
+        .await?
+        .ok_or_else(|| crate::form::field_error("right", "err-right"))?;
+    let (c, p) = applications::run(&mut tx, &rt, h, day).await?;
+    tx.commit().await?;
+    Ok((rt, c, p))
+}
