@@ -995,3 +995,4 @@ rights-months =
        *[other] { $count } months
     }
 dec-outcome-partly = Partly granted
+person-no-applications = No applications for rights.

@@ -1023,3 +1023,4 @@ rights-months =
        *[other] { $count } mesecev
     }
 dec-outcome-partly = Delno ugodeno
+person-no-applications = Ni vlog za pravice.

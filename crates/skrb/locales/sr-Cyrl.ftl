@@ -1009,3 +1009,4 @@ rights-months =
        *[other] { $count } мјесеци
     }
 dec-outcome-partly = Дјелимично усвојено
+person-no-applications = Нема захтјева за права.

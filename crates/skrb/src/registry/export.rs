@@ -53,6 +53,7 @@ pub async fn export(db: &Db, actor: &Actor, id: i64) -> AppResult<Value> {
     let restriction = super::restricted::restriction_of(&mut tx, id).await?;
     let accesses = audit::views::person_accesses(&mut tx, id, 10_000).await?;
     let work = crate::cases::files::export_of_person(&mut tx, id).await?;
+    let rights = crate::rights::applications::export_of_person(&mut tx, id).await?;
     let out = json!({
         "format": "skrb-subject-export/1",
         "person": {
@@ -88,6 +89,9 @@ pub async fn export(db: &Db, actor: &Actor, id: i64) -> AppResult<Value> {
         "restricted": restriction.restricted,
         "case_files": work["case_files"],
         "intakes": work["intakes"],
+        "applications": rights["applications"],
+        "decisions": rights["decisions"],
+        "entitlements": rights["entitlements"],
         "access_history": accesses.iter().map(|a| json!({
             "at": stamp(a.at),
             "who": a.username,

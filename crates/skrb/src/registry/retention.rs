@@ -24,12 +24,16 @@ pub struct Report {
 }
 
 /// Persons with no current household, no case file open or closed since `before`, no
-/// intake since then, and whose record has not changed since `before`.
+/// intake since then, no application since then and no entitlement in force or ended
+/// since then, and whose record has not changed since `before`.
 const INACTIVE: &str = "anonymised_at IS NULL AND updated_at < $1 AND NOT EXISTS \
     (SELECT 1 FROM household_member hm WHERE hm.person_id = person.id AND hm.valid_to IS NULL) \
     AND NOT EXISTS (SELECT 1 FROM case_file cf WHERE cf.person_id = person.id \
         AND (cf.status <> 'closed' OR cf.closed_on IS NULL OR cf.closed_on >= $1)) \
-    AND NOT EXISTS (SELECT 1 FROM intake i WHERE i.person_id = person.id AND i.at >= $1)";
+    AND NOT EXISTS (SELECT 1 FROM intake i WHERE i.person_id = person.id AND i.at >= $1) \
+    AND NOT EXISTS (SELECT 1 FROM application ap WHERE ap.person_id = person.id AND ap.created_at >= $1) \
+    AND NOT EXISTS (SELECT 1 FROM entitlement en WHERE en.person_id = person.id \
+        AND (en.status <> 'ended' OR en.valid_to IS NULL OR en.valid_to >= $1))";
 
 async fn count(tx: &mut Tx, sql_text: &str, at: OffsetDateTime) -> Result<u64, sqlx::Error> {
     let n: i64 = sql!(tx, c => sqlx::query_scalar(sql_text).bind(at).fetch_one(c).await?);

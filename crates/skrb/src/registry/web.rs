@@ -405,6 +405,7 @@ struct PersonPage {
     can_export: bool,
     /// The person's case files (for those who may read them).
     cases: Vec<crate::cases::files::CaseRow>,
+    applications: Vec<crate::rights::applications::ProcedureRow>,
 }
 
 /// A history entry in the user's words: who and when, and each change as label, old, new.
@@ -514,6 +515,11 @@ async fn person_page(
     } else {
         Vec::new()
     };
+    let applications = if s.may(Permission::RightRead) {
+        crate::rights::applications::of_person_page(&st.db, p.id).await?
+    } else {
+        Vec::new()
+    };
     let page = Page::new(&s.ctx, p.full_name(), "persons");
     let failed = !move_errors.is_empty();
     let res = render(&PersonPage {
@@ -541,6 +547,7 @@ async fn person_page(
         team_choices,
         can_export: s.may(Permission::SubjectExport),
         cases,
+        applications,
         p,
         page,
     });

@@ -363,7 +363,7 @@ pub const VIEWS: [&str; 4] = ["mine", "centre", "overdue", "incomplete"];
 /// Open procedures ordered by deadline (those without a deadline, not yet complete,
 /// last), at most 500; audited with the persons shown.
 pub async fn procedures(db: &Db, actor: &Actor, view: &str, today: Date) -> AppResult<Vec<ProcedureRow>> {
-    let centre = super::centre_of(actor)?;
+    let centre = super::centre_of(actor);
     let mut tx = db.begin_read().await?;
     let filter = match view {
         "centre" => "",
@@ -434,4 +434,32 @@ pub async fn of_person(tx: &mut Tx, person: i64) -> Result<Vec<ProcedureRow>, sq
          FROM application a JOIN person p ON p.id = a.person_id JOIN right_type r ON r.id = a.right_id \
          LEFT JOIN app_user u ON u.id = a.officer_id WHERE a.person_id = $1 ORDER BY a.received_on DESC, a.id DESC")
         .bind(person).fetch_all(c).await)
+}
+
+/// The person's applications for their page, read after the page's own access check
+/// and read record (`registry::persons::view`), which cover them.
+pub async fn of_person_page(db: &Db, person: i64) -> AppResult<Vec<ProcedureRow>> {
+    let mut tx = db.begin_read().await?;
+    let rows = of_person(&mut tx, person).await?;
+    tx.commit().await?;
+    Ok(rows)
+}
+
+/// What the subject-access export holds of rights: applications, decisions (with what
+/// they rest on, without the document's bytes) and entitlements.
+pub async fn export_of_person(tx: &mut Tx, person: i64) -> Result<serde_json::Value, sqlx::Error> {
+    let apps = of_person(tx, person).await?;
+    let q = format!(
+        "SELECT {} FROM decision WHERE person_id = $1 ORDER BY id",
+        super::decisions::DECISION_COLS
+    );
+    let decisions: Vec<super::decisions::Decision> = sql!(tx, c => sqlx::query_as(&q).bind(person).fetch_all(c).await?);
+    let ents = super::decisions::entitlements_of(tx, person, None).await?;
+    Ok(serde_json::json!({
+        "applications": apps,
+        "decisions": decisions.iter().map(|d| serde_json::json!({
+            "decision": d, "inputs": serde_json::from_str::<serde_json::Value>(&d.inputs).unwrap_or_default()
+        })).collect::<Vec<_>>(),
+        "entitlements": ents,
+    }))
 }

@@ -70,7 +70,7 @@ pub struct Item {
 }
 
 pub async fn list(db: &Db, actor: &Actor) -> AppResult<Vec<Commission>> {
-    let centre = super::centre_of(actor)?;
+    let centre = super::centre_of(actor);
     let mut tx = db.begin_read().await?;
     let rows = sql!(&mut tx, c => sqlx::query_as(
         "SELECT id, centre_id, name, instance, kind, active FROM commission WHERE ($1 IS NULL OR centre_id = $1) ORDER BY instance, name")
@@ -122,7 +122,7 @@ pub struct CommissionForm {
 }
 
 pub async fn create(db: &Db, actor: &Actor, f: &CommissionForm) -> AppResult<i64> {
-    let centre = super::centre_of(actor)?.ok_or_else(|| AppError::Refused(Msg::new("case-no-centre")))?;
+    let centre = super::own_centre(actor)?;
     let mut ck = Check::new();
     let name = ck.text("name", &f.name, true, 200);
     let instance = ck.choice("instance", &f.instance, &["1", "2"], false).unwrap_or_else(|| "1".into());

@@ -29,16 +29,23 @@ pub const APPEAL_OUTCOMES: [&str; 3] = ["upheld", "annulled", "changed"];
 /// Days to appeal after delivery (ZUP art. 235).
 pub const APPEAL_DAYS: i64 = 15;
 
-/// The centre a user acts for, or a refusal (rights are decided by a centre).
-pub fn centre_of(actor: &Actor) -> AppResult<Option<i64>> {
+/// Whose records a list shows: `None` for all centres (the command line, or a user who
+/// works across centres), else the user's centre; a user without a centre sees nothing
+/// (`Some(-1)` matches no row).
+pub fn centre_of(actor: &Actor) -> Option<i64> {
     match actor.scope {
-        Some(s) if s.all_centres => Ok(s.centre_id),
-        Some(s) => s
-            .centre_id
-            .map(Some)
-            .ok_or_else(|| AppError::Refused(Msg::new("case-no-centre"))),
-        None => Ok(None),
+        Some(s) if s.all_centres => s.centre_id,
+        Some(s) => Some(s.centre_id.unwrap_or(-1)),
+        None => None,
     }
+}
+
+/// The centre a user creates records in; a user of no centre is told so (the input
+/// error of a form, not a refusal: the permission is there, the centre is missing).
+pub fn own_centre(actor: &Actor) -> AppResult<i64> {
+    actor.scope.and_then(|s| s.centre_id).ok_or_else(|| {
+        AppError::Validation(vec![crate::error::FieldError { field: "centre", msg: Msg::new("case-no-centre") }])
+    })
 }
 
 /// Refuses a record of another centre (404 would hide that it exists; a refusal is

@@ -100,7 +100,7 @@ pub async fn run(
         return Err(AppError::BadRequest("renewal".into()));
     };
     let dry = crate::cases::files::truthy(&f.dry_run);
-    let centre = super::centre_of(actor)?;
+    let centre = super::centre_of(actor);
     let mut tx = if dry { db.begin_read().await? } else { db.begin().await? };
     let rt = catalogue::by_code(&mut tx, &code).await?.filter(|r| r.renews);
     let Some(rt) = rt else {

@@ -447,7 +447,8 @@ async fn bad_input_changes_nothing(app: TestApp) {
     f.sort();
     assert_eq!(f, vec!["amount", "outcome"]);
     let r = post(&app, t, &format!("/api/v1/applications/{id2}/completion"), json!({"action": "ask", "due": "2020-01-01"})).await;
-    assert_eq!(r.status, 403, "completed applications are not asked for completion: {}", r.body);
+    assert_eq!(r.status, 422, "a completion due in the past: {}", r.body);
+    assert_eq!(fields(&r), vec!["due"]);
     assert_eq!(app.num("SELECT COUNT(*) FROM decision").await, 0);
     // Another centre's officer sees nothing of it.
     let other = centre(&app, "lju", "SI").await;
