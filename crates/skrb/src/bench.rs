@@ -157,6 +157,49 @@ pub async fn run(config: Config, samples: usize) -> anyhow::Result<()> {
             list_limit.push(t.elapsed());
         }
     }
+    // Rights, as the demo's rights officer: the centre's procedures by deadline, and an
+    // application's page (decisions, entitlements, the calculation and its explanation).
+    let officer: Option<i64> = sql_pool!(&db, p => sqlx::query_scalar("SELECT id FROM app_user WHERE username = 'pravice'").fetch_optional(p).await?);
+    let apps: Vec<i64> = sql_pool!(&db, p => sqlx::query_scalar(
+        "SELECT a.id FROM application a JOIN person p ON p.id = a.person_id WHERE a.centre_id = \
+         (SELECT centre_id FROM app_user WHERE username = 'pravice') AND p.restricted = FALSE ORDER BY a.id")
+        .fetch_all(p).await?);
+    let mut procedures = Vec::new();
+    let mut app_page = Vec::new();
+    let mut officer_token = None;
+    if let (Some(officer), false) = (officer, apps.is_empty()) {
+        let (t, _) = sessions::create(&db, officer, Kind::Web, Stage::Full, life).await?;
+        let officer_cookie = format!("skrb_session={t}");
+        officer_token = Some(t);
+        let as_officer = |path: String| {
+            let app = app.clone();
+            let cookie = officer_cookie.clone();
+            async move {
+                let req = Request::builder()
+                    .uri(path)
+                    .header(header::COOKIE, cookie)
+                    .header(header::ACCEPT_LANGUAGE, "sl")
+                    .body(Body::empty())?;
+                let t = Instant::now();
+                let res = app.oneshot(req).await?;
+                let status = res.status();
+                let _ = res.into_body().collect().await?;
+                anyhow::ensure!(status.is_success(), "status {status}");
+                anyhow::Ok(t.elapsed())
+            }
+        };
+        for _ in 0..samples {
+            procedures.push(as_officer("/procedures?view=centre".to_string()).await?);
+            app_page.push(
+                as_officer(format!(
+                    "/applications/{}",
+                    apps[rng.gen_range(0..apps.len())]
+                ))
+                .await?,
+            );
+        }
+    }
+    let renewal = renewal_bench(&db).await?;
     // The limit: an indexed point lookup of the same row, on the same pool.
     let mut point = Vec::new();
     for id in &pick {
@@ -192,6 +235,36 @@ pub async fn run(config: Config, samples: usize) -> anyhow::Result<()> {
         lines.push(listed("case files, name prefix", case_list_q));
         lines.push(timed("my work (tasks overdue first, open files)", work));
         lines.push(timed("case file page (log, plans, tasks...)", case_page));
+    }
+    if !procedures.is_empty() {
+        lines.push(timed("procedures of the centre, by deadline", procedures));
+        lines.push(timed("application page (decisions, calculation)", app_page));
+    }
+    for r in &renewal {
+        lines.push(Line {
+            what: format!(
+                "yearly renewal of {} ({} entitlements, written)",
+                r.right, r.rows
+            ),
+            p50: format!("{:.1} s", r.secs),
+            p95: format!("{:.0}/s", r.rows as f64 / r.secs.max(0.001)),
+            limit: format!(
+                "{:.1} s bulk-inserting 3×{} rows",
+                3.0 * r.rows as f64 / bulk_rate.max(1.0),
+                r.rows
+            ),
+            ratio: format!(
+                "×{:.1}",
+                r.secs / (3.0 * r.rows as f64 / bulk_rate.max(1.0)).max(0.001)
+            ),
+        });
+        lines.push(Line {
+            what: format!("  the same, calculated only (dry run) ({})", r.right),
+            p50: format!("{:.1} s", r.dry_secs),
+            p95: String::new(),
+            limit: String::new(),
+            ratio: String::new(),
+        });
     }
     lines.push(Line {
         what: "point lookup by id (the limit)".into(),
@@ -242,8 +315,73 @@ pub async fn run(config: Config, samples: usize) -> anyhow::Result<()> {
         );
     }
     let _ = sessions::delete(&db, &token).await;
+    if let Some(t) = officer_token {
+        let _ = sessions::delete(&db, &t).await;
+    }
     db.close().await;
     Ok(())
+}
+
+struct Renewal {
+    right: String,
+    rows: usize,
+    secs: f64,
+    dry_secs: f64,
+}
+
+/// The yearly provisional calculation of every renewing right for next January, as the
+/// command would run it (calculated, three rows written per entitlement: decision, new
+/// entitlement, audit record; the old one ended), in a transaction that is then rolled
+/// back so the demo stays as it was.
+async fn renewal_bench(db: &Db) -> anyhow::Result<Vec<Renewal>> {
+    let today = time::OffsetDateTime::now_utc().date();
+    let month = time::Date::from_calendar_date(today.year() + 1, time::Month::January, 1)?;
+    let actor = crate::audit::Actor::system("bench");
+    let mut out = Vec::new();
+    for code in ["vd", "rs_cash"] {
+        let mut tx = db.begin_read().await?;
+        let t = Instant::now();
+        let dry = crate::rights::renewal::run_in(
+            &mut tx,
+            &actor,
+            code,
+            month,
+            today,
+            true,
+            today,
+            &mut |_, _| {},
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let dry_secs = t.elapsed().as_secs_f64();
+        tx.rollback().await?;
+        if dry.selected == 0 {
+            continue;
+        }
+        let mut tx = db.begin().await?;
+        let t = Instant::now();
+        let r = crate::rights::renewal::run_in(
+            &mut tx,
+            &actor,
+            code,
+            month,
+            today,
+            false,
+            today,
+            &mut |_, _| {},
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let secs = t.elapsed().as_secs_f64();
+        tx.rollback().await?;
+        out.push(Renewal {
+            right: code.to_string(),
+            rows: r.renewed,
+            secs,
+            dry_secs,
+        });
+    }
+    Ok(out)
 }
 
 /// Rows per second the database takes through the same bulk path, into a scratch table

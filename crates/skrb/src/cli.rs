@@ -581,7 +581,13 @@ fn readable(e: crate::error::AppError) -> anyhow::Error {
 
 async fn rights_command(db: &Db, command: &RightsCommand) -> anyhow::Result<()> {
     match command {
-        RightsCommand::Calculate { right, household, month, lang, json } => {
+        RightsCommand::Calculate {
+            right,
+            household,
+            month,
+            lang,
+            json,
+        } => {
             let text = if household.as_os_str() == "-" {
                 let mut s = String::new();
                 std::io::stdin().read_to_string(&mut s)?;
@@ -592,9 +598,12 @@ async fn rights_command(db: &Db, command: &RightsCommand) -> anyhow::Result<()> 
             };
             let h: skrb_domain::rights::Household =
                 serde_json::from_str(&text).context("the household JSON is not valid")?;
-            let l = crate::i18n::Locale::from_code(lang)
-                .ok_or_else(|| anyhow::anyhow!("unknown language {lang} (sl, sr-Cyrl, sr-Latn, en)"))?;
-            let (rt, c, p) = crate::rights::calculate_for(db, right, month, &h).await.map_err(readable)?;
+            let l = crate::i18n::Locale::from_code(lang).ok_or_else(|| {
+                anyhow::anyhow!("unknown language {lang} (sl, sr-Cyrl, sr-Latn, en)")
+            })?;
+            let (rt, c, p) = crate::rights::calculate_for(db, right, month, &h)
+                .await
+                .map_err(readable)?;
             let lines = crate::rights::explain::lines(l, &c, &rt.currency);
             if *json {
                 println!(
@@ -606,18 +615,30 @@ async fn rights_command(db: &Db, command: &RightsCommand) -> anyhow::Result<()> 
                     })
                 );
             } else {
-                println!("{}: {}", rt.name_in(l), crate::i18n::fmt_money(l, c.amount, &rt.currency));
+                println!(
+                    "{}: {}",
+                    rt.name_in(l),
+                    crate::i18n::fmt_money(l, c.amount, &rt.currency)
+                );
                 for line in lines {
                     println!("  {line}");
                 }
             }
             Ok(())
         }
-        RightsCommand::Renew { right, month, dry_run } => {
+        RightsCommand::Renew {
+            right,
+            month,
+            dry_run,
+        } => {
             let f = crate::rights::renewal::RenewalForm {
                 right: right.clone(),
                 month: month.clone(),
-                dry_run: if *dry_run { "true".into() } else { String::new() },
+                dry_run: if *dry_run {
+                    "true".into()
+                } else {
+                    String::new()
+                },
                 ..Default::default()
             };
             let mut progress: Option<crate::demo::Progress> = None;
@@ -628,15 +649,37 @@ async fn rights_command(db: &Db, command: &RightsCommand) -> anyhow::Result<()> 
                 &f,
                 time::OffsetDateTime::now_utc().date(),
                 &mut |done, total| {
-                    progress.get_or_insert_with(|| crate::demo::Progress::new("entitlements", total)).show(done)
+                    progress
+                        .get_or_insert_with(|| crate::demo::Progress::new("entitlements", total))
+                        .show(done)
                 },
             )
             .await
             .map_err(readable)?;
-            let verb = if *dry_run { "Dry run (nothing changed)" } else { "Renewed" };
-            println!("{verb}: {} of {} entitlements of {} from {} in {:.1} s", r.renewed, r.selected, r.right, r.month, started.elapsed().as_secs_f64());
-            println!("  higher {}, lower {}, left for an officer {}", r.raised, r.lowered, r.failed.len());
-            println!("  monthly total {} -> {}", skrb_domain::rights::money::plain(r.total_before), skrb_domain::rights::money::plain(r.total_after));
+            let verb = if *dry_run {
+                "Dry run (nothing changed)"
+            } else {
+                "Renewed"
+            };
+            println!(
+                "{verb}: {} of {} entitlements of {} from {} in {:.1} s",
+                r.renewed,
+                r.selected,
+                r.right,
+                r.month,
+                started.elapsed().as_secs_f64()
+            );
+            println!(
+                "  higher {}, lower {}, left for an officer {}",
+                r.raised,
+                r.lowered,
+                r.failed.len()
+            );
+            println!(
+                "  monthly total {} -> {}",
+                skrb_domain::rights::money::plain(r.total_before),
+                skrb_domain::rights::money::plain(r.total_after)
+            );
             for (id, why) in r.failed.iter().take(20) {
                 println!("  entitlement {id}: {why}");
             }

@@ -206,6 +206,14 @@ impl Tx {
             Tx::Postgres(t) => t.commit().await,
         }
     }
+
+    /// Undoes everything (dropping a transaction does too; this says so, and waits).
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(t) => t.rollback().await,
+            Tx::Postgres(t) => t.rollback().await,
+        }
+    }
 }
 
 /// Masks the password in a database URL for printing.

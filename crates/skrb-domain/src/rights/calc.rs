@@ -75,7 +75,9 @@ impl Calculator {
     pub fn needs(self) -> &'static [&'static str] {
         match self {
             Calculator::Dsp => &["members", "income", "single_parent", "situation"],
-            Calculator::DspExtraordinary => &["members", "single_parent", "requested", "granted_this_year"],
+            Calculator::DspExtraordinary => {
+                &["members", "single_parent", "requested", "granted_this_year"]
+            }
             Calculator::Vd => &["members", "income", "living_alone"],
             Calculator::Foster => &["children"],
             Calculator::RsCash => &["members", "income"],
@@ -209,7 +211,9 @@ pub enum CalcError {
 impl std::fmt::Display for CalcError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CalcError::MissingParam(p) => write!(f, "no value of parameter {p} is valid in that month"),
+            CalcError::MissingParam(p) => {
+                write!(f, "no value of parameter {p} is valid in that month")
+            }
             CalcError::Input(field) => write!(f, "missing or invalid input: {field}"),
         }
     }
@@ -283,12 +287,20 @@ fn dsp_weights(r: &mut Reader, h: &Household) -> Result<(i64, Vec<Step>), CalcEr
     let mut sum = 0;
     let single = h.members.len() == 1;
     let children = h.members.iter().filter(|m| m.kind == Kind::Child).count();
-    let first_adult = h.members.iter().position(|m| m.kind == Kind::Adult).unwrap_or(0);
+    let first_adult = h
+        .members
+        .iter()
+        .position(|m| m.kind == Kind::Adult)
+        .unwrap_or(0);
     for (i, m) in h.members.iter().enumerate() {
         let (code, key) = if i == first_adult {
             match (single, h.situation) {
-                (true, Some(Situation::YoungWithParents)) => ("si.dsp.w.young_with_parents", "calc-w-young"),
-                (true, Some(Situation::UnableWithNonFamily)) => ("si.dsp.w.unable_non_family", "calc-w-unable"),
+                (true, Some(Situation::YoungWithParents)) => {
+                    ("si.dsp.w.young_with_parents", "calc-w-young")
+                }
+                (true, Some(Situation::UnableWithNonFamily)) => {
+                    ("si.dsp.w.unable_non_family", "calc-w-unable")
+                }
                 _ if m.hours > 128 => ("si.dsp.w.first_128", "calc-w-first-128"),
                 _ if m.hours >= 60 => ("si.dsp.w.first_60", "calc-w-first-60"),
                 _ => ("si.dsp.w.first", "calc-w-first"),
@@ -304,14 +316,20 @@ fn dsp_weights(r: &mut Reader, h: &Household) -> Result<(i64, Vec<Step>), CalcEr
         };
         let w = r.get(code)?;
         sum += w;
-        steps.push(step(key, &[("member", member_label(m, i)), ("weight", Arg::Factor(w))]));
+        steps.push(step(
+            key,
+            &[("member", member_label(m, i)), ("weight", Arg::Factor(w))],
+        ));
     }
     if h.single_parent && children > 0 {
         let w = r.get("si.dsp.w.single_parent_child")?;
         sum += w * children as i64;
         steps.push(step(
             "calc-w-single-parent",
-            &[("children", Arg::Count(children as i64)), ("weight", Arg::Factor(w))],
+            &[
+                ("children", Arg::Count(children as i64)),
+                ("weight", Arg::Factor(w)),
+            ],
         ));
     }
     steps.push(step("calc-w-sum", &[("sum", Arg::Factor(sum))]));
@@ -328,12 +346,20 @@ fn dsp(r: &mut Reader, h: &Household) -> Result<(Minor, Vec<Step>), CalcError> {
     let norm = apply(ozmd, sum);
     steps.push(step(
         "calc-norm",
-        &[("sum", Arg::Factor(sum)), ("base", Arg::Money(ozmd)), ("norm", Arg::Money(norm))],
+        &[
+            ("sum", Arg::Factor(sum)),
+            ("base", Arg::Money(ozmd)),
+            ("norm", Arg::Money(norm)),
+        ],
     ));
     steps.push(step("calc-income", &[("income", Arg::Money(h.income))]));
     let amount = (norm - h.income).max(0);
     steps.push(step(
-        if amount == 0 { "calc-income-above" } else { "calc-result" },
+        if amount == 0 {
+            "calc-income-above"
+        } else {
+            "calc-result"
+        },
         &[("amount", Arg::Money(amount))],
     ));
     Ok((amount, steps))
@@ -355,17 +381,27 @@ fn dsp_extraordinary(r: &mut Reader, h: &Household) -> Result<(Minor, Vec<Step>)
     let year_cap = apply(norm, per_year);
     steps.push(step(
         "calc-extra-limits",
-        &[("norm", Arg::Money(norm)), ("times", Arg::Factor(per_year)), ("year", Arg::Money(year_cap))],
+        &[
+            ("norm", Arg::Money(norm)),
+            ("times", Arg::Factor(per_year)),
+            ("year", Arg::Money(year_cap)),
+        ],
     ));
     let left = (year_cap - h.granted_this_year).max(0);
     steps.push(step(
         "calc-extra-left",
-        &[("granted", Arg::Money(h.granted_this_year)), ("left", Arg::Money(left))],
+        &[
+            ("granted", Arg::Money(h.granted_this_year)),
+            ("left", Arg::Money(left)),
+        ],
     ));
     let amount = h.requested.min(norm).min(left);
     steps.push(step(
         "calc-extra-result",
-        &[("requested", Arg::Money(h.requested)), ("amount", Arg::Money(amount))],
+        &[
+            ("requested", Arg::Money(h.requested)),
+            ("amount", Arg::Money(amount)),
+        ],
     ));
     Ok((amount, steps))
 }
@@ -389,16 +425,28 @@ fn vd(r: &mut Reader, h: &Household) -> Result<(Minor, Vec<Step>), CalcError> {
     let max = apply(ozmd, max_w);
     steps.push(step(
         "calc-vd-threshold",
-        &[("factor", Arg::Factor(t)), ("base", Arg::Money(ozmd)), ("threshold", Arg::Money(threshold))],
+        &[
+            ("factor", Arg::Factor(t)),
+            ("base", Arg::Money(ozmd)),
+            ("threshold", Arg::Money(threshold)),
+        ],
     ));
     steps.push(step("calc-income", &[("income", Arg::Money(h.income))]));
     steps.push(step(
-        if max_code == "si.vd.max_alone" { "calc-vd-max-alone" } else { "calc-vd-max-shared" },
+        if max_code == "si.vd.max_alone" {
+            "calc-vd-max-alone"
+        } else {
+            "calc-vd-max-shared"
+        },
         &[("factor", Arg::Factor(max_w)), ("max", Arg::Money(max))],
     ));
     let amount = (threshold - h.income).max(0).min(max);
     steps.push(step(
-        if amount == 0 { "calc-income-above" } else { "calc-result" },
+        if amount == 0 {
+            "calc-income-above"
+        } else {
+            "calc-result"
+        },
         &[("amount", Arg::Money(amount))],
     ));
     Ok((amount, steps))
@@ -430,7 +478,10 @@ fn foster(r: &mut Reader, h: &Household) -> Result<(Minor, Vec<Step>), CalcError
         } else {
             Arg::Text(c.name.trim().to_string())
         };
-        let m = apply(maintenance, ONE + raise(r, c.maintenance_raise, "maintenance_raise")?);
+        let m = apply(
+            maintenance,
+            ONE + raise(r, c.maintenance_raise, "maintenance_raise")?,
+        );
         let f = apply(fee, ONE + raise(r, c.fee_raise, "fee_raise")?);
         steps.push(step(
             "calc-foster-parts",
@@ -452,10 +503,16 @@ fn foster(r: &mut Reader, h: &Household) -> Result<(Minor, Vec<Step>), CalcError
             child = apply(child, share);
             steps.push(step(
                 "calc-foster-weekend",
-                &[("share", Arg::Percent(share)), ("amount", Arg::Money(child))],
+                &[
+                    ("share", Arg::Percent(share)),
+                    ("amount", Arg::Money(child)),
+                ],
             ));
         }
-        steps.push(step("calc-foster-child", &[("child", who), ("amount", Arg::Money(child))]));
+        steps.push(step(
+            "calc-foster-child",
+            &[("child", who), ("amount", Arg::Money(child))],
+        ));
         total += child;
     }
     steps.push(step("calc-result", &[("amount", Arg::Money(total))]));
@@ -487,7 +544,11 @@ fn rs_cash(r: &mut Reader, h: &Household) -> Result<(Minor, Vec<Step>), CalcErro
     steps.push(step("calc-income", &[("income", Arg::Money(h.income))]));
     let amount = (norm - h.income).max(0);
     steps.push(step(
-        if amount == 0 { "calc-income-above" } else { "calc-result" },
+        if amount == 0 {
+            "calc-income-above"
+        } else {
+            "calc-result"
+        },
         &[("amount", Arg::Money(amount))],
     ));
     Ok((amount, steps))
@@ -507,7 +568,11 @@ fn rs_care(r: &mut Reader, h: &Household) -> Result<(Minor, Vec<Step>), CalcErro
         amount,
         vec![step(
             key,
-            &[("share", Arg::Percent(share)), ("base", Arg::Money(base)), ("amount", Arg::Money(amount))],
+            &[
+                ("share", Arg::Percent(share)),
+                ("base", Arg::Money(base)),
+                ("amount", Arg::Money(amount)),
+            ],
         )],
     ))
 }
@@ -549,11 +614,18 @@ fn rs_one_off(r: &mut Reader, h: &Household) -> Result<(Minor, Vec<Step>), CalcE
         vec![
             step(
                 "calc-rs-one-off-max",
-                &[("share", Arg::Percent(share)), ("base", Arg::Money(base)), ("max", Arg::Money(max))],
+                &[
+                    ("share", Arg::Percent(share)),
+                    ("base", Arg::Money(base)),
+                    ("max", Arg::Money(max)),
+                ],
             ),
             step(
                 "calc-extra-result",
-                &[("requested", Arg::Money(h.requested)), ("amount", Arg::Money(amount))],
+                &[
+                    ("requested", Arg::Money(h.requested)),
+                    ("amount", Arg::Money(amount)),
+                ],
             ),
         ],
     ))
@@ -565,7 +637,11 @@ pub fn split(amount: Minor, shares: &[(String, i64)]) -> Vec<(String, Minor)> {
     let mut out = Vec::new();
     let mut left = amount;
     for (i, (who, share)) in shares.iter().enumerate() {
-        let part = if i + 1 == shares.len() { left } else { apply(amount, *share) };
+        let part = if i + 1 == shares.len() {
+            left
+        } else {
+            apply(amount, *share)
+        };
         left -= part;
         out.push((who.clone(), part));
     }

@@ -67,10 +67,22 @@ mod tests {
     #[test]
     fn deadlines_skip_weekends() {
         // 2026-03-02 + 1 month = Thursday 2 April; 2026-02-07 + 1 month = Saturday 7 March.
-        assert_eq!(decision_due(date!(2026 - 03 - 02), 1), date!(2026 - 04 - 02));
-        assert_eq!(decision_due(date!(2026 - 02 - 07), 1), date!(2026 - 03 - 09));
-        assert_eq!(decision_due(date!(2026 - 02 - 07), 2), date!(2026 - 04 - 07));
+        assert_eq!(
+            decision_due(date!(2026 - 03 - 02), 1),
+            date!(2026 - 04 - 02)
+        );
+        assert_eq!(
+            decision_due(date!(2026 - 02 - 07), 1),
+            date!(2026 - 03 - 09)
+        );
+        assert_eq!(
+            decision_due(date!(2026 - 02 - 07), 2),
+            date!(2026 - 04 - 07)
+        );
         assert_eq!(appeal_due(date!(2026 - 05 - 01), 15), date!(2026 - 05 - 18));
-        assert_eq!(deemed_delivered(date!(2026 - 06 - 01)), date!(2026 - 06 - 22));
+        assert_eq!(
+            deemed_delivered(date!(2026 - 06 - 01)),
+            date!(2026 - 06 - 22)
+        );
     }
 }

@@ -14,7 +14,11 @@ pub const ONE: i64 = 10_000;
 pub fn apply(amount: Minor, factor: i64) -> Minor {
     let p = amount as i128 * factor as i128;
     let q = ONE as i128;
-    let r = if p >= 0 { (p + q / 2) / q } else { (p - q / 2) / q };
+    let r = if p >= 0 {
+        (p + q / 2) / q
+    } else {
+        (p - q / 2) / q
+    };
     r as Minor
 }
 
@@ -93,7 +97,8 @@ pub mod serde_amount {
                 parse(v).ok_or_else(|| E::custom(format!("not an amount: {v}")))
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Minor, E> {
-                v.checked_mul(100).ok_or_else(|| E::custom("amount too large"))
+                v.checked_mul(100)
+                    .ok_or_else(|| E::custom("amount too large"))
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Minor, E> {
                 i64::try_from(v)

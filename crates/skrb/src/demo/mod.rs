@@ -9,6 +9,7 @@
 pub mod geo;
 mod names;
 pub mod people;
+mod rights;
 mod work;
 
 use std::io::IsTerminal;
@@ -51,6 +52,12 @@ pub async fn prepare(
         let files = work::generate(db, seed).await?;
         eprintln!(
             "generated {files} case files in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+        let started = Instant::now();
+        let ents = rights::generate(db, seed).await?;
+        eprintln!(
+            "generated {ents} entitlements in {:.1} s",
             started.elapsed().as_secs_f64()
         );
         if let Db::Postgres(p) = db {

@@ -68,7 +68,13 @@ pub struct AppealForm {
     pub late_reason: String,
 }
 
-pub async fn lodge(db: &Db, actor: &Actor, app_id: i64, f: &AppealForm, today: Date) -> AppResult<i64> {
+pub async fn lodge(
+    db: &Db,
+    actor: &Actor,
+    app_id: i64,
+    f: &AppealForm,
+    today: Date,
+) -> AppResult<i64> {
     let mut tx = db.begin().await?;
     let a = applications::guard(&mut tx, actor, app_id).await?;
     let mut ck = Check::new();
@@ -87,7 +93,9 @@ pub async fn lodge(db: &Db, actor: &Actor, app_id: i64, f: &AppealForm, today: D
     }
     match decision {
         Some(did) => {
-            let d = decisions::load(&mut tx, did).await?.filter(|d| d.application_id == Some(app_id) && d.kind == "first");
+            let d = decisions::load(&mut tx, did)
+                .await?
+                .filter(|d| d.application_id == Some(app_id) && d.kind == "first");
             let Some(d) = d else {
                 return Err(field_error("decision_id", "err-decision"));
             };
@@ -101,7 +109,10 @@ pub async fn lodge(db: &Db, actor: &Actor, app_id: i64, f: &AppealForm, today: D
             if let Some(due) = d.appeal_due() {
                 if lodged > due && late_reason.is_none() {
                     return Err(AppError::Warnings {
-                        warnings: vec![Warning { code: "appeal_late", msg: Msg::new("warn-appeal-late").date("due", due) }],
+                        warnings: vec![Warning {
+                            code: "appeal_late",
+                            msg: Msg::new("warn-appeal-late").date("due", due),
+                        }],
                         may_override: true,
                     });
                 }
@@ -127,7 +138,11 @@ pub async fn lodge(db: &Db, actor: &Actor, app_id: i64, f: &AppealForm, today: D
     Ok(id)
 }
 
-async fn guard(tx: &mut Tx, actor: &Actor, id: i64) -> AppResult<(Appeal, applications::Application)> {
+async fn guard(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: i64,
+) -> AppResult<(Appeal, applications::Application)> {
     let q = format!("SELECT {COLS} FROM appeal WHERE id = $1");
     let ap: Option<Appeal> = sql!(tx, c => sqlx::query_as(&q).bind(id).fetch_optional(c).await?);
     let ap = ap.ok_or(AppError::NotFound)?;
@@ -143,14 +158,22 @@ pub struct ForwardForm {
 }
 
 /// The appeal is sent with the file to the second instance.
-pub async fn forward(db: &Db, actor: &Actor, id: i64, f: &ForwardForm, today: Date) -> AppResult<()> {
+pub async fn forward(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    f: &ForwardForm,
+    today: Date,
+) -> AppResult<()> {
     let mut tx = db.begin().await?;
     let (ap, a) = guard(&mut tx, actor, id).await?;
     if ap.forwarded_on.is_some() || ap.outcome.is_some() {
         return Err(AppError::Refused(Msg::new("err-appeal-forwarded")));
     }
     let mut ck = Check::new();
-    let on = ck.date("forwarded_on", &f.forwarded_on, false).unwrap_or(today);
+    let on = ck
+        .date("forwarded_on", &f.forwarded_on, false)
+        .unwrap_or(today);
     if on > today {
         ck.err("forwarded_on", "err-date-future");
     }
@@ -160,8 +183,14 @@ pub async fn forward(db: &Db, actor: &Actor, id: i64, f: &ForwardForm, today: Da
     ck.done()?;
     sql!(&mut tx, c => sqlx::query("UPDATE appeal SET forwarded_on = $1 WHERE id = $2")
         .bind(on).bind(id).execute(c).await?.rows_affected());
-    audit::record(&mut tx, actor, Event::new("forward", "appeal", id).person(a.person_id)
-        .detail(serde_json::json!({"on": on.to_string()}))).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("forward", "appeal", id)
+            .person(a.person_id)
+            .detail(serde_json::json!({"on": on.to_string()})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -182,7 +211,13 @@ pub struct OutcomeForm {
 }
 
 /// Records the second instance's outcome and applies it.
-pub async fn outcome(db: &Db, actor: &Actor, id: i64, f: &OutcomeForm, today: Date) -> AppResult<()> {
+pub async fn outcome(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    f: &OutcomeForm,
+    today: Date,
+) -> AppResult<()> {
     let mut tx = db.begin().await?;
     let (ap, a) = guard(&mut tx, actor, id).await?;
     if ap.outcome.is_some() {
@@ -219,7 +254,9 @@ pub async fn outcome(db: &Db, actor: &Actor, id: i64, f: &OutcomeForm, today: Da
     }
     sql!(&mut tx, c => sqlx::query("UPDATE appeal SET outcome = $1, outcome_on = $2, outcome_note = $3, new_amount = $4 WHERE id = $5")
         .bind(&outcome).bind(on).bind(&note).bind(new_amount).bind(id).execute(c).await?.rows_affected());
-    let rt = catalogue::get(&mut tx, a.right_id).await?.ok_or(AppError::NotFound)?;
+    let rt = catalogue::get(&mut tx, a.right_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let first = match ap.decision_id {
         Some(d) => decisions::load(&mut tx, d).await?,
         None => None,
@@ -249,10 +286,21 @@ pub async fn outcome(db: &Db, actor: &Actor, id: i64, f: &OutcomeForm, today: Da
         }
         _ => {
             let amount = new_amount.unwrap_or(0);
-            let from = first.as_ref().and_then(|d| d.period_from).unwrap_or_else(|| a.first_day());
+            let from = first
+                .as_ref()
+                .and_then(|d| d.period_from)
+                .unwrap_or_else(|| a.first_day());
             let to = first.as_ref().and_then(|d| d.period_to);
-            let reasoning = note.clone().unwrap_or_else(|| crate::i18n::t(decisions::centre_locale(&rt.jurisdiction), "reasoning-second-instance"));
-            let inputs = first.as_ref().map(|d| d.inputs.clone()).unwrap_or_else(|| "{}".into());
+            let reasoning = note.clone().unwrap_or_else(|| {
+                crate::i18n::t(
+                    decisions::centre_locale(&rt.jurisdiction),
+                    "reasoning-second-instance",
+                )
+            });
+            let inputs = first
+                .as_ref()
+                .map(|d| d.inputs.clone())
+                .unwrap_or_else(|| "{}".into());
             let did: i64 = sql!(&mut tx, c => sqlx::query_scalar(
                 "INSERT INTO decision (centre_id, application_id, entitlement_id, person_id, right_id, kind, outcome, amount, currency, \
                  period_from, period_to, reasoning, inputs, status, number, decided_on, decided_by, signatory, created_at) \
@@ -268,7 +316,10 @@ pub async fn outcome(db: &Db, actor: &Actor, id: i64, f: &OutcomeForm, today: Da
                         .bind(amount).bind(funding_text(amount, &rt)).bind(eid).execute(c).await?.rows_affected());
                 }
                 None => {
-                    let input = first.as_ref().and_then(|d| d.frozen()).map(|f| serde_json::to_string(&f.household).unwrap_or_default())
+                    let input = first
+                        .as_ref()
+                        .and_then(|d| d.frozen())
+                        .map(|f| serde_json::to_string(&f.household).unwrap_or_default())
                         .unwrap_or_else(|| a.input.clone().unwrap_or_else(|| "{}".into()));
                     sql!(&mut tx, c => sqlx::query(
                         "INSERT INTO entitlement (centre_id, decision_id, person_id, right_id, amount, currency, valid_from, valid_to, status, funding, input) \

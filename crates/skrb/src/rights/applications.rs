@@ -85,15 +85,18 @@ impl Application {
     /// Past its deadline without a decision: silence, which the client may appeal as a
     /// refusal.
     pub fn silent(&self, today: Date) -> bool {
-        matches!(self.status.as_str(), "received" | "incomplete" | "in_procedure")
-            && self.due_on.is_some_and(|d| d < today)
+        matches!(
+            self.status.as_str(),
+            "received" | "incomplete" | "in_procedure"
+        ) && self.due_on.is_some_and(|d| d < today)
     }
 }
 
 /// Loads an application the actor may see (its centre, its person's restriction).
 pub async fn guard(tx: &mut Tx, actor: &Actor, id: i64) -> AppResult<Application> {
     let q = format!("SELECT {APP_COLS} FROM application WHERE id = $1");
-    let a: Option<Application> = sql!(tx, c => sqlx::query_as(&q).bind(id).fetch_optional(c).await?);
+    let a: Option<Application> =
+        sql!(tx, c => sqlx::query_as(&q).bind(id).fetch_optional(c).await?);
     let a = a.ok_or(AppError::NotFound)?;
     super::same_centre(actor, a.centre_id)?;
     crate::registry::access::check(tx, actor, a.person_id).await?;
@@ -102,7 +105,11 @@ pub async fn guard(tx: &mut Tx, actor: &Actor, id: i64) -> AppResult<Application
 
 /// The person's household as the calculation counts it on `day`: the person first, then
 /// the other members of their current household; under 18 is a child.
-pub async fn household_of(tx: &mut Tx, person_id: i64, day: Date) -> Result<Household, sqlx::Error> {
+pub async fn household_of(
+    tx: &mut Tx,
+    person_id: i64,
+    day: Date,
+) -> Result<Household, sqlx::Error> {
     let rows: Vec<(i64, String, Option<Date>)> = sql!(tx, c => sqlx::query_as(
         "SELECT p.id, p.given_name, p.birth_date FROM person p WHERE p.id = $1 \
          UNION ALL \
@@ -147,14 +154,21 @@ pub async fn create(db: &Db, actor: &Actor, f: &ApplicationForm, today: Date) ->
     let mut ck = Check::new();
     let person = ck.id("person_id", &f.person_id, true);
     let right = ck.id("right_id", &f.right_id, true);
-    let received = ck.date("received_on", &f.received_on, false).unwrap_or(today);
+    let received = ck
+        .date("received_on", &f.received_on, false)
+        .unwrap_or(today);
     if received > today {
         ck.err("received_on", "err-date-future");
     }
-    let channel = ck.choice("channel", &f.channel, &super::CHANNELS, false).unwrap_or_else(|| "in_person".into());
+    let channel = ck
+        .choice("channel", &f.channel, &super::CHANNELS, false)
+        .unwrap_or_else(|| "in_person".into());
     let documents = ck.text("documents", &f.documents, false, 2000);
     let (Some(person), Some(right)) = (person, right) else {
-        return Err(ck.done().err().unwrap_or(AppError::BadRequest("application".into())));
+        return Err(ck
+            .done()
+            .err()
+            .unwrap_or(AppError::BadRequest("application".into())));
     };
     let mut tx = db.begin().await?;
     match crate::registry::access::check(&mut tx, actor, person).await {
@@ -178,12 +192,20 @@ pub async fn create(db: &Db, actor: &Actor, f: &ApplicationForm, today: Date) ->
     if let Some(b) = birth {
         let age = age_on(b, received);
         if (rt.claimant == "adult" && age < 18) || (rt.claimant == "child" && age >= 18) {
-            ck.err("right_id", if rt.claimant == "adult" { "err-right-adults" } else { "err-right-children" });
+            ck.err(
+                "right_id",
+                if rt.claimant == "adult" {
+                    "err-right-adults"
+                } else {
+                    "err-right-children"
+                },
+            );
         }
     }
     ck.done()?;
     let complete = crate::cases::files::truthy(&f.complete);
-    let number = crate::cases::files::next_number(&mut tx, centre, received.year(), &rt.class_code).await?;
+    let number =
+        crate::cases::files::next_number(&mut tx, centre, received.year(), &rt.class_code).await?;
     let household = household_of(&mut tx, person, received).await?;
     let (status, complete_on, due) = if complete {
         (
@@ -214,7 +236,10 @@ pub async fn create(db: &Db, actor: &Actor, f: &ApplicationForm, today: Date) ->
 }
 
 fn open_procedure(a: &Application) -> AppResult<()> {
-    if matches!(a.status.as_str(), "received" | "incomplete" | "in_procedure") {
+    if matches!(
+        a.status.as_str(),
+        "received" | "incomplete" | "in_procedure"
+    ) {
         Ok(())
     } else {
         Err(AppError::Refused(Msg::new("err-application-closed")))
@@ -223,7 +248,9 @@ fn open_procedure(a: &Application) -> AppResult<()> {
 
 fn fresh(a: &Application, version: &str) -> AppResult<()> {
     match version.trim().parse::<i64>() {
-        Ok(v) if v != a.version => Err(AppError::Conflict { current_version: a.version }),
+        Ok(v) if v != a.version => Err(AppError::Conflict {
+            current_version: a.version,
+        }),
         _ => Ok(()),
     }
 }
@@ -247,7 +274,13 @@ pub struct CompletionForm {
 
 /// Records a request for completion, or that the application is complete (the deadline
 /// for the decision starts then).
-pub async fn completion(db: &Db, actor: &Actor, id: i64, f: &CompletionForm, today: Date) -> AppResult<()> {
+pub async fn completion(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    f: &CompletionForm,
+    today: Date,
+) -> AppResult<()> {
     let mut tx = db.begin().await?;
     let a = guard(&mut tx, actor, id).await?;
     fresh(&a, &f.version)?;
@@ -267,7 +300,9 @@ pub async fn completion(db: &Db, actor: &Actor, id: i64, f: &CompletionForm, tod
         ck.err("due", "err-due-past");
     }
     ck.done()?;
-    let rt = catalogue::get(&mut tx, a.right_id).await?.ok_or(AppError::NotFound)?;
+    let rt = catalogue::get(&mut tx, a.right_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if action.as_deref() == Some("complete") {
         let due_on = deadlines::decision_due(on, rt.deadline_months as u32);
         sql!(&mut tx, c => sqlx::query(
@@ -299,7 +334,12 @@ pub fn calc_error(e: CalcError) -> AppError {
 }
 
 /// Runs the right's calculator on `h` with the parameters valid on `day`.
-pub async fn run(tx: &mut Tx, rt: &RightType, h: &Household, day: Date) -> AppResult<(Calculation, skrb_domain::rights::Params)> {
+pub async fn run(
+    tx: &mut Tx,
+    rt: &RightType,
+    h: &Household,
+    day: Date,
+) -> AppResult<(Calculation, skrb_domain::rights::Params)> {
     let params = catalogue::params_at(tx, &rt.jurisdiction, day).await?;
     let c = calculate(rt.calc(), &rt.code, &params, h).map_err(calc_error)?;
     let used = params.only(&c.used);
@@ -312,13 +352,21 @@ pub async fn save_input(db: &Db, actor: &Actor, id: i64, h: &Household) -> AppRe
     let mut tx = db.begin().await?;
     let a = guard(&mut tx, actor, id).await?;
     open_procedure(&a)?;
-    let rt = catalogue::get(&mut tx, a.right_id).await?.ok_or(AppError::NotFound)?;
+    let rt = catalogue::get(&mut tx, a.right_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let (calc, _) = run(&mut tx, &rt, h, a.first_day()).await?;
     let input = serde_json::to_string(h).map_err(|e| AppError::Internal(e.into()))?;
     sql!(&mut tx, c => sqlx::query("UPDATE application SET input = $1 WHERE id = $2")
         .bind(&input).bind(id).execute(c).await?.rows_affected());
-    audit::record(&mut tx, actor, Event::new("calculate", "application", id).person(a.person_id)
-        .detail(serde_json::json!({"amount": calc.amount}))).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("calculate", "application", id)
+            .person(a.person_id)
+            .detail(serde_json::json!({"amount": calc.amount})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(calc)
 }
@@ -362,7 +410,12 @@ pub const VIEWS: [&str; 4] = ["mine", "centre", "overdue", "incomplete"];
 
 /// Open procedures ordered by deadline (those without a deadline, not yet complete,
 /// last), at most 500; audited with the persons shown.
-pub async fn procedures(db: &Db, actor: &Actor, view: &str, today: Date) -> AppResult<Vec<ProcedureRow>> {
+pub async fn procedures(
+    db: &Db,
+    actor: &Actor,
+    view: &str,
+    today: Date,
+) -> AppResult<Vec<ProcedureRow>> {
     let centre = super::centre_of(actor);
     let mut tx = db.begin_read().await?;
     let filter = match view {
@@ -385,7 +438,13 @@ pub async fn procedures(db: &Db, actor: &Actor, view: &str, today: Date) -> AppR
     let rows: Vec<ProcedureRow> = sql!(&mut tx, c => sqlx::query_as(&q).bind(centre).bind(uid).bind(today).fetch_all(c).await?);
     tx.commit().await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.person_id).collect();
-    audit::record_apart(db, actor, Event::about("list", "application").detail(serde_json::json!({"view": view, "persons": ids}))).await?;
+    audit::record_apart(
+        db,
+        actor,
+        Event::about("list", "application")
+            .detail(serde_json::json!({"view": view, "persons": ids})),
+    )
+    .await?;
     Ok(rows)
 }
 
@@ -407,22 +466,42 @@ pub struct ApplicationView {
 pub async fn view(db: &Db, actor: &Actor, id: i64) -> AppResult<ApplicationView> {
     let mut tx = db.begin_read().await?;
     let a = guard(&mut tx, actor, id).await?;
-    let right = catalogue::get(&mut tx, a.right_id).await?.ok_or(AppError::NotFound)?;
+    let right = catalogue::get(&mut tx, a.right_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let person_name: String = sql!(&mut tx, c => sqlx::query_scalar(
         "SELECT given_name || ' ' || family_name FROM person WHERE id = $1").bind(a.person_id).fetch_one(c).await?);
     let decisions = super::decisions::of_application(&mut tx, a.id).await?;
     let appeals = super::appeals::of_application(&mut tx, a.id).await?;
-    let entitlements = super::decisions::entitlements_of(&mut tx, a.person_id, Some(a.right_id)).await?;
+    let entitlements =
+        super::decisions::entitlements_of(&mut tx, a.person_id, Some(a.right_id)).await?;
     let findings = super::commissions::findings_of(&mut tx, a.person_id).await?;
     let preview = if right.calc() == skrb_domain::rights::Calculator::None {
         Err(AppError::NotFound)
     } else {
-        run(&mut tx, &right, &a.household(), a.first_day()).await.map(|(c, _)| c)
+        run(&mut tx, &right, &a.household(), a.first_day())
+            .await
+            .map(|(c, _)| c)
     };
     let officer = super::user_name(&mut tx, a.officer_id).await.ok();
     tx.commit().await?;
-    audit::record_apart(db, actor, Event::new("read", "application", id).person(a.person_id)).await?;
-    Ok(ApplicationView { application: a, right, person_name, decisions, appeals, entitlements, findings, preview, officer })
+    audit::record_apart(
+        db,
+        actor,
+        Event::new("read", "application", id).person(a.person_id),
+    )
+    .await?;
+    Ok(ApplicationView {
+        application: a,
+        right,
+        person_name,
+        decisions,
+        appeals,
+        entitlements,
+        findings,
+        preview,
+        officer,
+    })
 }
 
 /// The applications and entitlements of a person, for their page; covered by the
@@ -453,7 +532,8 @@ pub async fn export_of_person(tx: &mut Tx, person: i64) -> Result<serde_json::Va
         "SELECT {} FROM decision WHERE person_id = $1 ORDER BY id",
         super::decisions::DECISION_COLS
     );
-    let decisions: Vec<super::decisions::Decision> = sql!(tx, c => sqlx::query_as(&q).bind(person).fetch_all(c).await?);
+    let decisions: Vec<super::decisions::Decision> =
+        sql!(tx, c => sqlx::query_as(&q).bind(person).fetch_all(c).await?);
     let ents = super::decisions::entitlements_of(tx, person, None).await?;
     Ok(serde_json::json!({
         "applications": apps,

@@ -162,7 +162,10 @@ pub async fn add_param(db: &Db, actor: &Actor, f: &ParamForm) -> AppResult<i64> 
     let mut ck = Check::new();
     let j = ck.choice("jurisdiction", &f.jurisdiction, &["SI", "RS"], true);
     let code = ck.text("code", &f.code, true, 80);
-    if code.as_deref().is_some_and(|c| !c.chars().all(|ch| ch.is_ascii_alphanumeric() || "._".contains(ch))) {
+    if code.as_deref().is_some_and(|c| {
+        !c.chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || "._".contains(ch))
+    }) {
         ck.err("code", "err-param-code");
     }
     let from = ck.date("valid_from", &f.valid_from, true);
@@ -245,15 +248,22 @@ pub async fn add_right(db: &Db, actor: &Actor, f: &RightForm) -> AppResult<i64> 
     let mut ck = Check::new();
     let muni = ck.id("municipality_id", &f.municipality_id, true);
     let code = ck.text("code", &f.code, true, 60);
-    if code.as_deref().is_some_and(|c| !c.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')) {
+    if code.as_deref().is_some_and(|c| {
+        !c.chars()
+            .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')
+    }) {
         ck.err("code", "err-param-code");
     }
     let sl = ck.text("name_sl", &f.name_sl, true, 200);
     let sr = ck.text("name_sr", &f.name_sr, true, 200);
     let en = ck.text("name_en", &f.name_en, true, 200);
     let basis = ck.text("legal_basis", &f.legal_basis, true, 300);
-    let claimant = ck.choice("claimant", &f.claimant, &CLAIMANTS, false).unwrap_or_else(|| "any".into());
-    let procedure = ck.choice("procedure", &f.procedure, &PROCEDURES, false).unwrap_or_else(|| "short".into());
+    let claimant = ck
+        .choice("claimant", &f.claimant, &CLAIMANTS, false)
+        .unwrap_or_else(|| "any".into());
+    let procedure = ck
+        .choice("procedure", &f.procedure, &PROCEDURES, false)
+        .unwrap_or_else(|| "short".into());
     let calc = ck.choice("calculator", &f.calculator, &["fixed", "none"], true);
     let amount = if calc.as_deref() == Some("fixed") {
         match skrb_domain::rights::money::parse(&f.amount) {
@@ -266,7 +276,11 @@ pub async fn add_right(db: &Db, actor: &Actor, f: &RightForm) -> AppResult<i64> 
     } else {
         None
     };
-    let from = ck.date("valid_from", &f.valid_from, calc.as_deref() == Some("fixed"));
+    let from = ck.date(
+        "valid_from",
+        &f.valid_from,
+        calc.as_deref() == Some("fixed"),
+    );
     ck.done()?;
     let (Some(muni), Some(code), Some(calc)) = (muni, code, calc) else {
         return Err(AppError::BadRequest("right".into()));
@@ -276,7 +290,10 @@ pub async fn add_right(db: &Db, actor: &Actor, f: &RightForm) -> AppResult<i64> 
         "SELECT c.id, c.jurisdiction, c.currency FROM municipality m JOIN centre c ON c.id = m.centre_id WHERE m.id = $1")
         .bind(muni).fetch_optional(c).await?);
     let Some((centre, jurisdiction, currency)) = centre else {
-        return Err(crate::form::field_error("municipality_id", "err-municipality"));
+        return Err(crate::form::field_error(
+            "municipality_id",
+            "err-municipality",
+        ));
     };
     super::same_centre(actor, centre)?;
     if by_code(&mut tx, &code).await?.is_some() {

@@ -105,7 +105,11 @@ pub async fn view(db: &Db, actor: &Actor, id: i64) -> AppResult<CommissionView> 
          FROM commission_session s WHERE s.commission_id = $1 ORDER BY s.held_on DESC, s.id DESC LIMIT 200")
         .bind(id).fetch_all(c).await?);
     tx.commit().await?;
-    Ok(CommissionView { commission, members, sessions })
+    Ok(CommissionView {
+        commission,
+        members,
+        sessions,
+    })
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -125,14 +129,22 @@ pub async fn create(db: &Db, actor: &Actor, f: &CommissionForm) -> AppResult<i64
     let centre = super::own_centre(actor)?;
     let mut ck = Check::new();
     let name = ck.text("name", &f.name, true, 200);
-    let instance = ck.choice("instance", &f.instance, &["1", "2"], false).unwrap_or_else(|| "1".into());
+    let instance = ck
+        .choice("instance", &f.instance, &["1", "2"], false)
+        .unwrap_or_else(|| "1".into());
     let kind = ck.choice("kind", &f.kind, &KINDS, true);
     ck.done()?;
     let mut tx = db.begin().await?;
     let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO commission (centre_id, name, instance, kind, active) VALUES ($1, $2, $3, $4, TRUE) RETURNING id")
         .bind(centre).bind(&name).bind(instance.parse::<i64>().unwrap_or(1)).bind(&kind).fetch_one(c).await?);
-    audit::record(&mut tx, actor, Event::new("create", "commission", id).detail(serde_json::json!({"name": name, "kind": kind}))).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("create", "commission", id)
+            .detail(serde_json::json!({"name": name, "kind": kind})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -154,20 +166,31 @@ pub struct MemberForm {
 pub async fn add_member(db: &Db, actor: &Actor, id: i64, f: &MemberForm) -> AppResult<i64> {
     let mut ck = Check::new();
     let name = ck.text("name", &f.name, true, 200);
-    let role = ck.choice("role", &f.role, &["chair", "member", "secretary"], false).unwrap_or_else(|| "member".into());
+    let role = ck
+        .choice("role", &f.role, &["chair", "member", "secretary"], false)
+        .unwrap_or_else(|| "member".into());
     let user = ck.id("user_id", &f.user_id, false);
     ck.done()?;
     let mut tx = db.begin().await?;
     let c = guard(&mut tx, actor, id).await?;
     if let Some(u) = user {
-        if crate::cases::files::worker_ok(&mut tx, u, c.centre_id).await?.is_some() {
+        if crate::cases::files::worker_ok(&mut tx, u, c.centre_id)
+            .await?
+            .is_some()
+        {
             return Err(field_error("user_id", "err-team-user"));
         }
     }
     let mid: i64 = sql!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO commission_member (commission_id, name, role, user_id) VALUES ($1, $2, $3, $4) RETURNING id")
         .bind(id).bind(&name).bind(&role).bind(user).fetch_one(c).await?);
-    audit::record(&mut tx, actor, Event::new("add_member", "commission", id).detail(serde_json::json!({"name": name, "role": role}))).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("add_member", "commission", id)
+            .detail(serde_json::json!({"name": name, "role": role})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(mid)
 }
@@ -191,7 +214,13 @@ pub async fn add_session(db: &Db, actor: &Actor, id: i64, f: &SessionForm) -> Ap
     let sid: i64 = sql!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO commission_session (commission_id, held_on, status, note) VALUES ($1, $2, 'planned', $3) RETURNING id")
         .bind(id).bind(on).bind(&note).fetch_one(c).await?);
-    audit::record(&mut tx, actor, Event::new("create", "commission_session", sid).detail(serde_json::json!({"commission": id}))).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("create", "commission_session", sid)
+            .detail(serde_json::json!({"commission": id})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(sid)
 }
@@ -226,8 +255,17 @@ pub async fn session(db: &Db, actor: &Actor, id: i64) -> AppResult<SessionView> 
     let items: Vec<Item> = sql!(&mut tx, c => sqlx::query_as(&q).bind(id).fetch_all(c).await?);
     tx.commit().await?;
     let ids: Vec<i64> = items.iter().map(|i| i.person_id).collect();
-    audit::record_apart(db, actor, Event::new("read", "commission_session", id).detail(serde_json::json!({"persons": ids}))).await?;
-    Ok(SessionView { commission, session, items })
+    audit::record_apart(
+        db,
+        actor,
+        Event::new("read", "commission_session", id).detail(serde_json::json!({"persons": ids})),
+    )
+    .await?;
+    Ok(SessionView {
+        commission,
+        session,
+        items,
+    })
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -258,8 +296,14 @@ pub async fn add_item(db: &Db, actor: &Actor, session_id: i64, f: &AgendaForm) -
     let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO commission_item (session_id, person_id, application_id, purpose) VALUES ($1, $2, $3, 'assessment') RETURNING id")
         .bind(session_id).bind(a.person_id).bind(a.id).fetch_one(c).await?);
-    audit::record(&mut tx, actor, Event::new("create", "commission_item", id).person(a.person_id)
-        .detail(serde_json::json!({"session": session_id, "application": a.id}))).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("create", "commission_item", id)
+            .person(a.person_id)
+            .detail(serde_json::json!({"session": session_id, "application": a.id})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -285,7 +329,13 @@ pub struct FindingForm {
 
 /// Records the finding and opinion for one person on the agenda; the application's
 /// calculation input takes the care degree and the impairment from it.
-pub async fn record_finding(db: &Db, actor: &Actor, item_id: i64, f: &FindingForm, today: Date) -> AppResult<()> {
+pub async fn record_finding(
+    db: &Db,
+    actor: &Actor,
+    item_id: i64,
+    f: &FindingForm,
+    today: Date,
+) -> AppResult<()> {
     let mut ck = Check::new();
     let work = ck.choice("work_capacity", &f.work_capacity, &WORK_CAPACITY, false);
     let care = ck.choice("care_degree", &f.care_degree, &CARE, false);
@@ -311,7 +361,10 @@ pub async fn record_finding(db: &Db, actor: &Actor, item_id: i64, f: &FindingFor
     if let Some(app) = app {
         let input: Option<String> = sql!(&mut tx, c => sqlx::query_scalar("SELECT input FROM application WHERE id = $1")
             .bind(app).fetch_one(c).await?);
-        let mut h: skrb_domain::rights::Household = input.as_deref().and_then(|s| serde_json::from_str(s).ok()).unwrap_or_default();
+        let mut h: skrb_domain::rights::Household = input
+            .as_deref()
+            .and_then(|s| serde_json::from_str(s).ok())
+            .unwrap_or_default();
         use skrb_domain::rights::calc::CareDegree;
         h.care_degree = match care.as_deref() {
             Some("full") => Some(CareDegree::Full),
@@ -341,7 +394,12 @@ pub async fn hold(db: &Db, actor: &Actor, session_id: i64) -> AppResult<()> {
     }
     sql!(&mut tx, c => sqlx::query("UPDATE commission_session SET status = 'held' WHERE id = $1")
         .bind(session_id).execute(c).await?.rows_affected());
-    audit::record(&mut tx, actor, Event::new("hold", "commission_session", session_id)).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("hold", "commission_session", session_id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -403,30 +461,54 @@ pub async fn reassess(
     };
     let mut tx = db.begin().await?;
     let c = guard(&mut tx, actor, commission_id).await?;
-    let rt = super::catalogue::by_code(&mut tx, &code).await?.ok_or_else(|| field_error("right", "err-right"))?;
+    let rt = super::catalogue::by_code(&mut tx, &code)
+        .await?
+        .ok_or_else(|| field_error("right", "err-right"))?;
     let users: Vec<(i64, i64)> = sql!(&mut tx, cn => sqlx::query_as(
         "SELECT e.id, e.person_id FROM entitlement e WHERE e.right_id = $1 AND e.centre_id = $2 AND e.status = 'active' ORDER BY e.id")
         .bind(rt.id).bind(c.centre_id).fetch_all(cn).await?);
     if let Tx::Postgres(t) = &mut tx {
-        sqlx::query("LOCK TABLE commission_session IN SHARE ROW EXCLUSIVE MODE").execute(&mut **t).await?;
+        sqlx::query("LOCK TABLE commission_session IN SHARE ROW EXCLUSIVE MODE")
+            .execute(&mut **t)
+            .await?;
     }
     let mut sid = bulk::next_id(&mut tx, "commission_session").await?;
     let mut sessions = Vec::new();
     let mut items = Vec::new();
     for (n, chunk) in users.chunks(per).enumerate() {
         sessions.push(vec![
-            Cell::Int(sid), Cell::Int(commission_id), (first + Duration::weeks(n as i64)).into(), "planned".into(),
+            Cell::Int(sid),
+            Cell::Int(commission_id),
+            (first + Duration::weeks(n as i64)).into(),
+            "planned".into(),
             Cell::Text(format!("{} {}", rt.code, n + 1)),
         ]);
         for (e, p) in chunk {
-            items.push(vec![Cell::Int(sid), Cell::Int(*p), Cell::Int(*e), "reassessment".into()]);
+            items.push(vec![
+                Cell::Int(sid),
+                Cell::Int(*p),
+                Cell::Int(*e),
+                "reassessment".into(),
+            ]);
         }
         sid += 1;
     }
-    bulk::insert(&mut tx, "commission_session", &["id", "commission_id", "held_on", "status", "note"], &sessions).await?;
+    bulk::insert(
+        &mut tx,
+        "commission_session",
+        &["id", "commission_id", "held_on", "status", "note"],
+        &sessions,
+    )
+    .await?;
     let mut done = 0;
     for chunk in items.chunks(5_000) {
-        bulk::insert(&mut tx, "commission_item", &["session_id", "person_id", "entitlement_id", "purpose"], chunk).await?;
+        bulk::insert(
+            &mut tx,
+            "commission_item",
+            &["session_id", "person_id", "entitlement_id", "purpose"],
+            chunk,
+        )
+        .await?;
         done += chunk.len();
         progress(done, items.len());
     }
@@ -435,5 +517,8 @@ pub async fn reassess(
         "right": rt.code, "persons": users.len(), "sessions": sessions.len(), "first_on": first.to_string()
     }))).await?;
     tx.commit().await?;
-    Ok(Reassessment { persons: users.len(), sessions: sessions.len() })
+    Ok(Reassessment {
+        persons: users.len(),
+        sessions: sessions.len(),
+    })
 }

@@ -125,7 +125,8 @@ impl Decision {
 
     /// The last day to appeal, once delivered.
     pub fn appeal_due(&self) -> Option<Date> {
-        self.delivered_on.map(|d| deadlines::appeal_due(d, super::APPEAL_DAYS))
+        self.delivered_on
+            .map(|d| deadlines::appeal_due(d, super::APPEAL_DAYS))
     }
 
     /// A provisional calculation counts as delivered on the 21st day after dispatch;
@@ -181,7 +182,11 @@ pub struct Entitlement {
 const ENT_COLS: &str = "id, decision_id, person_id, right_id, amount, currency, valid_from, valid_to, status, funding, \
     end_reason, suspended_from, version";
 
-pub async fn entitlements_of(tx: &mut Tx, person: i64, right: Option<i64>) -> Result<Vec<Entitlement>, sqlx::Error> {
+pub async fn entitlements_of(
+    tx: &mut Tx,
+    person: i64,
+    right: Option<i64>,
+) -> Result<Vec<Entitlement>, sqlx::Error> {
     let q = format!(
         "SELECT {ENT_COLS} FROM entitlement WHERE person_id = $1 AND ($2 IS NULL OR right_id = $2) ORDER BY valid_from DESC, id DESC"
     );
@@ -198,11 +203,24 @@ pub fn centre_locale(jurisdiction: &str) -> Locale {
 }
 
 /// The reasoning of an outcome from its template, in the centre's language.
-pub fn template(l: Locale, outcome: &str, rt: &RightType, amount: Option<Minor>, from: Option<Date>, to: Option<Date>) -> String {
+pub fn template(
+    l: Locale,
+    outcome: &str,
+    rt: &RightType,
+    amount: Option<Minor>,
+    from: Option<Date>,
+    to: Option<Date>,
+) -> String {
     use fluent_bundle::FluentValue;
-    let amount = amount.map(|a| crate::i18n::fmt_money(l, a, &rt.currency)).unwrap_or_default();
-    let from = from.map(|d| crate::i18n::fmt_date(l, d)).unwrap_or_default();
-    let to = to.map(|d| crate::i18n::fmt_date(l, d)).unwrap_or_else(|| "—".into());
+    let amount = amount
+        .map(|a| crate::i18n::fmt_money(l, a, &rt.currency))
+        .unwrap_or_default();
+    let from = from
+        .map(|d| crate::i18n::fmt_date(l, d))
+        .unwrap_or_default();
+    let to = to
+        .map(|d| crate::i18n::fmt_date(l, d))
+        .unwrap_or_else(|| "—".into());
     let key = format!("reasoning-{outcome}");
     crate::i18n::t_args(
         l,
@@ -218,8 +236,14 @@ pub fn template(l: Locale, outcome: &str, rt: &RightType, amount: Option<Minor>,
 }
 
 async fn person_snapshot(tx: &mut Tx, person: i64) -> Result<FrozenPerson, sqlx::Error> {
-    let (g, f, emso, address, place, birth): (String, String, Option<String>, Option<String>, Option<String>, Option<Date>) =
-        sql!(tx, c => sqlx::query_as(
+    let (g, f, emso, address, place, birth): (
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<Date>,
+    ) = sql!(tx, c => sqlx::query_as(
             "SELECT given_name, family_name, emso, address, place, birth_date FROM person WHERE id = $1")
             .bind(person).fetch_one(c).await?);
     Ok(FrozenPerson {
@@ -238,7 +262,14 @@ async fn centre_name(tx: &mut Tx, centre: i64) -> Result<(String, String), sqlx:
 }
 
 /// Refuses a period that overlaps an active or suspended entitlement of the same right.
-async fn no_overlap(tx: &mut Tx, person: i64, right: i64, from: Date, to: Option<Date>, except: Option<i64>) -> AppResult<()> {
+async fn no_overlap(
+    tx: &mut Tx,
+    person: i64,
+    right: i64,
+    from: Date,
+    to: Option<Date>,
+    except: Option<i64>,
+) -> AppResult<()> {
     let n: i64 = sql!(tx, c => sqlx::query_scalar(
         "SELECT COUNT(*) FROM entitlement WHERE person_id = $1 AND right_id = $2 AND status IN ('active', 'suspended') \
          AND valid_from <= COALESCE($4, valid_from, $3) AND (valid_to IS NULL OR valid_to >= $3) AND id <> COALESCE($5, 0)")
@@ -255,23 +286,37 @@ fn period_end(from: Date, months: Option<i64>) -> Option<Date> {
 }
 
 /// Decides an application at first instance.
-pub async fn decide(db: &Db, actor: &Actor, app_id: i64, f: &DecisionForm, today: Date) -> AppResult<i64> {
+pub async fn decide(
+    db: &Db,
+    actor: &Actor,
+    app_id: i64,
+    f: &DecisionForm,
+    today: Date,
+) -> AppResult<i64> {
     let mut tx = db.begin().await?;
     let a = applications::guard(&mut tx, actor, app_id).await?;
     if let Ok(v) = f.version.trim().parse::<i64>() {
         if v != a.version {
-            return Err(AppError::Conflict { current_version: a.version });
+            return Err(AppError::Conflict {
+                current_version: a.version,
+            });
         }
     }
     match a.status.as_str() {
         "in_procedure" => {}
-        "received" | "incomplete" => return Err(AppError::Refused(Msg::new("err-application-incomplete"))),
+        "received" | "incomplete" => {
+            return Err(AppError::Refused(Msg::new("err-application-incomplete")))
+        }
         _ => return Err(AppError::Refused(Msg::new("err-application-closed"))),
     }
-    let rt = catalogue::get(&mut tx, a.right_id).await?.ok_or(AppError::NotFound)?;
+    let rt = catalogue::get(&mut tx, a.right_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let mut ck = Check::new();
     let outcome = ck.choice("outcome", &f.outcome, &super::OUTCOMES, true);
-    let from = ck.date("period_from", &f.period_from, false).unwrap_or_else(|| a.first_day());
+    let from = ck
+        .date("period_from", &f.period_from, false)
+        .unwrap_or_else(|| a.first_day());
     if from < a.received_on {
         ck.err("period_from", "err-before-received");
     }
@@ -280,7 +325,10 @@ pub async fn decide(db: &Db, actor: &Actor, app_id: i64, f: &DecisionForm, today
         m => match m.parse::<i64>() {
             Ok(n) if n >= 1 && rt.max_months.is_none_or(|max| n <= max) => Some(n),
             _ => {
-                ck.err_msg("months", Msg::new("err-months").num("max", rt.max_months.unwrap_or(120)));
+                ck.err_msg(
+                    "months",
+                    Msg::new("err-months").num("max", rt.max_months.unwrap_or(120)),
+                );
                 None
             }
         },
@@ -302,7 +350,11 @@ pub async fn decide(db: &Db, actor: &Actor, app_id: i64, f: &DecisionForm, today
         return Err(field_error("outcome", "err-required"));
     };
     let grants = outcome == "granted" || outcome == "partly";
-    let to = if rt.periodic { period_end(from, months) } else { Some(deadlines::month_end(from)) };
+    let to = if rt.periodic {
+        period_end(from, months)
+    } else {
+        Some(deadlines::month_end(from))
+    };
     let household = a.household();
     let (calc, params) = if grants && rt.calc() != skrb_domain::rights::Calculator::None {
         let (c, p) = applications::run(&mut tx, &rt, &household, from).await?;
@@ -324,19 +376,28 @@ pub async fn decide(db: &Db, actor: &Actor, app_id: i64, f: &DecisionForm, today
     }
     let (centre, jurisdiction) = centre_name(&mut tx, a.centre_id).await?;
     let l = centre_locale(&jurisdiction);
-    let reasoning = reasoning.unwrap_or_else(|| template(l, &outcome, &rt, amount, grants.then_some(from), to));
+    let reasoning =
+        reasoning.unwrap_or_else(|| template(l, &outcome, &rt, amount, grants.then_some(from), to));
     let frozen = Frozen {
         household,
         params,
         calculation: calc,
         person: person_snapshot(&mut tx, a.person_id).await?,
-        right: FrozenRight { code: rt.code.clone(), name: rt.name_in(l), legal_basis: rt.legal_basis.clone() },
+        right: FrozenRight {
+            code: rt.code.clone(),
+            name: rt.name_in(l),
+            legal_basis: rt.legal_basis.clone(),
+        },
         centre,
         locale: l.code().to_string(),
     };
     let inputs = serde_json::to_string(&frozen).map_err(|e| AppError::Internal(e.into()))?;
     let signatory = super::user_name(&mut tx, actor.user_id).await?;
-    let status = if manual { "awaiting_approval" } else { "issued" };
+    let status = if manual {
+        "awaiting_approval"
+    } else {
+        "issued"
+    };
     let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO decision (centre_id, application_id, person_id, right_id, kind, outcome, amount, currency, period_from, \
          period_to, reasoning, inputs, manual_reason, status, number, decided_on, decided_by, signatory, created_at) \
@@ -362,10 +423,16 @@ pub async fn decide(db: &Db, actor: &Actor, app_id: i64, f: &DecisionForm, today
 /// and kept as issued.
 async fn issue(tx: &mut Tx, id: i64) -> AppResult<()> {
     let d = load(tx, id).await?.ok_or(AppError::NotFound)?;
-    let rt = catalogue::get(tx, d.right_id).await?.ok_or(AppError::NotFound)?;
+    let rt = catalogue::get(tx, d.right_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let frozen = d.frozen();
     // Only a first decision creates an entitlement here; changes write their own.
-    if let (true, Some(amount), Some(from)) = (d.kind == "first" && (d.outcome == "granted" || d.outcome == "partly"), d.amount, d.period_from) {
+    if let (true, Some(amount), Some(from)) = (
+        d.kind == "first" && (d.outcome == "granted" || d.outcome == "partly"),
+        d.amount,
+        d.period_from,
+    ) {
         let funding = funding_text(amount, &rt);
         let input = frozen
             .as_ref()
@@ -424,8 +491,14 @@ pub async fn approve(db: &Db, actor: &Actor, id: i64) -> AppResult<()> {
         }
     }
     issue(&mut tx, id).await?;
-    audit::record(&mut tx, actor, Event::new("approve", "decision", id).person(d.person_id)
-        .detail(serde_json::json!({"amount": d.amount, "decided_by": d.decided_by}))).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("approve", "decision", id)
+            .person(d.person_id)
+            .detail(serde_json::json!({"amount": d.amount, "decided_by": d.decided_by})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -440,7 +513,13 @@ pub struct DeliveryForm {
     pub method: String,
 }
 
-pub async fn deliver(db: &Db, actor: &Actor, id: i64, f: &DeliveryForm, today: Date) -> AppResult<()> {
+pub async fn deliver(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    f: &DeliveryForm,
+    today: Date,
+) -> AppResult<()> {
     let mut tx = db.begin().await?;
     let d = guard(&mut tx, actor, id).await?;
     if d.status != "issued" {
@@ -458,15 +537,21 @@ pub async fn deliver(db: &Db, actor: &Actor, id: i64, f: &DeliveryForm, today: D
     ck.done()?;
     sql!(&mut tx, c => sqlx::query("UPDATE decision SET delivered_on = $1, delivery_method = $2 WHERE id = $3")
         .bind(on).bind(&method).bind(id).execute(c).await?.rows_affected());
-    audit::record(&mut tx, actor, Event::new("deliver", "decision", id).person(d.person_id)
-        .detail(serde_json::json!({"on": on.map(|d| d.to_string()), "method": method}))).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("deliver", "decision", id)
+            .person(d.person_id)
+            .detail(serde_json::json!({"on": on.map(|d| d.to_string()), "method": method})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// The document as issued; the download is audited. Provisional calculations, issued
-/// by the thousand, get their document made from the frozen inputs when first printed,
-/// and kept from then on.
+/// The document as issued; the download is audited. Decisions issued in bulk (the
+/// provisional calculations, imported or generated ones) get their document made from
+/// the frozen inputs when first printed, and kept from then on.
 pub async fn document(db: &Db, actor: &Actor, id: i64) -> AppResult<(String, Vec<u8>)> {
     let mut tx = db.begin().await?;
     let d = guard(&mut tx, actor, id).await?;
@@ -474,8 +559,10 @@ pub async fn document(db: &Db, actor: &Actor, id: i64) -> AppResult<(String, Vec
         .bind(id).fetch_one(c).await?);
     let pdf = match pdf {
         Some(p) => p,
-        None if d.kind == "provisional" && d.status == "issued" => {
-            let rt = catalogue::get(&mut tx, d.right_id).await?.ok_or(AppError::NotFound)?;
+        None if d.status == "issued" => {
+            let rt = catalogue::get(&mut tx, d.right_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
             let pdf = super::document::decision_pdf(&d, &rt).map_err(AppError::Internal)?;
             let sha = crate::audit::chain::hex(&<sha2::Sha256 as sha2::Digest>::digest(&pdf));
             sql!(&mut tx, c => sqlx::query("UPDATE decision SET document = $1, document_sha256 = $2 WHERE id = $3")
@@ -484,7 +571,12 @@ pub async fn document(db: &Db, actor: &Actor, id: i64) -> AppResult<(String, Vec
         }
         None => return Err(AppError::NotFound),
     };
-    audit::record(&mut tx, actor, Event::new("download", "decision", id).person(d.person_id)).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("download", "decision", id).person(d.person_id),
+    )
+    .await?;
     tx.commit().await?;
     let name = format!("{}.pdf", d.number.replace(['/', ' '], "-"));
     Ok((name, pdf))
@@ -514,15 +606,25 @@ async fn load_entitlement(tx: &mut Tx, id: i64) -> Result<Option<Entitlement>, s
 
 /// A change of circumstances, a suspension, a resumption or the end of an entitlement,
 /// each by a decision with its effect date.
-pub async fn change(db: &Db, actor: &Actor, ent_id: i64, f: &ChangeForm, today: Date) -> AppResult<i64> {
+pub async fn change(
+    db: &Db,
+    actor: &Actor,
+    ent_id: i64,
+    f: &ChangeForm,
+    today: Date,
+) -> AppResult<i64> {
     let mut tx = db.begin().await?;
-    let e = load_entitlement(&mut tx, ent_id).await?.ok_or(AppError::NotFound)?;
+    let e = load_entitlement(&mut tx, ent_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let centre: i64 = sql!(&mut tx, c => sqlx::query_scalar("SELECT centre_id FROM entitlement WHERE id = $1").bind(ent_id).fetch_one(c).await?);
     super::same_centre(actor, centre)?;
     crate::registry::access::check(&mut tx, actor, e.person_id).await?;
     if let Ok(v) = f.version.trim().parse::<i64>() {
         if v != e.version {
-            return Err(AppError::Conflict { current_version: e.version });
+            return Err(AppError::Conflict {
+                current_version: e.version,
+            });
         }
     }
     let mut ck = Check::new();
@@ -539,18 +641,26 @@ pub async fn change(db: &Db, actor: &Actor, ent_id: i64, f: &ChangeForm, today: 
         return Err(AppError::BadRequest("change".into()));
     };
     let ok = match &*action {
-        "change" | "suspend" | "end" => e.status == "active" || (action == "end" && e.status == "suspended"),
+        "change" | "suspend" | "end" => {
+            e.status == "active" || (action == "end" && e.status == "suspended")
+        }
         _ => e.status == "suspended",
     };
     if !ok {
         return Err(AppError::Refused(Msg::new("err-entitlement-state")));
     }
-    let rt = catalogue::get(&mut tx, e.right_id).await?.ok_or(AppError::NotFound)?;
-    let origin = load(&mut tx, e.decision_id).await?.ok_or(AppError::NotFound)?;
+    let rt = catalogue::get(&mut tx, e.right_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let origin = load(&mut tx, e.decision_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let (centre_name_, jurisdiction) = centre_name(&mut tx, centre).await?;
     let l = centre_locale(&jurisdiction);
-    let mut household: Household = serde_json::from_str(&sql!(&mut tx, c => sqlx::query_scalar::<_, String>(
-        "SELECT input FROM entitlement WHERE id = $1").bind(ent_id).fetch_one(c).await?)).unwrap_or_default();
+    let mut household: Household =
+        serde_json::from_str(&sql!(&mut tx, c => sqlx::query_scalar::<_, String>(
+        "SELECT input FROM entitlement WHERE id = $1").bind(ent_id).fetch_one(c).await?))
+        .unwrap_or_default();
     let (kind, amount, calc, params) = match &*action {
         "change" => {
             // The officer updates the application's input first; the change decision is
@@ -571,13 +681,20 @@ pub async fn change(db: &Db, actor: &Actor, ent_id: i64, f: &ChangeForm, today: 
         params,
         calculation: calc,
         person: person_snapshot(&mut tx, e.person_id).await?,
-        right: FrozenRight { code: rt.code.clone(), name: rt.name_in(l), legal_basis: rt.legal_basis.clone() },
+        right: FrozenRight {
+            code: rt.code.clone(),
+            name: rt.name_in(l),
+            legal_basis: rt.legal_basis.clone(),
+        },
         centre: centre_name_,
         locale: l.code().to_string(),
     };
     let inputs = serde_json::to_string(&frozen).map_err(|e| AppError::Internal(e.into()))?;
     let signatory = super::user_name(&mut tx, actor.user_id).await?;
-    let reasoning = format!("{}\n\n{reason}", crate::i18n::t(l, &format!("reasoning-{}", action)));
+    let reasoning = format!(
+        "{}\n\n{reason}",
+        crate::i18n::t(l, &format!("reasoning-{}", action))
+    );
     let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO decision (centre_id, application_id, entitlement_id, person_id, right_id, kind, outcome, amount, currency, \
          period_from, period_to, reasoning, inputs, status, number, decided_on, decided_by, signatory, created_at) \
@@ -592,7 +709,8 @@ pub async fn change(db: &Db, actor: &Actor, ent_id: i64, f: &ChangeForm, today: 
             sql!(&mut tx, c => sqlx::query(
                 "UPDATE entitlement SET status = 'ended', valid_to = $1, end_reason = 'changed', version = version + 1 WHERE id = $2")
                 .bind(day_before).bind(ent_id).execute(c).await?.rows_affected());
-            let input = serde_json::to_string(&household).map_err(|e| AppError::Internal(e.into()))?;
+            let input =
+                serde_json::to_string(&household).map_err(|e| AppError::Internal(e.into()))?;
             if effective > e.valid_to.unwrap_or(effective) || amount > 0 {
                 sql!(&mut tx, c => sqlx::query(
                     "INSERT INTO entitlement (centre_id, decision_id, person_id, right_id, amount, currency, valid_from, valid_to, status, funding, input) \
@@ -627,5 +745,7 @@ pub async fn change(db: &Db, actor: &Actor, ent_id: i64, f: &ChangeForm, today: 
 
 /// The decision's amount of money, shown in the reader's format.
 pub fn shown(l: Locale, amount: Option<Minor>, currency: &str) -> String {
-    amount.map(|a| crate::i18n::fmt_money(l, a, currency)).unwrap_or_default()
+    amount
+        .map(|a| crate::i18n::fmt_money(l, a, currency))
+        .unwrap_or_default()
 }

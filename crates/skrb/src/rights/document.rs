@@ -36,7 +36,10 @@ pub struct Line {
 }
 
 fn line(style: Style, text: impl Into<String>) -> Line {
-    Line { style, text: text.into() }
+    Line {
+        style,
+        text: text.into(),
+    }
 }
 
 /// The document's text, top to bottom, from the decision's frozen inputs: what was
@@ -49,43 +52,88 @@ pub fn lines(d: &Decision, rt: &RightType) -> Vec<Line> {
         .unwrap_or_else(|| super::decisions::centre_locale(&rt.jurisdiction));
     let t = |k: &str| i18n::t(l, k);
     let mut out = Vec::new();
-    let centre = frozen.as_ref().map(|f| f.centre.clone()).unwrap_or_default();
+    let centre = frozen
+        .as_ref()
+        .map(|f| f.centre.clone())
+        .unwrap_or_default();
     out.push(line(Style::Bold, centre));
-    out.push(line(Style::Normal, format!("{}: {}", t("doc-number"), d.number)));
-    out.push(line(Style::Normal, format!("{}: {}", t("doc-date"), i18n::fmt_date(l, d.decided_on))));
+    out.push(line(
+        Style::Normal,
+        format!("{}: {}", t("doc-number"), d.number),
+    ));
+    out.push(line(
+        Style::Normal,
+        format!("{}: {}", t("doc-date"), i18n::fmt_date(l, d.decided_on)),
+    ));
     out.push(line(Style::Gap, ""));
-    let right = frozen.as_ref().map(|f| f.right.name.clone()).unwrap_or_else(|| rt.name_in(l));
-    let basis = frozen.as_ref().map(|f| f.right.legal_basis.clone()).unwrap_or_else(|| rt.legal_basis.clone());
-    out.push(line(Style::Normal, i18n::t_args(l, "doc-intro", &[("basis", basis.into()), ("right", right.clone().into())])));
+    let right = frozen
+        .as_ref()
+        .map(|f| f.right.name.clone())
+        .unwrap_or_else(|| rt.name_in(l));
+    let basis = frozen
+        .as_ref()
+        .map(|f| f.right.legal_basis.clone())
+        .unwrap_or_else(|| rt.legal_basis.clone());
+    out.push(line(
+        Style::Normal,
+        i18n::t_args(
+            l,
+            "doc-intro",
+            &[("basis", basis.into()), ("right", right.clone().into())],
+        ),
+    ));
     out.push(line(Style::Gap, ""));
-    let title = if d.kind == "provisional" { "doc-title-provisional" } else { "doc-title" };
+    let title = if d.kind == "provisional" {
+        "doc-title-provisional"
+    } else {
+        "doc-title"
+    };
     out.push(line(Style::Title, t(title)));
     out.push(line(Style::Gap, ""));
-    let person = frozen.as_ref().map(|f| f.person.clone()).unwrap_or_default();
+    let person = frozen
+        .as_ref()
+        .map(|f| f.person.clone())
+        .unwrap_or_default();
     let who = match (&person.emso, &person.address) {
         (Some(e), Some(a)) => format!("{}, {} {e}, {a}", person.name, t("doc-emso")),
         (Some(e), None) => format!("{}, {} {e}", person.name, t("doc-emso")),
         (None, Some(a)) => format!("{}, {a}", person.name),
         (None, None) => person.name.clone(),
     };
-    let amount = d.amount.map(|a| i18n::fmt_money(l, a, &d.currency)).unwrap_or_default();
-    let from = d.period_from.map(|x| i18n::fmt_date(l, x)).unwrap_or_default();
-    let to = d.period_to.map(|x| i18n::fmt_date(l, x)).unwrap_or_else(|| t("doc-until-changed"));
-    let op = format!("doc-operative-{}", match d.kind.as_str() {
-        "suspension" => "suspension",
-        "termination" => "termination",
-        "change" | "provisional" | "second_instance" => "change",
-        _ => d.outcome.as_str(),
-    });
+    let amount = d
+        .amount
+        .map(|a| i18n::fmt_money(l, a, &d.currency))
+        .unwrap_or_default();
+    let from = d
+        .period_from
+        .map(|x| i18n::fmt_date(l, x))
+        .unwrap_or_default();
+    let to = d
+        .period_to
+        .map(|x| i18n::fmt_date(l, x))
+        .unwrap_or_else(|| t("doc-until-changed"));
+    let op = format!(
+        "doc-operative-{}",
+        match d.kind.as_str() {
+            "suspension" => "suspension",
+            "termination" => "termination",
+            "change" | "provisional" | "second_instance" => "change",
+            _ => d.outcome.as_str(),
+        }
+    );
     out.push(line(
         Style::Normal,
-        i18n::t_args(l, &op, &[
-            ("person", who.into()),
-            ("right", right.into()),
-            ("amount", amount.into()),
-            ("from", from.into()),
-            ("to", to.into()),
-        ]),
+        i18n::t_args(
+            l,
+            &op,
+            &[
+                ("person", who.into()),
+                ("right", right.into()),
+                ("amount", amount.into()),
+                ("from", from.into()),
+                ("to", to.into()),
+            ],
+        ),
     ));
     out.push(line(Style::Gap, ""));
     out.push(line(Style::Heading, t("doc-reasoning")));
@@ -101,7 +149,14 @@ pub fn lines(d: &Decision, rt: &RightType) -> Vec<Line> {
     }
     out.push(line(Style::Gap, ""));
     out.push(line(Style::Heading, t("doc-remedy-title")));
-    out.push(line(Style::Normal, t(if d.kind == "provisional" { "doc-remedy-provisional" } else { "doc-remedy" })));
+    out.push(line(
+        Style::Normal,
+        t(if d.kind == "provisional" {
+            "doc-remedy-provisional"
+        } else {
+            "doc-remedy"
+        }),
+    ));
     out.push(line(Style::Gap, ""));
     out.push(line(Style::Gap, ""));
     out.push(line(Style::Right, d.signatory.clone()));
@@ -149,7 +204,11 @@ fn wrap(face: &ttf_parser::Face, text: &str, size: f32, max: f32) -> Vec<String>
     let mut out = Vec::new();
     let mut cur = String::new();
     for word in text.split(' ') {
-        let candidate = if cur.is_empty() { word.to_string() } else { format!("{cur} {word}") };
+        let candidate = if cur.is_empty() {
+            word.to_string()
+        } else {
+            format!("{cur} {word}")
+        };
         if width(face, &candidate, size) <= max || cur.is_empty() {
             cur = candidate;
         } else {
@@ -211,8 +270,19 @@ pub fn render(lines: &[Line], title: &str, lang: &str) -> anyhow::Result<Vec<u8>
         let mut page = doc.start_page_with(settings.clone());
         let mut surface = page.surface();
         for (x, y, bold, size, text) in page_lines {
-            let font = if bold { f.bold.clone() } else { f.regular.clone() };
-            surface.draw_text(Point::from_xy(x, y), font, size, &text, false, TextDirection::Auto);
+            let font = if bold {
+                f.bold.clone()
+            } else {
+                f.regular.clone()
+            };
+            surface.draw_text(
+                Point::from_xy(x, y),
+                font,
+                size,
+                &text,
+                false,
+                TextDirection::Auto,
+            );
         }
         surface.finish();
         page.finish();
@@ -235,13 +305,18 @@ mod tests {
     fn wraps_and_renders_slovenian_and_serbian_text() {
         let lines = vec![
             line(Style::Title, "ODLOČBA"),
-            line(Style::Normal, "Čečkarjeva Špela, Đurđevac — Ђорђевић Љубиша, Шабац ".repeat(8)),
+            line(
+                Style::Normal,
+                "Čečkarjeva Špela, Đurđevac — Ђорђевић Љубиша, Шабац ".repeat(8),
+            ),
             line(Style::Right, "Ana Žužek"),
         ];
         let f = fonts().expect("fonts");
         let parts = wrap(&f.regular_face, &lines[1].text, 10.0, W - 2.0 * MARGIN);
         assert!(parts.len() > 2, "a long paragraph wraps");
-        assert!(parts.iter().all(|p| width(&f.regular_face, p, 10.0) <= W - 2.0 * MARGIN));
+        assert!(parts
+            .iter()
+            .all(|p| width(&f.regular_face, p, 10.0) <= W - 2.0 * MARGIN));
         let pdf = render(&lines, "1221-1/2026", "sl").expect("renders");
         assert!(pdf.starts_with(b"%PDF-"));
         assert!(pdf.windows(5).any(|w| w == b"%%EOF"));

@@ -45,12 +45,16 @@ pub fn lines(l: Locale, c: &Calculation, currency: &str) -> Vec<String> {
                 .iter()
                 .map(|(k, v)| match (k.as_str(), v) {
                     // A member without a name is numbered: "Member 2".
-                    ("member" | "child", Arg::Count(n)) => (k.clone(), format!("{} {n}", i18n::t(l, "calc-member"))),
+                    ("member" | "child", Arg::Count(n)) => {
+                        (k.clone(), format!("{} {n}", i18n::t(l, "calc-member")))
+                    }
                     _ => (k.clone(), value(l, v, currency)),
                 })
                 .collect();
-            let args: Vec<(&str, FluentValue<'_>)> =
-                vals.iter().map(|(k, v)| (k.as_str(), FluentValue::from(v.as_str()))).collect();
+            let args: Vec<(&str, FluentValue<'_>)> = vals
+                .iter()
+                .map(|(k, v)| (k.as_str(), FluentValue::from(v.as_str())))
+                .collect();
             i18n::t_args(l, &s.key, &args)
         })
         .collect()

@@ -44,7 +44,10 @@ pub fn centre_of(actor: &Actor) -> Option<i64> {
 /// error of a form, not a refusal: the permission is there, the centre is missing).
 pub fn own_centre(actor: &Actor) -> AppResult<i64> {
     actor.scope.and_then(|s| s.centre_id).ok_or_else(|| {
-        AppError::Validation(vec![crate::error::FieldError { field: "centre", msg: Msg::new("case-no-centre") }])
+        AppError::Validation(vec![crate::error::FieldError {
+            field: "centre",
+            msg: Msg::new("case-no-centre"),
+        }])
     })
 }
 
@@ -76,8 +79,13 @@ pub async fn calculate_for(
     code: &str,
     month: &str,
     h: &skrb_domain::rights::Household,
-) -> AppResult<(catalogue::RightType, skrb_domain::rights::Calculation, skrb_domain::rights::Params)> {
-    let day = renewal::parse_month(month).ok_or_else(|| crate::form::field_error("month", "err-month"))?;
+) -> AppResult<(
+    catalogue::RightType,
+    skrb_domain::rights::Calculation,
+    skrb_domain::rights::Params,
+)> {
+    let day = renewal::parse_month(month)
+        .ok_or_else(|| crate::form::field_error("month", "err-month"))?;
     let mut tx = db.begin_read().await?;
     let rt = catalogue::by_code(&mut tx, code)
         .await?

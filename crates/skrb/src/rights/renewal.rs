@@ -94,15 +94,42 @@ pub async fn run(
     if month.is_none() {
         ck.err("month", "err-month");
     }
-    let dispatched = ck.date("dispatched_on", &f.dispatched_on, false).unwrap_or(today);
+    let dispatched = ck
+        .date("dispatched_on", &f.dispatched_on, false)
+        .unwrap_or(today);
     ck.done()?;
     let (Some(code), Some(month)) = (code, month) else {
         return Err(AppError::BadRequest("renewal".into()));
     };
     let dry = crate::cases::files::truthy(&f.dry_run);
+    let mut tx = if dry {
+        db.begin_read().await?
+    } else {
+        db.begin().await?
+    };
+    let report = run_in(
+        &mut tx, actor, &code, month, dispatched, dry, today, progress,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// The renewal inside the caller's transaction (the benchmark measures it and rolls
+/// back). A dry run only calculates.
+#[allow(clippy::too_many_arguments)]
+pub async fn run_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    code: &str,
+    month: Date,
+    dispatched: Date,
+    dry: bool,
+    today: Date,
+    progress: &mut (dyn FnMut(usize, usize) + Send),
+) -> AppResult<Report> {
     let centre = super::centre_of(actor);
-    let mut tx = if dry { db.begin_read().await? } else { db.begin().await? };
-    let rt = catalogue::by_code(&mut tx, &code).await?.filter(|r| r.renews);
+    let rt = catalogue::by_code(tx, code).await?.filter(|r| r.renews);
     let Some(rt) = rt else {
         return Err(crate::form::field_error("right", "err-right-no-renewal"));
     };
@@ -110,16 +137,22 @@ pub async fn run(
     let prev_first = prev_last.replace_day(1).unwrap_or(prev_last);
     let months = rt.max_months.unwrap_or(12);
     let to = deadlines::month_end(deadlines::add_months(month, (months - 1).max(0) as u32));
-    let params = catalogue::params_at(&mut tx, &rt.jurisdiction, month).await?;
+    let params = catalogue::params_at(tx, &rt.jurisdiction, month).await?;
     let l = decisions::centre_locale(&rt.jurisdiction);
-    let right = FrozenRight { code: rt.code.clone(), name: rt.name_in(l), legal_basis: rt.legal_basis.clone() };
+    let right = FrozenRight {
+        code: rt.code.clone(),
+        name: rt.name_in(l),
+        legal_basis: rt.legal_basis.clone(),
+    };
     if !dry {
-        if let Tx::Postgres(t) = &mut tx {
+        if let Tx::Postgres(t) = &mut *tx {
             // Ids are assigned by the job; no other insert may take them meanwhile.
-            sqlx::query("LOCK TABLE decision, entitlement IN SHARE ROW EXCLUSIVE MODE").execute(&mut **t).await?;
+            sqlx::query("LOCK TABLE decision, entitlement IN SHARE ROW EXCLUSIVE MODE")
+                .execute(&mut **t)
+                .await?;
         }
     }
-    let rows: Vec<Row> = sql!(&mut tx, c => sqlx::query_as(
+    let rows: Vec<Row> = sql!(tx, c => sqlx::query_as(
         "SELECT e.id, e.centre_id, e.person_id, e.amount, e.currency, e.input, d.number, d.application_id, \
          p.given_name, p.family_name, p.emso, p.address, ce.name AS centre \
          FROM entitlement e JOIN decision d ON d.id = e.decision_id JOIN person p ON p.id = e.person_id \
@@ -139,13 +172,16 @@ pub async fn run(
         total_before: 0,
         total_after: 0,
     };
-    let signatory = super::user_name(&mut tx, actor.user_id).await?;
+    let signatory = super::user_name(tx, actor.user_id).await?;
     let reasoning = crate::i18n::t(l, "reasoning-provisional");
     let now = OffsetDateTime::now_utc();
     let (mut next_dec, mut next_ent) = if dry {
         (0, 0)
     } else {
-        (bulk::next_id(&mut tx, "decision").await?, bulk::next_id(&mut tx, "entitlement").await?)
+        (
+            bulk::next_id(tx, "decision").await?,
+            bulk::next_id(tx, "entitlement").await?,
+        )
     };
     let mut done = 0;
     for chunk in rows.chunks(BATCH) {
@@ -194,20 +230,48 @@ pub async fn run(
                 centre: r.centre.clone(),
                 locale: l.code().to_string(),
             };
-            let inputs = serde_json::to_string(&frozen).map_err(|e| AppError::Internal(e.into()))?;
-            let input = serde_json::to_string(&frozen.household).map_err(|e| AppError::Internal(e.into()))?;
+            let inputs =
+                serde_json::to_string(&frozen).map_err(|e| AppError::Internal(e.into()))?;
+            let input = serde_json::to_string(&frozen.household)
+                .map_err(|e| AppError::Internal(e.into()))?;
             let did = next_dec;
             next_dec += 1;
             decs.push(vec![
-                Cell::Int(did), Cell::Int(r.centre_id), r.application_id.into(), Cell::Int(r.id), Cell::Int(r.person_id),
-                Cell::Int(rt.id), "provisional".into(), "granted".into(), Cell::Int(amount), r.currency.clone().into(),
-                month.into(), to.into(), reasoning.clone().into(), inputs.into(), "issued".into(), r.number.clone().into(),
-                today.into(), actor.user_id.into(), signatory.clone().into(), dispatched.into(), now.into(),
+                Cell::Int(did),
+                Cell::Int(r.centre_id),
+                r.application_id.into(),
+                Cell::Int(r.id),
+                Cell::Int(r.person_id),
+                Cell::Int(rt.id),
+                "provisional".into(),
+                "granted".into(),
+                Cell::Int(amount),
+                r.currency.clone().into(),
+                month.into(),
+                to.into(),
+                reasoning.clone().into(),
+                inputs.into(),
+                "issued".into(),
+                r.number.clone().into(),
+                today.into(),
+                actor.user_id.into(),
+                signatory.clone().into(),
+                dispatched.into(),
+                now.into(),
             ]);
             ents.push(vec![
-                Cell::Int(next_ent), Cell::Int(r.centre_id), Cell::Int(did), Cell::Int(r.person_id), Cell::Int(rt.id),
-                Cell::Int(amount), r.currency.clone().into(), month.into(), to.into(), "active".into(),
-                funding_text(amount, &rt).into(), input.into(),
+                Cell::Int(next_ent),
+                Cell::Int(r.centre_id),
+                Cell::Int(did),
+                Cell::Int(r.person_id),
+                Cell::Int(rt.id),
+                Cell::Int(amount),
+                r.currency.clone().into(),
+                month.into(),
+                to.into(),
+                "active".into(),
+                funding_text(amount, &rt).into(),
+                input.into(),
             ]);
             audits.push(vec![
                 now.into(), actor.user_id.into(), actor.username.clone().into(), actor.ip.clone().into(),
@@ -220,21 +284,77 @@ pub async fn run(
             old.push(r.id);
         }
         if !dry && !decs.is_empty() {
-            bulk::insert(&mut tx, "decision", &[
-                "id", "centre_id", "application_id", "entitlement_id", "person_id", "right_id", "kind", "outcome", "amount",
-                "currency", "period_from", "period_to", "reasoning", "inputs", "status", "number", "decided_on", "decided_by",
-                "signatory", "dispatched_on", "created_at",
-            ], &decs).await?;
-            bulk::insert(&mut tx, "entitlement", &[
-                "id", "centre_id", "decision_id", "person_id", "right_id", "amount", "currency", "valid_from", "valid_to",
-                "status", "funding", "input",
-            ], &ents).await?;
-            bulk::insert(&mut tx, "audit_log", &[
-                "at", "user_id", "username", "ip", "request_id", "action", "entity", "entity_id", "person_id", "changes", "reason",
-            ], &audits).await?;
+            bulk::insert(
+                tx,
+                "decision",
+                &[
+                    "id",
+                    "centre_id",
+                    "application_id",
+                    "entitlement_id",
+                    "person_id",
+                    "right_id",
+                    "kind",
+                    "outcome",
+                    "amount",
+                    "currency",
+                    "period_from",
+                    "period_to",
+                    "reasoning",
+                    "inputs",
+                    "status",
+                    "number",
+                    "decided_on",
+                    "decided_by",
+                    "signatory",
+                    "dispatched_on",
+                    "created_at",
+                ],
+                &decs,
+            )
+            .await?;
+            bulk::insert(
+                tx,
+                "entitlement",
+                &[
+                    "id",
+                    "centre_id",
+                    "decision_id",
+                    "person_id",
+                    "right_id",
+                    "amount",
+                    "currency",
+                    "valid_from",
+                    "valid_to",
+                    "status",
+                    "funding",
+                    "input",
+                ],
+                &ents,
+            )
+            .await?;
+            bulk::insert(
+                tx,
+                "audit_log",
+                &[
+                    "at",
+                    "user_id",
+                    "username",
+                    "ip",
+                    "request_id",
+                    "action",
+                    "entity",
+                    "entity_id",
+                    "person_id",
+                    "changes",
+                    "reason",
+                ],
+                &audits,
+            )
+            .await?;
             let (lo, hi) = (old[0], old[old.len() - 1]);
             // The renewed ones of this set end; the set's ids are ascending.
-            sql!(&mut tx, c => sqlx::query(
+            sql!(tx, c => sqlx::query(
                 "UPDATE entitlement SET status = 'ended', end_reason = 'renewed', version = version + 1 \
                  WHERE id >= $1 AND id <= $2 AND right_id = $3 AND status = 'active' AND valid_to >= $4 AND valid_to <= $5 \
                  AND EXISTS (SELECT 1 FROM decision d WHERE d.entitlement_id = entitlement.id AND d.kind = 'provisional' AND d.period_from = $6)")
@@ -247,14 +367,13 @@ pub async fn run(
         progress(0, 0);
     }
     if !dry {
-        bulk::sync_identity(&mut tx, "decision").await?;
-        bulk::sync_identity(&mut tx, "entitlement").await?;
+        bulk::sync_identity(tx, "decision").await?;
+        bulk::sync_identity(tx, "entitlement").await?;
     }
-    audit::record(&mut tx, actor, Event::about(if dry { "renewal_preview" } else { "renewal" }, "right_type").detail(serde_json::json!({
+    audit::record(tx, actor, Event::about(if dry { "renewal_preview" } else { "renewal" }, "right_type").detail(serde_json::json!({
         "right": rt.code, "month": month.to_string(), "selected": report.selected, "renewed": report.renewed,
         "failed": report.failed.len(), "total_before": report.total_before, "total_after": report.total_after
     }))).await?;
-    tx.commit().await?;
     Ok(report)
 }
 
@@ -269,7 +388,13 @@ pub struct ObjectionForm {
 
 /// An objection to a provisional calculation, within 15 days of its deemed delivery.
 /// Payment continues; the officer decides on it with a change.
-pub async fn object(db: &Db, actor: &Actor, decision_id: i64, f: &ObjectionForm, today: Date) -> AppResult<()> {
+pub async fn object(
+    db: &Db,
+    actor: &Actor,
+    decision_id: i64,
+    f: &ObjectionForm,
+    today: Date,
+) -> AppResult<()> {
     let mut tx = db.begin().await?;
     let d = decisions::guard(&mut tx, actor, decision_id).await?;
     if d.kind != "provisional" {
@@ -292,8 +417,14 @@ pub async fn object(db: &Db, actor: &Actor, decision_id: i64, f: &ObjectionForm,
     ck.done()?;
     sql!(&mut tx, c => sqlx::query("UPDATE decision SET objection_on = $1, objection = $2 WHERE id = $3")
         .bind(on).bind(&text).bind(decision_id).execute(c).await?.rows_affected());
-    audit::record(&mut tx, actor, Event::new("object", "decision", decision_id).person(d.person_id)
-        .detail(serde_json::json!({"on": on.to_string()}))).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("object", "decision", decision_id)
+            .person(d.person_id)
+            .detail(serde_json::json!({"on": on.to_string()})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

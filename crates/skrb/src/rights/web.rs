@@ -13,7 +13,9 @@ use time::Date;
 use super::appeals::{self, AppealForm, ForwardForm, OutcomeForm};
 use super::applications::{self, ApplicationForm, ApplicationView, CompletionForm, ProcedureRow};
 use super::catalogue::{self, Param, ParamForm, RightForm, RightType};
-use super::commissions::{self, AgendaForm, CommissionForm, FindingForm, MemberForm, ReassessForm, SessionForm};
+use super::commissions::{
+    self, AgendaForm, CommissionForm, FindingForm, MemberForm, ReassessForm, SessionForm,
+};
 use super::decisions::{self, ChangeForm, DecisionForm, DeliveryForm};
 use super::renewal::{self, ObjectionForm, RenewalForm, Report};
 use crate::auth::Permission;
@@ -35,7 +37,11 @@ pub fn routes() -> Routes {
         .get("/applications/new", Perm(RightDecide), new_page)
         .post("/applications/new", Perm(RightDecide), create)
         .get("/applications/{id}", Perm(RightRead), view)
-        .post("/applications/{id}/completion", Perm(RightDecide), completion)
+        .post(
+            "/applications/{id}/completion",
+            Perm(RightDecide),
+            completion,
+        )
         .post("/applications/{id}/calculate", Perm(RightDecide), calculate)
         .post("/applications/{id}/decide", Perm(RightDecide), decide)
         .post("/applications/{id}/appeal", Perm(RightDecide), appeal)
@@ -53,13 +59,41 @@ pub fn routes() -> Routes {
         .get("/commissions", Perm(CommissionWork), commissions_page)
         .post("/commissions", Perm(RightCatalogue), commission_create)
         .get("/commissions/{id}", Perm(CommissionWork), commission_page)
-        .post("/commissions/{id}/members", Perm(RightCatalogue), member_add)
-        .post("/commissions/{id}/sessions", Perm(CommissionWork), session_add)
-        .post("/commissions/{id}/reassessment", Perm(RightCatalogue), reassess)
-        .get("/commission-sessions/{id}", Perm(CommissionWork), session_page)
-        .post("/commission-sessions/{id}/items", Perm(CommissionWork), item_add)
-        .post("/commission-sessions/{id}/held", Perm(CommissionWork), session_held)
-        .post("/commission-items/{id}/finding", Perm(CommissionWork), finding)
+        .post(
+            "/commissions/{id}/members",
+            Perm(RightCatalogue),
+            member_add,
+        )
+        .post(
+            "/commissions/{id}/sessions",
+            Perm(CommissionWork),
+            session_add,
+        )
+        .post(
+            "/commissions/{id}/reassessment",
+            Perm(RightCatalogue),
+            reassess,
+        )
+        .get(
+            "/commission-sessions/{id}",
+            Perm(CommissionWork),
+            session_page,
+        )
+        .post(
+            "/commission-sessions/{id}/items",
+            Perm(CommissionWork),
+            item_add,
+        )
+        .post(
+            "/commission-sessions/{id}/held",
+            Perm(CommissionWork),
+            session_held,
+        )
+        .post(
+            "/commission-items/{id}/finding",
+            Perm(CommissionWork),
+            finding,
+        )
 }
 
 // ---------------------------------------------------------------- procedures
@@ -87,13 +121,27 @@ impl ProceduresPage {
     }
 }
 
-async fn procedures_page(State(st): State<AppState>, s: Signed, Query(q): Query<Raw>) -> AppResult<Response> {
+async fn procedures_page(
+    State(st): State<AppState>,
+    s: Signed,
+    Query(q): Query<Raw>,
+) -> AppResult<Response> {
     let l = s.ctx.locale;
-    let view = q.get("view").filter(|v| applications::VIEWS.contains(&v.as_str())).cloned().unwrap_or_else(|| "mine".into());
+    let view = q
+        .get("view")
+        .filter(|v| applications::VIEWS.contains(&v.as_str()))
+        .cloned()
+        .unwrap_or_else(|| "mine".into());
     let today = today();
     let rows = applications::procedures(&st.db, &s.actor(), &view, today).await?;
     let page = Page::new(&s.ctx, i18n::t(l, "proc-title"), "procedures");
-    Ok(render(&ProceduresPage { page, view, views: labelled(l, "proc-view", &applications::VIEWS), rows, today }))
+    Ok(render(&ProceduresPage {
+        page,
+        view,
+        views: labelled(l, "proc-view", &applications::VIEWS),
+        rows,
+        today,
+    }))
 }
 
 // ---------------------------------------------------------------- new application
@@ -109,11 +157,20 @@ struct NewPage {
     channels: Vec<(&'static str, String)>,
 }
 
-async fn new_form(st: &AppState, s: &Signed, kept: Raw, errors: Vec<String>) -> AppResult<Response> {
+async fn new_form(
+    st: &AppState,
+    s: &Signed,
+    kept: Raw,
+    errors: Vec<String>,
+) -> AppResult<Response> {
     let l = s.ctx.locale;
     let pid = kept.get("person_id").and_then(|v| v.parse::<i64>().ok());
     let person_name = match pid {
-        Some(id) => Some(crate::registry::persons::get(&st.db, &s.actor(), id).await?.full_name()),
+        Some(id) => Some(
+            crate::registry::persons::get(&st.db, &s.actor(), id)
+                .await?
+                .full_name(),
+        ),
         None => None,
     };
     let mut tx = st.db.begin_read().await?;
@@ -123,15 +180,30 @@ async fn new_form(st: &AppState, s: &Signed, kept: Raw, errors: Vec<String>) -> 
             .bind(id).fetch_optional(c).await?).flatten(),
         None => None,
     };
-    let rights = catalogue::open_to(&mut tx, &j, muni).await?.into_iter().map(|r| (r.id, r.name_in(l))).collect();
+    let rights = catalogue::open_to(&mut tx, &j, muni)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.name_in(l)))
+        .collect();
     tx.commit().await?;
     let refused = !errors.is_empty();
     let page = Page::new(&s.ctx, i18n::t(l, "app-new"), "procedures");
-    let res = render(&NewPage { page, errors, kept: Kept(kept), person_name, rights, channels: labelled(l, "app-channel", &super::CHANNELS) });
+    let res = render(&NewPage {
+        page,
+        errors,
+        kept: Kept(kept),
+        person_name,
+        rights,
+        channels: labelled(l, "app-channel", &super::CHANNELS),
+    });
     Ok(refused_page(res, refused))
 }
 
-async fn new_page(State(st): State<AppState>, s: Signed, Query(q): Query<Raw>) -> AppResult<Response> {
+async fn new_page(
+    State(st): State<AppState>,
+    s: Signed,
+    Query(q): Query<Raw>,
+) -> AppResult<Response> {
     let mut kept = Raw::new();
     if let Some(p) = q.get("person_id") {
         kept.insert("person_id".into(), p.clone());
@@ -141,10 +213,17 @@ async fn new_page(State(st): State<AppState>, s: Signed, Query(q): Query<Raw>) -
     new_form(&st, &s, kept, Vec::new()).await
 }
 
-async fn create(State(st): State<AppState>, s: Signed, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn create(
+    State(st): State<AppState>,
+    s: Signed,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: ApplicationForm = typed(&raw)?;
     match applications::create(&st.db, &s.actor(), &f, today()).await {
-        Ok(id) => Ok(redirect_with_flash(&format!("/applications/{id}"), "flash-app-received")),
+        Ok(id) => Ok(redirect_with_flash(
+            &format!("/applications/{id}"),
+            "flash-app-received",
+        )),
         Err(e) => {
             let errors = reasons(e, s.ctx.locale)?;
             new_form(&st, &s, raw, errors).await
@@ -200,10 +279,20 @@ impl AppPage {
         (m.kind == Kind::Child) == (k == "child")
     }
     fn situation_is(&self, s: &str) -> bool {
-        matches!((self.input.situation, s), (Some(Situation::YoungWithParents), "young_with_parents") | (Some(Situation::UnableWithNonFamily), "unable_with_non_family"))
+        matches!(
+            (self.input.situation, s),
+            (Some(Situation::YoungWithParents), "young_with_parents")
+                | (
+                    Some(Situation::UnableWithNonFamily),
+                    "unable_with_non_family"
+                )
+        )
     }
     fn care_is(&self, s: &str) -> bool {
-        matches!((self.input.care_degree, s), (Some(CareDegree::Full), "full") | (Some(CareDegree::Partial), "partial"))
+        matches!(
+            (self.input.care_degree, s),
+            (Some(CareDegree::Full), "full") | (Some(CareDegree::Partial), "partial")
+        )
     }
     fn impairment_is(&self, s: &str) -> bool {
         self.input.impairment.map(|i| i.to_string()).as_deref() == Some(s)
@@ -212,10 +301,14 @@ impl AppPage {
         v.to_string() == s
     }
     fn appeal_due(&self, d: &decisions::Decision) -> String {
-        d.appeal_due().map(|x| i18n::fmt_date(self.page.locale, x)).unwrap_or_default()
+        d.appeal_due()
+            .map(|x| i18n::fmt_date(self.page.locale, x))
+            .unwrap_or_default()
     }
     fn objection_due(&self, d: &decisions::Decision) -> String {
-        d.objection_due().map(|x| i18n::fmt_date(self.page.locale, x)).unwrap_or_default()
+        d.objection_due()
+            .map(|x| i18n::fmt_date(self.page.locale, x))
+            .unwrap_or_default()
     }
     fn funding(&self, f: &str) -> String {
         catalogue::parse_funding(f)
@@ -225,14 +318,22 @@ impl AppPage {
             .join(", ")
     }
     fn days_left(&self) -> String {
-        match self.v.application.due_on.map(|d| (d - self.today).whole_days()) {
+        match self
+            .v
+            .application
+            .due_on
+            .map(|d| (d - self.today).whole_days())
+        {
             Some(d) if d < 0 => self.page.tn("proc-overdue-days", &(-d)),
             Some(d) => self.page.tn("proc-days-left", &d),
             None => String::new(),
         }
     }
     fn first_decision(&self) -> Option<&decisions::Decision> {
-        self.v.decisions.iter().find(|d| d.kind == "first" && d.status == "issued")
+        self.v
+            .decisions
+            .iter()
+            .find(|d| d.kind == "first" && d.status == "issued")
     }
 }
 
@@ -244,14 +345,32 @@ pub(crate) fn opt(s: String) -> Option<String> {
     }
 }
 
-async fn app_page(st: &AppState, s: &Signed, id: i64, errors: Vec<String>, raw: Raw) -> AppResult<Response> {
+async fn app_page(
+    st: &AppState,
+    s: &Signed,
+    id: i64,
+    errors: Vec<String>,
+    raw: Raw,
+) -> AppResult<Response> {
     let l = s.ctx.locale;
     let v = applications::view(&st.db, &s.actor(), id).await?;
     let today = today();
     let (amount, explanation, preview_error) = match &v.preview {
-        Ok(c) => (Some(i18n::fmt_money(l, c.amount, &v.right.currency)), super::explain::lines(l, c, &v.right.currency), None),
+        Ok(c) => (
+            Some(i18n::fmt_money(l, c.amount, &v.right.currency)),
+            super::explain::lines(l, c, &v.right.currency),
+            None,
+        ),
         Err(AppError::NotFound) => (None, Vec::new(), None),
-        Err(AppError::Validation(errs)) => (None, Vec::new(), opt(errs.iter().map(|e| e.msg.render(l)).collect::<Vec<_>>().join(" "))),
+        Err(AppError::Validation(errs)) => (
+            None,
+            Vec::new(),
+            opt(errs
+                .iter()
+                .map(|e| e.msg.render(l))
+                .collect::<Vec<_>>()
+                .join(" ")),
+        ),
         Err(AppError::Refused(m)) => (None, Vec::new(), Some(m.render(l))),
         Err(_) => (None, Vec::new(), Some(i18n::t(l, "err-calc-input"))),
     };
@@ -276,8 +395,16 @@ async fn app_page(st: &AppState, s: &Signed, id: i64, errors: Vec<String>, raw: 
         delivery: labelled(l, "delivery", &super::DELIVERY),
         appeal_outcomes: labelled(l, "appeal-outcome", &super::APPEAL_OUTCOMES),
         changes: labelled(l, "change", &decisions::CHANGES),
-        situations: labelled(l, "situation", &["young_with_parents", "unable_with_non_family"]),
-        raises: vec![("0", "0 %".into()), ("25", "+25 %".into()), ("50", "+50 %".into())],
+        situations: labelled(
+            l,
+            "situation",
+            &["young_with_parents", "unable_with_non_family"],
+        ),
+        raises: vec![
+            ("0", "0 %".into()),
+            ("25", "+25 %".into()),
+            ("50", "+50 %".into()),
+        ],
         page,
         silent,
         open_appeal,
@@ -290,7 +417,14 @@ async fn view(State(st): State<AppState>, s: Signed, Path(id): Path<i64>) -> App
 }
 
 /// Runs a form's use case; on refusal shows the application page again with the reasons.
-async fn on_app<F>(st: &AppState, s: &Signed, app: i64, raw: Raw, flash: &str, r: AppResult<F>) -> AppResult<Response> {
+async fn on_app<F>(
+    st: &AppState,
+    s: &Signed,
+    app: i64,
+    raw: Raw,
+    flash: &str,
+    r: AppResult<F>,
+) -> AppResult<Response> {
     match r {
         Ok(_) => Ok(redirect_with_flash(&format!("/applications/{app}"), flash)),
         Err(AppError::Refused(m)) => app_page(st, s, app, vec![m.render(s.ctx.locale)], raw).await,
@@ -301,7 +435,12 @@ async fn on_app<F>(st: &AppState, s: &Signed, app: i64, raw: Raw, flash: &str, r
     }
 }
 
-async fn completion(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn completion(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: CompletionForm = typed(&raw)?;
     let r = applications::completion(&st.db, &s.actor(), id, &f, today()).await;
     on_app(&st, &s, id, raw, "flash-saved", r).await
@@ -313,7 +452,9 @@ fn household_from(raw: &Raw) -> Result<Household, AppError> {
     let amount = |k: &'static str| -> Result<i64, AppError> {
         match get(k).as_str() {
             "" => Ok(0),
-            v => money::parse(v).filter(|a| *a >= 0).ok_or_else(|| crate::form::field_error(k, "err-amount")),
+            v => money::parse(v)
+                .filter(|a| *a >= 0)
+                .ok_or_else(|| crate::form::field_error(k, "err-amount")),
         }
     };
     let mut h = Household {
@@ -342,11 +483,19 @@ fn household_from(raw: &Raw) -> Result<Household, AppError> {
         }
         let hours = match get(&format!("m{i}_hours")).as_str() {
             "" => 0,
-            v => v.parse::<u32>().ok().filter(|h| *h <= 744).ok_or_else(|| crate::form::field_error("hours", "err-hours"))?,
+            v => v
+                .parse::<u32>()
+                .ok()
+                .filter(|h| *h <= 744)
+                .ok_or_else(|| crate::form::field_error("hours", "err-hours"))?,
         };
         h.members.push(Member {
             name: get(&format!("m{i}_name")),
-            kind: if kind == "child" { Kind::Child } else { Kind::Adult },
+            kind: if kind == "child" {
+                Kind::Child
+            } else {
+                Kind::Adult
+            },
             hours,
         });
     }
@@ -366,21 +515,38 @@ fn household_from(raw: &Raw) -> Result<Household, AppError> {
     Ok(h)
 }
 
-async fn calculate(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn calculate(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let r = match household_from(&raw) {
-        Ok(h) => applications::save_input(&st.db, &s.actor(), id, &h).await.map(|_| ()),
+        Ok(h) => applications::save_input(&st.db, &s.actor(), id, &h)
+            .await
+            .map(|_| ()),
         Err(e) => Err(e),
     };
     on_app(&st, &s, id, raw, "flash-calculated", r).await
 }
 
-async fn decide(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn decide(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: DecisionForm = typed(&raw)?;
     let r = decisions::decide(&st.db, &s.actor(), id, &f, today()).await;
     on_app(&st, &s, id, raw, "flash-decided", r).await
 }
 
-async fn appeal(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn appeal(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: AppealForm = typed(&raw)?;
     let r = appeals::lodge(&st.db, &s.actor(), id, &f, today()).await;
     on_app(&st, &s, id, raw, "flash-appeal-lodged", r).await
@@ -394,51 +560,85 @@ async fn app_of(st: &AppState, table: &str, id: i64) -> AppResult<i64> {
         _ => "SELECT d.application_id FROM entitlement e JOIN decision d ON d.id = e.decision_id WHERE e.id = $1",
     };
     let mut tx = st.db.begin_read().await?;
-    let a: Option<Option<i64>> = crate::sql!(&mut tx, c => sqlx::query_scalar(q).bind(id).fetch_optional(c).await?);
+    let a: Option<Option<i64>> =
+        crate::sql!(&mut tx, c => sqlx::query_scalar(q).bind(id).fetch_optional(c).await?);
     tx.commit().await?;
     a.flatten().ok_or(AppError::NotFound)
 }
 
-async fn approve(State(st): State<AppState>, s: Signed, Path(id): Path<i64>) -> AppResult<Response> {
+async fn approve(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let app = app_of(&st, "decision", id).await?;
     let r = decisions::approve(&st.db, &s.actor(), id).await;
     on_app(&st, &s, app, Raw::new(), "flash-approved", r).await
 }
 
-async fn deliver(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn deliver(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let app = app_of(&st, "decision", id).await?;
     let f: DeliveryForm = typed(&raw)?;
     let r = decisions::deliver(&st.db, &s.actor(), id, &f, today()).await;
     on_app(&st, &s, app, raw, "flash-saved", r).await
 }
 
-async fn object(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn object(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let app = app_of(&st, "decision", id).await?;
     let f: ObjectionForm = typed(&raw)?;
     let r = renewal::object(&st.db, &s.actor(), id, &f, today()).await;
     on_app(&st, &s, app, raw, "flash-saved", r).await
 }
 
-async fn document(State(st): State<AppState>, s: Signed, Path(id): Path<i64>) -> AppResult<Response> {
+async fn document(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let (name, pdf) = decisions::document(&st.db, &s.actor(), id).await?;
     Ok(super::api::pdf_response(&name, pdf))
 }
 
-async fn forward(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn forward(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let app = app_of(&st, "appeal", id).await?;
     let f: ForwardForm = typed(&raw)?;
     let r = appeals::forward(&st.db, &s.actor(), id, &f, today()).await;
     on_app(&st, &s, app, raw, "flash-saved", r).await
 }
 
-async fn outcome(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn outcome(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let app = app_of(&st, "appeal", id).await?;
     let f: OutcomeForm = typed(&raw)?;
     let r = appeals::outcome(&st.db, &s.actor(), id, &f, today()).await;
     on_app(&st, &s, app, raw, "flash-saved", r).await
 }
 
-async fn change(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn change(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let app = app_of(&st, "entitlement", id).await?;
     let f: ChangeForm = typed(&raw)?;
     let r = decisions::change(&st.db, &s.actor(), id, &f, today()).await;
@@ -464,7 +664,16 @@ struct CataloguePage {
 impl CataloguePage {
     fn value(&self, p: &Param) -> String {
         let l = self.page.locale;
-        if p.code.ends_with(".amount") || ["si.ozmd", "rs.base", "si.foster.maintenance", "si.foster.fee", "si.foster.cap"].contains(&p.code.as_str()) {
+        if p.code.ends_with(".amount")
+            || [
+                "si.ozmd",
+                "rs.base",
+                "si.foster.maintenance",
+                "si.foster.fee",
+                "si.foster.cap",
+            ]
+            .contains(&p.code.as_str())
+        {
             let cur = if p.jurisdiction == "RS" { "BAM" } else { "EUR" };
             i18n::fmt_money(l, p.value, cur)
         } else {
@@ -474,14 +683,25 @@ impl CataloguePage {
     /// Whether this row is the value in force today.
     fn current(&self, p: &Param) -> bool {
         p.valid_from <= self.today
-            && !self.params.iter().any(|q| q.code == p.code && q.jurisdiction == p.jurisdiction && q.valid_from > p.valid_from && q.valid_from <= self.today)
+            && !self.params.iter().any(|q| {
+                q.code == p.code
+                    && q.jurisdiction == p.jurisdiction
+                    && q.valid_from > p.valid_from
+                    && q.valid_from <= self.today
+            })
     }
     fn money(&self, a: &i64, cur: &str) -> String {
         i18n::fmt_money(self.page.locale, *a, cur)
     }
 }
 
-async fn catalogue_form(st: &AppState, s: &Signed, errors: Vec<String>, kept: Raw, report: Option<Report>) -> AppResult<Response> {
+async fn catalogue_form(
+    st: &AppState,
+    s: &Signed,
+    errors: Vec<String>,
+    kept: Raw,
+    report: Option<Report>,
+) -> AppResult<Response> {
     let l = s.ctx.locale;
     let mut tx = st.db.begin_read().await?;
     let j = crate::cases::catalogue::jurisdiction_of(&mut tx, s.user.centre_id).await?;
@@ -493,7 +713,17 @@ async fn catalogue_form(st: &AppState, s: &Signed, errors: Vec<String>, kept: Ra
     let params = catalogue::params(&st.db, Some(&j)).await?;
     let refused = !errors.is_empty();
     let page = Page::new(&s.ctx, i18n::t(l, "rights-title"), "rights");
-    let res = render(&CataloguePage { page, rights, params, errors, kept: Kept(kept), report, municipalities, jurisdiction: j, today: today() });
+    let res = render(&CataloguePage {
+        page,
+        rights,
+        params,
+        errors,
+        kept: Kept(kept),
+        report,
+        municipalities,
+        jurisdiction: j,
+        today: today(),
+    });
     Ok(refused_page(res, refused))
 }
 
@@ -501,7 +731,11 @@ async fn catalogue_page(State(st): State<AppState>, s: Signed) -> AppResult<Resp
     catalogue_form(&st, &s, Vec::new(), Raw::new(), None).await
 }
 
-async fn add_param(State(st): State<AppState>, s: Signed, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn add_param(
+    State(st): State<AppState>,
+    s: Signed,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: ParamForm = typed(&raw)?;
     match catalogue::add_param(&st.db, &s.actor(), &f).await {
         Ok(_) => Ok(redirect_with_flash("/rights", "flash-saved")),
@@ -512,7 +746,11 @@ async fn add_param(State(st): State<AppState>, s: Signed, Multi(raw): Multi<Raw>
     }
 }
 
-async fn add_right(State(st): State<AppState>, s: Signed, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn add_right(
+    State(st): State<AppState>,
+    s: Signed,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: RightForm = typed(&raw)?;
     match catalogue::add_right(&st.db, &s.actor(), &f).await {
         Ok(_) => Ok(redirect_with_flash("/rights", "flash-saved")),
@@ -523,7 +761,11 @@ async fn add_right(State(st): State<AppState>, s: Signed, Multi(raw): Multi<Raw>
     }
 }
 
-async fn renew(State(st): State<AppState>, s: Signed, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn renew(
+    State(st): State<AppState>,
+    s: Signed,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: RenewalForm = typed(&raw)?;
     match renewal::run(&st.db, &s.actor(), &f, today(), &mut |_, _| {}).await {
         Ok(r) => catalogue_form(&st, &s, Vec::new(), raw, Some(r)).await,
@@ -545,22 +787,42 @@ struct CommissionsPage {
     kept: Kept,
 }
 
-async fn commissions_form(st: &AppState, s: &Signed, errors: Vec<String>, kept: Raw) -> AppResult<Response> {
+async fn commissions_form(
+    st: &AppState,
+    s: &Signed,
+    errors: Vec<String>,
+    kept: Raw,
+) -> AppResult<Response> {
     let l = s.ctx.locale;
     let list = commissions::list(&st.db, &s.actor()).await?;
     let refused = !errors.is_empty();
     let page = Page::new(&s.ctx, i18n::t(l, "com-title"), "commissions");
-    Ok(refused_page(render(&CommissionsPage { page, list, errors, kept: Kept(kept) }), refused))
+    Ok(refused_page(
+        render(&CommissionsPage {
+            page,
+            list,
+            errors,
+            kept: Kept(kept),
+        }),
+        refused,
+    ))
 }
 
 async fn commissions_page(State(st): State<AppState>, s: Signed) -> AppResult<Response> {
     commissions_form(&st, &s, Vec::new(), Raw::new()).await
 }
 
-async fn commission_create(State(st): State<AppState>, s: Signed, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn commission_create(
+    State(st): State<AppState>,
+    s: Signed,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: CommissionForm = typed(&raw)?;
     match commissions::create(&st.db, &s.actor(), &f).await {
-        Ok(id) => Ok(redirect_with_flash(&format!("/commissions/{id}"), "flash-saved")),
+        Ok(id) => Ok(redirect_with_flash(
+            &format!("/commissions/{id}"),
+            "flash-saved",
+        )),
         Err(e) => {
             let errors = reasons(e, s.ctx.locale)?;
             commissions_form(&st, &s, errors, raw).await
@@ -579,26 +841,60 @@ struct CommissionPage {
     done: Option<commissions::Reassessment>,
 }
 
-async fn commission_form(st: &AppState, s: &Signed, id: i64, errors: Vec<String>, kept: Raw, done: Option<commissions::Reassessment>) -> AppResult<Response> {
+async fn commission_form(
+    st: &AppState,
+    s: &Signed,
+    id: i64,
+    errors: Vec<String>,
+    kept: Raw,
+    done: Option<commissions::Reassessment>,
+) -> AppResult<Response> {
     let l = s.ctx.locale;
     let v = commissions::view(&st.db, &s.actor(), id).await?;
     let mut tx = st.db.begin_read().await?;
     let j = crate::cases::catalogue::jurisdiction_of(&mut tx, Some(v.commission.centre_id)).await?;
     tx.commit().await?;
-    let rights = catalogue::list(&st.db, Some(&j)).await?.into_iter().filter(|r| r.commission).map(|r| (r.code.clone(), r.name_in(l))).collect();
+    let rights = catalogue::list(&st.db, Some(&j))
+        .await?
+        .into_iter()
+        .filter(|r| r.commission)
+        .map(|r| (r.code.clone(), r.name_in(l)))
+        .collect();
     let refused = !errors.is_empty();
     let page = Page::new(&s.ctx, v.commission.name.clone(), "commissions");
-    Ok(refused_page(render(&CommissionPage { page, v, errors, kept: Kept(kept), rights, done }), refused))
+    Ok(refused_page(
+        render(&CommissionPage {
+            page,
+            v,
+            errors,
+            kept: Kept(kept),
+            rights,
+            done,
+        }),
+        refused,
+    ))
 }
 
-async fn commission_page(State(st): State<AppState>, s: Signed, Path(id): Path<i64>) -> AppResult<Response> {
+async fn commission_page(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     commission_form(&st, &s, id, Vec::new(), Raw::new(), None).await
 }
 
-async fn member_add(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn member_add(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: MemberForm = typed(&raw)?;
     match commissions::add_member(&st.db, &s.actor(), id, &f).await {
-        Ok(_) => Ok(redirect_with_flash(&format!("/commissions/{id}"), "flash-saved")),
+        Ok(_) => Ok(redirect_with_flash(
+            &format!("/commissions/{id}"),
+            "flash-saved",
+        )),
         Err(e) => {
             let errors = reasons(e, s.ctx.locale)?;
             commission_form(&st, &s, id, errors, raw, None).await
@@ -606,10 +902,18 @@ async fn member_add(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, 
     }
 }
 
-async fn session_add(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn session_add(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: SessionForm = typed(&raw)?;
     match commissions::add_session(&st.db, &s.actor(), id, &f).await {
-        Ok(sid) => Ok(redirect_with_flash(&format!("/commission-sessions/{sid}"), "flash-saved")),
+        Ok(sid) => Ok(redirect_with_flash(
+            &format!("/commission-sessions/{sid}"),
+            "flash-saved",
+        )),
         Err(e) => {
             let errors = reasons(e, s.ctx.locale)?;
             commission_form(&st, &s, id, errors, raw, None).await
@@ -617,7 +921,12 @@ async fn session_add(State(st): State<AppState>, s: Signed, Path(id): Path<i64>,
     }
 }
 
-async fn reassess(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn reassess(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: ReassessForm = typed(&raw)?;
     match commissions::reassess(&st.db, &s.actor(), id, &f, &mut |_, _| {}).await {
         Ok(r) => commission_form(&st, &s, id, Vec::new(), Raw::new(), Some(r)).await,
@@ -639,11 +948,21 @@ struct SessionPage {
     care: Vec<(&'static str, String)>,
 }
 
-async fn session_form(st: &AppState, s: &Signed, id: i64, errors: Vec<String>, kept: Raw) -> AppResult<Response> {
+async fn session_form(
+    st: &AppState,
+    s: &Signed,
+    id: i64,
+    errors: Vec<String>,
+    kept: Raw,
+) -> AppResult<Response> {
     let l = s.ctx.locale;
     let v = commissions::session(&st.db, &s.actor(), id).await?;
     let refused = !errors.is_empty();
-    let title = format!("{} · {}", v.commission.name, i18n::fmt_date(l, v.session.held_on));
+    let title = format!(
+        "{} · {}",
+        v.commission.name,
+        i18n::fmt_date(l, v.session.held_on)
+    );
     let page = Page::new(&s.ctx, title, "commissions");
     Ok(refused_page(
         render(&SessionPage {
@@ -658,14 +977,26 @@ async fn session_form(st: &AppState, s: &Signed, id: i64, errors: Vec<String>, k
     ))
 }
 
-async fn session_page(State(st): State<AppState>, s: Signed, Path(id): Path<i64>) -> AppResult<Response> {
+async fn session_page(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     session_form(&st, &s, id, Vec::new(), Raw::new()).await
 }
 
-async fn item_add(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn item_add(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: AgendaForm = typed(&raw)?;
     match commissions::add_item(&st.db, &s.actor(), id, &f).await {
-        Ok(_) => Ok(redirect_with_flash(&format!("/commission-sessions/{id}"), "flash-saved")),
+        Ok(_) => Ok(redirect_with_flash(
+            &format!("/commission-sessions/{id}"),
+            "flash-saved",
+        )),
         Err(e) => {
             let errors = reasons(e, s.ctx.locale)?;
             session_form(&st, &s, id, errors, raw).await
@@ -673,15 +1004,29 @@ async fn item_add(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Mu
     }
 }
 
-async fn session_held(State(st): State<AppState>, s: Signed, Path(id): Path<i64>) -> AppResult<Response> {
+async fn session_held(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     match commissions::hold(&st.db, &s.actor(), id).await {
-        Ok(_) => Ok(redirect_with_flash(&format!("/commission-sessions/{id}"), "flash-saved")),
-        Err(AppError::Refused(m)) => session_form(&st, &s, id, vec![m.render(s.ctx.locale)], Raw::new()).await,
+        Ok(_) => Ok(redirect_with_flash(
+            &format!("/commission-sessions/{id}"),
+            "flash-saved",
+        )),
+        Err(AppError::Refused(m)) => {
+            session_form(&st, &s, id, vec![m.render(s.ctx.locale)], Raw::new()).await
+        }
         Err(e) => Err(e),
     }
 }
 
-async fn finding(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn finding(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: FindingForm = typed(&raw)?;
     let mut tx = st.db.begin_read().await?;
     let sid: Option<i64> = crate::sql!(&mut tx, c => sqlx::query_scalar("SELECT session_id FROM commission_item WHERE id = $1")
@@ -689,8 +1034,13 @@ async fn finding(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Mul
     tx.commit().await?;
     let sid = sid.ok_or(AppError::NotFound)?;
     match commissions::record_finding(&st.db, &s.actor(), id, &f, today()).await {
-        Ok(()) => Ok(redirect_with_flash(&format!("/commission-sessions/{sid}"), "flash-saved")),
-        Err(AppError::Refused(m)) => session_form(&st, &s, sid, vec![m.render(s.ctx.locale)], raw).await,
+        Ok(()) => Ok(redirect_with_flash(
+            &format!("/commission-sessions/{sid}"),
+            "flash-saved",
+        )),
+        Err(AppError::Refused(m)) => {
+            session_form(&st, &s, sid, vec![m.render(s.ctx.locale)], raw).await
+        }
         Err(e) => {
             let errors = reasons(e, s.ctx.locale)?;
             session_form(&st, &s, sid, errors, raw).await

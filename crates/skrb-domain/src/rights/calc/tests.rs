@@ -82,8 +82,10 @@ fn dsp_worked_example_two_adults_two_children() {
     let h = household(vec![adult(0), adult(0), child(), child()], 0);
     let c = calculate(Calculator::Dsp, "dsp", &params(), &h).expect("calculates");
     assert_eq!(c.amount, 139_543);
-    assert!(c.steps.iter().any(|s| s.key == "calc-w-sum"
-        && s.args.contains(&("sum".into(), Arg::Factor(27_500)))));
+    assert!(c
+        .steps
+        .iter()
+        .any(|s| s.key == "calc-w-sum" && s.args.contains(&("sum".into(), Arg::Factor(27_500)))));
     assert!(c.used.contains(&"si.ozmd".to_string()));
     assert!(!c.used.contains(&"rs.base".to_string()));
 }
@@ -145,7 +147,10 @@ fn extraordinary_dsp_limits() {
     // More than a month's minimum income: at most 507.43.
     assert_eq!(amount(Calculator::DspExtraordinary, &h(90_000, 0)), 50_743);
     // Four and a half months granted already: half a month is left of five.
-    assert_eq!(amount(Calculator::DspExtraordinary, &h(90_000, 228_344)), 25_371);
+    assert_eq!(
+        amount(Calculator::DspExtraordinary, &h(90_000, 228_344)),
+        25_371
+    );
     // All five used: nothing.
     assert_eq!(amount(Calculator::DspExtraordinary, &h(10_000, 253_715)), 0);
     assert_eq!(
@@ -168,7 +173,10 @@ fn vd_maximum_for_a_single_person_living_alone() {
         ..h
     };
     assert_eq!(amount(Calculator::Vd, &h), 14_592);
-    let h = Household { income: 80_000, ..h };
+    let h = Household {
+        income: 80_000,
+        ..h
+    };
     assert_eq!(amount(Calculator::Vd, &h), 0);
 }
 
@@ -188,20 +196,40 @@ fn foster_care_amounts() {
         ..Household::default()
     };
     // 638 + 460 = 1,098 EUR from 1 Nov 2025.
-    assert_eq!(amount(Calculator::Foster, &h(vec![foster_child(0, 0, false)])), 109_800);
+    assert_eq!(
+        amount(Calculator::Foster, &h(vec![foster_child(0, 0, false)])),
+        109_800
+    );
     // +25 % on the fee: 638 + 575 = 1,213.
-    assert_eq!(amount(Calculator::Foster, &h(vec![foster_child(0, 25, false)])), 121_300);
+    assert_eq!(
+        amount(Calculator::Foster, &h(vec![foster_child(0, 25, false)])),
+        121_300
+    );
     // +50 % on both: 957 + 690 = 1,647, exactly the cap.
-    assert_eq!(amount(Calculator::Foster, &h(vec![foster_child(50, 50, false)])), 164_700);
+    assert_eq!(
+        amount(Calculator::Foster, &h(vec![foster_child(50, 50, false)])),
+        164_700
+    );
     // Weekends only: 75 % of 1,098 = 823.50.
-    assert_eq!(amount(Calculator::Foster, &h(vec![foster_child(0, 0, true)])), 82_350);
+    assert_eq!(
+        amount(Calculator::Foster, &h(vec![foster_child(0, 0, true)])),
+        82_350
+    );
     // Two children add up.
     assert_eq!(
-        amount(Calculator::Foster, &h(vec![foster_child(0, 0, false), foster_child(0, 0, true)])),
+        amount(
+            Calculator::Foster,
+            &h(vec![foster_child(0, 0, false), foster_child(0, 0, true)])
+        ),
         192_150
     );
     assert_eq!(
-        calculate(Calculator::Foster, "x", &params(), &h(vec![foster_child(30, 0, false)])),
+        calculate(
+            Calculator::Foster,
+            "x",
+            &params(),
+            &h(vec![foster_child(30, 0, false)])
+        ),
         Err(CalcError::Input("maintenance_raise"))
     );
 }
@@ -222,20 +250,32 @@ fn foster_cap_applies_when_raises_exceed_it() {
 #[test]
 fn republika_srpska_amounts() {
     // Single person, base 1,580 KM: 17 % = 268.60 KM.
-    assert_eq!(amount(Calculator::RsCash, &household(vec![adult(0)], 0)), 26_860);
+    assert_eq!(
+        amount(Calculator::RsCash, &household(vec![adult(0)], 0)),
+        26_860
+    );
     // Household of 4 with 100 KM income: 30 % = 474.00 − 100 = 374.00.
     assert_eq!(
-        amount(Calculator::RsCash, &household(vec![adult(0), adult(0), child(), child()], 10_000)),
+        amount(
+            Calculator::RsCash,
+            &household(vec![adult(0), adult(0), child(), child()], 10_000)
+        ),
         37_400
     );
     // Six members count as five or more: 33 % = 521.40.
-    assert_eq!(amount(Calculator::RsCash, &household(vec![adult(0); 6], 0)), 52_140);
+    assert_eq!(
+        amount(Calculator::RsCash, &household(vec![adult(0); 6], 0)),
+        52_140
+    );
     let care = |d| Household {
         care_degree: Some(d),
         ..Household::default()
     };
     assert_eq!(amount(Calculator::RsCare, &care(CareDegree::Full)), 34_760);
-    assert_eq!(amount(Calculator::RsCare, &care(CareDegree::Partial)), 17_380);
+    assert_eq!(
+        amount(Calculator::RsCare, &care(CareDegree::Partial)),
+        17_380
+    );
     let dis = |d| Household {
         impairment: Some(d),
         ..Household::default()
@@ -259,25 +299,39 @@ fn republika_srpska_amounts() {
 fn disability_allowance_of_2020() {
     // 2020: 15/13/11/9 % of 906 KM.
     let mut p = params();
-    p.set("rs.base", 90_600).set("rs.disability.100", 1_500).set("rs.disability.70", 900);
+    p.set("rs.base", 90_600)
+        .set("rs.disability.100", 1_500)
+        .set("rs.disability.70", 900);
     let h = Household {
         impairment: Some(100),
         ..Household::default()
     };
-    assert_eq!(calculate(Calculator::RsDisability, "x", &p, &h).map(|c| c.amount), Ok(13_590));
+    assert_eq!(
+        calculate(Calculator::RsDisability, "x", &p, &h).map(|c| c.amount),
+        Ok(13_590)
+    );
     let h = Household {
         impairment: Some(70),
         ..Household::default()
     };
-    assert_eq!(calculate(Calculator::RsDisability, "x", &p, &h).map(|c| c.amount), Ok(8_154));
+    assert_eq!(
+        calculate(Calculator::RsDisability, "x", &p, &h).map(|c| c.amount),
+        Ok(8_154)
+    );
 }
 
 #[test]
 fn funding_split_adds_up() {
-    let shares = vec![("entity".to_string(), 5_000), ("municipality".to_string(), 5_000)];
+    let shares = vec![
+        ("entity".to_string(), 5_000),
+        ("municipality".to_string(), 5_000),
+    ];
     assert_eq!(
         split(26_861, &shares),
-        vec![("entity".to_string(), 13_431), ("municipality".to_string(), 13_430)]
+        vec![
+            ("entity".to_string(), 13_431),
+            ("municipality".to_string(), 13_430)
+        ]
     );
 }
 
@@ -296,7 +350,13 @@ fn missing_parameters_and_inputs_are_named() {
     let mut p = params();
     p.set("trebinje_incontinence.amount", 6_000);
     assert_eq!(
-        calculate(Calculator::Fixed, "trebinje_incontinence", &p, &Household::default()).map(|c| c.amount),
+        calculate(
+            Calculator::Fixed,
+            "trebinje_incontinence",
+            &p,
+            &Household::default()
+        )
+        .map(|c| c.amount),
         Ok(6_000)
     );
 }
@@ -323,15 +383,18 @@ fn arb_member() -> impl Strategy<Value = Member> {
 }
 
 fn arb_household() -> impl Strategy<Value = Household> {
-    (prop::collection::vec(arb_member(), 1..9), 0i64..300_000, prop::bool::ANY).prop_map(
-        |(members, income, single_parent)| Household {
+    (
+        prop::collection::vec(arb_member(), 1..9),
+        0i64..300_000,
+        prop::bool::ANY,
+    )
+        .prop_map(|(members, income, single_parent)| Household {
             members,
             income,
             single_parent,
             living_alone: false,
             ..Household::default()
-        },
-    )
+        })
 }
 
 proptest! {
