@@ -156,6 +156,22 @@ enum RightsCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Put every active user of a right on a commission's agendas for re-assessment
+    /// (sessions weekly from the first day), with progress.
+    Reassess {
+        /// The commission's id.
+        #[arg(long)]
+        commission: i64,
+        /// The right's code, e.g. rs_care.
+        #[arg(long)]
+        right: String,
+        /// The first session's day, YYYY-MM-DD.
+        #[arg(long)]
+        first_on: String,
+        /// Persons per session.
+        #[arg(long, default_value_t = 40)]
+        per_session: usize,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -683,6 +699,37 @@ async fn rights_command(db: &Db, command: &RightsCommand) -> anyhow::Result<()> 
             for (id, why) in r.failed.iter().take(20) {
                 println!("  entitlement {id}: {why}");
             }
+            Ok(())
+        }
+        RightsCommand::Reassess {
+            commission,
+            right,
+            first_on,
+            per_session,
+        } => {
+            let f = crate::rights::commissions::ReassessForm {
+                right: right.clone(),
+                first_on: first_on.clone(),
+                per_session: per_session.to_string(),
+            };
+            let mut progress: Option<crate::demo::Progress> = None;
+            let r = crate::rights::commissions::reassess(
+                db,
+                &crate::audit::Actor::system("rights reassess"),
+                *commission,
+                &f,
+                &mut |done, total| {
+                    progress
+                        .get_or_insert_with(|| crate::demo::Progress::new("agenda items", total))
+                        .show(done)
+                },
+            )
+            .await
+            .map_err(readable)?;
+            println!(
+                "{} persons on the agendas of {} sessions",
+                r.persons, r.sessions
+            );
             Ok(())
         }
     }

@@ -475,6 +475,149 @@ async fn case_work(app: &TestApp, b: &Browser, step: &mut &'static str) -> anyho
     Ok(())
 }
 
+/// A rights officer takes an application from receipt to a delivered decision and, after
+/// an appeal, to the second instance's outcome, in Slovenian: the person picker, the
+/// calculation with its explanation, the decision and its document, delivery, appeal,
+/// sending it on, and the changed amount applied.
+async fn rights(app: &TestApp, b: &Browser, step: &mut &'static str) -> anyhow::Result<()> {
+    app.exec("INSERT INTO centre (code, name, jurisdiction, currency) VALUES ('vel', 'CSD Velenje', 'SI', 'EUR')").await;
+    let peter = app.user("peter", Role::RightsOfficer).await;
+    skrb::auth::users::set_centre(&app.db, "peter", "vel").await?;
+    app.exec(&format!(
+        "UPDATE app_user SET locale = 'sl' WHERE id = {peter}"
+    ))
+    .await;
+    let t = app.token("peter").await;
+    let mut ids = Vec::new();
+    for (g, birth) in [
+        ("Ana", "1985-05-15"),
+        ("Bojan", "1983-01-02"),
+        ("Cvetka", "2015-03-03"),
+        ("Dane", "2018-07-07"),
+    ] {
+        let r = app
+            .api(
+                "POST",
+                "/api/v1/persons",
+                Some(&t),
+                Some(json!({"given_name": g, "family_name": "Novak", "birth_date": birth})),
+            )
+            .await;
+        ids.push(r.json()["id"].as_i64().context("person")?);
+    }
+    let r = app
+        .api(
+            "POST",
+            "/api/v1/households",
+            Some(&t),
+            Some(json!({"head_person_id": ids[0], "valid_from": "2020-01-01"})),
+        )
+        .await;
+    let h = r.json()["household"]["id"].as_i64().context("household")?;
+    for (p, rel) in [(ids[1], "spouse"), (ids[2], "child"), (ids[3], "child")] {
+        app.api(
+            "POST",
+            &format!("/api/v1/households/{h}/members"),
+            Some(&t),
+            Some(json!({"person_id": p, "relationship": rel, "valid_from": "2020-01-01"})),
+        )
+        .await;
+    }
+    let dsp = app
+        .num("SELECT id FROM right_type WHERE code = 'dsp'")
+        .await;
+    let base = serve(app).await?;
+
+    *step = "sign-in";
+    sign_in(b, &base, "peter").await?;
+    b.click("header nav a[href=\"/procedures\"]").await?;
+    b.wait_text("Moji postopki").await?;
+
+    *step = "receive";
+    b.click("a[href=\"/applications/new\"]").await?;
+    b.fill("#pick-q", "novak ana").await?;
+    b.click(&format!("input[name=\"person_id\"][value=\"{}\"]", ids[0]))
+        .await?;
+    b.click(&format!("#f-right_id option[value=\"{dsp}\"]"))
+        .await?;
+    b.fill("#f-documents", "Izpisek banke").await?;
+    b.click("input[name=\"complete\"]").await?;
+    b.click("#application-form button.primary").await?;
+    b.wait_text("Vloga je evidentirana.").await?;
+    b.wait_text("Vsota uteži: 2,75").await?;
+
+    *step = "calculate";
+    b.fill("#f-income", "100,00").await?;
+    b.click("#calc-form button").await?;
+    b.wait_text("Podatki so shranjeni in izračunani.").await?;
+    b.wait_text("1.295,43").await?;
+
+    *step = "decide";
+    b.click("#d-outcome option[value=\"granted\"]").await?;
+    b.click("#decide-form button").await?;
+    b.wait_text("Odločba je izdana.").await?;
+    b.wait_text("Dokument (PDF)").await?;
+    let app_id = b
+        .url()
+        .await?
+        .rsplit('/')
+        .next()
+        .unwrap_or("0")
+        .trim_end_matches(|c: char| !c.is_ascii_digit())
+        .to_string();
+    let did = app
+        .num(&format!(
+            "SELECT id FROM decision WHERE application_id = {app_id}"
+        ))
+        .await;
+    let pdf = app
+        .api(
+            "GET",
+            &format!("/api/v1/decisions/{did}/document"),
+            Some(&t),
+            None,
+        )
+        .await;
+    if !pdf.body.starts_with("%PDF-") {
+        bail!("the decision's document is not a PDF");
+    }
+
+    *step = "deliver";
+    b.click("form[action$=\"/delivery\"] option[value=\"registered_mail\"]")
+        .await?;
+    b.click("form[action$=\"/delivery\"] button").await?;
+    b.wait_text("pritožba do").await?;
+
+    *step = "appeal";
+    b.fill("#a-grounds", "Dohodek je napačno upoštevan.")
+        .await?;
+    b.click("#appeal-form button").await?;
+    b.wait_text("Pritožba je evidentirana.").await?;
+    b.click("form[action$=\"/forward\"] button").await?;
+    b.wait_text("Odstopljeno drugi stopnji").await?;
+
+    *step = "second-instance";
+    b.click("#o-outcome option[value=\"changed\"]").await?;
+    b.fill("#o-amount", "1.400,00").await?;
+    b.fill("#o-note", "Ministrstvo: dohodek se ne upošteva.")
+        .await?;
+    b.click("#outcome-form button").await?;
+    b.wait_text("Odločba spremenjena").await?;
+    let v = app
+        .api(
+            "GET",
+            &format!("/api/v1/applications/{app_id}"),
+            Some(&t),
+            None,
+        )
+        .await
+        .json();
+    if v["entitlements"][0]["amount"] != "1400.00" || v["application"]["status"] != "decided" {
+        bail!("the second instance's amount must apply: {v}");
+    }
+    Ok(())
+}
+
 type Journey = for<'a> fn(
     &'a TestApp,
     &'a Browser,
@@ -529,6 +672,22 @@ async fn case_work_sqlite() {
 async fn case_work_postgres() {
     run_journey(Backend::Postgres, "case-work", |a, b, s| {
         Box::pin(case_work(a, b, s))
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rights_sqlite() {
+    run_journey(Backend::Sqlite, "rights", |a, b, s| {
+        Box::pin(rights(a, b, s))
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rights_postgres() {
+    run_journey(Backend::Postgres, "rights", |a, b, s| {
+        Box::pin(rights(a, b, s))
     })
     .await
 }
