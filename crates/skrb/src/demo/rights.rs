@@ -223,11 +223,11 @@ pub async fn generate(db: &Db, seed: u64) -> anyhow::Result<usize> {
                 continue;
             }
             let key = (c.rs, from);
-            if !params.contains_key(&key) {
+            if let std::collections::hash_map::Entry::Vacant(e) = params.entry(key) {
                 let mut tx = db.begin_read().await?;
                 let pr = catalogue::params_at(&mut tx, &rt.jurisdiction, from).await?;
                 tx.commit().await?;
-                params.insert(key, pr);
+                e.insert(pr);
             }
             let Some(pr) = params.get(&key) else { continue };
             let Ok(calc) = calculate(rt.calc(), &rt.code, pr, &h) else {

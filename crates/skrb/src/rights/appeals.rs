@@ -233,7 +233,7 @@ pub async fn outcome(
         ck.err("outcome_on", "err-before-appeal");
     }
     let note = ck.text("note", &f.note, false, 20_000);
-    let new_amount = if outcome.as_deref() == Some("changed") {
+    let new_amount = if outcome == Some("changed") {
         match money::parse(&f.new_amount) {
             Some(v) if v > 0 => Some(v),
             _ => {
@@ -253,7 +253,7 @@ pub async fn outcome(
             .bind(ap.lodged_on).bind(id).execute(c).await?.rows_affected());
     }
     sql!(&mut tx, c => sqlx::query("UPDATE appeal SET outcome = $1, outcome_on = $2, outcome_note = $3, new_amount = $4 WHERE id = $5")
-        .bind(&outcome).bind(on).bind(&note).bind(new_amount).bind(id).execute(c).await?.rows_affected());
+        .bind(outcome).bind(on).bind(&note).bind(new_amount).bind(id).execute(c).await?.rows_affected());
     let rt = catalogue::get(&mut tx, a.right_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -266,7 +266,7 @@ pub async fn outcome(
             "SELECT id, amount FROM entitlement WHERE decision_id = $1 AND status <> 'ended'").bind(d.id).fetch_optional(c).await?),
         None => None,
     };
-    match &*outcome {
+    match outcome {
         "upheld" => {
             sql!(&mut tx, c => sqlx::query("UPDATE application SET status = 'decided', version = version + 1 WHERE id = $1")
                 .bind(a.id).execute(c).await?.rows_affected());

@@ -162,7 +162,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &ApplicationForm, today: Date) ->
     }
     let channel = ck
         .choice("channel", &f.channel, &super::CHANNELS, false)
-        .unwrap_or_else(|| "in_person".into());
+        .unwrap_or("in_person");
     let documents = ck.text("documents", &f.documents, false, 2000);
     let (Some(person), Some(right)) = (person, right) else {
         return Err(ck
@@ -220,7 +220,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &ApplicationForm, today: Date) ->
     let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO application (centre_id, number, person_id, right_id, received_on, channel, documents, complete_on, \
          due_on, status, officer_id, input, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id")
-        .bind(centre).bind(&number).bind(person).bind(rt.id).bind(received).bind(&channel).bind(&documents)
+        .bind(centre).bind(&number).bind(person).bind(rt.id).bind(received).bind(channel).bind(&documents)
         .bind(complete_on).bind(due).bind(status).bind(actor.user_id).bind(&input).bind(OffsetDateTime::now_utc())
         .fetch_one(c).await?);
     audit::record(
@@ -295,7 +295,7 @@ pub async fn completion(
         ck.err("on", "err-before-received");
     }
     let note = ck.text("note", &f.note, false, 2000);
-    let due = ck.date("due", &f.due, action.as_deref() == Some("ask"));
+    let due = ck.date("due", &f.due, action == Some("ask"));
     if due.is_some_and(|d| d <= on) {
         ck.err("due", "err-due-past");
     }
@@ -303,7 +303,7 @@ pub async fn completion(
     let rt = catalogue::get(&mut tx, a.right_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if action.as_deref() == Some("complete") {
+    if action == Some("complete") {
         let due_on = deadlines::decision_due(on, rt.deadline_months as u32);
         sql!(&mut tx, c => sqlx::query(
             "UPDATE application SET status = 'in_procedure', complete_on = $1, due_on = $2, version = version + 1 WHERE id = $3")

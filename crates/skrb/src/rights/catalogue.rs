@@ -184,13 +184,13 @@ pub async fn add_param(db: &Db, actor: &Actor, f: &ParamForm) -> AppResult<i64> 
     let mut tx = db.begin().await?;
     let exists: i64 = sql!(&mut tx, c => sqlx::query_scalar(
         "SELECT COUNT(*) FROM right_param WHERE jurisdiction = $1 AND code = $2 AND valid_from = $3")
-        .bind(&j).bind(&code).bind(from).fetch_one(c).await?);
+        .bind(j).bind(&code).bind(from).fetch_one(c).await?);
     if exists > 0 {
         return Err(crate::form::field_error("valid_from", "err-param-exists"));
     }
     let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO right_param (jurisdiction, code, valid_from, value, note, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
-        .bind(&j).bind(&code).bind(from).bind(value).bind(&note).bind(actor.user_id).fetch_one(c).await?);
+        .bind(j).bind(&code).bind(from).bind(value).bind(&note).bind(actor.user_id).fetch_one(c).await?);
     audit::record(
         &mut tx,
         actor,
@@ -260,12 +260,12 @@ pub async fn add_right(db: &Db, actor: &Actor, f: &RightForm) -> AppResult<i64> 
     let basis = ck.text("legal_basis", &f.legal_basis, true, 300);
     let claimant = ck
         .choice("claimant", &f.claimant, &CLAIMANTS, false)
-        .unwrap_or_else(|| "any".into());
+        .unwrap_or("any");
     let procedure = ck
         .choice("procedure", &f.procedure, &PROCEDURES, false)
-        .unwrap_or_else(|| "short".into());
+        .unwrap_or("short");
     let calc = ck.choice("calculator", &f.calculator, &["fixed", "none"], true);
-    let amount = if calc.as_deref() == Some("fixed") {
+    let amount = if calc == Some("fixed") {
         match skrb_domain::rights::money::parse(&f.amount) {
             Some(a) if a > 0 => Some(a),
             _ => {
@@ -276,11 +276,7 @@ pub async fn add_right(db: &Db, actor: &Actor, f: &RightForm) -> AppResult<i64> 
     } else {
         None
     };
-    let from = ck.date(
-        "valid_from",
-        &f.valid_from,
-        calc.as_deref() == Some("fixed"),
-    );
+    let from = ck.date("valid_from", &f.valid_from, calc == Some("fixed"));
     ck.done()?;
     let (Some(muni), Some(code), Some(calc)) = (muni, code, calc) else {
         return Err(AppError::BadRequest("right".into()));
@@ -305,8 +301,8 @@ pub async fn add_right(db: &Db, actor: &Actor, f: &RightForm) -> AppResult<i64> 
         "INSERT INTO right_type (jurisdiction, municipality_id, code, class_code, name_sl, name_sr, name_en, legal_basis, \
          claimant, procedure, deadline_months, calculator, periodic, max_months, renews, commission, funding, currency, active) \
          VALUES ($1, $2, $3, '560', $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, FALSE, $13, 'municipality:10000', $14, TRUE) RETURNING id")
-        .bind(&jurisdiction).bind(muni).bind(&code).bind(&sl).bind(&sr).bind(&en).bind(&basis).bind(&claimant)
-        .bind(&procedure).bind(deadline).bind(&calc).bind(periodic).bind(crate::cases::files::truthy(&f.commission))
+        .bind(&jurisdiction).bind(muni).bind(&code).bind(&sl).bind(&sr).bind(&en).bind(&basis).bind(claimant)
+        .bind(procedure).bind(deadline).bind(calc).bind(periodic).bind(crate::cases::files::truthy(&f.commission))
         .bind(&currency).fetch_one(c).await?);
     if let (Some(a), Some(from)) = (amount, from) {
         let pcode = format!("{code}.amount");

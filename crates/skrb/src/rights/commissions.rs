@@ -131,13 +131,13 @@ pub async fn create(db: &Db, actor: &Actor, f: &CommissionForm) -> AppResult<i64
     let name = ck.text("name", &f.name, true, 200);
     let instance = ck
         .choice("instance", &f.instance, &["1", "2"], false)
-        .unwrap_or_else(|| "1".into());
+        .unwrap_or("1");
     let kind = ck.choice("kind", &f.kind, &KINDS, true);
     ck.done()?;
     let mut tx = db.begin().await?;
     let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO commission (centre_id, name, instance, kind, active) VALUES ($1, $2, $3, $4, TRUE) RETURNING id")
-        .bind(centre).bind(&name).bind(instance.parse::<i64>().unwrap_or(1)).bind(&kind).fetch_one(c).await?);
+        .bind(centre).bind(&name).bind(instance.parse::<i64>().unwrap_or(1)).bind(kind).fetch_one(c).await?);
     audit::record(
         &mut tx,
         actor,
@@ -168,7 +168,7 @@ pub async fn add_member(db: &Db, actor: &Actor, id: i64, f: &MemberForm) -> AppR
     let name = ck.text("name", &f.name, true, 200);
     let role = ck
         .choice("role", &f.role, &["chair", "member", "secretary"], false)
-        .unwrap_or_else(|| "member".into());
+        .unwrap_or("member");
     let user = ck.id("user_id", &f.user_id, false);
     ck.done()?;
     let mut tx = db.begin().await?;
@@ -183,7 +183,7 @@ pub async fn add_member(db: &Db, actor: &Actor, id: i64, f: &MemberForm) -> AppR
     }
     let mid: i64 = sql!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO commission_member (commission_id, name, role, user_id) VALUES ($1, $2, $3, $4) RETURNING id")
-        .bind(id).bind(&name).bind(&role).bind(user).fetch_one(c).await?);
+        .bind(id).bind(&name).bind(role).bind(user).fetch_one(c).await?);
     audit::record(
         &mut tx,
         actor,
@@ -352,11 +352,11 @@ pub async fn record_finding(
     if s.held_on > today {
         return Err(AppError::Refused(Msg::new("err-session-future")));
     }
-    let impairment = imp.as_deref().and_then(|v| v.parse::<i64>().ok());
+    let impairment = imp.and_then(|v| v.parse::<i64>().ok());
     sql!(&mut tx, c => sqlx::query(
         "UPDATE commission_item SET work_capacity = $1, care_degree = $2, impairment = $3, category = $4, finding = $5, \
          recorded_on = $6, recorded_by = $7 WHERE id = $8")
-        .bind(&work).bind(&care).bind(impairment).bind(&category).bind(&finding).bind(today).bind(actor.user_id).bind(item_id)
+        .bind(work).bind(care).bind(impairment).bind(&category).bind(&finding).bind(today).bind(actor.user_id).bind(item_id)
         .execute(c).await?.rows_affected());
     if let Some(app) = app {
         let input: Option<String> = sql!(&mut tx, c => sqlx::query_scalar("SELECT input FROM application WHERE id = $1")
@@ -366,7 +366,7 @@ pub async fn record_finding(
             .and_then(|s| serde_json::from_str(s).ok())
             .unwrap_or_default();
         use skrb_domain::rights::calc::CareDegree;
-        h.care_degree = match care.as_deref() {
+        h.care_degree = match care {
             Some("full") => Some(CareDegree::Full),
             Some("partial") => Some(CareDegree::Partial),
             _ => h.care_degree,

@@ -377,7 +377,7 @@ pub async fn decide(
     let (centre, jurisdiction) = centre_name(&mut tx, a.centre_id).await?;
     let l = centre_locale(&jurisdiction);
     let reasoning =
-        reasoning.unwrap_or_else(|| template(l, &outcome, &rt, amount, grants.then_some(from), to));
+        reasoning.unwrap_or_else(|| template(l, outcome, &rt, amount, grants.then_some(from), to));
     let frozen = Frozen {
         household,
         params,
@@ -402,7 +402,7 @@ pub async fn decide(
         "INSERT INTO decision (centre_id, application_id, person_id, right_id, kind, outcome, amount, currency, period_from, \
          period_to, reasoning, inputs, manual_reason, status, number, decided_on, decided_by, signatory, created_at) \
          VALUES ($1, $2, $3, $4, 'first', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id")
-        .bind(a.centre_id).bind(a.id).bind(a.person_id).bind(rt.id).bind(&outcome).bind(amount).bind(&rt.currency)
+        .bind(a.centre_id).bind(a.id).bind(a.person_id).bind(rt.id).bind(outcome).bind(amount).bind(&rt.currency)
         .bind(grants.then_some(from)).bind(if grants { to } else { None }).bind(&reasoning).bind(&inputs)
         .bind(manual.then_some(manual_reason.clone()).flatten()).bind(status).bind(&a.number).bind(today)
         .bind(actor.user_id).bind(&signatory).bind(OffsetDateTime::now_utc()).fetch_one(c).await?);
@@ -536,7 +536,7 @@ pub async fn deliver(
     }
     ck.done()?;
     sql!(&mut tx, c => sqlx::query("UPDATE decision SET delivered_on = $1, delivery_method = $2 WHERE id = $3")
-        .bind(on).bind(&method).bind(id).execute(c).await?.rows_affected());
+        .bind(on).bind(method).bind(id).execute(c).await?.rows_affected());
     audit::record(
         &mut tx,
         actor,
@@ -640,7 +640,7 @@ pub async fn change(
     let (Some(action), Some(effective), Some(reason)) = (action, effective, reason) else {
         return Err(AppError::BadRequest("change".into()));
     };
-    let ok = match &*action {
+    let ok = match action {
         "change" | "suspend" | "end" => {
             e.status == "active" || (action == "end" && e.status == "suspended")
         }
@@ -661,7 +661,7 @@ pub async fn change(
         serde_json::from_str(&sql!(&mut tx, c => sqlx::query_scalar::<_, String>(
         "SELECT input FROM entitlement WHERE id = $1").bind(ent_id).fetch_one(c).await?))
         .unwrap_or_default();
-    let (kind, amount, calc, params) = match &*action {
+    let (kind, amount, calc, params) = match action {
         "change" => {
             // The officer updates the application's input first; the change decision is
             // calculated from it with the parameters valid on the effective day.
@@ -703,7 +703,7 @@ pub async fn change(
         .bind(&e.currency).bind(effective).bind(e.valid_to).bind(&reasoning).bind(&inputs).bind(&origin.number).bind(today)
         .bind(actor.user_id).bind(&signatory).bind(OffsetDateTime::now_utc()).fetch_one(c).await?);
     let day_before = effective - Duration::days(1);
-    match &*action {
+    match action {
         "change" => {
             let amount = amount.unwrap_or(0);
             sql!(&mut tx, c => sqlx::query(
@@ -736,7 +736,7 @@ pub async fn change(
         }
     }
     issue(&mut tx, id).await?;
-    audit::record(&mut tx, actor, Event::new(&action, "entitlement", ent_id).person(e.person_id).detail(serde_json::json!({
+    audit::record(&mut tx, actor, Event::new(action, "entitlement", ent_id).person(e.person_id).detail(serde_json::json!({
         "decision": id, "effective": effective.to_string(), "amount": amount, "was": e.amount
     })).reason(Some(&reason))).await?;
     tx.commit().await?;

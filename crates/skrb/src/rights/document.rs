@@ -220,6 +220,9 @@ fn wrap(face: &ttf_parser::Face, text: &str, size: f32, max: f32) -> Vec<String>
     out
 }
 
+/// A line placed on a page: x, y, bold, size, text.
+type Placed = (f32, f32, bool, f32, String);
+
 const W: f32 = 595.0;
 const H: f32 = 842.0;
 const MARGIN: f32 = 70.0;
@@ -235,7 +238,7 @@ pub fn render(lines: &[Line], title: &str, lang: &str) -> anyhow::Result<Vec<u8>
             .creator("Skrb".to_string()),
     );
     let settings = PageSettings::from_wh(W, H).ok_or_else(|| anyhow::anyhow!("page size"))?;
-    let mut placed: Vec<Vec<(f32, f32, bool, f32, String)>> = vec![Vec::new()];
+    let mut placed: Vec<Vec<Placed>> = vec![Vec::new()];
     let mut y = MARGIN;
     for ln in lines {
         let (size, bold, gap) = match ln.style {
