@@ -418,6 +418,8 @@ pub async fn procedures(
 ) -> AppResult<Vec<ProcedureRow>> {
     let centre = super::centre_of(actor);
     let mut tx = db.begin_read().await?;
+    // A plain equality (not "$1 IS NULL OR ..."), so the planner uses the index.
+    let centre_cond = if centre.is_some() { "a.centre_id = $1" } else { "$1 IS NULL" };
     let filter = match view {
         "centre" => "",
         "overdue" => " AND a.due_on < $3",
@@ -429,7 +431,7 @@ pub async fn procedures(
          r.code AS right_code, r.name_sl, r.name_sr, r.name_en, a.status, a.received_on, a.due_on, u.display_name AS officer \
          FROM application a JOIN person p ON p.id = a.person_id JOIN right_type r ON r.id = a.right_id \
          LEFT JOIN app_user u ON u.id = a.officer_id \
-         WHERE ($1 IS NULL OR a.centre_id = $1) AND a.status IN ('received', 'incomplete', 'in_procedure', 'appealed'){filter} {} \
+         WHERE {centre_cond} AND a.status IN ('received', 'incomplete', 'in_procedure', 'appealed'){filter} {} \
          AND ($2 = $2 AND $3 = $3) \
          ORDER BY a.due_on IS NULL, a.due_on, a.id LIMIT 500",
         crate::registry::access::restricted_filter(actor)

@@ -146,11 +146,11 @@ pub async fn load(tx: &mut Tx, id: i64) -> Result<Option<Decision>, sqlx::Error>
     sql!(tx, c => sqlx::query_as(&q).bind(id).fetch_optional(c).await)
 }
 
+/// Every decision of an application: the first, and the changes, renewals and second
+/// instance's that carry the application on.
 pub async fn of_application(tx: &mut Tx, app: i64) -> Result<Vec<Decision>, sqlx::Error> {
     let q = format!(
-        "SELECT {DECISION_COLS} FROM decision WHERE application_id = $1 \
-         OR entitlement_id IN (SELECT id FROM entitlement WHERE decision_id IN (SELECT id FROM decision WHERE application_id = $1)) \
-         ORDER BY id"
+        "SELECT {DECISION_COLS} FROM decision WHERE application_id = $1 ORDER BY id"
     );
     sql!(tx, c => sqlx::query_as(&q).bind(app).fetch_all(c).await)
 }
