@@ -996,3 +996,13 @@ rights-months =
     }
 dec-outcome-partly = Partly granted
 person-no-applications = No applications for rights.
+home-procedures =
+    { $count ->
+        [one] { $count } procedure of yours is open
+       *[other] { $count } procedures of yours are open
+    }
+proc-overdue-count =
+    { $count ->
+        [one] { $count } past the deadline
+       *[other] { $count } past the deadline
+    }

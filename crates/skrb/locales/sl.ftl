@@ -1024,3 +1024,17 @@ rights-months =
     }
 dec-outcome-partly = Delno ugodeno
 person-no-applications = Ni vlog za pravice.
+home-procedures =
+    { $count ->
+        [one] Imate { $count } odprt postopek
+        [two] Imate { $count } odprta postopka
+        [few] Imate { $count } odprte postopke
+       *[other] Imate { $count } odprtih postopkov
+    }
+proc-overdue-count =
+    { $count ->
+        [one] { $count } po roku
+        [two] { $count } po roku
+        [few] { $count } po roku
+       *[other] { $count } po roku
+    }

@@ -1010,3 +1010,15 @@ rights-months =
     }
 dec-outcome-partly = Дјелимично усвојено
 person-no-applications = Нема захтјева за права.
+home-procedures =
+    { $count ->
+        [one] Имате { $count } отворен поступак
+        [few] Имате { $count } отворена поступка
+       *[other] Имате { $count } отворених поступака
+    }
+proc-overdue-count =
+    { $count ->
+        [one] { $count } након рока
+        [few] { $count } након рока
+       *[other] { $count } након рока
+    }

@@ -545,3 +545,15 @@ pub async fn export_of_person(tx: &mut Tx, person: i64) -> Result<serde_json::Va
         "entitlements": ents,
     }))
 }
+
+/// The officer's open procedures and those past their deadline (the start page); no
+/// names, so no audit record.
+pub async fn counts(db: &Db, officer: i64, today: Date) -> AppResult<(i64, i64)> {
+    let mut tx = db.begin_read().await?;
+    let row: (i64, i64) = sql!(&mut tx, c => sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN due_on < $2 THEN 1 ELSE 0 END), 0) FROM application \
+         WHERE officer_id = $1 AND status IN ('received', 'incomplete', 'in_procedure', 'appealed')")
+        .bind(officer).bind(today).fetch_one(c).await?);
+    tx.commit().await?;
+    Ok(row)
+}

@@ -135,6 +135,8 @@ struct HomePage {
     glass_pending: i64,
     /// Open tasks and overdue ones of the signed-in worker.
     tasks: Option<(i64, i64)>,
+    /// The rights officer's open procedures and those past their deadline.
+    procedures: Option<(i64, i64)>,
 }
 
 pub async fn home(State(state): State<AppState>, s: Signed) -> AppResult<Response> {
@@ -153,9 +155,15 @@ pub async fn home(State(state): State<AppState>, s: Signed) -> AppResult<Respons
     } else {
         None
     };
+    let procedures = if s.may(crate::auth::Permission::RightDecide) {
+        Some(crate::rights::applications::counts(&state.db, s.user.id, crate::registry::today()).await?)
+    } else {
+        None
+    };
     Ok(render(&HomePage {
         glass_pending,
         tasks,
+        procedures,
         welcome: page.t1("home-welcome", "name", &s.user.display_name),
         registry: i18n::t_args(
             l,
