@@ -454,9 +454,22 @@ async fn generated_centre_is_consistent_and_broad_search_is_capped(app: TestApp)
         0
     );
     assert_eq!(
-        app.num("SELECT COUNT(*) FROM case_counter k WHERE k.last <> (SELECT COUNT(*) FROM case_file c WHERE c.centre_id = k.centre_id AND c.number LIKE '%/' || CAST(k.year AS TEXT))").await,
+        app.num("SELECT COUNT(*) FROM case_counter k WHERE k.last <> (SELECT COUNT(*) FROM case_file c WHERE c.centre_id = k.centre_id AND c.number LIKE '%/' || CAST(k.year AS TEXT)) \
+                 + (SELECT COUNT(*) FROM application a WHERE a.centre_id = k.centre_id AND a.number LIKE '%/' || CAST(k.year AS TEXT))").await,
+        0,
+        "files and applications share the centre's register, without gaps"
+    );
+    // Rights: entitlements with their decision and application, the amounts the
+    // calculators give, funding that adds up, and open applications for the officers.
+    let ents = app.num("SELECT COUNT(*) FROM entitlement").await;
+    assert!(ents > 500, "{ents}");
+    assert_eq!(
+        app.num("SELECT COUNT(*) FROM entitlement e JOIN decision d ON d.id = e.decision_id JOIN application a ON a.id = d.application_id \
+                 WHERE d.amount <> e.amount OR e.amount <= 0 OR a.person_id <> e.person_id OR d.entitlement_id <> e.id").await,
         0
     );
+    assert!(app.num("SELECT COUNT(*) FROM application WHERE status = 'in_procedure' AND due_on IS NOT NULL").await > 50);
+    assert!(app.num("SELECT COUNT(*) FROM entitlement e JOIN right_type r ON r.id = e.right_id WHERE r.renews = TRUE AND e.status = 'active'").await > 100);
     assert!(
         app.num("SELECT COUNT(*) FROM case_file WHERE status = 'open'")
             .await
