@@ -1006,3 +1006,9 @@ proc-overdue-count =
         [one] { $count } past the deadline
        *[other] { $count } past the deadline
     }
+proc-view-approval = Awaiting approval
+home-approvals =
+    { $count ->
+        [one] { $count } decision awaits your approval
+       *[other] { $count } decisions await your approval
+    }

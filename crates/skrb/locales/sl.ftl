@@ -1038,3 +1038,11 @@ proc-overdue-count =
         [few] { $count } po roku
        *[other] { $count } po roku
     }
+proc-view-approval = Čakajo na odobritev
+home-approvals =
+    { $count ->
+        [one] { $count } odločba čaka na vašo odobritev
+        [two] { $count } odločbi čakata na vašo odobritev
+        [few] { $count } odločbe čakajo na vašo odobritev
+       *[other] { $count } odločb čaka na vašo odobritev
+    }

@@ -1022,3 +1022,10 @@ proc-overdue-count =
         [few] { $count } након рока
        *[other] { $count } након рока
     }
+proc-view-approval = Чекају одобрење
+home-approvals =
+    { $count ->
+        [one] { $count } рјешење чека ваше одобрење
+        [few] { $count } рјешења чекају ваше одобрење
+       *[other] { $count } рјешења чека ваше одобрење
+    }

@@ -404,9 +404,10 @@ impl ProcedureRow {
     }
 }
 
-/// Which procedures: the actor's own, all open ones of the centre, only those past their
-/// deadline, or those waiting for a completion.
-pub const VIEWS: [&str; 4] = ["mine", "centre", "overdue", "incomplete"];
+/// Which procedures: the actor's own, all open ones of the centre, those past their
+/// deadline, those waiting for a completion, or decisions with an amount set by hand
+/// waiting for a second person's approval.
+pub const VIEWS: [&str; 5] = ["mine", "centre", "overdue", "incomplete", "approval"];
 
 /// Open procedures ordered by deadline (those without a deadline, not yet complete,
 /// last), at most 500; audited with the persons shown.
@@ -419,19 +420,26 @@ pub async fn procedures(
     let centre = super::centre_of(actor);
     let mut tx = db.begin_read().await?;
     // A plain equality (not "$1 IS NULL OR ..."), so the planner uses the index.
-    let centre_cond = if centre.is_some() { "a.centre_id = $1" } else { "$1 IS NULL" };
+    let centre_cond = if centre.is_some() {
+        "a.centre_id = $1"
+    } else {
+        "$1 IS NULL"
+    };
+    let open = " AND a.status IN ('received', 'incomplete', 'in_procedure', 'appealed')";
     let filter = match view {
-        "centre" => "",
-        "overdue" => " AND a.due_on < $3",
-        "incomplete" => " AND a.status IN ('received', 'incomplete')",
-        _ => " AND a.officer_id = $2",
+        "centre" => open.to_string(),
+        "overdue" => format!("{open} AND a.due_on < $3"),
+        "incomplete" => " AND a.status IN ('received', 'incomplete')".to_string(),
+        "approval" => " AND a.status = 'decided' AND EXISTS (SELECT 1 FROM decision d WHERE d.application_id = a.id \
+                       AND d.status = 'awaiting_approval')".to_string(),
+        _ => format!("{open} AND a.officer_id = $2"),
     };
     let q = format!(
         "SELECT a.id, a.number, a.person_id, p.family_name || ' ' || p.given_name AS person_name, a.right_id, \
          r.code AS right_code, r.name_sl, r.name_sr, r.name_en, a.status, a.received_on, a.due_on, u.display_name AS officer \
          FROM application a JOIN person p ON p.id = a.person_id JOIN right_type r ON r.id = a.right_id \
          LEFT JOIN app_user u ON u.id = a.officer_id \
-         WHERE {centre_cond} AND a.status IN ('received', 'incomplete', 'in_procedure', 'appealed'){filter} {} \
+         WHERE {centre_cond}{filter} {} \
          AND ($2 = $2 AND $3 = $3) \
          ORDER BY a.due_on IS NULL, a.due_on, a.id LIMIT 500",
         crate::registry::access::restricted_filter(actor)

@@ -149,9 +149,7 @@ pub async fn load(tx: &mut Tx, id: i64) -> Result<Option<Decision>, sqlx::Error>
 /// Every decision of an application: the first, and the changes, renewals and second
 /// instance's that carry the application on.
 pub async fn of_application(tx: &mut Tx, app: i64) -> Result<Vec<Decision>, sqlx::Error> {
-    let q = format!(
-        "SELECT {DECISION_COLS} FROM decision WHERE application_id = $1 ORDER BY id"
-    );
+    let q = format!("SELECT {DECISION_COLS} FROM decision WHERE application_id = $1 ORDER BY id");
     sql!(tx, c => sqlx::query_as(&q).bind(app).fetch_all(c).await)
 }
 
@@ -748,4 +746,20 @@ pub fn shown(l: Locale, amount: Option<Minor>, currency: &str) -> String {
     amount
         .map(|a| crate::i18n::fmt_money(l, a, currency))
         .unwrap_or_default()
+}
+
+/// How many decisions of the actor's centre wait for a second person's approval (the
+/// start page; no names, so no audit record).
+pub async fn awaiting_count(db: &Db, actor: &Actor) -> AppResult<i64> {
+    let centre = super::centre_of(actor);
+    let mut tx = db.begin_read().await?;
+    let cond = if centre.is_some() {
+        "centre_id = $1"
+    } else {
+        "$1 IS NULL"
+    };
+    let q = format!("SELECT COUNT(*) FROM decision WHERE {cond} AND status = 'awaiting_approval'");
+    let n: i64 = sql!(&mut tx, c => sqlx::query_scalar(&q).bind(centre).fetch_one(c).await?);
+    tx.commit().await?;
+    Ok(n)
 }

@@ -137,6 +137,8 @@ struct HomePage {
     tasks: Option<(i64, i64)>,
     /// The rights officer's open procedures and those past their deadline.
     procedures: Option<(i64, i64)>,
+    /// Decisions with an amount set by hand waiting for a second person.
+    approvals: i64,
 }
 
 pub async fn home(State(state): State<AppState>, s: Signed) -> AppResult<Response> {
@@ -156,14 +158,23 @@ pub async fn home(State(state): State<AppState>, s: Signed) -> AppResult<Respons
         None
     };
     let procedures = if s.may(crate::auth::Permission::RightDecide) {
-        Some(crate::rights::applications::counts(&state.db, s.user.id, crate::registry::today()).await?)
+        Some(
+            crate::rights::applications::counts(&state.db, s.user.id, crate::registry::today())
+                .await?,
+        )
     } else {
         None
+    };
+    let approvals = if s.may(crate::auth::Permission::RightApprove) {
+        crate::rights::decisions::awaiting_count(&state.db, &s.actor()).await?
+    } else {
+        0
     };
     Ok(render(&HomePage {
         glass_pending,
         tasks,
         procedures,
+        approvals,
         welcome: page.t1("home-welcome", "name", &s.user.display_name),
         registry: i18n::t_args(
             l,

@@ -468,7 +468,13 @@ async fn generated_centre_is_consistent_and_broad_search_is_capped(app: TestApp)
                  WHERE d.amount <> e.amount OR e.amount <= 0 OR a.person_id <> e.person_id OR d.entitlement_id <> e.id").await,
         0
     );
-    assert!(app.num("SELECT COUNT(*) FROM application WHERE status = 'in_procedure' AND due_on IS NOT NULL").await > 50);
+    assert!(
+        app.num(
+            "SELECT COUNT(*) FROM application WHERE status = 'in_procedure' AND due_on IS NOT NULL"
+        )
+        .await
+            > 50
+    );
     assert!(app.num("SELECT COUNT(*) FROM entitlement e JOIN right_type r ON r.id = e.right_id WHERE r.renews = TRUE AND e.status = 'active'").await > 100);
     assert!(
         app.num("SELECT COUNT(*) FROM case_file WHERE status = 'open'")
