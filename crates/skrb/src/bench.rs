@@ -374,6 +374,10 @@ async fn renewal_bench(db: &Db) -> anyhow::Result<Vec<Renewal>> {
         .map_err(|e| anyhow::anyhow!("{e}"))?;
         let secs = t.elapsed().as_secs_f64();
         tx.rollback().await?;
+        let [calc, dec, ent, aud, end] = r.spent.map(|d| d.as_secs_f64());
+        eprintln!(
+            "renewal of {code}: calculate {calc:.1} s, decisions {dec:.1} s, entitlements {ent:.1} s, audit {aud:.1} s, end old {end:.1} s"
+        );
         out.push(Renewal {
             right: code.to_string(),
             rows: r.renewed,

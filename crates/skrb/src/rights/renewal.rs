@@ -38,6 +38,10 @@ pub struct Report {
     /// Monthly totals in minor units before and after.
     pub total_before: i64,
     pub total_after: i64,
+    /// Where the time went: calculating, writing decisions, entitlements, audit records,
+    /// ending the old entitlements (for the log and the benchmark).
+    #[serde(skip)]
+    pub spent: [std::time::Duration; 5],
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -171,6 +175,7 @@ pub async fn run_in(
         lowered: 0,
         total_before: 0,
         total_after: 0,
+        spent: [std::time::Duration::ZERO; 5],
     };
     let signatory = super::user_name(tx, actor.user_id).await?;
     let reasoning = crate::i18n::t(l, "reasoning-provisional");
@@ -184,7 +189,10 @@ pub async fn run_in(
         )
     };
     let mut done = 0;
+    // Where the time goes, for the log: calculating, and each set-based write.
+    let mut spent = report.spent;
     for chunk in rows.chunks(BATCH) {
+        let t0 = std::time::Instant::now();
         let mut decs = Vec::with_capacity(chunk.len());
         let mut ents = Vec::with_capacity(chunk.len());
         let mut audits = Vec::with_capacity(chunk.len());
@@ -283,7 +291,9 @@ pub async fn run_in(
             next_ent += 1;
             old.push(r.id);
         }
+        spent[0] += t0.elapsed();
         if !dry && !decs.is_empty() {
+            let t = std::time::Instant::now();
             bulk::insert(
                 tx,
                 "decision",
@@ -313,6 +323,8 @@ pub async fn run_in(
                 &decs,
             )
             .await?;
+            spent[1] += t.elapsed();
+            let t = std::time::Instant::now();
             bulk::insert(
                 tx,
                 "entitlement",
@@ -333,6 +345,8 @@ pub async fn run_in(
                 &ents,
             )
             .await?;
+            spent[2] += t.elapsed();
+            let t = std::time::Instant::now();
             bulk::insert(
                 tx,
                 "audit_log",
@@ -352,6 +366,8 @@ pub async fn run_in(
                 &audits,
             )
             .await?;
+            spent[3] += t.elapsed();
+            let t = std::time::Instant::now();
             let (lo, hi) = (old[0], old[old.len() - 1]);
             // The renewed ones of this set end; the set's ids are ascending.
             sql!(tx, c => sqlx::query(
@@ -359,6 +375,7 @@ pub async fn run_in(
                  WHERE id >= $1 AND id <= $2 AND right_id = $3 AND status = 'active' AND valid_to >= $4 AND valid_to <= $5 \
                  AND EXISTS (SELECT 1 FROM decision d WHERE d.entitlement_id = entitlement.id AND d.kind = 'provisional' AND d.period_from = $6)")
                 .bind(lo).bind(hi).bind(rt.id).bind(prev_first).bind(prev_last).bind(month).execute(c).await?.rows_affected());
+            spent[4] += t.elapsed();
         }
         done += chunk.len();
         progress(done, rows.len());
@@ -366,6 +383,11 @@ pub async fn run_in(
     if rows.is_empty() {
         progress(0, 0);
     }
+    report.spent = spent;
+    tracing::info!(
+        right = %rt.code, rows = rows.len(), calculate = ?spent[0], decisions = ?spent[1],
+        entitlements = ?spent[2], audit = ?spent[3], end_old = ?spent[4], "renewal"
+    );
     if !dry {
         bulk::sync_identity(tx, "decision").await?;
         bulk::sync_identity(tx, "entitlement").await?;
