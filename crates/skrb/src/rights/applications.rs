@@ -444,6 +444,8 @@ pub async fn procedures(
          ORDER BY a.due_on IS NULL, a.due_on, a.id LIMIT 500",
         crate::registry::access::restricted_filter(actor)
     );
+    // The three parameters are bound whichever view is asked for; `$2 = $2 AND $3 = $3`
+    // keeps each one used, as both drivers require.
     let uid = actor.user_id.unwrap_or(0);
     let rows: Vec<ProcedureRow> = sql!(&mut tx, c => sqlx::query_as(&q).bind(centre).bind(uid).bind(today).fetch_all(c).await?);
     tx.commit().await?;

@@ -295,6 +295,8 @@ pub async fn add_right(db: &Db, actor: &Actor, f: &RightForm) -> AppResult<i64> 
     if by_code(&mut tx, &code).await?.is_some() {
         return Err(crate::form::field_error("code", "err-right-exists"));
     }
+    // An extended right is the municipality's: its own class in the register (560) and
+    // paid wholly by the municipality.
     let deadline = if procedure == "short" { 1 } else { 2 };
     let periodic = f.periodic.is_empty() || crate::cases::files::truthy(&f.periodic);
     let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
