@@ -93,6 +93,11 @@ pub async fn generate(db: &Db, seed: u64) -> anyhow::Result<usize> {
         if officers.is_empty() {
             continue;
         }
+        // Where the centre has rights officers, they hold the procedures.
+        let ros: Vec<(i64, String)> = sql!(&mut tx, c => sqlx::query_as(
+            "SELECT id, display_name FROM app_user WHERE centre_id = $1 AND role = 'rights_officer' ORDER BY id")
+            .bind(id).fetch_all(c).await?);
+        let officers = if ros.is_empty() { officers } else { ros };
         centres.insert(
             id,
             Centre {
