@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use skrb::auth::Role;
 
 use crate::both;
-use crate::harness::{csrf_for, TestApp};
+use crate::harness::{csrf_for, fields, TestApp};
 
 /// A centre with two units, and staff in it.
 struct Centre {
@@ -70,17 +70,6 @@ async fn type_id(app: &TestApp, code: &str) -> i64 {
         "SELECT id FROM case_type WHERE jurisdiction = 'SI' AND code = '{code}'"
     ))
     .await
-}
-
-fn fields(r: &crate::harness::Res) -> Vec<String> {
-    r.json()["errors"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|e| e["field"].as_str().unwrap_or("").to_string())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 async fn view(app: &TestApp, t: &str, id: i64) -> Value {

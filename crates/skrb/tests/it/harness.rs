@@ -348,6 +348,18 @@ impl TestApp {
 }
 
 /// The CSRF token for a Cookie header: derived from the session, else the pre-session one.
+/// The fields an API refusal names (`errors[].field` of the problem document).
+pub fn fields(r: &Res) -> Vec<String> {
+    r.json()["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|e| e["field"].as_str().unwrap_or("").to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 pub fn csrf_for(cookies: &str) -> Option<String> {
     let get = |name: &str| {
         cookies

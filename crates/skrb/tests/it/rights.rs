@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use skrb::auth::Role;
 
 use crate::both;
-use crate::harness::{csrf_for, TestApp};
+use crate::harness::{csrf_for, fields, TestApp};
 
 struct Staff {
     ro: String,
@@ -75,17 +75,6 @@ async fn get(app: &TestApp, t: &str, path: &str) -> Value {
     let r = app.api("GET", path, Some(t), None).await;
     assert_eq!(r.status, 200, "{path}: {}", r.body);
     r.json()
-}
-
-fn fields(r: &crate::harness::Res) -> Vec<String> {
-    r.json()["errors"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|e| e["field"].as_str().unwrap_or("").to_string())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 fn today() -> time::Date {
