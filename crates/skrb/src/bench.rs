@@ -97,23 +97,7 @@ pub async fn run(config: Config, samples: usize) -> anyhow::Result<()> {
         }
         out
     };
-    let get = |path: String| {
-        let app = app.clone();
-        let cookie = cookie.clone();
-        async move {
-            let req = Request::builder()
-                .uri(path)
-                .header(header::COOKIE, cookie)
-                .header(header::ACCEPT_LANGUAGE, "sl")
-                .body(Body::empty())?;
-            let t = Instant::now();
-            let res = app.oneshot(req).await?;
-            let status = res.status();
-            let _ = res.into_body().collect().await?;
-            anyhow::ensure!(status.is_success(), "status {status}");
-            anyhow::Ok(t.elapsed())
-        }
-    };
+    let get = |path: String| timed_get(app.clone(), cookie.clone(), path);
     // Warm caches the way a running server has them.
     for id in pick.iter().take(20) {
         get(format!("/persons/{id}")).await?;
@@ -171,23 +155,7 @@ pub async fn run(config: Config, samples: usize) -> anyhow::Result<()> {
         let (t, _) = sessions::create(&db, officer, Kind::Web, Stage::Full, life).await?;
         let officer_cookie = format!("skrb_session={t}");
         officer_token = Some(t);
-        let as_officer = |path: String| {
-            let app = app.clone();
-            let cookie = officer_cookie.clone();
-            async move {
-                let req = Request::builder()
-                    .uri(path)
-                    .header(header::COOKIE, cookie)
-                    .header(header::ACCEPT_LANGUAGE, "sl")
-                    .body(Body::empty())?;
-                let t = Instant::now();
-                let res = app.oneshot(req).await?;
-                let status = res.status();
-                let _ = res.into_body().collect().await?;
-                anyhow::ensure!(status.is_success(), "status {status}");
-                anyhow::Ok(t.elapsed())
-            }
-        };
+        let as_officer = |path: String| timed_get(app.clone(), officer_cookie.clone(), path);
         for _ in 0..samples {
             procedures.push(as_officer("/procedures?view=centre".to_string()).await?);
             app_page.push(
@@ -339,41 +307,11 @@ async fn renewal_bench(db: &Db) -> anyhow::Result<Vec<Renewal>> {
     let actor = crate::audit::Actor::system("bench");
     let mut out = Vec::new();
     for code in ["vd", "rs_cash"] {
-        let mut tx = db.begin_read().await?;
-        let t = Instant::now();
-        let dry = crate::rights::renewal::run_in(
-            &mut tx,
-            &actor,
-            code,
-            month,
-            today,
-            true,
-            today,
-            &mut |_, _| {},
-        )
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let dry_secs = t.elapsed().as_secs_f64();
-        tx.rollback().await?;
+        let (dry, dry_secs) = timed_renewal(db, &actor, code, month, true).await?;
         if dry.selected == 0 {
             continue;
         }
-        let mut tx = db.begin().await?;
-        let t = Instant::now();
-        let r = crate::rights::renewal::run_in(
-            &mut tx,
-            &actor,
-            code,
-            month,
-            today,
-            false,
-            today,
-            &mut |_, _| {},
-        )
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let secs = t.elapsed().as_secs_f64();
-        tx.rollback().await?;
+        let (r, secs) = timed_renewal(db, &actor, code, month, false).await?;
         let [calc, dec, ent, aud, end] = r.spent.map(|d| d.as_secs_f64());
         eprintln!(
             "renewal of {code}: calculate {calc:.1} s, decisions {dec:.1} s, entitlements {ent:.1} s, audit {aud:.1} s, end old {end:.1} s"
@@ -386,6 +324,53 @@ async fn renewal_bench(db: &Db) -> anyhow::Result<Vec<Renewal>> {
         });
     }
     Ok(out)
+}
+
+/// One renewal in a transaction that is rolled back: its report and seconds.
+async fn timed_renewal(
+    db: &Db,
+    actor: &crate::audit::Actor,
+    code: &str,
+    month: time::Date,
+    dry: bool,
+) -> anyhow::Result<(crate::rights::renewal::Report, f64)> {
+    let today = time::OffsetDateTime::now_utc().date();
+    let mut tx = if dry {
+        db.begin_read().await?
+    } else {
+        db.begin().await?
+    };
+    let t = Instant::now();
+    let r = crate::rights::renewal::run_in(
+        &mut tx,
+        actor,
+        code,
+        month,
+        today,
+        dry,
+        today,
+        &mut |_, _| {},
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let secs = t.elapsed().as_secs_f64();
+    tx.rollback().await?;
+    Ok((r, secs))
+}
+
+/// One page through the router as a signed-in user: how long until its whole body.
+async fn timed_get(app: axum::Router, cookie: String, path: String) -> anyhow::Result<Duration> {
+    let req = Request::builder()
+        .uri(path)
+        .header(header::COOKIE, cookie)
+        .header(header::ACCEPT_LANGUAGE, "sl")
+        .body(Body::empty())?;
+    let t = Instant::now();
+    let res = app.oneshot(req).await?;
+    let status = res.status();
+    let _ = res.into_body().collect().await?;
+    anyhow::ensure!(status.is_success(), "status {status}");
+    Ok(t.elapsed())
 }
 
 /// Rows per second the database takes through the same bulk path, into a scratch table

@@ -561,20 +561,7 @@ fn rs_care(r: &mut Reader, h: &Household) -> Result<(Minor, Vec<Step>), CalcErro
         Some(CareDegree::Partial) => ("rs.dpnj.partial", "calc-rs-care-partial"),
         None => return Err(CalcError::Input("care_degree")),
     };
-    let base = r.get("rs.base")?;
-    let share = r.get(code)?;
-    let amount = apply(base, share);
-    Ok((
-        amount,
-        vec![step(
-            key,
-            &[
-                ("share", Arg::Percent(share)),
-                ("base", Arg::Money(base)),
-                ("amount", Arg::Money(amount)),
-            ],
-        )],
-    ))
+    share_of_base(r, code, key, None)
 }
 
 /// RS personal disability allowance: a share of the base by degree of impairment.
@@ -583,21 +570,31 @@ fn rs_disability(r: &mut Reader, h: &Household) -> Result<(Minor, Vec<Step>), Ca
         Some(d @ (70 | 80 | 90 | 100)) => d,
         _ => return Err(CalcError::Input("impairment")),
     };
+    share_of_base(
+        r,
+        &format!("rs.disability.{degree}"),
+        "calc-rs-disability",
+        Some(("degree", Arg::Count(degree as i64))),
+    )
+}
+
+/// An amount that is a share of the RS base, with its one explaining step.
+fn share_of_base(
+    r: &mut Reader,
+    code: &str,
+    key: &str,
+    first: Option<(&str, Arg)>,
+) -> Result<(Minor, Vec<Step>), CalcError> {
     let base = r.get("rs.base")?;
-    let share = r.get(&format!("rs.disability.{degree}"))?;
+    let share = r.get(code)?;
     let amount = apply(base, share);
-    Ok((
-        amount,
-        vec![step(
-            "calc-rs-disability",
-            &[
-                ("degree", Arg::Count(degree as i64)),
-                ("share", Arg::Percent(share)),
-                ("base", Arg::Money(base)),
-                ("amount", Arg::Money(amount)),
-            ],
-        )],
-    ))
+    let mut args: Vec<(&str, Arg)> = first.into_iter().collect();
+    args.extend([
+        ("share", Arg::Percent(share)),
+        ("base", Arg::Money(base)),
+        ("amount", Arg::Money(amount)),
+    ]);
+    Ok((amount, vec![step(key, &args)]))
 }
 
 /// RS one-off assistance: what is asked for, up to the limit (a share of the base).
