@@ -7,5 +7,6 @@
 pub mod emso;
 pub mod iban;
 pub mod names;
+pub mod payments;
 pub mod person;
 pub mod rights;

@@ -120,6 +120,11 @@ enum Command {
         #[command(subcommand)]
         command: RightsCommand,
     },
+    /// Payments: monthly runs, approval, bank files, statements, history.
+    Payments {
+        #[command(subcommand)]
+        command: crate::payments::cli::PaymentsCommand,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -455,6 +460,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 let db = open(&config).await?;
                 rights_command(&db, command).await
             }
+            Command::Payments { command } => {
+                let config = resolve(&cli, None, false)?;
+                let db = open(&config).await?;
+                crate::payments::cli::run(&db, command).await
+            }
             Command::Retention {
                 command: RetentionCommand::Run { apply },
             } => {
@@ -579,7 +589,7 @@ async fn user_command(db: &Db, command: &UserCommand) -> anyhow::Result<()> {
 }
 
 /// A use case's refusal as a readable error for the command line.
-fn readable(e: crate::error::AppError) -> anyhow::Error {
+pub(crate) fn readable(e: crate::error::AppError) -> anyhow::Error {
     use crate::error::AppError;
     let l = crate::i18n::Locale::En;
     match e {

@@ -18,6 +18,7 @@ pub mod form;
 pub mod i18n;
 pub mod load;
 pub mod partners;
+pub mod payments;
 pub mod registry;
 pub mod rights;
 pub mod web;

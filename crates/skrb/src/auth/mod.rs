@@ -107,10 +107,19 @@ pub enum Permission {
     /// Keep commissions' sessions and record their findings.
     #[serde(rename = "commission.work")]
     CommissionWork,
+    /// See payment runs, the work list of held and returned payments, payment history.
+    #[serde(rename = "payment.read")]
+    PaymentRead,
+    /// Prepare, calculate and export payment runs; keep payer accounts; import statements.
+    #[serde(rename = "payment.run")]
+    PaymentRun,
+    /// Approve a payment run calculated by someone else (the second person).
+    #[serde(rename = "payment.approve")]
+    PaymentApprove,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 22] = [
+    pub const ALL: [Permission; 25] = [
         Permission::RegistryRead,
         Permission::RegistryWrite,
         Permission::IdentityOverride,
@@ -133,6 +142,9 @@ impl Permission {
         Permission::RightApprove,
         Permission::RightCatalogue,
         Permission::CommissionWork,
+        Permission::PaymentRead,
+        Permission::PaymentRun,
+        Permission::PaymentApprove,
     ];
 
     pub fn code(self) -> &'static str {
@@ -159,6 +171,9 @@ impl Permission {
             Permission::RightApprove => "right.approve",
             Permission::RightCatalogue => "right.catalogue",
             Permission::CommissionWork => "commission.work",
+            Permission::PaymentRead => "payment.read",
+            Permission::PaymentRun => "payment.run",
+            Permission::PaymentApprove => "payment.approve",
         }
     }
 

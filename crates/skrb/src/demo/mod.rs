@@ -9,6 +9,7 @@
 pub mod geo;
 mod names;
 pub mod people;
+mod payments;
 mod rights;
 mod work;
 
@@ -60,6 +61,7 @@ pub async fn prepare(
             "generated {ents} entitlements in {:.1} s",
             started.elapsed().as_secs_f64()
         );
+        payments::generate(db, time::OffsetDateTime::now_utc().date()).await?;
         if let Db::Postgres(p) = db {
             sqlx::query("ANALYZE").execute(p).await?;
         } else if let Db::Sqlite(p) = db {
@@ -345,6 +347,13 @@ async fn demo_users(db: &Db) -> anyhow::Result<Vec<(String, String, String)>> {
             "finance",
             "Franci Finančnik",
             Role::FinanceOfficer,
+            Some("csd-velenje"),
+        ),
+        // Approves what finance calculated (the second person).
+        (
+            "direktor",
+            "Darja Direktorica",
+            Role::Director,
             Some("csd-velenje"),
         ),
         ("revizor", "Rok Revizor", Role::Auditor, Some("csd-velenje")),

@@ -72,6 +72,12 @@ pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<RightType>, sqlx::Error>
     sql!(tx, c => sqlx::query_as(&q).bind(id).fetch_optional(c).await)
 }
 
+/// Every right, active or not (a payment run names them all).
+pub async fn all_in(tx: &mut Tx) -> Result<Vec<RightType>, sqlx::Error> {
+    let q = format!("SELECT {COLS} FROM right_type ORDER BY id");
+    sql!(tx, c => sqlx::query_as(&q).fetch_all(c).await)
+}
+
 pub async fn by_code(tx: &mut Tx, code: &str) -> Result<Option<RightType>, sqlx::Error> {
     let q = format!("SELECT {COLS} FROM right_type WHERE code = $1");
     sql!(tx, c => sqlx::query_as(&q).bind(code).fetch_optional(c).await)

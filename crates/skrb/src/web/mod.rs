@@ -96,6 +96,8 @@ pub fn route_table() -> Routes {
         .merge(crate::partners::api::routes())
         .merge(crate::rights::web::routes())
         .merge(crate::rights::api::routes())
+        .merge(crate::payments::web::routes())
+        .merge(crate::payments::api::routes())
         .get("/statistics", Perm(StatisticsRead), pages::statistics)
 }
 

@@ -1,0 +1,318 @@
+//! The bank files of a run: per payer account, files of at most its batch size, in
+//! the account's format (`pain.001.001.03`, `.09`, or its CSV layout). Exporting
+//! records each file (message id, count, sum, first and last line, SHA-256); the
+//! content is written again from the lines on demand, byte for byte the same, and
+//! checked against the recorded hash.
+
+use std::collections::BTreeMap;
+
+use sha2::{Digest, Sha256};
+use skrb_domain::payments::{csv, pain};
+use skrb_domain::rights::Minor;
+use time::{Date, OffsetDateTime};
+
+use super::accounts::{self, PayerAccount};
+use super::runs::{self, Run};
+use crate::audit::{self, Actor, Event};
+use crate::db::{Db, Tx};
+use crate::error::{AppError, AppResult, Msg};
+use crate::sql;
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
+pub struct BankFile {
+    pub id: i64,
+    pub run_id: i64,
+    pub seq: i64,
+    pub account_id: i64,
+    pub format: String,
+    pub msg_id: String,
+    pub created: String,
+    pub name: String,
+    pub transfers: i64,
+    /// Minor units.
+    pub total: i64,
+    pub currency: String,
+    pub first_line: i64,
+    pub last_line: i64,
+    pub sha256: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct Payable {
+    id: i64,
+    account_id: i64,
+    right_id: i64,
+    month: Date,
+    amount: Minor,
+    payee: String,
+    iban: Option<String>,
+    address: Option<String>,
+}
+
+pub async fn of_run(tx: &mut Tx, run: i64) -> AppResult<Vec<BankFile>> {
+    Ok(sql!(tx, c => sqlx::query_as(
+        "SELECT id, run_id, seq, account_id, format, msg_id, created, name, transfers, total, currency, first_line, last_line, sha256 \
+         FROM payment_file WHERE run_id = $1 ORDER BY seq").bind(run).fetch_all(c).await?))
+}
+
+/// What a transfer says it is for: the right's name in the centre's language and the
+/// month, e.g. `Varstveni dodatek 04/2026`.
+fn remittance(names: &BTreeMap<i64, String>, right: i64, month: Date) -> String {
+    format!(
+        "{} {:02}/{}",
+        names.get(&right).map(String::as_str).unwrap_or(""),
+        u8::from(month.month()),
+        month.year()
+    )
+}
+
+fn address_lines(a: &Option<String>) -> Vec<String> {
+    a.as_deref()
+        .map(|s| s.splitn(2, ", ").map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+fn render(
+    acct: &PayerAccount,
+    msg_id: &str,
+    created: &str,
+    execution: Date,
+    names: &BTreeMap<i64, String>,
+    lines: &[Payable],
+) -> Vec<u8> {
+    let batch = pain::Batch {
+        id: format!("{msg_id}-B1"),
+        execution,
+        debtor: pain::Party {
+            name: acct.name.clone(),
+            iban: acct.iban.clone(),
+            bic: acct.bic.clone(),
+            address: address_lines(&acct.address),
+            country: acct.country.clone(),
+        },
+        currency: acct.currency.clone(),
+        transfers: lines
+            .iter()
+            .map(|l| pain::Transfer {
+                end_to_end: super::end_to_end(l.id),
+                amount: l.amount,
+                creditor: pain::Party {
+                    name: l.payee.clone(),
+                    iban: l.iban.clone().unwrap_or_default(),
+                    bic: None,
+                    address: address_lines(&l.address),
+                    country: acct.country.clone(),
+                },
+                remittance: remittance(names, l.right_id, l.month),
+            })
+            .collect(),
+    };
+    match acct.format.as_str() {
+        "csv" => csv::write(&acct.layout(), &[batch]).into_bytes(),
+        f => {
+            let v = if f == "pain.001.001.09" {
+                pain::Version::V09
+            } else {
+                pain::Version::V03
+            };
+            let m = pain::Message {
+                id: msg_id.to_string(),
+                created: created.to_string(),
+                initiator: acct.name.clone(),
+                batches: vec![batch],
+            };
+            pain::write(&m, v).into_bytes()
+        }
+    }
+}
+
+async fn right_names(tx: &mut Tx) -> AppResult<BTreeMap<i64, String>> {
+    Ok(crate::rights::catalogue::all_in(tx)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let l = crate::rights::decisions::centre_locale(&r.jurisdiction);
+            (r.id, r.name_in(l))
+        })
+        .collect())
+}
+
+/// A file as written.
+pub struct Written {
+    pub file: BankFile,
+    pub content: Vec<u8>,
+}
+
+/// Exports an approved run: writes and records its files, in one transaction.
+pub async fn export(db: &Db, actor: &Actor, id: i64, version: Option<i64>) -> AppResult<Vec<Written>> {
+    let mut tx = db.begin().await?;
+    let out = export_in(&mut tx, actor, id, version).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+pub async fn export_in(tx: &mut Tx, actor: &Actor, id: i64, version: Option<i64>) -> AppResult<Vec<Written>> {
+    let run = runs::guard(tx, actor, id).await?;
+    if let Some(v) = version {
+        if v != run.version {
+            return Err(AppError::Conflict {
+                current_version: run.version,
+            });
+        }
+    }
+    if run.status != "approved" {
+        return Err(AppError::Refused(
+            Msg::new("pay-err-state").arg("status", run.status.clone()),
+        ));
+    }
+    let now = OffsetDateTime::now_utc();
+    let created = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        now.year(),
+        u8::from(now.month()),
+        now.day(),
+        now.hour(),
+        now.minute(),
+        now.second()
+    );
+    let accts: BTreeMap<i64, PayerAccount> = accounts::all_in(tx, None)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    let names = right_names(tx).await?;
+    let centre_codes: BTreeMap<i64, String> = sql!(tx, c => sqlx::query_as::<_, (i64, String)>("SELECT id, code FROM centre")
+        .fetch_all(c).await?).into_iter().collect();
+    let mut by_account: BTreeMap<i64, Vec<Payable>> = BTreeMap::new();
+    if let (Some(a), Some(b)) = (run.first_line, run.last_line) {
+        let rows: Vec<Payable> = sql!(tx, c => sqlx::query_as(
+            "SELECT id, account_id, right_id, month, amount, payee, iban, address FROM payment_line \
+             WHERE id >= $1 AND id <= $2 AND run_id = $3 AND account_id IS NOT NULL ORDER BY id")
+            .bind(a).bind(b).bind(id).fetch_all(c).await?);
+        for r in rows {
+            by_account.entry(r.account_id).or_default().push(r);
+        }
+    }
+    let mut out = Vec::new();
+    let mut seq = 0i64;
+    let mut file_rows = Vec::new();
+    for (acct_id, lines) in &by_account {
+        let Some(acct) = accts.get(acct_id) else {
+            return Err(AppError::Internal(anyhow::anyhow!("payer account {acct_id} is gone")));
+        };
+        for chunk in lines.chunks(acct.batch_size.max(1) as usize) {
+            seq += 1;
+            let msg_id = format!("SKRB-R{id}-F{seq}");
+            let content = render(acct, &msg_id, &created, run.execution_on, &names, chunk);
+            let sha = crate::audit::chain::hex(&Sha256::digest(&content));
+            let ext = if acct.format == "csv" { "csv" } else { "xml" };
+            let name = format!(
+                "skrb-{}-{:04}-{:02}-run{id}-{seq:03}-{}.{ext}",
+                centre_codes.get(&acct.centre_id).map(String::as_str).unwrap_or("centre"),
+                run.month.year(),
+                u8::from(run.month.month()),
+                acct.funder
+            );
+            let file = BankFile {
+                id: 0,
+                run_id: id,
+                seq,
+                account_id: *acct_id,
+                format: acct.format.clone(),
+                msg_id,
+                created: created.clone(),
+                name,
+                transfers: chunk.len() as i64,
+                total: chunk.iter().map(|l| l.amount).sum(),
+                currency: acct.currency.clone(),
+                first_line: chunk[0].id,
+                last_line: chunk[chunk.len() - 1].id,
+                sha256: sha,
+            };
+            file_rows.push(vec![
+                crate::bulk::Cell::Int(file.run_id),
+                file.seq.into(),
+                file.account_id.into(),
+                file.format.clone().into(),
+                file.msg_id.clone().into(),
+                file.created.clone().into(),
+                file.name.clone().into(),
+                file.transfers.into(),
+                file.total.into(),
+                file.currency.clone().into(),
+                file.first_line.into(),
+                file.last_line.into(),
+                file.sha256.clone().into(),
+            ]);
+            out.push(Written { file, content });
+        }
+    }
+    crate::bulk::insert(
+        tx,
+        "payment_file",
+        &[
+            "run_id", "seq", "account_id", "format", "msg_id", "created", "name", "transfers", "total",
+            "currency", "first_line", "last_line", "sha256",
+        ],
+        &file_rows,
+    )
+    .await?;
+    let n = sql!(tx, c => sqlx::query(
+        "UPDATE payment_run SET status = 'exported', exported_by = $1, exported_at = $2, version = version + 1 \
+         WHERE id = $3 AND status = 'approved' AND version = $4")
+        .bind(actor.user_id).bind(now).bind(id).bind(run.version).execute(c).await?.rows_affected());
+    if n == 0 {
+        return Err(AppError::Conflict {
+            current_version: run.version,
+        });
+    }
+    audit::record(
+        tx,
+        actor,
+        Event::new("export", "payment_run", id).detail(serde_json::json!({
+            "files": out.iter().map(|w| serde_json::json!({"name": w.file.name, "msg_id": w.file.msg_id, "transfers": w.file.transfers, "sha256": w.file.sha256})).collect::<Vec<_>>()
+        })),
+    )
+    .await?;
+    // An empty run (everything held) settles at once.
+    if out.is_empty() {
+        runs::settle_if_done(tx, id).await?;
+    }
+    Ok(out)
+}
+
+/// One exported file, written again from its lines and checked against its hash.
+pub async fn content(db: &Db, actor: &Actor, run_id: i64, seq: i64) -> AppResult<Written> {
+    let mut tx = db.begin().await?;
+    let run: Run = runs::guard(&mut tx, actor, run_id).await?;
+    let file = of_run(&mut tx, run_id)
+        .await?
+        .into_iter()
+        .find(|f| f.seq == seq)
+        .ok_or(AppError::NotFound)?;
+    let acct = accounts::all_in(&mut tx, None)
+        .await?
+        .into_iter()
+        .find(|a| a.id == file.account_id)
+        .ok_or(AppError::NotFound)?;
+    let names = right_names(&mut tx).await?;
+    let lines: Vec<Payable> = sql!(&mut tx, c => sqlx::query_as(
+        "SELECT id, account_id, right_id, month, amount, payee, iban, address FROM payment_line \
+         WHERE id >= $1 AND id <= $2 AND run_id = $3 AND account_id = $4 ORDER BY id")
+        .bind(file.first_line).bind(file.last_line).bind(run_id).bind(file.account_id).fetch_all(c).await?);
+    // The account as it was: its name, IBAN and layout may have changed since; the
+    // hash says whether the file is still the one sent.
+    let content = render(&acct, &file.msg_id, &file.created, run.execution_on, &names, &lines);
+    let sha = crate::audit::chain::hex(&Sha256::digest(&content));
+    if sha != file.sha256 {
+        return Err(AppError::Refused(Msg::new("pay-err-file-changed")));
+    }
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("download", "payment_file", file.id).detail(serde_json::json!({"run": run_id, "seq": seq})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Written { file, content })
+}

@@ -1,0 +1,781 @@
+//! Payment runs: a month's run (or an extra run for arrears and what was decided after
+//! the monthly one) takes every entitlement valid in its months that no current line
+//! pays yet, pro-rates partial months, applies suspensions and recoveries, pays again
+//! what a statement returned or a hold kept back, and writes its lines in sets.
+//! draft → calculated (recalculating replaces the lines) → approved by a second
+//! person → exported (the bank files) → settled / partly returned (statements).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use skrb_domain::iban::Iban;
+use skrb_domain::payments::month_amount;
+use skrb_domain::rights::calc::split;
+use skrb_domain::rights::{deadlines, Minor};
+use time::{Date, OffsetDateTime};
+
+use super::accounts::{self, PayerAccount};
+use crate::audit::{self, Actor, Event};
+use crate::bulk::{self, Cell};
+use crate::db::{Db, Tx};
+use crate::error::{AppError, AppResult, Msg};
+use crate::form::Check;
+use crate::registry::input::lenient;
+use crate::rights::catalogue::{self, parse_funding, RightType};
+use crate::rights::renewal::parse_month;
+use crate::sql;
+
+/// Rows per set written.
+const BATCH: usize = 20_000;
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
+pub struct Run {
+    pub id: i64,
+    pub centre_id: Option<i64>,
+    pub centre: Option<String>,
+    pub kind: String,
+    #[serde(serialize_with = "crate::i18n::json_date::serialize")]
+    pub month: Date,
+    #[serde(serialize_with = "crate::i18n::json_date::serialize")]
+    pub from_month: Date,
+    #[serde(serialize_with = "crate::i18n::json_date::serialize")]
+    pub execution_on: Date,
+    pub status: String,
+    pub lines: i64,
+    pub held: i64,
+    pub first_line: Option<i64>,
+    pub last_line: Option<i64>,
+    #[serde(skip)]
+    pub summary: Option<String>,
+    pub note: Option<String>,
+    pub created_by: Option<i64>,
+    pub created_by_name: Option<String>,
+    pub calculated_by: Option<i64>,
+    pub calculated_by_name: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub calculated_at: Option<OffsetDateTime>,
+    pub approved_by: Option<i64>,
+    pub approved_by_name: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub approved_at: Option<OffsetDateTime>,
+    pub exported_by: Option<i64>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub exported_at: Option<OffsetDateTime>,
+    pub version: i64,
+}
+
+/// Lines and money of a run by right, funding source, payer account and currency.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct SummaryRow {
+    pub right: String,
+    pub funder: String,
+    pub account_id: Option<i64>,
+    pub currency: String,
+    pub lines: i64,
+    /// Minor units (cents, fenings) to pay.
+    pub total: i64,
+    pub held: i64,
+    pub held_total: i64,
+    pub deducted: i64,
+}
+
+impl Run {
+    pub fn summary_rows(&self) -> Vec<SummaryRow> {
+        self.summary
+            .as_deref()
+            .and_then(|s| serde_json::from_str(s).ok())
+            .unwrap_or_default()
+    }
+    /// What the run pays, per currency.
+    pub fn totals(&self) -> Vec<(String, i64)> {
+        let mut m: BTreeMap<String, i64> = BTreeMap::new();
+        for r in self.summary_rows() {
+            *m.entry(r.currency).or_default() += r.total;
+        }
+        m.into_iter().collect()
+    }
+}
+
+const COLS: &str = "r.id, r.centre_id, c.name AS centre, r.kind, r.month, r.from_month, r.execution_on, r.status, r.lines, r.held, \
+    r.first_line, r.last_line, r.summary, r.note, r.created_by, u0.display_name AS created_by_name, r.calculated_by, \
+    u1.display_name AS calculated_by_name, r.calculated_at, r.approved_by, u2.display_name AS approved_by_name, r.approved_at, \
+    r.exported_by, r.exported_at, r.version";
+const FROM: &str = "payment_run r LEFT JOIN centre c ON c.id = r.centre_id LEFT JOIN app_user u0 ON u0.id = r.created_by \
+    LEFT JOIN app_user u1 ON u1.id = r.calculated_by LEFT JOIN app_user u2 ON u2.id = r.approved_by";
+
+pub async fn load(tx: &mut Tx, id: i64) -> AppResult<Run> {
+    let q = format!("SELECT {COLS} FROM {FROM} WHERE r.id = $1");
+    let r: Option<Run> = sql!(tx, c => sqlx::query_as(&q).bind(id).fetch_optional(c).await?);
+    r.ok_or(AppError::NotFound)
+}
+
+/// A run the actor may see: a centre's user sees the centre's runs (and not the
+/// ministry's all-centre runs' other centres).
+pub async fn guard(tx: &mut Tx, actor: &Actor, id: i64) -> AppResult<Run> {
+    let r = load(tx, id).await?;
+    match (crate::rights::centre_of(actor), r.centre_id) {
+        (None, _) => Ok(r),
+        (Some(mine), Some(c)) if mine == c => Ok(r),
+        _ => Err(AppError::Refused(Msg::new("out-of-scope"))),
+    }
+}
+
+pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<Run> {
+    let mut tx = db.begin_read().await?;
+    let r = guard(&mut tx, actor, id).await?;
+    tx.commit().await?;
+    Ok(r)
+}
+
+/// The newest runs first.
+pub async fn list(db: &Db, actor: &Actor, limit: i64) -> AppResult<Vec<Run>> {
+    let centre = crate::rights::centre_of(actor);
+    let mut tx = db.begin_read().await?;
+    let q = format!(
+        "SELECT {COLS} FROM {FROM} WHERE ($1 IS NULL OR r.centre_id = $1) ORDER BY r.month DESC, r.id DESC LIMIT $2"
+    );
+    let rows: Vec<Run> = sql!(&mut tx, c => sqlx::query_as(&q).bind(centre).bind(limit).fetch_all(c).await?);
+    tx.commit().await?;
+    Ok(rows)
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct RunForm {
+    /// The month paid, `YYYY-MM`.
+    #[serde(deserialize_with = "lenient")]
+    pub month: String,
+    /// monthly (default) or extra (arrears, one-off assistance, what was decided since).
+    #[serde(deserialize_with = "lenient")]
+    pub kind: String,
+    /// Pay months from this one too (arrears), `YYYY-MM`; default the run's month.
+    #[serde(deserialize_with = "lenient")]
+    pub from_month: String,
+    /// The day the bank executes the payments (default today).
+    #[serde(deserialize_with = "lenient")]
+    pub execution_on: String,
+    #[serde(deserialize_with = "lenient")]
+    pub note: String,
+    /// For a user of all centres: one centre, or empty for every centre.
+    #[serde(deserialize_with = "lenient")]
+    pub centre_id: String,
+}
+
+/// Prepares a run (a draft).
+pub async fn create(db: &Db, actor: &Actor, f: &RunForm, today: Date) -> AppResult<i64> {
+    let mut ck = Check::new();
+    let month = parse_month(&f.month);
+    if month.is_none() {
+        ck.err("month", "err-month");
+    }
+    let kind = if f.kind.trim().is_empty() {
+        Some("monthly")
+    } else {
+        ck.choice("kind", &f.kind, &["monthly", "extra"], true)
+    };
+    let from = match f.from_month.trim() {
+        "" => month,
+        s => {
+            let m = parse_month(s);
+            if m.is_none() || m > month {
+                ck.err("from_month", "pay-err-from-month");
+            }
+            m
+        }
+    };
+    let execution = ck.date("execution_on", &f.execution_on, false).unwrap_or(today);
+    if execution < today {
+        ck.err("execution_on", "pay-err-execution-past");
+    }
+    let note = ck.text("note", &f.note, false, 2000);
+    let centre = match crate::rights::centre_of(actor) {
+        None => match f.centre_id.trim() {
+            "" => None,
+            s => match s.parse::<i64>() {
+                Ok(c) => Some(c),
+                Err(_) => {
+                    ck.err("centre_id", "err-choice");
+                    None
+                }
+            },
+        },
+        Some(_) => Some(crate::rights::own_centre(actor)?),
+    };
+    ck.done()?;
+    let (Some(month), Some(kind), Some(from)) = (month, kind, from) else {
+        return Err(AppError::BadRequest("run".into()));
+    };
+    let mut tx = db.begin().await?;
+    if kind == "monthly" {
+        let exists: i64 = sql!(&mut tx, c => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM payment_run WHERE kind = 'monthly' AND month = $1 AND \
+             (centre_id = $2 OR (centre_id IS NULL AND $2 IS NULL))")
+            .bind(month).bind(centre).fetch_one(c).await?);
+        if exists > 0 {
+            return Err(AppError::Validation(vec![crate::error::FieldError {
+                field: "kind",
+                msg: Msg::new("pay-err-monthly-exists"),
+            }]));
+        }
+    }
+    let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
+        "INSERT INTO payment_run (centre_id, kind, month, from_month, execution_on, status, note, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8) RETURNING id")
+        .bind(centre).bind(kind).bind(month).bind(from).bind(execution).bind(&note).bind(actor.user_id)
+        .bind(OffsetDateTime::now_utc()).fetch_one(c).await?);
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("create", "payment_run", id).detail(serde_json::json!({
+            "month": month.to_string(), "kind": kind, "centre": centre
+        })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// What a calculation did (for the page, the command line and the benchmark).
+#[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
+pub struct Calculated {
+    pub run: i64,
+    pub entitlements: usize,
+    pub lines: usize,
+    pub held: usize,
+    /// Held or returned lines of earlier runs paid (or held) again by this one.
+    pub carried: usize,
+    /// Entitlement-months already paid by another run, skipped.
+    pub already_paid: usize,
+    pub totals: Vec<(String, i64)>,
+    #[serde(skip)]
+    pub spent: [std::time::Duration; 3],
+}
+
+#[derive(sqlx::FromRow)]
+struct Ent {
+    id: i64,
+    centre_id: i64,
+    person_id: i64,
+    right_id: i64,
+    amount: Minor,
+    currency: String,
+    valid_from: Date,
+    valid_to: Option<Date>,
+    suspended_from: Option<Date>,
+    payee_name: Option<String>,
+    payee_iban: Option<String>,
+    payee_address: Option<String>,
+    given_name: String,
+    family_name: String,
+    iban: Option<String>,
+    address: Option<String>,
+    postal_code: Option<String>,
+    place: Option<String>,
+}
+
+impl Ent {
+    fn payee(&self) -> (String, Option<String>, Option<String>) {
+        if let Some(n) = self.payee_name.as_ref().filter(|n| !n.is_empty()) {
+            return (n.clone(), self.payee_iban.clone(), self.payee_address.clone());
+        }
+        let place = match (&self.postal_code, &self.place) {
+            (Some(p), Some(t)) => format!("{p} {t}"),
+            (None, Some(t)) => t.clone(),
+            _ => String::new(),
+        };
+        let addr = [self.address.clone().unwrap_or_default(), place]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ");
+        (
+            format!("{} {}", self.given_name, self.family_name),
+            self.iban.clone(),
+            (!addr.is_empty()).then_some(addr),
+        )
+    }
+}
+
+/// A held or returned line of an exported run, to pay again.
+#[derive(sqlx::FromRow)]
+struct Open {
+    id: i64,
+    entitlement_id: i64,
+    month: Date,
+    funder: String,
+    gross: Minor,
+    deducted: Minor,
+    recovery_id: Option<i64>,
+    amount: Minor,
+    iban: Option<String>,
+    status: String,
+}
+
+/// A line to write.
+struct Line {
+    centre_id: i64,
+    entitlement_id: i64,
+    person_id: i64,
+    right_id: i64,
+    month: Date,
+    funder: String,
+    account_id: Option<i64>,
+    gross: Minor,
+    deducted: Minor,
+    recovery_id: Option<i64>,
+    amount: Minor,
+    currency: String,
+    payee: String,
+    iban: Option<String>,
+    address: Option<String>,
+    hold: Option<&'static str>,
+    carried_from: Option<i64>,
+}
+
+fn months(from: Date, to: Date) -> Vec<Date> {
+    let mut out = Vec::new();
+    let mut m = from;
+    while m <= to {
+        out.push(m);
+        m = deadlines::next_month(m);
+    }
+    out
+}
+
+/// Calculates (or recalculates) a run in its own transaction.
+pub async fn calculate(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    version: Option<i64>,
+    progress: &mut (dyn FnMut(usize, usize) + Send),
+) -> AppResult<Calculated> {
+    let mut tx = db.begin().await?;
+    let r = calculate_in(&mut tx, actor, id, version, progress).await?;
+    tx.commit().await?;
+    Ok(r)
+}
+
+/// Version check and state check in one: the run moves only from the expected state.
+fn check_version(run: &Run, version: Option<i64>) -> AppResult<()> {
+    match version {
+        Some(v) if v != run.version => Err(AppError::Conflict {
+            current_version: run.version,
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn wrong_state(run: &Run) -> AppError {
+    AppError::Refused(Msg::new("pay-err-state").arg("status", run.status.clone()))
+}
+
+pub async fn calculate_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: i64,
+    version: Option<i64>,
+    progress: &mut (dyn FnMut(usize, usize) + Send),
+) -> AppResult<Calculated> {
+    let t0 = std::time::Instant::now();
+    if let Tx::Postgres(t) = &mut *tx {
+        // Line ids are assigned here; no other run may write lines meanwhile.
+        sqlx::query("LOCK TABLE payment_line IN SHARE ROW EXCLUSIVE MODE")
+            .execute(&mut **t)
+            .await?;
+    }
+    let run = guard(tx, actor, id).await?;
+    check_version(&run, version)?;
+    if !matches!(run.status.as_str(), "draft" | "calculated") {
+        return Err(wrong_state(&run));
+    }
+    // Recalculating replaces: the earlier lines go, the lines they paid again are
+    // open again.
+    sql!(tx, c => sqlx::query("UPDATE payment_line SET carried_by = NULL WHERE carried_by = $1")
+        .bind(id).execute(c).await?.rows_affected());
+    if let (Some(a), Some(b)) = (run.first_line, run.last_line) {
+        sql!(tx, c => sqlx::query("DELETE FROM payment_line WHERE id >= $1 AND id <= $2 AND run_id = $3")
+            .bind(a).bind(b).bind(id).execute(c).await?.rows_affected());
+    }
+    let month = run.month;
+    let from = run.from_month;
+    let last = deadlines::month_end(month);
+    let rights: HashMap<i64, RightType> = catalogue::all_in(tx)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let accounts: HashMap<(i64, String), PayerAccount> = accounts::all_in(tx, run.centre_id)
+        .await?
+        .into_iter()
+        .filter(|a| a.active)
+        .map(|a| ((a.centre_id, a.funder.clone()), a))
+        .collect();
+    // Recoveries still owed: what is left after the lines that deducted them.
+    let recs: Vec<(i64, i64, i64, i64, Date)> = sql!(tx, c => sqlx::query_as(
+        "SELECT r.id, r.entitlement_id, r.instalment, r.total - COALESCE((SELECT SUM(l.deducted) FROM payment_line l \
+         WHERE l.recovery_id = r.id AND l.carried_by IS NULL AND l.status IN ('open', 'settled')), 0), r.from_month \
+         FROM recovery r WHERE r.status = 'open' AND ($1 IS NULL OR r.centre_id = $1) ORDER BY r.id")
+        .bind(run.centre_id).fetch_all(c).await?);
+    let mut owed: HashMap<i64, (i64, i64, i64, Date)> = HashMap::new();
+    for (rid, ent, inst, left, from) in recs {
+        if left > 0 {
+            owed.entry(ent).or_insert((rid, inst, left, from));
+        }
+    }
+    let ents: Vec<Ent> = sql!(tx, c => sqlx::query_as(
+        "SELECT e.id, e.centre_id, e.person_id, e.right_id, e.amount, e.currency, e.valid_from, e.valid_to, e.suspended_from, \
+         e.payee_name, e.payee_iban, e.payee_address, p.given_name, p.family_name, p.iban, p.address, p.postal_code, p.place \
+         FROM entitlement e JOIN person p ON p.id = e.person_id \
+         WHERE e.valid_from <= $1 AND (e.valid_to IS NULL OR e.valid_to >= $2) AND e.amount > 0 \
+         AND ($3 IS NULL OR e.centre_id = $3) ORDER BY e.id")
+        .bind(last).bind(from).bind(run.centre_id).fetch_all(c).await?);
+    // Entitlement-months some current line pays already (another run, or a held or
+    // returned line that is carried below).
+    let paid: Vec<(i64, Date, String)> = sql!(tx, c => sqlx::query_as(
+        "SELECT l.entitlement_id, l.month, l.funder FROM entitlement e JOIN payment_line l ON l.entitlement_id = e.id \
+         AND l.month >= $2 AND l.month <= $4 AND l.carried_by IS NULL \
+         WHERE e.valid_from <= $1 AND (e.valid_to IS NULL OR e.valid_to >= $2) AND e.amount > 0 AND ($3 IS NULL OR e.centre_id = $3)")
+        .bind(last).bind(from).bind(run.centre_id).bind(month).fetch_all(c).await?);
+    let paid: HashSet<(i64, Date, String)> = paid.into_iter().collect();
+    // Held and returned lines of exported runs: paid again now (zero amounts and
+    // write-offs stay).
+    let open: Vec<Open> = sql!(tx, c => sqlx::query_as(
+        "SELECT l.id, l.entitlement_id, l.month, l.funder, l.gross, l.deducted, l.recovery_id, l.amount, l.iban, l.status \
+         FROM payment_line l JOIN payment_run r ON r.id = l.run_id \
+         WHERE l.carried_by IS NULL AND l.status IN ('held', 'returned') AND (l.reason IS NULL OR l.reason <> 'zero') \
+         AND r.status IN ('exported', 'settled', 'partly_returned') AND l.month <= $1 AND ($2 IS NULL OR l.centre_id = $2) ORDER BY l.id")
+        .bind(month).bind(run.centre_id).fetch_all(c).await?);
+    let mut out = Calculated {
+        run: id,
+        entitlements: ents.len(),
+        ..Calculated::default()
+    };
+    let ms = months(from, month);
+    // Lines to pay again may belong to entitlements outside the run's months.
+    let known: HashSet<i64> = ents.iter().map(|e| e.id).collect();
+    let missing: Vec<i64> = open
+        .iter()
+        .map(|o| o.entitlement_id)
+        .filter(|e| !known.contains(e))
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut others: Vec<Ent> = Vec::new();
+    for chunk in missing.chunks(500) {
+        let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let q = format!(
+            "SELECT e.id, e.centre_id, e.person_id, e.right_id, e.amount, e.currency, e.valid_from, e.valid_to, e.suspended_from, \
+             e.payee_name, e.payee_iban, e.payee_address, p.given_name, p.family_name, p.iban, p.address, p.postal_code, p.place \
+             FROM entitlement e JOIN person p ON p.id = e.person_id WHERE e.id IN ({list})"
+        );
+        let mut rows: Vec<Ent> = sql!(tx, c => sqlx::query_as(&q).fetch_all(c).await?);
+        others.append(&mut rows);
+    }
+    let by_id: HashMap<i64, &Ent> = ents.iter().chain(others.iter()).map(|e| (e.id, e)).collect();
+    let mut lines: Vec<Line> = Vec::with_capacity(ents.len() + open.len());
+    let t_calc = std::time::Instant::now();
+    let hold_of = |e: &Ent, acct: Option<&PayerAccount>, amount: Minor| -> (Option<&'static str>, Option<String>, String, Option<String>) {
+        let (payee, iban, addr) = e.payee();
+        let iban = iban.map(|i| i.replace(' ', "").to_uppercase());
+        let hold = if acct.is_none() {
+            Some("no_account")
+        } else if amount <= 0 {
+            Some("zero")
+        } else {
+            match &iban {
+                None => Some("no_iban"),
+                Some(i) if i.is_empty() => Some("no_iban"),
+                Some(i) if Iban::parse(i).is_err() => Some("bad_iban"),
+                _ => None,
+            }
+        };
+        (hold, iban, payee, addr)
+    };
+    // Carried lines first: they pay what an earlier run could not.
+    let mut carried_ids = Vec::new();
+    for o in &open {
+        // the entitlement may be outside the run's months now; load it on its own
+        let Some(e) = by_id.get(&o.entitlement_id) else {
+            continue;
+        };
+        let acct = accounts.get(&(e.centre_id, o.funder.clone()));
+        let (mut hold, iban, payee, addr) = hold_of(e, acct, o.amount);
+        if hold.is_none() && o.status == "returned" && iban == o.iban {
+            hold = Some("same_iban");
+        }
+        carried_ids.push(o.id);
+        lines.push(Line {
+            centre_id: e.centre_id,
+            entitlement_id: e.id,
+            person_id: e.person_id,
+            right_id: e.right_id,
+            month: o.month,
+            funder: o.funder.clone(),
+            account_id: if hold.is_none() { acct.map(|a| a.id) } else { None },
+            gross: o.gross,
+            deducted: o.deducted,
+            recovery_id: o.recovery_id,
+            amount: o.amount,
+            currency: e.currency.clone(),
+            payee,
+            iban,
+            address: addr,
+            hold,
+            carried_from: Some(o.id),
+        });
+    }
+    out.carried = carried_ids.len();
+    let carried_keys: HashSet<(i64, Date, String)> = open
+        .iter()
+        .filter(|o| by_id.contains_key(&o.entitlement_id))
+        .map(|o| (o.entitlement_id, o.month, o.funder.clone()))
+        .collect();
+    for e in &ents {
+        let Some(rt) = rights.get(&e.right_id) else { continue };
+        let mut shares = parse_funding(&rt.funding);
+        if shares.is_empty() {
+            shares = vec![("state".to_string(), skrb_domain::rights::money::ONE)];
+        }
+        for &m in &ms {
+            let gross = month_amount(e.amount, m, e.valid_from, e.valid_to, e.suspended_from);
+            if gross == 0 {
+                continue;
+            }
+            let parts = split(gross, &shares);
+            for (i, (funder, part)) in parts.into_iter().enumerate() {
+                let key = (e.id, m, funder);
+                if paid.contains(&key) || carried_keys.contains(&key) {
+                    out.already_paid += 1;
+                    continue;
+                }
+                let funder = key.2;
+                // A recovery comes off the first part, at most its instalment, never
+                // more than the part.
+                let (mut deducted, mut recovery_id) = (0, None);
+                if i == 0 {
+                    if let Some((rid, inst, left, rfrom)) = owed.get_mut(&e.id) {
+                        if m >= *rfrom && *left > 0 {
+                            deducted = (*inst).min(*left).min(part);
+                            *left -= deducted;
+                            recovery_id = Some(*rid);
+                        }
+                    }
+                }
+                let amount = part - deducted;
+                let acct = accounts.get(&(e.centre_id, funder.clone()));
+                let (hold, iban, payee, addr) = hold_of(e, acct, amount);
+                if hold.is_some() && deducted > 0 {
+                    // not paid, so nothing recovered by it
+                    if let Some((_, _, left, _)) = owed.get_mut(&e.id) {
+                        *left += deducted;
+                    }
+                }
+                lines.push(Line {
+                    centre_id: e.centre_id,
+                    entitlement_id: e.id,
+                    person_id: e.person_id,
+                    right_id: e.right_id,
+                    month: m,
+                    funder,
+                    account_id: if hold.is_none() { acct.map(|a| a.id) } else { None },
+                    gross: part,
+                    deducted,
+                    recovery_id,
+                    amount,
+                    currency: e.currency.clone(),
+                    payee,
+                    iban,
+                    address: addr,
+                    hold,
+                    carried_from: None,
+                });
+            }
+        }
+    }
+    let spent_calc = t0.elapsed();
+    let _ = t_calc;
+    // Write: first mark what is paid again, then the lines with ids of their own.
+    let t_write = std::time::Instant::now();
+    for chunk in carried_ids.chunks(500) {
+        let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let q = format!("UPDATE payment_line SET carried_by = $1 WHERE id IN ({list}) AND carried_by IS NULL");
+        sql!(tx, c => sqlx::query(&q).bind(id).execute(c).await?.rows_affected());
+    }
+    let first = bulk::next_id(tx, "payment_line").await?;
+    let now = OffsetDateTime::now_utc();
+    let mut summary: BTreeMap<(String, String, Option<i64>, String), SummaryRow> = BTreeMap::new();
+    let total = lines.len();
+    let mut next = first;
+    for (n, chunk) in lines.chunks(BATCH).enumerate() {
+        let mut rows = Vec::with_capacity(chunk.len());
+        for l in chunk {
+            let code = rights.get(&l.right_id).map(|r| r.code.clone()).unwrap_or_default();
+            let s = summary
+                .entry((code.clone(), l.funder.clone(), l.account_id, l.currency.clone()))
+                .or_insert_with(|| SummaryRow {
+                    right: code,
+                    funder: l.funder.clone(),
+                    account_id: l.account_id,
+                    currency: l.currency.clone(),
+                    ..SummaryRow::default()
+                });
+            if l.hold.is_some() {
+                s.held += 1;
+                s.held_total += l.amount;
+                out.held += 1;
+            } else {
+                s.lines += 1;
+                s.total += l.amount;
+                s.deducted += l.deducted;
+            }
+            rows.push(vec![
+                Cell::Int(next),
+                Cell::Int(id),
+                Cell::Int(l.centre_id),
+                Cell::Int(l.entitlement_id),
+                Cell::Int(l.person_id),
+                Cell::Int(l.right_id),
+                Cell::Date(l.month),
+                Cell::Text(l.funder.clone()),
+                l.account_id.into(),
+                Cell::Int(l.gross),
+                Cell::Int(l.deducted),
+                l.recovery_id.into(),
+                Cell::Int(l.amount),
+                Cell::Text(l.currency.clone()),
+                Cell::Text(l.payee.clone()),
+                l.iban.clone().into(),
+                l.address.clone().into(),
+                Cell::Text(if l.hold.is_some() { "held" } else { "open" }.into()),
+                l.hold.into(),
+                l.carried_from.into(),
+            ]);
+            next += 1;
+        }
+        bulk::insert(
+            tx,
+            "payment_line",
+            &[
+                "id", "run_id", "centre_id", "entitlement_id", "person_id", "right_id", "month", "funder",
+                "account_id", "gross", "deducted", "recovery_id", "amount", "currency", "payee", "iban",
+                "address", "status", "reason", "carried_from",
+            ],
+            &rows,
+        )
+        .await?;
+        progress(((n * BATCH) + chunk.len()).min(total), total);
+    }
+    if total == 0 {
+        progress(0, 0);
+    }
+    bulk::sync_identity(tx, "payment_line").await?;
+    out.lines = total - out.held;
+    let rows: Vec<SummaryRow> = summary.into_values().collect();
+    let mut totals: BTreeMap<String, i64> = BTreeMap::new();
+    for r in &rows {
+        *totals.entry(r.currency.clone()).or_default() += r.total;
+    }
+    out.totals = totals.into_iter().collect();
+    let summary = serde_json::to_string(&rows).map_err(|e| AppError::Internal(e.into()))?;
+    let (fl, ll) = if total > 0 { (Some(first), Some(next - 1)) } else { (None, None) };
+    sql!(tx, c => sqlx::query(
+        "UPDATE payment_run SET status = 'calculated', lines = $1, held = $2, first_line = $3, last_line = $4, summary = $5, \
+         calculated_by = $6, calculated_at = $7, approved_by = NULL, approved_at = NULL, version = version + 1 WHERE id = $8")
+        .bind(out.lines as i64).bind(out.held as i64).bind(fl).bind(ll).bind(&summary).bind(actor.user_id).bind(now).bind(id)
+        .execute(c).await?.rows_affected());
+    audit::record(
+        tx,
+        actor,
+        Event::new("calculate", "payment_run", id).detail(serde_json::json!({
+            "month": month.to_string(), "lines": out.lines, "held": out.held, "carried": out.carried,
+            "already_paid": out.already_paid, "first_line": fl, "last_line": ll
+        })),
+    )
+    .await?;
+    out.spent = [spent_calc, t_write.elapsed(), std::time::Duration::ZERO];
+    Ok(out)
+}
+
+/// Approves a calculated run: someone other than who calculated it.
+pub async fn approve(db: &Db, actor: &Actor, id: i64, version: Option<i64>) -> AppResult<Run> {
+    let mut tx = db.begin().await?;
+    let r = approve_in(&mut tx, actor, id, version).await?;
+    tx.commit().await?;
+    Ok(r)
+}
+
+pub async fn approve_in(tx: &mut Tx, actor: &Actor, id: i64, version: Option<i64>) -> AppResult<Run> {
+    let run = guard(tx, actor, id).await?;
+    check_version(&run, version)?;
+    if run.status != "calculated" {
+        return Err(wrong_state(&run));
+    }
+    if actor.user_id.is_none() || actor.user_id == run.calculated_by {
+        return Err(AppError::Refused(Msg::new("pay-err-same-person")));
+    }
+    let n = sql!(tx, c => sqlx::query(
+        "UPDATE payment_run SET status = 'approved', approved_by = $1, approved_at = $2, version = version + 1 \
+         WHERE id = $3 AND status = 'calculated' AND version = $4")
+        .bind(actor.user_id).bind(OffsetDateTime::now_utc()).bind(id).bind(run.version).execute(c).await?.rows_affected());
+    if n == 0 {
+        return Err(AppError::Conflict {
+            current_version: run.version,
+        });
+    }
+    audit::record(
+        tx,
+        actor,
+        Event::new("approve", "payment_run", id).detail(serde_json::json!({
+            "lines": run.lines, "totals": run.totals()
+        })),
+    )
+    .await?;
+    load(tx, id).await
+}
+
+/// Throws a draft or calculated run away (its lines go; what it paid again is open
+/// again).
+pub async fn discard(db: &Db, actor: &Actor, id: i64, version: Option<i64>) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    let run = guard(&mut tx, actor, id).await?;
+    check_version(&run, version)?;
+    if !matches!(run.status.as_str(), "draft" | "calculated" | "approved") {
+        return Err(wrong_state(&run));
+    }
+    sql!(&mut tx, c => sqlx::query("UPDATE payment_line SET carried_by = NULL WHERE carried_by = $1")
+        .bind(id).execute(c).await?.rows_affected());
+    if let (Some(a), Some(b)) = (run.first_line, run.last_line) {
+        sql!(&mut tx, c => sqlx::query("DELETE FROM payment_line WHERE id >= $1 AND id <= $2 AND run_id = $3")
+            .bind(a).bind(b).bind(id).execute(c).await?.rows_affected());
+    }
+    sql!(&mut tx, c => sqlx::query("DELETE FROM payment_run WHERE id = $1").bind(id).execute(c).await?.rows_affected());
+    audit::record(&mut tx, actor, Event::new("discard", "payment_run", id).detail(serde_json::json!({"month": run.month.to_string()}))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Moves an exported run to settled or partly returned once no line waits for the bank.
+pub async fn settle_if_done(tx: &mut Tx, id: i64) -> AppResult<()> {
+    let run = load(tx, id).await?;
+    if !matches!(run.status.as_str(), "exported" | "settled" | "partly_returned") {
+        return Ok(());
+    }
+    let (Some(a), Some(b)) = (run.first_line, run.last_line) else {
+        return Ok(());
+    };
+    let (open, returned): (i64, i64) = sql!(tx, c => sqlx::query_as(
+        "SELECT COALESCE(SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END), 0), \
+         COALESCE(SUM(CASE WHEN status = 'returned' OR (status = 'written_off' AND account_id IS NOT NULL) THEN 1 ELSE 0 END), 0) \
+         FROM payment_line WHERE id >= $1 AND id <= $2 AND run_id = $3")
+        .bind(a).bind(b).bind(id).fetch_one(c).await?);
+    let status = match (open, returned) {
+        (0, 0) => "settled",
+        (0, _) => "partly_returned",
+        _ => "exported",
+    };
+    if status != run.status {
+        sql!(tx, c => sqlx::query("UPDATE payment_run SET status = $1, version = version + 1 WHERE id = $2")
+            .bind(status).bind(id).execute(c).await?.rows_affected());
+    }
+    Ok(())
+}
