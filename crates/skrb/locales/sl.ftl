@@ -1046,3 +1046,148 @@ home-approvals =
         [few] { $count } odločbe čakajo na vašo odobritev
        *[other] { $count } odločb čaka na vašo odobritev
     }
+
+## Payments (issue 7)
+nav-payments = Izplačila
+perm-payment-read = Pregled plačilnih list, delovnega seznama in zgodovine izplačil
+perm-payment-run = Priprava, izračun in izvoz plačilnih list; uvoz izpiskov; plačilni računi
+perm-payment-approve = Odobritev plačilne liste, ki jo je izračunal nekdo drug
+home-pay-runs =
+    { $count ->
+        [one] { $count } plačilna lista čaka na vašo odobritev
+        [two] { $count } plačilni listi čakata na vašo odobritev
+        [few] { $count } plačilne liste čakajo na vašo odobritev
+       *[other] { $count } plačilnih list čaka na vašo odobritev
+    }
+home-pay-worklist =
+    { $count ->
+        [one] { $count } izplačilo je zadržano ali vrnjeno
+        [two] { $count } izplačili sta zadržani ali vrnjeni
+        [few] { $count } izplačila so zadržana ali vrnjena
+       *[other] { $count } izplačil je zadržanih ali vrnjenih
+    }
+pay-title = Izplačila
+pay-worklist = Zadržana in vrnjena izplačila
+pay-worklist-note = Izplačila, ki jih je plačilna lista zadržala (ni računa ali je napačen, ni plačilnega računa), in izplačila, ki jih je banka vrnila. Popravite račun osebe: naslednja plačilna lista jih izplača znova. Odpišite, česar ne boste izplačali.
+pay-accounts = Plačilni računi
+pay-new-run = Nova plačilna lista
+pay-month = Mesec
+pay-kind = Vrsta
+pay-kind-monthly = Mesečna lista
+pay-kind-extra = Dodatna lista (poračun, enkratne pomoči, odločeno pozneje)
+pay-from-month = od
+pay-execution = Datum izvršitve
+pay-centre = Center
+pay-all-centres = Vsi centri
+pay-note = Opomba
+pay-create = Pripravi listo
+pay-runs = Plačilne liste
+pay-no-runs = Plačilnih list še ni.
+pay-run = Plačilna lista
+pay-status = Stanje
+pay-status-draft = Osnutek
+pay-status-calculated = Izračunana, čaka na odobritev
+pay-status-approved = Odobrena
+pay-status-exported = Poslana banki
+pay-status-settled = Poravnana
+pay-status-partly_returned = Poravnana, nekaj vrnjenih
+pay-lines = Izplačila
+pay-held = Zadržana
+pay-total = Skupaj
+pay-import = Bančni izpisek
+pay-import-note = Izpisek camt.053, obvestilo camt.054 ali bančni CSV (sklic; stanje; razlog; znesek; datum). Vsak izpisek se uvozi enkrat.
+pay-statement = Datoteka izpiska
+pay-import-button = Uvozi
+pay-imported = Izpisek je uvožen
+pay-items = Postavke
+pay-settled = Poravnane
+pay-returned = Vrnjene
+pay-unmatched = Neujemajoče
+pay-problem-unknown = nobeno naše izplačilo nima tega sklica
+pay-problem-not_sent = to izplačilo ni bilo poslano banki
+pay-problem-amount = znesek se razlikuje od našega
+pay-problem-done = že zabeleženo tako
+pay-totals = Izplačano po mesecih in pravicah
+pay-no-totals = Izplačanega še ni nič.
+pay-calculated = Izračunano
+pay-entitlements = Upravičenja
+pay-carried = Ponovno izplačana
+pay-already-paid = Že izplačano z drugo listo
+pay-created-by = Pripravil(a)
+pay-calculated-by = Izračunal(a)
+pay-approved-by = Odobril(a)
+pay-exported-at = Poslano
+pay-calculate = Izračunaj
+pay-recalculate = Izračunaj znova
+pay-approve = Odobri
+pay-approve-other = To listo ste izračunali vi: odobri jo nekdo drug.
+pay-export = Pripravi bančne datoteke
+pay-discard = Zavrzi listo
+pay-files = Bančne datoteke
+pay-file = Datoteka
+pay-format = Oblika
+pay-transfers = Nakazila
+pay-summary = Po pravicah in virih financiranja
+pay-funder = Vir financiranja
+pay-funder-state = Država
+pay-funder-entity = Entiteta
+pay-funder-municipality = Občina
+pay-deducted = Poračunano
+pay-held-lines = Zadržano
+pay-payee = Prejemnik
+pay-amount = Znesek
+pay-reason = Razlog
+pay-hold-no_account = center nima plačilnega računa za ta vir financiranja
+pay-hold-zero = znesek je nič
+pay-hold-no_iban = ni bančnega računa
+pay-hold-bad_iban = bančni račun (IBAN) ni veljaven
+pay-hold-same_iban = vrnjeno, bančni račun pa je še vedno isti
+pay-back = Nazaj na izplačila
+pay-history = Izplačila
+pay-no-lines = Ni izplačil.
+pay-reference = Sklic
+pay-line-open = Pri banki
+pay-line-held = Zadržano
+pay-line-settled = Izplačano
+pay-line-returned = Vrnjeno
+pay-line-written_off = Odpisano
+pay-in-run = ponovno izplačano z listo
+pay-write-off = Odpiši
+pay-write-off-reason = Zakaj ne bo izplačano
+pay-recoveries = Vračila preplačil
+pay-no-recoveries = Ničesar ni treba vrniti.
+pay-recovery-kind = Vrsta
+pay-recovery-overpayment = Preplačilo
+pay-recovery-deduction = Odtegljaj
+pay-recovery-total = Za vračilo
+pay-instalment = Mesečni obrok
+pay-recovered = Doslej poračunano
+pay-recovery-add = Poračunaj s prihodnjimi izplačili
+pay-no-accounts = Plačilnih računov še ni: vsa izplačila bi bila zadržana.
+pay-account-new = Plačilni račun
+pay-account-note = En račun za vsak vir financiranja; shranjen račun za vir, ki ga že ima, ga nadomesti.
+pay-account-name = Imetnik računa
+pay-batch = Nakazil na datoteko
+pay-csv-columns = Stolpci CSV
+pay-csv-separator = Ločilo CSV
+pay-csv-decimal = Decimalno znamenje CSV
+pay-flash-approved = Plačilna lista je odobrena.
+pay-flash-exported = Bančne datoteke so pripravljene.
+pay-flash-discarded = Plačilna lista je zavržena.
+pay-err-state = Ta korak ne ustreza več stanju liste; stran kaže listo, kakršna je zdaj.
+pay-err-same-person = Listo odobri nekdo drug kot tisti, ki jo je izračunal.
+pay-err-conflict = Nekdo drug je medtem spremenil to listo; stran jo kaže, kakršna je zdaj.
+pay-err-monthly-exists = Ta mesec že ima mesečno listo; pripravite dodatno listo.
+pay-err-from-month = Poračun se začne najpozneje z mesecem liste (LLLL-MM).
+pay-err-execution-past = Datum izvršitve ne more biti v preteklosti.
+pay-err-amount = Vnesite znesek, večji od nič, npr. 50,00.
+pay-err-bic = BIC ima 8 ali 11 črk in številk.
+pay-err-layout = Neznan stolpec CSV ali pa se ločilo in decimalno znamenje ujemata.
+pay-err-batch = Nakazil na datoteko: število od 1 do 100.000.
+pay-err-sepa-eur = pain.001.001.09 (SEPA) plačuje samo v evrih; izberite pain.001.001.03 ali CSV.
+pay-err-statement = To ni bančni izpisek, ki bi ga znali prebrati (camt.053, camt.054 ali CSV). { $why }
+pay-err-statement-line = Vrstice { $line } izpiska ni mogoče prebrati: { $why }
+pay-err-statement-empty = Izpisek nima knjiženih izplačil.
+pay-err-statement-seen = Izpisek { $id } je bil že uvožen; nič se ni spremenilo.
+pay-err-not-open = Odpisati je mogoče le zadržano ali vrnjeno izplačilo, ki še ni ponovno izplačano.
+pay-err-file-changed = Plačilni račun se je spremenil, odkar je bila datoteka pripravljena; enake je ni več mogoče pripraviti.

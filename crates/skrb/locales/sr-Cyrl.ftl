@@ -1029,3 +1029,146 @@ home-approvals =
         [few] { $count } рјешења чекају ваше одобрење
        *[other] { $count } рјешења чека ваше одобрење
     }
+
+## Payments (issue 7)
+nav-payments = Исплате
+perm-payment-read = Преглед платних листа, радне листе и историје исплата
+perm-payment-run = Припрема, обрачун и извоз платних листа; увоз извода; рачуни исплатилаца
+perm-payment-approve = Одобравање платне листе коју је обрачунао неко други
+home-pay-runs =
+    { $count ->
+        [one] { $count } платна листа чека ваше одобрење
+        [few] { $count } платне листе чекају ваше одобрење
+       *[other] { $count } платних листа чека ваше одобрење
+    }
+home-pay-worklist =
+    { $count ->
+        [one] { $count } исплата је задржана или враћена
+        [few] { $count } исплате су задржане или враћене
+       *[other] { $count } исплата је задржано или враћено
+    }
+pay-title = Исплате
+pay-worklist = Задржане и враћене исплате
+pay-worklist-note = Исплате које је платна листа задржала (нема рачуна или је погрешан, нема рачуна исплатиоца) и исплате које је банка вратила. Исправите рачун лица: сљедећа листа их исплаћује поново. Отпишите оно што се неће исплатити.
+pay-accounts = Рачуни исплатилаца
+pay-new-run = Нова платна листа
+pay-month = Мјесец
+pay-kind = Врста
+pay-kind-monthly = Мјесечна листа
+pay-kind-extra = Додатна листа (заостаци, једнократне помоћи, ријешено накнадно)
+pay-from-month = од
+pay-execution = Датум извршења
+pay-centre = Центар
+pay-all-centres = Сви центри
+pay-note = Напомена
+pay-create = Припреми листу
+pay-runs = Платне листе
+pay-no-runs = Платних листа још нема.
+pay-run = Платна листа
+pay-status = Стање
+pay-status-draft = Нацрт
+pay-status-calculated = Обрачуната, чека одобрење
+pay-status-approved = Одобрена
+pay-status-exported = Послата банци
+pay-status-settled = Измирена
+pay-status-partly_returned = Измирена, неке враћене
+pay-lines = Исплате
+pay-held = Задржане
+pay-total = Укупно
+pay-import = Банковни извод
+pay-import-note = Извод camt.053, обавјештење camt.054 или банкин CSV (позив; стање; разлог; износ; датум). Сваки извод се увози једном.
+pay-statement = Датотека извода
+pay-import-button = Увези
+pay-imported = Извод је увезен
+pay-items = Ставке
+pay-settled = Измирене
+pay-returned = Враћене
+pay-unmatched = Неупарене
+pay-problem-unknown = ниједна наша исплата нема овај позив
+pay-problem-not_sent = ова исплата није послата банци
+pay-problem-amount = износ се разликује од нашег
+pay-problem-done = већ забиљежено тако
+pay-totals = Исплаћено по мјесецима и правима
+pay-no-totals = Још ништа није исплаћено.
+pay-calculated = Обрачунато
+pay-entitlements = Права
+pay-carried = Поново исплаћене
+pay-already-paid = Већ исплаћено другом листом
+pay-created-by = Припремио/ла
+pay-calculated-by = Обрачунао/ла
+pay-approved-by = Одобрио/ла
+pay-exported-at = Послато
+pay-calculate = Обрачунај
+pay-recalculate = Обрачунај поново
+pay-approve = Одобри
+pay-approve-other = Ову листу сте обрачунали ви: одобрава је неко други.
+pay-export = Припреми банковне датотеке
+pay-discard = Одбаци листу
+pay-files = Банковне датотеке
+pay-file = Датотека
+pay-format = Формат
+pay-transfers = Дознаке
+pay-summary = По правима и изворима финансирања
+pay-funder = Извор финансирања
+pay-funder-state = Држава
+pay-funder-entity = Ентитет
+pay-funder-municipality = Општина
+pay-deducted = Обустављено
+pay-held-lines = Задржано
+pay-payee = Прималац
+pay-amount = Износ
+pay-reason = Разлог
+pay-hold-no_account = центар нема рачун исплатиоца за овај извор финансирања
+pay-hold-zero = износ је нула
+pay-hold-no_iban = нема банковног рачуна
+pay-hold-bad_iban = банковни рачун (IBAN) није исправан
+pay-hold-same_iban = враћено, а банковни рачун је и даље исти
+pay-back = Назад на исплате
+pay-history = Исплате
+pay-no-lines = Нема исплата.
+pay-reference = Позив на број
+pay-line-open = Код банке
+pay-line-held = Задржано
+pay-line-settled = Исплаћено
+pay-line-returned = Враћено
+pay-line-written_off = Отписано
+pay-in-run = поново исплаћено листом
+pay-write-off = Отпиши
+pay-write-off-reason = Зашто се неће исплатити
+pay-recoveries = Поврат преплата
+pay-no-recoveries = Нема ништа за поврат.
+pay-recovery-kind = Врста
+pay-recovery-overpayment = Преплата
+pay-recovery-deduction = Обустава
+pay-recovery-total = За поврат
+pay-instalment = Мјесечна рата
+pay-recovered = Досад обустављено
+pay-recovery-add = Обустави од наредних исплата
+pay-no-accounts = Рачуна исплатилаца још нема: све исплате би биле задржане.
+pay-account-new = Рачун исплатиоца
+pay-account-note = Један рачун за сваки извор финансирања; сачувани рачун за извор који га већ има га замјењује.
+pay-account-name = Власник рачуна
+pay-batch = Дознака по датотеци
+pay-csv-columns = CSV колоне
+pay-csv-separator = CSV граничник
+pay-csv-decimal = CSV децимални знак
+pay-flash-approved = Платна листа је одобрена.
+pay-flash-exported = Банковне датотеке су припремљене.
+pay-flash-discarded = Платна листа је одбачена.
+pay-err-state = Овај корак више не одговара стању листе; страница приказује листу каква је сада.
+pay-err-same-person = Листу одобрава неко други, а не онај ко ју је обрачунао.
+pay-err-conflict = Неко други је у међувремену промијенио ову листу; страница је приказује каква је сада.
+pay-err-monthly-exists = Овај мјесец већ има мјесечну листу; припремите додатну листу.
+pay-err-from-month = Заостаци почињу најкасније мјесецом листе (ГГГГ-ММ).
+pay-err-execution-past = Датум извршења не може бити у прошлости.
+pay-err-amount = Унесите износ већи од нуле, нпр. 50,00.
+pay-err-bic = BIC има 8 или 11 слова и цифара.
+pay-err-layout = Непозната CSV колона, или се граничник и децимални знак поклапају.
+pay-err-batch = Дознака по датотеци: број од 1 до 100.000.
+pay-err-sepa-eur = pain.001.001.09 (SEPA) исплаћује само у еврима; изаберите pain.001.001.03 или CSV.
+pay-err-statement = Ово није банковни извод који знамо прочитати (camt.053, camt.054 или CSV). { $why }
+pay-err-statement-line = Ред { $line } извода се не може прочитати: { $why }
+pay-err-statement-empty = Извод нема прокњижених исплата.
+pay-err-statement-seen = Извод { $id } је већ увезен; ништа се није промијенило.
+pay-err-not-open = Отписати се може само задржана или враћена исплата која још није поново исплаћена.
+pay-err-file-changed = Рачун исплатиоца се промијенио откад је датотека припремљена; иста се више не може припремити.

@@ -285,8 +285,8 @@ pub async fn recoveries_of(db: &Db, actor: &Actor, entitlement: i64) -> AppResul
         .bind(entitlement).fetch_optional(c).await?);
     crate::registry::access::check(&mut tx, actor, row.ok_or(AppError::NotFound)?).await?;
     let rows: Vec<Recovery> = sql!(&mut tx, c => sqlx::query_as(
-        "SELECT r.id, r.entitlement_id, r.kind, r.total, r.instalment, COALESCE((SELECT SUM(l.deducted) FROM payment_line l \
-         WHERE l.recovery_id = r.id AND l.carried_by IS NULL AND l.status IN ('open', 'settled')), 0) AS recovered, \
+        "SELECT r.id, r.entitlement_id, r.kind, r.total, r.instalment, CAST(COALESCE((SELECT SUM(l.deducted) FROM payment_line l \
+         WHERE l.recovery_id = r.id AND l.carried_by IS NULL AND l.status IN ('open', 'settled')), 0) AS BIGINT) AS recovered, \
          r.reason, r.from_month, r.status FROM recovery r WHERE r.entitlement_id = $1 ORDER BY r.id")
         .bind(entitlement).fetch_all(c).await?);
     tx.commit().await?;

@@ -138,6 +138,18 @@ pub async fn list(db: &Db, actor: &Actor, limit: i64) -> AppResult<Vec<Run>> {
     Ok(rows)
 }
 
+/// Calculated runs someone other than the actor calculated: theirs to approve.
+pub async fn awaiting_count(db: &Db, actor: &Actor) -> AppResult<i64> {
+    let centre = crate::rights::centre_of(actor);
+    let mut tx = db.begin_read().await?;
+    let n: i64 = sql!(&mut tx, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM payment_run WHERE status = 'calculated' AND ($1 IS NULL OR centre_id = $1) \
+         AND (calculated_by IS NULL OR calculated_by <> $2)")
+        .bind(centre).bind(actor.user_id.unwrap_or(0)).fetch_one(c).await?);
+    tx.commit().await?;
+    Ok(n)
+}
+
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct RunForm {
@@ -390,12 +402,13 @@ pub async fn calculate_in(
     }
     // Recalculating replaces: the earlier lines go, the lines they paid again are
     // open again.
-    sql!(tx, c => sqlx::query("UPDATE payment_line SET carried_by = NULL WHERE carried_by = $1")
-        .bind(id).execute(c).await?.rows_affected());
+    // (Its lines go first: the lines they paid again may not be current beside them.)
     if let (Some(a), Some(b)) = (run.first_line, run.last_line) {
         sql!(tx, c => sqlx::query("DELETE FROM payment_line WHERE id >= $1 AND id <= $2 AND run_id = $3")
             .bind(a).bind(b).bind(id).execute(c).await?.rows_affected());
     }
+    sql!(tx, c => sqlx::query("UPDATE payment_line SET carried_by = NULL WHERE carried_by = $1")
+        .bind(id).execute(c).await?.rows_affected());
     let month = run.month;
     let from = run.from_month;
     let last = deadlines::month_end(month);
@@ -412,8 +425,8 @@ pub async fn calculate_in(
         .collect();
     // Recoveries still owed: what is left after the lines that deducted them.
     let recs: Vec<(i64, i64, i64, i64, Date)> = sql!(tx, c => sqlx::query_as(
-        "SELECT r.id, r.entitlement_id, r.instalment, r.total - COALESCE((SELECT SUM(l.deducted) FROM payment_line l \
-         WHERE l.recovery_id = r.id AND l.carried_by IS NULL AND l.status IN ('open', 'settled')), 0), r.from_month \
+        "SELECT r.id, r.entitlement_id, r.instalment, r.total - CAST(COALESCE((SELECT SUM(l.deducted) FROM payment_line l \
+         WHERE l.recovery_id = r.id AND l.carried_by IS NULL AND l.status IN ('open', 'settled')), 0) AS BIGINT), r.from_month \
          FROM recovery r WHERE r.status = 'open' AND ($1 IS NULL OR r.centre_id = $1) ORDER BY r.id")
         .bind(run.centre_id).fetch_all(c).await?);
     let mut owed: HashMap<i64, (i64, i64, i64, Date)> = HashMap::new();
@@ -742,12 +755,12 @@ pub async fn discard(db: &Db, actor: &Actor, id: i64, version: Option<i64>) -> A
     if !matches!(run.status.as_str(), "draft" | "calculated" | "approved") {
         return Err(wrong_state(&run));
     }
-    sql!(&mut tx, c => sqlx::query("UPDATE payment_line SET carried_by = NULL WHERE carried_by = $1")
-        .bind(id).execute(c).await?.rows_affected());
     if let (Some(a), Some(b)) = (run.first_line, run.last_line) {
         sql!(&mut tx, c => sqlx::query("DELETE FROM payment_line WHERE id >= $1 AND id <= $2 AND run_id = $3")
             .bind(a).bind(b).bind(id).execute(c).await?.rows_affected());
     }
+    sql!(&mut tx, c => sqlx::query("UPDATE payment_line SET carried_by = NULL WHERE carried_by = $1")
+        .bind(id).execute(c).await?.rows_affected());
     sql!(&mut tx, c => sqlx::query("DELETE FROM payment_run WHERE id = $1").bind(id).execute(c).await?.rows_affected());
     audit::record(&mut tx, actor, Event::new("discard", "payment_run", id).detail(serde_json::json!({"month": run.month.to_string()}))).await?;
     tx.commit().await?;

@@ -48,7 +48,7 @@ struct Known {
 /// Reads and applies a statement (XML or CSV, told apart by its first character).
 pub async fn import(db: &Db, actor: &Actor, bytes: &[u8], today: Date) -> AppResult<Imported> {
     let text = std::str::from_utf8(bytes)
-        .map_err(|_| AppError::Refused(Msg::new("pay-err-statement")))?
+        .map_err(|_| AppError::Refused(Msg::new("pay-err-statement").arg("why", "UTF-8")))?
         .trim_start_matches('\u{feff}');
     let mut st = if text.trim_start().starts_with('<') {
         camt::parse_xml(text)

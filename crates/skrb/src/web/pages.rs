@@ -139,6 +139,8 @@ struct HomePage {
     procedures: Option<(i64, i64)>,
     /// Decisions with an amount set by hand waiting for a second person.
     approvals: i64,
+    /// Payment runs waiting for my approval, and payments on the work list.
+    payments: (i64, i64),
 }
 
 pub async fn home(State(state): State<AppState>, s: Signed) -> AppResult<Response> {
@@ -170,7 +172,18 @@ pub async fn home(State(state): State<AppState>, s: Signed) -> AppResult<Respons
     } else {
         0
     };
+    let runs = if s.may(crate::auth::Permission::PaymentApprove) {
+        crate::payments::runs::awaiting_count(&state.db, &s.actor()).await?
+    } else {
+        0
+    };
+    let waiting = if s.may(crate::auth::Permission::PaymentRun) {
+        crate::payments::history::worklist_count(&state.db, &s.actor()).await?
+    } else {
+        0
+    };
     Ok(render(&HomePage {
+        payments: (runs, waiting),
         glass_pending,
         tasks,
         procedures,

@@ -7,6 +7,7 @@ mod browser;
 mod cases;
 mod cli;
 mod households;
+mod payments;
 mod persons;
 mod rights;
 mod schema;
