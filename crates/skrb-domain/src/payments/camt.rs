@@ -14,7 +14,10 @@ use crate::rights::Minor;
 pub enum Outcome {
     Settled,
     /// Returned by the bank, with its reason code and words.
-    Returned { code: String, info: String },
+    Returned {
+        code: String,
+        info: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,21 +90,19 @@ pub fn parse_xml(xml: &str) -> Result<Statement, Error> {
                 }
                 path.push(name);
             }
-            Ok(Event::End(_)) => {
-                match path.pop().as_deref() {
-                    Some("TxDtls") => {
-                        if let (Some(t), Some(e)) = (tx.take(), entry.as_mut()) {
-                            e.txs.push(t);
-                        }
+            Ok(Event::End(_)) => match path.pop().as_deref() {
+                Some("TxDtls") => {
+                    if let (Some(t), Some(e)) = (tx.take(), entry.as_mut()) {
+                        e.txs.push(t);
                     }
-                    Some("Ntry") => {
-                        if let Some(e) = entry.take() {
-                            out.push(e);
-                        }
-                    }
-                    _ => {}
                 }
-            }
+                Some("Ntry") => {
+                    if let Some(e) = entry.take() {
+                        out.push(e);
+                    }
+                }
+                _ => {}
+            },
             Ok(Event::Text(t)) => {
                 let text = t
                     .decode()
@@ -120,10 +121,11 @@ pub fn parse_xml(xml: &str) -> Result<Statement, Error> {
                 if let Some(t) = tx.as_mut() {
                     match (parent, last) {
                         ("Refs", "EndToEndId") => t.e2e = Some(text),
-                        (_, "Amt") if path.iter().any(|p| p == "AmtDtls") || parent == "TxDtls" => {
-                            if t.amount.is_none() {
-                                t.amount = money::parse(&text);
-                            }
+                        (_, "Amt")
+                            if t.amount.is_none()
+                                && (path.iter().any(|p| p == "AmtDtls") || parent == "TxDtls") =>
+                        {
+                            t.amount = money::parse(&text);
                         }
                         ("Rsn", "Cd") if path.iter().any(|p| p == "RtrInf") => {
                             t.ret.get_or_insert_with(Default::default).0 = text;
@@ -151,7 +153,9 @@ pub fn parse_xml(xml: &str) -> Result<Statement, Error> {
         }
     }
     if st.kind.is_empty() {
-        return Err(Error::NotAStatement("no BkToCstmrStmt or BkToCstmrDbtCdtNtfctn".into()));
+        return Err(Error::NotAStatement(
+            "no BkToCstmrStmt or BkToCstmrDbtCdtNtfctn".into(),
+        ));
     }
     for e in out {
         if e.pending {
@@ -164,7 +168,10 @@ pub fn parse_xml(xml: &str) -> Result<Statement, Error> {
             };
             let outcome = match (t.ret, e.credit) {
                 (Some((code, info)), _) => Outcome::Returned { code, info },
-                (None, true) => Outcome::Returned { code: String::new(), info: String::new() },
+                (None, true) => Outcome::Returned {
+                    code: String::new(),
+                    info: String::new(),
+                },
                 (None, false) => Outcome::Settled,
             };
             st.items.push(Item {
@@ -181,24 +188,39 @@ pub fn parse_xml(xml: &str) -> Result<Statement, Error> {
 /// Reads the CSV equivalent: a header line naming `reference`, `status`
 /// (`settled`/`returned`), and optionally `reason`, `amount`, `date`; `;` or `,`.
 pub fn parse_csv(text: &str) -> Result<Statement, Error> {
-    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
     let Some((_, head)) = lines.next() else {
         return Err(Error::Line(1, "empty".into()));
     };
     let sep = if head.contains(';') { ';' } else { ',' };
-    let cols: Vec<String> = head.split(sep).map(|c| c.trim().trim_matches('"').to_lowercase()).collect();
+    let cols: Vec<String> = head
+        .split(sep)
+        .map(|c| c.trim().trim_matches('"').to_lowercase())
+        .collect();
     let at = |name: &str| cols.iter().position(|c| c == name);
     let (Some(reference), Some(status)) = (at("reference"), at("status")) else {
         return Err(Error::Line(1, "reference, status".into()));
     };
     let (reason, amount, day) = (at("reason"), at("amount"), at("date"));
-    let mut st = Statement { kind: "csv".into(), ..Statement::default() };
+    let mut st = Statement {
+        kind: "csv".into(),
+        ..Statement::default()
+    };
     for (i, line) in lines {
-        let cells: Vec<&str> = line.split(sep).map(|c| c.trim().trim_matches('"')).collect();
+        let cells: Vec<&str> = line
+            .split(sep)
+            .map(|c| c.trim().trim_matches('"'))
+            .collect();
         let get = |k: Option<usize>| k.and_then(|k| cells.get(k).copied()).unwrap_or("");
         let outcome = match get(Some(status)).to_lowercase().as_str() {
             "settled" | "booked" | "ok" => Outcome::Settled,
-            "returned" | "rejected" => Outcome::Returned { code: get(reason).to_string(), info: String::new() },
+            "returned" | "rejected" => Outcome::Returned {
+                code: get(reason).to_string(),
+                info: String::new(),
+            },
             other => return Err(Error::Line(i + 1, format!("status {other}"))),
         };
         let amount = match get(amount) {
@@ -209,15 +231,31 @@ pub fn parse_csv(text: &str) -> Result<Statement, Error> {
             "" => None,
             d => Some(date(d).ok_or_else(|| Error::Line(i + 1, format!("date {d}")))?),
         };
-        st.items.push(Item { end_to_end: get(Some(reference)).to_string(), amount, booked, outcome });
+        st.items.push(Item {
+            end_to_end: get(Some(reference)).to_string(),
+            amount,
+            booked,
+            outcome,
+        });
     }
     Ok(st)
 }
 
 /// A camt.053 statement for these items (the demo's and the tests' bank).
-pub fn write_053(msg_id: &str, account: &str, currency: &str, booked: Date, items: &[Item]) -> String {
+pub fn write_053(
+    msg_id: &str,
+    account: &str,
+    currency: &str,
+    booked: Date,
+    items: &[Item],
+) -> String {
     use std::fmt::Write as _;
-    let day = format!("{:04}-{:02}-{:02}", booked.year(), u8::from(booked.month()), booked.day());
+    let day = format!(
+        "{:04}-{:02}-{:02}",
+        booked.year(),
+        u8::from(booked.month()),
+        booked.day()
+    );
     let mut x = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\"><BkToCstmrStmt><GrpHdr><MsgId>{msg_id}</MsgId><CreDtTm>{day}T18:00:00</CreDtTm></GrpHdr><Stmt><Id>{msg_id}-1</Id><CreDtTm>{day}T18:00:00</CreDtTm><Acct><Id><IBAN>{account}</IBAN></Id></Acct>\n"
     );
@@ -227,14 +265,18 @@ pub fn write_053(msg_id: &str, account: &str, currency: &str, booked: Date, item
             Outcome::Settled => ("DBIT", String::new()),
             Outcome::Returned { code, info } => (
                 "CRDT",
-                format!("<RtrInf><Rsn><Cd>{code}</Cd></Rsn><AddtlInf>{}</AddtlInf></RtrInf>", super::bank_text::clean(info, 105)),
+                format!(
+                    "<RtrInf><Rsn><Cd>{code}</Cd></Rsn><AddtlInf>{}</AddtlInf></RtrInf>",
+                    super::bank_text::clean(info, 105)
+                ),
             ),
         };
         let _ = write!(
             x,
-            "<Ntry><Amt Ccy=\"{currency}\">{amount}</Amt><CdtDbtInd>{ind}</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>{day}</Dt></BookgDt><ValDt><Dt>{day}</Dt></ValDt><BkTxCd/><NtryDtls><TxDtls><Refs><EndToEndId>{}</EndToEndId></Refs><AmtDtls><TxAmt><Amt Ccy=\"{currency}\">{amount}</Amt></TxAmt></AmtDtls>{ret}</TxDtls></NtryDtls></Ntry>\n",
+            "<Ntry><Amt Ccy=\"{currency}\">{amount}</Amt><CdtDbtInd>{ind}</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>{day}</Dt></BookgDt><ValDt><Dt>{day}</Dt></ValDt><BkTxCd/><NtryDtls><TxDtls><Refs><EndToEndId>{}</EndToEndId></Refs><AmtDtls><TxAmt><Amt Ccy=\"{currency}\">{amount}</Amt></TxAmt></AmtDtls>{ret}</TxDtls></NtryDtls></Ntry>",
             super::bank_text::clean(&it.end_to_end, 35)
         );
+        x.push('\n');
     }
     x.push_str("</Stmt></BkToCstmrStmt></Document>\n");
     x
@@ -248,15 +290,29 @@ mod tests {
     #[test]
     fn reads_settled_and_returned_from_053_and_054() {
         let items = vec![
-            Item { end_to_end: "SKRB-L1".into(), amount: Some(23_849), booked: Some(date!(2026 - 05 - 05)), outcome: Outcome::Settled },
+            Item {
+                end_to_end: "SKRB-L1".into(),
+                amount: Some(23_849),
+                booked: Some(date!(2026 - 05 - 05)),
+                outcome: Outcome::Settled,
+            },
             Item {
                 end_to_end: "SKRB-L2".into(),
                 amount: Some(10_000),
                 booked: Some(date!(2026 - 05 - 05)),
-                outcome: Outcome::Returned { code: "AC04".into(), info: "Closed account".into() },
+                outcome: Outcome::Returned {
+                    code: "AC04".into(),
+                    info: "Closed account".into(),
+                },
             },
         ];
-        let xml = write_053("STMT-1", "SI56011006000000017", "EUR", date!(2026 - 05 - 05), &items);
+        let xml = write_053(
+            "STMT-1",
+            "SI56011006000000017",
+            "EUR",
+            date!(2026 - 05 - 05),
+            &items,
+        );
         let st = parse_xml(&xml).expect("053");
         assert_eq!(st.id, "STMT-1");
         assert_eq!(st.kind, "camt.053");
@@ -273,7 +329,10 @@ mod tests {
     #[test]
     fn refuses_what_is_not_a_statement() {
         assert!(matches!(parse_xml("<a><b>"), Err(Error::NotAStatement(_))));
-        assert!(matches!(parse_xml("<Document><Other/></Document>"), Err(Error::NotAStatement(_))));
+        assert!(matches!(
+            parse_xml("<Document><Other/></Document>"),
+            Err(Error::NotAStatement(_))
+        ));
     }
 
     #[test]
@@ -281,8 +340,17 @@ mod tests {
         let st = parse_csv("reference;status;reason;amount\nSKRB-L1;settled;;238,49\nSKRB-L2;returned;AC01;10.00\n").expect("csv");
         assert_eq!(st.items.len(), 2);
         assert_eq!(st.items[0].amount, Some(23_849));
-        assert_eq!(st.items[1].outcome, Outcome::Returned { code: "AC01".into(), info: String::new() });
-        assert!(matches!(parse_csv("reference;status\nX;maybe\n"), Err(Error::Line(2, _))));
+        assert_eq!(
+            st.items[1].outcome,
+            Outcome::Returned {
+                code: "AC01".into(),
+                info: String::new()
+            }
+        );
+        assert!(matches!(
+            parse_csv("reference;status\nX;maybe\n"),
+            Err(Error::Line(2, _))
+        ));
         assert!(matches!(parse_csv("a;b\n"), Err(Error::Line(1, _))));
     }
 }

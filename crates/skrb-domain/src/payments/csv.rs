@@ -49,7 +49,12 @@ pub struct Layout {
 
 impl Layout {
     /// Parses `a,b,c` column names; an unknown name is named in the error.
-    pub fn parse(columns: &str, separator: &str, decimal: &str, header: bool) -> Result<Layout, String> {
+    pub fn parse(
+        columns: &str,
+        separator: &str,
+        decimal: &str,
+        header: bool,
+    ) -> Result<Layout, String> {
         let mut out = Vec::new();
         for name in columns.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let c = COLUMNS
@@ -70,7 +75,12 @@ impl Layout {
         if sep == dec || !matches!(dec, '.' | ',') {
             return Err(decimal.to_string());
         }
-        Ok(Layout { columns: out, separator: sep, decimal: dec, header })
+        Ok(Layout {
+            columns: out,
+            separator: sep,
+            decimal: dec,
+            header,
+        })
     }
 }
 

@@ -59,9 +59,24 @@ mod tests {
 
     #[test]
     fn whole_month_pays_the_monthly_amount() {
-        assert_eq!(month_amount(23_849, date!(2026 - 04 - 01), date!(2026 - 01 - 01), None, None), 23_849);
         assert_eq!(
-            month_amount(23_849, date!(2026 - 04 - 01), date!(2026 - 04 - 01), Some(date!(2026 - 04 - 30)), None),
+            month_amount(
+                23_849,
+                date!(2026 - 04 - 01),
+                date!(2026 - 01 - 01),
+                None,
+                None
+            ),
+            23_849
+        );
+        assert_eq!(
+            month_amount(
+                23_849,
+                date!(2026 - 04 - 01),
+                date!(2026 - 04 - 01),
+                Some(date!(2026 - 04 - 30)),
+                None
+            ),
             23_849
         );
     }
@@ -70,18 +85,57 @@ mod tests {
     fn partial_months_pay_their_days() {
         // 1,098 EUR ending on 10 April: 10 of 30 days = 366.00
         assert_eq!(
-            month_amount(109_800, date!(2026 - 04 - 01), date!(2025 - 11 - 01), Some(date!(2026 - 04 - 10)), None),
+            month_amount(
+                109_800,
+                date!(2026 - 04 - 01),
+                date!(2025 - 11 - 01),
+                Some(date!(2026 - 04 - 10)),
+                None
+            ),
             36_600
         );
         // starting on 17 February 2026 (28 days): 12 days of 402.18 = 172.36286 → 172.36
-        assert_eq!(month_amount(40_218, date!(2026 - 02 - 01), date!(2026 - 02 - 17), None, None), 17_236);
+        assert_eq!(
+            month_amount(
+                40_218,
+                date!(2026 - 02 - 01),
+                date!(2026 - 02 - 17),
+                None,
+                None
+            ),
+            17_236
+        );
         // suspended from 16 March: 15 of 31 days of 500.00 = 241.935 → 241.94
         assert_eq!(
-            month_amount(50_000, date!(2026 - 03 - 01), date!(2026 - 01 - 01), None, Some(date!(2026 - 03 - 16))),
+            month_amount(
+                50_000,
+                date!(2026 - 03 - 01),
+                date!(2026 - 01 - 01),
+                None,
+                Some(date!(2026 - 03 - 16))
+            ),
             24_194
         );
         // suspended before the month, or not yet valid: nothing
-        assert_eq!(month_amount(50_000, date!(2026 - 03 - 01), date!(2026 - 01 - 01), None, Some(date!(2026 - 02 - 01))), 0);
-        assert_eq!(month_amount(50_000, date!(2026 - 03 - 01), date!(2026 - 04 - 01), None, None), 0);
+        assert_eq!(
+            month_amount(
+                50_000,
+                date!(2026 - 03 - 01),
+                date!(2026 - 01 - 01),
+                None,
+                Some(date!(2026 - 02 - 01))
+            ),
+            0
+        );
+        assert_eq!(
+            month_amount(
+                50_000,
+                date!(2026 - 03 - 01),
+                date!(2026 - 04 - 01),
+                None,
+                None
+            ),
+            0
+        );
     }
 }

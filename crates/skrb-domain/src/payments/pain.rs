@@ -149,10 +149,11 @@ fn batch(x: &mut String, b: &Batch, v: Version) {
         party(x, "Cdtr", &t.creditor);
         let _ = write!(
             x,
-            "<CdtrAcct><Id><IBAN>{}</IBAN></Id></CdtrAcct><Purp><Cd>{PURPOSE}</Cd></Purp><RmtInf><Ustrd>{}</Ustrd></RmtInf></CdtTrfTxInf>\n",
+            "<CdtrAcct><Id><IBAN>{}</IBAN></Id></CdtrAcct><Purp><Cd>{PURPOSE}</Cd></Purp><RmtInf><Ustrd>{}</Ustrd></RmtInf></CdtTrfTxInf>",
             t.creditor.iban,
             clean(&t.remittance, 140)
         );
+        x.push('\n');
     }
     x.push_str("</PmtInf>\n");
 }
@@ -184,7 +185,10 @@ fn agent(x: &mut String, tag: &str, bic: Option<&str>, v: Version, required: boo
     };
     match bic.filter(|b| !b.is_empty()) {
         Some(b) => {
-            let _ = write!(x, "<{tag}><FinInstnId><{el}>{b}</{el}></FinInstnId></{tag}>");
+            let _ = write!(
+                x,
+                "<{tag}><FinInstnId><{el}>{b}</{el}></FinInstnId></{tag}>"
+            );
         }
         None if required => {
             let _ = write!(
@@ -230,7 +234,10 @@ mod tests {
                 execution: date!(2026 - 04 - 24),
                 debtor,
                 currency: "EUR".into(),
-                transfers: vec![tx(1, "Đurđa Čučnik", 23_849), tx(2, "Милорад Ђукић", 139_543)],
+                transfers: vec![
+                    tx(1, "Đurđa Čučnik", 23_849),
+                    tx(2, "Милорад Ђукић", 139_543),
+                ],
             }],
         }
     }
@@ -241,7 +248,10 @@ mod tests {
         for v in [Version::V03, Version::V09] {
             let x = write(&m, v);
             assert!(x.contains(v.code()));
-            assert!(x.contains("<NbOfTxs>2</NbOfTxs><CtrlSum>1633.92</CtrlSum>"), "{x}");
+            assert!(
+                x.contains("<NbOfTxs>2</NbOfTxs><CtrlSum>1633.92</CtrlSum>"),
+                "{x}"
+            );
             assert!(x.contains("<Nm>Djurdja Cucnik</Nm>"));
             assert!(x.contains("<Nm>Milorad Djukic</Nm>"));
             assert!(x.contains("<Nm>CSD Velenje Republika Slovenija</Nm>"));

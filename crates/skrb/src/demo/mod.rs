@@ -8,8 +8,8 @@
 
 pub mod geo;
 mod names;
-pub mod people;
 mod payments;
+pub mod people;
 mod rights;
 mod work;
 

@@ -16,8 +16,8 @@ use crate::audit::Actor;
 use crate::bulk::{self, Cell};
 use crate::db::{Db, Tx};
 use crate::payments::{files, runs, statements};
-use skrb_domain::rights::deadlines;
 use crate::{sql, sql_pool};
+use skrb_domain::rights::deadlines;
 
 async fn accounts(db: &Db) -> anyhow::Result<()> {
     let centres: Vec<(i64, String, String)> = sql_pool!(db, p => sqlx::query_as(
@@ -27,13 +27,33 @@ async fn accounts(db: &Db) -> anyhow::Result<()> {
     for (id, name, j) in centres {
         let accounts: Vec<(&str, String, String, &str)> = if j == "RS" {
             vec![
-                ("entity", format!("Republika Srpska - {name}"), iban::compose("BA", &format!("5620{:012}", id * 7 + 1)), "csv"),
-                ("municipality", format!("Grad - {name}"), iban::compose("BA", &format!("5550{:012}", id * 7 + 2)), "csv"),
+                (
+                    "entity",
+                    format!("Republika Srpska - {name}"),
+                    iban::compose("BA", &format!("5620{:012}", id * 7 + 1)),
+                    "csv",
+                ),
+                (
+                    "municipality",
+                    format!("Grad - {name}"),
+                    iban::compose("BA", &format!("5550{:012}", id * 7 + 2)),
+                    "csv",
+                ),
             ]
         } else {
             vec![
-                ("state", format!("Republika Slovenija - {name}"), iban::compose("SI", &format!("01100{:010}", id * 7 + 3)), "pain.001.001.03"),
-                ("municipality", format!("Obcina - {name}"), iban::compose("SI", &format!("01100{:010}", id * 7 + 4)), "pain.001.001.09"),
+                (
+                    "state",
+                    format!("Republika Slovenija - {name}"),
+                    iban::compose("SI", &format!("01100{:010}", id * 7 + 3)),
+                    "pain.001.001.03",
+                ),
+                (
+                    "municipality",
+                    format!("Obcina - {name}"),
+                    iban::compose("SI", &format!("01100{:010}", id * 7 + 4)),
+                    "pain.001.001.09",
+                ),
             ]
         };
         for (funder, n, ib, format) in accounts {
@@ -42,8 +62,17 @@ async fn accounts(db: &Db) -> anyhow::Result<()> {
                 funder.into(),
                 n.into(),
                 ib.into(),
-                if j == "RS" { Cell::Null } else { "BSLJSI2X".into() },
-                if j == "RS" { "Trg slobode 1, 89101 Trebinje" } else { "Gregorciceva 20, 1000 Ljubljana" }.into(),
+                if j == "RS" {
+                    Cell::Null
+                } else {
+                    "BSLJSI2X".into()
+                },
+                if j == "RS" {
+                    "Trg slobode 1, 89101 Trebinje"
+                } else {
+                    "Gregorciceva 20, 1000 Ljubljana"
+                }
+                .into(),
                 if j == "RS" { "BA" } else { "SI" }.into(),
                 if j == "RS" { "BAM" } else { "EUR" }.into(),
                 format.into(),
@@ -53,7 +82,17 @@ async fn accounts(db: &Db) -> anyhow::Result<()> {
     bulk::insert(
         &mut tx,
         "payer_account",
-        &["centre_id", "funder", "name", "iban", "bic", "address", "country", "currency", "format"],
+        &[
+            "centre_id",
+            "funder",
+            "name",
+            "iban",
+            "bic",
+            "address",
+            "country",
+            "currency",
+            "format",
+        ],
         &rows,
     )
     .await?;
@@ -87,7 +126,9 @@ async fn holders_accounts(db: &Db) -> anyhow::Result<usize> {
 async fn set_ibans(tx: &mut Tx, rows: &[Vec<Cell>]) -> anyhow::Result<()> {
     let create = match tx {
         Tx::Sqlite(_) => "CREATE TEMP TABLE demo_iban (id INTEGER PRIMARY KEY, iban TEXT NOT NULL)",
-        Tx::Postgres(_) => "CREATE TEMP TABLE demo_iban (id BIGINT PRIMARY KEY, iban TEXT NOT NULL) ON COMMIT DROP",
+        Tx::Postgres(_) => {
+            "CREATE TEMP TABLE demo_iban (id BIGINT PRIMARY KEY, iban TEXT NOT NULL) ON COMMIT DROP"
+        }
     };
     sql!(tx, c => sqlx::query(create).execute(c).await?.rows_affected());
     bulk::insert(tx, "demo_iban", &["id", "iban"], rows).await?;
@@ -110,7 +151,8 @@ pub async fn generate(db: &Db, today: Date) -> anyhow::Result<usize> {
     let started = Instant::now();
     accounts(db).await?;
     let fixed = holders_accounts(db).await?;
-    let (Some(finance), Some(director)) = (user(db, "finance").await?, user(db, "direktor").await?) else {
+    let (Some(finance), Some(director)) = (user(db, "finance").await?, user(db, "direktor").await?)
+    else {
         return Ok(0);
     };
     let this = today.replace_day(1)?;
@@ -150,13 +192,22 @@ pub async fn generate(db: &Db, today: Date) -> anyhow::Result<usize> {
                 amount: Some(*amount),
                 booked: Some(today),
                 outcome: if id % 150 == 7 {
-                    Outcome::Returned { code: "AC04".into(), info: "Closed account".into() }
+                    Outcome::Returned {
+                        code: "AC04".into(),
+                        info: "Closed account".into(),
+                    }
                 } else {
                     Outcome::Settled
                 },
             })
             .collect();
-        let xml = camt::write_053(&format!("DEMO-{code}-{last}"), "", &currency, today, &statement);
+        let xml = camt::write_053(
+            &format!("DEMO-{code}-{last}"),
+            "",
+            &currency,
+            today,
+            &statement,
+        );
         statements::import(db, &finance, xml.as_bytes(), today).await?;
     }
     // This month's run of the demo's centre waits for the director.

@@ -115,7 +115,9 @@ pub async fn save(db: &Db, actor: &Actor, f: &AccountForm) -> AppResult<i64> {
         }
     };
     let bic = ck.text("bic", &f.bic, false, 11).map(|b| b.to_uppercase());
-    if bic.as_ref().is_some_and(|b| !(b.len() == 8 || b.len() == 11) || !b.chars().all(|c| c.is_ascii_alphanumeric())) {
+    if bic.as_ref().is_some_and(|b| {
+        !(b.len() == 8 || b.len() == 11) || !b.chars().all(|c| c.is_ascii_alphanumeric())
+    }) {
         ck.err("bic", "pay-err-bic");
     }
     let address = ck.text("address", &f.address, false, 140);
@@ -123,7 +125,7 @@ pub async fn save(db: &Db, actor: &Actor, f: &AccountForm) -> AppResult<i64> {
     let columns = ck.text("csv_columns", &f.csv_columns, false, 400);
     let sep = ck.text("csv_separator", &f.csv_separator, false, 3);
     let dec = ck.text("csv_decimal", &f.csv_decimal, false, 1);
-    if format.as_deref() == Some("csv")
+    if format == Some("csv")
         && Layout::parse(
             columns.as_deref().unwrap_or(DEFAULT_COLUMNS),
             sep.as_deref().unwrap_or(";"),
@@ -144,7 +146,10 @@ pub async fn save(db: &Db, actor: &Actor, f: &AccountForm) -> AppResult<i64> {
             }
         },
     };
-    let centre = match (crate::rights::own_centre(actor), f.centre_id.trim().parse::<i64>()) {
+    let centre = match (
+        crate::rights::own_centre(actor),
+        f.centre_id.trim().parse::<i64>(),
+    ) {
         (_, Ok(c)) if crate::rights::centre_of(actor).is_none() => Some(c),
         (Ok(c), _) => Some(c),
         (Err(_), _) => {
@@ -169,21 +174,21 @@ pub async fn save(db: &Db, actor: &Actor, f: &AccountForm) -> AppResult<i64> {
     }
     let country = if jurisdiction == "RS" { "BA" } else { "SI" };
     let existing: Option<i64> = sql!(&mut tx, c => sqlx::query_scalar(
-        "SELECT id FROM payer_account WHERE centre_id = $1 AND funder = $2").bind(centre).bind(&funder).fetch_optional(c).await?);
+        "SELECT id FROM payer_account WHERE centre_id = $1 AND funder = $2").bind(centre).bind(funder).fetch_optional(c).await?);
     let id = match existing {
         Some(id) => {
             sql!(&mut tx, c => sqlx::query(
                 "UPDATE payer_account SET name = $1, iban = $2, bic = $3, address = $4, format = $5, csv_columns = $6, \
                  csv_separator = $7, csv_decimal = $8, batch_size = $9, active = TRUE, version = version + 1 WHERE id = $10")
-                .bind(&name).bind(&iban).bind(&bic).bind(&address).bind(&format).bind(&columns).bind(&sep).bind(&dec)
+                .bind(&name).bind(&iban).bind(&bic).bind(&address).bind(format).bind(&columns).bind(&sep).bind(&dec)
                 .bind(batch).bind(id).execute(c).await?.rows_affected());
             id
         }
         None => sql!(&mut tx, c => sqlx::query_scalar(
             "INSERT INTO payer_account (centre_id, funder, name, iban, bic, address, country, currency, format, csv_columns, csv_separator, csv_decimal, batch_size) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id")
-            .bind(centre).bind(&funder).bind(&name).bind(&iban).bind(&bic).bind(&address).bind(country).bind(&currency)
-            .bind(&format).bind(&columns).bind(&sep).bind(&dec).bind(batch).fetch_one(c).await?),
+            .bind(centre).bind(funder).bind(&name).bind(&iban).bind(&bic).bind(&address).bind(country).bind(&currency)
+            .bind(format).bind(&columns).bind(&sep).bind(&dec).bind(batch).fetch_one(c).await?),
     };
     audit::record(
         &mut tx,

@@ -102,7 +102,11 @@ fn show(run: &runs::Run) {
         run.status,
         run.lines,
         run.held,
-        if totals.is_empty() { "nothing".into() } else { totals.join(", ") }
+        if totals.is_empty() {
+            "nothing".into()
+        } else {
+            totals.join(", ")
+        }
     );
 }
 
@@ -191,7 +195,9 @@ pub async fn run(db: &Db, command: &PaymentsCommand) -> anyhow::Result<()> {
         }
         PaymentsCommand::Approve { run, user } => {
             let who = actor(db, &Some(user.clone()), "").await?;
-            let r = runs::approve(db, &who, *run, None).await.map_err(readable)?;
+            let r = runs::approve(db, &who, *run, None)
+                .await
+                .map_err(readable)?;
             show(&r);
             Ok(())
         }
@@ -200,14 +206,17 @@ pub async fn run(db: &Db, command: &PaymentsCommand) -> anyhow::Result<()> {
             let r = runs::get(db, &who, *run).await.map_err(readable)?;
             if r.status == "approved" {
                 let started = std::time::Instant::now();
-                let out = files::export(db, &who, *run, None).await.map_err(readable)?;
+                let out = files::export(db, &who, *run, None)
+                    .await
+                    .map_err(readable)?;
                 eprintln!(
                     "exported {} files in {:.1} s",
                     out.len(),
                     started.elapsed().as_secs_f64()
                 );
             }
-            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
             let mut tx = db.begin_read().await?;
             let list = files::of_run(&mut tx, *run).await?;
             tx.commit().await?;
@@ -216,9 +225,12 @@ pub async fn run(db: &Db, command: &PaymentsCommand) -> anyhow::Result<()> {
             }
             let mut progress = crate::demo::Progress::new("files", list.len());
             for (i, f) in list.iter().enumerate() {
-                let w = files::content(db, &who, *run, f.seq).await.map_err(readable)?;
+                let w = files::content(db, &who, *run, f.seq)
+                    .await
+                    .map_err(readable)?;
                 let path = dir.join(&w.file.name);
-                std::fs::write(&path, &w.content).with_context(|| format!("cannot write {}", path.display()))?;
+                std::fs::write(&path, &w.content)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
                 progress.show(i + 1);
                 println!(
                     "{}  {} transfers  {} {}  {}  sha256 {}",
@@ -234,8 +246,11 @@ pub async fn run(db: &Db, command: &PaymentsCommand) -> anyhow::Result<()> {
         }
         PaymentsCommand::ImportStatement { file, user } => {
             let who = actor(db, user, "payments import-statement").await?;
-            let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-            let r = statements::import(db, &who, &bytes, today).await.map_err(readable)?;
+            let bytes =
+                std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+            let r = statements::import(db, &who, &bytes, today)
+                .await
+                .map_err(readable)?;
             println!(
                 "Statement {} ({}): {} items, {} settled, {} returned (on the work list), {} not matched",
                 r.msg_id,
@@ -251,7 +266,10 @@ pub async fn run(db: &Db, command: &PaymentsCommand) -> anyhow::Result<()> {
             Ok(())
         }
         PaymentsCommand::List => {
-            for r in runs::list(db, &Actor::system("payments list"), 50).await.map_err(readable)? {
+            for r in runs::list(db, &Actor::system("payments list"), 50)
+                .await
+                .map_err(readable)?
+            {
                 show(&r);
             }
             Ok(())

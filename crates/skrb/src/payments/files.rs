@@ -144,14 +144,24 @@ pub struct Written {
 }
 
 /// Exports an approved run: writes and records its files, in one transaction.
-pub async fn export(db: &Db, actor: &Actor, id: i64, version: Option<i64>) -> AppResult<Vec<Written>> {
+pub async fn export(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    version: Option<i64>,
+) -> AppResult<Vec<Written>> {
     let mut tx = db.begin().await?;
     let out = export_in(&mut tx, actor, id, version).await?;
     tx.commit().await?;
     Ok(out)
 }
 
-pub async fn export_in(tx: &mut Tx, actor: &Actor, id: i64, version: Option<i64>) -> AppResult<Vec<Written>> {
+pub async fn export_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: i64,
+    version: Option<i64>,
+) -> AppResult<Vec<Written>> {
     let run = runs::guard(tx, actor, id).await?;
     if let Some(v) = version {
         if v != run.version {
@@ -181,8 +191,11 @@ pub async fn export_in(tx: &mut Tx, actor: &Actor, id: i64, version: Option<i64>
         .map(|a| (a.id, a))
         .collect();
     let names = right_names(tx).await?;
-    let centre_codes: BTreeMap<i64, String> = sql!(tx, c => sqlx::query_as::<_, (i64, String)>("SELECT id, code FROM centre")
-        .fetch_all(c).await?).into_iter().collect();
+    let centre_codes: BTreeMap<i64, String> =
+        sql!(tx, c => sqlx::query_as::<_, (i64, String)>("SELECT id, code FROM centre")
+        .fetch_all(c).await?)
+        .into_iter()
+        .collect();
     let mut by_account: BTreeMap<i64, Vec<Payable>> = BTreeMap::new();
     if let (Some(a), Some(b)) = (run.first_line, run.last_line) {
         let rows: Vec<Payable> = sql!(tx, c => sqlx::query_as(
@@ -198,7 +211,9 @@ pub async fn export_in(tx: &mut Tx, actor: &Actor, id: i64, version: Option<i64>
     let mut file_rows = Vec::new();
     for (acct_id, lines) in &by_account {
         let Some(acct) = accts.get(acct_id) else {
-            return Err(AppError::Internal(anyhow::anyhow!("payer account {acct_id} is gone")));
+            return Err(AppError::Internal(anyhow::anyhow!(
+                "payer account {acct_id} is gone"
+            )));
         };
         for chunk in lines.chunks(acct.batch_size.max(1) as usize) {
             seq += 1;
@@ -208,7 +223,10 @@ pub async fn export_in(tx: &mut Tx, actor: &Actor, id: i64, version: Option<i64>
             let ext = if acct.format == "csv" { "csv" } else { "xml" };
             let name = format!(
                 "skrb-{}-{:04}-{:02}-run{id}-{seq:03}-{}.{ext}",
-                centre_codes.get(&acct.centre_id).map(String::as_str).unwrap_or("centre"),
+                centre_codes
+                    .get(&acct.centre_id)
+                    .map(String::as_str)
+                    .unwrap_or("centre"),
                 run.month.year(),
                 u8::from(run.month.month()),
                 acct.funder
@@ -251,8 +269,19 @@ pub async fn export_in(tx: &mut Tx, actor: &Actor, id: i64, version: Option<i64>
         tx,
         "payment_file",
         &[
-            "run_id", "seq", "account_id", "format", "msg_id", "created", "name", "transfers", "total",
-            "currency", "first_line", "last_line", "sha256",
+            "run_id",
+            "seq",
+            "account_id",
+            "format",
+            "msg_id",
+            "created",
+            "name",
+            "transfers",
+            "total",
+            "currency",
+            "first_line",
+            "last_line",
+            "sha256",
         ],
         &file_rows,
     )
@@ -302,7 +331,14 @@ pub async fn content(db: &Db, actor: &Actor, run_id: i64, seq: i64) -> AppResult
         .bind(file.first_line).bind(file.last_line).bind(run_id).bind(file.account_id).fetch_all(c).await?);
     // The account as it was: its name, IBAN and layout may have changed since; the
     // hash says whether the file is still the one sent.
-    let content = render(&acct, &file.msg_id, &file.created, run.execution_on, &names, &lines);
+    let content = render(
+        &acct,
+        &file.msg_id,
+        &file.created,
+        run.execution_on,
+        &names,
+        &lines,
+    );
     let sha = crate::audit::chain::hex(&Sha256::digest(&content));
     if sha != file.sha256 {
         return Err(AppError::Refused(Msg::new("pay-err-file-changed")));
@@ -310,7 +346,8 @@ pub async fn content(db: &Db, actor: &Actor, run_id: i64, seq: i64) -> AppResult
     audit::record(
         &mut tx,
         actor,
-        Event::new("download", "payment_file", file.id).detail(serde_json::json!({"run": run_id, "seq": seq})),
+        Event::new("download", "payment_file", file.id)
+            .detail(serde_json::json!({"run": run_id, "seq": seq})),
     )
     .await?;
     tx.commit().await?;

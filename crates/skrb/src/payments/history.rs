@@ -59,7 +59,8 @@ impl PaymentLine {
 
 const COLS: &str = "l.id, l.run_id, l.centre_id, l.entitlement_id, l.person_id, l.right_id, t.code AS right_code, l.month, l.funder, \
     l.gross, l.deducted, l.amount, l.currency, l.payee, l.iban, l.status, l.reason, l.carried_from, l.carried_by, r.status AS run_status, l.settled_on";
-const FROM: &str = "payment_line l JOIN payment_run r ON r.id = l.run_id JOIN right_type t ON t.id = l.right_id";
+const FROM: &str =
+    "payment_line l JOIN payment_run r ON r.id = l.run_id JOIN right_type t ON t.id = l.right_id";
 
 /// Held and returned lines of sent runs that no sent run has paid again (a run not
 /// yet exported that pays one again does not take it off the list).
@@ -73,7 +74,8 @@ pub async fn worklist(db: &Db, actor: &Actor, limit: i64) -> AppResult<Vec<Payme
     let q = format!(
         "SELECT {COLS} FROM {FROM} WHERE {WAITING} AND ($1 IS NULL OR l.centre_id = $1) ORDER BY l.month, l.id LIMIT $2"
     );
-    let rows: Vec<PaymentLine> = sql!(&mut tx, c => sqlx::query_as(&q).bind(centre).bind(limit).fetch_all(c).await?);
+    let rows: Vec<PaymentLine> =
+        sql!(&mut tx, c => sqlx::query_as(&q).bind(centre).bind(limit).fetch_all(c).await?);
     tx.commit().await?;
     Ok(rows)
 }
@@ -90,7 +92,12 @@ pub async fn worklist_count(db: &Db, actor: &Actor) -> AppResult<i64> {
 }
 
 /// A run's held lines (the page shows why each is not paid).
-pub async fn held_of_run(db: &Db, actor: &Actor, run: i64, limit: i64) -> AppResult<Vec<PaymentLine>> {
+pub async fn held_of_run(
+    db: &Db,
+    actor: &Actor,
+    run: i64,
+    limit: i64,
+) -> AppResult<Vec<PaymentLine>> {
     let mut tx = db.begin_read().await?;
     let r = super::runs::guard(&mut tx, actor, run).await?;
     let (a, b) = (r.first_line.unwrap_or(0), r.last_line.unwrap_or(-1));
@@ -104,21 +111,36 @@ pub async fn held_of_run(db: &Db, actor: &Actor, run: i64, limit: i64) -> AppRes
 
 /// A person's payments (each entitlement-month's current line), newest first; the
 /// read is audited.
-pub async fn of_person(db: &Db, actor: &Actor, person: i64, limit: i64) -> AppResult<Vec<PaymentLine>> {
+pub async fn of_person(
+    db: &Db,
+    actor: &Actor,
+    person: i64,
+    limit: i64,
+) -> AppResult<Vec<PaymentLine>> {
     let mut tx = db.begin().await?;
     crate::registry::access::check(&mut tx, actor, person).await?;
     let q = format!(
         "SELECT {COLS} FROM {FROM} WHERE l.entitlement_id IN (SELECT id FROM entitlement WHERE person_id = $1) \
          AND l.carried_by IS NULL ORDER BY l.month DESC, l.id DESC LIMIT $2"
     );
-    let rows: Vec<PaymentLine> = sql!(&mut tx, c => sqlx::query_as(&q).bind(person).bind(limit).fetch_all(c).await?);
-    audit::record(&mut tx, actor, Event::new("read", "payments", person).person(person)).await?;
+    let rows: Vec<PaymentLine> =
+        sql!(&mut tx, c => sqlx::query_as(&q).bind(person).bind(limit).fetch_all(c).await?);
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("read", "payments", person).person(person),
+    )
+    .await?;
     tx.commit().await?;
     Ok(rows)
 }
 
 /// An entitlement's payments, month by month; the read is audited.
-pub async fn of_entitlement(db: &Db, actor: &Actor, entitlement: i64) -> AppResult<Vec<PaymentLine>> {
+pub async fn of_entitlement(
+    db: &Db,
+    actor: &Actor,
+    entitlement: i64,
+) -> AppResult<Vec<PaymentLine>> {
     let mut tx = db.begin().await?;
     let person: Option<i64> = sql!(&mut tx, c => sqlx::query_scalar("SELECT person_id FROM entitlement WHERE id = $1")
         .bind(entitlement).fetch_optional(c).await?);
@@ -127,8 +149,14 @@ pub async fn of_entitlement(db: &Db, actor: &Actor, entitlement: i64) -> AppResu
     let q = format!(
         "SELECT {COLS} FROM {FROM} WHERE l.entitlement_id = $1 AND l.carried_by IS NULL ORDER BY l.month DESC, l.id DESC"
     );
-    let rows: Vec<PaymentLine> = sql!(&mut tx, c => sqlx::query_as(&q).bind(entitlement).fetch_all(c).await?);
-    audit::record(&mut tx, actor, Event::new("read", "payments", entitlement).person(person)).await?;
+    let rows: Vec<PaymentLine> =
+        sql!(&mut tx, c => sqlx::query_as(&q).bind(entitlement).fetch_all(c).await?);
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("read", "payments", entitlement).person(person),
+    )
+    .await?;
     tx.commit().await?;
     Ok(rows)
 }
@@ -150,7 +178,12 @@ pub struct Total {
 pub async fn totals(db: &Db, actor: &Actor, months: i64) -> AppResult<Vec<Total>> {
     let runs = super::runs::list(db, actor, 500).await?;
     let mut m: BTreeMap<(Date, String, String), (i64, i64, i64)> = BTreeMap::new();
-    for r in runs.iter().filter(|r| matches!(r.status.as_str(), "exported" | "settled" | "partly_returned")) {
+    for r in runs.iter().filter(|r| {
+        matches!(
+            r.status.as_str(),
+            "exported" | "settled" | "partly_returned"
+        )
+    }) {
         for s in r.summary_rows() {
             let e = m.entry((r.month, s.right, s.currency)).or_default();
             e.0 += s.lines;
@@ -170,7 +203,14 @@ pub async fn totals(db: &Db, actor: &Actor, months: i64) -> AppResult<Vec<Total>
         })
         .collect();
     out.sort_by(|a, b| b.month.cmp(&a.month).then(a.right.cmp(&b.right)));
-    let keep: std::collections::BTreeSet<Date> = out.iter().map(|t| t.month).collect::<std::collections::BTreeSet<_>>().into_iter().rev().take(months.max(1) as usize).collect();
+    let keep: std::collections::BTreeSet<Date> = out
+        .iter()
+        .map(|t| t.month)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .rev()
+        .take(months.max(1) as usize)
+        .collect();
     out.retain(|t| keep.contains(&t.month));
     Ok(out)
 }
@@ -198,7 +238,14 @@ pub async fn write_off(db: &Db, actor: &Actor, line: i64, f: &WriteOffForm) -> A
     }
     sql!(&mut tx, c => sqlx::query("UPDATE payment_line SET status = 'written_off', reason = $1 WHERE id = $2")
         .bind(format!("{status}: {}", reason.unwrap_or_default())).bind(line).execute(c).await?.rows_affected());
-    audit::record(&mut tx, actor, Event::new("write_off", "payment_line", line).person(person).detail(serde_json::json!({"was": status}))).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("write_off", "payment_line", line)
+            .person(person)
+            .detail(serde_json::json!({"was": status})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -237,7 +284,12 @@ pub struct Recovery {
 }
 
 /// Records an overpayment to recover from an entitlement's coming payments.
-pub async fn add_recovery(db: &Db, actor: &Actor, entitlement: i64, f: &RecoveryForm) -> AppResult<i64> {
+pub async fn add_recovery(
+    db: &Db,
+    actor: &Actor,
+    entitlement: i64,
+    f: &RecoveryForm,
+) -> AppResult<i64> {
     let mut ck = Check::new();
     let kind = if f.kind.trim().is_empty() {
         Some("overpayment")
@@ -258,7 +310,9 @@ pub async fn add_recovery(db: &Db, actor: &Actor, entitlement: i64, f: &Recovery
     }
     let reason = ck.text("reason", &f.reason, true, 2000);
     ck.done()?;
-    let (Some(kind), Some(total), Some(inst), Some(from), Some(reason)) = (kind, total, inst, from, reason) else {
+    let (Some(kind), Some(total), Some(inst), Some(from), Some(reason)) =
+        (kind, total, inst, from, reason)
+    else {
         return Err(AppError::BadRequest("recovery".into()));
     };
     let mut tx = db.begin().await?;
@@ -272,9 +326,16 @@ pub async fn add_recovery(db: &Db, actor: &Actor, entitlement: i64, f: &Recovery
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $10) RETURNING id")
         .bind(entitlement).bind(person).bind(centre).bind(kind).bind(total).bind(inst.min(total)).bind(&reason).bind(from)
         .bind(actor.user_id).bind(OffsetDateTime::now_utc()).fetch_one(c).await?);
-    audit::record(&mut tx, actor, Event::new("create", "recovery", id).person(person).detail(serde_json::json!({
-        "entitlement": entitlement, "total": total, "instalment": inst
-    }))).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("create", "recovery", id)
+            .person(person)
+            .detail(serde_json::json!({
+                "entitlement": entitlement, "total": total, "instalment": inst
+            })),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }

@@ -133,7 +133,8 @@ pub async fn list(db: &Db, actor: &Actor, limit: i64) -> AppResult<Vec<Run>> {
     let q = format!(
         "SELECT {COLS} FROM {FROM} WHERE ($1 IS NULL OR r.centre_id = $1) ORDER BY r.month DESC, r.id DESC LIMIT $2"
     );
-    let rows: Vec<Run> = sql!(&mut tx, c => sqlx::query_as(&q).bind(centre).bind(limit).fetch_all(c).await?);
+    let rows: Vec<Run> =
+        sql!(&mut tx, c => sqlx::query_as(&q).bind(centre).bind(limit).fetch_all(c).await?);
     tx.commit().await?;
     Ok(rows)
 }
@@ -194,7 +195,9 @@ pub async fn create(db: &Db, actor: &Actor, f: &RunForm, today: Date) -> AppResu
             m
         }
     };
-    let execution = ck.date("execution_on", &f.execution_on, false).unwrap_or(today);
+    let execution = ck
+        .date("execution_on", &f.execution_on, false)
+        .unwrap_or(today);
     if execution < today {
         ck.err("execution_on", "pay-err-execution-past");
     }
@@ -287,7 +290,11 @@ struct Ent {
 impl Ent {
     fn payee(&self) -> (String, Option<String>, Option<String>) {
         if let Some(n) = self.payee_name.as_ref().filter(|n| !n.is_empty()) {
-            return (n.clone(), self.payee_iban.clone(), self.payee_address.clone());
+            return (
+                n.clone(),
+                self.payee_iban.clone(),
+                self.payee_address.clone(),
+            );
         }
         let place = match (&self.postal_code, &self.place) {
             (Some(p), Some(t)) => format!("{p} {t}"),
@@ -475,7 +482,11 @@ pub async fn calculate_in(
         .collect();
     let mut others: Vec<Ent> = Vec::new();
     for chunk in missing.chunks(500) {
-        let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let list = chunk
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
         let q = format!(
             "SELECT e.id, e.centre_id, e.person_id, e.right_id, e.amount, e.currency, e.valid_from, e.valid_to, e.suspended_from, \
              e.payee_name, e.payee_iban, e.payee_address, p.given_name, p.family_name, p.iban, p.address, p.postal_code, p.place \
@@ -484,10 +495,17 @@ pub async fn calculate_in(
         let mut rows: Vec<Ent> = sql!(tx, c => sqlx::query_as(&q).fetch_all(c).await?);
         others.append(&mut rows);
     }
-    let by_id: HashMap<i64, &Ent> = ents.iter().chain(others.iter()).map(|e| (e.id, e)).collect();
+    let by_id: HashMap<i64, &Ent> = ents
+        .iter()
+        .chain(others.iter())
+        .map(|e| (e.id, e))
+        .collect();
     let mut lines: Vec<Line> = Vec::with_capacity(ents.len() + open.len());
     let t_calc = std::time::Instant::now();
-    let hold_of = |e: &Ent, acct: Option<&PayerAccount>, amount: Minor| -> (Option<&'static str>, Option<String>, String, Option<String>) {
+    let hold_of = |e: &Ent,
+                   acct: Option<&PayerAccount>,
+                   amount: Minor|
+     -> (Option<&'static str>, Option<String>, String, Option<String>) {
         let (payee, iban, addr) = e.payee();
         let iban = iban.map(|i| i.replace(' ', "").to_uppercase());
         let hold = if acct.is_none() {
@@ -524,7 +542,11 @@ pub async fn calculate_in(
             right_id: e.right_id,
             month: o.month,
             funder: o.funder.clone(),
-            account_id: if hold.is_none() { acct.map(|a| a.id) } else { None },
+            account_id: if hold.is_none() {
+                acct.map(|a| a.id)
+            } else {
+                None
+            },
             gross: o.gross,
             deducted: o.deducted,
             recovery_id: o.recovery_id,
@@ -544,7 +566,9 @@ pub async fn calculate_in(
         .map(|o| (o.entitlement_id, o.month, o.funder.clone()))
         .collect();
     for e in &ents {
-        let Some(rt) = rights.get(&e.right_id) else { continue };
+        let Some(rt) = rights.get(&e.right_id) else {
+            continue;
+        };
         let mut shares = parse_funding(&rt.funding);
         if shares.is_empty() {
             shares = vec![("state".to_string(), skrb_domain::rights::money::ONE)];
@@ -590,7 +614,11 @@ pub async fn calculate_in(
                     right_id: e.right_id,
                     month: m,
                     funder,
-                    account_id: if hold.is_none() { acct.map(|a| a.id) } else { None },
+                    account_id: if hold.is_none() {
+                        acct.map(|a| a.id)
+                    } else {
+                        None
+                    },
                     gross: part,
                     deducted,
                     recovery_id,
@@ -610,8 +638,14 @@ pub async fn calculate_in(
     // Write: first mark what is paid again, then the lines with ids of their own.
     let t_write = std::time::Instant::now();
     for chunk in carried_ids.chunks(500) {
-        let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-        let q = format!("UPDATE payment_line SET carried_by = $1 WHERE id IN ({list}) AND carried_by IS NULL");
+        let list = chunk
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let q = format!(
+            "UPDATE payment_line SET carried_by = $1 WHERE id IN ({list}) AND carried_by IS NULL"
+        );
         sql!(tx, c => sqlx::query(&q).bind(id).execute(c).await?.rows_affected());
     }
     let first = bulk::next_id(tx, "payment_line").await?;
@@ -622,9 +656,17 @@ pub async fn calculate_in(
     for (n, chunk) in lines.chunks(BATCH).enumerate() {
         let mut rows = Vec::with_capacity(chunk.len());
         for l in chunk {
-            let code = rights.get(&l.right_id).map(|r| r.code.clone()).unwrap_or_default();
+            let code = rights
+                .get(&l.right_id)
+                .map(|r| r.code.clone())
+                .unwrap_or_default();
             let s = summary
-                .entry((code.clone(), l.funder.clone(), l.account_id, l.currency.clone()))
+                .entry((
+                    code.clone(),
+                    l.funder.clone(),
+                    l.account_id,
+                    l.currency.clone(),
+                ))
                 .or_insert_with(|| SummaryRow {
                     right: code,
                     funder: l.funder.clone(),
@@ -669,9 +711,26 @@ pub async fn calculate_in(
             tx,
             "payment_line",
             &[
-                "id", "run_id", "centre_id", "entitlement_id", "person_id", "right_id", "month", "funder",
-                "account_id", "gross", "deducted", "recovery_id", "amount", "currency", "payee", "iban",
-                "address", "status", "reason", "carried_from",
+                "id",
+                "run_id",
+                "centre_id",
+                "entitlement_id",
+                "person_id",
+                "right_id",
+                "month",
+                "funder",
+                "account_id",
+                "gross",
+                "deducted",
+                "recovery_id",
+                "amount",
+                "currency",
+                "payee",
+                "iban",
+                "address",
+                "status",
+                "reason",
+                "carried_from",
             ],
             &rows,
         )
@@ -690,7 +749,11 @@ pub async fn calculate_in(
     }
     out.totals = totals.into_iter().collect();
     let summary = serde_json::to_string(&rows).map_err(|e| AppError::Internal(e.into()))?;
-    let (fl, ll) = if total > 0 { (Some(first), Some(next - 1)) } else { (None, None) };
+    let (fl, ll) = if total > 0 {
+        (Some(first), Some(next - 1))
+    } else {
+        (None, None)
+    };
     sql!(tx, c => sqlx::query(
         "UPDATE payment_run SET status = 'calculated', lines = $1, held = $2, first_line = $3, last_line = $4, summary = $5, \
          calculated_by = $6, calculated_at = $7, approved_by = NULL, approved_at = NULL, version = version + 1 WHERE id = $8")
@@ -717,7 +780,12 @@ pub async fn approve(db: &Db, actor: &Actor, id: i64, version: Option<i64>) -> A
     Ok(r)
 }
 
-pub async fn approve_in(tx: &mut Tx, actor: &Actor, id: i64, version: Option<i64>) -> AppResult<Run> {
+pub async fn approve_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: i64,
+    version: Option<i64>,
+) -> AppResult<Run> {
     let run = guard(tx, actor, id).await?;
     check_version(&run, version)?;
     if run.status != "calculated" {
@@ -762,7 +830,13 @@ pub async fn discard(db: &Db, actor: &Actor, id: i64, version: Option<i64>) -> A
     sql!(&mut tx, c => sqlx::query("UPDATE payment_line SET carried_by = NULL WHERE carried_by = $1")
         .bind(id).execute(c).await?.rows_affected());
     sql!(&mut tx, c => sqlx::query("DELETE FROM payment_run WHERE id = $1").bind(id).execute(c).await?.rows_affected());
-    audit::record(&mut tx, actor, Event::new("discard", "payment_run", id).detail(serde_json::json!({"month": run.month.to_string()}))).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("discard", "payment_run", id)
+            .detail(serde_json::json!({"month": run.month.to_string()})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -770,7 +844,10 @@ pub async fn discard(db: &Db, actor: &Actor, id: i64, version: Option<i64>) -> A
 /// Moves an exported run to settled or partly returned once no line waits for the bank.
 pub async fn settle_if_done(tx: &mut Tx, id: i64) -> AppResult<()> {
     let run = load(tx, id).await?;
-    if !matches!(run.status.as_str(), "exported" | "settled" | "partly_returned") {
+    if !matches!(
+        run.status.as_str(),
+        "exported" | "settled" | "partly_returned"
+    ) {
         return Ok(());
     }
     let (Some(a), Some(b)) = (run.first_line, run.last_line) else {

@@ -45,10 +45,15 @@ struct Known {
     run_status: String,
 }
 
+/// A statement that cannot be taken is the upload's input error.
+fn bad(msg: Msg) -> AppError {
+    AppError::Validation(vec![crate::error::FieldError { field: "file", msg }])
+}
+
 /// Reads and applies a statement (XML or CSV, told apart by its first character).
 pub async fn import(db: &Db, actor: &Actor, bytes: &[u8], today: Date) -> AppResult<Imported> {
     let text = std::str::from_utf8(bytes)
-        .map_err(|_| AppError::Refused(Msg::new("pay-err-statement").arg("why", "UTF-8")))?
+        .map_err(|_| bad(Msg::new("pay-err-statement").arg("why", "UTF-8")))?
         .trim_start_matches('\u{feff}');
     let mut st = if text.trim_start().starts_with('<') {
         camt::parse_xml(text)
@@ -56,14 +61,10 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8], today: Date) -> AppRes
         camt::parse_csv(text)
     }
     .map_err(|e| match e {
-        camt::Error::NotAStatement(why) => {
-            AppError::Refused(Msg::new("pay-err-statement").arg("why", why))
-        }
-        camt::Error::Line(n, why) => AppError::Refused(
-            Msg::new("pay-err-statement-line")
-                .num("line", n as i64)
-                .arg("why", why),
-        ),
+        camt::Error::NotAStatement(why) => bad(Msg::new("pay-err-statement").arg("why", why)),
+        camt::Error::Line(n, why) => bad(Msg::new("pay-err-statement-line")
+            .num("line", n as i64)
+            .arg("why", why)),
     })?;
     if st.id.is_empty() {
         st.id = format!(
@@ -73,21 +74,29 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8], today: Date) -> AppRes
         );
     }
     if st.items.is_empty() {
-        return Err(AppError::Refused(Msg::new("pay-err-statement-empty")));
+        return Err(bad(Msg::new("pay-err-statement-empty")));
     }
     let centre = crate::rights::centre_of(actor);
     let mut tx = db.begin().await?;
     let seen: i64 = sql!(&mut tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM bank_statement WHERE msg_id = $1")
         .bind(&st.id).fetch_one(c).await?);
     if seen > 0 {
-        return Err(AppError::Refused(
-            Msg::new("pay-err-statement-seen").arg("id", st.id.clone()),
+        return Err(bad(
+            Msg::new("pay-err-statement-seen").arg("id", st.id.clone())
         ));
     }
-    let ids: Vec<i64> = st.items.iter().filter_map(|i| line_of(&i.end_to_end)).collect();
+    let ids: Vec<i64> = st
+        .items
+        .iter()
+        .filter_map(|i| line_of(&i.end_to_end))
+        .collect();
     let mut known: HashMap<i64, Known> = HashMap::new();
     for chunk in ids.chunks(1000) {
-        let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let list = chunk
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
         let q = format!(
             "SELECT l.id, l.run_id, l.centre_id, l.amount, l.status, l.account_id, r.status AS run_status \
              FROM payment_line l JOIN payment_run r ON r.id = l.run_id WHERE l.id IN ({list})"
@@ -117,7 +126,9 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8], today: Date) -> AppRes
             out.problems.push(problem("unknown"));
             continue;
         }
-        if k.account_id.is_none() || matches!(k.run_status.as_str(), "draft" | "calculated" | "approved") {
+        if k.account_id.is_none()
+            || matches!(k.run_status.as_str(), "draft" | "calculated" | "approved")
+        {
             out.problems.push(problem("not_sent"));
             continue;
         }
@@ -128,7 +139,11 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8], today: Date) -> AppRes
         match &it.outcome {
             Outcome::Settled if k.status == "open" => settle.push((k.id, it.booked)),
             Outcome::Returned { code, info } if matches!(k.status.as_str(), "open" | "settled") => {
-                let why = if info.is_empty() { code.clone() } else { format!("{code} {info}") };
+                let why = if info.is_empty() {
+                    code.clone()
+                } else {
+                    format!("{code} {info}")
+                };
                 back.push((k.id, why.trim().chars().take(200).collect(), it.booked));
             }
             _ => {
@@ -138,7 +153,8 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8], today: Date) -> AppRes
         }
         touched.insert(k.run_id);
     }
-    let problems = serde_json::to_string(&out.problems).map_err(|e| AppError::Internal(e.into()))?;
+    let problems =
+        serde_json::to_string(&out.problems).map_err(|e| AppError::Internal(e.into()))?;
     let sid: i64 = sql!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO bank_statement (msg_id, kind, items, settled, returned, problems, imported_by, imported_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
@@ -151,7 +167,11 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8], today: Date) -> AppRes
     }
     for (day, ids) in by_day {
         for chunk in ids.chunks(1000) {
-            let list = chunk.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            let list = chunk
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
             let q = format!(
                 "UPDATE payment_line SET status = 'settled', settled_on = $1, statement_id = $2 WHERE id IN ({list}) AND status = 'open'"
             );

@@ -39,15 +39,31 @@ pub fn routes() -> Routes {
         .post("/payments/runs/{id}/approve", Perm(PaymentApprove), approve)
         .post("/payments/runs/{id}/export", Perm(PaymentRun), export)
         .post("/payments/runs/{id}/discard", Perm(PaymentRun), discard)
-        .get("/payments/runs/{id}/files/{seq}", Perm(PaymentRun), download)
+        .get(
+            "/payments/runs/{id}/files/{seq}",
+            Perm(PaymentRun),
+            download,
+        )
         .post("/payments/statements", Perm(PaymentRun), import)
         .get("/payments/worklist", Perm(PaymentRead), worklist_page)
-        .post("/payments/lines/{id}/write-off", Perm(PaymentRun), write_off)
+        .post(
+            "/payments/lines/{id}/write-off",
+            Perm(PaymentRun),
+            write_off,
+        )
         .get("/payments/accounts", Perm(PaymentRead), accounts_page)
         .post("/payments/accounts", Perm(PaymentRun), account_save)
         .get("/persons/{id}/payments", Perm(PaymentRead), person_page)
-        .get("/entitlements/{id}/payments", Perm(PaymentRead), entitlement_page)
-        .post("/entitlements/{id}/recoveries", Perm(PaymentRun), add_recovery)
+        .get(
+            "/entitlements/{id}/payments",
+            Perm(PaymentRead),
+            entitlement_page,
+        )
+        .post(
+            "/entitlements/{id}/recoveries",
+            Perm(PaymentRun),
+            add_recovery,
+        )
 }
 
 /// Money, months and names of rights as every payment page shows them.
@@ -74,7 +90,10 @@ impl Show {
         format!("{:02}/{}", u8::from(d.month()), d.year())
     }
     fn right(&self, code: &str) -> String {
-        self.rights.get(code).cloned().unwrap_or_else(|| code.to_string())
+        self.rights
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| code.to_string())
     }
     fn totals(&self, r: &Run) -> String {
         let t = r.totals();
@@ -100,7 +119,9 @@ async fn centres_for(st: &AppState, s: &Signed) -> AppResult<Vec<(i64, String)>>
     if crate::rights::centre_of(&s.actor()).is_some() {
         return Ok(Vec::new());
     }
-    Ok(sql_pool!(&st.db, p => sqlx::query_as("SELECT id, name FROM centre ORDER BY name").fetch_all(p).await?))
+    Ok(
+        sql_pool!(&st.db, p => sqlx::query_as("SELECT id, name FROM centre ORDER BY name").fetch_all(p).await?),
+    )
 }
 
 // ---------------------------------------------------------------- runs
@@ -165,10 +186,17 @@ async fn payments_page(State(st): State<AppState>, s: Signed) -> AppResult<Respo
     payments_form(&st, &s, Vec::new(), Raw::new(), None).await
 }
 
-async fn create(State(st): State<AppState>, s: Signed, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn create(
+    State(st): State<AppState>,
+    s: Signed,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: RunForm = typed(&raw)?;
     match runs::create(&st.db, &s.actor(), &f, today()).await {
-        Ok(id) => Ok(redirect_with_flash(&format!("/payments/runs/{id}"), "flash-saved")),
+        Ok(id) => Ok(redirect_with_flash(
+            &format!("/payments/runs/{id}"),
+            "flash-saved",
+        )),
         Err(e) => {
             let errors = reasons(e, s.ctx.locale)?;
             payments_form(&st, &s, errors, raw, None).await
@@ -228,7 +256,12 @@ async fn run_form(
     let held = history::held_of_run(&st.db, &actor, id, 200).await?;
     let refused = !errors.is_empty();
     let show = Show::new(st, l).await?;
-    let title = format!("{} #{} · {}", i18n::t(l, "pay-run"), run.id, show.month(&run.month));
+    let title = format!(
+        "{} #{} · {}",
+        i18n::t(l, "pay-run"),
+        run.id,
+        show.month(&run.month)
+    );
     let page = Page::new(&s.ctx, title, "payments");
     Ok(refused_page(
         render(&RunPage {
@@ -246,7 +279,11 @@ async fn run_form(
     ))
 }
 
-async fn run_page(State(st): State<AppState>, s: Signed, Path(id): Path<i64>) -> AppResult<Response> {
+async fn run_page(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     run_form(&st, &s, id, Vec::new(), None).await
 }
 
@@ -260,7 +297,12 @@ fn step_errors(e: AppError, l: Locale) -> AppResult<Vec<String>> {
     }
 }
 
-async fn calculate(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn calculate(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: VersionForm = typed(&raw)?;
     match runs::calculate(&st.db, &s.actor(), id, f.version(), &mut |_, _| {}).await {
         Ok(c) => run_form(&st, &s, id, Vec::new(), Some(c)).await,
@@ -271,10 +313,18 @@ async fn calculate(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, M
     }
 }
 
-async fn approve(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn approve(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: VersionForm = typed(&raw)?;
     match runs::approve(&st.db, &s.actor(), id, f.version()).await {
-        Ok(_) => Ok(redirect_with_flash(&format!("/payments/runs/{id}"), "pay-flash-approved")),
+        Ok(_) => Ok(redirect_with_flash(
+            &format!("/payments/runs/{id}"),
+            "pay-flash-approved",
+        )),
         Err(e) => {
             let errors = step_errors(e, s.ctx.locale)?;
             run_form(&st, &s, id, errors, None).await
@@ -282,10 +332,18 @@ async fn approve(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Mul
     }
 }
 
-async fn export(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn export(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: VersionForm = typed(&raw)?;
     match files::export(&st.db, &s.actor(), id, f.version()).await {
-        Ok(_) => Ok(redirect_with_flash(&format!("/payments/runs/{id}"), "pay-flash-exported")),
+        Ok(_) => Ok(redirect_with_flash(
+            &format!("/payments/runs/{id}"),
+            "pay-flash-exported",
+        )),
         Err(e) => {
             let errors = step_errors(e, s.ctx.locale)?;
             run_form(&st, &s, id, errors, None).await
@@ -293,7 +351,12 @@ async fn export(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Mult
     }
 }
 
-async fn discard(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn discard(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: VersionForm = typed(&raw)?;
     match runs::discard(&st.db, &s.actor(), id, f.version()).await {
         Ok(()) => Ok(redirect_with_flash("/payments", "pay-flash-discarded")),
@@ -304,7 +367,11 @@ async fn discard(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Mul
     }
 }
 
-async fn download(State(st): State<AppState>, s: Signed, Path((id, seq)): Path<(i64, i64)>) -> AppResult<Response> {
+async fn download(
+    State(st): State<AppState>,
+    s: Signed,
+    Path((id, seq)): Path<(i64, i64)>,
+) -> AppResult<Response> {
     let w = files::content(&st.db, &s.actor(), id, seq).await?;
     Ok(file_response(&w.file, w.content))
 }
@@ -316,7 +383,9 @@ async fn import(State(st): State<AppState>, s: Signed, mut mp: Multipart) -> App
         let field = match mp.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(AppError::PayloadTooLarge),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(AppError::PayloadTooLarge)
+            }
             Err(e) => return Err(AppError::BadRequest(e.body_text())),
         };
         if field.name() == Some("file") {
@@ -416,7 +485,12 @@ async fn worklist_page(State(st): State<AppState>, s: Signed) -> AppResult<Respo
     worklist_form(&st, &s, Vec::new()).await
 }
 
-async fn write_off(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn write_off(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: WriteOffForm = typed(&raw)?;
     match history::write_off(&st.db, &s.actor(), id, &f).await {
         Ok(()) => Ok(redirect_with_flash("/payments/worklist", "flash-saved")),
@@ -435,13 +509,27 @@ async fn person_name(st: &AppState, id: i64) -> AppResult<String> {
     n.map(|(g, f)| format!("{g} {f}")).ok_or(AppError::NotFound)
 }
 
-async fn person_page(State(st): State<AppState>, s: Signed, Path(id): Path<i64>) -> AppResult<Response> {
+async fn person_page(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let lines = history::of_person(&st.db, &s.actor(), id, 500).await?;
-    let title = format!("{}: {}", i18n::t(s.ctx.locale, "pay-history"), person_name(&st, id).await?);
+    let title = format!(
+        "{}: {}",
+        i18n::t(s.ctx.locale, "pay-history"),
+        person_name(&st, id).await?
+    );
     lines_page(&st, &s, title, lines, false, None, Vec::new(), Raw::new()).await
 }
 
-async fn entitlement_form(st: &AppState, s: &Signed, id: i64, errors: Vec<String>, kept: Raw) -> AppResult<Response> {
+async fn entitlement_form(
+    st: &AppState,
+    s: &Signed,
+    id: i64,
+    errors: Vec<String>,
+    kept: Raw,
+) -> AppResult<Response> {
     let lines = history::of_entitlement(&st.db, &s.actor(), id).await?;
     let person: Option<i64> = sql_pool!(&st.db, p => sqlx::query_scalar("SELECT person_id FROM entitlement WHERE id = $1")
         .bind(id).fetch_optional(p).await?);
@@ -450,14 +538,26 @@ async fn entitlement_form(st: &AppState, s: &Signed, id: i64, errors: Vec<String
     lines_page(st, s, title, lines, false, Some(id), errors, kept).await
 }
 
-async fn entitlement_page(State(st): State<AppState>, s: Signed, Path(id): Path<i64>) -> AppResult<Response> {
+async fn entitlement_page(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     entitlement_form(&st, &s, id, Vec::new(), Raw::new()).await
 }
 
-async fn add_recovery(State(st): State<AppState>, s: Signed, Path(id): Path<i64>, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn add_recovery(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: RecoveryForm = typed(&raw)?;
     match history::add_recovery(&st.db, &s.actor(), id, &f).await {
-        Ok(_) => Ok(redirect_with_flash(&format!("/entitlements/{id}/payments"), "flash-saved")),
+        Ok(_) => Ok(redirect_with_flash(
+            &format!("/entitlements/{id}/payments"),
+            "flash-saved",
+        )),
         Err(e) => {
             let errors = step_errors(e, s.ctx.locale)?;
             entitlement_form(&st, &s, id, errors, raw).await
@@ -480,7 +580,12 @@ struct AccountsPage {
     kept: Kept,
 }
 
-async fn accounts_form(st: &AppState, s: &Signed, errors: Vec<String>, kept: Raw) -> AppResult<Response> {
+async fn accounts_form(
+    st: &AppState,
+    s: &Signed,
+    errors: Vec<String>,
+    kept: Raw,
+) -> AppResult<Response> {
     let l = s.ctx.locale;
     let refused = !errors.is_empty();
     let page = Page::new(&s.ctx, i18n::t(l, "pay-accounts"), "payments");
@@ -503,7 +608,11 @@ async fn accounts_page(State(st): State<AppState>, s: Signed) -> AppResult<Respo
     accounts_form(&st, &s, Vec::new(), Raw::new()).await
 }
 
-async fn account_save(State(st): State<AppState>, s: Signed, Multi(raw): Multi<Raw>) -> AppResult<Response> {
+async fn account_save(
+    State(st): State<AppState>,
+    s: Signed,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
     let f: AccountForm = typed(&raw)?;
     match accounts::save(&st.db, &s.actor(), &f).await {
         Ok(_) => Ok(redirect_with_flash("/payments/accounts", "flash-saved")),
