@@ -168,6 +168,7 @@ pub async fn run(config: Config, samples: usize) -> anyhow::Result<()> {
         }
     }
     let renewal = renewal_bench(&db).await?;
+    let payment = payments_bench(&db).await?;
     // The limit: an indexed point lookup of the same row, on the same pool.
     let mut point = Vec::new();
     for id in &pick {
@@ -229,6 +230,28 @@ pub async fn run(config: Config, samples: usize) -> anyhow::Result<()> {
         lines.push(Line {
             what: format!("  the same, calculated only (dry run) ({})", r.right),
             p50: format!("{:.1} s", r.dry_secs),
+            p95: String::new(),
+            limit: String::new(),
+            ratio: String::new(),
+        });
+    }
+    if let Some(p) = &payment {
+        lines.push(Line {
+            what: format!(
+                "monthly payment run ({} entitlements, {} lines): calculate, approve, export",
+                p.entitlements, p.lines
+            ),
+            p50: format!("{:.1} s", p.total()),
+            p95: format!("{:.0}/s", p.lines as f64 / p.total().max(0.001)),
+            limit: format!("{:.1} s bulk-inserting {} rows", p.baseline, p.lines),
+            ratio: format!("×{:.1}", p.total() / p.baseline.max(0.001)),
+        });
+        lines.push(Line {
+            what: format!(
+                "  calculate {:.2} s (read and reckon {:.2} s, write {:.2} s), approve {:.3} s, export {:.2} s ({} files, {:.0} MB)",
+                p.calculate, p.reckon, p.write, p.approve, p.export, p.files, p.bytes as f64 / 1e6
+            ),
+            p50: String::new(),
             p95: String::new(),
             limit: String::new(),
             ratio: String::new(),
@@ -324,6 +347,149 @@ async fn renewal_bench(db: &Db) -> anyhow::Result<Vec<Renewal>> {
         });
     }
     Ok(out)
+}
+
+struct Payment {
+    entitlements: usize,
+    lines: usize,
+    calculate: f64,
+    reckon: f64,
+    write: f64,
+    approve: f64,
+    export: f64,
+    files: usize,
+    bytes: usize,
+    baseline: f64,
+}
+
+impl Payment {
+    fn total(&self) -> f64 {
+        self.calculate + self.approve + self.export
+    }
+}
+
+/// Next month's run of every centre as the finance officer and the director would take
+/// it (calculated, approved by the second person, exported into bank files), in a
+/// transaction then rolled back; and the same number of rows bulk-inserted into a
+/// scratch table shaped like a payment line: the ratio of the two.
+async fn payments_bench(db: &Db) -> anyhow::Result<Option<Payment>> {
+    let (Ok(finance), Ok(director)) = (
+        crate::payments::actor_as(db, "finance").await,
+        crate::payments::actor_as(db, "direktor").await,
+    ) else {
+        return Ok(None);
+    };
+    let today = time::OffsetDateTime::now_utc().date();
+    let month = skrb_domain::rights::deadlines::next_month(today);
+    let mut tx = db.begin().await?;
+    let run: i64 = sql!(&mut tx, c => sqlx::query_scalar(
+        "INSERT INTO payment_run (kind, month, from_month, execution_on, status, created_by, created_at) \
+         VALUES ('monthly', $1, $1, $2, 'draft', $3, $4) RETURNING id")
+        .bind(month).bind(today).bind(finance.user_id).bind(time::OffsetDateTime::now_utc()).fetch_one(c).await?);
+    let err = |e: crate::error::AppError| anyhow::anyhow!("{e}");
+    let t = Instant::now();
+    let c = crate::payments::runs::calculate_in(&mut tx, &finance, run, None, &mut |_, _| {})
+        .await
+        .map_err(err)?;
+    let calculate = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    crate::payments::runs::approve_in(&mut tx, &director, run, None)
+        .await
+        .map_err(err)?;
+    let approve = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let files = crate::payments::files::export_in(&mut tx, &finance, run, None)
+        .await
+        .map_err(err)?;
+    let export = t.elapsed().as_secs_f64();
+    tx.rollback().await?;
+    let lines = c.lines + c.held;
+    let baseline = payment_baseline(db, lines).await?;
+    eprintln!(
+        "payment run of {month}: {} entitlements, {} lines ({} held), calculate {calculate:.2} s, approve {approve:.3} s, export {export:.2} s; bulk insert of as many rows {baseline:.2} s",
+        c.entitlements, lines, c.held
+    );
+    Ok(Some(Payment {
+        entitlements: c.entitlements,
+        lines,
+        calculate,
+        reckon: c.spent[0].as_secs_f64(),
+        write: c.spent[1].as_secs_f64(),
+        approve,
+        export,
+        files: files.len(),
+        bytes: files.iter().map(|f| f.content.len()).sum(),
+        baseline,
+    }))
+}
+
+/// Seconds the database takes to bulk-insert `n` rows shaped like payment lines into a
+/// scratch table with no index but its key (rolled back).
+async fn payment_baseline(db: &Db, n: usize) -> anyhow::Result<f64> {
+    let mut tx = db.begin().await?;
+    sql!(&mut tx, c => sqlx::query("CREATE TEMPORARY TABLE bench_lines (id BIGINT PRIMARY KEY, run_id BIGINT, centre_id BIGINT, \
+        entitlement_id BIGINT, person_id BIGINT, right_id BIGINT, month DATE, funder TEXT, account_id BIGINT, gross BIGINT, deducted BIGINT, \
+        recovery_id BIGINT, amount BIGINT, currency TEXT, payee TEXT, iban TEXT, address TEXT, status TEXT, reason TEXT, carried_from BIGINT)")
+        .execute(c).await?.rows_affected());
+    let day = time::OffsetDateTime::now_utc().date();
+    let rows: Vec<Vec<Cell>> = (0..n as i64)
+        .map(|i| {
+            vec![
+                i.into(),
+                1.into(),
+                1.into(),
+                i.into(),
+                i.into(),
+                3.into(),
+                day.into(),
+                "state".into(),
+                1.into(),
+                23_849.into(),
+                0.into(),
+                Cell::Null,
+                23_849.into(),
+                "EUR".into(),
+                "Ana Novak".into(),
+                "SI56191000000123438".into(),
+                "Kidričeva cesta 3, 3320 Velenje".into(),
+                "open".into(),
+                Cell::Null,
+                Cell::Null,
+            ]
+        })
+        .collect();
+    let t = Instant::now();
+    bulk::insert(
+        &mut tx,
+        "bench_lines",
+        &[
+            "id",
+            "run_id",
+            "centre_id",
+            "entitlement_id",
+            "person_id",
+            "right_id",
+            "month",
+            "funder",
+            "account_id",
+            "gross",
+            "deducted",
+            "recovery_id",
+            "amount",
+            "currency",
+            "payee",
+            "iban",
+            "address",
+            "status",
+            "reason",
+            "carried_from",
+        ],
+        &rows,
+    )
+    .await?;
+    let secs = t.elapsed().as_secs_f64();
+    tx.rollback().await?;
+    Ok(secs)
 }
 
 /// One renewal in a transaction that is rolled back: its report and seconds.

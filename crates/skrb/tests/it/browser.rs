@@ -160,6 +160,18 @@ impl Browser {
         Ok(())
     }
 
+    /// Chooses a file for a file input (its path typed in, as WebDriver does).
+    async fn attach(&self, css: &str, path: &str) -> anyhow::Result<()> {
+        let e = self.find(css).await?;
+        self.cmd(
+            Method::POST,
+            &format!("/element/{e}/value"),
+            Some(json!({ "text": path })),
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Sets a field's value by script (date inputs take typed keys in the browser's
     /// locale format; the value property is always ISO).
     async fn set_value(&self, css: &str, value: &str) -> anyhow::Result<()> {
@@ -688,6 +700,165 @@ async fn rights_sqlite() {
 async fn rights_postgres() {
     run_journey(Backend::Postgres, "rights", |a, b, s| {
         Box::pin(rights(a, b, s))
+    })
+    .await
+}
+
+async fn sign_out(b: &Browser) -> anyhow::Result<()> {
+    b.click("form[action=\"/logout\"] button").await?;
+    b.wait_text("id=\"username\"").await
+}
+
+/// The finance officer's month in Slovenian: prepare the run, calculate it (one
+/// payment held for want of an account); the director approves; the bank files; the
+/// bank's statement uploaded settles the run; the work list keeps the held one.
+async fn payments(app: &TestApp, b: &Browser, step: &mut &'static str) -> anyhow::Result<()> {
+    use crate::payments::{ent, entitlements, payer_iban, si_iban, validate, Ent};
+    app.exec("INSERT INTO centre (code, name, jurisdiction, currency) VALUES ('vel', 'CSD Velenje', 'SI', 'EUR')").await;
+    let centre = app.num("SELECT id FROM centre WHERE code = 'vel'").await;
+    for (u, role) in [("franci", Role::FinanceOfficer), ("darja", Role::Director)] {
+        let id = app.user(u, role).await;
+        skrb::auth::users::set_centre(&app.db, u, "vel").await?;
+        app.exec(&format!(
+            "UPDATE app_user SET locale = 'sl' WHERE id = {id}"
+        ))
+        .await;
+    }
+    let t = app.token("franci").await;
+    let r = app
+        .api("POST", "/api/v1/payments/accounts", Some(&t), Some(json!({"funder": "state", "name": "Republika Slovenija", "iban": payer_iban(), "bic": "BSLJSI2X", "format": "pain.001.001.03"})))
+        .await;
+    if r.status != 201 {
+        bail!("account: {}", r.body);
+    }
+    entitlements(
+        app,
+        centre,
+        &[
+            Ent {
+                iban: Some(si_iban(1)),
+                ..ent("vd", 23_849)
+            },
+            Ent {
+                iban: Some(si_iban(2)),
+                ..ent("foster_payment", 109_800)
+            },
+            Ent {
+                iban: None,
+                ..ent("dsp", 50_000)
+            },
+        ],
+    )
+    .await;
+    let base = serve(app).await?;
+
+    *step = "prepare the run";
+    sign_in(b, &base, "franci").await?;
+    b.click("nav a[href=\"/payments\"]").await?;
+    b.wait_text("Nova plačilna lista").await?;
+    b.set_value("#r-month", "2026-03").await?;
+    b.click("#run-form button").await?;
+    b.wait_text("Osnutek").await?;
+
+    *step = "calculate";
+    b.click("#calculate").await?;
+    b.wait_text("Izračunano").await?;
+    b.wait_text("ni bančnega računa").await?;
+    b.wait_text("To listo ste izračunali vi").await?;
+    let run = app.num("SELECT MAX(id) FROM payment_run").await;
+    sign_out(b).await?;
+
+    *step = "the director approves";
+    sign_in(b, &base, "darja").await?;
+    b.wait_text("plačilna lista čaka na vašo odobritev").await?;
+    b.goto(&format!("{base}/payments/runs/{run}")).await?;
+    b.click("#approve").await?;
+    b.wait_text("Plačilna lista je odobrena.").await?;
+    sign_out(b).await?;
+
+    *step = "the bank files";
+    sign_in(b, &base, "franci").await?;
+    b.goto(&format!("{base}/payments/runs/{run}")).await?;
+    b.click("#export").await?;
+    b.wait_text("Bančne datoteke so pripravljene.").await?;
+    b.wait_text(&format!("/payments/runs/{run}/files/1"))
+        .await?;
+    let xml = app
+        .api(
+            "GET",
+            &format!("/api/v1/payments/runs/{run}/files/1"),
+            Some(&t),
+            None,
+        )
+        .await
+        .body;
+    validate(&xml, "pain.001.001.03");
+
+    *step = "the statement";
+    let lines: Vec<(i64, i64)> = skrb::sql_pool!(&app.db, p => sqlx::query_as("SELECT id, amount FROM payment_line WHERE status = 'open' ORDER BY id").fetch_all(p).await?);
+    let items: Vec<_> = lines
+        .iter()
+        .map(|(id, amount)| skrb_domain::payments::camt::Item {
+            end_to_end: skrb::payments::end_to_end(*id),
+            amount: Some(*amount),
+            booked: Some(time::macros::date!(2026 - 03 - 25)),
+            outcome: skrb_domain::payments::camt::Outcome::Settled,
+        })
+        .collect();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_nanos();
+    let dir = std::env::temp_dir().join(format!("skrb-browser-{}-{nanos}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let file = dir.join("izpisek.xml");
+    std::fs::write(
+        &file,
+        skrb_domain::payments::camt::write_053(
+            "IZP-2026-03-25",
+            &payer_iban(),
+            "EUR",
+            time::macros::date!(2026 - 03 - 25),
+            &items,
+        ),
+    )?;
+    b.click("nav a[href=\"/payments\"]").await?;
+    b.attach("#s-file", &file.to_string_lossy()).await?;
+    b.click("#statement-form button").await?;
+    b.wait_text("Izpisek je uvožen").await?;
+    b.wait_text("Poravnana").await?;
+    let _ = std::fs::remove_dir_all(&dir);
+
+    *step = "the work list";
+    b.click("a[href=\"/payments/worklist\"]").await?;
+    b.wait_text("ni bančnega računa").await?;
+    b.wait_text("Odpiši").await?;
+    let v = app
+        .api(
+            "GET",
+            &format!("/api/v1/payments/runs/{run}"),
+            Some(&t),
+            None,
+        )
+        .await
+        .json();
+    if v["status"] != "settled" {
+        bail!("the run must be settled: {v}");
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn payments_sqlite() {
+    run_journey(Backend::Sqlite, "payments", |a, b, s| {
+        Box::pin(payments(a, b, s))
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn payments_postgres() {
+    run_journey(Backend::Postgres, "payments", |a, b, s| {
+        Box::pin(payments(a, b, s))
     })
     .await
 }

@@ -55,16 +55,16 @@ async fn centre(app: &TestApp, code: &str, jurisdiction: &str) -> Centre {
 
 /// An entitlement as a decision leaves it (person, decision, entitlement), written
 /// directly: payments start where rights end.
-struct Ent<'a> {
-    right: &'a str,
-    amount: i64,
-    from: Date,
-    to: Option<Date>,
-    suspended: Option<Date>,
-    iban: Option<String>,
+pub struct Ent<'a> {
+    pub right: &'a str,
+    pub amount: i64,
+    pub from: Date,
+    pub to: Option<Date>,
+    pub suspended: Option<Date>,
+    pub iban: Option<String>,
 }
 
-fn ent(right: &str, amount: i64) -> Ent<'_> {
+pub fn ent(right: &str, amount: i64) -> Ent<'_> {
     Ent {
         right,
         amount,
@@ -76,16 +76,16 @@ fn ent(right: &str, amount: i64) -> Ent<'_> {
 }
 
 /// The centre's account at the public payments administration.
-fn payer_iban() -> String {
+pub fn payer_iban() -> String {
     iban::compose("SI", "011006000000017")
 }
 
-fn si_iban(n: i64) -> String {
+pub fn si_iban(n: i64) -> String {
     iban::compose("SI", &format!("{:015}", 610_000_000_000_000 + n))
 }
 
 /// Writes entitlements in sets; returns (person, entitlement) ids.
-async fn entitlements(app: &TestApp, centre: i64, list: &[Ent<'_>]) -> Vec<(i64, i64)> {
+pub async fn entitlements(app: &TestApp, centre: i64, list: &[Ent<'_>]) -> Vec<(i64, i64)> {
     let mut tx = app.db.begin().await.expect("tx");
     let mut ids = Vec::new();
     let (mut p, mut d, mut e) = (
@@ -1254,6 +1254,53 @@ async fn kill_nine_leaves_no_duplicate_and_no_gap(app: TestApp) {
         }
     }
     assert_eq!(e2e.len() as i64, N, "every line in exactly one file");
+    // The bank's statement through the command line settles the run; a second import
+    // of it is refused.
+    let lines: Vec<(i64, i64)> = skrb::sql_pool!(&app.db, p => sqlx::query_as("SELECT id, amount FROM payment_line ORDER BY id").fetch_all(p).await.unwrap());
+    let items: Vec<Item> = lines
+        .iter()
+        .map(|(id, amount)| Item {
+            end_to_end: skrb::payments::end_to_end(*id),
+            amount: Some(*amount),
+            booked: Some(date!(2026 - 03 - 25)),
+            outcome: Outcome::Settled,
+        })
+        .collect();
+    let stmt = dir.join("statement.xml");
+    std::fs::write(
+        &stmt,
+        camt::write_053(
+            "STMT-KILL",
+            &payer_iban(),
+            "EUR",
+            date!(2026 - 03 - 25),
+            &items,
+        ),
+    )
+    .unwrap();
+    let st = stmt.to_string_lossy().to_string();
+    let out = finish(spawn(
+        &url,
+        &[
+            "payments",
+            "import-statement",
+            "--file",
+            &st,
+            "--as",
+            "fin_vel",
+        ],
+    ));
+    assert!(out.contains(&format!("{N} settled")), "{out}");
+    let out = finish(spawn(&url, &["payments", "list"]));
+    assert!(out.contains(" settled: "), "{out}");
+    let again = spawn(&url, &["payments", "import-statement", "--file", &st])
+        .wait_with_output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("imported already"),
+        "{again:?}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(
         app.num(
