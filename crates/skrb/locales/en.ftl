@@ -1153,3 +1153,7 @@ pay-err-statement-empty = The statement holds no booked payments.
 pay-err-statement-seen = Statement { $id } was imported already; nothing changed.
 pay-err-not-open = Only a held or returned payment that is not paid again can be written off.
 pay-err-file-changed = The payer account changed since this file was written; it cannot be written again the same.
+pay-hold-recovered = wholly recovered from this payment
+pay-payee-title = Paid to
+pay-payee-person = The entitled person, to their own account.
+pay-payee-note = A placement's institution, a parent or a guardian; leave the name empty to pay the person again. It applies from the next run.

@@ -1191,3 +1191,7 @@ pay-err-statement-empty = Izpisek nima knjiženih izplačil.
 pay-err-statement-seen = Izpisek { $id } je bil že uvožen; nič se ni spremenilo.
 pay-err-not-open = Odpisati je mogoče le zadržano ali vrnjeno izplačilo, ki še ni ponovno izplačano.
 pay-err-file-changed = Plačilni račun se je spremenil, odkar je bila datoteka pripravljena; enake je ni več mogoče pripraviti.
+pay-hold-recovered = v celoti poračunano s tem izplačilom
+pay-payee-title = Izplačilo prejme
+pay-payee-person = Upravičenec, na svoj račun.
+pay-payee-note = Zavod, v katerega je oseba nameščena, starš ali skrbnik; pustite ime prazno, da se izplačuje upravičencu. Velja od naslednje plačilne liste.

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::accounts::{self, AccountForm, PayerAccount};
 use super::files::{self, BankFile};
-use super::history::{self, PaymentLine, Recovery, RecoveryForm, Total, WriteOffForm};
+use super::history::{self, PayeeForm, PaymentLine, Recovery, RecoveryForm, Total, WriteOffForm};
 use super::runs::{self, Calculated, Run, RunForm, SummaryRow};
 use super::statements::{self, Imported};
 use crate::cases::api::Created;
@@ -82,6 +82,11 @@ pub fn routes() -> Routes {
             "/api/v1/entitlements/{id}/recoveries",
             Perm(PaymentRun),
             add_recovery,
+        )
+        .put(
+            "/api/v1/entitlements/{id}/payee",
+            Perm(PaymentRun),
+            set_payee,
         )
 }
 
@@ -352,4 +357,17 @@ pub async fn add_recovery(
 ) -> AppResult<(StatusCode, Json<Created>)> {
     let id = history::add_recovery(&st.db, &s.actor(), id, &f).await?;
     Ok((StatusCode::CREATED, Json(Created { id, case_id: None })))
+}
+
+/// Pay an entitlement to someone else (a placement's institution, a parent), or with an
+/// empty name to the person again; from the next run on.
+#[utoipa::path(put, path = "/api/v1/entitlements/{id}/payee", request_body = PayeeForm, responses((status = 204), (status = 422)))]
+pub async fn set_payee(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    ApiJson(f): ApiJson<PayeeForm>,
+) -> AppResult<StatusCode> {
+    history::set_payee(&st.db, &s.actor(), id, &f).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -102,7 +102,7 @@ pub async fn held_of_run(
     let r = super::runs::guard(&mut tx, actor, run).await?;
     let (a, b) = (r.first_line.unwrap_or(0), r.last_line.unwrap_or(-1));
     let q = format!(
-        "SELECT {COLS} FROM {FROM} WHERE l.id >= $1 AND l.id <= $2 AND l.run_id = $3 AND l.account_id IS NULL ORDER BY l.id LIMIT $4"
+        "SELECT {COLS} FROM {FROM} WHERE l.id >= $1 AND l.id <= $2 AND l.run_id = $3 AND l.status = 'held' ORDER BY l.id LIMIT $4"
     );
     let rows: Vec<PaymentLine> = sql!(&mut tx, c => sqlx::query_as(&q).bind(a).bind(b).bind(run).bind(limit).fetch_all(c).await?);
     tx.commit().await?;
@@ -352,4 +352,68 @@ pub async fn recoveries_of(db: &Db, actor: &Actor, entitlement: i64) -> AppResul
         .bind(entitlement).fetch_all(c).await?);
     tx.commit().await?;
     Ok(rows)
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct PayeeForm {
+    /// Who is paid instead of the entitled person (a placement's institution, a child's
+    /// parent or guardian); empty to pay the person again.
+    #[serde(deserialize_with = "lenient")]
+    pub name: String,
+    #[serde(deserialize_with = "lenient")]
+    pub iban: String,
+    #[serde(deserialize_with = "lenient")]
+    pub address: String,
+}
+
+/// Pays an entitlement to someone else from the next run on (or to the person again).
+pub async fn set_payee(db: &Db, actor: &Actor, entitlement: i64, f: &PayeeForm) -> AppResult<()> {
+    let mut ck = Check::new();
+    let name = ck.text("name", &f.name, false, 140);
+    let iban = match (&name, f.iban.trim()) {
+        (None, _) => None,
+        (Some(_), i) => match skrb_domain::iban::Iban::parse(i) {
+            Ok(v) => Some(v.as_str().to_string()),
+            Err(_) => {
+                ck.err("iban", "err-iban");
+                None
+            }
+        },
+    };
+    let address = ck.text("address", &f.address, false, 200);
+    ck.done()?;
+    let mut tx = db.begin().await?;
+    let row: Option<(i64, i64)> = sql!(&mut tx, c => sqlx::query_as("SELECT person_id, centre_id FROM entitlement WHERE id = $1")
+        .bind(entitlement).fetch_optional(c).await?);
+    let (person, centre) = row.ok_or(AppError::NotFound)?;
+    crate::rights::same_centre(actor, centre)?;
+    crate::registry::access::check(&mut tx, actor, person).await?;
+    let address = name.as_ref().and(address);
+    sql!(&mut tx, c => sqlx::query("UPDATE entitlement SET payee_name = $1, payee_iban = $2, payee_address = $3, version = version + 1 WHERE id = $4")
+        .bind(&name).bind(&iban).bind(&address).bind(entitlement).execute(c).await?.rows_affected());
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("payee", "entitlement", entitlement)
+            .person(person)
+            .detail(serde_json::json!({
+                "name": name, "iban": iban
+            })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Who an entitlement is paid to when not the person: (name, IBAN, address).
+pub async fn payee_of(
+    db: &Db,
+    entitlement: i64,
+) -> AppResult<Option<(String, Option<String>, Option<String>)>> {
+    let mut tx = db.begin_read().await?;
+    let row: Option<(Option<String>, Option<String>, Option<String>)> = sql!(&mut tx, c => sqlx::query_as(
+        "SELECT payee_name, payee_iban, payee_address FROM entitlement WHERE id = $1").bind(entitlement).fetch_optional(c).await?);
+    tx.commit().await?;
+    Ok(row.and_then(|(n, i, a)| n.map(|n| (n, i, a))))
 }

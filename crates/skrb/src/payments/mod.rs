@@ -36,7 +36,15 @@ pub const STATUSES: [&str; 6] = [
 ];
 
 /// Why a line is held back (message key `pay-hold-<reason>`).
-pub const HOLDS: [&str; 5] = ["no_account", "zero", "no_iban", "bad_iban", "same_iban"];
+pub const HOLDS: [&str; 6] = [
+    "no_account",
+    "zero",
+    "no_iban",
+    "bad_iban",
+    "same_iban",
+    // not a hold: the month's payment went wholly to a recovery
+    "recovered",
+];
 
 /// `SKRB-L<id>`: the end-to-end id of a line, returned by the bank on the statement.
 pub fn end_to_end(line_id: i64) -> String {

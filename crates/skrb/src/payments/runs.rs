@@ -348,6 +348,8 @@ struct Line {
     address: Option<String>,
     hold: Option<&'static str>,
     carried_from: Option<i64>,
+    /// Wholly recovered (nothing to send): settled at once.
+    offset: bool,
 }
 
 fn months(from: Date, to: Date) -> Vec<Date> {
@@ -557,6 +559,7 @@ pub async fn calculate_in(
             address: addr,
             hold,
             carried_from: Some(o.id),
+            offset: false,
         });
     }
     out.carried = carried_ids.len();
@@ -600,7 +603,12 @@ pub async fn calculate_in(
                 }
                 let amount = part - deducted;
                 let acct = accounts.get(&(e.centre_id, funder.clone()));
-                let (hold, iban, payee, addr) = hold_of(e, acct, amount);
+                let (mut hold, iban, payee, addr) = hold_of(e, acct, amount);
+                // Wholly recovered: nothing to send, and nothing held.
+                let offset = amount == 0 && deducted > 0;
+                if offset {
+                    hold = None;
+                }
                 if hold.is_some() && deducted > 0 {
                     // not paid, so nothing recovered by it
                     if let Some((_, _, left, _)) = owed.get_mut(&e.id) {
@@ -614,7 +622,7 @@ pub async fn calculate_in(
                     right_id: e.right_id,
                     month: m,
                     funder,
-                    account_id: if hold.is_none() {
+                    account_id: if hold.is_none() && !offset {
                         acct.map(|a| a.id)
                     } else {
                         None
@@ -629,6 +637,7 @@ pub async fn calculate_in(
                     address: addr,
                     hold,
                     carried_from: None,
+                    offset,
                 });
             }
         }
@@ -701,8 +710,21 @@ pub async fn calculate_in(
                 Cell::Text(l.payee.clone()),
                 l.iban.clone().into(),
                 l.address.clone().into(),
-                Cell::Text(if l.hold.is_some() { "held" } else { "open" }.into()),
-                l.hold.into(),
+                Cell::Text(
+                    if l.hold.is_some() {
+                        "held"
+                    } else if l.offset {
+                        "settled"
+                    } else {
+                        "open"
+                    }
+                    .into(),
+                ),
+                if l.offset {
+                    Cell::Text("recovered".into())
+                } else {
+                    l.hold.into()
+                },
                 l.carried_from.into(),
             ]);
             next += 1;

@@ -14,7 +14,7 @@ use time::Date;
 use super::accounts::{self, AccountForm, PayerAccount, FORMATS, FUNDERS};
 use super::api::{file_response, VersionForm};
 use super::files::{self, BankFile};
-use super::history::{self, PaymentLine, Recovery, RecoveryForm, Total, WriteOffForm};
+use super::history::{self, PayeeForm, PaymentLine, Recovery, RecoveryForm, Total, WriteOffForm};
 use super::runs::{self, Calculated, Run, RunForm, SummaryRow};
 use super::statements::{self, Imported};
 use crate::cases::web::{labelled, reasons, typed};
@@ -64,6 +64,7 @@ pub fn routes() -> Routes {
             Perm(PaymentRun),
             add_recovery,
         )
+        .post("/entitlements/{id}/payee", Perm(PaymentRun), payee_save)
 }
 
 /// Money, months and names of rights as every payment page shows them.
@@ -416,6 +417,8 @@ struct LinesPage {
     worklist: bool,
     entitlement: Option<i64>,
     recoveries: Vec<Recovery>,
+    /// Paid to someone else: name, IBAN, address.
+    payee: Option<(String, Option<String>, Option<String>)>,
     currency: String,
     errors: Vec<String>,
     kept: Kept,
@@ -448,14 +451,18 @@ async fn lines_page(
     kept: Raw,
 ) -> AppResult<Response> {
     let l = s.ctx.locale;
-    let (recoveries, currency) = match entitlement {
+    let (recoveries, currency, payee) = match entitlement {
         Some(e) => {
             let r = history::recoveries_of(&st.db, &s.actor(), e).await?;
             let cur: Option<String> = sql_pool!(&st.db, p => sqlx::query_scalar("SELECT currency FROM entitlement WHERE id = $1")
                 .bind(e).fetch_optional(p).await?);
-            (r, cur.unwrap_or_default())
+            (
+                r,
+                cur.unwrap_or_default(),
+                history::payee_of(&st.db, e).await?,
+            )
         }
-        None => (Vec::new(), String::new()),
+        None => (Vec::new(), String::new(), None),
     };
     let refused = !errors.is_empty();
     let page = Page::new(&s.ctx, title, "payments");
@@ -467,6 +474,7 @@ async fn lines_page(
             worklist,
             entitlement,
             recoveries,
+            payee,
             currency,
             errors,
             kept: Kept(kept),
@@ -619,6 +627,25 @@ async fn account_save(
         Err(e) => {
             let errors = step_errors(e, s.ctx.locale)?;
             accounts_form(&st, &s, errors, raw).await
+        }
+    }
+}
+
+async fn payee_save(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
+    let f: PayeeForm = typed(&raw)?;
+    match history::set_payee(&st.db, &s.actor(), id, &f).await {
+        Ok(()) => Ok(redirect_with_flash(
+            &format!("/entitlements/{id}/payments"),
+            "flash-saved",
+        )),
+        Err(e) => {
+            let errors = step_errors(e, s.ctx.locale)?;
+            entitlement_form(&st, &s, id, errors, raw).await
         }
     }
 }

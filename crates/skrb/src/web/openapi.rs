@@ -130,6 +130,7 @@ impl Modify for Bearer {
         crate::payments::api::of_entitlement,
         crate::payments::api::recoveries,
         crate::payments::api::add_recovery,
+        crate::payments::api::set_payee,
     ),
     modifiers(&Bearer),
     security(("bearer" = []))

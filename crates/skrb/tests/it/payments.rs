@@ -800,6 +800,9 @@ async fn a_month_from_run_to_settlement(app: TestApp) {
     );
     exactly_once(&app).await;
 
+    // From April the new one is paid to the home where the person is placed.
+    let r = app.api("PUT", &format!("/api/v1/entitlements/{}/payee", si_ents[5].1), Some(&si.finance), Some(json!({"name": "Dom starejših občanov Velenje", "iban": si_iban(77), "address": "Kidričeva 1, 3320 Velenje"}))).await;
+    assert_eq!(r.status, 204, "{}", r.body);
     // April pays in pain.001.001.09 (SEPA) in files of one transfer.
     account(&app, &si.finance, json!({"funder": "state", "name": "Republika Slovenija", "iban": payer_iban(), "bic": "BSLJSI2X", "format": "pain.001.001.09", "batch_size": "1"})).await;
     let april = new_run(&app, &si.finance, json!({"month": "2026-04"})).await;
@@ -858,6 +861,29 @@ async fn a_month_from_run_to_settlement(app: TestApp) {
         .await
         .body;
     validate(&x, "pain.001.001.09");
+    let (payee, to): (String, String) = skrb::sql_pool!(&app.db, p => sqlx::query_as(&format!(
+        "SELECT payee, iban FROM payment_line WHERE run_id = {april} AND entitlement_id = {}", si_ents[5].1)).fetch_one(p).await.unwrap());
+    assert_eq!(
+        (payee.as_str(), to),
+        ("Dom starejših občanov Velenje", si_iban(77))
+    );
+    let mut all = String::new();
+    for n in 1..=3 {
+        all.push_str(
+            &app.api(
+                "GET",
+                &format!("/api/v1/payments/runs/{april}/files/{n}"),
+                Some(&si.finance),
+                None,
+            )
+            .await
+            .body,
+        );
+    }
+    assert!(
+        all.contains("<Nm>Dom starejsih obcanov Velenje</Nm>"),
+        "{all}"
+    );
     assert_eq!(between(&x, "<NbOfTxs>", "<"), ["1", "1"]);
 
     // History: per person and entitlement; the recovery recovered 2 × 30.00.
@@ -1115,14 +1141,47 @@ async fn bad_input_changes_nothing(app: TestApp) {
     );
     // Roles: a social worker reads nothing here; finance cannot approve at all without
     // the permission being theirs? (they have it, but not for their own run).
-    let sw = app.user("sw", Role::SocialWorker).await;
-    let _ = sw;
+    app.user("sw", Role::SocialWorker).await;
     let t = app.token("sw").await;
     assert_eq!(
         app.api("GET", "/api/v1/payments/runs", Some(&t), None)
             .await
             .status,
         403
+    );
+    // A payee with a wrong account is refused; nothing changes.
+    let r = app
+        .api(
+            "PUT",
+            &format!("/api/v1/entitlements/{}/payee", e[0].1),
+            Some(&si.finance),
+            Some(json!({"name": "Dom", "iban": "SI56 1"})),
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(
+        app.num("SELECT COUNT(*) FROM entitlement WHERE payee_name IS NOT NULL")
+            .await,
+        0
+    );
+    // A recovery larger than the month's payment takes all of it: nothing is sent,
+    // nothing is held, the month counts as paid.
+    let r = post(&app, &si.finance, &format!("/api/v1/entitlements/{}/recoveries", e[0].1), json!({"total": "150.00", "instalment": "150.00", "from_month": MONTH, "reason": "overpaid"})).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let c = post(
+        &app,
+        &si.finance,
+        &format!("/api/v1/payments/runs/{run}/calculate"),
+        json!({}),
+    )
+    .await
+    .json();
+    assert_eq!(c["held"], 0, "{c}");
+    let (status, reason, deducted, amount): (String, String, i64, i64) = skrb::sql_pool!(&app.db, p => sqlx::query_as(
+        "SELECT status, reason, deducted, amount FROM payment_line").fetch_one(p).await.unwrap());
+    assert_eq!(
+        (status.as_str(), reason.as_str(), deducted, amount),
+        ("settled", "recovered", 10_000, 0)
     );
 }
 both!(bad_input_changes_nothing);
