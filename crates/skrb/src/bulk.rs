@@ -1,6 +1,9 @@
-//! Set-based inserts for bulk jobs (the demo generator now; imports and payment runs
-//! later): many rows per statement on SQLite, `COPY … FROM STDIN` on PostgreSQL.
-//! Rows are plain cells, so a job builds them once for both databases.
+//! Set-based inserts and reads for bulk jobs (the demo generator, renewals, payment
+//! runs): many rows per statement on SQLite, `COPY … FROM STDIN` on PostgreSQL; and
+//! reading hundreds of thousands of rows as one packed text (SQLite) or `COPY … TO
+//! STDOUT` (PostgreSQL), because fetching them row by row through the driver costs
+//! several times what the database spends finding them. Rows are plain cells or text,
+//! so a job builds and parses them once for both databases.
 
 use std::fmt::Write as _;
 
@@ -164,6 +167,108 @@ fn copy_text(out: &mut String, cell: &Cell) {
     }
 }
 
+/// SQLite's packed rows: fields apart by US (0x1F), rows by RS (0x1E), NULL as NAK (0x15),
+/// control characters no text of ours holds.
+const FIELD: char = '\u{1f}';
+const ROW: char = '\u{1e}';
+const NULL: &str = "\u{15}";
+
+/// Reads the rows of `SELECT <columns> <rest>` as text (`None` for NULL), for bulk jobs.
+/// `rest` is the `FROM … WHERE …` part with literal values (COPY takes no parameters):
+/// only numbers and dates formatted by the caller, never user input. Row order is not
+/// kept: sort by a key.
+pub async fn select(
+    tx: &mut Tx,
+    columns: &[&str],
+    rest: &str,
+) -> Result<Vec<Vec<Option<String>>>, sqlx::Error> {
+    match tx {
+        Tx::Sqlite(t) => {
+            let packed = columns
+                .iter()
+                .map(|c| format!("COALESCE(CAST({c} AS TEXT), char(21))"))
+                .collect::<Vec<_>>()
+                .join(" || char(31) || ");
+            let sql = format!("SELECT group_concat(r, char(30)) FROM (SELECT {packed} AS r {rest})");
+            let text: Option<String> = sqlx::query_scalar(&sql).fetch_one(&mut **t).await?;
+            let Some(text) = text else {
+                return Ok(Vec::new());
+            };
+            Ok(text
+                .split(ROW)
+                .map(|r| {
+                    r.split(FIELD)
+                        .map(|f| (f != NULL).then(|| f.to_string()))
+                        .collect()
+                })
+                .collect())
+        }
+        Tx::Postgres(t) => {
+            use futures_util::StreamExt;
+            let sql = format!("COPY (SELECT {} {rest}) TO STDOUT", columns.join(", "));
+            let mut stream = t.copy_out_raw(&sql).await?;
+            let mut buf = Vec::new();
+            while let Some(chunk) = stream.next().await {
+                buf.extend_from_slice(&chunk?);
+            }
+            let text = String::from_utf8(buf).map_err(|e| sqlx::Error::Decode(e.into()))?;
+            Ok(text
+                .lines()
+                .map(|r| r.split('\t').map(copy_field).collect())
+                .collect())
+        }
+    }
+}
+
+/// A field of PostgreSQL's COPY text format.
+fn copy_field(f: &str) -> Option<String> {
+    if f == "\\N" {
+        return None;
+    }
+    if !f.contains('\\') {
+        return Some(f.to_string());
+    }
+    let mut out = String::with_capacity(f.len());
+    let mut it = f.chars();
+    while let Some(c) = it.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match it.next() {
+            Some('t') => out.push('\t'),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some(o) => out.push(o),
+            None => {}
+        }
+    }
+    Some(out)
+}
+
+/// A SQL literal of a date (for [`select`]).
+pub fn date_literal(d: Date) -> String {
+    format!("'{:04}-{:02}-{:02}'", d.year(), u8::from(d.month()), d.day())
+}
+
+/// Parses a field of [`select`].
+pub fn int(f: &Option<String>) -> Option<i64> {
+    f.as_deref()?.parse().ok()
+}
+
+/// Parses a date field of [`select`] (`YYYY-MM-DD`, as both databases write it).
+pub fn date(f: &Option<String>) -> Option<Date> {
+    let s = f.as_deref()?;
+    let (y, rest) = s.split_once('-')?;
+    let (m, d) = rest.split_once('-')?;
+    Date::from_calendar_date(
+        y.parse().ok()?,
+        time::Month::try_from(m.parse::<u8>().ok()?).ok()?,
+        d.get(..2)?.parse().ok()?,
+    )
+    .ok()
+}
+
 /// The next free id of a table (ids are assigned by the job so rows can refer to each
 /// other within one batch).
 pub async fn next_id(tx: &mut Tx, table: &str) -> Result<i64, sqlx::Error> {
@@ -186,6 +291,15 @@ pub async fn sync_identity(tx: &mut Tx, table: &str) -> Result<(), sqlx::Error> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn copy_fields_read_back() {
+        assert_eq!(copy_field("\\N"), None);
+        assert_eq!(copy_field("a\\tb\\\\c"), Some("a\tb\\c".into()));
+        assert_eq!(date(&Some("2026-03-01".into())), Some(time::macros::date!(2026 - 03 - 01)));
+        assert_eq!(int(&Some("-42".into())), Some(-42));
+        assert_eq!(date_literal(time::macros::date!(2026 - 03 - 01)), "'2026-03-01'");
+    }
 
     #[test]
     fn copy_text_escapes_and_formats() {

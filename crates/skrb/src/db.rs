@@ -96,7 +96,11 @@ impl Db {
                 // Money and audit records must survive a power cut (DESIGN.md).
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
+                .busy_timeout(Duration::from_secs(10))
+                // Bulk jobs (payment runs, renewals) touch hundreds of thousands of rows in
+                // one transaction: a 64 MB page cache per connection (SQLite's default is
+                // 2 MB) keeps them from spilling; it is taken only as it fills.
+                .pragma("cache_size", "-65536");
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .connect_with(opts)

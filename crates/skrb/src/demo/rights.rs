@@ -1,7 +1,8 @@
 //! Rights for the demo: about 15 persons in 100 hold an entitlement (300,000 at the
 //! country scale), each with its application and first decision, calculated by the real
 //! calculators with the dated parameters; the renewing rights (VD, RS cash assistance)
-//! end with the year, so the yearly provisional calculation has its full set; 2 in 100
+//! end with the year, so the yearly provisional calculation has its full set; DSP's
+//! grants are current (a month's payment run takes nearly all 300,000); 2 in 100
 //! have an application in procedure (some past the deadline); Republika Srpska's centres
 //! have a commission with a session. Written set-based in batches.
 
@@ -180,7 +181,16 @@ pub async fn generate(db: &Db, seed: u64) -> anyhow::Result<usize> {
             // recent month; the others until changed.
             let from = match code {
                 "vd" | "rs_cash" => year_start,
-                "dsp" => deadlines::add_months(year_start, rng.gen_range(0..today.month() as u32)),
+                // DSP is granted for a few months at a time: the current grants began
+                // this month or the last, so they are paid this month and the next.
+                "dsp" => {
+                    let this = today.replace_day(1)?;
+                    if rng.gen_bool(0.5) {
+                        this
+                    } else {
+                        (this - Duration::days(1)).replace_day(1)?
+                    }
+                }
                 _ => deadlines::add_months(year_start, rng.gen_range(0..12))
                     .min(deadlines::next_month(today)),
             };

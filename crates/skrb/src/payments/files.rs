@@ -197,15 +197,42 @@ pub async fn export_in(
         .into_iter()
         .collect();
     let mut by_account: BTreeMap<i64, Vec<Payable>> = BTreeMap::new();
+    let t_read = std::time::Instant::now();
     if let (Some(a), Some(b)) = (run.first_line, run.last_line) {
-        let rows: Vec<Payable> = sql!(tx, c => sqlx::query_as(
-            "SELECT id, account_id, right_id, month, amount, payee, iban, address FROM payment_line \
-             WHERE id >= $1 AND id <= $2 AND run_id = $3 AND account_id IS NOT NULL ORDER BY id")
-            .bind(a).bind(b).bind(id).fetch_all(c).await?);
+        // Read in bulk (see `bulk::select`), then in line order.
+        let mut rows: Vec<Payable> = crate::bulk::select(
+            tx,
+            &["id", "account_id", "right_id", "month", "amount", "payee", "iban", "address"],
+            &format!(
+                "FROM payment_line WHERE id >= {a} AND id <= {b} AND run_id = {id} AND account_id IS NOT NULL"
+            ),
+        )
+        .await?
+        .iter()
+        .map(|f| {
+            let p = || {
+                Some(Payable {
+                id: crate::bulk::int(&f[0])?,
+                account_id: crate::bulk::int(&f[1])?,
+                right_id: crate::bulk::int(&f[2])?,
+                month: crate::bulk::date(&f[3])?,
+                amount: crate::bulk::int(&f[4])?,
+                payee: f[5].clone()?,
+                iban: f[6].clone(),
+                address: f[7].clone(),
+                })
+            };
+            // A line that cannot be read stops the export: never a file without it.
+            p().ok_or_else(|| AppError::Internal(anyhow::anyhow!("unreadable payment line {f:?}")))
+        })
+        .collect::<AppResult<_>>()?;
+        rows.sort_unstable_by_key(|r| r.id);
         for r in rows {
             by_account.entry(r.account_id).or_default().push(r);
         }
     }
+    let t_read = t_read.elapsed();
+    let t_render = std::time::Instant::now();
     let mut out = Vec::new();
     let mut seq = 0i64;
     let mut file_rows = Vec::new();
@@ -264,6 +291,10 @@ pub async fn export_in(
             ]);
             out.push(Written { file, content });
         }
+    }
+    tracing::info!(run = id, files = out.len(), read = ?t_read, render = ?t_render.elapsed(), "payment run exported");
+    if std::env::var_os("SKRB_TIMINGS").is_some() {
+        eprintln!("export: read {t_read:?}, render and hash {:?}", t_render.elapsed());
     }
     crate::bulk::insert(
         tx,
