@@ -189,7 +189,8 @@ pub async fn select(
                 .map(|c| format!("COALESCE(CAST({c} AS TEXT), char(21))"))
                 .collect::<Vec<_>>()
                 .join(" || char(31) || ");
-            let sql = format!("SELECT group_concat(r, char(30)) FROM (SELECT {packed} AS r {rest})");
+            let sql =
+                format!("SELECT group_concat(r, char(30)) FROM (SELECT {packed} AS r {rest})");
             let text: Option<String> = sqlx::query_scalar(&sql).fetch_one(&mut **t).await?;
             let Some(text) = text else {
                 return Ok(Vec::new());
@@ -248,7 +249,12 @@ fn copy_field(f: &str) -> Option<String> {
 
 /// A SQL literal of a date (for [`select`]).
 pub fn date_literal(d: Date) -> String {
-    format!("'{:04}-{:02}-{:02}'", d.year(), u8::from(d.month()), d.day())
+    format!(
+        "'{:04}-{:02}-{:02}'",
+        d.year(),
+        u8::from(d.month()),
+        d.day()
+    )
 }
 
 /// Parses a field of [`select`].
@@ -296,9 +302,15 @@ mod tests {
     fn copy_fields_read_back() {
         assert_eq!(copy_field("\\N"), None);
         assert_eq!(copy_field("a\\tb\\\\c"), Some("a\tb\\c".into()));
-        assert_eq!(date(&Some("2026-03-01".into())), Some(time::macros::date!(2026 - 03 - 01)));
+        assert_eq!(
+            date(&Some("2026-03-01".into())),
+            Some(time::macros::date!(2026 - 03 - 01))
+        );
         assert_eq!(int(&Some("-42".into())), Some(-42));
-        assert_eq!(date_literal(time::macros::date!(2026 - 03 - 01)), "'2026-03-01'");
+        assert_eq!(
+            date_literal(time::macros::date!(2026 - 03 - 01)),
+            "'2026-03-01'"
+        );
     }
 
     #[test]

@@ -57,7 +57,7 @@ pub async fn of_run(tx: &mut Tx, run: i64) -> AppResult<Vec<BankFile>> {
 
 /// What a transfer says it is for: the right's name in the centre's language and the
 /// month, e.g. `Varstveni dodatek 04/2026`.
-fn remittance(names: &BTreeMap<i64, String>, right: i64, month: Date) -> String {
+pub(crate) fn remittance(names: &BTreeMap<i64, String>, right: i64, month: Date) -> String {
     format!(
         "{} {:02}/{}",
         names.get(&right).map(String::as_str).unwrap_or(""),
@@ -233,9 +233,8 @@ pub async fn export_in(
     }
     let t_read = t_read.elapsed();
     let t_render = std::time::Instant::now();
-    let mut out = Vec::new();
-    let mut seq = 0i64;
-    let mut file_rows = Vec::new();
+    // The files to write, in order; then written on every core (they are independent).
+    let mut work: Vec<(i64, &PayerAccount, &[Payable])> = Vec::new();
     for (acct_id, lines) in &by_account {
         let Some(acct) = accts.get(acct_id) else {
             return Err(AppError::Internal(anyhow::anyhow!(
@@ -243,58 +242,95 @@ pub async fn export_in(
             )));
         };
         for chunk in lines.chunks(acct.batch_size.max(1) as usize) {
-            seq += 1;
-            let msg_id = format!("SKRB-R{id}-F{seq}");
-            let content = render(acct, &msg_id, &created, run.execution_on, &names, chunk);
-            let sha = crate::audit::chain::hex(&Sha256::digest(&content));
-            let ext = if acct.format == "csv" { "csv" } else { "xml" };
-            let name = format!(
-                "skrb-{}-{:04}-{:02}-run{id}-{seq:03}-{}.{ext}",
-                centre_codes
-                    .get(&acct.centre_id)
-                    .map(String::as_str)
-                    .unwrap_or("centre"),
-                run.month.year(),
-                u8::from(run.month.month()),
-                acct.funder
-            );
-            let file = BankFile {
-                id: 0,
-                run_id: id,
-                seq,
-                account_id: *acct_id,
-                format: acct.format.clone(),
-                msg_id,
-                created: created.clone(),
-                name,
-                transfers: chunk.len() as i64,
-                total: chunk.iter().map(|l| l.amount).sum(),
-                currency: acct.currency.clone(),
-                first_line: chunk[0].id,
-                last_line: chunk[chunk.len() - 1].id,
-                sha256: sha,
-            };
-            file_rows.push(vec![
-                crate::bulk::Cell::Int(file.run_id),
-                file.seq.into(),
-                file.account_id.into(),
-                file.format.clone().into(),
-                file.msg_id.clone().into(),
-                file.created.clone().into(),
-                file.name.clone().into(),
-                file.transfers.into(),
-                file.total.into(),
-                file.currency.clone().into(),
-                file.first_line.into(),
-                file.last_line.into(),
-                file.sha256.clone().into(),
-            ]);
-            out.push(Written { file, content });
+            work.push((work.len() as i64 + 1, acct, chunk));
         }
+    }
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let per = work.len().div_ceil(threads).max(1);
+    let rendered: Vec<(Vec<u8>, String)> = std::thread::scope(|sc| {
+        let handles: Vec<_> = work
+            .chunks(per)
+            .map(|part| {
+                let (created, names) = (&created, &names);
+                sc.spawn(move || {
+                    part.iter()
+                        .map(|(seq, acct, chunk)| {
+                            let msg_id = format!("SKRB-R{id}-F{seq}");
+                            let content =
+                                render(acct, &msg_id, created, run.execution_on, names, chunk);
+                            let sha = crate::audit::chain::hex(&Sha256::digest(&content));
+                            (content, sha)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    if rendered.len() != work.len() {
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "a bank file could not be written"
+        )));
+    }
+    let mut out = Vec::new();
+    let mut file_rows = Vec::new();
+    for ((seq, acct, chunk), (content, sha)) in work.iter().zip(rendered) {
+        let seq = *seq;
+        let ext = if acct.format == "csv" { "csv" } else { "xml" };
+        let name = format!(
+            "skrb-{}-{:04}-{:02}-run{id}-{seq:03}-{}.{ext}",
+            centre_codes
+                .get(&acct.centre_id)
+                .map(String::as_str)
+                .unwrap_or("centre"),
+            run.month.year(),
+            u8::from(run.month.month()),
+            acct.funder
+        );
+        let file = BankFile {
+            id: 0,
+            run_id: id,
+            seq,
+            account_id: acct.id,
+            format: acct.format.clone(),
+            msg_id: format!("SKRB-R{id}-F{seq}"),
+            created: created.clone(),
+            name,
+            transfers: chunk.len() as i64,
+            total: chunk.iter().map(|l| l.amount).sum(),
+            currency: acct.currency.clone(),
+            first_line: chunk[0].id,
+            last_line: chunk[chunk.len() - 1].id,
+            sha256: sha,
+        };
+        file_rows.push(vec![
+            crate::bulk::Cell::Int(file.run_id),
+            file.seq.into(),
+            file.account_id.into(),
+            file.format.clone().into(),
+            file.msg_id.clone().into(),
+            file.created.clone().into(),
+            file.name.clone().into(),
+            file.transfers.into(),
+            file.total.into(),
+            file.currency.clone().into(),
+            file.first_line.into(),
+            file.last_line.into(),
+            file.sha256.clone().into(),
+        ]);
+        out.push(Written { file, content });
     }
     tracing::info!(run = id, files = out.len(), read = ?t_read, render = ?t_render.elapsed(), "payment run exported");
     if std::env::var_os("SKRB_TIMINGS").is_some() {
-        eprintln!("export: read {t_read:?}, render and hash {:?}", t_render.elapsed());
+        eprintln!(
+            "export: read {t_read:?}, render and hash {:?}",
+            t_render.elapsed()
+        );
     }
     crate::bulk::insert(
         tx,

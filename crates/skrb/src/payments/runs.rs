@@ -863,7 +863,10 @@ pub async fn calculate_in(
     out.spent = [spent_calc, t_write.elapsed(), std::time::Duration::ZERO];
     tracing::info!(run = id, lines = total, entitlements = ?t_ents, paid = ?t_paid, reckon = ?t_calc, write = ?out.spent[1], "payment run calculated");
     if std::env::var_os("SKRB_TIMINGS").is_some() {
-        eprintln!("calculate: entitlements {t_ents:?}, paid {t_paid:?}, reckon {t_calc:?}, write {:?}", out.spent[1]);
+        eprintln!(
+            "calculate: entitlements {t_ents:?}, paid {t_paid:?}, reckon {t_calc:?}, write {:?}",
+            out.spent[1]
+        );
     }
     Ok(out)
 }
