@@ -264,7 +264,8 @@ async fn raw(app: &TestApp, t: &str, path: &str, body: String, ct: &str) -> crat
     .await
 }
 
-/// Validates a file against one of the schemas in ../shared/schemas with xmllint.
+/// Validates a file against one of the schemas (`tests/schemas`, copied from
+/// ../shared/schemas) with xmllint.
 pub fn validate(xml: &str, schema: &str) {
     let dir =
         std::env::temp_dir().join(format!("skrb-xsd-{}-{}", std::process::id(), rand_suffix()));
@@ -272,7 +273,7 @@ pub fn validate(xml: &str, schema: &str) {
     let file = dir.join("file.xml");
     std::fs::write(&file, xml).unwrap();
     let xsd = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(format!("../../../shared/schemas/{schema}.xsd"));
+        .join(format!("tests/schemas/{schema}.xsd"));
     let out = Command::new("xmllint")
         .args(["--noout", "--schema"])
         .arg(&xsd)
