@@ -314,6 +314,23 @@ async fn calculate(
     }
 }
 
+/// After a step on a run: back to its page with the flash, or the page with why not.
+async fn after_step(
+    st: &AppState,
+    s: &Signed,
+    id: i64,
+    r: AppResult<()>,
+    flash: &str,
+) -> AppResult<Response> {
+    match r {
+        Ok(()) => Ok(redirect_with_flash(&format!("/payments/runs/{id}"), flash)),
+        Err(e) => {
+            let errors = step_errors(e, s.ctx.locale)?;
+            run_form(st, s, id, errors, None).await
+        }
+    }
+}
+
 async fn approve(
     State(st): State<AppState>,
     s: Signed,
@@ -321,16 +338,8 @@ async fn approve(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: VersionForm = typed(&raw)?;
-    match runs::approve(&st.db, &s.actor(), id, f.version()).await {
-        Ok(_) => Ok(redirect_with_flash(
-            &format!("/payments/runs/{id}"),
-            "pay-flash-approved",
-        )),
-        Err(e) => {
-            let errors = step_errors(e, s.ctx.locale)?;
-            run_form(&st, &s, id, errors, None).await
-        }
-    }
+    let r = runs::approve(&st.db, &s.actor(), id, f.version()).await;
+    after_step(&st, &s, id, r.map(|_| ()), "pay-flash-approved").await
 }
 
 async fn export(
@@ -340,16 +349,8 @@ async fn export(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: VersionForm = typed(&raw)?;
-    match files::export(&st.db, &s.actor(), id, f.version()).await {
-        Ok(_) => Ok(redirect_with_flash(
-            &format!("/payments/runs/{id}"),
-            "pay-flash-exported",
-        )),
-        Err(e) => {
-            let errors = step_errors(e, s.ctx.locale)?;
-            run_form(&st, &s, id, errors, None).await
-        }
-    }
+    let r = files::export(&st.db, &s.actor(), id, f.version()).await;
+    after_step(&st, &s, id, r.map(|_| ()), "pay-flash-exported").await
 }
 
 async fn discard(
