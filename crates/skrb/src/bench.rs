@@ -236,26 +236,7 @@ pub async fn run(config: Config, samples: usize) -> anyhow::Result<()> {
         });
     }
     if let Some(p) = &payment {
-        lines.push(Line {
-            what: format!(
-                "monthly payment run ({} entitlements, {} lines): calculate, approve, export",
-                p.entitlements, p.lines
-            ),
-            p50: format!("{:.1} s", p.total()),
-            p95: format!("{:.0}/s", p.lines as f64 / p.total().max(0.001)),
-            limit: format!("{:.1} s bulk-inserting {} rows", p.baseline, p.lines),
-            ratio: format!("×{:.1}", p.total() / p.baseline.max(0.001)),
-        });
-        lines.push(Line {
-            what: format!(
-                "  calculate {:.2} s (read and reckon {:.2} s, write {:.2} s), approve {:.3} s, export {:.2} s ({} files, {:.0} MB)",
-                p.calculate, p.reckon, p.write, p.approve, p.export, p.files, p.bytes as f64 / 1e6
-            ),
-            p50: String::new(),
-            p95: String::new(),
-            limit: String::new(),
-            ratio: String::new(),
-        });
+        lines.extend(p.lines());
     }
     lines.push(Line {
         what: "point lookup by id (the limit)".into(),
@@ -299,15 +280,39 @@ pub async fn run(config: Config, samples: usize) -> anyhow::Result<()> {
         "{:<58} {:>11} {:>11} {:>26} {:>7}",
         "measure", "p50", "p95", "limit p50 / p95", "ratio"
     );
+    print_lines(lines);
+    let _ = sessions::delete(&db, &token).await;
+    if let Some(t) = officer_token {
+        let _ = sessions::delete(&db, &t).await;
+    }
+    db.close().await;
+    Ok(())
+}
+
+fn print_lines(lines: Vec<Line>) {
     for l in lines {
         println!(
             "{:<58} {:>11} {:>11} {:>26} {:>7}",
             l.what, l.p50, l.p95, l.limit, l.ratio
         );
     }
-    let _ = sessions::delete(&db, &token).await;
-    if let Some(t) = officer_token {
-        let _ = sessions::delete(&db, &t).await;
+}
+
+/// `skrb bench --payments-only N`: the monthly payment run alone, `n` times (each in a
+/// transaction rolled back), for work on its speed without the rest of the bench.
+pub async fn payments_only(config: Config, n: usize) -> anyhow::Result<()> {
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    println!(
+        "Skrb payment-run bench on {} ({})",
+        crate::db::mask_url(&config.database_url),
+        db.backend_name()
+    );
+    for _ in 0..n.max(1) {
+        let p = payments_bench(&db)
+            .await?
+            .context("the demo users `finance` and `direktor` are missing: run `skrb demo` on this database first")?;
+        print_lines(p.lines());
     }
     db.close().await;
     Ok(())
@@ -360,11 +365,45 @@ struct Payment {
     files: usize,
     bytes: usize,
     baseline: f64,
+    baseline_lines: f64,
 }
 
 impl Payment {
     fn total(&self) -> f64 {
         self.calculate + self.approve + self.export
+    }
+
+    fn lines(&self) -> Vec<Line> {
+        let p = self;
+        vec![
+        Line {
+            what: format!(
+                "monthly payment run ({} entitlements, {} lines): calculate, approve, export",
+                p.entitlements, p.lines
+            ),
+            p50: format!("{:.1} s", p.total()),
+            p95: format!("{:.0}/s", p.lines as f64 / p.total().max(0.001)),
+            limit: format!("{:.1} s bulk-inserting {} rows", p.baseline, p.lines),
+            ratio: format!("×{:.1}", p.total() / p.baseline.max(0.001)),
+        },
+        Line {
+            what: "  the same beside a bulk insert into payment_line (its index)".into(),
+            p50: String::new(),
+            p95: String::new(),
+            limit: format!("{:.1} s bulk-inserting {} rows", p.baseline_lines, p.lines),
+            ratio: format!("×{:.1}", p.total() / p.baseline_lines.max(0.001)),
+        },
+        Line {
+            what: format!(
+                "  calculate {:.2} s (read and reckon {:.2} s, write {:.2} s), approve {:.3} s, export {:.2} s ({} files, {:.0} MB)",
+                p.calculate, p.reckon, p.write, p.approve, p.export, p.files, p.bytes as f64 / 1e6
+            ),
+            p50: String::new(),
+            p95: String::new(),
+            limit: String::new(),
+            ratio: String::new(),
+        },
+        ]
     }
 }
 
@@ -404,9 +443,10 @@ async fn payments_bench(db: &Db) -> anyhow::Result<Option<Payment>> {
     let export = t.elapsed().as_secs_f64();
     tx.rollback().await?;
     let lines = c.lines + c.held;
-    let baseline = payment_baseline(db, lines).await?;
+    let baseline = payment_baseline(db, lines, false).await?;
+    let baseline_lines = payment_baseline(db, lines, true).await?;
     eprintln!(
-        "payment run of {month}: {} entitlements, {} lines ({} held), calculate {calculate:.2} s, approve {approve:.3} s, export {export:.2} s; bulk insert of as many rows {baseline:.2} s",
+        "payment run of {month}: {} entitlements, {} lines ({} held), calculate {calculate:.2} s, approve {approve:.3} s, export {export:.2} s; bulk insert of as many rows {baseline:.2} s, into payment_line {baseline_lines:.2} s",
         c.entitlements, lines, c.held
     );
     Ok(Some(Payment {
@@ -420,23 +460,30 @@ async fn payments_bench(db: &Db) -> anyhow::Result<Option<Payment>> {
         files: files.len(),
         bytes: files.iter().map(|f| f.content.len()).sum(),
         baseline,
+        baseline_lines,
     }))
 }
 
-/// Seconds the database takes to bulk-insert `n` rows shaped like payment lines into a
-/// scratch table of the same database (not a temporary one) with no index but its key,
-/// rolled back.
-async fn payment_baseline(db: &Db, n: usize) -> anyhow::Result<f64> {
+/// Seconds the database takes to bulk-insert `n` rows shaped like payment lines, rolled
+/// back: into a scratch table of the same database (not a temporary one) with no index
+/// but its key, or (`into_lines`) into `payment_line` itself, with its exactly-once
+/// index, for a month no run pays.
+async fn payment_baseline(db: &Db, n: usize, into_lines: bool) -> anyhow::Result<f64> {
     let mut tx = db.begin().await?;
-    sql!(&mut tx, c => sqlx::query("CREATE TABLE bench_lines (id BIGINT PRIMARY KEY, run_id BIGINT, centre_id BIGINT, \
-        entitlement_id BIGINT, person_id BIGINT, right_id BIGINT, month DATE, funder TEXT, account_id BIGINT, gross BIGINT, deducted BIGINT, \
-        recovery_id BIGINT, amount BIGINT, currency TEXT, payee TEXT, iban TEXT, address TEXT, status TEXT, reason TEXT, carried_from BIGINT)")
-        .execute(c).await?.rows_affected());
-    let day = time::OffsetDateTime::now_utc().date();
-    let rows: Vec<Vec<Cell>> = (0..n as i64)
+    let (table, first, day) = if into_lines {
+        let first = bulk::next_id(&mut tx, "payment_line").await?;
+        ("payment_line", first, time::macros::date!(2999 - 12 - 01))
+    } else {
+        sql!(&mut tx, c => sqlx::query("CREATE TABLE bench_lines (id BIGINT PRIMARY KEY, run_id BIGINT, centre_id BIGINT, \
+            entitlement_id BIGINT, person_id BIGINT, right_id BIGINT, month DATE, funder TEXT, account_id BIGINT, gross BIGINT, deducted BIGINT, \
+            recovery_id BIGINT, amount BIGINT, currency TEXT, payee TEXT, iban TEXT, address TEXT, status TEXT, reason TEXT, carried_from BIGINT)")
+            .execute(c).await?.rows_affected());
+        ("bench_lines", 1, time::OffsetDateTime::now_utc().date())
+    };
+    let rows: Vec<Vec<Cell>> = (1..=n as i64)
         .map(|i| {
             vec![
-                i.into(),
+                (first + i).into(),
                 1.into(),
                 1.into(),
                 i.into(),
@@ -460,13 +507,7 @@ async fn payment_baseline(db: &Db, n: usize) -> anyhow::Result<f64> {
         })
         .collect();
     let t = Instant::now();
-    bulk::insert(
-        &mut tx,
-        "bench_lines",
-        &crate::payments::runs::LINE_COLUMNS,
-        &rows,
-    )
-    .await?;
+    bulk::insert(&mut tx, table, &crate::payments::runs::LINE_COLUMNS, &rows).await?;
     let secs = t.elapsed().as_secs_f64();
     tx.rollback().await?;
     Ok(secs)

@@ -1,6 +1,6 @@
 //! Set-based inserts and reads for bulk jobs (the demo generator, renewals, payment
 //! runs): many rows per statement on SQLite, `COPY … FROM STDIN` on PostgreSQL; and
-//! reading hundreds of thousands of rows as one packed text (SQLite) or `COPY … TO
+//! reading hundreds of thousands of rows on SQLite's own handle or with `COPY … TO
 //! STDOUT` (PostgreSQL), because fetching them row by row through the driver costs
 //! several times what the database spends finding them. Rows are plain cells or text,
 //! so a job builds and parses them once for both databases.
@@ -11,69 +11,80 @@ use time::{Date, OffsetDateTime};
 
 use crate::db::Tx;
 
-/// One value of a row.
+/// One value of a row; `Str` borrows text the job already holds, so that writing
+/// hundreds of thousands of rows does not copy every text once more.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
+pub enum Value<'a> {
     Null,
     Int(i64),
     Bool(bool),
     Text(String),
+    Str(&'a str),
     Date(Date),
     Time(OffsetDateTime),
 }
 
-impl From<i64> for Cell {
+/// A value that owns its text.
+pub type Cell = Value<'static>;
+
+impl From<i64> for Value<'_> {
     fn from(v: i64) -> Self {
-        Cell::Int(v)
+        Value::Int(v)
     }
 }
 
-impl From<&str> for Cell {
+impl From<&str> for Value<'_> {
     fn from(v: &str) -> Self {
-        Cell::Text(v.to_string())
+        Value::Text(v.to_string())
     }
 }
 
-impl From<String> for Cell {
+impl From<String> for Value<'_> {
     fn from(v: String) -> Self {
-        Cell::Text(v)
+        Value::Text(v)
     }
 }
 
-impl From<Date> for Cell {
+impl From<Date> for Value<'_> {
     fn from(v: Date) -> Self {
-        Cell::Date(v)
+        Value::Date(v)
     }
 }
 
-impl From<OffsetDateTime> for Cell {
+impl From<OffsetDateTime> for Value<'_> {
     fn from(v: OffsetDateTime) -> Self {
-        Cell::Time(v)
+        Value::Time(v)
     }
 }
 
-impl<T: Into<Cell>> From<Option<T>> for Cell {
+impl<'a, T: Into<Value<'a>>> From<Option<T>> for Value<'a> {
     fn from(v: Option<T>) -> Self {
-        v.map_or(Cell::Null, Into::into)
+        v.map_or(Value::Null, Into::into)
     }
 }
 
 /// SQLite allows 32,766 parameters per statement; stay well below.
 const SQLITE_PARAMS: usize = 30_000;
 
+/// Rows per statement on SQLite. A caller that writes in sets sizes them by it, so that
+/// every statement but the last has the same text and is prepared once.
+pub fn rows_per_statement(columns: usize) -> usize {
+    (SQLITE_PARAMS / columns.max(1)).max(1)
+}
+
 /// Inserts rows into `table`. Every row has one cell per column.
 pub async fn insert(
     tx: &mut Tx,
     table: &str,
     columns: &[&str],
-    rows: &[Vec<Cell>],
+    rows: &[Vec<Value<'_>>],
 ) -> Result<u64, sqlx::Error> {
     if rows.is_empty() {
         return Ok(0);
     }
     match tx {
         Tx::Sqlite(t) => {
-            let per = (SQLITE_PARAMS / columns.len()).max(1);
+            let per = rows_per_statement(columns.len());
             let mut n = 0;
             for chunk in rows.chunks(per) {
                 let sql = sqlite_statement(table, columns, chunk.len());
@@ -81,12 +92,13 @@ pub async fn insert(
                 for row in chunk {
                     for cell in row {
                         q = match cell {
-                            Cell::Null => q.bind(None::<String>),
-                            Cell::Int(v) => q.bind(*v),
-                            Cell::Bool(v) => q.bind(*v),
-                            Cell::Text(v) => q.bind(v.as_str()),
-                            Cell::Date(v) => q.bind(*v),
-                            Cell::Time(v) => q.bind(*v),
+                            Value::Null => q.bind(None::<String>),
+                            Value::Int(v) => q.bind(*v),
+                            Value::Bool(v) => q.bind(*v),
+                            Value::Text(v) => q.bind(v.as_str()),
+                            Value::Str(v) => q.bind(*v),
+                            Value::Date(v) => q.bind(*v),
+                            Value::Time(v) => q.bind(*v),
                         };
                     }
                 }
@@ -123,14 +135,19 @@ fn sqlite_statement(table: &str, columns: &[&str], rows: usize) -> String {
 }
 
 /// A cell in PostgreSQL's COPY text format.
-fn copy_text(out: &mut String, cell: &Cell) {
+fn copy_text(out: &mut String, cell: &Value<'_>) {
+    let text = match cell {
+        Value::Text(s) => s.as_str(),
+        Value::Str(s) => s,
+        _ => "",
+    };
     match cell {
-        Cell::Null => out.push_str("\\N"),
-        Cell::Int(v) => {
+        Value::Null => out.push_str("\\N"),
+        Value::Int(v) => {
             let _ = write!(out, "{v}");
         }
-        Cell::Bool(v) => out.push(if *v { 't' } else { 'f' }),
-        Cell::Date(d) => {
+        Value::Bool(v) => out.push(if *v { 't' } else { 'f' }),
+        Value::Date(d) => {
             let _ = write!(
                 out,
                 "{:04}-{:02}-{:02}",
@@ -139,7 +156,7 @@ fn copy_text(out: &mut String, cell: &Cell) {
                 d.day()
             );
         }
-        Cell::Time(t) => {
+        Value::Time(t) => {
             let t = t.to_offset(time::UtcOffset::UTC);
             let _ = write!(
                 out,
@@ -153,8 +170,15 @@ fn copy_text(out: &mut String, cell: &Cell) {
                 t.microsecond()
             );
         }
-        Cell::Text(s) => {
-            for ch in s.chars() {
+        Value::Text(_) | Value::Str(_)
+            if !text
+                .bytes()
+                .any(|b| matches!(b, b'\\' | b'\t' | b'\n' | b'\r')) =>
+        {
+            out.push_str(text)
+        }
+        Value::Text(_) | Value::Str(_) => {
+            for ch in text.chars() {
                 match ch {
                     '\\' => out.push_str("\\\\"),
                     '\t' => out.push_str("\\t"),
@@ -167,69 +191,211 @@ fn copy_text(out: &mut String, cell: &Cell) {
     }
 }
 
-/// SQLite's packed rows: fields apart by US (0x1F), rows by RS (0x1E), NULL as NAK (0x15),
-/// control characters no text of ours holds.
-const FIELD: char = '\u{1f}';
-const ROW: char = '\u{1e}';
-const NULL: &str = "\u{15}";
+/// Rows read by [`select`]: the text of every field in one buffer, so that reading
+/// hundreds of thousands of rows costs a few allocations rather than one per field.
+#[derive(Default)]
+pub struct Rows {
+    text: String,
+    /// Start and end of each field in `text`, row after row; `NULL_AT` marks NULL.
+    fields: Vec<(u32, u32)>,
+    width: usize,
+}
 
-/// Reads the rows of `SELECT <columns> <rest>` as text (`None` for NULL), for bulk jobs.
-/// `rest` is the `FROM … WHERE …` part with literal values (COPY takes no parameters):
-/// only numbers and dates formatted by the caller, never user input. Row order is not
-/// kept: sort by a key.
-pub async fn select(
-    tx: &mut Tx,
-    columns: &[&str],
-    rest: &str,
-) -> Result<Vec<Vec<Option<String>>>, sqlx::Error> {
+const NULL_AT: u32 = u32::MAX;
+
+impl Rows {
+    fn new(width: usize) -> Rows {
+        Rows {
+            width: width.max(1),
+            ..Rows::default()
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.fields.len() / self.width
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Row<'_>> {
+        (0..self.len()).map(move |at| Row { rows: self, at })
+    }
+
+    fn end(&self) -> Result<u32, sqlx::Error> {
+        u32::try_from(self.text.len())
+            .map_err(|_| sqlx::Error::Protocol("bulk read over 4 GB".into()))
+    }
+
+    fn null(&mut self) {
+        self.fields.push((NULL_AT, NULL_AT));
+    }
+
+    /// Adds a field whose text the closure appends.
+    fn field(&mut self, write: impl FnOnce(&mut String)) -> Result<(), sqlx::Error> {
+        let start = self.end()?;
+        write(&mut self.text);
+        let end = self.end()?;
+        self.fields.push((start, end));
+        Ok(())
+    }
+}
+
+/// One row of [`Rows`]; fields by their place in the column list.
+#[derive(Clone, Copy)]
+pub struct Row<'a> {
+    rows: &'a Rows,
+    at: usize,
+}
+
+impl<'a> Row<'a> {
+    /// The field's text, `None` for NULL (or a place past the row's end).
+    pub fn text(&self, col: usize) -> Option<&'a str> {
+        if col >= self.rows.width {
+            return None;
+        }
+        let (a, b) = *self.rows.fields.get(self.at * self.rows.width + col)?;
+        if a == NULL_AT {
+            return None;
+        }
+        self.rows.text.get(a as usize..b as usize)
+    }
+
+    pub fn int(&self, col: usize) -> Option<i64> {
+        self.text(col)?.parse().ok()
+    }
+
+    /// A date field (`YYYY-MM-DD`, as both databases write it).
+    pub fn date(&self, col: usize) -> Option<Date> {
+        let s = self.text(col)?;
+        let (y, rest) = s.split_once('-')?;
+        let (m, d) = rest.split_once('-')?;
+        Date::from_calendar_date(
+            y.parse().ok()?,
+            time::Month::try_from(m.parse::<u8>().ok()?).ok()?,
+            d.get(..2)?.parse().ok()?,
+        )
+        .ok()
+    }
+}
+
+impl std::fmt::Debug for Row<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries((0..self.rows.width).map(|c| self.text(c)))
+            .finish()
+    }
+}
+
+/// Reads the rows of `SELECT <columns> <rest>` as text, for bulk jobs. `rest` is the
+/// `FROM … WHERE …` part with literal values (COPY takes no parameters): only numbers
+/// and dates formatted by the caller, never user input. Row order is not kept: sort by
+/// a key.
+pub async fn select(tx: &mut Tx, columns: &[&str], rest: &str) -> Result<Rows, sqlx::Error> {
+    let sql = format!("SELECT {} {rest}", columns.join(", "));
     match tx {
         Tx::Sqlite(t) => {
-            let packed = columns
-                .iter()
-                .map(|c| format!("COALESCE(CAST({c} AS TEXT), char(21))"))
-                .collect::<Vec<_>>()
-                .join(" || char(31) || ");
-            let sql =
-                format!("SELECT group_concat(r, char(30)) FROM (SELECT {packed} AS r {rest})");
-            let text: Option<String> = sqlx::query_scalar(&sql).fetch_one(&mut **t).await?;
-            let Some(text) = text else {
-                return Ok(Vec::new());
-            };
-            Ok(text
-                .split(ROW)
-                .map(|r| {
-                    r.split(FIELD)
-                        .map(|f| (f != NULL).then(|| f.to_string()))
-                        .collect()
-                })
-                .collect())
+            let mut handle = t.lock_handle().await?;
+            let raw = handle.as_raw_handle();
+            blocking(|| sqlite_rows(raw, &sql, columns.len()))
         }
         Tx::Postgres(t) => {
             use futures_util::StreamExt;
-            let sql = format!("COPY (SELECT {} {rest}) TO STDOUT", columns.join(", "));
-            let mut stream = t.copy_out_raw(&sql).await?;
+            // A bulk read is a plain scan or a join by key: compiling it (JIT) costs more
+            // than it saves.
+            sqlx::query("SET LOCAL jit = off").execute(&mut **t).await?;
             let mut buf = Vec::new();
-            while let Some(chunk) = stream.next().await {
-                buf.extend_from_slice(&chunk?);
+            {
+                let mut stream = t.copy_out_raw(&format!("COPY ({sql}) TO STDOUT")).await?;
+                while let Some(chunk) = stream.next().await {
+                    buf.extend_from_slice(&chunk?);
+                }
             }
+            sqlx::query("SET LOCAL jit TO DEFAULT")
+                .execute(&mut **t)
+                .await?;
             let text = String::from_utf8(buf).map_err(|e| sqlx::Error::Decode(e.into()))?;
-            Ok(text
-                .lines()
-                .map(|r| r.split('\t').map(copy_field).collect())
-                .collect())
+            copy_rows(&text, columns.len())
         }
     }
 }
 
-/// A field of PostgreSQL's COPY text format.
-fn copy_field(f: &str) -> Option<String> {
-    if f == "\\N" {
-        return None;
+/// Steps through a query on SQLite's own handle: sqlx hands rows one by one from its
+/// worker thread, which costs several times what SQLite spends finding them.
+fn sqlite_rows(
+    raw: std::ptr::NonNull<rusqlite::ffi::sqlite3>,
+    sql: &str,
+    width: usize,
+) -> Result<Rows, sqlx::Error> {
+    use rusqlite::types::ValueRef;
+    let err = |e: rusqlite::Error| sqlx::Error::Protocol(format!("bulk read: {e}"));
+    // SAFETY: sqlx has locked the handle out of its worker for us (`lock_handle`), it
+    // stays open while the lock is held (the caller holds it across this call), and a
+    // connection made by `from_handle` does not close it when dropped.
+    let conn = unsafe { rusqlite::Connection::from_handle(raw.as_ptr()) }.map_err(err)?;
+    let mut stmt = conn.prepare(sql).map_err(err)?;
+    let mut rows = stmt.query([]).map_err(err)?;
+    let mut out = Rows::new(width);
+    while let Some(row) = rows.next().map_err(err)? {
+        for i in 0..width {
+            match row.get_ref(i).map_err(err)? {
+                ValueRef::Null => out.null(),
+                ValueRef::Integer(v) => out.field(|t| {
+                    let _ = write!(t, "{v}");
+                })?,
+                ValueRef::Real(v) => out.field(|t| {
+                    let _ = write!(t, "{v}");
+                })?,
+                ValueRef::Text(b) | ValueRef::Blob(b) => {
+                    out.field(|t| match std::str::from_utf8(b) {
+                        Ok(s) => t.push_str(s),
+                        Err(_) => t.push_str(&String::from_utf8_lossy(b)),
+                    })?
+                }
+            }
+        }
     }
+    Ok(out)
+}
+
+/// Runs blocking database work off the async scheduler where the runtime allows it.
+fn blocking<R>(f: impl FnOnce() -> R) -> R {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(f),
+        _ => f(),
+    }
+}
+
+/// Rows of PostgreSQL's COPY text format.
+fn copy_rows(text: &str, width: usize) -> Result<Rows, sqlx::Error> {
+    let mut out = Rows::new(width);
+    out.text.reserve(text.len());
+    for line in text.lines() {
+        let mut n = 0;
+        for f in line.split('\t') {
+            n += 1;
+            if f == "\\N" {
+                out.null();
+            } else {
+                out.field(|t| unescape_copy(t, f))?;
+            }
+        }
+        if n != width {
+            return Err(sqlx::Error::Protocol(format!(
+                "bulk read: {n} fields where {width} were asked for"
+            )));
+        }
+    }
+    Ok(out)
+}
+
+/// A field of PostgreSQL's COPY text format, unescaped.
+fn unescape_copy(out: &mut String, f: &str) {
     if !f.contains('\\') {
-        return Some(f.to_string());
+        out.push_str(f);
+        return;
     }
-    let mut out = String::with_capacity(f.len());
     let mut it = f.chars();
     while let Some(c) = it.next() {
         if c != '\\' {
@@ -244,7 +410,6 @@ fn copy_field(f: &str) -> Option<String> {
             None => {}
         }
     }
-    Some(out)
 }
 
 /// A SQL literal of a date (for [`select`]).
@@ -255,24 +420,6 @@ pub fn date_literal(d: Date) -> String {
         u8::from(d.month()),
         d.day()
     )
-}
-
-/// Parses a field of [`select`].
-pub fn int(f: &Option<String>) -> Option<i64> {
-    f.as_deref()?.parse().ok()
-}
-
-/// Parses a date field of [`select`] (`YYYY-MM-DD`, as both databases write it).
-pub fn date(f: &Option<String>) -> Option<Date> {
-    let s = f.as_deref()?;
-    let (y, rest) = s.split_once('-')?;
-    let (m, d) = rest.split_once('-')?;
-    Date::from_calendar_date(
-        y.parse().ok()?,
-        time::Month::try_from(m.parse::<u8>().ok()?).ok()?,
-        d.get(..2)?.parse().ok()?,
-    )
-    .ok()
 }
 
 /// The next free id of a table (ids are assigned by the job so rows can refer to each
@@ -299,14 +446,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn copy_fields_read_back() {
-        assert_eq!(copy_field("\\N"), None);
-        assert_eq!(copy_field("a\\tb\\\\c"), Some("a\tb\\c".into()));
+    fn copy_rows_read_back() {
+        let rows = copy_rows("1\ta\\tb\\\\c\t2026-03-01\n-42\t\\N\t\\N\n", 3).unwrap();
+        assert_eq!(rows.len(), 2);
+        let r: Vec<_> = rows.iter().collect();
+        assert_eq!(r[0].int(0), Some(1));
+        assert_eq!(r[0].text(1), Some("a\tb\\c"));
+        assert_eq!(r[0].date(2), Some(time::macros::date!(2026 - 03 - 01)));
+        assert_eq!(r[1].int(0), Some(-42));
         assert_eq!(
-            date(&Some("2026-03-01".into())),
-            Some(time::macros::date!(2026 - 03 - 01))
+            (r[1].text(1), r[1].date(2), r[1].text(3)),
+            (None, None, None)
         );
-        assert_eq!(int(&Some("-42".into())), Some(-42));
+        assert!(copy_rows("1\t2\n", 3).is_err(), "a short row is an error");
         assert_eq!(
             date_literal(time::macros::date!(2026 - 03 - 01)),
             "'2026-03-01'"
@@ -319,14 +471,16 @@ mod tests {
         for c in [
             Cell::Text("a\tb\\c\nd".into()),
             Cell::Null,
-            Cell::Date(time::macros::date!(2026 - 01 - 05)),
-            Cell::Bool(true),
-            Cell::Int(-3),
+            Value::Date(time::macros::date!(2026 - 01 - 05)),
+            Value::Bool(true),
+            Value::Int(-3),
+            Value::Str("Ana Novak"),
+            Value::Str("a\tb"),
         ] {
             copy_text(&mut s, &c);
             s.push('|');
         }
-        assert_eq!(s, "a\\tb\\\\c\\nd|\\N|2026-01-05|t|-3|");
+        assert_eq!(s, "a\\tb\\\\c\\nd|\\N|2026-01-05|t|-3|Ana Novak|a\\tb|");
     }
 
     #[test]

@@ -86,6 +86,10 @@ enum Command {
         /// Samples per measure.
         #[arg(long, default_value_t = 300)]
         samples: usize,
+        /// Only the monthly payment run (calculate, approve, export) and its baseline,
+        /// measured this many times.
+        #[arg(long)]
+        payments_only: Option<usize>,
     },
     /// Drive a running Skrb with concurrent signed-in users (search, open, edit).
     Load {
@@ -397,9 +401,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 let db = open(&config).await?;
                 user_command(&db, command).await
             }
-            Command::Bench { samples } => {
+            Command::Bench {
+                samples,
+                payments_only,
+            } => {
                 let config = resolve(&cli, None, false)?;
-                crate::bench::run(config, *samples).await
+                match payments_only {
+                    Some(n) => crate::bench::payments_only(config, *n).await,
+                    None => crate::bench::run(config, *samples).await,
+                }
             }
             Command::Load {
                 addr,

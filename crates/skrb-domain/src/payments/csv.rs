@@ -85,7 +85,7 @@ impl Layout {
 }
 
 /// The batches as CSV lines.
-pub fn write(layout: &Layout, batches: &[Batch]) -> String {
+pub fn write(layout: &Layout, batches: &[Batch<'_>]) -> String {
     let mut out = String::new();
     let sep = layout.separator.to_string();
     if layout.header {
@@ -105,11 +105,11 @@ pub fn write(layout: &Layout, batches: &[Batch]) -> String {
                 .columns
                 .iter()
                 .map(|c| match c {
-                    Column::DebtorIban => b.debtor.iban.clone(),
-                    Column::DebtorName => clean(&b.debtor.name, 70),
-                    Column::CreditorIban => t.creditor.iban.clone(),
-                    Column::CreditorName => clean(&t.creditor.name, 70),
-                    Column::CreditorAddress => clean(&t.creditor.address.join(", "), 140),
+                    Column::DebtorIban => b.debtor.iban.to_string(),
+                    Column::DebtorName => clean(b.debtor.name, 70),
+                    Column::CreditorIban => t.creditor.iban.to_string(),
+                    Column::CreditorName => clean(t.creditor.name, 70),
+                    Column::CreditorAddress => clean(t.creditor.address.unwrap_or(""), 140),
                     Column::Amount => {
                         let p = plain(t.amount);
                         if layout.decimal == ',' {
@@ -118,10 +118,10 @@ pub fn write(layout: &Layout, batches: &[Batch]) -> String {
                             p
                         }
                     }
-                    Column::Currency => b.currency.clone(),
+                    Column::Currency => b.currency.to_string(),
                     Column::ExecutionDate => day.clone(),
                     Column::Reference => clean(&t.end_to_end, 35),
-                    Column::Purpose => clean(&t.remittance, 140),
+                    Column::Purpose => clean(t.remittance, 140),
                     Column::PurposeCode => "SSBE".into(),
                 })
                 .map(|v| quote(v, layout.separator))

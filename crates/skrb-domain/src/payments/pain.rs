@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use time::Date;
 
-use super::bank_text::clean;
+use super::bank_text::{clean, clean_into};
 use crate::rights::money::plain;
 use crate::rights::Minor;
 
@@ -27,46 +27,56 @@ impl Version {
     }
 }
 
+/// A party to the transfer; its text borrowed, so that a file of many transfers is
+/// written without copying each name and address first.
 #[derive(Debug, Clone, Default)]
-pub struct Party {
-    pub name: String,
-    pub iban: String,
-    pub bic: Option<String>,
-    /// Up to two address lines (street; postcode and town).
-    pub address: Vec<String>,
+pub struct Party<'a> {
+    pub name: &'a str,
+    pub iban: &'a str,
+    pub bic: Option<&'a str>,
+    /// The address as one text, "street, postcode town": written as up to two address
+    /// lines, split at the first comma.
+    pub address: Option<&'a str>,
     /// ISO country code of the address (SI, BA).
-    pub country: String,
+    pub country: &'a str,
+}
+
+impl<'a> Party<'a> {
+    /// The address lines (street; postcode and town).
+    pub fn address_lines(&self) -> impl Iterator<Item = &'a str> {
+        self.address.into_iter().flat_map(|a| a.splitn(2, ", "))
+    }
 }
 
 #[derive(Debug, Clone)]
-pub struct Transfer {
+pub struct Transfer<'a> {
     /// Unique for ever: the bank returns it on the statement.
     pub end_to_end: String,
     pub amount: Minor,
-    pub creditor: Party,
+    pub creditor: Party<'a>,
     /// What the payment is for, in words (`Ustrd`, up to 140 characters).
-    pub remittance: String,
+    pub remittance: &'a str,
 }
 
 #[derive(Debug, Clone)]
-pub struct Batch {
+pub struct Batch<'a> {
     pub id: String,
     pub execution: Date,
-    pub debtor: Party,
-    pub currency: String,
-    pub transfers: Vec<Transfer>,
+    pub debtor: Party<'a>,
+    pub currency: &'a str,
+    pub transfers: Vec<Transfer<'a>>,
 }
 
 #[derive(Debug, Clone)]
-pub struct Message {
-    pub id: String,
+pub struct Message<'a> {
+    pub id: &'a str,
     /// `YYYY-MM-DDThh:mm:ss`, stored with the file so that it is written again the same.
-    pub created: String,
-    pub initiator: String,
-    pub batches: Vec<Batch>,
+    pub created: &'a str,
+    pub initiator: &'a str,
+    pub batches: Vec<Batch<'a>>,
 }
 
-impl Message {
+impl Message<'_> {
     pub fn count(&self) -> usize {
         self.batches.iter().map(|b| b.transfers.len()).sum()
     }
@@ -75,7 +85,7 @@ impl Message {
     }
 }
 
-impl Batch {
+impl Batch<'_> {
     pub fn sum(&self) -> Minor {
         self.transfers.iter().map(|t| t.amount).sum()
     }
@@ -84,19 +94,35 @@ impl Batch {
 /// Purpose and category purpose: social security benefit.
 const PURPOSE: &str = "SSBE";
 
+/// Appends the pieces in order: tags as they are, `Clean` text through [`clean_into`].
+enum Piece<'a> {
+    Tag(&'a str),
+    Clean(&'a str, usize),
+}
+use Piece::{Clean, Tag};
+
+fn put(x: &mut String, pieces: &[Piece<'_>]) {
+    for p in pieces {
+        match p {
+            Tag(t) => x.push_str(t),
+            Clean(t, max) => clean_into(x, t, *max),
+        }
+    }
+}
+
 /// The message as XML (UTF-8).
-pub fn write(m: &Message, v: Version) -> String {
+pub fn write(m: &Message<'_>, v: Version) -> String {
     let mut x = String::with_capacity(512 + m.count() * 520);
     x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = write!(
         x,
         "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:{}\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n<CstmrCdtTrfInitn>\n<GrpHdr><MsgId>{}</MsgId><CreDtTm>{}</CreDtTm><NbOfTxs>{}</NbOfTxs><CtrlSum>{}</CtrlSum><InitgPty><Nm>{}</Nm></InitgPty></GrpHdr>\n",
         v.code(),
-        clean(&m.id, 35),
+        clean(m.id, 35),
         m.created,
         m.count(),
         plain(m.sum()),
-        clean(&m.initiator, 70)
+        clean(m.initiator, 70)
     );
     for b in &m.batches {
         batch(&mut x, b, v);
@@ -105,7 +131,7 @@ pub fn write(m: &Message, v: Version) -> String {
     x
 }
 
-fn batch(x: &mut String, b: &Batch, v: Version) {
+fn batch(x: &mut String, b: &Batch<'_>, v: Version) {
     let sepa = b.currency == "EUR";
     let _ = write!(
         x,
@@ -135,46 +161,75 @@ fn batch(x: &mut String, b: &Batch, v: Version) {
         "<DbtrAcct><Id><IBAN>{}</IBAN></Id><Ccy>{}</Ccy></DbtrAcct>",
         b.debtor.iban, b.currency
     );
-    agent(x, "DbtrAgt", b.debtor.bic.as_deref(), v, true);
+    agent(x, "DbtrAgt", b.debtor.bic, v, true);
     x.push_str("<ChrgBr>SLEV</ChrgBr>\n");
+    let open_amount = format!(
+        "</EndToEndId></PmtId><Amt><InstdAmt Ccy=\"{}\">",
+        b.currency
+    );
     for t in &b.transfers {
-        let _ = write!(
+        put(
             x,
-            "<CdtTrfTxInf><PmtId><EndToEndId>{}</EndToEndId></PmtId><Amt><InstdAmt Ccy=\"{}\">{}</InstdAmt></Amt>",
-            clean(&t.end_to_end, 35),
-            b.currency,
-            plain(t.amount)
+            &[
+                Tag("<CdtTrfTxInf><PmtId><EndToEndId>"),
+                Clean(&t.end_to_end, 35),
+                Tag(&open_amount),
+            ],
         );
-        agent(x, "CdtrAgt", t.creditor.bic.as_deref(), v, false);
+        let _ = write!(x, "{}</InstdAmt></Amt>", plain(t.amount));
+        agent(x, "CdtrAgt", t.creditor.bic, v, false);
         party(x, "Cdtr", &t.creditor);
-        let _ = write!(
+        put(
             x,
-            "<CdtrAcct><Id><IBAN>{}</IBAN></Id></CdtrAcct><Purp><Cd>{PURPOSE}</Cd></Purp><RmtInf><Ustrd>{}</Ustrd></RmtInf></CdtTrfTxInf>",
-            t.creditor.iban,
-            clean(&t.remittance, 140)
+            &[
+                Tag("<CdtrAcct><Id><IBAN>"),
+                Tag(t.creditor.iban),
+                Tag("</IBAN></Id></CdtrAcct><Purp><Cd>"),
+                Tag(PURPOSE),
+                Tag("</Cd></Purp><RmtInf><Ustrd>"),
+                Clean(t.remittance, 140),
+                Tag("</Ustrd></RmtInf></CdtTrfTxInf>\n"),
+            ],
         );
-        x.push('\n');
     }
     x.push_str("</PmtInf>\n");
 }
 
-fn party(x: &mut String, tag: &str, p: &Party) {
-    let _ = write!(x, "<{tag}><Nm>{}</Nm>", clean(&p.name, 70));
-    let lines: Vec<String> = p
-        .address
-        .iter()
-        .map(|l| clean(l, 70))
-        .filter(|l| !l.is_empty())
-        .take(2)
-        .collect();
-    if !p.country.is_empty() && !lines.is_empty() {
-        let _ = write!(x, "<PstlAdr><Ctry>{}</Ctry>", p.country);
-        for l in lines {
-            let _ = write!(x, "<AdrLine>{l}</AdrLine>");
+fn party(x: &mut String, tag: &str, p: &Party<'_>) {
+    put(
+        x,
+        &[
+            Tag("<"),
+            Tag(tag),
+            Tag("><Nm>"),
+            Clean(p.name, 70),
+            Tag("</Nm>"),
+        ],
+    );
+    // The address lines that are not empty once cleaned, written only with a country.
+    if !p.country.is_empty() {
+        let open = x.len();
+        put(x, &[Tag("<PstlAdr><Ctry>"), Tag(p.country), Tag("</Ctry>")]);
+        let mut lines = 0;
+        for l in p.address_lines() {
+            let mark = x.len();
+            x.push_str("<AdrLine>");
+            let text = x.len();
+            clean_into(x, l, 70);
+            if x.len() == text {
+                x.truncate(mark);
+                continue;
+            }
+            x.push_str("</AdrLine>");
+            lines += 1;
         }
-        x.push_str("</PstlAdr>");
+        if lines == 0 {
+            x.truncate(open);
+        } else {
+            x.push_str("</PstlAdr>");
+        }
     }
-    let _ = write!(x, "</{tag}>");
+    put(x, &[Tag("</"), Tag(tag), Tag(">")]);
 }
 
 /// The bank by its BIC; without one, "not provided" where the schema wants an agent.
@@ -205,35 +260,35 @@ mod tests {
     use super::*;
     use time::macros::date;
 
-    pub fn sample() -> Message {
+    pub fn sample() -> Message<'static> {
         let debtor = Party {
-            name: "CSD Velenje – Republika Slovenija".into(),
-            iban: "SI56011006000000017".into(),
-            bic: Some("BSLJSI2X".into()),
-            address: vec!["Prešernova 2".into(), "3320 Velenje".into()],
-            country: "SI".into(),
+            name: "CSD Velenje – Republika Slovenija",
+            iban: "SI56011006000000017",
+            bic: Some("BSLJSI2X"),
+            address: Some("Prešernova 2, 3320 Velenje"),
+            country: "SI",
         };
-        let tx = |n: i64, name: &str, amount| Transfer {
+        let tx = |n: i64, name: &'static str, amount| Transfer {
             end_to_end: format!("SKRB-L{n}"),
             amount,
             creditor: Party {
-                name: name.into(),
-                iban: "SI56192001234567892".into(),
+                name,
+                iban: "SI56192001234567892",
                 bic: None,
-                address: vec!["Šaleška cesta 1".into(), "3320 Velenje".into()],
-                country: "SI".into(),
+                address: Some("Šaleška cesta 1, 3320 Velenje"),
+                country: "SI",
             },
-            remittance: "Varstveni dodatek 04/2026".into(),
+            remittance: "Varstveni dodatek 04/2026",
         };
         Message {
-            id: "SKRB-R1-F1".into(),
-            created: "2026-04-20T10:00:00".into(),
-            initiator: "CSD Velenje".into(),
+            id: "SKRB-R1-F1",
+            created: "2026-04-20T10:00:00",
+            initiator: "CSD Velenje",
             batches: vec![Batch {
                 id: "SKRB-R1-F1-B1".into(),
                 execution: date!(2026 - 04 - 24),
                 debtor,
-                currency: "EUR".into(),
+                currency: "EUR",
                 transfers: vec![
                     tx(1, "Đurđa Čučnik", 23_849),
                     tx(2, "Милорад Ђукић", 139_543),
@@ -256,6 +311,8 @@ mod tests {
             assert!(x.contains("<Nm>Milorad Djukic</Nm>"));
             assert!(x.contains("<Nm>CSD Velenje Republika Slovenija</Nm>"));
             assert!(x.contains("<EndToEndId>SKRB-L2</EndToEndId>"));
+            assert!(x.contains("<Cdtr><Nm>Djurdja Cucnik</Nm><PstlAdr><Ctry>SI</Ctry><AdrLine>Saleska cesta 1</AdrLine><AdrLine>3320 Velenje</AdrLine></PstlAdr></Cdtr>"), "{x}");
+            assert!(x.contains("<RmtInf><Ustrd>Varstveni dodatek 04/2026</Ustrd></RmtInf>"));
             assert!(x.is_ascii());
         }
         assert!(write(&m, Version::V09).contains("<ReqdExctnDt><Dt>2026-04-24</Dt></ReqdExctnDt>"));

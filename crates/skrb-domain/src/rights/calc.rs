@@ -631,18 +631,23 @@ fn rs_one_off(r: &mut Reader, h: &Household) -> Result<(Minor, Vec<Step>), CalcE
 /// Splits an amount between funders by shares in ten-thousandths: each share rounded,
 /// the last funder takes the remainder so the parts always add up.
 pub fn split(amount: Minor, shares: &[(String, i64)]) -> Vec<(String, Minor)> {
-    let mut out = Vec::new();
+    parts(amount, shares)
+        .map(|(who, part)| (who.to_string(), part))
+        .collect()
+}
+
+/// [`split`] without copying the funders' names, for payment runs of many.
+pub fn parts(amount: Minor, shares: &[(String, i64)]) -> impl Iterator<Item = (&str, Minor)> {
     let mut left = amount;
-    for (i, (who, share)) in shares.iter().enumerate() {
+    shares.iter().enumerate().map(move |(i, (who, share))| {
         let part = if i + 1 == shares.len() {
             left
         } else {
             apply(amount, *share)
         };
         left -= part;
-        out.push((who.clone(), part));
-    }
-    out
+        (who.as_str(), part)
+    })
 }
 
 #[cfg(test)]

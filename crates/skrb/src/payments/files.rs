@@ -4,7 +4,7 @@
 //! content is written again from the lines on demand, byte for byte the same, and
 //! checked against the recorded hash.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use sha2::{Digest, Sha256};
 use skrb_domain::payments::{csv, pain};
@@ -37,16 +37,53 @@ pub struct BankFile {
     pub sha256: String,
 }
 
-#[derive(sqlx::FromRow)]
-struct Payable {
+/// A line to pay, its text borrowed from the rows read in bulk.
+struct Payable<'a> {
     id: i64,
     account_id: i64,
     right_id: i64,
     month: Date,
     amount: Minor,
-    payee: String,
-    iban: Option<String>,
-    address: Option<String>,
+    payee: &'a str,
+    iban: Option<&'a str>,
+    address: Option<&'a str>,
+}
+
+const PAYABLE_COLS: [&str; 8] = [
+    "id",
+    "account_id",
+    "right_id",
+    "month",
+    "amount",
+    "payee",
+    "iban",
+    "address",
+];
+
+/// The lines of `rows` (read with [`PAYABLE_COLS`]) in line order. A line that cannot
+/// be read stops the export: never a file without it.
+fn payables(rows: &crate::bulk::Rows) -> AppResult<Vec<Payable<'_>>> {
+    let mut out = rows
+        .iter()
+        .map(|r| {
+            let read = || {
+                Some(Payable {
+                    id: r.int(0)?,
+                    account_id: r.int(1)?,
+                    right_id: r.int(2)?,
+                    month: r.date(3)?,
+                    amount: r.int(4)?,
+                    payee: r.text(5)?,
+                    iban: r.text(6),
+                    address: r.text(7),
+                })
+            };
+            read()
+                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unreadable payment line {r:?}")))
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    out.sort_unstable_by_key(|p| p.id);
+    Ok(out)
 }
 
 pub async fn of_run(tx: &mut Tx, run: i64) -> AppResult<Vec<BankFile>> {
@@ -66,44 +103,47 @@ pub(crate) fn remittance(names: &BTreeMap<i64, String>, right: i64, month: Date)
     )
 }
 
-fn address_lines(a: &Option<String>) -> Vec<String> {
-    a.as_deref()
-        .map(|s| s.splitn(2, ", ").map(str::to_string).collect())
-        .unwrap_or_default()
-}
-
 fn render(
     acct: &PayerAccount,
     msg_id: &str,
     created: &str,
     execution: Date,
     names: &BTreeMap<i64, String>,
-    lines: &[Payable],
+    lines: &[Payable<'_>],
 ) -> Vec<u8> {
+    // What each transfer is for: one text per right and month, not one per line.
+    let mut remits: HashMap<(i64, Date), String> = HashMap::new();
+    for l in lines {
+        remits
+            .entry((l.right_id, l.month))
+            .or_insert_with(|| remittance(names, l.right_id, l.month));
+    }
     let batch = pain::Batch {
         id: format!("{msg_id}-B1"),
         execution,
         debtor: pain::Party {
-            name: acct.name.clone(),
-            iban: acct.iban.clone(),
-            bic: acct.bic.clone(),
-            address: address_lines(&acct.address),
-            country: acct.country.clone(),
+            name: &acct.name,
+            iban: &acct.iban,
+            bic: acct.bic.as_deref(),
+            address: acct.address.as_deref(),
+            country: &acct.country,
         },
-        currency: acct.currency.clone(),
+        currency: &acct.currency,
         transfers: lines
             .iter()
             .map(|l| pain::Transfer {
                 end_to_end: super::end_to_end(l.id),
                 amount: l.amount,
                 creditor: pain::Party {
-                    name: l.payee.clone(),
-                    iban: l.iban.clone().unwrap_or_default(),
+                    name: l.payee,
+                    iban: l.iban.unwrap_or_default(),
                     bic: None,
-                    address: address_lines(&l.address),
-                    country: acct.country.clone(),
+                    address: l.address,
+                    country: &acct.country,
                 },
-                remittance: remittance(names, l.right_id, l.month),
+                remittance: remits
+                    .get(&(l.right_id, l.month))
+                    .map_or("", String::as_str),
             })
             .collect(),
     };
@@ -116,9 +156,9 @@ fn render(
                 pain::Version::V03
             };
             let m = pain::Message {
-                id: msg_id.to_string(),
-                created: created.to_string(),
-                initiator: acct.name.clone(),
+                id: msg_id,
+                created,
+                initiator: &acct.name,
                 batches: vec![batch],
             };
             pain::write(&m, v).into_bytes()
@@ -198,38 +238,19 @@ pub async fn export_in(
         .collect();
     let mut by_account: BTreeMap<i64, Vec<Payable>> = BTreeMap::new();
     let t_read = std::time::Instant::now();
+    let mut rows = crate::bulk::Rows::default();
     if let (Some(a), Some(b)) = (run.first_line, run.last_line) {
-        // Read in bulk (see `bulk::select`), then in line order.
-        let mut rows: Vec<Payable> = crate::bulk::select(
+        rows = crate::bulk::select(
             tx,
-            &["id", "account_id", "right_id", "month", "amount", "payee", "iban", "address"],
+            &PAYABLE_COLS,
             &format!(
                 "FROM payment_line WHERE id >= {a} AND id <= {b} AND run_id = {id} AND account_id IS NOT NULL"
             ),
         )
-        .await?
-        .iter()
-        .map(|f| {
-            let p = || {
-                Some(Payable {
-                id: crate::bulk::int(&f[0])?,
-                account_id: crate::bulk::int(&f[1])?,
-                right_id: crate::bulk::int(&f[2])?,
-                month: crate::bulk::date(&f[3])?,
-                amount: crate::bulk::int(&f[4])?,
-                payee: f[5].clone()?,
-                iban: f[6].clone(),
-                address: f[7].clone(),
-                })
-            };
-            // A line that cannot be read stops the export: never a file without it.
-            p().ok_or_else(|| AppError::Internal(anyhow::anyhow!("unreadable payment line {f:?}")))
-        })
-        .collect::<AppResult<_>>()?;
-        rows.sort_unstable_by_key(|r| r.id);
-        for r in rows {
-            by_account.entry(r.account_id).or_default().push(r);
-        }
+        .await?;
+    }
+    for r in payables(&rows)? {
+        by_account.entry(r.account_id).or_default().push(r);
     }
     let t_read = t_read.elapsed();
     let t_render = std::time::Instant::now();
@@ -392,10 +413,16 @@ pub async fn content(db: &Db, actor: &Actor, run_id: i64, seq: i64) -> AppResult
         .find(|a| a.id == file.account_id)
         .ok_or(AppError::NotFound)?;
     let names = right_names(&mut tx).await?;
-    let lines: Vec<Payable> = sql!(&mut tx, c => sqlx::query_as(
-        "SELECT id, account_id, right_id, month, amount, payee, iban, address FROM payment_line \
-         WHERE id >= $1 AND id <= $2 AND run_id = $3 AND account_id = $4 ORDER BY id")
-        .bind(file.first_line).bind(file.last_line).bind(run_id).bind(file.account_id).fetch_all(c).await?);
+    let rows = crate::bulk::select(
+        &mut tx,
+        &PAYABLE_COLS,
+        &format!(
+            "FROM payment_line WHERE id >= {} AND id <= {} AND run_id = {run_id} AND account_id = {}",
+            file.first_line, file.last_line, file.account_id
+        ),
+    )
+    .await?;
+    let lines = payables(&rows)?;
     // The account as it was: its name, IBAN and layout may have changed since; the
     // hash says whether the file is still the one sent.
     let content = render(

@@ -5,17 +5,18 @@
 //! draft → calculated (recalculating replaces the lines) → approved by a second
 //! person → exported (the bank files) → settled / partly returned (statements).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use skrb_domain::iban::Iban;
 use skrb_domain::payments::month_amount;
-use skrb_domain::rights::calc::split;
+use skrb_domain::rights::calc::parts;
 use skrb_domain::rights::{deadlines, Minor};
 use time::{Date, OffsetDateTime};
 
 use super::accounts::{self, PayerAccount};
 use crate::audit::{self, Actor, Event};
-use crate::bulk::{self, Cell};
+use crate::bulk::{self, Value};
 use crate::db::{Db, Tx};
 use crate::error::{AppError, AppResult, Msg};
 use crate::form::Check;
@@ -23,9 +24,6 @@ use crate::registry::input::lenient;
 use crate::rights::catalogue::{self, parse_funding, RightType};
 use crate::rights::renewal::parse_month;
 use crate::sql;
-
-/// Rows per set written.
-const BATCH: usize = 20_000;
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct Run {
@@ -265,101 +263,74 @@ pub struct Calculated {
     pub spent: [std::time::Duration; 3],
 }
 
-#[derive(sqlx::FromRow)]
-struct Ent {
+/// An entitlement to pay, borrowing its text from the rows read in bulk.
+struct Ent<'a> {
     id: i64,
     centre_id: i64,
     person_id: i64,
     right_id: i64,
     amount: Minor,
-    currency: String,
+    currency: &'a str,
     valid_from: Date,
     valid_to: Option<Date>,
     suspended_from: Option<Date>,
-    payee_name: Option<String>,
-    payee_iban: Option<String>,
-    payee_address: Option<String>,
-    given_name: String,
-    family_name: String,
-    iban: Option<String>,
-    address: Option<String>,
-    postal_code: Option<String>,
-    place: Option<String>,
+    payee: &'a str,
+    iban: Option<&'a str>,
+    address: Option<&'a str>,
 }
 
-const ENT_COLS: [&str; 18] = [
-    "e.id",
-    "e.centre_id",
-    "e.person_id",
-    "e.right_id",
-    "e.amount",
-    "e.currency",
-    "e.valid_from",
-    "e.valid_to",
-    "e.suspended_from",
-    "e.payee_name",
-    "e.payee_iban",
-    "e.payee_address",
-    "p.given_name",
-    "p.family_name",
-    "p.iban",
-    "p.address",
-    "p.postal_code",
-    "p.place",
-];
+/// Who is paid: the payee set on the entitlement (a foster parent, an institution) or
+/// else the holder, with the address as one line ("street, postcode town"). Put
+/// together by the database, so that a run reads a dozen columns, not eighteen.
+const PAYEE: &str = "CASE WHEN COALESCE(e.payee_name, '') <> '' THEN e.payee_name \
+    ELSE p.given_name || ' ' || p.family_name END";
+const PAYEE_IBAN: &str =
+    "CASE WHEN COALESCE(e.payee_name, '') <> '' THEN e.payee_iban ELSE p.iban END";
+const PAYEE_ADDRESS: &str = "CASE WHEN COALESCE(e.payee_name, '') <> '' THEN e.payee_address ELSE NULLIF(\
+    CASE WHEN COALESCE(p.address, '') <> '' AND p.place IS NOT NULL AND (p.postal_code IS NOT NULL OR p.place <> '') \
+    THEN p.address || ', ' ELSE COALESCE(p.address, '') END \
+    || CASE WHEN p.place IS NULL THEN '' WHEN p.postal_code IS NULL THEN p.place ELSE p.postal_code || ' ' || p.place END, '') END";
 
-impl Ent {
-    /// An entitlement from the fields of [`ENT_COLS`], as [`bulk::select`] reads them.
-    fn from_fields(f: &[Option<String>]) -> Option<Ent> {
-        if f.len() != ENT_COLS.len() {
-            return None;
-        }
-        let text = |i: usize| f[i].clone();
-        Some(Ent {
-            id: bulk::int(&f[0])?,
-            centre_id: bulk::int(&f[1])?,
-            person_id: bulk::int(&f[2])?,
-            right_id: bulk::int(&f[3])?,
-            amount: bulk::int(&f[4])?,
-            currency: text(5)?,
-            valid_from: bulk::date(&f[6])?,
-            valid_to: bulk::date(&f[7]),
-            suspended_from: bulk::date(&f[8]),
-            payee_name: text(9),
-            payee_iban: text(10),
-            payee_address: text(11),
-            given_name: text(12)?,
-            family_name: text(13)?,
-            iban: text(14),
-            address: text(15),
-            postal_code: text(16),
-            place: text(17),
-        })
-    }
+const ENT_FROM: &str = "FROM entitlement e JOIN person p ON p.id = e.person_id";
 
-    fn payee(&self) -> (String, Option<String>, Option<String>) {
-        if let Some(n) = self.payee_name.as_ref().filter(|n| !n.is_empty()) {
-            return (
-                n.clone(),
-                self.payee_iban.clone(),
-                self.payee_address.clone(),
-            );
-        }
-        let place = match (&self.postal_code, &self.place) {
-            (Some(p), Some(t)) => format!("{p} {t}"),
-            (None, Some(t)) => t.clone(),
-            _ => String::new(),
+fn ent_cols() -> [&'static str; 12] {
+    [
+        "e.id",
+        "e.centre_id",
+        "e.person_id",
+        "e.right_id",
+        "e.amount",
+        "e.currency",
+        "e.valid_from",
+        "e.valid_to",
+        "e.suspended_from",
+        PAYEE,
+        PAYEE_IBAN,
+        PAYEE_ADDRESS,
+    ]
+}
+
+impl<'a> Ent<'a> {
+    /// An entitlement from a row of [`ent_cols`].
+    fn from_row(r: bulk::Row<'a>) -> AppResult<Ent<'a>> {
+        let read = || {
+            Some(Ent {
+                id: r.int(0)?,
+                centre_id: r.int(1)?,
+                person_id: r.int(2)?,
+                right_id: r.int(3)?,
+                amount: r.int(4)?,
+                currency: r.text(5)?,
+                valid_from: r.date(6)?,
+                valid_to: r.date(7),
+                suspended_from: r.date(8),
+                payee: r.text(9)?,
+                iban: r.text(10),
+                address: r.text(11),
+            })
         };
-        let addr = [self.address.clone().unwrap_or_default(), place]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(", ");
-        (
-            format!("{} {}", self.given_name, self.family_name),
-            self.iban.clone(),
-            (!addr.is_empty()).then_some(addr),
-        )
+        read()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unreadable entitlement row {r:?}")))
     }
 }
 
@@ -378,27 +349,52 @@ struct Open {
     status: String,
 }
 
-/// A line to write.
-struct Line {
+/// A line to write; its text borrowed from the entitlements read.
+struct Line<'a> {
     centre_id: i64,
     entitlement_id: i64,
     person_id: i64,
     right_id: i64,
     month: Date,
-    funder: String,
+    funder: &'a str,
     account_id: Option<i64>,
     gross: Minor,
     deducted: Minor,
     recovery_id: Option<i64>,
     amount: Minor,
-    currency: String,
-    payee: String,
-    iban: Option<String>,
-    address: Option<String>,
+    currency: &'a str,
+    payee: &'a str,
+    iban: Option<Cow<'a, str>>,
+    address: Option<&'a str>,
     hold: Option<&'static str>,
     carried_from: Option<i64>,
     /// Wholly recovered (nothing to send): settled at once.
     offset: bool,
+}
+
+/// An account number as the bank wants it: no spaces, capitals (borrowed when it is
+/// already so, as nearly all are).
+fn plain_iban(i: &str) -> Cow<'_, str> {
+    if i.bytes().any(|b| b == b' ' || b.is_ascii_lowercase()) {
+        Cow::Owned(i.replace(' ', "").to_uppercase())
+    } else {
+        Cow::Borrowed(i)
+    }
+}
+
+/// Why a line is held back (it goes on the work list), if it is.
+fn hold_of(acct: Option<&PayerAccount>, amount: Minor, iban: Option<&str>) -> Option<&'static str> {
+    if acct.is_none() {
+        Some("no_account")
+    } else if amount <= 0 {
+        Some("zero")
+    } else {
+        match iban {
+            None | Some("") => Some("no_iban"),
+            Some(i) if Iban::parse(i).is_err() => Some("bad_iban"),
+            _ => None,
+        }
+    }
 }
 
 fn months(from: Date, to: Date) -> Vec<Date> {
@@ -423,6 +419,14 @@ pub async fn calculate(
     let r = calculate_in(&mut tx, actor, id, version, progress).await?;
     tx.commit().await?;
     Ok(r)
+}
+
+/// A setting for the rest of the transaction, on PostgreSQL (SQLite has none).
+async fn set_pg(tx: &mut Tx, sql: &str) -> AppResult<()> {
+    if let Tx::Postgres(t) = tx {
+        sqlx::query(sql).execute(&mut **t).await?;
+    }
+    Ok(())
 }
 
 /// Version check and state check in one: the run moves only from the expected state.
@@ -494,34 +498,33 @@ pub async fn calculate_in(
         .centre_id
         .map(|c| format!(" AND e.centre_id = {c}"))
         .unwrap_or_default();
-    let mut ents: Vec<Ent> = bulk::select(
+    // PostgreSQL would hash every person to join them; looking up the holders of a
+    // month's entitlements by key reads a sixth as much and takes half the time.
+    set_pg(tx, "SET LOCAL enable_hashjoin = off").await?;
+    let rows = bulk::select(
         tx,
-        &ENT_COLS,
+        &ent_cols(),
         &format!(
-            "FROM entitlement e JOIN person p ON p.id = e.person_id WHERE e.valid_from <= {} \
-             AND (e.valid_to IS NULL OR e.valid_to >= {}) AND e.amount > 0{centre_sql}",
+            "{ENT_FROM} WHERE e.valid_from <= {} AND (e.valid_to IS NULL OR e.valid_to >= {}) AND e.amount > 0{centre_sql}",
             bulk::date_literal(last),
             bulk::date_literal(from)
         ),
     )
-    .await?
-    .iter()
-    .map(|r| {
-        Ent::from_fields(r)
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unreadable entitlement row {r:?}")))
-    })
-    .collect::<AppResult<_>>()?;
+    .await?;
+    set_pg(tx, "SET LOCAL enable_hashjoin TO DEFAULT").await?;
+    let mut ents: Vec<Ent> = rows.iter().map(Ent::from_row).collect::<AppResult<_>>()?;
     ents.sort_unstable_by_key(|e| e.id);
+    let t_ents = t_ents.elapsed();
     // Entitlement-months some current line pays already (another run, or a held or
     // returned line that is carried below).
-    let t_ents = t_ents.elapsed();
     let t_paid = std::time::Instant::now();
     let paid: Vec<(i64, Date, String)> = sql!(tx, c => sqlx::query_as(
         "SELECT l.entitlement_id, l.month, l.funder FROM entitlement e JOIN payment_line l ON l.entitlement_id = e.id \
          AND l.month >= $2 AND l.month <= $4 AND l.carried_by IS NULL \
          WHERE e.valid_from <= $1 AND (e.valid_to IS NULL OR e.valid_to >= $2) AND e.amount > 0 AND ($3 IS NULL OR e.centre_id = $3)")
         .bind(last).bind(from).bind(run.centre_id).bind(month).fetch_all(c).await?);
-    let paid: HashSet<(i64, Date, String)> = paid.into_iter().collect();
+    let paid: HashSet<(i64, Date, &str)> =
+        paid.iter().map(|(e, m, f)| (*e, *m, f.as_str())).collect();
     // Held and returned lines of exported runs: paid again now (zero amounts and
     // write-offs stay).
     let t_paid = t_paid.elapsed();
@@ -546,48 +549,45 @@ pub async fn calculate_in(
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    let mut others: Vec<Ent> = Vec::new();
+    let mut other_rows = Vec::new();
     for chunk in missing.chunks(500) {
         let list = chunk
             .iter()
             .map(i64::to_string)
             .collect::<Vec<_>>()
             .join(",");
-        let q = format!(
-            "SELECT e.id, e.centre_id, e.person_id, e.right_id, e.amount, e.currency, e.valid_from, e.valid_to, e.suspended_from, \
-             e.payee_name, e.payee_iban, e.payee_address, p.given_name, p.family_name, p.iban, p.address, p.postal_code, p.place \
-             FROM entitlement e JOIN person p ON p.id = e.person_id WHERE e.id IN ({list})"
+        other_rows.push(
+            bulk::select(
+                tx,
+                &ent_cols(),
+                &format!("{ENT_FROM} WHERE e.id IN ({list})"),
+            )
+            .await?,
         );
-        let mut rows: Vec<Ent> = sql!(tx, c => sqlx::query_as(&q).fetch_all(c).await?);
-        others.append(&mut rows);
     }
+    let others: Vec<Ent> = other_rows
+        .iter()
+        .flat_map(|r| r.iter())
+        .map(Ent::from_row)
+        .collect::<AppResult<_>>()?;
     let by_id: HashMap<i64, &Ent> = ents
         .iter()
         .chain(others.iter())
         .map(|e| (e.id, e))
         .collect();
+    // Each right's funders and shares, once.
+    let shares: HashMap<i64, Vec<(String, i64)>> = rights
+        .values()
+        .map(|rt| {
+            let mut s = parse_funding(&rt.funding);
+            if s.is_empty() {
+                s = vec![("state".to_string(), skrb_domain::rights::money::ONE)];
+            }
+            (rt.id, s)
+        })
+        .collect();
     let mut lines: Vec<Line> = Vec::with_capacity(ents.len() + open.len());
     let t_calc = std::time::Instant::now();
-    let hold_of = |e: &Ent,
-                   acct: Option<&PayerAccount>,
-                   amount: Minor|
-     -> (Option<&'static str>, Option<String>, String, Option<String>) {
-        let (payee, iban, addr) = e.payee();
-        let iban = iban.map(|i| i.replace(' ', "").to_uppercase());
-        let hold = if acct.is_none() {
-            Some("no_account")
-        } else if amount <= 0 {
-            Some("zero")
-        } else {
-            match &iban {
-                None => Some("no_iban"),
-                Some(i) if i.is_empty() => Some("no_iban"),
-                Some(i) if Iban::parse(i).is_err() => Some("bad_iban"),
-                _ => None,
-            }
-        };
-        (hold, iban, payee, addr)
-    };
     // Carried lines first: they pay what an earlier run could not.
     let mut carried_ids = Vec::new();
     for o in &open {
@@ -596,8 +596,9 @@ pub async fn calculate_in(
             continue;
         };
         let acct = accounts.get(&(e.centre_id, o.funder.clone()));
-        let (mut hold, iban, payee, addr) = hold_of(e, acct, o.amount);
-        if hold.is_none() && o.status == "returned" && iban == o.iban {
+        let iban = e.iban.map(plain_iban);
+        let mut hold = hold_of(acct, o.amount, iban.as_deref());
+        if hold.is_none() && o.status == "returned" && iban.as_deref() == o.iban.as_deref() {
             hold = Some("same_iban");
         }
         carried_ids.push(o.id);
@@ -607,7 +608,7 @@ pub async fn calculate_in(
             person_id: e.person_id,
             right_id: e.right_id,
             month: o.month,
-            funder: o.funder.clone(),
+            funder: &o.funder,
             account_id: if hold.is_none() {
                 acct.map(|a| a.id)
             } else {
@@ -617,42 +618,43 @@ pub async fn calculate_in(
             deducted: o.deducted,
             recovery_id: o.recovery_id,
             amount: o.amount,
-            currency: e.currency.clone(),
-            payee,
+            currency: e.currency,
+            payee: e.payee,
             iban,
-            address: addr,
+            address: e.address,
             hold,
             carried_from: Some(o.id),
             offset: false,
         });
     }
     out.carried = carried_ids.len();
-    let carried_keys: HashSet<(i64, Date, String)> = open
+    let carried_keys: HashSet<(i64, Date, &str)> = open
         .iter()
         .filter(|o| by_id.contains_key(&o.entitlement_id))
-        .map(|o| (o.entitlement_id, o.month, o.funder.clone()))
+        .map(|o| (o.entitlement_id, o.month, o.funder.as_str()))
         .collect();
+    // Payer accounts by centre and funder, looked up without building a key per line.
+    let by_funder: HashMap<(i64, &str), &PayerAccount> = accounts
+        .iter()
+        .map(|((c, f), a)| ((*c, f.as_str()), a))
+        .collect();
+    let account_of = |centre: i64, funder: &str| by_funder.get(&(centre, funder)).copied();
     for e in &ents {
-        let Some(rt) = rights.get(&e.right_id) else {
+        let Some(shares) = shares.get(&e.right_id) else {
             continue;
         };
-        let mut shares = parse_funding(&rt.funding);
-        if shares.is_empty() {
-            shares = vec![("state".to_string(), skrb_domain::rights::money::ONE)];
-        }
+        let iban = e.iban.map(plain_iban);
         for &m in &ms {
             let gross = month_amount(e.amount, m, e.valid_from, e.valid_to, e.suspended_from);
             if gross == 0 {
                 continue;
             }
-            let parts = split(gross, &shares);
-            for (i, (funder, part)) in parts.into_iter().enumerate() {
+            for (i, (funder, part)) in parts(gross, shares).enumerate() {
                 let key = (e.id, m, funder);
                 if paid.contains(&key) || carried_keys.contains(&key) {
                     out.already_paid += 1;
                     continue;
                 }
-                let funder = key.2;
                 // A recovery comes off the first part, at most its instalment, never
                 // more than the part.
                 let (mut deducted, mut recovery_id) = (0, None);
@@ -666,8 +668,8 @@ pub async fn calculate_in(
                     }
                 }
                 let amount = part - deducted;
-                let acct = accounts.get(&(e.centre_id, funder.clone()));
-                let (mut hold, iban, payee, addr) = hold_of(e, acct, amount);
+                let acct = account_of(e.centre_id, funder);
+                let mut hold = hold_of(acct, amount, iban.as_deref());
                 // Wholly recovered: nothing to send, and nothing held.
                 let offset = amount == 0 && deducted > 0;
                 if offset {
@@ -695,10 +697,10 @@ pub async fn calculate_in(
                     deducted,
                     recovery_id,
                     amount,
-                    currency: e.currency.clone(),
-                    payee,
-                    iban,
-                    address: addr,
+                    currency: e.currency,
+                    payee: e.payee,
+                    iban: iban.clone(),
+                    address: e.address,
                     hold,
                     carried_from: None,
                     offset,
@@ -723,30 +725,16 @@ pub async fn calculate_in(
     }
     let first = bulk::next_id(tx, "payment_line").await?;
     let now = OffsetDateTime::now_utc();
-    let mut summary: BTreeMap<(String, String, Option<i64>, String), SummaryRow> = BTreeMap::new();
+    let mut summary: BTreeMap<(i64, &str, Option<i64>, &str), SummaryRow> = BTreeMap::new();
     let total = lines.len();
     let mut next = first;
-    for (n, chunk) in lines.chunks(BATCH).enumerate() {
+    let batch = bulk::rows_per_statement(LINE_COLUMNS.len()) * 16;
+    for (n, chunk) in lines.chunks(batch).enumerate() {
         let mut rows = Vec::with_capacity(chunk.len());
         for l in chunk {
-            let code = rights
-                .get(&l.right_id)
-                .map(|r| r.code.clone())
-                .unwrap_or_default();
             let s = summary
-                .entry((
-                    code.clone(),
-                    l.funder.clone(),
-                    l.account_id,
-                    l.currency.clone(),
-                ))
-                .or_insert_with(|| SummaryRow {
-                    right: code,
-                    funder: l.funder.clone(),
-                    account_id: l.account_id,
-                    currency: l.currency.clone(),
-                    ..SummaryRow::default()
-                });
+                .entry((l.right_id, l.funder, l.account_id, l.currency))
+                .or_default();
             if l.hold.is_some() {
                 s.held += 1;
                 s.held_total += l.amount;
@@ -757,51 +745,68 @@ pub async fn calculate_in(
                 s.deducted += l.deducted;
             }
             rows.push(vec![
-                Cell::Int(next),
-                Cell::Int(id),
-                Cell::Int(l.centre_id),
-                Cell::Int(l.entitlement_id),
-                Cell::Int(l.person_id),
-                Cell::Int(l.right_id),
-                Cell::Date(l.month),
-                Cell::Text(l.funder.clone()),
+                Value::Int(next),
+                Value::Int(id),
+                Value::Int(l.centre_id),
+                Value::Int(l.entitlement_id),
+                Value::Int(l.person_id),
+                Value::Int(l.right_id),
+                Value::Date(l.month),
+                Value::Str(l.funder),
                 l.account_id.into(),
-                Cell::Int(l.gross),
-                Cell::Int(l.deducted),
+                Value::Int(l.gross),
+                Value::Int(l.deducted),
                 l.recovery_id.into(),
-                Cell::Int(l.amount),
-                Cell::Text(l.currency.clone()),
-                Cell::Text(l.payee.clone()),
-                l.iban.clone().into(),
-                l.address.clone().into(),
-                Cell::Text(
-                    if l.hold.is_some() {
-                        "held"
-                    } else if l.offset {
-                        "settled"
-                    } else {
-                        "open"
-                    }
-                    .into(),
-                ),
-                if l.offset {
-                    Cell::Text("recovered".into())
+                Value::Int(l.amount),
+                Value::Str(l.currency),
+                Value::Str(l.payee),
+                l.iban.as_deref().map_or(Value::Null, Value::Str),
+                l.address.map_or(Value::Null, Value::Str),
+                Value::Str(if l.hold.is_some() {
+                    "held"
+                } else if l.offset {
+                    "settled"
                 } else {
-                    l.hold.into()
+                    "open"
+                }),
+                if l.offset {
+                    Value::Str("recovered")
+                } else {
+                    l.hold.map_or(Value::Null, Value::Str)
                 },
                 l.carried_from.into(),
             ]);
             next += 1;
         }
         bulk::insert(tx, "payment_line", &LINE_COLUMNS, &rows).await?;
-        progress(((n * BATCH) + chunk.len()).min(total), total);
+        progress(((n * batch) + chunk.len()).min(total), total);
     }
     if total == 0 {
         progress(0, 0);
     }
     bulk::sync_identity(tx, "payment_line").await?;
+    let mut rows: Vec<SummaryRow> = summary
+        .into_iter()
+        .map(|((right, funder, account_id, currency), s)| SummaryRow {
+            right: rights
+                .get(&right)
+                .map(|r| r.code.clone())
+                .unwrap_or_default(),
+            funder: funder.to_string(),
+            account_id,
+            currency: currency.to_string(),
+            ..s
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        (&a.right, &a.funder, a.account_id, &a.currency).cmp(&(
+            &b.right,
+            &b.funder,
+            b.account_id,
+            &b.currency,
+        ))
+    });
     out.lines = total - out.held;
-    let rows: Vec<SummaryRow> = summary.into_values().collect();
     let mut totals: BTreeMap<String, i64> = BTreeMap::new();
     for r in &rows {
         *totals.entry(r.currency.clone()).or_default() += r.total;

@@ -862,11 +862,26 @@ async fn a_month_from_run_to_settlement(app: TestApp) {
         .await
         .body;
     validate(&x, "pain.001.001.09");
-    let (payee, to): (String, String) = skrb::sql_pool!(&app.db, p => sqlx::query_as(&format!(
-        "SELECT payee, iban FROM payment_line WHERE run_id = {april} AND entitlement_id = {}", si_ents[5].1)).fetch_one(p).await.unwrap());
+    let line_of = |e: i64| {
+        format!("SELECT payee, iban, address FROM payment_line WHERE run_id = {april} AND entitlement_id = {e}")
+    };
+    let (payee, to, at): (String, String, String) = skrb::sql_pool!(&app.db, p => sqlx::query_as(&line_of(si_ents[5].1)).fetch_one(p).await.unwrap());
     assert_eq!(
-        (payee.as_str(), to),
-        ("Dom starejših občanov Velenje", si_iban(77))
+        (payee.as_str(), to, at.as_str()),
+        (
+            "Dom starejših občanov Velenje",
+            si_iban(77),
+            "Kidričeva 1, 3320 Velenje"
+        )
+    );
+    // The holder is paid by name, at "street, postcode town".
+    let (payee, at): (String, String) = skrb::sql_pool!(&app.db, p => sqlx::query_as(&line_of(si_ents[0].1).replace("iban, ", "")).fetch_one(p).await.unwrap());
+    assert_eq!(
+        (payee.as_str(), at.as_str()),
+        (
+            format!("Ana Novak{}", si_ents[0].0).as_str(),
+            "Cesta 1, 3320 Velenje"
+        )
     );
     let mut all = String::new();
     for n in 1..=3 {
@@ -1209,23 +1224,38 @@ fn finish(child: std::process::Child) -> String {
     text
 }
 
-/// Kills `skrb` with SIGKILL once it has printed `marker` on standard error (or after
-/// `ms` milliseconds, whichever comes first).
-fn kill_when(url: &str, args: &[&str], marker: &str, ms: u64) {
+/// Kills `skrb` with SIGKILL once it has printed a line on standard error that `seen`
+/// accepts (or after `ms` milliseconds, whichever comes first); tells whether the line
+/// came.
+fn kill_when(url: &str, args: &[&str], seen: fn(&str) -> bool, ms: u64) -> bool {
     let mut child = spawn(url, args);
     let err = child.stderr.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
-    let marker = marker.to_string();
     std::thread::spawn(move || {
         for line in BufReader::new(err).lines().map_while(Result::ok) {
-            if line.contains(&marker) {
+            if seen(&line) {
                 let _ = tx.send(());
             }
         }
     });
-    let _ = rx.recv_timeout(std::time::Duration::from_millis(ms));
+    let came = rx
+        .recv_timeout(std::time::Duration::from_millis(ms))
+        .is_ok();
     let _ = child.kill();
     let _ = child.wait();
+    came
+}
+
+/// A progress line of the lines written, before the last: "payment lines 24000 / 45000 …".
+fn lines_partly_written(line: &str) -> bool {
+    let Some(rest) = line.trim_start_matches('\r').strip_prefix("payment lines ") else {
+        return false;
+    };
+    let mut n = rest
+        .split([' ', '/'])
+        .filter(|w| !w.is_empty())
+        .map(|w| w.parse::<u64>().unwrap_or(0));
+    matches!((n.next(), n.next()), (Some(done), Some(total)) if done > 0 && done < total)
 }
 
 /// `kill -9` in the middle of a run's calculation and of its export, then the same
@@ -1246,7 +1276,10 @@ async fn kill_nine_leaves_no_duplicate_and_no_gap(app: TestApp) {
     let url = app.url.clone();
     let run = ["payments", "run", "--month", MONTH, "--as", "fin_vel"];
     // Killed after the first set of lines is written, inside the transaction.
-    kill_when(&url, &run, "payment lines 20000", 60_000);
+    assert!(
+        kill_when(&url, &run, lines_partly_written, 60_000),
+        "killed after the first set of lines"
+    );
     let after_kill = app.num("SELECT COUNT(*) FROM payment_line").await;
     assert!(
         after_kill == 0 || after_kill == N,
@@ -1254,7 +1287,7 @@ async fn kill_nine_leaves_no_duplicate_and_no_gap(app: TestApp) {
     );
     exactly_once(&app).await;
     // Killed at once, then run to the end.
-    kill_when(&url, &run, "never printed", 300);
+    kill_when(&url, &run, |_| false, 300);
     let out = finish(spawn(&url, &run));
     assert!(out.contains(&format!("{N} lines to pay")), "{out}");
     assert_eq!(app.num("SELECT COUNT(*) FROM payment_line").await, N);
@@ -1289,7 +1322,7 @@ async fn kill_nine_leaves_no_duplicate_and_no_gap(app: TestApp) {
     ));
     let d = dir.to_string_lossy().to_string();
     let export = ["payments", "export", "--run", &id, "--dir", &d];
-    kill_when(&url, &export, "never printed", 150);
+    kill_when(&url, &export, |_| false, 150);
     let out = finish(spawn(&url, &export));
     assert_eq!(
         app.num(&format!(
