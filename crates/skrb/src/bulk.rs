@@ -280,6 +280,19 @@ impl<'a> Row<'a> {
     }
 }
 
+impl<'a> Row<'a> {
+    /// Reads the row with `read`; a row it cannot read is an error naming `what`, so that
+    /// a bulk job stops rather than silently leave a row out.
+    pub fn read<T>(
+        self,
+        what: &str,
+        read: impl FnOnce(Row<'a>) -> Option<T>,
+    ) -> Result<T, sqlx::Error> {
+        read(self)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unreadable {what} row {self:?}").into()))
+    }
+}
+
 impl std::fmt::Debug for Row<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_list()
@@ -412,6 +425,21 @@ fn unescape_copy(out: &mut String, f: &str) {
     }
 }
 
+/// Ids as SQL lists (`1,2,3`) of at most `per` each, for `… WHERE id IN (…)` in sets:
+/// ids the job found itself, never user input.
+pub fn id_lists(ids: &[i64], per: usize) -> impl Iterator<Item = String> + '_ {
+    ids.chunks(per.max(1)).map(|chunk| {
+        let mut list = String::with_capacity(chunk.len() * 8);
+        for (i, id) in chunk.iter().enumerate() {
+            if i > 0 {
+                list.push(',');
+            }
+            let _ = write!(list, "{id}");
+        }
+        list
+    })
+}
+
 /// A SQL literal of a date (for [`select`]).
 pub fn date_literal(d: Date) -> String {
     format!(
@@ -459,6 +487,11 @@ mod tests {
             (None, None, None)
         );
         assert!(copy_rows("1\t2\n", 3).is_err(), "a short row is an error");
+        assert!(r[1].read("test", |r| r.date(2)).is_err());
+        assert_eq!(
+            id_lists(&[1, 2, 3, 40], 3).collect::<Vec<_>>(),
+            ["1,2,3", "40"]
+        );
         assert_eq!(
             date_literal(time::macros::date!(2026 - 03 - 01)),
             "'2026-03-01'"

@@ -66,7 +66,7 @@ fn payables(rows: &crate::bulk::Rows) -> AppResult<Vec<Payable<'_>>> {
     let mut out = rows
         .iter()
         .map(|r| {
-            let read = || {
+            r.read("payment line", |r| {
                 Some(Payable {
                     id: r.int(0)?,
                     account_id: r.int(1)?,
@@ -77,11 +77,9 @@ fn payables(rows: &crate::bulk::Rows) -> AppResult<Vec<Payable<'_>>> {
                     iban: r.text(6),
                     address: r.text(7),
                 })
-            };
-            read()
-                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unreadable payment line {r:?}")))
+            })
         })
-        .collect::<AppResult<Vec<_>>>()?;
+        .collect::<Result<Vec<_>, _>>()?;
     out.sort_unstable_by_key(|p| p.id);
     Ok(out)
 }

@@ -313,7 +313,7 @@ fn ent_cols() -> [&'static str; 12] {
 impl<'a> Ent<'a> {
     /// An entitlement from a row of [`ent_cols`].
     fn from_row(r: bulk::Row<'a>) -> AppResult<Ent<'a>> {
-        let read = || {
+        Ok(r.read("entitlement", |r| {
             Some(Ent {
                 id: r.int(0)?,
                 centre_id: r.int(1)?,
@@ -328,9 +328,7 @@ impl<'a> Ent<'a> {
                 iban: r.text(10),
                 address: r.text(11),
             })
-        };
-        read()
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unreadable entitlement row {r:?}")))
+        })?)
     }
 }
 
@@ -550,12 +548,7 @@ pub async fn calculate_in(
         .into_iter()
         .collect();
     let mut other_rows = Vec::new();
-    for chunk in missing.chunks(500) {
-        let list = chunk
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
+    for list in bulk::id_lists(&missing, 500) {
         other_rows.push(
             bulk::select(
                 tx,
@@ -712,12 +705,7 @@ pub async fn calculate_in(
     let t_calc = t_calc.elapsed();
     // Write: first mark what is paid again, then the lines with ids of their own.
     let t_write = std::time::Instant::now();
-    for chunk in carried_ids.chunks(500) {
-        let list = chunk
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
+    for list in bulk::id_lists(&carried_ids, 500) {
         let q = format!(
             "UPDATE payment_line SET carried_by = $1 WHERE id IN ({list}) AND carried_by IS NULL"
         );
@@ -881,12 +869,7 @@ async fn drop_lines(tx: &mut Tx, run: &Run) -> AppResult<()> {
         .bind(a).bind(b).bind(run.id).fetch_all(c).await?);
     sql!(tx, c => sqlx::query("DELETE FROM payment_line WHERE id >= $1 AND id <= $2 AND run_id = $3")
         .bind(a).bind(b).bind(run.id).execute(c).await?.rows_affected());
-    for chunk in carried.chunks(500) {
-        let list = chunk
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
+    for list in bulk::id_lists(&carried, 500) {
         let q = format!(
             "UPDATE payment_line SET carried_by = NULL WHERE id IN ({list}) AND carried_by = $1"
         );

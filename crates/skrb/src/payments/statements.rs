@@ -11,6 +11,7 @@ use time::{Date, OffsetDateTime};
 
 use super::{line_of, runs};
 use crate::audit::{self, Actor, Event};
+use crate::bulk;
 use crate::db::Db;
 use crate::error::{AppError, AppResult, Msg};
 use crate::sql;
@@ -91,12 +92,7 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8], today: Date) -> AppRes
         .filter_map(|i| line_of(&i.end_to_end))
         .collect();
     let mut known: HashMap<i64, Known> = HashMap::new();
-    for chunk in ids.chunks(1000) {
-        let list = chunk
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
+    for list in bulk::id_lists(&ids, 1000) {
         let q = format!(
             "SELECT l.id, l.run_id, l.centre_id, l.amount, l.status, l.account_id, r.status AS run_status \
              FROM payment_line l JOIN payment_run r ON r.id = l.run_id WHERE l.id IN ({list})"
@@ -166,12 +162,7 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8], today: Date) -> AppRes
         by_day.entry(day.unwrap_or(today)).or_default().push(*id);
     }
     for (day, ids) in by_day {
-        for chunk in ids.chunks(1000) {
-            let list = chunk
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(",");
+        for list in bulk::id_lists(&ids, 1000) {
             let q = format!(
                 "UPDATE payment_line SET status = 'settled', settled_on = $1, statement_id = $2 WHERE id IN ({list}) AND status = 'open'"
             );
