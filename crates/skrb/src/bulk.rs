@@ -82,45 +82,105 @@ pub async fn insert(
     if rows.is_empty() {
         return Ok(0);
     }
-    match tx {
-        Tx::Sqlite(t) => {
-            let per = rows_per_statement(columns.len());
-            let mut n = 0;
-            for chunk in rows.chunks(per) {
-                let sql = sqlite_statement(table, columns, chunk.len());
-                let mut q = sqlx::query(&sql);
-                for row in chunk {
-                    for cell in row {
-                        q = match cell {
-                            Value::Null => q.bind(None::<String>),
-                            Value::Int(v) => q.bind(*v),
-                            Value::Bool(v) => q.bind(*v),
-                            Value::Text(v) => q.bind(v.as_str()),
-                            Value::Str(v) => q.bind(*v),
-                            Value::Date(v) => q.bind(*v),
-                            Value::Time(v) => q.bind(*v),
-                        };
-                    }
+    let mut w = Writer::start(tx, table, columns).await?;
+    w.write(rows).await?;
+    w.finish().await
+}
+
+/// Writes rows into one table set after set. A job that builds its next set while
+/// this one is written (see [`Writer::write`]) keeps both cores busy: on SQLite the
+/// driver's own thread runs the statement; on PostgreSQL every set goes into one
+/// `COPY`, and the server indexes a set while the job builds the next.
+pub enum Writer<'t> {
+    Sqlite {
+        conn: &'t mut sqlx::SqliteConnection,
+        table: String,
+        columns: Vec<String>,
+        written: u64,
+    },
+    Postgres {
+        copy: sqlx::postgres::PgCopyIn<&'t mut sqlx::PgConnection>,
+        width: usize,
+    },
+}
+
+impl<'t> Writer<'t> {
+    pub async fn start(
+        tx: &'t mut Tx,
+        table: &str,
+        columns: &[&str],
+    ) -> Result<Writer<'t>, sqlx::Error> {
+        Ok(match tx {
+            Tx::Sqlite(t) => Writer::Sqlite {
+                conn: t,
+                table: table.to_string(),
+                columns: columns.iter().map(|c| c.to_string()).collect(),
+                written: 0,
+            },
+            Tx::Postgres(t) => {
+                let sql = format!("COPY {table} ({}) FROM STDIN", columns.join(", "));
+                Writer::Postgres {
+                    copy: t.copy_in_raw(&sql).await?,
+                    width: columns.len(),
                 }
-                n += q.execute(&mut **t).await?.rows_affected();
             }
-            Ok(n)
+        })
+    }
+
+    /// Writes a set of rows. On PostgreSQL it returns once the set is sent, not
+    /// written: an error in it comes from [`Writer::finish`].
+    pub async fn write(&mut self, rows: &[Vec<Value<'_>>]) -> Result<(), sqlx::Error> {
+        match self {
+            Writer::Sqlite {
+                conn,
+                table,
+                columns,
+                written,
+            } => {
+                let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
+                let per = rows_per_statement(columns.len());
+                for chunk in rows.chunks(per) {
+                    let sql = sqlite_statement(table, &columns, chunk.len());
+                    let mut q = sqlx::query(&sql);
+                    for row in chunk {
+                        for cell in row {
+                            q = match cell {
+                                Value::Null => q.bind(None::<String>),
+                                Value::Int(v) => q.bind(*v),
+                                Value::Bool(v) => q.bind(*v),
+                                Value::Text(v) => q.bind(v.as_str()),
+                                Value::Str(v) => q.bind(*v),
+                                Value::Date(v) => q.bind(*v),
+                                Value::Time(v) => q.bind(*v),
+                            };
+                        }
+                    }
+                    *written += q.execute(&mut **conn).await?.rows_affected();
+                }
+                Ok(())
+            }
+            Writer::Postgres { copy, width } => {
+                let mut data = String::with_capacity(rows.len() * *width * 12);
+                for row in rows {
+                    for (i, cell) in row.iter().enumerate() {
+                        if i > 0 {
+                            data.push('\t');
+                        }
+                        copy_text(&mut data, cell);
+                    }
+                    data.push('\n');
+                }
+                copy.send(data.into_bytes()).await?;
+                Ok(())
+            }
         }
-        Tx::Postgres(t) => {
-            let mut data = String::with_capacity(rows.len() * columns.len() * 12);
-            for row in rows {
-                for (i, cell) in row.iter().enumerate() {
-                    if i > 0 {
-                        data.push('\t');
-                    }
-                    copy_text(&mut data, cell);
-                }
-                data.push('\n');
-            }
-            let sql = format!("COPY {table} ({}) FROM STDIN", columns.join(", "));
-            let mut copy = t.copy_in_raw(&sql).await?;
-            copy.send(data.into_bytes()).await?;
-            copy.finish().await
+    }
+
+    /// Ends the writing: the number of rows written.
+    pub async fn finish(self) -> Result<u64, sqlx::Error> {
+        match self {
+            Writer::Sqlite { written, .. } => Ok(written),
+            Writer::Postgres { copy, .. } => copy.finish().await,
         }
     }
 }

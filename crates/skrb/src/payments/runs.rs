@@ -713,62 +713,32 @@ pub async fn calculate_in(
     }
     let first = bulk::next_id(tx, "payment_line").await?;
     let now = OffsetDateTime::now_utc();
-    let mut summary: BTreeMap<(i64, &str, Option<i64>, &str), SummaryRow> = BTreeMap::new();
+    let mut summary: Summary = BTreeMap::new();
     let total = lines.len();
     let mut next = first;
     let batch = bulk::rows_per_statement(LINE_COLUMNS.len()) * 16;
-    for (n, chunk) in lines.chunks(batch).enumerate() {
-        let mut rows = Vec::with_capacity(chunk.len());
-        for l in chunk {
-            let s = summary
-                .entry((l.right_id, l.funder, l.account_id, l.currency))
-                .or_default();
-            if l.hold.is_some() {
-                s.held += 1;
-                s.held_total += l.amount;
-                out.held += 1;
-            } else {
-                s.lines += 1;
-                s.total += l.amount;
-                s.deducted += l.deducted;
-            }
-            rows.push(vec![
-                Value::Int(next),
-                Value::Int(id),
-                Value::Int(l.centre_id),
-                Value::Int(l.entitlement_id),
-                Value::Int(l.person_id),
-                Value::Int(l.right_id),
-                Value::Date(l.month),
-                Value::Str(l.funder),
-                l.account_id.into(),
-                Value::Int(l.gross),
-                Value::Int(l.deducted),
-                l.recovery_id.into(),
-                Value::Int(l.amount),
-                Value::Str(l.currency),
-                Value::Str(l.payee),
-                l.iban.as_deref().map_or(Value::Null, Value::Str),
-                l.address.map_or(Value::Null, Value::Str),
-                Value::Str(if l.hold.is_some() {
-                    "held"
-                } else if l.offset {
-                    "settled"
-                } else {
-                    "open"
-                }),
-                if l.offset {
-                    Value::Str("recovered")
-                } else {
-                    l.hold.map_or(Value::Null, Value::Str)
-                },
-                l.carried_from.into(),
-            ]);
-            next += 1;
-        }
-        bulk::insert(tx, "payment_line", &LINE_COLUMNS, &rows).await?;
-        progress(((n * batch) + chunk.len()).min(total), total);
+    // Each set of rows is built while the set before it is written.
+    let mut held = 0;
+    let mut build = |chunk| {
+        let rows = line_rows(chunk, next, id, &mut summary, &mut held);
+        next += rows.len() as i64;
+        rows
+    };
+    let mut chunks = lines.chunks(batch);
+    let mut pending = chunks.next().map(&mut build);
+    let mut writer = bulk::Writer::start(tx, "payment_line", &LINE_COLUMNS).await?;
+    let mut done = 0;
+    while let Some(rows) = pending.take() {
+        let following = chunks.next();
+        let (written, built) =
+            tokio::join!(writer.write(&rows), async { following.map(&mut build) });
+        written?;
+        done += rows.len();
+        progress(done, total);
+        pending = built;
     }
+    writer.finish().await?;
+    out.held = held;
     if total == 0 {
         progress(0, 0);
     }
@@ -829,6 +799,68 @@ pub async fn calculate_in(
         );
     }
     Ok(out)
+}
+
+/// Sums per right, funder, account and currency, as a run's page shows them.
+type Summary<'l> = BTreeMap<(i64, &'l str, Option<i64>, &'l str), SummaryRow>;
+
+/// Lines as rows of [`LINE_COLUMNS`], numbered from `first`, counted into `summary`
+/// (and `held`) as they go.
+fn line_rows<'l>(
+    chunk: &'l [Line<'l>],
+    first: i64,
+    run: i64,
+    summary: &mut Summary<'l>,
+    held: &mut usize,
+) -> Vec<Vec<Value<'l>>> {
+    let mut rows = Vec::with_capacity(chunk.len());
+    for (l, id) in chunk.iter().zip(first..) {
+        let s = summary
+            .entry((l.right_id, l.funder, l.account_id, l.currency))
+            .or_default();
+        if l.hold.is_some() {
+            s.held += 1;
+            s.held_total += l.amount;
+            *held += 1;
+        } else {
+            s.lines += 1;
+            s.total += l.amount;
+            s.deducted += l.deducted;
+        }
+        rows.push(vec![
+            Value::Int(id),
+            Value::Int(run),
+            Value::Int(l.centre_id),
+            Value::Int(l.entitlement_id),
+            Value::Int(l.person_id),
+            Value::Int(l.right_id),
+            Value::Date(l.month),
+            Value::Str(l.funder),
+            l.account_id.into(),
+            Value::Int(l.gross),
+            Value::Int(l.deducted),
+            l.recovery_id.into(),
+            Value::Int(l.amount),
+            Value::Str(l.currency),
+            Value::Str(l.payee),
+            l.iban.as_deref().map_or(Value::Null, Value::Str),
+            l.address.map_or(Value::Null, Value::Str),
+            Value::Str(if l.hold.is_some() {
+                "held"
+            } else if l.offset {
+                "settled"
+            } else {
+                "open"
+            }),
+            if l.offset {
+                Value::Str("recovered")
+            } else {
+                l.hold.map_or(Value::Null, Value::Str)
+            },
+            l.carried_from.into(),
+        ]);
+    }
+    rows
 }
 
 /// A payment line's columns as a run writes them (the benchmark's baseline writes the
