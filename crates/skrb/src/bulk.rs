@@ -94,8 +94,8 @@ pub async fn insert(
 pub enum Writer<'t> {
     Sqlite {
         conn: &'t mut sqlx::SqliteConnection,
-        table: String,
-        columns: Vec<String>,
+        table: &'t str,
+        columns: &'t [&'t str],
         written: u64,
     },
     Postgres {
@@ -107,14 +107,14 @@ pub enum Writer<'t> {
 impl<'t> Writer<'t> {
     pub async fn start(
         tx: &'t mut Tx,
-        table: &str,
-        columns: &[&str],
+        table: &'t str,
+        columns: &'t [&'t str],
     ) -> Result<Writer<'t>, sqlx::Error> {
         Ok(match tx {
             Tx::Sqlite(t) => Writer::Sqlite {
                 conn: t,
-                table: table.to_string(),
-                columns: columns.iter().map(|c| c.to_string()).collect(),
+                table,
+                columns,
                 written: 0,
             },
             Tx::Postgres(t) => {
@@ -137,10 +137,9 @@ impl<'t> Writer<'t> {
                 columns,
                 written,
             } => {
-                let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
                 let per = rows_per_statement(columns.len());
                 for chunk in rows.chunks(per) {
-                    let sql = sqlite_statement(table, &columns, chunk.len());
+                    let sql = sqlite_statement(table, columns, chunk.len());
                     let mut q = sqlx::query(&sql);
                     for row in chunk {
                         for cell in row {
