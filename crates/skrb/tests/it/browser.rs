@@ -614,7 +614,9 @@ async fn rights(app: &TestApp, b: &Browser, step: &mut &'static str) -> anyhow::
     b.fill("#o-note", "Ministrstvo: dohodek se ne upošteva.")
         .await?;
     b.click("#outcome-form button").await?;
-    b.wait_text("Odločba spremenjena").await?;
+    // The outcome's own paragraph: "Odločba spremenjena" is already on the page as an
+    // option of the form, so waiting for it raced the submission.
+    b.wait_text("id=\"appeal-outcome-").await?;
     let v = app
         .api(
             "GET",
