@@ -27,6 +27,92 @@ pub enum Value<'a> {
 /// A value that owns its text.
 pub type Cell = Value<'static>;
 
+impl Value<'_> {
+    /// The same value, its text borrowed.
+    pub fn view(&self) -> Value<'_> {
+        match self {
+            Value::Text(s) => Value::Str(s),
+            Value::Str(s) => Value::Str(s),
+            Value::Null => Value::Null,
+            Value::Int(v) => Value::Int(*v),
+            Value::Bool(v) => Value::Bool(*v),
+            Value::Date(v) => Value::Date(*v),
+            Value::Time(v) => Value::Time(*v),
+        }
+    }
+}
+
+/// Rows for a [`Writer`] that own their text, all of it in one buffer: a job builds the
+/// next batch while this one is written, and the text it was built from (a set of rows
+/// read) can go meanwhile.
+pub struct Batch {
+    text: String,
+    cells: Vec<Slot>,
+    width: usize,
+}
+
+/// A cell of a [`Batch`]; text as its place in the batch's buffer.
+#[derive(Clone, Copy)]
+enum Slot {
+    Null,
+    Int(i64),
+    Bool(bool),
+    Date(Date),
+    Time(OffsetDateTime),
+    Text(usize, usize),
+}
+
+impl Batch {
+    /// An empty batch of rows of `width` cells, room made for `rows` of them.
+    pub fn new(width: usize, rows: usize) -> Batch {
+        Batch {
+            text: String::with_capacity(rows * width * 8),
+            cells: Vec::with_capacity(rows * width),
+            width: width.max(1),
+        }
+    }
+
+    /// Adds a cell; every `width` cells make a row.
+    pub fn push(&mut self, cell: Value<'_>) {
+        let slot = match cell {
+            Value::Null => Slot::Null,
+            Value::Int(v) => Slot::Int(v),
+            Value::Bool(v) => Slot::Bool(v),
+            Value::Date(v) => Slot::Date(v),
+            Value::Time(v) => Slot::Time(v),
+            Value::Text(s) => self.text_slot(&s),
+            Value::Str(s) => self.text_slot(s),
+        };
+        self.cells.push(slot);
+    }
+
+    fn text_slot(&mut self, s: &str) -> Slot {
+        let start = self.text.len();
+        self.text.push_str(s);
+        Slot::Text(start, self.text.len())
+    }
+
+    /// Whole rows in the batch.
+    pub fn len(&self) -> usize {
+        self.cells.len() / self.width
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn cell(&self, row: usize, col: usize) -> Value<'_> {
+        match self.cells.get(row * self.width + col) {
+            None | Some(Slot::Null) => Value::Null,
+            Some(Slot::Int(v)) => Value::Int(*v),
+            Some(Slot::Bool(v)) => Value::Bool(*v),
+            Some(Slot::Date(v)) => Value::Date(*v),
+            Some(Slot::Time(v)) => Value::Time(*v),
+            Some(Slot::Text(a, b)) => Value::Str(self.text.get(*a..*b).unwrap_or_default()),
+        }
+    }
+}
+
 impl From<i64> for Value<'_> {
     fn from(v: i64) -> Self {
         Value::Int(v)
@@ -130,6 +216,20 @@ impl<'t> Writer<'t> {
     /// Writes a set of rows. On PostgreSQL it returns once the set is sent, not
     /// written: an error in it comes from [`Writer::finish`].
     pub async fn write(&mut self, rows: &[Vec<Value<'_>>]) -> Result<(), sqlx::Error> {
+        self.write_cells(rows.len(), |r, c| rows[r][c].view()).await
+    }
+
+    /// Writes a [`Batch`] (as [`Writer::write`]).
+    pub async fn write_batch(&mut self, batch: &Batch) -> Result<(), sqlx::Error> {
+        self.write_cells(batch.len(), |r, c| batch.cell(r, c)).await
+    }
+
+    /// Writes `rows` rows whose cells `cell(row, column)` gives.
+    async fn write_cells<'c>(
+        &mut self,
+        rows: usize,
+        cell: impl Fn(usize, usize) -> Value<'c>,
+    ) -> Result<(), sqlx::Error> {
         match self {
             Writer::Sqlite {
                 conn,
@@ -138,34 +238,37 @@ impl<'t> Writer<'t> {
                 written,
             } => {
                 let per = rows_per_statement(columns.len());
-                for chunk in rows.chunks(per) {
-                    let sql = sqlite_statement(table, columns, chunk.len());
+                let mut start = 0;
+                while start < rows {
+                    let end = (start + per).min(rows);
+                    let sql = sqlite_statement(table, columns, end - start);
                     let mut q = sqlx::query(&sql);
-                    for row in chunk {
-                        for cell in row {
-                            q = match cell {
+                    for r in start..end {
+                        for c in 0..columns.len() {
+                            q = match cell(r, c) {
                                 Value::Null => q.bind(None::<String>),
-                                Value::Int(v) => q.bind(*v),
-                                Value::Bool(v) => q.bind(*v),
-                                Value::Text(v) => q.bind(v.as_str()),
-                                Value::Str(v) => q.bind(*v),
-                                Value::Date(v) => q.bind(*v),
-                                Value::Time(v) => q.bind(*v),
+                                Value::Int(v) => q.bind(v),
+                                Value::Bool(v) => q.bind(v),
+                                Value::Text(v) => q.bind(v),
+                                Value::Str(v) => q.bind(v),
+                                Value::Date(v) => q.bind(v),
+                                Value::Time(v) => q.bind(v),
                             };
                         }
                     }
                     *written += q.execute(&mut **conn).await?.rows_affected();
+                    start = end;
                 }
                 Ok(())
             }
             Writer::Postgres { copy, width } => {
-                let mut data = String::with_capacity(rows.len() * *width * 12);
-                for row in rows {
-                    for (i, cell) in row.iter().enumerate() {
-                        if i > 0 {
+                let mut data = String::with_capacity(rows * *width * 12);
+                for r in 0..rows {
+                    for c in 0..*width {
+                        if c > 0 {
                             data.push('\t');
                         }
-                        copy_text(&mut data, cell);
+                        copy_text(&mut data, &cell(r, c));
                     }
                     data.push('\n');
                 }
@@ -400,8 +503,7 @@ fn sqlite_rows(
     sql: &str,
     width: usize,
 ) -> Result<Rows, sqlx::Error> {
-    use rusqlite::types::ValueRef;
-    let err = |e: rusqlite::Error| sqlx::Error::Protocol(format!("bulk read: {e}"));
+    let err = sqlite_err;
     // SAFETY: sqlx has locked the handle out of its worker for us (`lock_handle`), it
     // stays open while the lock is held (the caller holds it across this call), and a
     // connection made by `from_handle` does not close it when dropped.
@@ -410,25 +512,246 @@ fn sqlite_rows(
     let mut rows = stmt.query([]).map_err(err)?;
     let mut out = Rows::new(width);
     while let Some(row) = rows.next().map_err(err)? {
-        for i in 0..width {
-            match row.get_ref(i).map_err(err)? {
-                ValueRef::Null => out.null(),
-                ValueRef::Integer(v) => out.field(|t| {
+        out.push_sqlite(row)?;
+    }
+    Ok(out)
+}
+
+impl Rows {
+    /// Adds a row SQLite stepped to.
+    fn push_sqlite(&mut self, row: &rusqlite::Row<'_>) -> Result<(), sqlx::Error> {
+        use rusqlite::types::ValueRef;
+        for i in 0..self.width {
+            match row.get_ref(i).map_err(sqlite_err)? {
+                ValueRef::Null => self.null(),
+                ValueRef::Integer(v) => self.field(|t| {
                     let _ = write!(t, "{v}");
                 })?,
-                ValueRef::Real(v) => out.field(|t| {
+                ValueRef::Real(v) => self.field(|t| {
                     let _ = write!(t, "{v}");
                 })?,
                 ValueRef::Text(b) | ValueRef::Blob(b) => {
-                    out.field(|t| match std::str::from_utf8(b) {
+                    self.field(|t| match std::str::from_utf8(b) {
                         Ok(s) => t.push_str(s),
                         Err(_) => t.push_str(&String::from_utf8_lossy(b)),
                     })?
                 }
             }
         }
+        Ok(())
     }
-    Ok(out)
+
+    /// Adds the rows of whole lines of PostgreSQL's COPY text format.
+    fn push_copy(&mut self, text: &str) -> Result<(), sqlx::Error> {
+        for line in text.lines() {
+            let mut n = 0;
+            for f in line.split('\t') {
+                n += 1;
+                if f == "\\N" {
+                    self.null();
+                } else {
+                    self.field(|t| unescape_copy(t, f))?;
+                }
+            }
+            if n != self.width {
+                return Err(sqlx::Error::Protocol(format!(
+                    "bulk read: {n} fields where {} were asked for",
+                    self.width
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn sqlite_err(e: rusqlite::Error) -> sqlx::Error {
+    sqlx::Error::Protocol(format!("bulk read: {e}"))
+}
+
+/// What [`stream`] sends: first the count, if one was asked for, then the sets of rows
+/// in the order the query gives them.
+pub enum Streamed {
+    Count(i64),
+    Rows(Rows),
+}
+
+/// Sets [`stream`] reads ahead of the job. Reading is cheaper than what a job does with
+/// what it read, so the reading is soon this far ahead and waits; the bound keeps a
+/// large read from being held in memory all at once.
+const READ_AHEAD: usize = 16;
+
+/// The receiving end of [`stream`].
+pub type Stream = tokio::sync::mpsc::Receiver<Result<Streamed, sqlx::Error>>;
+
+/// A bulk read on a connection of its own (see [`stream`]).
+pub struct StreamQuery<'q> {
+    /// `SET LOCAL …` made first (PostgreSQL only).
+    pub settings: &'q [&'q str],
+    pub columns: &'q [&'q str],
+    /// `FROM … WHERE … ORDER BY …`, literal values only (as for [`select`]).
+    pub rest: &'q str,
+    /// A `SELECT COUNT(*) …` answered before the rows, for a progress bar: counted by the
+    /// reading connection while the job prepares, not by the job.
+    pub count: Option<&'q str>,
+    /// Rows per set.
+    pub per: usize,
+}
+
+/// Reads the rows of a query on a connection of its own, set after set, so that a bulk
+/// job works through the rows already read while the database finds the next ones: a
+/// payment run writes lines while it reads entitlements. The reading sees what is
+/// committed; a job that must see its own transaction's changes uses [`select`]. A read
+/// that fails sends its error last; a job that stops taking sets stops the reading.
+pub fn stream(db: &crate::db::Db, q: StreamQuery<'_>) -> Stream {
+    let (send, sets) = tokio::sync::mpsc::channel(READ_AHEAD);
+    let read = Reading {
+        sql: format!("SELECT {} {}", q.columns.join(", "), q.rest),
+        count: q.count.map(str::to_string),
+        width: q.columns.len(),
+        per: q.per.max(1),
+        send,
+    };
+    match db {
+        crate::db::Db::Sqlite(pool) => {
+            let path = pool.connect_options().get_filename().to_path_buf();
+            tokio::task::spawn_blocking(move || {
+                if let Err(e) = sqlite_stream(&path, &read) {
+                    let _ = read.send.blocking_send(Err(e));
+                }
+            });
+        }
+        crate::db::Db::Postgres(pool) => {
+            let pool = pool.clone();
+            let settings: Vec<String> = q.settings.iter().map(|s| s.to_string()).collect();
+            tokio::spawn(async move {
+                if let Err(e) = postgres_stream(&pool, &settings, &read).await {
+                    let _ = read.send.send(Err(e)).await;
+                }
+            });
+        }
+    }
+    sets
+}
+
+/// A [`stream`] under way.
+struct Reading {
+    sql: String,
+    count: Option<String>,
+    width: usize,
+    per: usize,
+    send: tokio::sync::mpsc::Sender<Result<Streamed, sqlx::Error>>,
+}
+
+/// [`stream`] on SQLite: a connection of its own to the same file, on a thread of its
+/// own. Its read begins after the job's write transaction began (`BEGIN IMMEDIATE`), so
+/// it sees the database as the job found it.
+fn sqlite_stream(path: &std::path::Path, read: &Reading) -> Result<(), sqlx::Error> {
+    let conn = rusqlite::Connection::open(path).map_err(sqlite_err)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))
+        .map_err(sqlite_err)?;
+    // as the pool's connections (db.rs): the read goes through a memory map
+    conn.execute_batch("PRAGMA mmap_size = 2147418112; PRAGMA cache_size = -65536;")
+        .map_err(sqlite_err)?;
+    // one read transaction: the count and the rows see the same database
+    conn.execute_batch("BEGIN").map_err(sqlite_err)?;
+    if let Some(count) = &read.count {
+        let n: i64 = conn
+            .query_row(count, [], |r| r.get(0))
+            .map_err(sqlite_err)?;
+        if read.send.blocking_send(Ok(Streamed::Count(n))).is_err() {
+            return Ok(());
+        }
+    }
+    let mut stmt = conn.prepare(&read.sql).map_err(sqlite_err)?;
+    let mut rows = stmt.query([]).map_err(sqlite_err)?;
+    let mut set = Rows::new(read.width);
+    while let Some(row) = rows.next().map_err(sqlite_err)? {
+        set.push_sqlite(row)?;
+        if set.len() >= read.per {
+            let full = std::mem::replace(&mut set, Rows::new(read.width));
+            if read.send.blocking_send(Ok(Streamed::Rows(full))).is_err() {
+                return Ok(());
+            }
+        }
+    }
+    if !set.is_empty() {
+        let _ = read.send.blocking_send(Ok(Streamed::Rows(set)));
+    }
+    Ok(())
+}
+
+/// [`stream`] on PostgreSQL: `COPY … TO STDOUT` on a pooled connection of its own, in a
+/// read-only transaction.
+async fn postgres_stream(
+    pool: &sqlx::PgPool,
+    settings: &[String],
+    read: &Reading,
+) -> Result<(), sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    let done = postgres_copy_out(&mut conn, settings, read).await;
+    if !matches!(done, Ok(true)) {
+        // Stopped halfway, the connection may be inside a COPY or a transaction: it is
+        // closed, not given back.
+        conn.close_on_drop();
+    }
+    done.map(|_| ())
+}
+
+/// Whether the reading went to the end (not stopped by the job).
+async fn postgres_copy_out(
+    conn: &mut sqlx::PgConnection,
+    settings: &[String],
+    read: &Reading,
+) -> Result<bool, sqlx::Error> {
+    use futures_util::StreamExt;
+    // one snapshot: the count and the rows see the same database
+    sqlx::query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .execute(&mut *conn)
+        .await?;
+    // as in `select`: a bulk read is not worth compiling
+    sqlx::query("SET LOCAL jit = off")
+        .execute(&mut *conn)
+        .await?;
+    for s in settings {
+        sqlx::query(s).execute(&mut *conn).await?;
+    }
+    if let Some(count) = &read.count {
+        let n: i64 = sqlx::query_scalar(count).fetch_one(&mut *conn).await?;
+        if read.send.send(Ok(Streamed::Count(n))).await.is_err() {
+            return Ok(false);
+        }
+    }
+    let mut set = Rows::new(read.width);
+    let mut pending: Vec<u8> = Vec::new();
+    {
+        let mut copy = conn
+            .copy_out_raw(&format!("COPY ({}) TO STDOUT", read.sql))
+            .await?;
+        while let Some(chunk) = copy.next().await {
+            pending.extend_from_slice(&chunk?);
+            // whole lines only; a row is rarely split, but may be
+            if pending.len() < 1 << 16 {
+                continue;
+            }
+            let Some(end) = pending.iter().rposition(|b| *b == b'\n') else {
+                continue;
+            };
+            let text =
+                std::str::from_utf8(&pending[..=end]).map_err(|e| sqlx::Error::Decode(e.into()))?;
+            set.push_copy(text)?;
+            pending.drain(..=end);
+            if set.len() >= read.per {
+                let full = std::mem::replace(&mut set, Rows::new(read.width));
+                if read.send.send(Ok(Streamed::Rows(full))).await.is_err() {
+                    return Ok(false);
+                }
+            }
+        }
+    }
+    let text = std::str::from_utf8(&pending).map_err(|e| sqlx::Error::Decode(e.into()))?;
+    set.push_copy(text)?;
+    sqlx::query("COMMIT").execute(&mut *conn).await?;
+    Ok(set.is_empty() || read.send.send(Ok(Streamed::Rows(set))).await.is_ok())
 }
 
 /// Runs blocking database work off the async scheduler where the runtime allows it.
@@ -443,22 +766,7 @@ fn blocking<R>(f: impl FnOnce() -> R) -> R {
 fn copy_rows(text: &str, width: usize) -> Result<Rows, sqlx::Error> {
     let mut out = Rows::new(width);
     out.text.reserve(text.len());
-    for line in text.lines() {
-        let mut n = 0;
-        for f in line.split('\t') {
-            n += 1;
-            if f == "\\N" {
-                out.null();
-            } else {
-                out.field(|t| unescape_copy(t, f))?;
-            }
-        }
-        if n != width {
-            return Err(sqlx::Error::Protocol(format!(
-                "bulk read: {n} fields where {width} were asked for"
-            )));
-        }
-    }
+    out.push_copy(text)?;
     Ok(out)
 }
 

@@ -174,7 +174,7 @@ pub async fn run(db: &Db, command: &PaymentsCommand) -> anyhow::Result<()> {
             let mut progress: Option<crate::demo::Progress> = None;
             let c = runs::calculate(db, &who, id, None, &mut |done, total| {
                 progress
-                    .get_or_insert_with(|| crate::demo::Progress::new("payment lines", total))
+                    .get_or_insert_with(|| crate::demo::Progress::new("entitlements", total))
                     .show(done)
             })
             .await

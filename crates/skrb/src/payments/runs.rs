@@ -12,6 +12,8 @@ use skrb_domain::iban::Iban;
 use skrb_domain::payments::month_amount;
 use skrb_domain::rights::calc::parts;
 use skrb_domain::rights::{deadlines, Minor};
+use std::time::Duration;
+
 use time::{Date, OffsetDateTime};
 
 use super::accounts::{self, PayerAccount};
@@ -293,6 +295,16 @@ const PAYEE_ADDRESS: &str = "CASE WHEN COALESCE(e.payee_name, '') <> '' THEN e.p
 
 const ENT_FROM: &str = "FROM entitlement e JOIN person p ON p.id = e.person_id";
 
+/// Entitlements read per set: the first set is reckoned and written while the rest is
+/// read, so a set is small next to a month's, and large enough that a set's statements
+/// and messages cost little.
+const ENT_SET: usize = 10_000;
+
+/// Entitlements reckoned between two looks at the writing: on SQLite about what one
+/// statement inserts, so that the database is not left waiting for its next statement
+/// while a whole set is reckoned.
+const YIELD_EVERY: usize = 1_000;
+
 fn ent_cols() -> [&'static str; 12] {
     [
         "e.id",
@@ -414,17 +426,9 @@ pub async fn calculate(
     progress: &mut (dyn FnMut(usize, usize) + Send),
 ) -> AppResult<Calculated> {
     let mut tx = db.begin().await?;
-    let r = calculate_in(&mut tx, actor, id, version, progress).await?;
+    let r = calculate_in(db, &mut tx, actor, id, version, progress).await?;
     tx.commit().await?;
     Ok(r)
-}
-
-/// A setting for the rest of the transaction, on PostgreSQL (SQLite has none).
-async fn set_pg(tx: &mut Tx, sql: &str) -> AppResult<()> {
-    if let Tx::Postgres(t) = tx {
-        sqlx::query(sql).execute(&mut **t).await?;
-    }
-    Ok(())
 }
 
 /// Version check and state check in one: the run moves only from the expected state.
@@ -442,13 +446,13 @@ fn wrong_state(run: &Run) -> AppError {
 }
 
 pub async fn calculate_in(
+    db: &Db,
     tx: &mut Tx,
     actor: &Actor,
     id: i64,
     version: Option<i64>,
     progress: &mut (dyn FnMut(usize, usize) + Send),
 ) -> AppResult<Calculated> {
-    let t0 = std::time::Instant::now();
     if let Tx::Postgres(t) = &mut *tx {
         // Line ids are assigned here; no other run may write lines meanwhile.
         sqlx::query("LOCK TABLE payment_line IN SHARE ROW EXCLUSIVE MODE")
@@ -460,12 +464,40 @@ pub async fn calculate_in(
     if !matches!(run.status.as_str(), "draft" | "calculated") {
         return Err(wrong_state(&run));
     }
-    // Recalculating replaces: the earlier lines go, the lines they paid again are
-    // open again.
-    drop_lines(tx, &run).await?;
+    let t_prepare = std::time::Instant::now();
+    // where the preparing goes (SKRB_TIMINGS)
+    let mut marks: Vec<(&str, Duration)> = Vec::new();
     let month = run.month;
     let from = run.from_month;
     let last = deadlines::month_end(month);
+    // The entitlements are read on a connection of their own, set after set, while this
+    // transaction prepares and then writes the lines of the sets already read.
+    let ent_where = format!(
+        "e.valid_from <= {} AND (e.valid_to IS NULL OR e.valid_to >= {}) AND e.amount > 0{}",
+        bulk::date_literal(last),
+        bulk::date_literal(from),
+        run.centre_id
+            .map(|c| format!(" AND e.centre_id = {c}"))
+            .unwrap_or_default()
+    );
+    let mut sets = bulk::stream(
+        db,
+        bulk::StreamQuery {
+            // PostgreSQL would hash every person to join them; looking up the holders of
+            // a month's entitlements by key reads a sixth as much and takes half the time.
+            settings: &["SET LOCAL enable_hashjoin = off"],
+            columns: &ent_cols(),
+            rest: &format!("{ENT_FROM} WHERE {ent_where} ORDER BY e.id"),
+            count: Some(&format!(
+                "SELECT COUNT(*) FROM entitlement e WHERE {ent_where}"
+            )),
+            per: ENT_SET,
+        },
+    );
+    // Recalculating replaces: the earlier lines go, the lines they paid again are
+    // open again.
+    drop_lines(tx, &run).await?;
+    marks.push(("old lines dropped", t_prepare.elapsed()));
     let rights: HashMap<i64, RightType> = catalogue::all_in(tx)
         .await?
         .into_iter()
@@ -489,33 +521,9 @@ pub async fn calculate_in(
             owed.entry(ent).or_insert((rid, inst, left, from));
         }
     }
-    let t_ents = std::time::Instant::now();
-    // Read in bulk: fetched row by row through the driver this costs several times
-    // what the database spends on it.
-    let centre_sql = run
-        .centre_id
-        .map(|c| format!(" AND e.centre_id = {c}"))
-        .unwrap_or_default();
-    // PostgreSQL would hash every person to join them; looking up the holders of a
-    // month's entitlements by key reads a sixth as much and takes half the time.
-    set_pg(tx, "SET LOCAL enable_hashjoin = off").await?;
-    let rows = bulk::select(
-        tx,
-        &ent_cols(),
-        &format!(
-            "{ENT_FROM} WHERE e.valid_from <= {} AND (e.valid_to IS NULL OR e.valid_to >= {}) AND e.amount > 0{centre_sql}",
-            bulk::date_literal(last),
-            bulk::date_literal(from)
-        ),
-    )
-    .await?;
-    set_pg(tx, "SET LOCAL enable_hashjoin TO DEFAULT").await?;
-    let mut ents: Vec<Ent> = rows.iter().map(Ent::from_row).collect::<AppResult<_>>()?;
-    ents.sort_unstable_by_key(|e| e.id);
-    let t_ents = t_ents.elapsed();
+    marks.push(("rights, accounts, recoveries", t_prepare.elapsed()));
     // Entitlement-months some current line pays already (another run, or a held or
     // returned line that is carried below).
-    let t_paid = std::time::Instant::now();
     let paid: Vec<(i64, Date, String)> = sql!(tx, c => sqlx::query_as(
         "SELECT l.entitlement_id, l.month, l.funder FROM entitlement e JOIN payment_line l ON l.entitlement_id = e.id \
          AND l.month >= $2 AND l.month <= $4 AND l.carried_by IS NULL \
@@ -523,50 +531,27 @@ pub async fn calculate_in(
         .bind(last).bind(from).bind(run.centre_id).bind(month).fetch_all(c).await?);
     let paid: HashSet<(i64, Date, &str)> =
         paid.iter().map(|(e, m, f)| (*e, *m, f.as_str())).collect();
+    marks.push(("paid", t_prepare.elapsed()));
     // Held and returned lines of exported runs: paid again now (zero amounts and
-    // write-offs stay).
-    let t_paid = t_paid.elapsed();
-    let open: Vec<Open> = sql!(tx, c => sqlx::query_as(
-        "SELECT l.id, l.entitlement_id, l.month, l.funder, l.gross, l.deducted, l.recovery_id, l.amount, l.iban, l.status \
-         FROM payment_line l JOIN payment_run r ON r.id = l.run_id \
-         WHERE l.carried_by IS NULL AND l.status IN ('held', 'returned') AND (l.reason IS NULL OR l.reason <> 'zero') \
-         AND r.status IN ('exported', 'settled', 'partly_returned') AND l.month <= $1 AND ($2 IS NULL OR l.centre_id = $2) ORDER BY l.id")
-        .bind(month).bind(run.centre_id).fetch_all(c).await?);
-    let mut out = Calculated {
-        run: id,
-        entitlements: ents.len(),
-        ..Calculated::default()
-    };
-    let ms = months(from, month);
-    // Lines to pay again may belong to entitlements outside the run's months.
-    let known: HashSet<i64> = ents.iter().map(|e| e.id).collect();
-    let missing: Vec<i64> = open
-        .iter()
-        .map(|o| o.entitlement_id)
-        .filter(|e| !known.contains(e))
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    let mut other_rows = Vec::new();
-    for list in bulk::id_lists(&missing, 500) {
-        other_rows.push(
-            bulk::select(
-                tx,
-                &ent_cols(),
-                &format!("{ENT_FROM} WHERE e.id IN ({list})"),
-            )
-            .await?,
-        );
+    // write-offs stay), each with the lines of its entitlement, as it is now. Marked
+    // at once as paid again by this run (a current line's key is unique), before the
+    // lines that pay them are written.
+    let mut open: Vec<Open> = sql!(tx, c => sqlx::query_as(
+        "UPDATE payment_line SET carried_by = $3 \
+         WHERE carried_by IS NULL AND status IN ('held', 'returned') AND (reason IS NULL OR reason <> 'zero') \
+         AND run_id IN (SELECT id FROM payment_run WHERE status IN ('exported', 'settled', 'partly_returned')) \
+         AND month <= $1 AND ($2 IS NULL OR centre_id = $2) \
+         RETURNING id, entitlement_id, month, funder, gross, deducted, recovery_id, amount, iban, status")
+        .bind(month).bind(run.centre_id).bind(id).fetch_all(c).await?);
+    open.sort_unstable_by_key(|o| o.id);
+    marks.push(("to pay again", t_prepare.elapsed()));
+    let mut to_carry: HashMap<i64, Vec<&Open>> = HashMap::new();
+    for o in &open {
+        to_carry.entry(o.entitlement_id).or_default().push(o);
     }
-    let others: Vec<Ent> = other_rows
+    let carried_keys: HashSet<(i64, Date, &str)> = open
         .iter()
-        .flat_map(|r| r.iter())
-        .map(Ent::from_row)
-        .collect::<AppResult<_>>()?;
-    let by_id: HashMap<i64, &Ent> = ents
-        .iter()
-        .chain(others.iter())
-        .map(|e| (e.id, e))
+        .map(|o| (o.entitlement_id, o.month, o.funder.as_str()))
         .collect();
     // Each right's funders and shares, once.
     let shares: HashMap<i64, Vec<(String, i64)>> = rights
@@ -579,167 +564,142 @@ pub async fn calculate_in(
             (rt.id, s)
         })
         .collect();
-    let mut lines: Vec<Line> = Vec::with_capacity(ents.len() + open.len());
-    let t_calc = std::time::Instant::now();
-    // Carried lines first: they pay what an earlier run could not.
-    let mut carried_ids = Vec::new();
-    for o in &open {
-        // the entitlement may be outside the run's months now; load it on its own
-        let Some(e) = by_id.get(&o.entitlement_id) else {
-            continue;
-        };
-        let acct = accounts.get(&(e.centre_id, o.funder.clone()));
-        let iban = e.iban.map(plain_iban);
-        let mut hold = hold_of(acct, o.amount, iban.as_deref());
-        if hold.is_none() && o.status == "returned" && iban.as_deref() == o.iban.as_deref() {
-            hold = Some("same_iban");
-        }
-        carried_ids.push(o.id);
-        lines.push(Line {
-            centre_id: e.centre_id,
-            entitlement_id: e.id,
-            person_id: e.person_id,
-            right_id: e.right_id,
-            month: o.month,
-            funder: &o.funder,
-            account_id: if hold.is_none() {
-                acct.map(|a| a.id)
-            } else {
-                None
+    let mut reckoner = Reckoner {
+        months: months(from, month),
+        shares: &shares,
+        paid: &paid,
+        carried: &carried_keys,
+        to_carry,
+        carried_lines: 0,
+        owed,
+        // Payer accounts by centre and funder, looked up without building a key per line.
+        accounts: accounts
+            .iter()
+            .map(|((c, f), a)| ((*c, f.as_str()), a))
+            .collect(),
+        already_paid: 0,
+    };
+    // The lines are written with ids of their own.
+    let first = bulk::next_id(tx, "payment_line").await?;
+    marks.push(("marked, numbered", t_prepare.elapsed()));
+    let now = OffsetDateTime::now_utc();
+    let mut out = Calculated {
+        run: id,
+        ..Calculated::default()
+    };
+    let mut expected = 0;
+    let mut summary = Summary::new();
+    let mut names = Names::default();
+    let mut held = 0;
+    let mut writer = bulk::Writer::start(tx, "payment_line", &LINE_COLUMNS).await?;
+    let mut next = first;
+    let t_prepare = t_prepare.elapsed();
+    // Then set after set of entitlements as they come: each set is reckoned while the
+    // one before it is written.
+    let (mut waited, mut reckoned, mut written) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    let mut pending: Option<bulk::Batch> = None;
+    loop {
+        let rows = pending.take();
+        let (w, built) = tokio::join!(
+            async {
+                let t = std::time::Instant::now();
+                let w = match &rows {
+                    Some(r) => writer.write_batch(r).await,
+                    None => Ok(()),
+                };
+                (w, t.elapsed())
             },
-            gross: o.gross,
-            deducted: o.deducted,
-            recovery_id: o.recovery_id,
-            amount: o.amount,
-            currency: e.currency,
-            payee: e.payee,
-            iban,
-            address: e.address,
-            hold,
-            carried_from: Some(o.id),
-            offset: false,
-        });
-    }
-    out.carried = carried_ids.len();
-    let carried_keys: HashSet<(i64, Date, &str)> = open
-        .iter()
-        .filter(|o| by_id.contains_key(&o.entitlement_id))
-        .map(|o| (o.entitlement_id, o.month, o.funder.as_str()))
-        .collect();
-    // Payer accounts by centre and funder, looked up without building a key per line.
-    let by_funder: HashMap<(i64, &str), &PayerAccount> = accounts
-        .iter()
-        .map(|((c, f), a)| ((*c, f.as_str()), a))
-        .collect();
-    let account_of = |centre: i64, funder: &str| by_funder.get(&(centre, funder)).copied();
-    for e in &ents {
-        let Some(shares) = shares.get(&e.right_id) else {
-            continue;
-        };
-        let iban = e.iban.map(plain_iban);
-        for &m in &ms {
-            let gross = month_amount(e.amount, m, e.valid_from, e.valid_to, e.suspended_from);
-            if gross == 0 {
-                continue;
-            }
-            for (i, (funder, part)) in parts(gross, shares).enumerate() {
-                let key = (e.id, m, funder);
-                if paid.contains(&key) || carried_keys.contains(&key) {
-                    out.already_paid += 1;
-                    continue;
-                }
-                // A recovery comes off the first part, at most its instalment, never
-                // more than the part.
-                let (mut deducted, mut recovery_id) = (0, None);
-                if i == 0 {
-                    if let Some((rid, inst, left, rfrom)) = owed.get_mut(&e.id) {
-                        if m >= *rfrom && *left > 0 {
-                            deducted = (*inst).min(*left).min(part);
-                            *left -= deducted;
-                            recovery_id = Some(*rid);
+            async {
+                let t = std::time::Instant::now();
+                let set = loop {
+                    match sets.recv().await {
+                        Some(Ok(bulk::Streamed::Count(n))) => {
+                            expected = usize::try_from(n).unwrap_or_default();
                         }
+                        Some(Ok(bulk::Streamed::Rows(set))) => break Some(set),
+                        Some(Err(e)) => return Err(AppError::from(e)),
+                        None => break None,
+                    }
+                };
+                let Some(set) = set else {
+                    return Ok((None, t.elapsed(), Duration::ZERO));
+                };
+                let t_got = t.elapsed();
+                let t = std::time::Instant::now();
+                let ents: Vec<Ent> = set.iter().map(Ent::from_row).collect::<AppResult<_>>()?;
+                let mut lines = Vec::with_capacity(ents.len() + ents.len() / 8);
+                for (i, e) in ents.iter().enumerate() {
+                    reckoner.reckon(e, &mut lines);
+                    if i % YIELD_EVERY == YIELD_EVERY - 1 {
+                        // the writing binds its next statement meanwhile
+                        tokio::task::yield_now().await;
                     }
                 }
-                let amount = part - deducted;
-                let acct = account_of(e.centre_id, funder);
-                let mut hold = hold_of(acct, amount, iban.as_deref());
-                // Wholly recovered: nothing to send, and nothing held.
-                let offset = amount == 0 && deducted > 0;
-                if offset {
-                    hold = None;
-                }
-                if hold.is_some() && deducted > 0 {
-                    // not paid, so nothing recovered by it
-                    if let Some((_, _, left, _)) = owed.get_mut(&e.id) {
-                        *left += deducted;
-                    }
-                }
-                lines.push(Line {
-                    centre_id: e.centre_id,
-                    entitlement_id: e.id,
-                    person_id: e.person_id,
-                    right_id: e.right_id,
-                    month: m,
-                    funder,
-                    account_id: if hold.is_none() && !offset {
-                        acct.map(|a| a.id)
-                    } else {
-                        None
-                    },
-                    gross: part,
-                    deducted,
-                    recovery_id,
-                    amount,
-                    currency: e.currency,
-                    payee: e.payee,
-                    iban: iban.clone(),
-                    address: e.address,
-                    hold,
-                    carried_from: None,
-                    offset,
-                });
+                let rows = line_rows(&lines, next, id, &mut summary, &mut names, &mut held);
+                next += rows.len() as i64;
+                out.entitlements += ents.len();
+                AppResult::Ok((Some(rows), t_got, t.elapsed()))
             }
+        );
+        let (w, t_w) = w;
+        w?;
+        let (built, t_wait, t_reckon) = built?;
+        written += t_w;
+        waited += t_wait;
+        reckoned += t_reckon;
+        match built {
+            Some(b) => {
+                progress(out.entitlements, expected.max(out.entitlements));
+                pending = Some(b);
+            }
+            None => break,
         }
     }
-    let spent_calc = t0.elapsed();
-    let t_calc = t_calc.elapsed();
-    // Write: first mark what is paid again, then the lines with ids of their own.
-    let t_write = std::time::Instant::now();
-    for list in bulk::id_lists(&carried_ids, 500) {
+    let t = std::time::Instant::now();
+    writer.finish().await?;
+    written += t.elapsed();
+    // Lines to pay again whose entitlement is outside the run's months now.
+    let left: Vec<i64> = reckoner.to_carry.keys().copied().collect();
+    let mut other_rows = Vec::new();
+    for list in bulk::id_lists(&left, 500) {
+        other_rows.push(
+            bulk::select(
+                tx,
+                &ent_cols(),
+                &format!("{ENT_FROM} WHERE e.id IN ({list})"),
+            )
+            .await?,
+        );
+    }
+    let mut lines = Vec::new();
+    for r in other_rows.iter().flat_map(|r| r.iter()) {
+        reckoner.carry(&Ent::from_row(r)?, &mut lines);
+    }
+    if !lines.is_empty() {
+        let rows = line_rows(&lines, next, id, &mut summary, &mut names, &mut held);
+        next += rows.len() as i64;
+        let mut writer = bulk::Writer::start(tx, "payment_line", &LINE_COLUMNS).await?;
+        writer.write_batch(&rows).await?;
+        writer.finish().await?;
+    }
+    // Held or returned lines whose entitlement is gone: not paid again after all.
+    let gone: Vec<i64> = reckoner.to_carry.values().flatten().map(|o| o.id).collect();
+    for list in bulk::id_lists(&gone, 500) {
         let q = format!(
-            "UPDATE payment_line SET carried_by = $1 WHERE id IN ({list}) AND carried_by IS NULL"
+            "UPDATE payment_line SET carried_by = NULL WHERE id IN ({list}) AND carried_by = $1"
         );
         sql!(tx, c => sqlx::query(&q).bind(id).execute(c).await?.rows_affected());
     }
-    let first = bulk::next_id(tx, "payment_line").await?;
-    let now = OffsetDateTime::now_utc();
-    let mut summary: Summary = BTreeMap::new();
-    let total = lines.len();
-    let mut next = first;
-    let batch = bulk::rows_per_statement(LINE_COLUMNS.len()) * 16;
-    // Each set of rows is built while the set before it is written.
-    let mut held = 0;
-    let mut build = |chunk| {
-        let rows = line_rows(chunk, next, id, &mut summary, &mut held);
-        next += rows.len() as i64;
-        rows
-    };
-    let mut chunks = lines.chunks(batch);
-    let mut pending = chunks.next().map(&mut build);
-    let mut writer = bulk::Writer::start(tx, "payment_line", &LINE_COLUMNS).await?;
-    let mut done = 0;
-    while let Some(rows) = pending.take() {
-        let following = chunks.next();
-        let (written, built) =
-            tokio::join!(writer.write(&rows), async { following.map(&mut build) });
-        written?;
-        done += rows.len();
-        progress(done, total);
-        pending = built;
+    out.carried = reckoner.carried_lines;
+    out.already_paid = reckoner.already_paid;
+    let total = usize::try_from(next - first).unwrap_or_default();
+    if std::env::var_os("SKRB_TIMINGS").is_some() {
+        eprintln!(
+            "calculate: prepare {t_prepare:?} {marks:?}, then waiting for entitlements {waited:?}, reckoning {reckoned:?}, writing {written:?}"
+        );
     }
-    writer.finish().await?;
     out.held = held;
-    if total == 0 {
+    if out.entitlements == 0 {
         progress(0, 0);
     }
     bulk::sync_identity(tx, "payment_line").await?;
@@ -750,9 +710,9 @@ pub async fn calculate_in(
                 .get(&right)
                 .map(|r| r.code.clone())
                 .unwrap_or_default(),
-            funder: funder.to_string(),
+            funder: names.text(funder).to_string(),
             account_id,
-            currency: currency.to_string(),
+            currency: names.text(currency).to_string(),
             ..s
         })
         .collect();
@@ -790,34 +750,205 @@ pub async fn calculate_in(
         })),
     )
     .await?;
-    out.spent = [spent_calc, t_write.elapsed(), std::time::Duration::ZERO];
-    tracing::info!(run = id, lines = total, entitlements = ?t_ents, paid = ?t_paid, reckon = ?t_calc, write = ?out.spent[1], "payment run calculated");
-    if std::env::var_os("SKRB_TIMINGS").is_some() {
-        eprintln!(
-            "calculate: entitlements {t_ents:?}, paid {t_paid:?}, reckon {t_calc:?}, write {:?}",
-            out.spent[1]
-        );
-    }
+    out.spent = [
+        t_prepare + waited + reckoned,
+        written,
+        std::time::Duration::ZERO,
+    ];
+    tracing::info!(run = id, lines = total, prepare = ?t_prepare, waited = ?waited, reckon = ?reckoned, write = ?written, "payment run calculated");
     Ok(out)
 }
 
-/// Sums per right, funder, account and currency, as a run's page shows them.
-type Summary<'l> = BTreeMap<(i64, &'l str, Option<i64>, &'l str), SummaryRow>;
+/// Sums per right, funder, account and currency (the last two by [`Names`]), as a
+/// run's page shows them.
+type Summary = BTreeMap<(i64, usize, Option<i64>, usize), SummaryRow>;
+
+/// The few texts a run sums by (funders, currencies), numbered: the sums outlive the
+/// sets of entitlements the texts were read in.
+#[derive(Default)]
+struct Names(Vec<String>);
+
+impl Names {
+    fn number(&mut self, text: &str) -> usize {
+        match self.0.iter().position(|n| n == text) {
+            Some(at) => at,
+            None => {
+                self.0.push(text.to_string());
+                self.0.len() - 1
+            }
+        }
+    }
+
+    fn text(&self, number: usize) -> &str {
+        self.0.get(number).map_or("", String::as_str)
+    }
+}
+
+/// What a run knows before it reckons the lines of an entitlement.
+struct Reckoner<'s> {
+    months: Vec<Date>,
+    shares: &'s HashMap<i64, Vec<(String, i64)>>,
+    /// Entitlement-months-funders some current line pays already.
+    paid: &'s HashSet<(i64, Date, &'s str)>,
+    /// … or a held or returned line this run pays again.
+    carried: &'s HashSet<(i64, Date, &'s str)>,
+    /// Those lines by entitlement, until their entitlement comes.
+    to_carry: HashMap<i64, Vec<&'s Open>>,
+    /// Lines paid again so far.
+    carried_lines: usize,
+    /// Recoveries by entitlement: (recovery, instalment, left, from month).
+    owed: HashMap<i64, (i64, i64, i64, Date)>,
+    accounts: HashMap<(i64, &'s str), &'s PayerAccount>,
+    already_paid: usize,
+}
+
+impl<'s> Reckoner<'s> {
+    /// Adds the lines that pay again what an earlier run of this entitlement could not
+    /// (held back, or returned by the bank): as they were, to the entitlement's payee
+    /// as it is now.
+    fn carry<'a>(&mut self, e: &Ent<'a>, lines: &mut Vec<Line<'a>>)
+    where
+        's: 'a,
+    {
+        let Some(open) = self.to_carry.remove(&e.id) else {
+            return;
+        };
+        let iban = e.iban.map(plain_iban);
+        for o in open {
+            let acct = self
+                .accounts
+                .get(&(e.centre_id, o.funder.as_str()))
+                .copied();
+            let mut hold = hold_of(acct, o.amount, iban.as_deref());
+            if hold.is_none() && o.status == "returned" && iban.as_deref() == o.iban.as_deref() {
+                hold = Some("same_iban");
+            }
+            self.carried_lines += 1;
+            lines.push(Line {
+                centre_id: e.centre_id,
+                entitlement_id: e.id,
+                person_id: e.person_id,
+                right_id: e.right_id,
+                month: o.month,
+                funder: &o.funder,
+                account_id: if hold.is_none() {
+                    acct.map(|a| a.id)
+                } else {
+                    None
+                },
+                gross: o.gross,
+                deducted: o.deducted,
+                recovery_id: o.recovery_id,
+                amount: o.amount,
+                currency: e.currency,
+                payee: e.payee,
+                iban: iban.clone(),
+                address: e.address,
+                hold,
+                carried_from: Some(o.id),
+                offset: false,
+            });
+        }
+    }
+
+    /// Adds the lines of an entitlement: what it pays again, then each month of the
+    /// run, each funder's part.
+    fn reckon<'a>(&mut self, e: &Ent<'a>, lines: &mut Vec<Line<'a>>)
+    where
+        's: 'a,
+    {
+        if !self.to_carry.is_empty() {
+            self.carry(e, lines);
+        }
+        let Some(shares) = self.shares.get(&e.right_id) else {
+            return;
+        };
+        let iban = e.iban.map(plain_iban);
+        for &m in &self.months {
+            let gross = month_amount(e.amount, m, e.valid_from, e.valid_to, e.suspended_from);
+            if gross == 0 {
+                continue;
+            }
+            for (i, (funder, part)) in parts(gross, shares).enumerate() {
+                let key = (e.id, m, funder);
+                if self.paid.contains(&key) || self.carried.contains(&key) {
+                    self.already_paid += 1;
+                    continue;
+                }
+                // A recovery comes off the first part, at most its instalment, never
+                // more than the part.
+                let (mut deducted, mut recovery_id) = (0, None);
+                if i == 0 {
+                    if let Some((rid, inst, left, rfrom)) = self.owed.get_mut(&e.id) {
+                        if m >= *rfrom && *left > 0 {
+                            deducted = (*inst).min(*left).min(part);
+                            *left -= deducted;
+                            recovery_id = Some(*rid);
+                        }
+                    }
+                }
+                let amount = part - deducted;
+                let acct = self.accounts.get(&(e.centre_id, funder)).copied();
+                let mut hold = hold_of(acct, amount, iban.as_deref());
+                // Wholly recovered: nothing to send, and nothing held.
+                let offset = amount == 0 && deducted > 0;
+                if offset {
+                    hold = None;
+                }
+                if hold.is_some() && deducted > 0 {
+                    // not paid, so nothing recovered by it
+                    if let Some((_, _, left, _)) = self.owed.get_mut(&e.id) {
+                        *left += deducted;
+                    }
+                }
+                lines.push(Line {
+                    centre_id: e.centre_id,
+                    entitlement_id: e.id,
+                    person_id: e.person_id,
+                    right_id: e.right_id,
+                    month: m,
+                    funder,
+                    account_id: if hold.is_none() && !offset {
+                        acct.map(|a| a.id)
+                    } else {
+                        None
+                    },
+                    gross: part,
+                    deducted,
+                    recovery_id,
+                    amount,
+                    currency: e.currency,
+                    payee: e.payee,
+                    iban: iban.clone(),
+                    address: e.address,
+                    hold,
+                    carried_from: None,
+                    offset,
+                });
+            }
+        }
+    }
+}
 
 /// Lines as rows of [`LINE_COLUMNS`], numbered from `first`, counted into `summary`
 /// (and `held`) as they go.
-fn line_rows<'l>(
-    chunk: &'l [Line<'l>],
+fn line_rows(
+    lines: &[Line<'_>],
     first: i64,
     run: i64,
-    summary: &mut Summary<'l>,
+    summary: &mut Summary,
+    names: &mut Names,
     held: &mut usize,
-) -> Vec<Vec<Value<'l>>> {
-    let mut rows = Vec::with_capacity(chunk.len());
-    for (l, id) in chunk.iter().zip(first..) {
-        let s = summary
-            .entry((l.right_id, l.funder, l.account_id, l.currency))
-            .or_default();
+) -> bulk::Batch {
+    let mut rows = bulk::Batch::new(LINE_COLUMNS.len(), lines.len());
+    for (l, id) in lines.iter().zip(first..) {
+        let key = (
+            l.right_id,
+            names.number(l.funder),
+            l.account_id,
+            names.number(l.currency),
+        );
+        let s = summary.entry(key).or_default();
         if l.hold.is_some() {
             s.held += 1;
             s.held_total += l.amount;
@@ -827,7 +958,7 @@ fn line_rows<'l>(
             s.total += l.amount;
             s.deducted += l.deducted;
         }
-        rows.push(vec![
+        for cell in [
             Value::Int(id),
             Value::Int(run),
             Value::Int(l.centre_id),
@@ -858,7 +989,9 @@ fn line_rows<'l>(
                 l.hold.map_or(Value::Null, Value::Str)
             },
             l.carried_from.into(),
-        ]);
+        ] {
+            rows.push(cell);
+        }
     }
     rows
 }

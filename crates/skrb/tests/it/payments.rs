@@ -945,6 +945,91 @@ async fn a_month_from_run_to_settlement(app: TestApp) {
 }
 both!(a_month_from_run_to_settlement);
 
+/// A line held back in March whose entitlement ended with March is paid again by
+/// April's run, though April reads no such entitlement: found by its key, to the
+/// payee as the entitlement now has it.
+async fn held_line_of_an_ended_right_is_paid_again(app: TestApp) {
+    let si = centre(&app, "vel", "SI").await;
+    account(&app, &si.finance, json!({"funder": "state", "name": "RS", "iban": payer_iban(), "format": "pain.001.001.03", "batch_size": "100"})).await;
+    let e = entitlements(
+        &app,
+        si.id,
+        &[
+            // no account number yet: held
+            Ent {
+                to: Some(date!(2026 - 03 - 31)),
+                ..ent("vd", 20_000)
+            },
+            Ent {
+                iban: Some(si_iban(1)),
+                ..ent("vd", 30_000)
+            },
+        ],
+    )
+    .await;
+    let run_through = async |month: &str| {
+        let id = new_run(&app, &si.finance, json!({"month": month})).await;
+        let c = post(
+            &app,
+            &si.finance,
+            &format!("/api/v1/payments/runs/{id}/calculate"),
+            json!({}),
+        )
+        .await
+        .json();
+        let r = post(
+            &app,
+            &si.director,
+            &format!("/api/v1/payments/runs/{id}/approve"),
+            json!({}),
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let r = post(
+            &app,
+            &si.finance,
+            &format!("/api/v1/payments/runs/{id}/export"),
+            json!({}),
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        (id, c)
+    };
+    let (_, march) = run_through("2026-03").await;
+    assert_eq!(
+        (march["lines"].as_i64(), march["held"].as_i64()),
+        (Some(1), Some(1)),
+        "{march}"
+    );
+    // The account number comes after March's run.
+    app.exec(&format!(
+        "UPDATE person SET iban = '{}' WHERE id = {}",
+        si_iban(2),
+        e[0].0
+    ))
+    .await;
+    let (april, c) = run_through("2026-04").await;
+    assert_eq!(
+        (
+            c["entitlements"].as_i64(),
+            c["lines"].as_i64(),
+            c["held"].as_i64(),
+            c["carried"].as_i64()
+        ),
+        (Some(1), Some(2), Some(0), Some(1)),
+        "{c}"
+    );
+    let (month, amount, iban): (Date, i64, String) = skrb::sql_pool!(&app.db, p => sqlx::query_as(&format!(
+        "SELECT month, amount, iban FROM payment_line WHERE run_id = {april} AND entitlement_id = {}", e[0].1))
+        .fetch_one(p).await.unwrap());
+    assert_eq!(
+        (month, amount, iban),
+        (date!(2026 - 03 - 01), 20_000, si_iban(2))
+    );
+    exactly_once(&app).await;
+}
+both!(held_line_of_an_ended_right_is_paid_again);
+
 async fn app_amount(app: &TestApp, line: i64) -> i64 {
     app.num(&format!(
         "SELECT amount FROM payment_line WHERE id = {line}"
@@ -1246,9 +1331,10 @@ fn kill_when(url: &str, args: &[&str], seen: fn(&str) -> bool, ms: u64) -> bool 
     came
 }
 
-/// A progress line of the lines written, before the last: "payment lines 24000 / 45000 …".
+/// A progress line of the entitlements whose lines are written, before the last:
+/// "entitlements 20000 / 45000 …".
 fn lines_partly_written(line: &str) -> bool {
-    let Some(rest) = line.trim_start_matches('\r').strip_prefix("payment lines ") else {
+    let Some(rest) = line.trim_start_matches('\r').strip_prefix("entitlements ") else {
         return false;
     };
     let mut n = rest
