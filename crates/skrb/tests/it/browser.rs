@@ -847,6 +847,8 @@ async fn payments(app: &TestApp, b: &Browser, step: &mut &'static str) -> anyhow
 
     *step = "the work list";
     b.click("a[href=\"/payments/worklist\"]").await?;
+    // the run's page before it shows held lines too
+    b.wait_url("/payments/worklist").await?;
     b.wait_text("ni bančnega računa").await?;
     b.wait_text("Odpiši").await?;
     let v = app
