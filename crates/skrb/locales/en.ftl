@@ -287,6 +287,7 @@ roles-title = Roles and permissions
 roles-hint = Each role is a set of permissions. Changes apply at the users' next request.
 roles-totp = Two-step sign-in required
 roles-keep-admin = At least one role must keep the permission to manage roles.
+roles-aggregates-only = The ministry sees aggregate figures only: it cannot be given a permission that shows persons.
 audit-title = Audit log
 audit-person-id = Person number
 audit-username = Username

@@ -299,6 +299,7 @@ roles-title = Vloge in pravice
 roles-hint = Vsaka vloga je nabor pravic. Spremembe veljajo ob naslednji zahtevi uporabnikov.
 roles-totp = Zahtevana prijava v dveh korakih
 roles-keep-admin = Vsaj ena vloga mora obdržati pravico do upravljanja vlog.
+roles-aggregates-only = Ministrstvo vidi samo zbirne podatke: ne more dobiti pravice, ki kaže osebe.
 audit-title = Revizijska sled
 audit-person-id = Številka osebe
 audit-username = Uporabniško ime

@@ -271,8 +271,9 @@ async fn totp_reset(
 struct RolesPage {
     page: Page,
     perms: Vec<(String, String)>,
-    /// role code, role name, totp required, permission codes it has
-    rows: Vec<(String, String, bool, Vec<String>)>,
+    /// role code, role name, totp required, permission codes it has, codes it may not
+    /// hold (a role of aggregates only cannot be given a personal permission)
+    rows: Vec<(String, String, bool, Vec<String>, Vec<String>)>,
 }
 
 async fn roles_page(State(st): State<AppState>, s: Signed) -> AppResult<Response> {
@@ -298,6 +299,14 @@ async fn roles_page(State(st): State<AppState>, s: Signed) -> AppResult<Response
                     i18n::t(l, &format!("role-{}", r.code())),
                     p.totp_required,
                     p.perms.codes().into_iter().map(str::to_string).collect(),
+                    if r.aggregates_only() {
+                        crate::auth::PermSet::all()
+                            .personal()
+                            .map(|p| p.code().to_string())
+                            .collect()
+                    } else {
+                        Vec::new()
+                    },
                 )
             })
             .collect(),
@@ -343,6 +352,15 @@ async fn save_matrix(st: &AppState, s: &Signed, wanted: Vec<(Role, Policy)>) -> 
         return Err(AppError::Validation(vec![FieldError {
             field: "permissions",
             msg: Msg::new("roles-keep-admin"),
+        }]));
+    }
+    if wanted
+        .iter()
+        .any(|(role, new)| role.aggregates_only() && new.perms.personal().next().is_some())
+    {
+        return Err(AppError::Validation(vec![FieldError {
+            field: "permissions",
+            msg: Msg::new("roles-aggregates-only"),
         }]));
     }
     for (role, new) in wanted {

@@ -184,6 +184,16 @@ impl Permission {
     fn bit(self) -> u32 {
         1 << (self as u32)
     }
+
+    /// Permissions that show no person: figures summed over many. A role that may see
+    /// aggregates only (the ministry) holds these and nothing else, whatever the table
+    /// says. A context that adds an aggregate-only permission adds it here, on purpose.
+    pub const AGGREGATE: [Permission; 2] = [Permission::StatisticsRead, Permission::AllCentres];
+
+    /// Whether the permission shows no person's data.
+    pub fn is_aggregate(self) -> bool {
+        Permission::AGGREGATE.contains(&self)
+    }
 }
 
 /// A set of permissions: a role's, or a token's scopes.
@@ -223,6 +233,21 @@ impl PermSet {
     pub fn codes(self) -> Vec<&'static str> {
         self.iter().map(Permission::code).collect()
     }
+
+    /// Only the permissions that show no person ([`Permission::AGGREGATE`]).
+    pub fn aggregates(self) -> PermSet {
+        PermSet(
+            Permission::AGGREGATE
+                .iter()
+                .filter(|p| self.has(**p))
+                .fold(0, |acc, p| acc | p.bit()),
+        )
+    }
+
+    /// What the set holds beyond the aggregate permissions.
+    pub fn personal(self) -> impl Iterator<Item = Permission> {
+        self.iter().filter(|p| !p.is_aggregate())
+    }
 }
 
 impl Role {
@@ -260,5 +285,12 @@ impl Role {
 
     pub fn from_code(code: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// Roles that must never see a person, only figures summed over many: the ministry
+    /// (DESIGN.md). Their permissions are cut to [`Permission::AGGREGATE`] when loaded,
+    /// and an administrator cannot grant them more.
+    pub fn aggregates_only(self) -> bool {
+        matches!(self, Role::Ministry)
     }
 }

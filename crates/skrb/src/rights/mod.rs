@@ -29,12 +29,13 @@ pub const APPEAL_OUTCOMES: [&str; 3] = ["upheld", "annulled", "changed"];
 /// Days to appeal after delivery (ZUP art. 235).
 pub const APPEAL_DAYS: i64 = 15;
 
-/// Whose records a list shows: `None` for all centres (the command line, or a user who
-/// works across centres), else the user's centre; a user without a centre sees nothing
-/// (`Some(-1)` matches no row).
+/// Whose records a list shows and a record may belong to: `None` for all centres (the
+/// command line, or a user who works across centres, as the registry's scope has it),
+/// else the user's centre; a user without a centre sees nothing (`Some(-1)` matches no
+/// row).
 pub fn centre_of(actor: &Actor) -> Option<i64> {
     match actor.scope {
-        Some(s) if s.all_centres => s.centre_id,
+        Some(s) if s.all_centres => None,
         Some(s) => Some(s.centre_id.unwrap_or(-1)),
         None => None,
     }

@@ -13,4 +13,5 @@ mod rights;
 mod schema;
 mod security;
 mod tls;
+mod trust;
 mod ui;

@@ -1,0 +1,337 @@
+//! What must hold whatever a later context adds: the ministry sees no person on any
+//! route, and a user who works across centres reads every centre alike.
+
+use axum::body::Body;
+use axum::http::{header, Method, Request};
+use skrb::auth::sessions::{self, Kind, Lifetimes, Stage};
+use skrb::web::routes::Access;
+
+use crate::both;
+use crate::harness::{csrf_for, enc, Res, TestApp};
+
+fn life() -> Lifetimes {
+    Lifetimes {
+        idle: time::Duration::minutes(30),
+        absolute: time::Duration::hours(12),
+    }
+}
+
+/// The demo's data, with its accounts.
+async fn demo(app: &TestApp) {
+    skrb::demo::prepare(&app.db, 7, skrb::demo::Scale::Small, None)
+        .await
+        .expect("demo");
+}
+
+async fn strings(app: &TestApp, sql: &str) -> Vec<String> {
+    skrb::sql_pool!(&app.db, p => sqlx::query_scalar::<_, String>(sql).fetch_all(p).await.unwrap_or_else(|e| panic!("{sql}: {e}")))
+}
+
+async fn ids(app: &TestApp, sql: &str) -> Vec<i64> {
+    skrb::sql_pool!(&app.db, p => sqlx::query_scalar::<_, i64>(sql).fetch_all(p).await.unwrap_or_else(|e| panic!("{sql}: {e}")))
+}
+
+/// What would name a person in a response: numbers, IBANs, full names (in the order
+/// people and bank files write them), addresses, phones and e-mails, from the registry
+/// and from what payments copied.
+async fn personal_markers(app: &TestApp) -> Vec<String> {
+    let mut m = Vec::new();
+    for sql in [
+        "SELECT emso FROM person WHERE emso IS NOT NULL",
+        "SELECT iban FROM person WHERE iban IS NOT NULL",
+        "SELECT given_name || ' ' || family_name FROM person",
+        "SELECT family_name || ' ' || given_name FROM person",
+        "SELECT address FROM person WHERE address IS NOT NULL",
+        "SELECT phone FROM person WHERE phone IS NOT NULL",
+        "SELECT email FROM person WHERE email IS NOT NULL",
+        "SELECT iban FROM payment_line WHERE iban IS NOT NULL",
+        "SELECT payee FROM payment_line",
+    ] {
+        m.extend(strings(app, sql).await);
+    }
+    m.retain(|s| s.chars().count() >= 6);
+    m.sort();
+    m.dedup();
+    m
+}
+
+/// Keys of a JSON answer that carry a person's data.
+const PERSONAL_KEYS: [&str; 9] = [
+    "given_name",
+    "family_name",
+    "emso",
+    "iban",
+    "payee",
+    "payee_name",
+    "address",
+    "person_name",
+    "phone",
+];
+
+fn json_keys(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(o) => {
+            for (k, v) in o {
+                out.push(k.clone());
+                json_keys(v, out);
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|v| json_keys(v, out)),
+        _ => {}
+    }
+}
+
+async fn call(app: &TestApp, method: &Method, path: &str, token: &str) -> Res {
+    let mut b = Request::builder().method(method.clone()).uri(path);
+    let unsafe_method = !matches!(*method, Method::GET | Method::HEAD);
+    if path.starts_with("/api/") {
+        b = b.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        let body = if unsafe_method { "{}" } else { "" };
+        return app
+            .send(
+                b.header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::from(body))
+                    .expect("request"),
+            )
+            .await;
+    }
+    let cookies = format!("skrb_session={token}");
+    b = b.header(header::COOKIE, &cookies);
+    if unsafe_method {
+        let csrf = csrf_for(&cookies).unwrap_or_default();
+        return app
+            .send(
+                b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(Body::from(format!("_csrf={}", enc(&csrf))))
+                    .expect("request"),
+            )
+            .await;
+    }
+    app.send(b.body(Body::empty()).expect("request")).await
+}
+
+/// Every route of the route table, as the ministry, on the demo's data of both centres,
+/// with the ids of real records: no answer carries a person's name, number, IBAN,
+/// address, phone or e-mail, nor a JSON key that holds one. The table is walked, not
+/// listed, so a route that a later context adds is walked too. Even a table that grants
+/// the ministry every permission (a hand edit, a migration's mistake) changes nothing:
+/// the role holds aggregates only.
+async fn ministry_sees_no_person_on_any_route(app: TestApp) {
+    demo(&app).await;
+    // The migration took back what 0006 granted.
+    let granted = strings(
+        &app,
+        "SELECT permission FROM role_permission WHERE role = 'ministry' ORDER BY permission",
+    )
+    .await;
+    assert_eq!(granted, ["scope.all_centres", "statistics.read"]);
+    // Grant it everything in the table: the program must still refuse.
+    for p in skrb::auth::Permission::ALL {
+        app.exec(&format!(
+            "INSERT INTO role_permission (role, permission) SELECT 'ministry', '{}' \
+             WHERE NOT EXISTS (SELECT 1 FROM role_permission WHERE role = 'ministry' AND permission = '{}')",
+            p.code(),
+            p.code()
+        ))
+        .await;
+    }
+    let markers = personal_markers(&app).await;
+    assert!(markers.len() > 500, "{} markers", markers.len());
+    let ministry = ids(
+        &app,
+        "SELECT id FROM app_user WHERE username = 'ministrstvo'",
+    )
+    .await[0];
+    let perms = skrb::auth::policy::load(&app.db, skrb::auth::Role::Ministry)
+        .await
+        .expect("policy")
+        .perms;
+    assert!(perms.personal().next().is_none(), "{:?}", perms.codes());
+
+    // Real records of every kind, a few of each, so that a route that answers shows
+    // what it would show.
+    let mut candidates = Vec::new();
+    for table in [
+        "person",
+        "household",
+        "case_file",
+        "task",
+        "intake",
+        "case_plan",
+        "plan_goal",
+        "appeal",
+        "commission_session",
+        "commission_item",
+        "attachment",
+        "glass_break",
+        "application",
+        "decision",
+        "entitlement",
+        "payment_run",
+        "payment_line",
+        "partner",
+        "referral",
+        "commission",
+    ] {
+        candidates.extend(ids(&app, &format!("SELECT id FROM {table} ORDER BY id LIMIT 3")).await);
+        candidates.extend(
+            ids(
+                &app,
+                &format!("SELECT id FROM {table} ORDER BY id DESC LIMIT 2"),
+            )
+            .await,
+        );
+    }
+    candidates.sort();
+    candidates.dedup();
+
+    let (_, table) = skrb::web::route_table().into_parts();
+    let mut answered = 0;
+    let mut walked = 0;
+    for r in &table {
+        // Signing out would end the walk's own session: nothing to read there.
+        if r.path == "/logout" || r.path == "/api/v1/session" && r.method == Method::DELETE {
+            continue;
+        }
+        let kind = if r.path.starts_with("/api/") {
+            Kind::Api
+        } else {
+            Kind::Web
+        };
+        let refused = matches!(r.access, Access::Perm(p) if !perms.has(p));
+        let tries: Vec<i64> = if r.path.contains('{') && !refused {
+            candidates.clone()
+        } else {
+            vec![1]
+        };
+        for id in tries {
+            let path = r
+                .path
+                .replace("{id}", &id.to_string())
+                .replace("{member}", &id.to_string())
+                .replace("{seq}", "1")
+                .replace("{role}", "social_worker")
+                .replace("{file}", "style.css");
+            let (token, _) = sessions::create(&app.db, ministry, kind, Stage::Full, life())
+                .await
+                .expect("session");
+            let res = call(&app, &r.method, &path, &token).await;
+            walked += 1;
+            let what = format!("{} {path} as the ministry ({})", r.method, res.status);
+            if refused {
+                assert_eq!(res.status, 403, "{what}");
+                continue;
+            }
+            if res.status.is_success() {
+                answered += 1;
+            }
+            if let Some(m) = markers.iter().find(|m| res.body.contains(m.as_str())) {
+                panic!(
+                    "{what} shows personal data {m:?}: {}",
+                    &res.body[..res.body.len().min(600)]
+                );
+            }
+            // The API's description names the fields; it holds no one's values.
+            if r.path == "/api/v1/openapi.json" {
+                continue;
+            }
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&res.body) {
+                let mut keys = Vec::new();
+                json_keys(&v, &mut keys);
+                if let Some(k) = keys.iter().find(|k| PERSONAL_KEYS.contains(&k.as_str())) {
+                    panic!(
+                        "{what} answers with the personal field {k:?}: {}",
+                        &res.body[..res.body.len().min(600)]
+                    );
+                }
+            }
+        }
+    }
+    // The walk reached pages the ministry does see (start page, statistics, account).
+    assert!(answered >= 3, "{answered} answers of {walked} requests");
+
+    // An administrator cannot grant it either.
+    app.user("ana", skrb::auth::Role::Administrator).await;
+    let admin = app.token("ana").await;
+    let r = app
+        .api(
+            "PUT",
+            "/api/v1/roles/ministry",
+            Some(&admin),
+            Some(serde_json::json!({"permissions": ["statistics.read", "payment.read"], "totp_required": false})),
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("ministry"), "{}", r.body);
+}
+both!(ministry_sees_no_person_on_any_route);
+
+/// The auditor works across centres: Trebinje's payment run reads as Velenje's does,
+/// on the page and in the API, as persons and case files of both centres already did.
+async fn all_centre_scope_reads_every_centres_runs(app: TestApp) {
+    demo(&app).await;
+    let auditor = ids(&app, "SELECT id FROM app_user WHERE username = 'revizor'").await[0];
+    let own: i64 = ids(
+        &app,
+        "SELECT centre_id FROM app_user WHERE username = 'revizor'",
+    )
+    .await[0];
+    let other = ids(
+        &app,
+        &format!("SELECT id FROM payment_run WHERE centre_id <> {own} ORDER BY id"),
+    )
+    .await;
+    assert!(!other.is_empty(), "the demo has another centre's run");
+    let (api, _) = sessions::create(&app.db, auditor, Kind::Api, Stage::Full, life())
+        .await
+        .expect("session");
+    let (web, _) = sessions::create(&app.db, auditor, Kind::Web, Stage::Full, life())
+        .await
+        .expect("session");
+    for id in &other {
+        let r = app
+            .api(
+                "GET",
+                &format!("/api/v1/payments/runs/{id}"),
+                Some(&api),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, 200, "run {id}: {}", r.body);
+        let r = app
+            .page(
+                &format!("/payments/runs/{id}"),
+                &format!("skrb_session={web}"),
+            )
+            .await;
+        assert_eq!(r.status, 200, "run page {id}");
+    }
+    let list = app
+        .api("GET", "/api/v1/payments/runs", Some(&api), None)
+        .await;
+    assert_eq!(list.status, 200);
+    let centres: std::collections::BTreeSet<i64> = list
+        .json()
+        .as_array()
+        .expect("runs")
+        .iter()
+        .filter_map(|r| r["centre_id"].as_i64())
+        .collect();
+    assert!(centres.len() >= 2, "runs of both centres: {}", list.body);
+
+    // A centre's own worker is still refused another centre's run.
+    let worker = ids(&app, "SELECT id FROM app_user WHERE username = 'finance'").await[0];
+    let (tok, _) = sessions::create(&app.db, worker, Kind::Api, Stage::Full, life())
+        .await
+        .expect("session");
+    let r = app
+        .api(
+            "GET",
+            &format!("/api/v1/payments/runs/{}", other[0]),
+            Some(&tok),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+}
+both!(all_centre_scope_reads_every_centres_runs);
