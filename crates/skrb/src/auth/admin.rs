@@ -271,9 +271,18 @@ async fn totp_reset(
 struct RolesPage {
     page: Page,
     perms: Vec<(String, String)>,
-    /// role code, role name, totp required, permission codes it has, codes it may not
-    /// hold (a role of aggregates only cannot be given a personal permission)
-    rows: Vec<(String, String, bool, Vec<String>, Vec<String>)>,
+    rows: Vec<RoleRow>,
+}
+
+/// A role's line of the matrix.
+struct RoleRow {
+    code: String,
+    name: String,
+    totp: bool,
+    /// The permission codes it has.
+    has: Vec<String>,
+    /// Codes it may not hold: a role of aggregates only cannot be given a personal one.
+    locked: Vec<String>,
 }
 
 async fn roles_page(State(st): State<AppState>, s: Signed) -> AppResult<Response> {
@@ -293,21 +302,19 @@ async fn roles_page(State(st): State<AppState>, s: Signed) -> AppResult<Response
             .collect(),
         rows: m
             .into_iter()
-            .map(|(r, p)| {
-                (
-                    r.code().to_string(),
-                    i18n::t(l, &format!("role-{}", r.code())),
-                    p.totp_required,
-                    p.perms.codes().into_iter().map(str::to_string).collect(),
-                    if r.aggregates_only() {
-                        crate::auth::PermSet::all()
-                            .personal()
-                            .map(|p| p.code().to_string())
-                            .collect()
-                    } else {
-                        Vec::new()
-                    },
-                )
+            .map(|(r, p)| RoleRow {
+                code: r.code().to_string(),
+                name: i18n::t(l, &format!("role-{}", r.code())),
+                totp: p.totp_required,
+                has: p.perms.codes().into_iter().map(str::to_string).collect(),
+                locked: if r.aggregates_only() {
+                    crate::auth::PermSet::all()
+                        .personal()
+                        .map(|p| p.code().to_string())
+                        .collect()
+                } else {
+                    Vec::new()
+                },
             })
             .collect(),
     }))
