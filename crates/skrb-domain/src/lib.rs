@@ -10,3 +10,4 @@ pub mod names;
 pub mod payments;
 pub mod person;
 pub mod rights;
+pub mod text;

@@ -249,12 +249,40 @@ enum ConfigCommand {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !cli.command.serves() {
+        quiet_on_closed_pipe();
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("skrb: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+impl Command {
+    /// Whether the command serves HTTP (or drives a server): it must keep the runtime's
+    /// default of ignoring SIGPIPE, so that a client that hangs up is an error on one
+    /// connection, not the end of the process.
+    fn serves(&self) -> bool {
+        match self {
+            Command::Serve { .. } | Command::Load { .. } => true,
+            Command::Demo { no_serve, .. } => !no_serve,
+            _ => false,
+        }
+    }
+}
+
+/// A command whose output goes into `head` or `grep -q` ends quietly when the reader
+/// stops reading, as other command-line tools do, instead of panicking on the closed
+/// pipe (Rust ignores SIGPIPE, so every print would fail).
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: called once at start-up before any thread is spawned; restoring the
+    // default disposition of a signal has no other effect on the process.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

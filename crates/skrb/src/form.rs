@@ -30,8 +30,8 @@ impl Check {
         self.errs.push(FieldError { field, msg });
     }
 
-    /// Trimmed text; `None` when empty (an error when required), cut at `max` characters
-    /// with an error rather than silently.
+    /// Trimmed text without control or bidirectional characters; `None` when empty (an
+    /// error when required), refused beyond `max` characters rather than cut silently.
     pub fn text(
         &mut self,
         field: &'static str,
@@ -39,7 +39,8 @@ impl Check {
         required: bool,
         max: usize,
     ) -> Option<String> {
-        let t = v.trim();
+        let cleaned = skrb_domain::text::clean(v, true);
+        let t = cleaned.trim();
         if t.is_empty() {
             if required {
                 self.err(field, "err-required");

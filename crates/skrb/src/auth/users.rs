@@ -96,12 +96,14 @@ pub async fn add(
         "user {username} already exists"
     );
     let hash = password::hash(plain_password)?;
+    // Shown on every page the user touches: no control or bidirectional characters.
+    let display_name = skrb_domain::text::clean(display_name.trim(), false);
     let mut tx = db.begin().await?;
     let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO app_user (username, display_name, password_hash, role, active, created_at) \
          VALUES ($1, $2, $3, $4, TRUE, $5) RETURNING id")
         .bind(username)
-        .bind(display_name)
+        .bind(&display_name)
         .bind(&hash)
         .bind(role.code())
         .bind(OffsetDateTime::now_utc())

@@ -159,6 +159,9 @@ pub async fn login(
                 error: msg,
             });
             *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            if let AppError::Throttled { minutes } = e {
+                crate::web::errors::retry_after(&mut res, minutes);
+            }
             return Ok(res);
         }
         Err(e) => return Err(e),

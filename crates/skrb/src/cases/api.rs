@@ -319,6 +319,11 @@ pub async fn upload(
             AppError::BadRequest(r.body_text())
         }
     })?;
+    // Too large is 413 whether the body passed the transport's limit (which allows a
+    // form's framing) or not.
+    if body.len() > log::ATTACHMENT_MAX {
+        return Err(AppError::PayloadTooLarge);
+    }
     Ok(created(
         log::upload(
             &st.db,

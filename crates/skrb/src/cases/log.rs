@@ -193,21 +193,6 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// A file name safe to show and to send back: no path, no control characters.
-fn clean_name(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let s: String = base
-        .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | ';'))
-        .take(200)
-        .collect();
-    if s.trim().is_empty() {
-        "document".into()
-    } else {
-        s
-    }
-}
-
 pub async fn attachments(tx: &mut Tx, case_id: i64) -> Result<Vec<AttachmentMeta>, sqlx::Error> {
     sql!(tx, c => sqlx::query_as::<_, AttachmentMeta>(
         "SELECT a.id, a.case_id, a.filename, a.content_type, a.size, a.sha256, u.display_name AS uploaded_by, a.uploaded_at \
@@ -236,7 +221,7 @@ pub async fn upload(
     let Some(content_type) = sniff(bytes) else {
         return Err(crate::form::field_error("file", "err-file-type"));
     };
-    let name = clean_name(filename);
+    let name = skrb_domain::text::file_name(filename);
     let hash = crate::audit::chain::hex(&Sha256::digest(bytes));
     let mut tx = db.begin().await?;
     let g = access::check_write(&mut tx, actor, case_id, manages).await?;

@@ -106,13 +106,11 @@ impl Parser {
         self.errors.push(FieldError { field, msg });
     }
 
-    /// Text with a length limit; control characters are refused by stripping them
+    /// Text with a length limit; control and bidirectional characters are refused by
+    /// stripping them
     /// (names are rendered escaped, so HTML in a name is harmless text).
     fn text(&mut self, field: &'static str, v: &str, max: usize, required: bool) -> Option<String> {
-        let cleaned: String = v
-            .chars()
-            .filter(|c| !c.is_control() || *c == '\n' || *c == '\r' || *c == '\t')
-            .collect();
+        let cleaned = skrb_domain::text::clean(v, true);
         let value = opt(&cleaned);
         match &value {
             None if required => self.err(field, Msg::new("err-required")),

@@ -78,11 +78,23 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
 
 /// An error as the client reads it: problem+json under `/api`, else a page.
 pub fn render_error(ctx: &Ctx, err: &AppError) -> Response {
-    if ctx.is_api {
+    let mut res = if ctx.is_api {
         problem(ctx, err)
     } else {
         page(ctx, err)
+    };
+    if let AppError::Throttled { minutes } = err {
+        retry_after(&mut res, *minutes);
     }
+    res
+}
+
+/// `Retry-After` in seconds, so that a client or script waits instead of guessing.
+pub fn retry_after(res: &mut Response, minutes: i64) {
+    res.headers_mut().insert(
+        header::RETRY_AFTER,
+        HeaderValue::from(minutes.max(1).saturating_mul(60)),
+    );
 }
 
 fn problem(ctx: &Ctx, err: &AppError) -> Response {

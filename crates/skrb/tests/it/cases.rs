@@ -596,6 +596,17 @@ async fn attachments_are_checked(app: TestApp) {
         ))
         .await;
     assert_eq!(r.status, 413, "{}", r.body);
+    // Just over 10 MB (inside the transport's allowance for a form's framing): 413 too.
+    let mut over = b"%PDF-".to_vec();
+    over.resize(10 * 1024 * 1024 + 1, b' ');
+    let r = app
+        .send(upload_req(
+            &format!("/api/v1/cases/{case}/attachments?filename=over.pdf"),
+            t,
+            over,
+        ))
+        .await;
+    assert_eq!(r.status, 413, "{}", r.body);
     assert_eq!(app.num("SELECT COUNT(*) FROM attachment").await, 1);
     let v = view(&app, t, case).await;
     let a = &v["attachments"][0];
@@ -615,6 +626,23 @@ async fn attachments_are_checked(app: TestApp) {
     );
     assert_eq!(r.header("x-content-type-options"), "nosniff");
     assert_eq!(app.num(&format!("SELECT COUNT(*) FROM audit_log WHERE entity = 'attachment' AND action = 'read' AND person_id = {ana}")).await, 1);
+    // A right-to-left override would show "\u{202E}gpj.exe" as "exe.jpg": stripped.
+    let r = app
+        .send(upload_req(
+            &format!("/api/v1/cases/{case}/attachments?filename=%E2%80%AEgpj.exe"),
+            t,
+            pdf.clone(),
+        ))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let names: Vec<String> = view(&app, t, case).await["attachments"]
+        .as_array()
+        .expect("attachments")
+        .iter()
+        .map(|a| a["filename"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(names.contains(&"gpj.exe".to_string()), "{names:?}");
+    assert!(!names.iter().any(|n| n.contains('\u{202E}')), "{names:?}");
     // The upload form of the page: multipart, its CSRF token in the action.
     let cookies = app.browser_login("sw").await;
     let csrf = csrf_for(&cookies).expect("csrf");

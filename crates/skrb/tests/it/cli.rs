@@ -264,3 +264,49 @@ async fn demo_generates_valid_data() {
     }
     db.close().await;
 }
+
+/// `skrb audit verify | head -1`: a reader that stops reading ends the command quietly
+/// (SIGPIPE, as other tools end), never with a panic's stack trace.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_pipe_ends_a_command_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    let (db, url, _guard) = fresh_db(Backend::Sqlite).await;
+    db.close().await;
+    let (ok, _, err) = skrb(
+        &url,
+        &[
+            "user",
+            "add",
+            "vesna",
+            "--role",
+            "social_worker",
+            "--password-stdin",
+        ],
+        Some("a long enough secret\n"),
+    );
+    assert!(ok, "{err}");
+    for args in [&["audit", "verify"][..], &["user", "list"][..]] {
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        // The reader is gone before the command writes its first line.
+        drop(reader);
+        let out = Command::new(env!("CARGO_BIN_EXE_skrb"))
+            .args(args)
+            .env("SKRB_DATABASE_URL", &url)
+            .env_remove("SKRB_CONFIG")
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .output()
+            .expect("run skrb");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(
+            out.status.signal(),
+            Some(SIGPIPE),
+            "{args:?}: {:?} {err}",
+            out.status
+        );
+    }
+}
+
+/// The signal a write to a pipe without a reader raises (13 on Linux).
+const SIGPIPE: i32 = 13;

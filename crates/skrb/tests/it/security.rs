@@ -570,6 +570,7 @@ async fn login_throttling_slows_guessing_without_locking_out(app: TestApp) {
     let r = api_login_from(&app, "10.0.0.1", "sonja", PASSWORD).await;
     assert_eq!(r.status, 429, "{}", r.body);
     assert_eq!(r.json()["retry_after_minutes"], 15);
+    assert_eq!(r.header("retry-after"), "900");
     assert!(r.json()["detail"]
         .as_str()
         .unwrap_or("")
@@ -602,6 +603,7 @@ async fn login_throttling_slows_guessing_without_locking_out(app: TestApp) {
         .expect("request");
     let r = app.send_from("10.0.0.3", req).await;
     assert_eq!(r.status, 429);
+    assert_eq!(r.header("retry-after"), "900");
     assert!(r.body.contains("Preveč neuspešnih prijav"), "{}", r.body);
 }
 both!(login_throttling_slows_guessing_without_locking_out);
