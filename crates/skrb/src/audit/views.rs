@@ -66,6 +66,7 @@ pub async fn user_actions(
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// A person's id: who accessed their file.
     #[serde(default)]

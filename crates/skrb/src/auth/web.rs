@@ -288,6 +288,7 @@ async fn logout_everywhere(State(state): State<AppState>, s: Signed) -> AppResul
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = SignedIn)]
 pub struct SessionOut {
     /// Send as `Authorization: Bearer <token>`.
     token: String,

@@ -130,6 +130,7 @@ pub async fn set_type_active(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct IntakeQuery {
     pub person_id: Option<i64>,
     pub limit: Option<i64>,
@@ -185,6 +186,7 @@ pub struct CaseListOut {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PerPage {
     pub per_page: Option<u32>,
 }
@@ -297,13 +299,14 @@ pub async fn save_draft(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UploadQuery {
     pub filename: String,
 }
 
 /// Attach a document: the request body is the file (PDF, PNG, JPEG or TIFF, up to 10 MB),
 /// recognised by its content.
-#[utoipa::path(post, path = "/api/v1/cases/{id}/attachments", params(UploadQuery), request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+#[utoipa::path(post, path = "/api/v1/cases/{id}/attachments", params(UploadQuery), request_body(content = crate::web::openapi::Binary, content_type = "application/octet-stream"),
     responses((status = 201, body = Created), (status = 413), (status = 422)))]
 pub async fn upload(
     State(st): State<AppState>,
@@ -340,7 +343,7 @@ pub async fn upload(
 }
 
 /// Download an attachment.
-#[utoipa::path(get, path = "/api/v1/attachments/{id}", responses((status = 200, content_type = "application/octet-stream"), (status = 404)))]
+#[utoipa::path(get, path = "/api/v1/attachments/{id}", responses((status = 200, description = "The file as uploaded (its type recognised by content: PDF, PNG, JPEG or TIFF).", content((crate::web::openapi::Binary = "application/pdf"), (crate::web::openapi::Binary = "image/png"), (crate::web::openapi::Binary = "image/jpeg"), (crate::web::openapi::Binary = "image/tiff"))), (status = 404)))]
 pub async fn download(
     State(st): State<AppState>,
     s: Signed,
@@ -424,6 +427,7 @@ pub async fn work(State(st): State<AppState>, s: Signed) -> AppResult<Json<MyWor
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CaseloadQuery {
     pub unit_id: Option<i64>,
 }

@@ -774,6 +774,7 @@ impl CaseRow {
 
 /// Filters and order of the file list (query string of the page and the API).
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct ListParams {
     /// A file number prefix or words of the person's name.

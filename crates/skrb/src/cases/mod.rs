@@ -16,6 +16,13 @@ pub mod web;
 use serde::{Deserialize, Deserializer};
 
 /// Problem areas a file can be about (the yearly report counts users by them).
+/// Where a case file stands (`case_file.status`).
+pub const STATUSES: [&str; 3] = ["open", "on_hold", "closed"];
+/// Where a task came from (`task.source`).
+pub const TASK_SOURCES: [&str; 5] = ["manual", "statutory", "plan_review", "referral", "violence"];
+/// Orders of the file list.
+pub const SORTS: [&str; 4] = ["opened", "number", "name", "activity"];
+
 pub const PROBLEMS: [&str; 11] = [
     "poverty",
     "family_relations",

@@ -15,6 +15,7 @@ use crate::registry::input::lenient;
 use crate::sql;
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = ViolenceReport)]
 pub struct Report {
     pub id: i64,
     #[serde(serialize_with = "crate::i18n::json_date::serialize")]
@@ -24,6 +25,7 @@ pub struct Report {
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = MdtMember)]
 pub struct Member {
     pub id: i64,
     pub name: String,
@@ -175,6 +177,7 @@ pub async fn report(
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schema(as = MdtMemberForm)]
 pub struct MemberForm {
     #[serde(deserialize_with = "lenient")]
     pub name: String,

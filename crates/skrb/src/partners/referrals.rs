@@ -15,6 +15,10 @@ use crate::sql;
 /// Days a partner's referral into the centre waits for its answer (ZUP's general
 /// deadline for a reply is 15 days).
 pub const ANSWER_DAYS: i64 = 15;
+/// A referral goes out to a partner or comes in from one.
+pub const DIRECTIONS: [&str; 2] = ["out", "in"];
+/// Where a referral stands (`referral.status`).
+pub const STATUSES: [&str; 5] = ["sent", "accepted", "answered", "declined", "closed"];
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct Referral {
@@ -152,6 +156,7 @@ pub enum Reader {
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct ListParams {
     pub status: String,

@@ -113,6 +113,7 @@ pub struct RunDetail {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LimitQuery {
     pub limit: Option<i64>,
 }
@@ -213,7 +214,7 @@ pub async fn discard(
 }
 
 /// One bank file of an exported run (pain.001 XML or CSV), as sent.
-#[utoipa::path(get, path = "/api/v1/payments/runs/{id}/files/{seq}", responses((status = 200, content_type = "application/xml"), (status = 404)))]
+#[utoipa::path(get, path = "/api/v1/payments/runs/{id}/files/{seq}", responses((status = 200, description = "pain.001 XML, or CSV in the account's layout.", content((crate::web::openapi::Binary = "application/xml"), (crate::web::openapi::Binary = "text/csv"))), (status = 404)))]
 pub async fn file(
     State(st): State<AppState>,
     s: Signed,
@@ -280,6 +281,7 @@ pub async fn write_off(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MonthsQuery {
     /// How many months back (default 12).
     pub months: Option<i64>,

@@ -46,6 +46,16 @@ pub const HOLDS: [&str; 6] = [
     "recovered",
 ];
 
+/// Where a payment line stands (`payment_line.status`).
+pub const LINE_STATUSES: [&str; 5] = ["open", "held", "settled", "returned", "written_off"];
+/// A run pays the month (`monthly`) or what else is due (`extra`).
+pub const RUN_KINDS: [&str; 2] = ["monthly", "extra"];
+/// `recovery.kind` and `recovery.status`.
+pub const RECOVERY_KINDS: [&str; 2] = ["overpayment", "deduction"];
+pub const RECOVERY_STATUSES: [&str; 2] = ["open", "cancelled"];
+/// What a statement's reference could not settle (`problems[].problem`).
+pub const STATEMENT_PROBLEMS: [&str; 4] = ["unknown", "not_sent", "amount", "done"];
+
 /// `SKRB-L<id>`: the end-to-end id of a line, returned by the bank on the statement.
 pub fn end_to_end(line_id: i64) -> String {
     format!("SKRB-L{line_id}")

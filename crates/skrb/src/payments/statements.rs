@@ -17,6 +17,7 @@ use crate::error::{AppError, AppResult, Msg};
 use crate::sql;
 
 #[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = StatementProblem)]
 pub struct Problem {
     pub reference: String,
     /// unknown (no payment of ours), not_sent (not in an exported run), amount (differs),

@@ -123,6 +123,7 @@ impl From<Person> for PersonOut {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SearchQuery {
     /// Any part of a name (any script), or the start of an EMŠO/JMBG.

@@ -111,7 +111,7 @@ pub async fn export(db: &Db, actor: &Actor, id: i64) -> AppResult<Value> {
 }
 
 /// Subject-access export of one person (JSON, as a download).
-#[utoipa::path(get, path = "/api/v1/persons/{id}/export", responses((status = 200)))]
+#[utoipa::path(get, path = "/api/v1/persons/{id}/export", responses((status = 200, description = "Everything held about the person, as a JSON download.", body = Object)))]
 async fn download(
     State(st): State<AppState>,
     s: Signed,

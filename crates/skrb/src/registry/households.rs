@@ -24,6 +24,7 @@ pub struct Household {
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = HouseholdMember)]
 pub struct Member {
     pub id: i64,
     pub household_id: i64,

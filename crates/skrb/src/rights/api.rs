@@ -131,6 +131,7 @@ fn created(id: i64) -> (StatusCode, Json<Created>) {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct JurisdictionQuery {
     /// SI or RS; all when omitted.
     pub jurisdiction: Option<String>,
@@ -231,6 +232,7 @@ pub async fn renew(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ViewQuery {
     /// mine (default), centre, overdue, incomplete
     pub view: Option<String>,
@@ -397,7 +399,7 @@ pub async fn deliver(
 }
 
 /// The decision's document (PDF) as issued.
-#[utoipa::path(get, path = "/api/v1/decisions/{id}/document", responses((status = 200, content_type = "application/pdf"), (status = 404)))]
+#[utoipa::path(get, path = "/api/v1/decisions/{id}/document", responses((status = 200, description = "The decision as PDF.", body = crate::web::openapi::Binary, content_type = "application/pdf"), (status = 404)))]
 pub async fn document(
     State(st): State<AppState>,
     s: Signed,
@@ -552,6 +554,7 @@ pub async fn reassess(
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = CommissionSessionOut)]
 pub struct SessionOut {
     pub commission: Commission,
     pub session: Session,

@@ -18,6 +18,8 @@ pub const KINDS: [&str; 2] = ["capacity", "children"];
 pub const WORK_CAPACITY: [&str; 3] = ["able", "partly", "unable"];
 pub const CARE: [&str; 3] = ["none", "partial", "full"];
 pub const IMPAIRMENT: [&str; 4] = ["70", "80", "90", "100"];
+/// What a member does on the commission.
+pub const ROLES: [&str; 3] = ["chair", "member", "secretary"];
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct Commission {
@@ -30,6 +32,7 @@ pub struct Commission {
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = CommissionMember)]
 pub struct Member {
     pub id: i64,
     pub name: String,
@@ -151,6 +154,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &CommissionForm) -> AppResult<i64
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schema(as = CommissionMemberForm)]
 pub struct MemberForm {
     #[serde(deserialize_with = "lenient")]
     pub name: String,
@@ -167,7 +171,7 @@ pub async fn add_member(db: &Db, actor: &Actor, id: i64, f: &MemberForm) -> AppR
     let mut ck = Check::new();
     let name = ck.text("name", &f.name, true, 200);
     let role = ck
-        .choice("role", &f.role, &["chair", "member", "secretary"], false)
+        .choice("role", &f.role, &ROLES, false)
         .unwrap_or("member");
     let user = ck.id("user_id", &f.user_id, false);
     ck.done()?;

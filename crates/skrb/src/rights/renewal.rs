@@ -22,6 +22,7 @@ use crate::sql;
 const BATCH: usize = 10_000;
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = RenewalReport)]
 pub struct Report {
     pub right: String,
     #[serde(serialize_with = "crate::i18n::json_date::serialize")]

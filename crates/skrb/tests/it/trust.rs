@@ -335,3 +335,153 @@ async fn all_centre_scope_reads_every_centres_runs(app: TestApp) {
     assert_eq!(r.status, 403, "{}", r.body);
 }
 both!(all_centre_scope_reads_every_centres_runs);
+
+/// The API's description is a contract a generated client can trust: every route of the
+/// table is in it (and nothing else), every `{placeholder}` is a typed path parameter,
+/// query parameters are in the query, no form field claims an empty default, operation
+/// ids are unique, every code list reached its field, and every error a route can
+/// answer is documented as problem details. schemathesis (scripts/contract, in CI)
+/// then holds the running server to it.
+#[tokio::test]
+async fn openapi_document_is_a_contract() {
+    let doc = skrb::web::openapi::spec();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let (_, table) = skrb::web::route_table().into_parts();
+    let api: std::collections::BTreeSet<(String, String)> = table
+        .iter()
+        .filter(|r| r.path.starts_with("/api/v1/") && r.path != "/api/v1/openapi.json")
+        .map(|r| (r.method.as_str().to_lowercase(), r.path.to_string()))
+        .collect();
+    let mut documented = std::collections::BTreeSet::new();
+    let mut ids = std::collections::BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("operations") {
+            documented.insert((method.clone(), path.clone()));
+            let what = format!("{method} {path}");
+            assert!(
+                ids.insert(op["operationId"].as_str().expect("id").to_string()),
+                "{what}: duplicate operationId"
+            );
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            let names = skrb::web::openapi::placeholders(path);
+            for p in &params {
+                let name = p["name"].as_str().unwrap_or("");
+                if p["in"] == "path" {
+                    assert!(names.contains(&name), "{what}: {name} is not in the path");
+                }
+            }
+            for n in &names {
+                let p = params
+                    .iter()
+                    .find(|p| p["in"] == "path" && p["name"] == *n)
+                    .unwrap_or_else(|| panic!("{what}: {{{n}}} is not declared"));
+                assert!(
+                    p["schema"]["type"].is_string(),
+                    "{what}: {{{n}}} has no type"
+                );
+                assert_eq!(p["required"], true, "{what}");
+            }
+            let responses = op["responses"].as_object().expect("responses");
+            let mut needed = vec!["400"];
+            if path != "/api/v1/session" {
+                needed.extend(["401", "403"]);
+            }
+            if !names.is_empty() {
+                needed.push("404");
+            }
+            if op.get("requestBody").is_some() {
+                needed.extend(["413", "422"]);
+            }
+            for code in needed {
+                let r = responses
+                    .get(code)
+                    .unwrap_or_else(|| panic!("{what}: {code} undocumented"));
+                assert_eq!(
+                    r["content"]["application/problem+json"]["schema"]["$ref"],
+                    "#/components/schemas/Problem",
+                    "{what} {code}"
+                );
+            }
+        }
+    }
+    let missing: Vec<_> = api.difference(&documented).collect();
+    let extra: Vec<_> = documented.difference(&api).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without a description: {missing:?}"
+    );
+    assert!(
+        extra.is_empty(),
+        "described operations without a route: {extra:?}"
+    );
+
+    let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+    let text = doc.to_string();
+    assert!(
+        !text.contains(r#""default":"""#),
+        "an empty default is left"
+    );
+    for (schema, property, values) in skrb::web::openapi::code_lists() {
+        let p = &schemas
+            .get(schema)
+            .unwrap_or_else(|| panic!("no schema {schema}"))["properties"][property];
+        let listed: Vec<&str> = p["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{schema}.{property} is not an enum"))
+            .iter()
+            .filter_map(|v| v.as_str())
+            .collect();
+        assert_eq!(listed, values, "{schema}.{property}");
+    }
+    // Two types of one name would share one schema, and one of them would be wrong.
+    let src = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+    let mut names: std::collections::BTreeMap<String, String> = Default::default();
+    for file in rust_files(std::path::Path::new(src)) {
+        let code = std::fs::read_to_string(&file).expect("source");
+        let lines: Vec<&str> = code.lines().collect();
+        for (i, l) in lines.iter().enumerate() {
+            if !l.contains("ToSchema") || !l.trim_start().starts_with("#[derive") {
+                continue;
+            }
+            let mut renamed = None;
+            for next in &lines[i + 1..] {
+                let t = next.trim_start();
+                if let Some(r) = t.strip_prefix("#[schema(as = ") {
+                    renamed = r.split(')').next().map(str::to_string);
+                } else if let Some(r) = t
+                    .strip_prefix("pub struct ")
+                    .or_else(|| t.strip_prefix("pub enum "))
+                    .or_else(|| t.strip_prefix("struct "))
+                    .or_else(|| t.strip_prefix("enum "))
+                {
+                    let name: String = r
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    let name = renamed.take().unwrap_or(name);
+                    let at = format!("{}:{}", file.display(), i + 1);
+                    if let Some(before) = names.insert(name.clone(), at.clone()) {
+                        panic!("two schemas named {name}: {before} and {at}");
+                    }
+                    break;
+                } else if !t.starts_with("#[") && !t.starts_with("///") {
+                    break;
+                }
+            }
+        }
+    }
+    assert!(names.len() > 100, "{} schema types", names.len());
+}
+
+fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).expect("dir").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(rust_files(&p));
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+    out
+}
