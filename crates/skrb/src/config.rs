@@ -24,6 +24,21 @@ pub struct FileConfig {
     pub session_max_hours: Option<u32>,
     pub tls_cert: Option<PathBuf>,
     pub tls_key: Option<PathBuf>,
+    /// A folder for nightly backups while serving (none: no nightly backup).
+    pub backup_dir: Option<PathBuf>,
+    /// How many nightly backups to keep (default 7).
+    pub backup_keep: Option<usize>,
+    /// The hour (0-23, UTC) of the nightly backup (default 2).
+    pub backup_hour: Option<u8>,
+    /// The Ed25519 key (PKCS#8, from `skrb audit keygen`) that signs the audit chain's
+    /// checkpoints; none: no checkpoints.
+    pub audit_key_file: Option<PathBuf>,
+    /// Where checkpoints are appended, outside the database.
+    pub audit_checkpoint_file: Option<PathBuf>,
+    /// At most one checkpoint per this many seconds, when the chain has grown.
+    pub audit_checkpoint_seconds: Option<u64>,
+    /// Also send each checkpoint to the system log (/dev/log).
+    pub audit_syslog: Option<bool>,
     #[serde(default)]
     pub retention: Retention,
 }
@@ -79,7 +94,26 @@ pub struct Config {
     pub tls_key: Option<PathBuf>,
     /// Served over TLS: cookies are `Secure` and HSTS is sent.
     pub tls: bool,
+    pub backup: Option<NightlyBackup>,
+    pub checkpoints: Option<Checkpoints>,
     pub retention: Retention,
+}
+
+/// Nightly backups while serving.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NightlyBackup {
+    pub dir: PathBuf,
+    pub keep: usize,
+    pub hour: u8,
+}
+
+/// Signed checkpoints of the audit chain's head, kept outside the database.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checkpoints {
+    pub key_file: PathBuf,
+    pub log_file: PathBuf,
+    pub every_seconds: u64,
+    pub syslog: bool,
 }
 
 /// Values given on the command line or in the environment (already merged by clap).
@@ -110,6 +144,26 @@ impl Config {
             "give both tls_cert and tls_key, or neither"
         );
         let tls = tls_cert.is_some();
+        let backup_hour = file.backup_hour.unwrap_or(2);
+        anyhow::ensure!(backup_hour < 24, "backup_hour is an hour of the day, 0-23");
+        let backup = file.backup_dir.map(|dir| NightlyBackup {
+            dir,
+            keep: file.backup_keep.unwrap_or(7).max(1),
+            hour: backup_hour,
+        });
+        anyhow::ensure!(
+            file.audit_key_file.is_some() == file.audit_checkpoint_file.is_some(),
+            "give both audit_key_file and audit_checkpoint_file, or neither"
+        );
+        let checkpoints = match (file.audit_key_file, file.audit_checkpoint_file) {
+            (Some(key_file), Some(log_file)) => Some(Checkpoints {
+                key_file,
+                log_file,
+                every_seconds: file.audit_checkpoint_seconds.unwrap_or(60).max(1),
+                syslog: file.audit_syslog.unwrap_or(false),
+            }),
+            _ => None,
+        };
         Ok(Config {
             database_url: over
                 .database_url
@@ -126,14 +180,34 @@ impl Config {
             tls,
             tls_cert,
             tls_key,
+            backup,
+            checkpoints,
             retention: file.retention,
         })
     }
 
     /// The effective configuration as `key = value` lines, secrets masked.
     pub fn describe(&self) -> String {
+        let mut extra = String::new();
+        if let Some(b) = &self.backup {
+            extra.push_str(&format!(
+                "backup_dir = {:?}\nbackup_keep = {}\nbackup_hour = {}\n",
+                b.dir.display().to_string(),
+                b.keep,
+                b.hour
+            ));
+        }
+        if let Some(c) = &self.checkpoints {
+            extra.push_str(&format!(
+                "audit_key_file = {:?}\naudit_checkpoint_file = {:?}\naudit_checkpoint_seconds = {}\naudit_syslog = {}\n",
+                c.key_file.display().to_string(),
+                c.log_file.display().to_string(),
+                c.every_seconds,
+                c.syslog
+            ));
+        }
         format!(
-            "database_url = {:?}\nbind = \"{}\"\ndefault_locale = \"{}\"\nlog = {:?}\nsession_idle_minutes = {}\nsession_max_hours = {}\ntls = {}\n\n[retention]\nperson_inactive_years = {}\nmembership_ended_years = {}\napi_token_days = {}\nglass_break_years = {}\n",
+            "database_url = {:?}\nbind = \"{}\"\ndefault_locale = \"{}\"\nlog = {:?}\nsession_idle_minutes = {}\nsession_max_hours = {}\ntls = {}\n{extra}\n[retention]\nperson_inactive_years = {}\nmembership_ended_years = {}\napi_token_days = {}\nglass_break_years = {}\n",
             crate::db::mask_url(&self.database_url),
             self.bind,
             self.default_locale.code(),

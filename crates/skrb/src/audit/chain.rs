@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::db::{Db, Tx};
-use crate::{sql, sql_pool};
+use crate::sql;
 
 /// The "previous hash" of the first record.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -139,16 +139,28 @@ pub struct Verification {
 }
 
 /// Checks the whole chain in batches (memory stays flat on a log of millions).
-pub async fn verify(db: &Db, mut progress: impl FnMut(u64)) -> Result<Verification, sqlx::Error> {
+pub async fn verify(db: &Db, progress: impl FnMut(u64)) -> Result<Verification, sqlx::Error> {
+    let mut tx = db.begin_read().await?;
+    let v = verify_in(&mut tx, progress).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+/// [`verify`] inside a transaction: a backup checks the chain of exactly the snapshot it
+/// copies.
+pub async fn verify_in(
+    tx: &mut Tx,
+    mut progress: impl FnMut(u64),
+) -> Result<Verification, sqlx::Error> {
     const BATCH: i64 = 10_000;
     let mut expected = 1;
     let mut prev = GENESIS.to_string();
     let mut records = 0u64;
-    let unsealed: i64 = sql_pool!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE seq IS NULL").fetch_one(p).await?);
+    let unsealed: i64 = sql!(&mut *tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE seq IS NULL").fetch_one(c).await?);
     loop {
         let q = format!("SELECT {COLUMNS} FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT $2");
-        let rows: Vec<Stored> = sql_pool!(db, p => sqlx::query_as(&q)
-            .bind(expected).bind(BATCH).fetch_all(p).await?);
+        let rows: Vec<Stored> = sql!(&mut *tx, c => sqlx::query_as(&q)
+            .bind(expected).bind(BATCH).fetch_all(c).await?);
         let n = rows.len();
         for row in rows {
             let seq = row.seq.unwrap_or(0);

@@ -164,9 +164,25 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// What runs beside the requests while serving: the audit sealer (and its signed
+/// checkpoints) and the nightly backup.
+fn start_background(state: &AppState) -> anyhow::Result<()> {
+    crate::audit::chain::spawn_sealer(state.db.clone());
+    if let Some(b) = &state.config.backup {
+        crate::backup::spawn_nightly(
+            state.db.clone(),
+            state.config.database_url.clone(),
+            b.dir.clone(),
+            b.keep,
+            b.hour,
+        );
+    }
+    Ok(())
+}
+
 /// Serves until Ctrl-C or SIGTERM, finishing requests in flight.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
-    crate::audit::chain::spawn_sealer(state.db.clone());
+    start_background(&state)?;
     let app = router(state);
     axum::serve(
         listener,
@@ -183,7 +199,7 @@ pub async fn serve_tls(
     listener: tokio::net::TcpListener,
     acceptor: tokio_rustls::TlsAcceptor,
 ) -> anyhow::Result<()> {
-    crate::audit::chain::spawn_sealer(state.db.clone());
+    start_background(&state)?;
     let app = router(state);
     axum::serve(
         tls::TlsListener::new(listener, acceptor)?,

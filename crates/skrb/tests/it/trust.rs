@@ -485,3 +485,201 @@ fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// Creates a person through the API with a router of its own (for a writer task).
+async fn post_person(router: axum::Router, token: &str, n: usize) -> Option<i64> {
+    use tower::ServiceExt;
+    let req = Request::builder()
+        .method("POST")
+        .uri("/api/v1/persons")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            serde_json::json!({"given_name": "Pisar", "family_name": format!("Zapis {n}")})
+                .to_string(),
+        ))
+        .expect("request");
+    let res = router.oneshot(req).await.expect("router");
+    if res.status() != 201 {
+        return None;
+    }
+    let bytes = http_body_util::BodyExt::collect(res.into_body())
+        .await
+        .expect("body")
+        .to_bytes();
+    serde_json::from_slice::<serde_json::Value>(&bytes).ok()?["id"].as_i64()
+}
+
+fn skrb_cli(url: &str, args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_skrb"))
+        .args(args)
+        .env("SKRB_DATABASE_URL", url)
+        .env_remove("SKRB_CONFIG")
+        .output()
+        .expect("run skrb");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+/// A backup taken while a writer keeps saving persons holds everything committed before
+/// it began, restores into an empty database with the audit chain intact (`skrb audit
+/// verify` passes there), and will not replace a database whose chain has grown since
+/// unless forced. On PostgreSQL this is `pg_dump` of one snapshot and `pg_restore`.
+async fn backup_while_writing_and_restore(app: TestApp) {
+    app.user("ana", skrb::auth::Role::SocialWorker).await;
+    let token = app.token("ana").await;
+    let committed = std::sync::Arc::new(std::sync::Mutex::new(Vec::<i64>::new()));
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (router, token, committed, stop) = (
+            app.router.clone(),
+            token.clone(),
+            committed.clone(),
+            stop.clone(),
+        );
+        tokio::spawn(async move {
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                n += 1;
+                if let Some(id) = post_person(router.clone(), &token, n).await {
+                    committed.lock().expect("lock").push(id);
+                }
+            }
+            n
+        })
+    };
+    while committed.lock().expect("lock").len() < 20 {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let before: Vec<i64> = committed.lock().expect("lock").clone();
+    let dir = tempdir();
+    let file = dir.join("backup.db");
+    let m = skrb::backup::take(&app.db, &app.url, &file)
+        .await
+        .expect("backup while writing");
+    // The writer went on during and after the backup.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let tries = writer.await.expect("writer");
+    let after = committed.lock().expect("lock").len();
+    assert!(
+        after > before.len(),
+        "the writer kept writing ({tries} tries)"
+    );
+    assert!(m.audit_records > 0 && m.audit_head.len() == 64, "{m:?}");
+    assert_eq!(skrb::backup::read_manifest(&file).expect("manifest"), m);
+
+    // Into an empty database of the same backend.
+    let backend = if app.is_postgres() {
+        crate::harness::Backend::Postgres
+    } else {
+        crate::harness::Backend::Sqlite
+    };
+    let (target, target_url, _guard) = crate::harness::fresh_db(backend).await;
+    target.close().await;
+    let v = skrb::backup::restore(&target_url, &file, false)
+        .await
+        .expect("restore");
+    assert!(v.broken.is_none());
+    assert!(
+        v.records >= m.audit_records,
+        "{} < {}",
+        v.records,
+        m.audit_records
+    );
+    let restored = skrb::db::Db::connect(&target_url).await.expect("open");
+    let ids: Vec<i64> = skrb::sql_pool!(&restored, p => sqlx::query_scalar("SELECT id FROM person").fetch_all(p).await.expect("persons"));
+    restored.close().await;
+    let missing: Vec<&i64> = before.iter().filter(|id| !ids.contains(id)).collect();
+    assert!(
+        missing.is_empty(),
+        "committed before the backup, missing after: {missing:?}"
+    );
+    let (ok, out, err) = skrb_cli(&target_url, &["audit", "verify"]);
+    assert!(ok && out.contains("intact"), "{out}{err}");
+    assert!(
+        out.contains(&m.audit_head) || v.records > m.audit_records,
+        "{out}"
+    );
+
+    // The live database's chain has grown since: refused, and nothing changed.
+    let live_before = app.num("SELECT COUNT(*) FROM person").await;
+    let err = skrb::backup::restore(&app.url, &file, false)
+        .await
+        .expect_err("would lose audit records");
+    assert!(format!("{err:#}").contains("--force"), "{err:#}");
+    assert_eq!(app.num("SELECT COUNT(*) FROM person").await, live_before);
+    // A damaged backup is refused too.
+    let bad = dir.join("damaged.db");
+    let mut bytes = std::fs::read(&file).expect("read");
+    let mid = bytes.len() / 2;
+    bytes[mid..mid + 4096].fill(0xAB);
+    std::fs::write(&bad, &bytes).expect("write");
+    if !app.is_postgres() {
+        assert!(skrb::backup::restore(&target_url, &bad, true)
+            .await
+            .is_err());
+    } else {
+        std::fs::copy(
+            skrb::backup::manifest_path(&file),
+            skrb::backup::manifest_path(&bad),
+        )
+        .expect("manifest");
+        let err = skrb::backup::restore(&target_url, &bad, false)
+            .await
+            .expect_err("damaged");
+        assert!(format!("{err:#}").contains("SHA-256"), "{err:#}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+both!(backup_while_writing_and_restore);
+
+fn tempdir() -> std::path::PathBuf {
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let d = std::env::temp_dir().join(format!(
+        "skrb-trust-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(&d).expect("temp dir");
+    d
+}
+
+/// Nightly backups keep the newest N, with their manifests; other files stay.
+#[test]
+fn old_backups_are_pruned() {
+    let dir = tempdir();
+    for name in [
+        "skrb-20261201-020000.db",
+        "skrb-20261202-020000.db",
+        "skrb-20261203-020000.db",
+        "skrb-20261204-020000.db",
+        "notes.txt",
+    ] {
+        std::fs::write(dir.join(name), b"x").expect("write");
+        std::fs::write(dir.join(format!("{name}.json")), b"{}").expect("write");
+    }
+    let removed = skrb::backup::prune(&dir, 2).expect("prune");
+    assert_eq!(removed.len(), 2);
+    let mut left: Vec<String> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        [
+            "notes.txt",
+            "notes.txt.json",
+            "skrb-20261203-020000.db",
+            "skrb-20261203-020000.db.json",
+            "skrb-20261204-020000.db",
+            "skrb-20261204-020000.db.json"
+        ]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
