@@ -208,8 +208,20 @@ enum RightsCommand {
 
 #[derive(Subcommand, Debug)]
 enum AuditCommand {
-    /// Verify the whole hash chain; names the first broken record (exit code 1).
+    /// Verify the whole hash chain, and against the signed checkpoints when they are
+    /// configured; names the first broken record, a truncation or a rebuilt chain
+    /// (exit code 1).
     Verify,
+    /// Make the Ed25519 key that signs checkpoints (kept outside the database, e.g.
+    /// /etc/skrb/audit.key; then set audit_key_file and audit_checkpoint_file).
+    Keygen {
+        /// Where to write the key (never overwritten).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Seal and sign a checkpoint of the chain's head now (the server does so by itself
+    /// every audit_checkpoint_seconds).
+    Checkpoint,
 }
 
 #[derive(Subcommand, Debug)]
@@ -512,6 +524,30 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Ok(())
             }
             Command::Audit {
+                command: AuditCommand::Keygen { out },
+            } => {
+                let public = crate::audit::checkpoint::keygen(out)?;
+                println!("Audit key written to {} (readable by its owner only).", out.display());
+                println!("Public key: {public}");
+                println!("Set audit_key_file and audit_checkpoint_file in the configuration.");
+                Ok(())
+            }
+            Command::Audit {
+                command: AuditCommand::Checkpoint,
+            } => {
+                let config = resolve(&cli, None, false)?;
+                let Some(c) = &config.checkpoints else {
+                    anyhow::bail!("no checkpoints configured (audit_key_file, audit_checkpoint_file)");
+                };
+                let db = open(&config).await?;
+                let mut writer = crate::audit::checkpoint::Checkpointer::new(c)?;
+                match writer.maybe(&db, true).await? {
+                    Some(line) => println!("Checkpoint signed: record {} with hash {}.", line.seq, line.hash),
+                    None => println!("The chain has not grown since the last checkpoint."),
+                }
+                Ok(())
+            }
+            Command::Audit {
                 command: AuditCommand::Verify,
             } => {
                 let config = resolve(&cli, None, false)?;
@@ -523,14 +559,42 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     eprintln!("note: cannot seal the newest records ({e}); checking the sealed part");
                 }
                 let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
-                let v = crate::audit::chain::verify(&db, |n| {
+                let signed = match &config.checkpoints {
+                    Some(c) => {
+                        let key = crate::audit::checkpoint::load_key(&c.key_file)?;
+                        use ring::signature::KeyPair;
+                        Some(crate::audit::checkpoint::read_log(&c.log_file, key.public_key().as_ref())?)
+                    }
+                    None => None,
+                };
+                let seqs: Vec<i64> = signed.iter().flatten().map(|c| c.seq).collect();
+                let mut tx = db.begin_read().await?;
+                let v = crate::audit::chain::verify_keeping(&mut tx, &seqs, |n| {
                     if tty {
                         eprint!("\rverified {n} records");
                     }
                 })
                 .await?;
+                tx.commit().await?;
                 if tty {
                     eprintln!();
+                }
+                if let (None, Some(signed)) = (&v.broken, &signed) {
+                    use crate::audit::checkpoint::{compare, Finding};
+                    let hash_at = |s: i64| v.kept.iter().find(|(k, _)| *k == s).map(|(_, h)| h.clone());
+                    match compare(signed, hash_at, v.records as i64) {
+                        Finding::Consistent { checkpoints, latest_seq } => println!(
+                            "{checkpoints} signed checkpoint{} agree{} with the chain (the latest at record {latest_seq}).",
+                            if checkpoints == 1 { "" } else { "s" },
+                            if checkpoints == 1 { "s" } else { "" }
+                        ),
+                        Finding::Truncated { chain_ends, signed_seq, signed_at } => anyhow::bail!(
+                            "the audit log was cut: the chain ends at record {chain_ends}, but a checkpoint signed at {signed_at} saw record {signed_seq}"
+                        ),
+                        Finding::Rebuilt { seq, signed_at } => anyhow::bail!(
+                            "the audit chain was rebuilt: record {seq}'s hash differs from the one signed at {signed_at}"
+                        ),
+                    }
                 }
                 match v.broken {
                     None => {

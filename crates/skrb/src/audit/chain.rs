@@ -136,6 +136,8 @@ pub struct Verification {
     pub broken: Option<Break>,
     /// Records written but not yet sealed (the last moments' work).
     pub unsealed: i64,
+    /// The hashes of the places asked for (signed checkpoints to compare), in order.
+    pub kept: Vec<(i64, String)>,
 }
 
 /// Checks the whole chain in batches (memory stays flat on a log of millions).
@@ -150,8 +152,19 @@ pub async fn verify(db: &Db, progress: impl FnMut(u64)) -> Result<Verification, 
 /// copies.
 pub async fn verify_in(
     tx: &mut Tx,
+    progress: impl FnMut(u64),
+) -> Result<Verification, sqlx::Error> {
+    verify_keeping(tx, &[], progress).await
+}
+
+/// [`verify_in`], keeping the hashes at the places `keep` (sorted) names.
+pub async fn verify_keeping(
+    tx: &mut Tx,
+    keep: &[i64],
     mut progress: impl FnMut(u64),
 ) -> Result<Verification, sqlx::Error> {
+    let mut kept = Vec::new();
+    let mut wanted = keep.iter().peekable();
     const BATCH: i64 = 10_000;
     let mut expected = 1;
     let mut prev = GENESIS.to_string();
@@ -169,6 +182,7 @@ pub async fn verify_in(
                 head: prev.clone(),
                 broken: Some(Break { seq, problem }),
                 unsealed,
+                kept: Vec::new(),
             };
             if seq != expected {
                 return Ok(broken(expected, "missing"));
@@ -179,6 +193,9 @@ pub async fn verify_in(
             let hash = row.hash_at(seq, &prev);
             if row.hash.as_deref() != Some(hash.as_str()) {
                 return Ok(broken(seq, "content does not match its hash"));
+            }
+            while wanted.next_if(|w| **w <= seq).is_some_and(|w| *w == seq) {
+                kept.push((seq, hash.clone()));
             }
             prev = hash;
             expected += 1;
@@ -194,11 +211,13 @@ pub async fn verify_in(
         head: prev,
         broken: None,
         unsealed,
+        kept,
     })
 }
 
-/// Seals every quarter second while the server runs.
-pub fn spawn_sealer(db: Db) {
+/// Seals every quarter second while the server runs, and signs a checkpoint of the
+/// head when one is due.
+pub fn spawn_sealer(db: Db, mut checkpoints: Option<super::checkpoint::Checkpointer>) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_millis(250));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -206,6 +225,12 @@ pub fn spawn_sealer(db: Db) {
             tick.tick().await;
             if let Err(e) = seal(&db).await {
                 tracing::error!(error = %e, "cannot seal the audit log");
+                continue;
+            }
+            if let Some(c) = checkpoints.as_mut() {
+                if let Err(e) = c.maybe(&db, false).await {
+                    tracing::error!(error = %format!("{e:#}"), "cannot write an audit checkpoint");
+                }
             }
         }
     });

@@ -5,6 +5,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 pub mod chain;
+pub mod checkpoint;
 pub mod views;
 
 use crate::db::Tx;

@@ -167,7 +167,11 @@ pub fn router(state: AppState) -> Router {
 /// What runs beside the requests while serving: the audit sealer (and its signed
 /// checkpoints) and the nightly backup.
 fn start_background(state: &AppState) -> anyhow::Result<()> {
-    crate::audit::chain::spawn_sealer(state.db.clone());
+    let checkpoints = match &state.config.checkpoints {
+        Some(c) => Some(crate::audit::checkpoint::Checkpointer::new(c)?),
+        None => None,
+    };
+    crate::audit::chain::spawn_sealer(state.db.clone(), checkpoints);
     if let Some(b) = &state.config.backup {
         crate::backup::spawn_nightly(
             state.db.clone(),

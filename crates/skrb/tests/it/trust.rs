@@ -683,3 +683,102 @@ fn old_backups_are_pruned() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Signed checkpoints name what the chain alone cannot: the newest records cut off, and
+/// a chain rebuilt after an edit (every hash recomputed, so the chain itself checks
+/// out). A forged checkpoint log is named too. Through `skrb audit verify` with the
+/// key and the log in the configuration, as an operator runs it.
+async fn checkpoints_catch_truncation_and_a_rebuilt_chain(app: TestApp) {
+    app.user("ana", skrb::auth::Role::SocialWorker).await;
+    let token = app.token("ana").await;
+    for n in 0..6 {
+        post_person(app.router.clone(), &token, n)
+            .await
+            .expect("person");
+    }
+    let dir = tempdir();
+    let key = dir.join("audit.key");
+    let log = dir.join("checkpoints.log");
+    let (ok, out, err) = skrb_cli(
+        &app.url,
+        &["audit", "keygen", "--out", key.to_str().expect("path")],
+    );
+    assert!(ok && out.contains("Public key"), "{out}{err}");
+    let config = dir.join("skrb.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "audit_key_file = {:?}\naudit_checkpoint_file = {:?}\n",
+            key.display().to_string(),
+            log.display().to_string()
+        ),
+    )
+    .expect("config");
+    let conf = config.to_str().expect("path");
+    let (ok, out, err) = skrb_cli(&app.url, &["--config", conf, "audit", "checkpoint"]);
+    assert!(ok && out.contains("Checkpoint signed"), "{out}{err}");
+    let signed = app.num("SELECT MAX(seq) FROM audit_log").await;
+    // More work after the checkpoint, and a second checkpoint.
+    post_person(app.router.clone(), &token, 7)
+        .await
+        .expect("person");
+    let (ok, _, err) = skrb_cli(&app.url, &["--config", conf, "audit", "checkpoint"]);
+    assert!(ok, "{err}");
+    let lines = std::fs::read_to_string(&log).expect("log");
+    assert_eq!(lines.lines().count(), 2, "{lines}");
+    let (ok, out, err) = skrb_cli(&app.url, &["--config", conf, "audit", "verify"]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("2 signed checkpoints agree"), "{out}");
+
+    // Whoever can write the database drops the newest records: the chain alone is
+    // still valid, the checkpoints say it was cut.
+    if app.is_postgres() {
+        app.exec("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
+            .await;
+    } else {
+        app.exec("DROP TRIGGER audit_log_no_update").await;
+        app.exec("DROP TRIGGER audit_log_no_delete").await;
+    }
+    app.exec(&format!("DELETE FROM audit_log WHERE seq > {signed}"))
+        .await;
+    let (ok, _, err) = skrb_cli(&app.url, &["audit", "verify"]);
+    assert!(ok, "without checkpoints the cut goes unseen: {err}");
+    let (ok, _, err) = skrb_cli(&app.url, &["--config", conf, "audit", "verify"]);
+    assert!(!ok, "the cut is named");
+    assert!(
+        err.contains("was cut") && err.contains(&format!("ends at record {signed}")),
+        "{err}"
+    );
+
+    // Or edits a record and recomputes every hash after it.
+    app.exec(
+        "UPDATE audit_log SET reason = 'nothing to see', seq = NULL, prev_hash = NULL, hash = NULL",
+    )
+    .await;
+    skrb::audit::chain::seal(&app.db).await.expect("rebuild");
+    let (ok, out, err) = skrb_cli(&app.url, &["audit", "verify"]);
+    assert!(
+        ok && out.contains("intact"),
+        "the rebuilt chain checks out alone: {out}{err}"
+    );
+    let (ok, _, err) = skrb_cli(&app.url, &["--config", conf, "audit", "verify"]);
+    assert!(!ok);
+    assert!(err.contains("rebuilt"), "{err}");
+
+    // A line signed by another key (someone rewriting the log as well).
+    let other = dir.join("other.key");
+    skrb::audit::checkpoint::keygen(&other).expect("key");
+    let forged = skrb::audit::checkpoint::sign(
+        &skrb::audit::checkpoint::load_key(&other).expect("key"),
+        1,
+        "00",
+        time::OffsetDateTime::now_utc(),
+    )
+    .expect("sign");
+    std::fs::write(&log, serde_json::to_string(&forged).expect("json") + "\n").expect("write");
+    let (ok, _, err) = skrb_cli(&app.url, &["--config", conf, "audit", "verify"]);
+    assert!(!ok);
+    assert!(err.contains("not signed by the audit key"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+both!(checkpoints_catch_truncation_and_a_rebuilt_chain);
