@@ -5,6 +5,8 @@
 //! into these types at its edges ("parse, don't validate").
 
 pub mod emso;
+pub mod fixtures;
+pub mod fuzzing;
 pub mod iban;
 pub mod names;
 pub mod payments;

@@ -177,22 +177,6 @@ pub struct AttachmentMeta {
 /// Largest attachment: a scanned multi-page document at office resolution.
 pub const ATTACHMENT_MAX: usize = 10 * 1024 * 1024;
 
-/// The allowed kinds, recognised by their content (never by the name or the browser's
-/// claim): PDF, PNG, JPEG and TIFF (scanners).
-pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"%PDF-") {
-        Some("application/pdf")
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if bytes.starts_with(b"\xFF\xD8\xFF") {
-        Some("image/jpeg")
-    } else if bytes.starts_with(b"II*\0") || bytes.starts_with(b"MM\0*") {
-        Some("image/tiff")
-    } else {
-        None
-    }
-}
-
 pub async fn attachments(tx: &mut Tx, case_id: i64) -> Result<Vec<AttachmentMeta>, sqlx::Error> {
     sql!(tx, c => sqlx::query_as::<_, AttachmentMeta>(
         "SELECT a.id, a.case_id, a.filename, a.content_type, a.size, a.sha256, u.display_name AS uploaded_by, a.uploaded_at \
@@ -218,7 +202,7 @@ pub async fn upload(
             msg: Msg::new("err-file-large").num("max", (ATTACHMENT_MAX / 1024 / 1024) as i64),
         }]));
     }
-    let Some(content_type) = sniff(bytes) else {
+    let Some(content_type) = skrb_domain::text::sniff(bytes) else {
         return Err(crate::form::field_error("file", "err-file-type"));
     };
     let name = skrb_domain::text::file_name(filename);

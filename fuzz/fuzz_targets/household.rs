@@ -1,0 +1,3 @@
+#![no_main]
+//! See skrb_domain::fuzzing::household for what is checked.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| skrb_domain::fuzzing::household(data));
