@@ -222,6 +222,20 @@ pub async fn restore(url: &str, file: &Path, force: bool) -> anyhow::Result<chai
     Ok(v)
 }
 
+/// Refuses a restore that would shorten the audit chain, unless forced: the records past
+/// the backup's are the only account of who saw and changed what since.
+fn keeps_history(have: i64, backup: u64, force: bool) -> anyhow::Result<()> {
+    let backup = backup as i64;
+    if have > backup && !force {
+        bail!(
+            "the database's audit chain holds {have} records, the backup's {backup}: restoring \
+             would lose the record of {} accesses and changes; give --force to restore anyway",
+            have - backup
+        );
+    }
+    Ok(())
+}
+
 /// Checks the backup and the target, then copies; returns the backup's chain length.
 async fn restore_into(target: &Db, url: &str, file: &Path, force: bool) -> anyhow::Result<u64> {
     // Records written in the last moments count too: they join the chain first.
@@ -246,14 +260,9 @@ async fn restore_into(target: &Db, url: &str, file: &Path, force: bool) -> anyho
                     return Err(e);
                 }
             };
-            if have > v.records as i64 && !force {
+            if let Err(e) = keeps_history(have, v.records, force) {
                 let _ = std::fs::remove_file(&check);
-                bail!(
-                    "the database's audit chain holds {have} records, the backup's {}: restoring \
-                     would lose the record of {} accesses and changes; give --force to restore anyway",
-                    v.records,
-                    have - v.records as i64
-                );
+                return Err(e);
             }
             let from = check.clone();
             let copied = tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
@@ -293,14 +302,7 @@ async fn restore_into(target: &Db, url: &str, file: &Path, force: bool) -> anyho
                      restore into an empty database (createdb) instead",
                     m.schema_version
                 );
-                if have > m.audit_records as i64 && !force {
-                    bail!(
-                        "the database's audit chain holds {have} records, the backup's {}: restoring \
-                         would lose the record of {} accesses and changes; give --force to restore anyway",
-                        m.audit_records,
-                        have - m.audit_records as i64
-                    );
-                }
+                keeps_history(have, m.audit_records, force)?;
             }
             let url = url.to_string();
             let file = file.to_path_buf();

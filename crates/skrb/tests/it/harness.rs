@@ -279,6 +279,52 @@ impl TestApp {
         r.json()["token"].as_str().expect("token").to_string()
     }
 
+    /// Calls a route as the route-matrix tests do: an API route with a bearer token (a
+    /// JSON `{}` body when it changes something), a page with the session cookie (or the
+    /// pre-session cookie `pre`) and a CSRF-carrying empty form.
+    pub async fn call_route(
+        &self,
+        method: &axum::http::Method,
+        path: &str,
+        token: Option<&str>,
+        pre: &str,
+    ) -> Res {
+        let api = path.starts_with("/api/");
+        let mut b = Request::builder().method(method.clone()).uri(path);
+        let unsafe_method = !matches!(*method, axum::http::Method::GET | axum::http::Method::HEAD);
+        if api {
+            if let Some(t) = token {
+                b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+            }
+            if unsafe_method {
+                return self
+                    .send(
+                        b.header(header::CONTENT_TYPE, "application/json")
+                            .body(Body::from("{}"))
+                            .expect("request"),
+                    )
+                    .await;
+            }
+            return self.send(b.body(Body::empty()).expect("request")).await;
+        }
+        let cookies = match token {
+            Some(t) => format!("skrb_session={t}"),
+            None => pre.to_string(),
+        };
+        b = b.header(header::COOKIE, &cookies);
+        if unsafe_method {
+            let csrf = csrf_for(&cookies).unwrap_or_default();
+            return self
+                .send(
+                    b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                        .body(Body::from(format!("_csrf={}", enc(&csrf))))
+                        .expect("request"),
+                )
+                .await;
+        }
+        self.send(b.body(Body::empty()).expect("request")).await
+    }
+
     /// A browser: GET with cookies.
     pub async fn page(&self, path: &str, cookies: &str) -> Res {
         let req = Request::builder()
@@ -381,6 +427,29 @@ pub fn enc(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// Runs the `skrb` binary on a database: (succeeded, stdout, stderr).
+pub fn run_cli(url: &str, args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_skrb"))
+        .args(args)
+        .env("SKRB_DATABASE_URL", url)
+        .env_remove("SKRB_CONFIG")
+        .output()
+        .expect("run skrb");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+/// Sessions as the server makes them.
+pub fn life() -> skrb::auth::sessions::Lifetimes {
+    skrb::auth::sessions::Lifetimes {
+        idle: time::Duration::minutes(30),
+        absolute: time::Duration::hours(12),
+    }
 }
 
 /// Runs an `async fn(TestApp)` on both backends as two tests.

@@ -3,23 +3,16 @@
 //! subject export, auditor views and retention. Every scenario runs on both databases.
 
 use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
+use axum::http::{header, Request, StatusCode};
 use serde_json::{json, Value};
 use skrb::audit::chain::{self, Break};
-use skrb::auth::sessions::{self, Kind, Lifetimes, Stage};
+use skrb::auth::sessions::{self, Kind, Stage};
 use skrb::auth::{mfa, policy, Permission, Role};
 use skrb::web::routes::Access;
 use time::{Duration, OffsetDateTime};
 
 use crate::both;
-use crate::harness::{csrf_for, enc, Res, TestApp, PASSWORD};
-
-fn life() -> Lifetimes {
-    Lifetimes {
-        idle: Duration::minutes(30),
-        absolute: Duration::hours(12),
-    }
-}
+use crate::harness::{csrf_for, enc, life, Res, TestApp, PASSWORD};
 
 async fn new_person(app: &TestApp, token: &str, given: &str, family: &str) -> i64 {
     let r = app
@@ -91,7 +84,7 @@ async fn audit_chain_detects_tampering(app: TestApp) {
             .await,
         0
     );
-    let (ok, out, _) = run_cli(&app.url, &["audit", "verify"]);
+    let (ok, out, _) = crate::harness::run_cli(&app.url, &["audit", "verify"]);
     assert!(ok, "{out}");
     assert!(out.contains(&format!("intact: {total} records")), "{out}");
     assert!(out.contains(&v.head), "{out}");
@@ -121,7 +114,7 @@ async fn audit_chain_detects_tampering(app: TestApp) {
         })
     );
     assert_eq!(v.records, 1);
-    let (ok, _, err) = run_cli(&app.url, &["audit", "verify"]);
+    let (ok, _, err) = crate::harness::run_cli(&app.url, &["audit", "verify"]);
     assert!(!ok);
     assert!(err.contains("broken at record 2"), "{err}");
 
@@ -165,20 +158,6 @@ async fn audit_chain_detects_tampering(app: TestApp) {
 }
 both!(audit_chain_detects_tampering);
 
-fn run_cli(url: &str, args: &[&str]) -> (bool, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_skrb"))
-        .args(args)
-        .env("SKRB_DATABASE_URL", url)
-        .env_remove("SKRB_CONFIG")
-        .output()
-        .expect("run skrb");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
-
 // ---------------------------------------------------------------- role/route matrix
 
 async fn api_session(app: &TestApp, user_id: i64) -> String {
@@ -190,43 +169,6 @@ async fn api_session(app: &TestApp, user_id: i64) -> String {
 
 async fn status(app: &TestApp, token: &str, path: &str) -> StatusCode {
     app.api("GET", path, Some(token), None).await.status
-}
-
-async fn call(app: &TestApp, method: &Method, path: &str, token: Option<&str>, pre: &str) -> Res {
-    let api = path.starts_with("/api/");
-    let mut b = Request::builder().method(method.clone()).uri(path);
-    let unsafe_method = !matches!(*method, Method::GET | Method::HEAD);
-    if api {
-        if let Some(t) = token {
-            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
-        }
-        if unsafe_method {
-            return app
-                .send(
-                    b.header(header::CONTENT_TYPE, "application/json")
-                        .body(Body::from("{}"))
-                        .expect("request"),
-                )
-                .await;
-        }
-        return app.send(b.body(Body::empty()).expect("request")).await;
-    }
-    let cookies = match token {
-        Some(t) => format!("skrb_session={t}"),
-        None => pre.to_string(),
-    };
-    b = b.header(header::COOKIE, &cookies);
-    if unsafe_method {
-        let csrf = csrf_for(&cookies).unwrap_or_default();
-        return app
-            .send(
-                b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                    .body(Body::from(format!("_csrf={}", enc(&csrf))))
-                    .expect("request"),
-            )
-            .await;
-    }
-    app.send(b.body(Body::empty()).expect("request")).await
 }
 
 /// Every route of the router, called as every role and as nobody: a role without the
@@ -251,7 +193,7 @@ async fn every_route_refuses_roles_without_its_permission(app: TestApp) {
             .replace("{role}", "partner")
             .replace("{file}", "style.css");
         let api = path.starts_with("/api/");
-        let res = call(&app, &r.method, &path, None, &pre).await;
+        let res = app.call_route(&r.method, &path, None, &pre).await;
         let what = format!("{} {}", r.method, r.path);
         match r.access {
             Access::Public => assert!(
@@ -270,7 +212,7 @@ async fn every_route_refuses_roles_without_its_permission(app: TestApp) {
             let (token, _) = sessions::create(&app.db, *id, kind, Stage::Full, life())
                 .await
                 .expect("session");
-            let res = call(&app, &r.method, &path, Some(&token), &pre).await;
+            let res = app.call_route(&r.method, &path, Some(&token), &pre).await;
             let refuse = matches!(r.access, Access::Perm(p) if !perms.has(p));
             if refuse {
                 assert_eq!(res.status, 403, "{what} as {}", role.code());
@@ -1225,7 +1167,7 @@ async fn retention_anonymises_after_a_dry_run(app: TestApp) {
         2
     );
     // The command line does the same, a dry run by default.
-    let (ok, out, err) = run_cli(&app.url, &["retention", "run"]);
+    let (ok, out, err) = crate::harness::run_cli(&app.url, &["retention", "run"]);
     assert!(ok, "{err}");
     assert!(
         out.contains("Dry run") && out.contains("persons anonymised     1"),

@@ -3,18 +3,11 @@
 
 use axum::body::Body;
 use axum::http::{header, Method, Request};
-use skrb::auth::sessions::{self, Kind, Lifetimes, Stage};
+use skrb::auth::sessions::{self, Kind, Stage};
 use skrb::web::routes::Access;
 
 use crate::both;
-use crate::harness::{csrf_for, enc, Res, TestApp};
-
-fn life() -> Lifetimes {
-    Lifetimes {
-        idle: time::Duration::minutes(30),
-        absolute: time::Duration::hours(12),
-    }
-}
+use crate::harness::{life, run_cli, TestApp};
 
 /// The demo's data, with its accounts.
 async fn demo(app: &TestApp) {
@@ -79,35 +72,6 @@ fn json_keys(v: &serde_json::Value, out: &mut Vec<String>) {
         serde_json::Value::Array(a) => a.iter().for_each(|v| json_keys(v, out)),
         _ => {}
     }
-}
-
-async fn call(app: &TestApp, method: &Method, path: &str, token: &str) -> Res {
-    let mut b = Request::builder().method(method.clone()).uri(path);
-    let unsafe_method = !matches!(*method, Method::GET | Method::HEAD);
-    if path.starts_with("/api/") {
-        b = b.header(header::AUTHORIZATION, format!("Bearer {token}"));
-        let body = if unsafe_method { "{}" } else { "" };
-        return app
-            .send(
-                b.header(header::CONTENT_TYPE, "application/json")
-                    .body(Body::from(body))
-                    .expect("request"),
-            )
-            .await;
-    }
-    let cookies = format!("skrb_session={token}");
-    b = b.header(header::COOKIE, &cookies);
-    if unsafe_method {
-        let csrf = csrf_for(&cookies).unwrap_or_default();
-        return app
-            .send(
-                b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                    .body(Body::from(format!("_csrf={}", enc(&csrf))))
-                    .expect("request"),
-            )
-            .await;
-    }
-    app.send(b.body(Body::empty()).expect("request")).await
 }
 
 /// Every route of the route table, as the ministry, on the demo's data of both centres,
@@ -215,7 +179,7 @@ async fn ministry_sees_no_person_on_any_route(app: TestApp) {
             let (token, _) = sessions::create(&app.db, ministry, kind, Stage::Full, life())
                 .await
                 .expect("session");
-            let res = call(&app, &r.method, &path, &token).await;
+            let res = app.call_route(&r.method, &path, Some(&token), "").await;
             walked += 1;
             let what = format!("{} {path} as the ministry ({})", r.method, res.status);
             if refused {
@@ -510,20 +474,6 @@ async fn post_person(router: axum::Router, token: &str, n: usize) -> Option<i64>
     serde_json::from_slice::<serde_json::Value>(&bytes).ok()?["id"].as_i64()
 }
 
-fn skrb_cli(url: &str, args: &[&str]) -> (bool, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_skrb"))
-        .args(args)
-        .env("SKRB_DATABASE_URL", url)
-        .env_remove("SKRB_CONFIG")
-        .output()
-        .expect("run skrb");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
-
 /// A backup taken while a writer keeps saving persons holds everything committed before
 /// it began, restores into an empty database with the audit chain intact (`skrb audit
 /// verify` passes there), and will not replace a database whose chain has grown since
@@ -598,7 +548,7 @@ async fn backup_while_writing_and_restore(app: TestApp) {
         missing.is_empty(),
         "committed before the backup, missing after: {missing:?}"
     );
-    let (ok, out, err) = skrb_cli(&target_url, &["audit", "verify"]);
+    let (ok, out, err) = run_cli(&target_url, &["audit", "verify"]);
     assert!(ok && out.contains("intact"), "{out}{err}");
     assert!(
         out.contains(&m.audit_head) || v.records > m.audit_records,
@@ -699,7 +649,7 @@ async fn checkpoints_catch_truncation_and_a_rebuilt_chain(app: TestApp) {
     let dir = tempdir();
     let key = dir.join("audit.key");
     let log = dir.join("checkpoints.log");
-    let (ok, out, err) = skrb_cli(
+    let (ok, out, err) = run_cli(
         &app.url,
         &["audit", "keygen", "--out", key.to_str().expect("path")],
     );
@@ -715,18 +665,18 @@ async fn checkpoints_catch_truncation_and_a_rebuilt_chain(app: TestApp) {
     )
     .expect("config");
     let conf = config.to_str().expect("path");
-    let (ok, out, err) = skrb_cli(&app.url, &["--config", conf, "audit", "checkpoint"]);
+    let (ok, out, err) = run_cli(&app.url, &["--config", conf, "audit", "checkpoint"]);
     assert!(ok && out.contains("Checkpoint signed"), "{out}{err}");
     let signed = app.num("SELECT MAX(seq) FROM audit_log").await;
     // More work after the checkpoint, and a second checkpoint.
     post_person(app.router.clone(), &token, 7)
         .await
         .expect("person");
-    let (ok, _, err) = skrb_cli(&app.url, &["--config", conf, "audit", "checkpoint"]);
+    let (ok, _, err) = run_cli(&app.url, &["--config", conf, "audit", "checkpoint"]);
     assert!(ok, "{err}");
     let lines = std::fs::read_to_string(&log).expect("log");
     assert_eq!(lines.lines().count(), 2, "{lines}");
-    let (ok, out, err) = skrb_cli(&app.url, &["--config", conf, "audit", "verify"]);
+    let (ok, out, err) = run_cli(&app.url, &["--config", conf, "audit", "verify"]);
     assert!(ok, "{out}{err}");
     assert!(out.contains("2 signed checkpoints agree"), "{out}");
 
@@ -741,9 +691,9 @@ async fn checkpoints_catch_truncation_and_a_rebuilt_chain(app: TestApp) {
     }
     app.exec(&format!("DELETE FROM audit_log WHERE seq > {signed}"))
         .await;
-    let (ok, _, err) = skrb_cli(&app.url, &["audit", "verify"]);
+    let (ok, _, err) = run_cli(&app.url, &["audit", "verify"]);
     assert!(ok, "without checkpoints the cut goes unseen: {err}");
-    let (ok, _, err) = skrb_cli(&app.url, &["--config", conf, "audit", "verify"]);
+    let (ok, _, err) = run_cli(&app.url, &["--config", conf, "audit", "verify"]);
     assert!(!ok, "the cut is named");
     assert!(
         err.contains("was cut") && err.contains(&format!("ends at record {signed}")),
@@ -756,12 +706,12 @@ async fn checkpoints_catch_truncation_and_a_rebuilt_chain(app: TestApp) {
     )
     .await;
     skrb::audit::chain::seal(&app.db).await.expect("rebuild");
-    let (ok, out, err) = skrb_cli(&app.url, &["audit", "verify"]);
+    let (ok, out, err) = run_cli(&app.url, &["audit", "verify"]);
     assert!(
         ok && out.contains("intact"),
         "the rebuilt chain checks out alone: {out}{err}"
     );
-    let (ok, _, err) = skrb_cli(&app.url, &["--config", conf, "audit", "verify"]);
+    let (ok, _, err) = run_cli(&app.url, &["--config", conf, "audit", "verify"]);
     assert!(!ok);
     assert!(err.contains("rebuilt"), "{err}");
 
@@ -776,7 +726,7 @@ async fn checkpoints_catch_truncation_and_a_rebuilt_chain(app: TestApp) {
     )
     .expect("sign");
     std::fs::write(&log, serde_json::to_string(&forged).expect("json") + "\n").expect("write");
-    let (ok, _, err) = skrb_cli(&app.url, &["--config", conf, "audit", "verify"]);
+    let (ok, _, err) = run_cli(&app.url, &["--config", conf, "audit", "verify"]);
     assert!(!ok);
     assert!(err.contains("not signed by the audit key"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
