@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::audit::chain;
-use crate::db::{Db, Tx};
+use skrb_kit::db::{Db, Tx};
 
 /// What a backup holds, as checked when it was taken.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -117,7 +117,7 @@ pub async fn take(db: &Db, url: &str, to: &Path) -> anyhow::Result<Manifest> {
                 .fetch_one(&mut *conn)
                 .await?;
             let mut tx = Tx::Postgres(conn);
-            let version: i64 = crate::sql!(&mut tx, c => sqlx::query_scalar(
+            let version: i64 = skrb_kit::sql!(&mut tx, c => sqlx::query_scalar(
                 "SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success")
                 .fetch_one(c).await?);
             let v = verified(&mut tx).await?;
@@ -164,7 +164,7 @@ pub async fn take(db: &Db, url: &str, to: &Path) -> anyhow::Result<Manifest> {
 async fn check_sqlite_copy(path: &Path) -> anyhow::Result<(i64, chain::Verification)> {
     let copy = Db::connect(&format!("sqlite://{}", path.display())).await?;
     let result = async {
-        let ok: String = crate::sql_pool!(&copy, p => sqlx::query_scalar("PRAGMA integrity_check").fetch_one(p).await?);
+        let ok: String = skrb_kit::sql_pool!(&copy, p => sqlx::query_scalar("PRAGMA integrity_check").fetch_one(p).await?);
         ensure!(ok == "ok", "the copy fails SQLite's integrity check: {ok}");
         let version = copy.schema_version().await?;
         ensure!(
@@ -188,7 +188,7 @@ async fn chain_length(db: &Db) -> anyhow::Result<i64> {
         return Ok(0);
     }
     Ok(
-        crate::sql_pool!(db, p => sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(seq) FROM audit_log").fetch_one(p).await?)
+        skrb_kit::sql_pool!(db, p => sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(seq) FROM audit_log").fetch_one(p).await?)
             .unwrap_or(0),
     )
 }

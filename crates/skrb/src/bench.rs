@@ -15,11 +15,11 @@ use rand::{Rng, SeedableRng};
 use tower::ServiceExt;
 
 use crate::auth::sessions::{self, Kind, Lifetimes, Stage};
-use crate::bulk::{self, Cell};
-use crate::config::Config;
-use crate::db::Db;
 use crate::web::{router, AppState};
-use crate::{sql, sql_pool};
+use skrb_kit::bulk::{self, Cell};
+use skrb_kit::config::Config;
+use skrb_kit::db::Db;
+use skrb_kit::{sql, sql_pool};
 
 /// p50 and p95 of durations, in milliseconds.
 pub fn percentiles(mut d: Vec<Duration>) -> (f64, f64) {
@@ -272,7 +272,7 @@ pub async fn run(config: Config, samples: usize) -> anyhow::Result<()> {
     });
     println!(
         "Skrb bench on {} ({}): {persons} persons, {case_files} case files, {samples} samples each",
-        crate::db::mask_url(&config.database_url),
+        skrb_kit::db::mask_url(&config.database_url),
         db.backend_name()
     );
     println!("(case-file lists are compared with an indexed page of 50 open files of the centre)");
@@ -305,7 +305,7 @@ pub async fn payments_only(config: Config, n: usize) -> anyhow::Result<()> {
     db.migrate().await?;
     println!(
         "Skrb payment-run bench on {} ({})",
-        crate::db::mask_url(&config.database_url),
+        skrb_kit::db::mask_url(&config.database_url),
         db.backend_name()
     );
     let mut samples = Vec::new();
@@ -432,8 +432,8 @@ impl Payment {
 /// scratch table shaped like a payment line: the ratio of the two.
 async fn payments_bench(db: &Db) -> anyhow::Result<Option<Payment>> {
     let (Ok(finance), Ok(director)) = (
-        crate::payments::actor_as(db, "finance").await,
-        crate::payments::actor_as(db, "direktor").await,
+        skrb_payments::actor_as(db, "finance").await,
+        skrb_payments::actor_as(db, "direktor").await,
     ) else {
         return Ok(None);
     };
@@ -444,19 +444,19 @@ async fn payments_bench(db: &Db) -> anyhow::Result<Option<Payment>> {
         "INSERT INTO payment_run (kind, month, from_month, execution_on, status, created_by, created_at) \
          VALUES ('monthly', $1, $1, $2, 'draft', $3, $4) RETURNING id")
         .bind(month).bind(today).bind(finance.user_id).bind(time::OffsetDateTime::now_utc()).fetch_one(c).await?);
-    let err = |e: crate::error::AppError| anyhow::anyhow!("{e}");
+    let err = |e: skrb_kit::error::AppError| anyhow::anyhow!("{e}");
     let t = Instant::now();
-    let c = crate::payments::runs::calculate_in(db, &mut tx, &finance, run, None, &mut |_, _| {})
+    let c = skrb_payments::runs::calculate_in(db, &mut tx, &finance, run, None, &mut |_, _| {})
         .await
         .map_err(err)?;
     let calculate = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    crate::payments::runs::approve_in(&mut tx, &director, run, None)
+    skrb_payments::runs::approve_in(&mut tx, &director, run, None)
         .await
         .map_err(err)?;
     let approve = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let files = crate::payments::files::export_in(&mut tx, &finance, run, None)
+    let files = skrb_payments::files::export_in(&mut tx, &finance, run, None)
         .await
         .map_err(err)?;
     let export = t.elapsed().as_secs_f64();
@@ -527,7 +527,7 @@ async fn payment_baseline(db: &Db, n: usize, into_lines: bool) -> anyhow::Result
         })
         .collect();
     let t = Instant::now();
-    bulk::insert(&mut tx, table, &crate::payments::runs::LINE_COLUMNS, &rows).await?;
+    bulk::insert(&mut tx, table, &skrb_payments::runs::LINE_COLUMNS, &rows).await?;
     let secs = t.elapsed().as_secs_f64();
     tx.rollback().await?;
     vacuum_lines(db).await?;
@@ -554,7 +554,7 @@ async fn timed_renewal(
     code: &str,
     month: time::Date,
     dry: bool,
-) -> anyhow::Result<(crate::rights::renewal::Report, f64)> {
+) -> anyhow::Result<(skrb_rights::renewal::Report, f64)> {
     let today = time::OffsetDateTime::now_utc().date();
     let mut tx = if dry {
         db.begin_read().await?
@@ -562,7 +562,7 @@ async fn timed_renewal(
         db.begin().await?
     };
     let t = Instant::now();
-    let r = crate::rights::renewal::run_in(
+    let r = skrb_rights::renewal::run_in(
         &mut tx,
         actor,
         code,

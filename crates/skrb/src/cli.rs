@@ -9,9 +9,9 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::auth::{users, Role};
-use crate::config::{Config, FileConfig, Overrides};
-use crate::db::Db;
 use crate::web::AppState;
+use skrb_kit::config::{Config, FileConfig, Overrides};
+use skrb_kit::db::Db;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -150,7 +150,7 @@ enum Command {
     /// Payments: monthly runs, approval, bank files, statements, history.
     Payments {
         #[command(subcommand)]
-        command: crate::payments::cli::PaymentsCommand,
+        command: skrb_payments::cli::PaymentsCommand,
     },
 }
 
@@ -429,7 +429,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 let logins = crate::demo::prepare(&db, *seed, *scale, *persons).await?;
                 println!(
                     "Demo centre ready in {}",
-                    crate::db::mask_url(&config.database_url)
+                    skrb_kit::db::mask_url(&config.database_url)
                 );
                 println!("Sign in with one of these accounts (passwords are new at every start):");
                 for (user, role, password) in &logins {
@@ -517,7 +517,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 println!(
                     "Restored {} into {}: the audit chain of {} records is intact; head hash {}.",
                     file.display(),
-                    crate::db::mask_url(&config.database_url),
+                    skrb_kit::db::mask_url(&config.database_url),
                     v.records,
                     v.head
                 );
@@ -527,7 +527,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 command: AuditCommand::Keygen { out },
             } => {
                 let public = crate::audit::checkpoint::keygen(out)?;
-                println!("Audit key written to {} (readable by its owner only).", out.display());
+                println!("Audit key written to {} (skrb_kit::progress::readable by its owner only).", out.display());
                 println!("Public key: {public}");
                 println!("Set audit_key_file and audit_checkpoint_file in the configuration.");
                 Ok(())
@@ -621,14 +621,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Payments { command } => {
                 let config = resolve(&cli, None, false)?;
                 let db = open(&config).await?;
-                crate::payments::cli::run(&db, command).await
+                skrb_payments::cli::run(&db, command).await
             }
             Command::Retention {
                 command: RetentionCommand::Run { apply },
             } => {
                 let config = resolve(&cli, None, false)?;
                 let db = open(&config).await?;
-                let r = crate::registry::retention::run(
+                let r = skrb_registry::retention::run(
                     &db,
                     &crate::audit::Actor::system("retention"),
                     &config.retention,
@@ -719,7 +719,7 @@ async fn user_command(db: &Db, command: &UserCommand) -> anyhow::Result<()> {
                         anyhow::anyhow!("the partner is a number (its id) or `none`")
                     })?),
                 };
-            crate::partners::directory::link_user(db, &crate::audit::Actor::system("cli"), id, username)
+            skrb_partners::directory::link_user(db, &crate::audit::Actor::system("cli"), id, username)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}: {username} must be an account of the role partner, and the partner must exist"))?;
             match id {
@@ -746,23 +746,6 @@ async fn user_command(db: &Db, command: &UserCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A use case's refusal as a readable error for the command line.
-pub(crate) fn readable(e: crate::error::AppError) -> anyhow::Error {
-    use crate::error::AppError;
-    let l = crate::i18n::Locale::En;
-    match e {
-        AppError::Validation(errs) => anyhow::anyhow!(
-            "{}",
-            errs.iter()
-                .map(|f| format!("{}: {}", f.field, f.msg.render(l)))
-                .collect::<Vec<_>>()
-                .join("; ")
-        ),
-        AppError::Refused(m) => anyhow::anyhow!("{}", m.render(l)),
-        other => anyhow::anyhow!("{other}"),
-    }
-}
-
 async fn rights_command(db: &Db, command: &RightsCommand) -> anyhow::Result<()> {
     match command {
         RightsCommand::Calculate {
@@ -782,13 +765,13 @@ async fn rights_command(db: &Db, command: &RightsCommand) -> anyhow::Result<()> 
             };
             let h: skrb_domain::rights::Household =
                 serde_json::from_str(&text).context("the household JSON is not valid")?;
-            let l = crate::i18n::Locale::from_code(lang).ok_or_else(|| {
+            let l = skrb_kit::i18n::Locale::from_code(lang).ok_or_else(|| {
                 anyhow::anyhow!("unknown language {lang} (sl, sr-Cyrl, sr-Latn, en)")
             })?;
-            let (rt, c, p) = crate::rights::calculate_for(db, right, month, &h)
+            let (rt, c, p) = skrb_rights::calculate_for(db, right, month, &h)
                 .await
-                .map_err(readable)?;
-            let lines = crate::rights::explain::lines(l, &c, &rt.currency);
+                .map_err(skrb_kit::progress::readable)?;
+            let lines = skrb_rights::explain::lines(l, &c, &rt.currency);
             if *json {
                 println!(
                     "{}",
@@ -802,7 +785,7 @@ async fn rights_command(db: &Db, command: &RightsCommand) -> anyhow::Result<()> 
                 println!(
                     "{}: {}",
                     rt.name_in(l),
-                    crate::i18n::fmt_money(l, c.amount, &rt.currency)
+                    skrb_kit::i18n::fmt_money(l, c.amount, &rt.currency)
                 );
                 for line in lines {
                     println!("  {line}");
@@ -815,7 +798,7 @@ async fn rights_command(db: &Db, command: &RightsCommand) -> anyhow::Result<()> 
             month,
             dry_run,
         } => {
-            let f = crate::rights::renewal::RenewalForm {
+            let f = skrb_rights::renewal::RenewalForm {
                 right: right.clone(),
                 month: month.clone(),
                 dry_run: if *dry_run {
@@ -825,21 +808,23 @@ async fn rights_command(db: &Db, command: &RightsCommand) -> anyhow::Result<()> 
                 },
                 ..Default::default()
             };
-            let mut progress: Option<crate::demo::Progress> = None;
+            let mut progress: Option<skrb_kit::progress::Progress> = None;
             let started = std::time::Instant::now();
-            let r = crate::rights::renewal::run(
+            let r = skrb_rights::renewal::run(
                 db,
                 &crate::audit::Actor::system("rights renew"),
                 &f,
                 time::OffsetDateTime::now_utc().date(),
                 &mut |done, total| {
                     progress
-                        .get_or_insert_with(|| crate::demo::Progress::new("entitlements", total))
+                        .get_or_insert_with(|| {
+                            skrb_kit::progress::Progress::new("entitlements", total)
+                        })
                         .show(done)
                 },
             )
             .await
-            .map_err(readable)?;
+            .map_err(skrb_kit::progress::readable)?;
             let verb = if *dry_run {
                 "Dry run (nothing changed)"
             } else {
@@ -875,25 +860,27 @@ async fn rights_command(db: &Db, command: &RightsCommand) -> anyhow::Result<()> 
             first_on,
             per_session,
         } => {
-            let f = crate::rights::commissions::ReassessForm {
+            let f = skrb_rights::commissions::ReassessForm {
                 right: right.clone(),
                 first_on: first_on.clone(),
                 per_session: per_session.to_string(),
             };
-            let mut progress: Option<crate::demo::Progress> = None;
-            let r = crate::rights::commissions::reassess(
+            let mut progress: Option<skrb_kit::progress::Progress> = None;
+            let r = skrb_rights::commissions::reassess(
                 db,
                 &crate::audit::Actor::system("rights reassess"),
                 *commission,
                 &f,
                 &mut |done, total| {
                     progress
-                        .get_or_insert_with(|| crate::demo::Progress::new("agenda items", total))
+                        .get_or_insert_with(|| {
+                            skrb_kit::progress::Progress::new("agenda items", total)
+                        })
                         .show(done)
                 },
             )
             .await
-            .map_err(readable)?;
+            .map_err(skrb_kit::progress::readable)?;
             println!(
                 "{} persons on the agendas of {} sessions",
                 r.persons, r.sessions

@@ -6,18 +6,15 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
+use serde::Deserialize;
 
 use super::{record, Event};
-use crate::db::Tx;
-use crate::error::{AppError, AppResult};
-use crate::i18n;
-use crate::sql;
 use crate::web::context::Signed;
 use crate::web::pages::{render, Page};
 use crate::web::routes::{Access, Routes};
 use crate::web::AppState;
+use skrb_kit::error::{AppError, AppResult};
+use skrb_kit::i18n;
 
 pub fn routes() -> Routes {
     use crate::auth::Permission::AuditRead;
@@ -27,43 +24,7 @@ pub fn routes() -> Routes {
         .get("/api/v1/audit", Access::Perm(AuditRead), api)
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct AccessRow {
-    pub id: i64,
-    #[serde(with = "time::serde::rfc3339")]
-    pub at: OffsetDateTime,
-    pub username: Option<String>,
-    pub ip: Option<String>,
-    pub action: String,
-    pub entity: String,
-    pub entity_id: Option<i64>,
-    pub person_id: Option<i64>,
-    pub reason: Option<String>,
-    pub changes: Option<String>,
-}
-
-const COLUMNS: &str =
-    "id, at, username, ip, action, entity, entity_id, person_id, reason, changes FROM audit_log";
-
-/// Every record about a person, newest first.
-pub async fn person_accesses(
-    tx: &mut Tx,
-    person: i64,
-    limit: i64,
-) -> Result<Vec<AccessRow>, sqlx::Error> {
-    let q = format!("SELECT {COLUMNS} WHERE person_id = $1 ORDER BY id DESC LIMIT $2");
-    sql!(tx, c => sqlx::query_as(&q).bind(person).bind(limit).fetch_all(c).await)
-}
-
-/// Everything a user did, newest first.
-pub async fn user_actions(
-    tx: &mut Tx,
-    username: &str,
-    limit: i64,
-) -> Result<Vec<AccessRow>, sqlx::Error> {
-    let q = format!("SELECT {COLUMNS} WHERE username = $1 ORDER BY id DESC LIMIT $2");
-    sql!(tx, c => sqlx::query_as(&q).bind(username).bind(limit).fetch_all(c).await)
-}
+pub use skrb_kit::audit::reads::{person_accesses, user_actions, AccessRow};
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -103,7 +64,7 @@ async fn run(st: &AppState, s: &Signed, q: &AuditQuery) -> AppResult<Vec<AccessR
         q.user.as_deref().map(str::trim).filter(|u| !u.is_empty()),
     ) {
         (Some(p), _) => {
-            crate::registry::access::check(&mut tx, &actor, p).await?;
+            skrb_registry::access::check(&mut tx, &actor, p).await?;
             let rows = person_accesses(&mut tx, p, LIMIT).await?;
             record(
                 &mut tx,

@@ -11,13 +11,13 @@ use serde::{Deserialize, Serialize};
 use super::tokens::{self, TokenInfo};
 use super::{mfa, password, users, Permission};
 use crate::audit::{self, Event};
-use crate::error::{AppError, AppResult, FieldError, Msg};
-use crate::i18n;
-use crate::registry::api::ApiJson;
 use crate::web::context::{redirect_with_flash, Signed};
 use crate::web::pages::{render, Page};
 use crate::web::routes::{Access, Routes};
 use crate::web::AppState;
+use skrb_kit::error::{AppError, AppResult, FieldError, Msg};
+use skrb_kit::i18n;
+use skrb_kit::web::json::ApiJson;
 
 pub fn routes() -> Routes {
     use Access::*;

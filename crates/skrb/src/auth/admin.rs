@@ -10,14 +10,14 @@ use serde::{Deserialize, Serialize};
 use super::policy::{self, Policy};
 use super::{mfa, PermSet, Permission, Role};
 use crate::audit::{self, Change, Event};
-use crate::error::{AppError, AppResult, FieldError, Msg};
-use crate::i18n;
-use crate::registry::api::ApiJson;
 use crate::web::context::{redirect_with_flash, Signed};
 use crate::web::pages::{render, Page};
 use crate::web::routes::{Access, Routes};
 use crate::web::AppState;
-use crate::{sql, sql_pool};
+use skrb_kit::error::{AppError, AppResult, FieldError, Msg};
+use skrb_kit::i18n;
+use skrb_kit::web::json::ApiJson;
+use skrb_kit::{sql, sql_pool};
 
 pub fn routes() -> Routes {
     use Access::*;

@@ -11,13 +11,13 @@ use time::OffsetDateTime;
 use super::sessions::{self, Kind, Stage};
 use super::{mfa, password, throttle, users, Role};
 use crate::audit::{self, Actor, Event};
-use crate::error::{AppError, AppResult};
-use crate::i18n;
-use crate::registry::api::ApiJson;
 use crate::web::context::{redirect_with_flash, safe_back, Ctx, Signed, SESSION_COOKIE};
 use crate::web::pages::{render, Page};
 use crate::web::routes::{Access, Routes};
 use crate::web::AppState;
+use skrb_kit::error::{AppError, AppResult};
+use skrb_kit::i18n;
+use skrb_kit::web::json::ApiJson;
 
 pub fn routes() -> Routes {
     use Access::*;

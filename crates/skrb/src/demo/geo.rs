@@ -1,8 +1,8 @@
 //! The demo's geography at each scale: centres, their units, and the municipalities
 //! they serve, with how many people each municipality has (the generator's weights).
 
-use crate::db::Tx;
-use crate::sql;
+use skrb_kit::db::Tx;
+use skrb_kit::sql;
 
 /// How big a demo to build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

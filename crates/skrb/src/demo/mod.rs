@@ -13,7 +13,6 @@ pub mod people;
 mod rights;
 mod work;
 
-use std::io::IsTerminal;
 use std::time::Instant;
 
 use rand::rngs::StdRng;
@@ -24,10 +23,10 @@ pub use geo::Scale;
 
 use crate::audit::{self, Actor, Event};
 use crate::auth::{password, sessions, Role};
-use crate::bulk::{self, Cell};
-use crate::db::Db;
-use crate::registry::persons;
-use crate::{sql, sql_pool};
+use skrb_kit::bulk::{self, Cell};
+use skrb_kit::db::Db;
+use skrb_kit::{sql, sql_pool};
+use skrb_registry::persons;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://skrb-demo.db";
 
@@ -71,48 +70,7 @@ pub async fn prepare(
     Ok(users)
 }
 
-/// Progress on standard error: a line that rewrites itself on a terminal, a line per
-/// tenth otherwise.
-pub(crate) struct Progress {
-    what: &'static str,
-    total: usize,
-    started: Instant,
-    tty: bool,
-    last_tenth: usize,
-}
-
-impl Progress {
-    pub(crate) fn new(what: &'static str, total: usize) -> Self {
-        Progress {
-            what,
-            total,
-            started: Instant::now(),
-            tty: std::io::stderr().is_terminal(),
-            last_tenth: 0,
-        }
-    }
-
-    pub(crate) fn show(&mut self, done: usize) {
-        let secs = self.started.elapsed().as_secs_f64().max(0.001);
-        let rate = done as f64 / secs;
-        let line = format!(
-            "{} {done} / {} ({rate:.0}/s, {secs:.1} s)",
-            self.what, self.total
-        );
-        if self.tty {
-            eprint!("\r{line}   ");
-            if done >= self.total {
-                eprintln!();
-            }
-        } else {
-            let tenth = done * 10 / self.total.max(1);
-            if tenth > self.last_tenth || done >= self.total {
-                self.last_tenth = tenth;
-                eprintln!("{line}");
-            }
-        }
-    }
-}
+pub(crate) use skrb_kit::progress::Progress;
 
 const PERSON_COLUMNS: &[&str] = &[
     "id",

@@ -14,12 +14,12 @@ use skrb_domain::payments::camt::{self, Item, Outcome};
 use time::Date;
 
 use crate::audit::Actor;
-use crate::bulk::{self, Cell};
-use crate::db::{Db, Tx};
-use crate::payments::history::{self, RecoveryForm};
-use crate::payments::{files, runs, statements};
-use crate::{sql, sql_pool};
 use skrb_domain::rights::deadlines;
+use skrb_kit::bulk::{self, Cell};
+use skrb_kit::db::{Db, Tx};
+use skrb_kit::{sql, sql_pool};
+use skrb_payments::history::{self, RecoveryForm};
+use skrb_payments::{files, runs, statements};
 
 async fn accounts(db: &Db) -> anyhow::Result<()> {
     let centres: Vec<(i64, String, String)> = sql_pool!(db, p => sqlx::query_as(
@@ -144,7 +144,7 @@ async fn set_ibans(tx: &mut Tx, rows: &[Vec<Cell>]) -> anyhow::Result<()> {
 }
 
 async fn user(db: &Db, name: &str) -> anyhow::Result<Option<Actor>> {
-    Ok(crate::payments::actor_as(db, name).await.ok())
+    Ok(skrb_payments::actor_as(db, name).await.ok())
 }
 
 /// About one entitlement in a thousand was overpaid (income reported late): the
@@ -212,7 +212,7 @@ pub async fn generate(db: &Db, today: Date) -> anyhow::Result<usize> {
         let statement: Vec<Item> = lines
             .iter()
             .map(|(id, amount)| Item {
-                end_to_end: crate::payments::end_to_end(*id),
+                end_to_end: skrb_payments::end_to_end(*id),
                 amount: Some(*amount),
                 booked: Some(today),
                 outcome: if id % 150 == 7 {

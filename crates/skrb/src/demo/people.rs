@@ -13,7 +13,7 @@ use time::{Date, Duration};
 
 use super::geo::Place;
 use super::names::*;
-use crate::registry::input::PersonData;
+use skrb_registry::input::PersonData;
 
 fn birth(rng: &mut StdRng, today: Date, min_age: i64, max_age: i64) -> Date {
     let days = rng.gen_range(min_age * 365..=max_age * 365 + 364);

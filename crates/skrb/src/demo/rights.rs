@@ -16,13 +16,13 @@ use time::{Date, Duration, Month, OffsetDateTime};
 
 use super::Progress;
 use crate::audit::{self, Actor, Event};
-use crate::bulk::{self, Cell};
-use crate::db::Db;
-use crate::rights::catalogue::{self, RightType};
-use crate::rights::decisions::{
+use skrb_kit::bulk::{self, Cell};
+use skrb_kit::db::Db;
+use skrb_kit::sql;
+use skrb_rights::catalogue::{self, RightType};
+use skrb_rights::decisions::{
     centre_locale, funding_text, template, Frozen, FrozenPerson, FrozenRight,
 };
-use crate::sql;
 
 const BATCH: usize = 10_000;
 

@@ -12,9 +12,9 @@ use time::{Duration, OffsetDateTime};
 
 use super::Progress;
 use crate::audit::{self, Actor, Event};
-use crate::bulk::{self, Cell};
-use crate::db::Db;
-use crate::sql;
+use skrb_kit::bulk::{self, Cell};
+use skrb_kit::db::Db;
+use skrb_kit::sql;
 
 /// One person in this many has a file (at the centre and country scales)...
 const FILE_EVERY: i64 = 20;
@@ -281,7 +281,7 @@ pub async fn generate(db: &Db, seed: u64) -> anyhow::Result<usize> {
             *n += 1;
             let number = format!("{}-{}/{}", ty.1, n, year);
             let restricted = ty.2;
-            let problem = crate::cases::PROBLEMS
+            let problem = skrb_cases::PROBLEMS
                 .choose(&mut rng)
                 .copied()
                 .unwrap_or("poverty");

@@ -1,15 +1,13 @@
-//! The HTTP server: router, middleware and the pieces every page shares.
-//!
-//! Handlers stay thin: parse, authorise, call a use case, render.
+//! The HTTP server: every context's routes in one table, the middleware around them,
+//! and what each page shows of other contexts (the panels). The web frame itself (the
+//! request's context, the guard, errors, the layout) is the kit's.
 
-pub mod context;
-pub mod errors;
+pub use skrb_kit::web::{
+    context, errors, json, page, panels, routes, tls, AppState, Routes, BODY_LIMIT, REQUEST_ID,
+};
+
 pub mod openapi;
 pub mod pages;
-pub mod routes;
-pub mod tls;
-
-pub use routes::Routes;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -22,34 +20,6 @@ use tower_http::request_id::{
 };
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
-
-use crate::auth::sessions::Lifetimes;
-use crate::config::Config;
-use crate::db::Db;
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub config: Arc<Config>,
-    pub lifetimes: Lifetimes,
-}
-
-impl AppState {
-    pub fn new(db: Db, config: Config) -> Self {
-        let lifetimes = Lifetimes {
-            idle: time::Duration::minutes(i64::from(config.session_idle_minutes)),
-            absolute: time::Duration::hours(i64::from(config.session_max_hours)),
-        };
-        AppState {
-            db,
-            config: Arc::new(config),
-            lifetimes,
-        }
-    }
-}
-
-pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Request ids: a per-process random prefix and a counter, short enough to read out
 /// over the phone when a user reports an error.
@@ -68,9 +38,6 @@ impl MakeRequestId for MakeId {
     }
 }
 
-/// Upper limit of a request body; forms and JSON of the registry are far smaller.
-pub const BODY_LIMIT: usize = 256 * 1024;
-
 /// Every route of Skrb with the access it needs (see [`routes`]).
 pub fn route_table() -> Routes {
     use crate::auth::Permission::*;
@@ -86,22 +53,40 @@ pub fn route_table() -> Routes {
         .merge(crate::auth::account::routes())
         .merge(crate::auth::admin::routes())
         .merge(crate::audit::views::routes())
-        .merge(crate::registry::web::routes())
-        .merge(crate::registry::api::routes())
-        .merge(crate::registry::restricted::routes())
-        .merge(crate::registry::export::routes())
-        .merge(crate::cases::web::routes())
-        .merge(crate::cases::api::routes())
-        .merge(crate::partners::web::routes())
-        .merge(crate::partners::api::routes())
-        .merge(crate::rights::web::routes())
-        .merge(crate::rights::api::routes())
-        .merge(crate::payments::web::routes())
-        .merge(crate::payments::api::routes())
+        .merge(skrb_registry::web::routes())
+        .merge(skrb_registry::api::routes())
+        .merge(skrb_registry::restricted::routes())
+        .merge(skrb_registry::export::routes())
+        .merge(skrb_cases::web::routes())
+        .merge(skrb_cases::api::routes())
+        .merge(skrb_cases::web::referrals::routes())
+        .merge(skrb_cases::api::referrals::routes())
+        .merge(skrb_partners::web::routes())
+        .merge(skrb_partners::api::routes())
+        .merge(skrb_rights::web::routes())
+        .merge(skrb_rights::api::routes())
+        .merge(skrb_payments::web::routes())
+        .merge(skrb_payments::api::routes())
         .get("/statistics", Perm(StatisticsRead), pages::statistics)
 }
 
-pub fn router(state: AppState) -> Router {
+/// What each page shows of other contexts, in order (see `skrb_kit::web::panels`).
+pub fn panels() -> panels::Panels {
+    panels::Panels {
+        person: vec![
+            crate::rights::web::person_panel,
+            crate::cases::web::person_panel,
+        ],
+        partner: vec![crate::cases::web::referrals::partner_panel],
+        export: vec![
+            crate::cases::files::export_part,
+            crate::rights::applications::export_part,
+        ],
+    }
+}
+
+pub fn router(mut state: AppState) -> Router {
+    state.panels = Arc::new(panels());
     let prefix = {
         use rand::Rng;
         let n: u32 = rand::thread_rng().gen();
@@ -201,7 +186,7 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> anyhow
 pub async fn serve_tls(
     state: AppState,
     listener: tokio::net::TcpListener,
-    acceptor: tokio_rustls::TlsAcceptor,
+    acceptor: tls::TlsAcceptor,
 ) -> anyhow::Result<()> {
     start_background(&state)?;
     let app = router(state);

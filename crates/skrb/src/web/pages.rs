@@ -3,128 +3,16 @@
 
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Form;
-use fluent_bundle::FluentValue;
 use serde::Deserialize;
-use time::{Date, OffsetDateTime};
+use time::OffsetDateTime;
 
-use super::context::{safe_back, Ctx, Signed, LANG_COOKIE};
-use super::AppState;
-use crate::error::{AppError, AppResult};
-use crate::i18n::{self, Locale};
-
-/// What the layout needs on every page.
-#[derive(Debug, Clone)]
-pub struct Page {
-    pub locale: Locale,
-    pub title: String,
-    pub user_name: Option<String>,
-    pub flash: Option<String>,
-    /// The navigation entry to mark as current.
-    pub nav: &'static str,
-    pub path: String,
-    pub locales: Vec<(&'static str, &'static str, bool)>,
-    /// Echoed by every form (`_csrf`) and by htmx (a header, see app.js).
-    pub csrf: String,
-    pub perms: crate::auth::PermSet,
-}
-
-impl Page {
-    pub fn new(ctx: &Ctx, title: String, nav: &'static str) -> Page {
-        let locale = ctx.locale;
-        Page {
-            locale,
-            title,
-            user_name: ctx.user.as_ref().map(|u| u.display_name.clone()),
-            flash: ctx
-                .flash
-                .as_deref()
-                .filter(|k| i18n::has(locale, k))
-                .map(|k| i18n::t(locale, k)),
-            nav,
-            path: ctx.path.clone(),
-            locales: Locale::ALL
-                .iter()
-                .map(|l| (l.code(), l.native_name(), *l == locale))
-                .collect(),
-            csrf: ctx.csrf.clone(),
-            perms: ctx.user.as_ref().map(|u| u.perms).unwrap_or_default(),
-        }
-    }
-
-    /// Whether the navigation shows an entry that needs this permission ("registry.read").
-    pub fn can(&self, code: &str) -> bool {
-        crate::auth::Permission::from_code(code).is_some_and(|p| self.perms.has(p))
-    }
-
-    pub fn t(&self, key: &str) -> String {
-        i18n::t(self.locale, key)
-    }
-
-    /// A message with a count (plural forms).
-    pub fn tn(&self, key: &str, n: &i64) -> String {
-        i18n::t_args(self.locale, key, &[("count", FluentValue::from(*n))])
-    }
-
-    pub fn t1(&self, key: &str, name: &str, value: &str) -> String {
-        i18n::t_args(self.locale, key, &[(name, FluentValue::from(value))])
-    }
-
-    pub fn pager(&self, page: &u32, pages: &u32) -> String {
-        i18n::t_args(
-            self.locale,
-            "pager-page",
-            &[
-                ("page", FluentValue::from(*page)),
-                ("pages", FluentValue::from(*pages)),
-            ],
-        )
-    }
-
-    pub fn date(&self, d: &Option<Date>) -> String {
-        d.map(|d| i18n::fmt_date(self.locale, d))
-            .unwrap_or_default()
-    }
-
-    pub fn day(&self, d: &Date) -> String {
-        i18n::fmt_date(self.locale, *d)
-    }
-
-    pub fn when(&self, t: &OffsetDateTime) -> String {
-        i18n::fmt_datetime(self.locale, *t)
-    }
-
-    /// The label of a code ("case-status", "on_hold" -> the text of `case-status-on_hold`).
-    pub fn c(&self, prefix: &str, code: &str) -> String {
-        i18n::t(self.locale, &format!("{prefix}-{code}"))
-    }
-
-    /// A number in the reader's format.
-    pub fn n(&self, n: &i64) -> String {
-        i18n::fmt_int(self.locale, *n)
-    }
-
-    pub fn lang(&self) -> &'static str {
-        self.locale.html_lang()
-    }
-}
-
-/// A page rendered again because the user's input was refused: 422, input kept.
-pub fn refused(mut res: Response, refused: bool) -> Response {
-    if refused {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    res
-}
-
-/// Renders a template; a template error is an internal error, never a panic.
-pub fn render<T: askama::Template>(t: &T) -> Response {
-    match t.render() {
-        Ok(html) => Html(html).into_response(),
-        Err(e) => AppError::Internal(anyhow::anyhow!("template: {e}")).into_response(),
-    }
-}
+use skrb_kit::error::{AppError, AppResult};
+use skrb_kit::i18n::{self, Locale};
+use skrb_kit::web::context::{safe_back, Ctx, Signed, LANG_COOKIE};
+pub use skrb_kit::web::page::{refused, render, Page};
+use skrb_kit::web::AppState;
 
 #[derive(askama::Template)]
 #[template(path = "home.html")]
@@ -144,41 +32,41 @@ struct HomePage {
 }
 
 pub async fn home(State(state): State<AppState>, s: Signed) -> AppResult<Response> {
-    let (persons, households) = crate::registry::persons::counts(&state.db, &s.actor()).await?;
+    let (persons, households) = skrb_registry::persons::counts(&state.db, &s.actor()).await?;
     let l = s.ctx.locale;
     let persons = i18n::t_args(l, "count-persons", &[("count", persons.into())]);
     let households = i18n::t_args(l, "count-households", &[("count", households.into())]);
     let page = Page::new(&s.ctx, i18n::t(l, "home-title"), "home");
     let glass_pending = if s.may(crate::auth::Permission::GlassReview) {
-        crate::registry::restricted::pending_count(&state.db, &s.actor()).await?
+        skrb_registry::restricted::pending_count(&state.db, &s.actor()).await?
     } else {
         0
     };
     let tasks = if s.may(crate::auth::Permission::CaseRead) {
-        Some(crate::cases::tasks::counts(&state.db, s.user.id, crate::registry::today()).await?)
+        Some(skrb_cases::tasks::counts(&state.db, s.user.id, skrb_kit::clock::today()).await?)
     } else {
         None
     };
     let procedures = if s.may(crate::auth::Permission::RightDecide) {
         Some(
-            crate::rights::applications::counts(&state.db, s.user.id, crate::registry::today())
+            skrb_rights::applications::counts(&state.db, s.user.id, skrb_kit::clock::today())
                 .await?,
         )
     } else {
         None
     };
     let approvals = if s.may(crate::auth::Permission::RightApprove) {
-        crate::rights::decisions::awaiting_count(&state.db, &s.actor()).await?
+        skrb_rights::decisions::awaiting_count(&state.db, &s.actor()).await?
     } else {
         0
     };
     let runs = if s.may(crate::auth::Permission::PaymentApprove) {
-        crate::payments::runs::awaiting_count(&state.db, &s.actor()).await?
+        skrb_payments::runs::awaiting_count(&state.db, &s.actor()).await?
     } else {
         0
     };
     let waiting = if s.may(crate::auth::Permission::PaymentRun) {
-        crate::payments::history::worklist_count(&state.db, &s.actor()).await?
+        skrb_payments::history::worklist_count(&state.db, &s.actor()).await?
     } else {
         0
     };
@@ -207,19 +95,19 @@ struct StatisticsPage {
     page: Page,
     /// centre name, persons, women, men, households
     rows: Vec<(String, i64, i64, i64)>,
-    work: Vec<crate::cases::tasks::CentreWork>,
+    work: Vec<skrb_cases::tasks::CentreWork>,
     year: i32,
 }
 
 /// Aggregate figures per centre: no names, so not audited, and open to the ministry.
 pub async fn statistics(State(state): State<AppState>, s: Signed) -> AppResult<Response> {
-    let rows: Vec<(String, i64, i64, i64)> = crate::sql_pool!(&state.db, p => sqlx::query_as(
+    let rows: Vec<(String, i64, i64, i64)> = skrb_kit::sql_pool!(&state.db, p => sqlx::query_as(
         "SELECT COALESCE(c.name, '-'), COUNT(p.id), \
                 SUM(CASE WHEN p.sex = 'F' THEN 1 ELSE 0 END), SUM(CASE WHEN p.sex = 'M' THEN 1 ELSE 0 END) \
          FROM person p LEFT JOIN centre c ON c.id = p.centre_id GROUP BY c.name ORDER BY 1")
         .fetch_all(p).await?);
     let year = OffsetDateTime::now_utc().year();
-    let work = crate::cases::tasks::statistics(&state.db, year).await?;
+    let work = skrb_cases::tasks::statistics(&state.db, year).await?;
     let page = Page::new(
         &s.ctx,
         i18n::t(s.ctx.locale, "statistics-title"),

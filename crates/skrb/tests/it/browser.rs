@@ -460,7 +460,7 @@ async fn case_work(app: &TestApp, b: &Browser, step: &mut &'static str) -> anyho
     *step = "task";
     b.fill("#k-title", "Preveriti obisk šole").await?;
     let due = time::OffsetDateTime::now_utc().date() + time::Duration::days(7);
-    b.set_value("#k-due", &skrb::registry::input::iso_date(due))
+    b.set_value("#k-due", &skrb_kit::dates::iso_date(due))
         .await?;
     b.click("#task-form button").await?;
     b.wait_text("Naloga je dodana.").await?;

@@ -172,7 +172,7 @@ async fn from_intake_to_a_closed_file(app: TestApp) {
     assert_eq!(tasks[0]["source"], "statutory");
     assert_eq!(tasks[0]["title"], "task-auto-assessment");
     let due = time::OffsetDateTime::now_utc().date() + time::Duration::days(3);
-    assert_eq!(tasks[0]["due_on"], skrb::registry::input::iso_date(due));
+    assert_eq!(tasks[0]["due_on"], skrb_kit::dates::iso_date(due));
     assert_eq!(
         app.num(&format!(
             "SELECT COUNT(*) FROM intake WHERE case_id = {case}"
@@ -246,7 +246,7 @@ async fn from_intake_to_a_closed_file(app: TestApp) {
     )
     .await;
     assert_eq!(fields(&r), ["review_on"]);
-    let review_on = skrb::registry::input::iso_date(due + time::Duration::days(30));
+    let review_on = skrb_kit::dates::iso_date(due + time::Duration::days(30));
     let r = post(&app, t, &format!("/api/v1/cases/{case}/plans"), json!({"kind": "individual", "review_on": review_on, "participants": "Ana", "goal": "Warm flat", "activities": "Apply for extraordinary DSP", "responsible": "Ana"})).await;
     assert_eq!(r.status, 201, "{}", r.body);
     let plan = r.json()["id"].as_i64().unwrap();
@@ -1048,7 +1048,7 @@ async fn my_work_caseloads_and_the_list(app: TestApp) {
     )
     .await;
     assert_eq!(fields(&r), ["due_on"], "a new task is not already overdue");
-    let r = post(&app, t, &format!("/api/v1/cases/{}/tasks", files[1]), json!({"title": "Visit the foster family", "due_on": skrb::registry::input::iso_date(today + time::Duration::days(1))})).await;
+    let r = post(&app, t, &format!("/api/v1/cases/{}/tasks", files[1]), json!({"title": "Visit the foster family", "due_on": skrb_kit::dates::iso_date(today + time::Duration::days(1))})).await;
     assert_eq!(r.status, 201);
     // Make the statutory task of the first file overdue.
     app.exec(&format!(

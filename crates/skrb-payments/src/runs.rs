@@ -1,0 +1,1136 @@
+//! Payment runs: a month's run (or an extra run for arrears and what was decided after
+//! the monthly one) takes every entitlement valid in its months that no current line
+//! pays yet, pro-rates partial months, applies suspensions and recoveries, pays again
+//! what a statement returned or a hold kept back, and writes its lines in sets.
+//! draft → calculated (recalculating replaces the lines) → approved by a second
+//! person → exported (the bank files) → settled / partly returned (statements).
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use skrb_domain::iban::Iban;
+use skrb_domain::payments::month_amount;
+use skrb_domain::rights::calc::parts;
+use skrb_domain::rights::{deadlines, Minor};
+use std::time::Duration;
+
+use time::{Date, OffsetDateTime};
+
+use super::accounts::{self, PayerAccount};
+use skrb_kit::audit::{self, Actor, Event};
+use skrb_kit::bulk::{self, Value};
+use skrb_kit::db::{Db, Tx};
+use skrb_kit::error::{AppError, AppResult, Msg};
+use skrb_kit::form::lenient;
+use skrb_kit::form::Check;
+use skrb_kit::sql;
+use skrb_rights::catalogue::{self, parse_funding, RightType};
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
+pub struct Run {
+    pub id: i64,
+    pub centre_id: Option<i64>,
+    pub centre: Option<String>,
+    pub kind: String,
+    #[serde(serialize_with = "skrb_kit::i18n::json_date::serialize")]
+    pub month: Date,
+    #[serde(serialize_with = "skrb_kit::i18n::json_date::serialize")]
+    pub from_month: Date,
+    #[serde(serialize_with = "skrb_kit::i18n::json_date::serialize")]
+    pub execution_on: Date,
+    pub status: String,
+    pub lines: i64,
+    pub held: i64,
+    pub first_line: Option<i64>,
+    pub last_line: Option<i64>,
+    #[serde(skip)]
+    pub summary: Option<String>,
+    pub note: Option<String>,
+    pub created_by: Option<i64>,
+    pub created_by_name: Option<String>,
+    pub calculated_by: Option<i64>,
+    pub calculated_by_name: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub calculated_at: Option<OffsetDateTime>,
+    pub approved_by: Option<i64>,
+    pub approved_by_name: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub approved_at: Option<OffsetDateTime>,
+    pub exported_by: Option<i64>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub exported_at: Option<OffsetDateTime>,
+    pub version: i64,
+}
+
+/// Lines and money of a run by right, funding source, payer account and currency.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct SummaryRow {
+    pub right: String,
+    pub funder: String,
+    pub account_id: Option<i64>,
+    pub currency: String,
+    pub lines: i64,
+    /// Minor units (cents, fenings) to pay.
+    pub total: i64,
+    pub held: i64,
+    pub held_total: i64,
+    pub deducted: i64,
+}
+
+impl Run {
+    pub fn summary_rows(&self) -> Vec<SummaryRow> {
+        self.summary
+            .as_deref()
+            .and_then(|s| serde_json::from_str(s).ok())
+            .unwrap_or_default()
+    }
+    /// What the run pays, per currency.
+    pub fn totals(&self) -> Vec<(String, i64)> {
+        let mut m: BTreeMap<String, i64> = BTreeMap::new();
+        for r in self.summary_rows() {
+            *m.entry(r.currency).or_default() += r.total;
+        }
+        m.into_iter().collect()
+    }
+}
+
+const COLS: &str = "r.id, r.centre_id, c.name AS centre, r.kind, r.month, r.from_month, r.execution_on, r.status, r.lines, r.held, \
+    r.first_line, r.last_line, r.summary, r.note, r.created_by, u0.display_name AS created_by_name, r.calculated_by, \
+    u1.display_name AS calculated_by_name, r.calculated_at, r.approved_by, u2.display_name AS approved_by_name, r.approved_at, \
+    r.exported_by, r.exported_at, r.version";
+const FROM: &str = "payment_run r LEFT JOIN centre c ON c.id = r.centre_id LEFT JOIN app_user u0 ON u0.id = r.created_by \
+    LEFT JOIN app_user u1 ON u1.id = r.calculated_by LEFT JOIN app_user u2 ON u2.id = r.approved_by";
+
+pub async fn load(tx: &mut Tx, id: i64) -> AppResult<Run> {
+    let q = format!("SELECT {COLS} FROM {FROM} WHERE r.id = $1");
+    let r: Option<Run> = sql!(tx, c => sqlx::query_as(&q).bind(id).fetch_optional(c).await?);
+    r.ok_or(AppError::NotFound)
+}
+
+/// A run the actor may see: a centre's user sees the centre's runs (and not the
+/// ministry's all-centre runs' other centres).
+pub async fn guard(tx: &mut Tx, actor: &Actor, id: i64) -> AppResult<Run> {
+    let r = load(tx, id).await?;
+    match (skrb_kit::scope::centre_of(actor), r.centre_id) {
+        (None, _) => Ok(r),
+        (Some(mine), Some(c)) if mine == c => Ok(r),
+        _ => Err(AppError::Refused(Msg::new("out-of-scope"))),
+    }
+}
+
+pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<Run> {
+    let mut tx = db.begin_read().await?;
+    let r = guard(&mut tx, actor, id).await?;
+    tx.commit().await?;
+    Ok(r)
+}
+
+/// The newest runs first.
+pub async fn list(db: &Db, actor: &Actor, limit: i64) -> AppResult<Vec<Run>> {
+    let centre = skrb_kit::scope::centre_of(actor);
+    let mut tx = db.begin_read().await?;
+    let q = format!(
+        "SELECT {COLS} FROM {FROM} WHERE ($1 IS NULL OR r.centre_id = $1) ORDER BY r.month DESC, r.id DESC LIMIT $2"
+    );
+    let rows: Vec<Run> =
+        sql!(&mut tx, c => sqlx::query_as(&q).bind(centre).bind(limit).fetch_all(c).await?);
+    tx.commit().await?;
+    Ok(rows)
+}
+
+/// Calculated runs someone other than the actor calculated: theirs to approve.
+pub async fn awaiting_count(db: &Db, actor: &Actor) -> AppResult<i64> {
+    let centre = skrb_kit::scope::centre_of(actor);
+    let mut tx = db.begin_read().await?;
+    let n: i64 = sql!(&mut tx, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM payment_run WHERE status = 'calculated' AND ($1 IS NULL OR centre_id = $1) \
+         AND (calculated_by IS NULL OR calculated_by <> $2)")
+        .bind(centre).bind(actor.user_id.unwrap_or(0)).fetch_one(c).await?);
+    tx.commit().await?;
+    Ok(n)
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct RunForm {
+    /// The month paid, `YYYY-MM`.
+    #[serde(deserialize_with = "lenient")]
+    pub month: String,
+    /// monthly (default) or extra (arrears, one-off assistance, what was decided since).
+    #[serde(deserialize_with = "lenient")]
+    pub kind: String,
+    /// Pay months from this one too (arrears), `YYYY-MM`; default the run's month.
+    #[serde(deserialize_with = "lenient")]
+    pub from_month: String,
+    /// The day the bank executes the payments (default today).
+    #[serde(deserialize_with = "lenient")]
+    pub execution_on: String,
+    #[serde(deserialize_with = "lenient")]
+    pub note: String,
+    /// For a user of all centres: one centre, or empty for every centre.
+    #[serde(deserialize_with = "lenient")]
+    pub centre_id: String,
+}
+
+/// Prepares a run (a draft).
+pub async fn create(db: &Db, actor: &Actor, f: &RunForm, today: Date) -> AppResult<i64> {
+    let mut ck = Check::new();
+    let month = skrb_kit::dates::parse_month(&f.month);
+    if month.is_none() {
+        ck.err("month", "err-month");
+    }
+    let kind = if f.kind.trim().is_empty() {
+        Some("monthly")
+    } else {
+        ck.choice("kind", &f.kind, &["monthly", "extra"], true)
+    };
+    let from = match f.from_month.trim() {
+        "" => month,
+        s => {
+            let m = skrb_kit::dates::parse_month(s);
+            if m.is_none() || m > month {
+                ck.err("from_month", "pay-err-from-month");
+            }
+            m
+        }
+    };
+    let execution = ck
+        .date("execution_on", &f.execution_on, false)
+        .unwrap_or(today);
+    if execution < today {
+        ck.err("execution_on", "pay-err-execution-past");
+    }
+    let note = ck.text("note", &f.note, false, 2000);
+    let centre = match skrb_kit::scope::centre_of(actor) {
+        None => match f.centre_id.trim() {
+            "" => None,
+            s => match s.parse::<i64>() {
+                Ok(c) => Some(c),
+                Err(_) => {
+                    ck.err("centre_id", "err-choice");
+                    None
+                }
+            },
+        },
+        Some(_) => Some(skrb_kit::scope::own_centre(actor)?),
+    };
+    ck.done()?;
+    let (Some(month), Some(kind), Some(from)) = (month, kind, from) else {
+        return Err(AppError::BadRequest("run".into()));
+    };
+    let mut tx = db.begin().await?;
+    if kind == "monthly" {
+        let exists: i64 = sql!(&mut tx, c => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM payment_run WHERE kind = 'monthly' AND month = $1 AND \
+             (centre_id = $2 OR (centre_id IS NULL AND $2 IS NULL))")
+            .bind(month).bind(centre).fetch_one(c).await?);
+        if exists > 0 {
+            return Err(AppError::Validation(vec![skrb_kit::error::FieldError {
+                field: "kind",
+                msg: Msg::new("pay-err-monthly-exists"),
+            }]));
+        }
+    }
+    let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
+        "INSERT INTO payment_run (centre_id, kind, month, from_month, execution_on, status, note, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8) RETURNING id")
+        .bind(centre).bind(kind).bind(month).bind(from).bind(execution).bind(&note).bind(actor.user_id)
+        .bind(OffsetDateTime::now_utc()).fetch_one(c).await?);
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("create", "payment_run", id).detail(serde_json::json!({
+            "month": month.to_string(), "kind": kind, "centre": centre
+        })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// What a calculation did (for the page, the command line and the benchmark).
+#[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
+pub struct Calculated {
+    pub run: i64,
+    pub entitlements: usize,
+    pub lines: usize,
+    pub held: usize,
+    /// Held or returned lines of earlier runs paid (or held) again by this one.
+    pub carried: usize,
+    /// Entitlement-months already paid by another run, skipped.
+    pub already_paid: usize,
+    pub totals: Vec<(String, i64)>,
+    #[serde(skip)]
+    pub spent: [std::time::Duration; 3],
+}
+
+/// An entitlement to pay, borrowing its text from the rows read in bulk.
+struct Ent<'a> {
+    id: i64,
+    centre_id: i64,
+    person_id: i64,
+    right_id: i64,
+    amount: Minor,
+    currency: &'a str,
+    valid_from: Date,
+    valid_to: Option<Date>,
+    suspended_from: Option<Date>,
+    payee: &'a str,
+    iban: Option<&'a str>,
+    address: Option<&'a str>,
+}
+
+/// Who is paid: the payee set on the entitlement (a foster parent, an institution) or
+/// else the holder, with the address as one line ("street, postcode town"). Put
+/// together by the database, so that a run reads a dozen columns, not eighteen.
+const PAYEE: &str = "CASE WHEN COALESCE(e.payee_name, '') <> '' THEN e.payee_name \
+    ELSE p.given_name || ' ' || p.family_name END";
+const PAYEE_IBAN: &str =
+    "CASE WHEN COALESCE(e.payee_name, '') <> '' THEN e.payee_iban ELSE p.iban END";
+const PAYEE_ADDRESS: &str = "CASE WHEN COALESCE(e.payee_name, '') <> '' THEN e.payee_address ELSE NULLIF(\
+    CASE WHEN COALESCE(p.address, '') <> '' AND p.place IS NOT NULL AND (p.postal_code IS NOT NULL OR p.place <> '') \
+    THEN p.address || ', ' ELSE COALESCE(p.address, '') END \
+    || CASE WHEN p.place IS NULL THEN '' WHEN p.postal_code IS NULL THEN p.place ELSE p.postal_code || ' ' || p.place END, '') END";
+
+const ENT_FROM: &str = "FROM entitlement e JOIN person p ON p.id = e.person_id";
+
+/// Entitlements read per set: the first set is reckoned and written while the rest is
+/// read, so a set is small next to a month's, and large enough that a set's statements
+/// and messages cost little.
+const ENT_SET: usize = 10_000;
+
+/// Entitlements reckoned between two looks at the writing: on SQLite about what one
+/// statement inserts, so that the database is not left waiting for its next statement
+/// while a whole set is reckoned.
+const YIELD_EVERY: usize = 1_000;
+
+fn ent_cols() -> [&'static str; 12] {
+    [
+        "e.id",
+        "e.centre_id",
+        "e.person_id",
+        "e.right_id",
+        "e.amount",
+        "e.currency",
+        "e.valid_from",
+        "e.valid_to",
+        "e.suspended_from",
+        PAYEE,
+        PAYEE_IBAN,
+        PAYEE_ADDRESS,
+    ]
+}
+
+impl<'a> Ent<'a> {
+    /// An entitlement from a row of [`ent_cols`].
+    fn from_row(r: bulk::Row<'a>) -> AppResult<Ent<'a>> {
+        Ok(r.read("entitlement", |r| {
+            Some(Ent {
+                id: r.int(0)?,
+                centre_id: r.int(1)?,
+                person_id: r.int(2)?,
+                right_id: r.int(3)?,
+                amount: r.int(4)?,
+                currency: r.text(5)?,
+                valid_from: r.date(6)?,
+                valid_to: r.date(7),
+                suspended_from: r.date(8),
+                payee: r.text(9)?,
+                iban: r.text(10),
+                address: r.text(11),
+            })
+        })?)
+    }
+}
+
+/// A held or returned line of an exported run, to pay again.
+#[derive(sqlx::FromRow)]
+struct Open {
+    id: i64,
+    entitlement_id: i64,
+    month: Date,
+    funder: String,
+    gross: Minor,
+    deducted: Minor,
+    recovery_id: Option<i64>,
+    amount: Minor,
+    iban: Option<String>,
+    status: String,
+}
+
+/// A line to write; its text borrowed from the entitlements read.
+struct Line<'a> {
+    centre_id: i64,
+    entitlement_id: i64,
+    person_id: i64,
+    right_id: i64,
+    month: Date,
+    funder: &'a str,
+    account_id: Option<i64>,
+    gross: Minor,
+    deducted: Minor,
+    recovery_id: Option<i64>,
+    amount: Minor,
+    currency: &'a str,
+    payee: &'a str,
+    iban: Option<Cow<'a, str>>,
+    address: Option<&'a str>,
+    hold: Option<&'static str>,
+    carried_from: Option<i64>,
+    /// Wholly recovered (nothing to send): settled at once.
+    offset: bool,
+}
+
+/// An account number as the bank wants it: no spaces, capitals (borrowed when it is
+/// already so, as nearly all are).
+fn plain_iban(i: &str) -> Cow<'_, str> {
+    if i.bytes().any(|b| b == b' ' || b.is_ascii_lowercase()) {
+        Cow::Owned(i.replace(' ', "").to_uppercase())
+    } else {
+        Cow::Borrowed(i)
+    }
+}
+
+/// Why a line is held back (it goes on the work list), if it is.
+fn hold_of(acct: Option<&PayerAccount>, amount: Minor, iban: Option<&str>) -> Option<&'static str> {
+    if acct.is_none() {
+        Some("no_account")
+    } else if amount <= 0 {
+        Some("zero")
+    } else {
+        match iban {
+            None | Some("") => Some("no_iban"),
+            Some(i) if Iban::parse(i).is_err() => Some("bad_iban"),
+            _ => None,
+        }
+    }
+}
+
+fn months(from: Date, to: Date) -> Vec<Date> {
+    let mut out = Vec::new();
+    let mut m = from;
+    while m <= to {
+        out.push(m);
+        m = deadlines::next_month(m);
+    }
+    out
+}
+
+/// Calculates (or recalculates) a run in its own transaction.
+pub async fn calculate(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    version: Option<i64>,
+    progress: &mut (dyn FnMut(usize, usize) + Send),
+) -> AppResult<Calculated> {
+    let mut tx = db.begin().await?;
+    let r = calculate_in(db, &mut tx, actor, id, version, progress).await?;
+    tx.commit().await?;
+    Ok(r)
+}
+
+/// Version check and state check in one: the run moves only from the expected state.
+fn check_version(run: &Run, version: Option<i64>) -> AppResult<()> {
+    match version {
+        Some(v) if v != run.version => Err(AppError::Conflict {
+            current_version: run.version,
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn wrong_state(run: &Run) -> AppError {
+    AppError::Refused(Msg::new("pay-err-state").arg("status", run.status.clone()))
+}
+
+pub async fn calculate_in(
+    db: &Db,
+    tx: &mut Tx,
+    actor: &Actor,
+    id: i64,
+    version: Option<i64>,
+    progress: &mut (dyn FnMut(usize, usize) + Send),
+) -> AppResult<Calculated> {
+    if let Tx::Postgres(t) = &mut *tx {
+        // Line ids are assigned here; no other run may write lines meanwhile.
+        sqlx::query("LOCK TABLE payment_line IN SHARE ROW EXCLUSIVE MODE")
+            .execute(&mut **t)
+            .await?;
+    }
+    let run = guard(tx, actor, id).await?;
+    check_version(&run, version)?;
+    if !matches!(run.status.as_str(), "draft" | "calculated") {
+        return Err(wrong_state(&run));
+    }
+    let t_prepare = std::time::Instant::now();
+    // where the preparing goes (SKRB_TIMINGS)
+    let mut marks: Vec<(&str, Duration)> = Vec::new();
+    let month = run.month;
+    let from = run.from_month;
+    let last = deadlines::month_end(month);
+    // The entitlements are read on a connection of their own, set after set, while this
+    // transaction prepares and then writes the lines of the sets already read.
+    let ent_where = format!(
+        "e.valid_from <= {} AND (e.valid_to IS NULL OR e.valid_to >= {}) AND e.amount > 0{}",
+        bulk::date_literal(last),
+        bulk::date_literal(from),
+        run.centre_id
+            .map(|c| format!(" AND e.centre_id = {c}"))
+            .unwrap_or_default()
+    );
+    let mut sets = bulk::stream(
+        db,
+        bulk::StreamQuery {
+            // PostgreSQL would hash every person to join them; looking up the holders of
+            // a month's entitlements by key reads a sixth as much and takes half the time.
+            settings: &["SET LOCAL enable_hashjoin = off"],
+            columns: &ent_cols(),
+            rest: &format!("{ENT_FROM} WHERE {ent_where} ORDER BY e.id"),
+            count: Some(&format!(
+                "SELECT COUNT(*) FROM entitlement e WHERE {ent_where}"
+            )),
+            per: ENT_SET,
+        },
+    );
+    // Recalculating replaces: the earlier lines go, the lines they paid again are
+    // open again.
+    drop_lines(tx, &run).await?;
+    marks.push(("old lines dropped", t_prepare.elapsed()));
+    let rights: HashMap<i64, RightType> = catalogue::all_in(tx)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let accounts: HashMap<(i64, String), PayerAccount> = accounts::all_in(tx, run.centre_id)
+        .await?
+        .into_iter()
+        .filter(|a| a.active)
+        .map(|a| ((a.centre_id, a.funder.clone()), a))
+        .collect();
+    // Recoveries still owed: what is left after the lines that deducted them.
+    let recs: Vec<(i64, i64, i64, i64, Date)> = sql!(tx, c => sqlx::query_as(
+        "SELECT r.id, r.entitlement_id, r.instalment, r.total - CAST(COALESCE((SELECT SUM(l.deducted) FROM payment_line l \
+         WHERE l.recovery_id = r.id AND l.carried_by IS NULL AND l.status IN ('open', 'settled')), 0) AS BIGINT), r.from_month \
+         FROM recovery r WHERE r.status = 'open' AND ($1 IS NULL OR r.centre_id = $1) ORDER BY r.id")
+        .bind(run.centre_id).fetch_all(c).await?);
+    let mut owed: HashMap<i64, (i64, i64, i64, Date)> = HashMap::new();
+    for (rid, ent, inst, left, from) in recs {
+        if left > 0 {
+            owed.entry(ent).or_insert((rid, inst, left, from));
+        }
+    }
+    marks.push(("rights, accounts, recoveries", t_prepare.elapsed()));
+    // Entitlement-months some current line pays already (another run, or a held or
+    // returned line that is carried below).
+    let paid: Vec<(i64, Date, String)> = sql!(tx, c => sqlx::query_as(
+        "SELECT l.entitlement_id, l.month, l.funder FROM entitlement e JOIN payment_line l ON l.entitlement_id = e.id \
+         AND l.month >= $2 AND l.month <= $4 AND l.carried_by IS NULL \
+         WHERE e.valid_from <= $1 AND (e.valid_to IS NULL OR e.valid_to >= $2) AND e.amount > 0 AND ($3 IS NULL OR e.centre_id = $3)")
+        .bind(last).bind(from).bind(run.centre_id).bind(month).fetch_all(c).await?);
+    let paid: HashSet<(i64, Date, &str)> =
+        paid.iter().map(|(e, m, f)| (*e, *m, f.as_str())).collect();
+    marks.push(("paid", t_prepare.elapsed()));
+    // Held and returned lines of exported runs: paid again now (zero amounts and
+    // write-offs stay), each with the lines of its entitlement, as it is now. Marked
+    // at once as paid again by this run (a current line's key is unique), before the
+    // lines that pay them are written.
+    let mut open: Vec<Open> = sql!(tx, c => sqlx::query_as(
+        "UPDATE payment_line SET carried_by = $3 \
+         WHERE carried_by IS NULL AND status IN ('held', 'returned') AND (reason IS NULL OR reason <> 'zero') \
+         AND run_id IN (SELECT id FROM payment_run WHERE status IN ('exported', 'settled', 'partly_returned')) \
+         AND month <= $1 AND ($2 IS NULL OR centre_id = $2) \
+         RETURNING id, entitlement_id, month, funder, gross, deducted, recovery_id, amount, iban, status")
+        .bind(month).bind(run.centre_id).bind(id).fetch_all(c).await?);
+    open.sort_unstable_by_key(|o| o.id);
+    marks.push(("to pay again", t_prepare.elapsed()));
+    let mut to_carry: HashMap<i64, Vec<&Open>> = HashMap::new();
+    for o in &open {
+        to_carry.entry(o.entitlement_id).or_default().push(o);
+    }
+    let carried_keys: HashSet<(i64, Date, &str)> = open
+        .iter()
+        .map(|o| (o.entitlement_id, o.month, o.funder.as_str()))
+        .collect();
+    // Each right's funders and shares, once.
+    let shares: HashMap<i64, Vec<(String, i64)>> = rights
+        .values()
+        .map(|rt| {
+            let mut s = parse_funding(&rt.funding);
+            if s.is_empty() {
+                s = vec![("state".to_string(), skrb_domain::rights::money::ONE)];
+            }
+            (rt.id, s)
+        })
+        .collect();
+    let mut reckoner = Reckoner {
+        months: months(from, month),
+        shares: &shares,
+        paid: &paid,
+        carried: &carried_keys,
+        to_carry,
+        carried_lines: 0,
+        owed,
+        // Payer accounts by centre and funder, looked up without building a key per line.
+        accounts: accounts
+            .iter()
+            .map(|((c, f), a)| ((*c, f.as_str()), a))
+            .collect(),
+        already_paid: 0,
+    };
+    // The lines are written with ids of their own.
+    let first = bulk::next_id(tx, "payment_line").await?;
+    marks.push(("marked, numbered", t_prepare.elapsed()));
+    let now = OffsetDateTime::now_utc();
+    let mut out = Calculated {
+        run: id,
+        ..Calculated::default()
+    };
+    let mut expected = 0;
+    let mut summary = Summary::new();
+    let mut names = Names::default();
+    let mut held = 0;
+    let mut writer = bulk::Writer::start(tx, "payment_line", &LINE_COLUMNS).await?;
+    let mut next = first;
+    let t_prepare = t_prepare.elapsed();
+    // Then set after set of entitlements as they come: each set is reckoned while the
+    // one before it is written.
+    let (mut waited, mut reckoned, mut written) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    let mut pending: Option<bulk::Batch> = None;
+    loop {
+        let rows = pending.take();
+        let (w, built) = tokio::join!(
+            async {
+                let t = std::time::Instant::now();
+                let w = match &rows {
+                    Some(r) => writer.write_batch(r).await,
+                    None => Ok(()),
+                };
+                (w, t.elapsed())
+            },
+            async {
+                let t = std::time::Instant::now();
+                let set = loop {
+                    match sets.recv().await {
+                        Some(Ok(bulk::Streamed::Count(n))) => {
+                            expected = usize::try_from(n).unwrap_or_default();
+                        }
+                        Some(Ok(bulk::Streamed::Rows(set))) => break Some(set),
+                        Some(Err(e)) => return Err(AppError::from(e)),
+                        None => break None,
+                    }
+                };
+                let Some(set) = set else {
+                    return Ok((None, t.elapsed(), Duration::ZERO));
+                };
+                let t_got = t.elapsed();
+                let t = std::time::Instant::now();
+                let ents: Vec<Ent> = set.iter().map(Ent::from_row).collect::<AppResult<_>>()?;
+                let mut lines = Vec::with_capacity(ents.len() + ents.len() / 8);
+                for (i, e) in ents.iter().enumerate() {
+                    reckoner.reckon(e, &mut lines);
+                    if i % YIELD_EVERY == YIELD_EVERY - 1 {
+                        // the writing binds its next statement meanwhile
+                        tokio::task::yield_now().await;
+                    }
+                }
+                let rows = line_rows(&lines, next, id, &mut summary, &mut names, &mut held);
+                next += rows.len() as i64;
+                out.entitlements += ents.len();
+                AppResult::Ok((Some(rows), t_got, t.elapsed()))
+            }
+        );
+        let (w, t_w) = w;
+        w?;
+        let (built, t_wait, t_reckon) = built?;
+        written += t_w;
+        waited += t_wait;
+        reckoned += t_reckon;
+        match built {
+            Some(b) => {
+                progress(out.entitlements, expected.max(out.entitlements));
+                pending = Some(b);
+            }
+            None => break,
+        }
+    }
+    let t = std::time::Instant::now();
+    writer.finish().await?;
+    written += t.elapsed();
+    // Lines to pay again whose entitlement is outside the run's months now.
+    let left: Vec<i64> = reckoner.to_carry.keys().copied().collect();
+    let mut other_rows = Vec::new();
+    for list in bulk::id_lists(&left, 500) {
+        other_rows.push(
+            bulk::select(
+                tx,
+                &ent_cols(),
+                &format!("{ENT_FROM} WHERE e.id IN ({list})"),
+            )
+            .await?,
+        );
+    }
+    let mut lines = Vec::new();
+    for r in other_rows.iter().flat_map(|r| r.iter()) {
+        reckoner.carry(&Ent::from_row(r)?, &mut lines);
+    }
+    if !lines.is_empty() {
+        let rows = line_rows(&lines, next, id, &mut summary, &mut names, &mut held);
+        next += rows.len() as i64;
+        let mut writer = bulk::Writer::start(tx, "payment_line", &LINE_COLUMNS).await?;
+        writer.write_batch(&rows).await?;
+        writer.finish().await?;
+    }
+    // Held or returned lines whose entitlement is gone: not paid again after all.
+    let gone: Vec<i64> = reckoner.to_carry.values().flatten().map(|o| o.id).collect();
+    for list in bulk::id_lists(&gone, 500) {
+        let q = format!(
+            "UPDATE payment_line SET carried_by = NULL WHERE id IN ({list}) AND carried_by = $1"
+        );
+        sql!(tx, c => sqlx::query(&q).bind(id).execute(c).await?.rows_affected());
+    }
+    out.carried = reckoner.carried_lines;
+    out.already_paid = reckoner.already_paid;
+    let total = usize::try_from(next - first).unwrap_or_default();
+    if std::env::var_os("SKRB_TIMINGS").is_some() {
+        eprintln!(
+            "calculate: prepare {t_prepare:?} {marks:?}, then waiting for entitlements {waited:?}, reckoning {reckoned:?}, writing {written:?}"
+        );
+    }
+    out.held = held;
+    if out.entitlements == 0 {
+        progress(0, 0);
+    }
+    bulk::sync_identity(tx, "payment_line").await?;
+    let mut rows: Vec<SummaryRow> = summary
+        .into_iter()
+        .map(|((right, funder, account_id, currency), s)| SummaryRow {
+            right: rights
+                .get(&right)
+                .map(|r| r.code.clone())
+                .unwrap_or_default(),
+            funder: names.text(funder).to_string(),
+            account_id,
+            currency: names.text(currency).to_string(),
+            ..s
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        (&a.right, &a.funder, a.account_id, &a.currency).cmp(&(
+            &b.right,
+            &b.funder,
+            b.account_id,
+            &b.currency,
+        ))
+    });
+    out.lines = total - out.held;
+    let mut totals: BTreeMap<String, i64> = BTreeMap::new();
+    for r in &rows {
+        *totals.entry(r.currency.clone()).or_default() += r.total;
+    }
+    out.totals = totals.into_iter().collect();
+    let summary = serde_json::to_string(&rows).map_err(|e| AppError::Internal(e.into()))?;
+    let (fl, ll) = if total > 0 {
+        (Some(first), Some(next - 1))
+    } else {
+        (None, None)
+    };
+    sql!(tx, c => sqlx::query(
+        "UPDATE payment_run SET status = 'calculated', lines = $1, held = $2, first_line = $3, last_line = $4, summary = $5, \
+         calculated_by = $6, calculated_at = $7, approved_by = NULL, approved_at = NULL, version = version + 1 WHERE id = $8")
+        .bind(out.lines as i64).bind(out.held as i64).bind(fl).bind(ll).bind(&summary).bind(actor.user_id).bind(now).bind(id)
+        .execute(c).await?.rows_affected());
+    audit::record(
+        tx,
+        actor,
+        Event::new("calculate", "payment_run", id).detail(serde_json::json!({
+            "month": month.to_string(), "lines": out.lines, "held": out.held, "carried": out.carried,
+            "already_paid": out.already_paid, "first_line": fl, "last_line": ll
+        })),
+    )
+    .await?;
+    out.spent = [
+        t_prepare + waited + reckoned,
+        written,
+        std::time::Duration::ZERO,
+    ];
+    tracing::info!(run = id, lines = total, prepare = ?t_prepare, waited = ?waited, reckon = ?reckoned, write = ?written, "payment run calculated");
+    Ok(out)
+}
+
+/// Sums per right, funder, account and currency (the last two by [`Names`]), as a
+/// run's page shows them.
+type Summary = BTreeMap<(i64, usize, Option<i64>, usize), SummaryRow>;
+
+/// The few texts a run sums by (funders, currencies), numbered: the sums outlive the
+/// sets of entitlements the texts were read in.
+#[derive(Default)]
+struct Names(Vec<String>);
+
+impl Names {
+    fn number(&mut self, text: &str) -> usize {
+        match self.0.iter().position(|n| n == text) {
+            Some(at) => at,
+            None => {
+                self.0.push(text.to_string());
+                self.0.len() - 1
+            }
+        }
+    }
+
+    fn text(&self, number: usize) -> &str {
+        self.0.get(number).map_or("", String::as_str)
+    }
+}
+
+/// What a run knows before it reckons the lines of an entitlement.
+struct Reckoner<'s> {
+    months: Vec<Date>,
+    shares: &'s HashMap<i64, Vec<(String, i64)>>,
+    /// Entitlement-months-funders some current line pays already.
+    paid: &'s HashSet<(i64, Date, &'s str)>,
+    /// … or a held or returned line this run pays again.
+    carried: &'s HashSet<(i64, Date, &'s str)>,
+    /// Those lines by entitlement, until their entitlement comes.
+    to_carry: HashMap<i64, Vec<&'s Open>>,
+    /// Lines paid again so far.
+    carried_lines: usize,
+    /// Recoveries by entitlement: (recovery, instalment, left, from month).
+    owed: HashMap<i64, (i64, i64, i64, Date)>,
+    accounts: HashMap<(i64, &'s str), &'s PayerAccount>,
+    already_paid: usize,
+}
+
+impl<'s> Reckoner<'s> {
+    /// Adds the lines that pay again what an earlier run of this entitlement could not
+    /// (held back, or returned by the bank): as they were, to the entitlement's payee
+    /// as it is now.
+    fn carry<'a>(&mut self, e: &Ent<'a>, lines: &mut Vec<Line<'a>>)
+    where
+        's: 'a,
+    {
+        let Some(open) = self.to_carry.remove(&e.id) else {
+            return;
+        };
+        let iban = e.iban.map(plain_iban);
+        for o in open {
+            let acct = self
+                .accounts
+                .get(&(e.centre_id, o.funder.as_str()))
+                .copied();
+            let mut hold = hold_of(acct, o.amount, iban.as_deref());
+            if hold.is_none() && o.status == "returned" && iban.as_deref() == o.iban.as_deref() {
+                hold = Some("same_iban");
+            }
+            self.carried_lines += 1;
+            lines.push(Line {
+                centre_id: e.centre_id,
+                entitlement_id: e.id,
+                person_id: e.person_id,
+                right_id: e.right_id,
+                month: o.month,
+                funder: &o.funder,
+                account_id: if hold.is_none() {
+                    acct.map(|a| a.id)
+                } else {
+                    None
+                },
+                gross: o.gross,
+                deducted: o.deducted,
+                recovery_id: o.recovery_id,
+                amount: o.amount,
+                currency: e.currency,
+                payee: e.payee,
+                iban: iban.clone(),
+                address: e.address,
+                hold,
+                carried_from: Some(o.id),
+                offset: false,
+            });
+        }
+    }
+
+    /// Adds the lines of an entitlement: what it pays again, then each month of the
+    /// run, each funder's part.
+    fn reckon<'a>(&mut self, e: &Ent<'a>, lines: &mut Vec<Line<'a>>)
+    where
+        's: 'a,
+    {
+        if !self.to_carry.is_empty() {
+            self.carry(e, lines);
+        }
+        let Some(shares) = self.shares.get(&e.right_id) else {
+            return;
+        };
+        let iban = e.iban.map(plain_iban);
+        for &m in &self.months {
+            let gross = month_amount(e.amount, m, e.valid_from, e.valid_to, e.suspended_from);
+            if gross == 0 {
+                continue;
+            }
+            for (i, (funder, part)) in parts(gross, shares).enumerate() {
+                let key = (e.id, m, funder);
+                if self.paid.contains(&key) || self.carried.contains(&key) {
+                    self.already_paid += 1;
+                    continue;
+                }
+                // A recovery comes off the first part, at most its instalment, never
+                // more than the part.
+                let (mut deducted, mut recovery_id) = (0, None);
+                if i == 0 {
+                    if let Some((rid, inst, left, rfrom)) = self.owed.get_mut(&e.id) {
+                        if m >= *rfrom && *left > 0 {
+                            deducted = (*inst).min(*left).min(part);
+                            *left -= deducted;
+                            recovery_id = Some(*rid);
+                        }
+                    }
+                }
+                let amount = part - deducted;
+                let acct = self.accounts.get(&(e.centre_id, funder)).copied();
+                let mut hold = hold_of(acct, amount, iban.as_deref());
+                // Wholly recovered: nothing to send, and nothing held.
+                let offset = amount == 0 && deducted > 0;
+                if offset {
+                    hold = None;
+                }
+                if hold.is_some() && deducted > 0 {
+                    // not paid, so nothing recovered by it
+                    if let Some((_, _, left, _)) = self.owed.get_mut(&e.id) {
+                        *left += deducted;
+                    }
+                }
+                lines.push(Line {
+                    centre_id: e.centre_id,
+                    entitlement_id: e.id,
+                    person_id: e.person_id,
+                    right_id: e.right_id,
+                    month: m,
+                    funder,
+                    account_id: if hold.is_none() && !offset {
+                        acct.map(|a| a.id)
+                    } else {
+                        None
+                    },
+                    gross: part,
+                    deducted,
+                    recovery_id,
+                    amount,
+                    currency: e.currency,
+                    payee: e.payee,
+                    iban: iban.clone(),
+                    address: e.address,
+                    hold,
+                    carried_from: None,
+                    offset,
+                });
+            }
+        }
+    }
+}
+
+/// Lines as rows of [`LINE_COLUMNS`], numbered from `first`, counted into `summary`
+/// (and `held`) as they go.
+fn line_rows(
+    lines: &[Line<'_>],
+    first: i64,
+    run: i64,
+    summary: &mut Summary,
+    names: &mut Names,
+    held: &mut usize,
+) -> bulk::Batch {
+    let mut rows = bulk::Batch::new(LINE_COLUMNS.len(), lines.len());
+    for (l, id) in lines.iter().zip(first..) {
+        let key = (
+            l.right_id,
+            names.number(l.funder),
+            l.account_id,
+            names.number(l.currency),
+        );
+        let s = summary.entry(key).or_default();
+        if l.hold.is_some() {
+            s.held += 1;
+            s.held_total += l.amount;
+            *held += 1;
+        } else {
+            s.lines += 1;
+            s.total += l.amount;
+            s.deducted += l.deducted;
+        }
+        for cell in [
+            Value::Int(id),
+            Value::Int(run),
+            Value::Int(l.centre_id),
+            Value::Int(l.entitlement_id),
+            Value::Int(l.person_id),
+            Value::Int(l.right_id),
+            Value::Date(l.month),
+            Value::Str(l.funder),
+            l.account_id.into(),
+            Value::Int(l.gross),
+            Value::Int(l.deducted),
+            l.recovery_id.into(),
+            Value::Int(l.amount),
+            Value::Str(l.currency),
+            Value::Str(l.payee),
+            l.iban.as_deref().map_or(Value::Null, Value::Str),
+            l.address.map_or(Value::Null, Value::Str),
+            Value::Str(if l.hold.is_some() {
+                "held"
+            } else if l.offset {
+                "settled"
+            } else {
+                "open"
+            }),
+            if l.offset {
+                Value::Str("recovered")
+            } else {
+                l.hold.map_or(Value::Null, Value::Str)
+            },
+            l.carried_from.into(),
+        ] {
+            rows.push(cell);
+        }
+    }
+    rows
+}
+
+/// A payment line's columns as a run writes them (the benchmark's baseline writes the
+/// same shape).
+pub const LINE_COLUMNS: [&str; 20] = [
+    "id",
+    "run_id",
+    "centre_id",
+    "entitlement_id",
+    "person_id",
+    "right_id",
+    "month",
+    "funder",
+    "account_id",
+    "gross",
+    "deducted",
+    "recovery_id",
+    "amount",
+    "currency",
+    "payee",
+    "iban",
+    "address",
+    "status",
+    "reason",
+    "carried_from",
+];
+
+/// Removes a run's lines and makes the held or returned lines it paid again current
+/// again. Its own lines go first (two current lines of one entitlement-month may not
+/// stand together); the lines it carried are found from its own, by key, not by a scan
+/// of every line ever written.
+async fn drop_lines(tx: &mut Tx, run: &Run) -> AppResult<()> {
+    let (Some(a), Some(b)) = (run.first_line, run.last_line) else {
+        return Ok(());
+    };
+    let carried: Vec<i64> = sql!(tx, c => sqlx::query_scalar(
+        "SELECT carried_from FROM payment_line WHERE id >= $1 AND id <= $2 AND run_id = $3 AND carried_from IS NOT NULL")
+        .bind(a).bind(b).bind(run.id).fetch_all(c).await?);
+    sql!(tx, c => sqlx::query("DELETE FROM payment_line WHERE id >= $1 AND id <= $2 AND run_id = $3")
+        .bind(a).bind(b).bind(run.id).execute(c).await?.rows_affected());
+    for list in bulk::id_lists(&carried, 500) {
+        let q = format!(
+            "UPDATE payment_line SET carried_by = NULL WHERE id IN ({list}) AND carried_by = $1"
+        );
+        sql!(tx, c => sqlx::query(&q).bind(run.id).execute(c).await?.rows_affected());
+    }
+    Ok(())
+}
+
+/// Approves a calculated run: someone other than who calculated it.
+pub async fn approve(db: &Db, actor: &Actor, id: i64, version: Option<i64>) -> AppResult<Run> {
+    let mut tx = db.begin().await?;
+    let r = approve_in(&mut tx, actor, id, version).await?;
+    tx.commit().await?;
+    Ok(r)
+}
+
+pub async fn approve_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: i64,
+    version: Option<i64>,
+) -> AppResult<Run> {
+    let run = guard(tx, actor, id).await?;
+    check_version(&run, version)?;
+    if run.status != "calculated" {
+        return Err(wrong_state(&run));
+    }
+    if actor.user_id.is_none() || actor.user_id == run.calculated_by {
+        return Err(AppError::Refused(Msg::new("pay-err-same-person")));
+    }
+    let n = sql!(tx, c => sqlx::query(
+        "UPDATE payment_run SET status = 'approved', approved_by = $1, approved_at = $2, version = version + 1 \
+         WHERE id = $3 AND status = 'calculated' AND version = $4")
+        .bind(actor.user_id).bind(OffsetDateTime::now_utc()).bind(id).bind(run.version).execute(c).await?.rows_affected());
+    if n == 0 {
+        return Err(AppError::Conflict {
+            current_version: run.version,
+        });
+    }
+    audit::record(
+        tx,
+        actor,
+        Event::new("approve", "payment_run", id).detail(serde_json::json!({
+            "lines": run.lines, "totals": run.totals()
+        })),
+    )
+    .await?;
+    load(tx, id).await
+}
+
+/// Throws a draft or calculated run away (its lines go; what it paid again is open
+/// again).
+pub async fn discard(db: &Db, actor: &Actor, id: i64, version: Option<i64>) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    let run = guard(&mut tx, actor, id).await?;
+    check_version(&run, version)?;
+    if !matches!(run.status.as_str(), "draft" | "calculated" | "approved") {
+        return Err(wrong_state(&run));
+    }
+    drop_lines(&mut tx, &run).await?;
+    sql!(&mut tx, c => sqlx::query("DELETE FROM payment_run WHERE id = $1").bind(id).execute(c).await?.rows_affected());
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("discard", "payment_run", id)
+            .detail(serde_json::json!({"month": run.month.to_string()})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Moves an exported run to settled or partly returned once no line waits for the bank.
+pub async fn settle_if_done(tx: &mut Tx, id: i64) -> AppResult<()> {
+    let run = load(tx, id).await?;
+    if !matches!(
+        run.status.as_str(),
+        "exported" | "settled" | "partly_returned"
+    ) {
+        return Ok(());
+    }
+    let (Some(a), Some(b)) = (run.first_line, run.last_line) else {
+        return Ok(());
+    };
+    let (open, returned): (i64, i64) = sql!(tx, c => sqlx::query_as(
+        "SELECT COALESCE(SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END), 0), \
+         COALESCE(SUM(CASE WHEN status = 'returned' OR (status = 'written_off' AND account_id IS NOT NULL) THEN 1 ELSE 0 END), 0) \
+         FROM payment_line WHERE id >= $1 AND id <= $2 AND run_id = $3")
+        .bind(a).bind(b).bind(id).fetch_one(c).await?);
+    let status = match (open, returned) {
+        (0, 0) => "settled",
+        (0, _) => "partly_returned",
+        _ => "exported",
+    };
+    if status != run.status {
+        sql!(tx, c => sqlx::query("UPDATE payment_run SET status = $1, version = version + 1 WHERE id = $2")
+            .bind(status).bind(id).execute(c).await?.rows_affected());
+    }
+    Ok(())
+}

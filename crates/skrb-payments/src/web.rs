@@ -1,0 +1,652 @@
+//! The payment pages: runs with the new-run form, totals per right and month and the
+//! statement upload; a run's page with its state's one next step (calculate, approve,
+//! export), its files, summary and held lines; the work list; payer accounts; a
+//! person's and an entitlement's payments with recoveries. Thin: parse, call the use
+//! case, render; a refused form comes back with the user's input and the reasons.
+
+use std::collections::HashMap;
+
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use time::Date;
+
+use super::accounts::{self, AccountForm, PayerAccount, FORMATS, FUNDERS};
+use super::api::{file_response, VersionForm};
+use super::files::{self, BankFile};
+use super::history::{self, PayeeForm, PaymentLine, Recovery, RecoveryForm, Total, WriteOffForm};
+use super::runs::{self, Calculated, Run, RunForm, SummaryRow};
+use super::statements::{self, Imported};
+use skrb_kit::clock::today;
+use skrb_kit::error::{AppError, AppResult};
+use skrb_kit::form::{labelled, reasons, typed};
+use skrb_kit::form::{Kept, Multi, Raw};
+use skrb_kit::i18n::{self, Locale};
+use skrb_kit::web::context::{redirect_with_flash, Signed};
+use skrb_kit::web::page::{refused as refused_page, render, Page};
+use skrb_kit::web::routes::{Access, Routes};
+use skrb_kit::web::AppState;
+use skrb_kit::{sql, sql_pool};
+
+pub fn routes() -> Routes {
+    use skrb_kit::auth::Permission::*;
+    use Access::*;
+    Routes::new()
+        .get("/payments", Perm(PaymentRead), payments_page)
+        .post("/payments/runs", Perm(PaymentRun), create)
+        .get("/payments/runs/{id}", Perm(PaymentRead), run_page)
+        .post("/payments/runs/{id}/calculate", Perm(PaymentRun), calculate)
+        .post("/payments/runs/{id}/approve", Perm(PaymentApprove), approve)
+        .post("/payments/runs/{id}/export", Perm(PaymentRun), export)
+        .post("/payments/runs/{id}/discard", Perm(PaymentRun), discard)
+        .get(
+            "/payments/runs/{id}/files/{seq}",
+            Perm(PaymentRun),
+            download,
+        )
+        .post("/payments/statements", Perm(PaymentRun), import)
+        .get("/payments/worklist", Perm(PaymentRead), worklist_page)
+        .post(
+            "/payments/lines/{id}/write-off",
+            Perm(PaymentRun),
+            write_off,
+        )
+        .get("/payments/accounts", Perm(PaymentRead), accounts_page)
+        .post("/payments/accounts", Perm(PaymentRun), account_save)
+        .get("/persons/{id}/payments", Perm(PaymentRead), person_page)
+        .get(
+            "/entitlements/{id}/payments",
+            Perm(PaymentRead),
+            entitlement_page,
+        )
+        .post(
+            "/entitlements/{id}/recoveries",
+            Perm(PaymentRun),
+            add_recovery,
+        )
+        .post("/entitlements/{id}/payee", Perm(PaymentRun), payee_save)
+}
+
+/// Money, months and names of rights as every payment page shows them.
+struct Show {
+    locale: Locale,
+    rights: HashMap<String, String>,
+}
+
+impl Show {
+    async fn new(st: &AppState, l: Locale) -> AppResult<Show> {
+        let mut tx = st.db.begin_read().await?;
+        let rights = skrb_rights::catalogue::all_in(&mut tx)
+            .await?
+            .into_iter()
+            .map(|r| (r.code.clone(), r.name_in(l)))
+            .collect();
+        tx.commit().await?;
+        Ok(Show { locale: l, rights })
+    }
+    fn money(&self, a: &i64, cur: &str) -> String {
+        i18n::fmt_money(self.locale, *a, cur)
+    }
+    fn month(&self, d: &Date) -> String {
+        format!("{:02}/{}", u8::from(d.month()), d.year())
+    }
+    fn right(&self, code: &str) -> String {
+        self.rights
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| code.to_string())
+    }
+    fn totals(&self, r: &Run) -> String {
+        let t = r.totals();
+        if t.is_empty() {
+            return "—".into();
+        }
+        t.iter()
+            .map(|(c, v)| self.money(v, c))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    }
+    /// Why a line is held (our words) or returned (the bank's code and words).
+    fn reason(&self, l: &PaymentLine) -> String {
+        match l.reason.as_deref() {
+            Some(r) if super::HOLDS.contains(&r) => i18n::t(self.locale, &format!("pay-hold-{r}")),
+            Some(r) => r.to_string(),
+            None => String::new(),
+        }
+    }
+}
+
+async fn centres_for(st: &AppState, s: &Signed) -> AppResult<Vec<(i64, String)>> {
+    if skrb_kit::scope::centre_of(&s.actor()).is_some() {
+        return Ok(Vec::new());
+    }
+    Ok(
+        sql_pool!(&st.db, p => sqlx::query_as("SELECT id, name FROM centre ORDER BY name").fetch_all(p).await?),
+    )
+}
+
+// ---------------------------------------------------------------- runs
+
+#[derive(askama::Template)]
+#[template(path = "payments/payments.html")]
+struct PaymentsPage {
+    page: Page,
+    show: Show,
+    runs: Vec<Run>,
+    totals: Vec<Total>,
+    waiting: i64,
+    centres: Vec<(i64, String)>,
+    imported: Option<Imported>,
+    errors: Vec<String>,
+    kept: Kept,
+}
+
+impl PaymentsPage {
+    fn money(&self, a: &i64, cur: &str) -> String {
+        self.show.money(a, cur)
+    }
+    fn month(&self, d: &Date) -> String {
+        self.show.month(d)
+    }
+    fn right(&self, c: &str) -> String {
+        self.show.right(c)
+    }
+    fn totals(&self, r: &Run) -> String {
+        self.show.totals(r)
+    }
+}
+
+async fn payments_form(
+    st: &AppState,
+    s: &Signed,
+    errors: Vec<String>,
+    kept: Raw,
+    imported: Option<Imported>,
+) -> AppResult<Response> {
+    let l = s.ctx.locale;
+    let actor = s.actor();
+    let refused = !errors.is_empty();
+    let page = Page::new(&s.ctx, i18n::t(l, "pay-title"), "payments");
+    Ok(refused_page(
+        render(&PaymentsPage {
+            page,
+            show: Show::new(st, l).await?,
+            runs: runs::list(&st.db, &actor, 60).await?,
+            totals: history::totals(&st.db, &actor, 6).await?,
+            waiting: history::worklist_count(&st.db, &actor).await?,
+            centres: centres_for(st, s).await?,
+            imported,
+            errors,
+            kept: Kept(kept),
+        }),
+        refused,
+    ))
+}
+
+async fn payments_page(State(st): State<AppState>, s: Signed) -> AppResult<Response> {
+    payments_form(&st, &s, Vec::new(), Raw::new(), None).await
+}
+
+async fn create(
+    State(st): State<AppState>,
+    s: Signed,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
+    let f: RunForm = typed(&raw)?;
+    match runs::create(&st.db, &s.actor(), &f, today()).await {
+        Ok(id) => Ok(redirect_with_flash(
+            &format!("/payments/runs/{id}"),
+            "flash-saved",
+        )),
+        Err(e) => {
+            let errors = reasons(e, s.ctx.locale)?;
+            payments_form(&st, &s, errors, raw, None).await
+        }
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "payments/payment_run.html")]
+struct RunPage {
+    page: Page,
+    show: Show,
+    run: Run,
+    user_id: i64,
+    summary: Vec<SummaryRow>,
+    files: Vec<BankFile>,
+    held: Vec<PaymentLine>,
+    calculated: Option<Calculated>,
+    errors: Vec<String>,
+}
+
+impl RunPage {
+    fn money(&self, a: &i64, cur: &str) -> String {
+        self.show.money(a, cur)
+    }
+    fn month(&self, d: &Date) -> String {
+        self.show.month(d)
+    }
+    fn right(&self, c: &str) -> String {
+        self.show.right(c)
+    }
+    fn totals(&self) -> String {
+        self.show.totals(&self.run)
+    }
+    fn reason(&self, l: &PaymentLine) -> String {
+        self.show.reason(l)
+    }
+    /// The one who calculated cannot approve.
+    fn mine(&self) -> bool {
+        self.run.calculated_by == Some(self.user_id)
+    }
+}
+
+async fn run_form(
+    st: &AppState,
+    s: &Signed,
+    id: i64,
+    errors: Vec<String>,
+    calculated: Option<Calculated>,
+) -> AppResult<Response> {
+    let l = s.ctx.locale;
+    let actor = s.actor();
+    let run = runs::get(&st.db, &actor, id).await?;
+    let mut tx = st.db.begin_read().await?;
+    let files = files::of_run(&mut tx, id).await?;
+    tx.commit().await?;
+    let held = history::held_of_run(&st.db, &actor, id, 200).await?;
+    let refused = !errors.is_empty();
+    let show = Show::new(st, l).await?;
+    let title = format!(
+        "{} #{} · {}",
+        i18n::t(l, "pay-run"),
+        run.id,
+        show.month(&run.month)
+    );
+    let page = Page::new(&s.ctx, title, "payments");
+    Ok(refused_page(
+        render(&RunPage {
+            page,
+            show,
+            summary: run.summary_rows(),
+            user_id: s.user.id,
+            run,
+            files,
+            held,
+            calculated,
+            errors,
+        }),
+        refused,
+    ))
+}
+
+async fn run_page(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    run_form(&st, &s, id, Vec::new(), None).await
+}
+
+/// A refusal (a wrong state, the same person approving, a stale version) comes back
+/// on the run's page in words; other errors pass.
+fn step_errors(e: AppError, l: Locale) -> AppResult<Vec<String>> {
+    match e {
+        AppError::Refused(m) => Ok(vec![m.render(l)]),
+        AppError::Conflict { .. } => Ok(vec![i18n::t(l, "pay-err-conflict")]),
+        other => reasons(other, l),
+    }
+}
+
+async fn calculate(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
+    let f: VersionForm = typed(&raw)?;
+    match runs::calculate(&st.db, &s.actor(), id, f.version(), &mut |_, _| {}).await {
+        Ok(c) => run_form(&st, &s, id, Vec::new(), Some(c)).await,
+        Err(e) => {
+            let errors = step_errors(e, s.ctx.locale)?;
+            run_form(&st, &s, id, errors, None).await
+        }
+    }
+}
+
+/// After a step on a run: back to its page with the flash, or the page with why not.
+async fn after_step(
+    st: &AppState,
+    s: &Signed,
+    id: i64,
+    r: AppResult<()>,
+    flash: &str,
+) -> AppResult<Response> {
+    match r {
+        Ok(()) => Ok(redirect_with_flash(&format!("/payments/runs/{id}"), flash)),
+        Err(e) => {
+            let errors = step_errors(e, s.ctx.locale)?;
+            run_form(st, s, id, errors, None).await
+        }
+    }
+}
+
+async fn approve(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
+    let f: VersionForm = typed(&raw)?;
+    let r = runs::approve(&st.db, &s.actor(), id, f.version()).await;
+    after_step(&st, &s, id, r.map(|_| ()), "pay-flash-approved").await
+}
+
+async fn export(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
+    let f: VersionForm = typed(&raw)?;
+    let r = files::export(&st.db, &s.actor(), id, f.version()).await;
+    after_step(&st, &s, id, r.map(|_| ()), "pay-flash-exported").await
+}
+
+async fn discard(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
+    let f: VersionForm = typed(&raw)?;
+    match runs::discard(&st.db, &s.actor(), id, f.version()).await {
+        Ok(()) => Ok(redirect_with_flash("/payments", "pay-flash-discarded")),
+        Err(e) => {
+            let errors = step_errors(e, s.ctx.locale)?;
+            run_form(&st, &s, id, errors, None).await
+        }
+    }
+}
+
+async fn download(
+    State(st): State<AppState>,
+    s: Signed,
+    Path((id, seq)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    let w = files::content(&st.db, &s.actor(), id, seq).await?;
+    Ok(file_response(&w.file, w.content))
+}
+
+/// The statement arrives as an upload; its CSRF token in the query (multipart).
+async fn import(State(st): State<AppState>, s: Signed, mut mp: Multipart) -> AppResult<Response> {
+    let mut bytes = Vec::new();
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(AppError::PayloadTooLarge)
+            }
+            Err(e) => return Err(AppError::BadRequest(e.body_text())),
+        };
+        if field.name() == Some("file") {
+            bytes = field
+                .bytes()
+                .await
+                .map_err(|e| AppError::BadRequest(e.body_text()))?
+                .to_vec();
+        }
+    }
+    match statements::import(&st.db, &s.actor(), &bytes, today()).await {
+        Ok(r) => payments_form(&st, &s, Vec::new(), Raw::new(), Some(r)).await,
+        Err(e) => {
+            let errors = step_errors(e, s.ctx.locale)?;
+            payments_form(&st, &s, errors, Raw::new(), None).await
+        }
+    }
+}
+
+// ---------------------------------------------------------------- lines
+
+#[derive(askama::Template)]
+#[template(path = "payments/payment_lines.html")]
+struct LinesPage {
+    page: Page,
+    show: Show,
+    lines: Vec<PaymentLine>,
+    worklist: bool,
+    entitlement: Option<i64>,
+    recoveries: Vec<Recovery>,
+    /// Paid to someone else: name, IBAN, address.
+    payee: Option<(String, Option<String>, Option<String>)>,
+    currency: String,
+    errors: Vec<String>,
+    kept: Kept,
+}
+
+impl LinesPage {
+    fn money(&self, a: &i64, cur: &str) -> String {
+        self.show.money(a, cur)
+    }
+    fn month(&self, d: &Date) -> String {
+        self.show.month(d)
+    }
+    fn right(&self, c: &str) -> String {
+        self.show.right(c)
+    }
+    fn reason(&self, l: &PaymentLine) -> String {
+        self.show.reason(l)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn lines_page(
+    st: &AppState,
+    s: &Signed,
+    title: String,
+    lines: Vec<PaymentLine>,
+    worklist: bool,
+    entitlement: Option<i64>,
+    errors: Vec<String>,
+    kept: Raw,
+) -> AppResult<Response> {
+    let l = s.ctx.locale;
+    let (recoveries, currency, payee) = match entitlement {
+        Some(e) => {
+            let r = history::recoveries_of(&st.db, &s.actor(), e).await?;
+            let cur: Option<String> = sql_pool!(&st.db, p => sqlx::query_scalar("SELECT currency FROM entitlement WHERE id = $1")
+                .bind(e).fetch_optional(p).await?);
+            (
+                r,
+                cur.unwrap_or_default(),
+                history::payee_of(&st.db, e).await?,
+            )
+        }
+        None => (Vec::new(), String::new(), None),
+    };
+    let refused = !errors.is_empty();
+    let page = Page::new(&s.ctx, title, "payments");
+    Ok(refused_page(
+        render(&LinesPage {
+            page,
+            show: Show::new(st, l).await?,
+            lines,
+            worklist,
+            entitlement,
+            recoveries,
+            payee,
+            currency,
+            errors,
+            kept: Kept(kept),
+        }),
+        refused,
+    ))
+}
+
+async fn worklist_form(st: &AppState, s: &Signed, errors: Vec<String>) -> AppResult<Response> {
+    let lines = history::worklist(&st.db, &s.actor(), 500).await?;
+    let title = i18n::t(s.ctx.locale, "pay-worklist");
+    lines_page(st, s, title, lines, true, None, errors, Raw::new()).await
+}
+
+async fn worklist_page(State(st): State<AppState>, s: Signed) -> AppResult<Response> {
+    worklist_form(&st, &s, Vec::new()).await
+}
+
+async fn write_off(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
+    let f: WriteOffForm = typed(&raw)?;
+    match history::write_off(&st.db, &s.actor(), id, &f).await {
+        Ok(()) => Ok(redirect_with_flash("/payments/worklist", "flash-saved")),
+        Err(e) => {
+            let errors = step_errors(e, s.ctx.locale)?;
+            worklist_form(&st, &s, errors).await
+        }
+    }
+}
+
+async fn person_name(st: &AppState, id: i64) -> AppResult<String> {
+    let mut tx = st.db.begin_read().await?;
+    let n: Option<(String, String)> = sql!(&mut tx, c => sqlx::query_as("SELECT given_name, family_name FROM person WHERE id = $1")
+        .bind(id).fetch_optional(c).await?);
+    tx.commit().await?;
+    n.map(|(g, f)| format!("{g} {f}")).ok_or(AppError::NotFound)
+}
+
+async fn person_page(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let lines = history::of_person(&st.db, &s.actor(), id, 500).await?;
+    let title = format!(
+        "{}: {}",
+        i18n::t(s.ctx.locale, "pay-history"),
+        person_name(&st, id).await?
+    );
+    lines_page(&st, &s, title, lines, false, None, Vec::new(), Raw::new()).await
+}
+
+async fn entitlement_form(
+    st: &AppState,
+    s: &Signed,
+    id: i64,
+    errors: Vec<String>,
+    kept: Raw,
+) -> AppResult<Response> {
+    let lines = history::of_entitlement(&st.db, &s.actor(), id).await?;
+    let person: Option<i64> = sql_pool!(&st.db, p => sqlx::query_scalar("SELECT person_id FROM entitlement WHERE id = $1")
+        .bind(id).fetch_optional(p).await?);
+    let name = person_name(st, person.ok_or(AppError::NotFound)?).await?;
+    let title = format!("{} · {name}", i18n::t(s.ctx.locale, "pay-history"));
+    lines_page(st, s, title, lines, false, Some(id), errors, kept).await
+}
+
+async fn entitlement_page(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    entitlement_form(&st, &s, id, Vec::new(), Raw::new()).await
+}
+
+async fn add_recovery(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
+    let f: RecoveryForm = typed(&raw)?;
+    match history::add_recovery(&st.db, &s.actor(), id, &f).await {
+        Ok(_) => Ok(redirect_with_flash(
+            &format!("/entitlements/{id}/payments"),
+            "flash-saved",
+        )),
+        Err(e) => {
+            let errors = step_errors(e, s.ctx.locale)?;
+            entitlement_form(&st, &s, id, errors, raw).await
+        }
+    }
+}
+
+// ---------------------------------------------------------------- accounts
+
+#[derive(askama::Template)]
+#[template(path = "payments/payment_accounts.html")]
+struct AccountsPage {
+    page: Page,
+    list: Vec<PayerAccount>,
+    centres: Vec<(i64, String)>,
+    funders: Vec<(&'static str, String)>,
+    formats: [&'static str; 3],
+    default_columns: &'static str,
+    errors: Vec<String>,
+    kept: Kept,
+}
+
+async fn accounts_form(
+    st: &AppState,
+    s: &Signed,
+    errors: Vec<String>,
+    kept: Raw,
+) -> AppResult<Response> {
+    let l = s.ctx.locale;
+    let refused = !errors.is_empty();
+    let page = Page::new(&s.ctx, i18n::t(l, "pay-accounts"), "payments");
+    Ok(refused_page(
+        render(&AccountsPage {
+            page,
+            list: accounts::list(&st.db, &s.actor()).await?,
+            centres: centres_for(st, s).await?,
+            funders: labelled(l, "pay-funder", &FUNDERS),
+            formats: FORMATS,
+            default_columns: skrb_domain::payments::csv::DEFAULT_COLUMNS,
+            errors,
+            kept: Kept(kept),
+        }),
+        refused,
+    ))
+}
+
+async fn accounts_page(State(st): State<AppState>, s: Signed) -> AppResult<Response> {
+    accounts_form(&st, &s, Vec::new(), Raw::new()).await
+}
+
+async fn account_save(
+    State(st): State<AppState>,
+    s: Signed,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
+    let f: AccountForm = typed(&raw)?;
+    match accounts::save(&st.db, &s.actor(), &f).await {
+        Ok(_) => Ok(redirect_with_flash("/payments/accounts", "flash-saved")),
+        Err(e) => {
+            let errors = step_errors(e, s.ctx.locale)?;
+            accounts_form(&st, &s, errors, raw).await
+        }
+    }
+}
+
+async fn payee_save(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
+    let f: PayeeForm = typed(&raw)?;
+    match history::set_payee(&st.db, &s.actor(), id, &f).await {
+        Ok(()) => Ok(redirect_with_flash(
+            &format!("/entitlements/{id}/payments"),
+            "flash-saved",
+        )),
+        Err(e) => {
+            let errors = step_errors(e, s.ctx.locale)?;
+            entitlement_form(&st, &s, id, errors, raw).await
+        }
+    }
+}

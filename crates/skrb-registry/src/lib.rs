@@ -1,0 +1,13 @@
+//! The registry of persons and households: who the centre knows, where they live,
+//! with whom. Every other context (cases, rights, payments) refers to these records.
+
+pub mod access;
+pub mod api;
+pub mod export;
+pub mod households;
+pub mod input;
+pub mod persons;
+pub mod restricted;
+pub mod retention;
+pub mod search;
+pub mod web;
