@@ -13,6 +13,7 @@ pub mod log;
 pub mod plans;
 pub mod referrals;
 pub mod tasks;
+pub mod view;
 pub mod violence;
 pub mod web;
 

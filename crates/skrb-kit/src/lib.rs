@@ -22,5 +22,6 @@ pub mod fonts;
 pub mod form;
 pub mod i18n;
 pub mod progress;
+pub mod schema;
 pub mod scope;
 pub mod web;

@@ -291,7 +291,7 @@ pub async fn get(
     s: Signed,
     Path(id): Path<i64>,
 ) -> AppResult<Json<ApplicationOut>> {
-    let v = applications::view(&st.db, &s.actor(), id).await?;
+    let v = super::view::view(&st.db, &s.actor(), id).await?;
     let (amount, explanation) = match &v.preview {
         Ok(c) => (
             Some(money::plain(c.amount)),

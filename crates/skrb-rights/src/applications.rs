@@ -2,10 +2,10 @@
 //! the rights officer's list of procedures ordered by their statutory deadline.
 
 use skrb_domain::rights::calc::{Kind, Member};
-use skrb_domain::rights::{calculate, deadlines, CalcError, Calculation, Household};
+use skrb_domain::rights::{deadlines, Calculation, Household};
 use time::{Date, OffsetDateTime};
 
-use super::catalogue::{self, RightType};
+use super::catalogue::{self};
 use skrb_kit::audit::{self, Actor, Event};
 use skrb_kit::db::{Db, Tx};
 use skrb_kit::error::{AppError, AppResult, Msg};
@@ -322,30 +322,6 @@ pub async fn completion(
     Ok(())
 }
 
-/// A calculation error as a field error the user can read.
-pub fn calc_error(e: CalcError) -> AppError {
-    match e {
-        CalcError::MissingParam(p) => AppError::Validation(vec![skrb_kit::error::FieldError {
-            field: "month",
-            msg: Msg::new("err-param-missing").arg("code", p),
-        }]),
-        CalcError::Input(field) => field_error(field, "err-calc-input"),
-    }
-}
-
-/// Runs the right's calculator on `h` with the parameters valid on `day`.
-pub async fn run(
-    tx: &mut Tx,
-    rt: &RightType,
-    h: &Household,
-    day: Date,
-) -> AppResult<(Calculation, skrb_domain::rights::Params)> {
-    let params = catalogue::params_at(tx, &rt.jurisdiction, day).await?;
-    let c = calculate(rt.calc(), &rt.code, &params, h).map_err(calc_error)?;
-    let used = params.only(&c.used);
-    Ok((c, used))
-}
-
 /// Saves the officer's household input and returns the calculation on it for the first
 /// month of the right. Nothing is decided yet.
 pub async fn save_input(db: &Db, actor: &Actor, id: i64, h: &Household) -> AppResult<Calculation> {
@@ -355,7 +331,7 @@ pub async fn save_input(db: &Db, actor: &Actor, id: i64, h: &Household) -> AppRe
     let rt = catalogue::get(&mut tx, a.right_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let (calc, _) = run(&mut tx, &rt, h, a.first_day()).await?;
+    let (calc, _) = catalogue::run(&mut tx, &rt, h, a.first_day()).await?;
     let input = serde_json::to_string(h).map_err(|e| AppError::Internal(e.into()))?;
     sql!(&mut tx, c => sqlx::query("UPDATE application SET input = $1 WHERE id = $2")
         .bind(&input).bind(id).execute(c).await?.rows_affected());
@@ -460,62 +436,6 @@ pub async fn procedures(
     Ok(rows)
 }
 
-/// Everything the application page shows, read in one transaction with one audit
-/// record.
-pub struct ApplicationView {
-    pub application: Application,
-    pub right: RightType,
-    pub person_name: String,
-    pub decisions: Vec<super::decisions::Decision>,
-    pub appeals: Vec<super::appeals::Appeal>,
-    pub entitlements: Vec<super::decisions::Entitlement>,
-    pub findings: Vec<super::commissions::Item>,
-    /// The calculation on the current input for the first month (or why it fails).
-    pub preview: Result<Calculation, AppError>,
-    pub officer: Option<String>,
-}
-
-pub async fn view(db: &Db, actor: &Actor, id: i64) -> AppResult<ApplicationView> {
-    let mut tx = db.begin_read().await?;
-    let a = guard(&mut tx, actor, id).await?;
-    let right = catalogue::get(&mut tx, a.right_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let person_name: String = sql!(&mut tx, c => sqlx::query_scalar(
-        "SELECT given_name || ' ' || family_name FROM person WHERE id = $1").bind(a.person_id).fetch_one(c).await?);
-    let decisions = super::decisions::of_application(&mut tx, a.id).await?;
-    let appeals = super::appeals::of_application(&mut tx, a.id).await?;
-    let entitlements =
-        super::decisions::entitlements_of(&mut tx, a.person_id, Some(a.right_id)).await?;
-    let findings = super::commissions::findings_of(&mut tx, a.person_id).await?;
-    let preview = if right.calc() == skrb_domain::rights::Calculator::None {
-        Err(AppError::NotFound)
-    } else {
-        run(&mut tx, &right, &a.household(), a.first_day())
-            .await
-            .map(|(c, _)| c)
-    };
-    let officer = super::user_name(&mut tx, a.officer_id).await.ok();
-    tx.commit().await?;
-    audit::record_apart(
-        db,
-        actor,
-        Event::new("read", "application", id).person(a.person_id),
-    )
-    .await?;
-    Ok(ApplicationView {
-        application: a,
-        right,
-        person_name,
-        decisions,
-        appeals,
-        entitlements,
-        findings,
-        preview,
-        officer,
-    })
-}
-
 /// The applications and entitlements of a person, for their page; covered by the
 /// person page's own read record.
 pub async fn of_person(tx: &mut Tx, person: i64) -> Result<Vec<ProcedureRow>, sqlx::Error> {
@@ -534,36 +454,6 @@ pub async fn of_person_page(db: &Db, person: i64) -> AppResult<Vec<ProcedureRow>
     let rows = of_person(&mut tx, person).await?;
     tx.commit().await?;
     Ok(rows)
-}
-
-/// [`export_of_person`] as the person's export asks for it (registered by the app).
-pub fn export_part(
-    tx: &mut skrb_kit::db::Tx,
-    person_id: i64,
-) -> std::pin::Pin<
-    Box<dyn std::future::Future<Output = Result<serde_json::Value, sqlx::Error>> + Send + '_>,
-> {
-    Box::pin(export_of_person(tx, person_id))
-}
-
-/// What the subject-access export holds of rights: applications, decisions (with what
-/// they rest on, without the document's bytes) and entitlements.
-pub async fn export_of_person(tx: &mut Tx, person: i64) -> Result<serde_json::Value, sqlx::Error> {
-    let apps = of_person(tx, person).await?;
-    let q = format!(
-        "SELECT {} FROM decision WHERE person_id = $1 ORDER BY id",
-        super::decisions::DECISION_COLS
-    );
-    let decisions: Vec<super::decisions::Decision> =
-        sql!(tx, c => sqlx::query_as(&q).bind(person).fetch_all(c).await?);
-    let ents = super::decisions::entitlements_of(tx, person, None).await?;
-    Ok(serde_json::json!({
-        "applications": apps,
-        "decisions": decisions.iter().map(|d| serde_json::json!({
-            "decision": d, "inputs": serde_json::from_str::<serde_json::Value>(&d.inputs).unwrap_or_default()
-        })).collect::<Vec<_>>(),
-        "entitlements": ents,
-    }))
 }
 
 /// The officer's open procedures and those past their deadline (the start page); no

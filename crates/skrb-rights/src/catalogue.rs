@@ -2,6 +2,7 @@
 //! entity ship with Skrb (migration 0005), a municipality's extended rights and new
 //! parameter values are added by an administrator, and take effect on their date.
 
+use skrb_domain::rights::{calculate, CalcError, Calculation, Household};
 use skrb_domain::rights::{Calculator, Params};
 use time::Date;
 
@@ -331,4 +332,28 @@ pub async fn add_right(db: &Db, actor: &Actor, f: &RightForm) -> AppResult<i64> 
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// A calculation error as a field error the user can read.
+pub fn calc_error(e: CalcError) -> AppError {
+    match e {
+        CalcError::MissingParam(p) => AppError::Validation(vec![skrb_kit::error::FieldError {
+            field: "month",
+            msg: skrb_kit::error::Msg::new("err-param-missing").arg("code", p),
+        }]),
+        CalcError::Input(field) => skrb_kit::form::field_error(field, "err-calc-input"),
+    }
+}
+
+/// Runs the right's calculator on `h` with the parameters valid on `day`.
+pub async fn run(
+    tx: &mut Tx,
+    rt: &RightType,
+    h: &Household,
+    day: Date,
+) -> AppResult<(Calculation, skrb_domain::rights::Params)> {
+    let params = params_at(tx, &rt.jurisdiction, day).await?;
+    let c = calculate(rt.calc(), &rt.code, &params, h).map_err(calc_error)?;
+    let used = params.only(&c.used);
+    Ok((c, used))
 }

@@ -12,9 +12,9 @@ pub mod applications;
 pub mod catalogue;
 pub mod commissions;
 pub mod decisions;
-pub mod document;
 pub mod explain;
 pub mod renewal;
+pub mod view;
 pub mod web;
 
 use skrb_kit::db::Tx;
@@ -84,7 +84,7 @@ pub async fn calculate_for(
     let rt = catalogue::by_code(&mut tx, code)
         .await?
         .ok_or_else(|| skrb_kit::form::field_error("right", "err-right"))?;
-    let (c, p) = applications::run(&mut tx, &rt, h, day).await?;
+    let (c, p) = catalogue::run(&mut tx, &rt, h, day).await?;
     tx.commit().await?;
     Ok((rt, c, p))
 }

@@ -11,13 +11,14 @@ use skrb_domain::rights::{money, Household};
 use time::Date;
 
 use super::appeals::{self, AppealForm, ForwardForm, OutcomeForm};
-use super::applications::{self, ApplicationForm, ApplicationView, CompletionForm, ProcedureRow};
+use super::applications::{self, ApplicationForm, CompletionForm, ProcedureRow};
 use super::catalogue::{self, Param, ParamForm, RightForm, RightType};
 use super::commissions::{
     self, AgendaForm, CommissionForm, FindingForm, MemberForm, ReassessForm, SessionForm,
 };
 use super::decisions::{self, ChangeForm, DecisionForm, DeliveryForm};
 use super::renewal::{self, ObjectionForm, RenewalForm, Report};
+use super::view::ApplicationView;
 use skrb_kit::auth::Permission;
 use skrb_kit::clock::today;
 use skrb_kit::error::{AppError, AppResult};
@@ -353,7 +354,7 @@ async fn app_page(
     raw: Raw,
 ) -> AppResult<Response> {
     let l = s.ctx.locale;
-    let v = applications::view(&st.db, &s.actor(), id).await?;
+    let v = super::view::view(&st.db, &s.actor(), id).await?;
     let today = today();
     let (amount, explanation, preview_error) = match &v.preview {
         Ok(c) => (

@@ -105,7 +105,7 @@ pub async fn run(config: Config, samples: usize) -> anyhow::Result<()> {
     let mut search_full = Vec::new();
     let mut search_prefix = Vec::new();
     for (g, f) in &names {
-        let q = crate::web::errors::encode_component(&format!("{g} {f}"));
+        let q = skrb_kit::web::errors::encode_component(&format!("{g} {f}"));
         search_full.push(get(format!("/persons?q={q}")).await?);
         let prefix: String = skrb_domain::names::fold(f).chars().take(4).collect();
         search_prefix.push(get(format!("/persons?q={prefix}")).await?);

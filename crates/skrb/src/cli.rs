@@ -9,9 +9,9 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::auth::{users, Role};
-use crate::web::AppState;
 use skrb_kit::config::{Config, FileConfig, Overrides};
 use skrb_kit::db::Db;
+use skrb_kit::web::AppState;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -397,7 +397,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 let config = resolve_tls(&cli, bind.clone(), false, tls_cert.clone(), tls_key.clone())?;
                 init_logging(&config.log);
                 let tls = match (&config.tls_cert, &config.tls_key) {
-                    (Some(c), Some(k)) => Some(crate::web::tls::acceptor(c, k)?),
+                    (Some(c), Some(k)) => Some(skrb_kit::web::tls::acceptor(c, k)?),
                     _ => None,
                 };
                 let db = open(&config).await?;

@@ -10,14 +10,13 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 
 use super::catalogue::{self, CaseType, TypeForm};
-use super::files::{
-    self, CaseForm, CaseRow, CaseView, ListParams, StatusForm, TransferForm, UpdateForm,
-};
+use super::files::{self, CaseForm, CaseRow, ListParams, StatusForm, TransferForm, UpdateForm};
 use super::intake::{self, Intake, IntakeForm};
 use super::log::{self, EntryForm};
 use super::manages;
 use super::plans::{self, GoalForm, PlanForm, ReviewForm};
 use super::tasks::{self, Caseload, MyWork, TaskForm};
+use super::view::CaseView;
 use super::violence::{self, MeasureForm, MemberForm, ReportForm};
 use skrb_kit::clock::today;
 use skrb_kit::error::{AppError, AppResult};
@@ -217,7 +216,7 @@ pub async fn get(
     s: Signed,
     Path(id): Path<i64>,
 ) -> AppResult<Json<CaseView>> {
-    Ok(Json(files::view(&st.db, &s.actor(), id).await?))
+    Ok(Json(super::view::view(&st.db, &s.actor(), id).await?))
 }
 
 /// Change a file's problems, summary, team and restriction (`version` as read).

@@ -13,14 +13,14 @@ use time::Date;
 
 use super::catalogue::{self, CaseType, TypeForm};
 use super::files::{
-    self, CaseForm, CaseRow, CaseView, Colleague, ListParams, StatusForm, TransferForm, UnitRow,
-    UpdateForm,
+    self, CaseForm, CaseRow, Colleague, ListParams, StatusForm, TransferForm, UnitRow, UpdateForm,
 };
 use super::intake::{self, Intake, IntakeForm};
 use super::log::{self, EntryForm};
 use super::manages;
 use super::plans::{self, GoalForm, PlanForm, ReviewForm};
 use super::tasks::{self, Caseload, MyWork, TaskForm};
+use super::view::CaseView;
 use super::violence::{self, MeasureForm, MemberForm, ReportForm};
 use skrb_kit::auth::Permission;
 use skrb_kit::clock::today;
@@ -546,7 +546,7 @@ pub(crate) async fn case_page(
     kept: Raw,
 ) -> AppResult<Response> {
     let l = s.ctx.locale;
-    let v = files::view(&st.db, &s.actor(), id).await?;
+    let v = super::view::view(&st.db, &s.actor(), id).await?;
     let me = s.user.id;
     let can_write = s.may(Permission::CaseWrite)
         && (manages(s) || v.file.worker_id == me || v.team.iter().any(|t| t.user_id == me));

@@ -4,6 +4,7 @@
 
 pub mod calc;
 pub mod deadlines;
+pub mod error;
 pub mod money;
 pub mod params;
 

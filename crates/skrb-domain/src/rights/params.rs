@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::calc::CalcError;
+use super::error::CalcError;
 
 /// Parameter values valid at one date: amounts in minor units, factors in ten-thousandths.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]

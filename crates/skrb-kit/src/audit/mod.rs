@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 pub mod chain;
 pub mod checkpoint;
 pub mod reads;
+pub mod sealer;
 
 use crate::db::Tx;
 use crate::sql;

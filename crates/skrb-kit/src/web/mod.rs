@@ -8,6 +8,7 @@
 pub mod context;
 pub mod errors;
 pub mod json;
+pub mod middleware;
 pub mod openapi;
 pub mod page;
 pub mod panels;

@@ -9,12 +9,12 @@ use axum::Json;
 use serde::Deserialize;
 
 use super::{record, Event};
-use crate::web::context::Signed;
-use crate::web::pages::{render, Page};
-use crate::web::routes::{Access, Routes};
-use crate::web::AppState;
 use skrb_kit::error::{AppError, AppResult};
 use skrb_kit::i18n;
+use skrb_kit::web::context::Signed;
+use skrb_kit::web::page::{render, Page};
+use skrb_kit::web::routes::{Access, Routes};
+use skrb_kit::web::AppState;
 
 pub fn routes() -> Routes {
     use crate::auth::Permission::AuditRead;

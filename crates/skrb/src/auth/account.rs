@@ -11,13 +11,13 @@ use serde::{Deserialize, Serialize};
 use super::tokens::{self, TokenInfo};
 use super::{mfa, password, users, Permission};
 use crate::audit::{self, Event};
-use crate::web::context::{redirect_with_flash, Signed};
-use crate::web::pages::{render, Page};
-use crate::web::routes::{Access, Routes};
-use crate::web::AppState;
 use skrb_kit::error::{AppError, AppResult, FieldError, Msg};
 use skrb_kit::i18n;
+use skrb_kit::web::context::{redirect_with_flash, Signed};
 use skrb_kit::web::json::ApiJson;
+use skrb_kit::web::page::{render, Page};
+use skrb_kit::web::routes::{Access, Routes};
+use skrb_kit::web::AppState;
 
 pub fn routes() -> Routes {
     use Access::*;

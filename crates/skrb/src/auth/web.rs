@@ -11,13 +11,13 @@ use time::OffsetDateTime;
 use super::sessions::{self, Kind, Stage};
 use super::{mfa, password, throttle, users, Role};
 use crate::audit::{self, Actor, Event};
-use crate::web::context::{redirect_with_flash, safe_back, Ctx, Signed, SESSION_COOKIE};
-use crate::web::pages::{render, Page};
-use crate::web::routes::{Access, Routes};
-use crate::web::AppState;
 use skrb_kit::error::{AppError, AppResult};
 use skrb_kit::i18n;
+use skrb_kit::web::context::{redirect_with_flash, safe_back, Ctx, Signed, SESSION_COOKIE};
 use skrb_kit::web::json::ApiJson;
+use skrb_kit::web::page::{render, Page};
+use skrb_kit::web::routes::{Access, Routes};
+use skrb_kit::web::AppState;
 
 pub fn routes() -> Routes {
     use Access::*;
@@ -160,7 +160,7 @@ pub async fn login(
             });
             *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
             if let AppError::Throttled { minutes } = e {
-                crate::web::errors::retry_after(&mut res, minutes);
+                skrb_kit::web::errors::retry_after(&mut res, minutes);
             }
             return Ok(res);
         }
@@ -191,7 +191,7 @@ pub async fn login(
     let to = match stage {
         Stage::Mfa => format!(
             "/login/totp?next={}",
-            crate::web::errors::encode_component(safe_back(&c.next))
+            skrb_kit::web::errors::encode_component(safe_back(&c.next))
         ),
         Stage::Full => safe_back(&c.next).to_string(),
     };

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderName, HeaderValue, Request};
 use axum::{middleware, Router};
+use skrb_kit::web::middleware::load_context;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
@@ -79,8 +80,8 @@ pub fn panels() -> panels::Panels {
         ],
         partner: vec![crate::cases::web::referrals::partner_panel],
         export: vec![
-            crate::cases::files::export_part,
-            crate::rights::applications::export_part,
+            crate::cases::view::export_part,
+            crate::rights::view::export_part,
         ],
     }
 }
@@ -102,7 +103,7 @@ pub fn router(mut state: AppState) -> Router {
     routes
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), errors::render_errors))
-        .layer(middleware::from_fn_with_state(state.clone(), context::load_context))
+        .layer(middleware::from_fn_with_state(state.clone(), load_context))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
@@ -156,7 +157,7 @@ fn start_background(state: &AppState) -> anyhow::Result<()> {
         Some(c) => Some(crate::audit::checkpoint::Checkpointer::new(c)?),
         None => None,
     };
-    crate::audit::chain::spawn_sealer(state.db.clone(), checkpoints);
+    crate::audit::sealer::spawn(state.db.clone(), checkpoints);
     if let Some(b) = &state.config.backup {
         crate::backup::spawn_nightly(
             state.db.clone(),

@@ -244,7 +244,7 @@ async fn from_application_to_the_second_instance(app: TestApp) {
     assert!(r.body.starts_with("%PDF-"), "a PDF");
     // Its text, from the frozen inputs, in the centre's language.
     let (dec, rt) = load(&app, did).await;
-    let lines: Vec<String> = skrb::rights::document::lines(&dec, &rt)
+    let lines: Vec<String> = skrb::rights::decisions::document::lines(&dec, &rt)
         .into_iter()
         .map(|l| l.text)
         .collect();
@@ -772,7 +772,7 @@ async fn commissions_and_the_yearly_renewal(app: TestApp) {
     );
     assert!(r.body.starts_with("%PDF-"));
     let (pd, prt) = load(&app, pid).await;
-    let lines: Vec<String> = skrb::rights::document::lines(&pd, &prt)
+    let lines: Vec<String> = skrb::rights::decisions::document::lines(&pd, &prt)
         .into_iter()
         .map(|l| l.text)
         .collect();

@@ -1,4 +1,4 @@
-use skrb::db::SchemaError;
+use skrb_kit::schema::SchemaError;
 
 use crate::both;
 use crate::harness::TestApp;

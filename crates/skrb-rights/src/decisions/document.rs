@@ -10,8 +10,8 @@ use krilla::page::PageSettings;
 use krilla::text::{Font, TextDirection};
 use krilla::Document;
 
-use super::catalogue::RightType;
-use super::decisions::Decision;
+use super::Decision;
+use crate::catalogue::RightType;
 use skrb_kit::i18n::{self, Locale};
 
 static REGULAR: &[u8] = skrb_kit::fonts::REGULAR;
@@ -49,7 +49,7 @@ pub fn lines(d: &Decision, rt: &RightType) -> Vec<Line> {
     let l = frozen
         .as_ref()
         .and_then(|f| Locale::from_code(&f.locale))
-        .unwrap_or_else(|| super::decisions::centre_locale(&rt.jurisdiction));
+        .unwrap_or_else(|| super::centre_locale(&rt.jurisdiction));
     let t = |k: &str| i18n::t(l, k);
     let mut out = Vec::new();
     let centre = frozen
@@ -143,7 +143,7 @@ pub fn lines(d: &Decision, rt: &RightType) -> Vec<Line> {
     if let Some(calc) = frozen.as_ref().and_then(|f| f.calculation.as_ref()) {
         out.push(line(Style::Gap, ""));
         out.push(line(Style::Heading, t("doc-calculation")));
-        for s in super::explain::lines(l, calc, &d.currency) {
+        for s in crate::explain::lines(l, calc, &d.currency) {
             out.push(line(Style::Normal, format!("– {s}")));
         }
     }

@@ -4,6 +4,8 @@
 //! delivered; an amount typed instead of the calculator's waits for a second person's
 //! approval. Entitlements are changed, suspended and ended by further decisions.
 
+pub mod document;
+
 use skrb_domain::rights::calc::split;
 use skrb_domain::rights::{deadlines, money, Calculation, Household, Minor, Params};
 use time::{Date, Duration, OffsetDateTime};
@@ -355,7 +357,7 @@ pub async fn decide(
     };
     let household = a.household();
     let (calc, params) = if grants && rt.calc() != skrb_domain::rights::Calculator::None {
-        let (c, p) = applications::run(&mut tx, &rt, &household, from).await?;
+        let (c, p) = catalogue::run(&mut tx, &rt, &household, from).await?;
         (Some(c), p)
     } else {
         (None, Params::default())
@@ -446,7 +448,7 @@ async fn issue(tx: &mut Tx, id: i64) -> AppResult<()> {
             .bind(ent).bind(id).execute(c).await?.rows_affected());
     }
     let d = load(tx, id).await?.ok_or(AppError::NotFound)?;
-    let pdf = super::document::decision_pdf(&d, &rt).map_err(AppError::Internal)?;
+    let pdf = document::decision_pdf(&d, &rt).map_err(AppError::Internal)?;
     let sha = skrb_kit::audit::chain::hex(&<sha2::Sha256 as sha2::Digest>::digest(&pdf));
     sql!(tx, c => sqlx::query("UPDATE decision SET status = 'issued', document = $1, document_sha256 = $2 WHERE id = $3")
         .bind(&pdf).bind(&sha).bind(id).execute(c).await?.rows_affected());
@@ -561,7 +563,7 @@ pub async fn document(db: &Db, actor: &Actor, id: i64) -> AppResult<(String, Vec
             let rt = catalogue::get(&mut tx, d.right_id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let pdf = super::document::decision_pdf(&d, &rt).map_err(AppError::Internal)?;
+            let pdf = document::decision_pdf(&d, &rt).map_err(AppError::Internal)?;
             let sha = skrb_kit::audit::chain::hex(&<sha2::Sha256 as sha2::Digest>::digest(&pdf));
             sql!(&mut tx, c => sqlx::query("UPDATE decision SET document = $1, document_sha256 = $2 WHERE id = $3")
                 .bind(&pdf).bind(&sha).bind(id).execute(c).await?.rows_affected());
@@ -667,7 +669,7 @@ pub async fn change(
                 let a: Application = applications::guard(&mut tx, actor, app).await?;
                 household = a.household();
             }
-            let (c, p) = applications::run(&mut tx, &rt, &household, effective).await?;
+            let (c, p) = catalogue::run(&mut tx, &rt, &household, effective).await?;
             ("change", Some(c.amount), Some(c), p)
         }
         "suspend" => ("suspension", Some(e.amount), None, Params::default()),
