@@ -122,6 +122,7 @@ err-member-ended = This membership has already ended.
 err-head-exists = This household already has a head.
 conflict-title = Someone else saved this record while you were editing
 conflict-body = Your input is kept below. Review the values now saved by others, then save again.
+form-conflict = Someone else changed this meanwhile. The page shows it as it is now; please enter your change again.
 conflict-theirs = now saved: { $value }
 household-title = Household { $id }
 household-new-title = New household

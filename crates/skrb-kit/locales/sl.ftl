@@ -128,6 +128,7 @@ err-member-ended = To članstvo je že končano.
 err-head-exists = To gospodinjstvo že ima nosilca.
 conflict-title = Med vašim urejanjem je zapis shranil nekdo drug
 conflict-body = Vaš vnos je ohranjen spodaj. Preglejte vrednosti, ki so jih medtem shranili drugi, in ponovno shranite.
+form-conflict = Nekdo drug je to medtem spremenil. Stran kaže stanje, kakršno je zdaj; vnesite spremembo znova.
 conflict-theirs = zdaj shranjeno: { $value }
 household-title = Gospodinjstvo { $id }
 household-new-title = Novo gospodinjstvo

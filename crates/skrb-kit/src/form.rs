@@ -276,7 +276,7 @@ pub fn reasons(e: AppError, l: Locale) -> AppResult<Vec<String>> {
         AppError::Warnings { warnings, .. } => {
             Ok(warnings.iter().map(|w| w.msg.render(l)).collect())
         }
-        AppError::Conflict { .. } => Ok(vec![i18n::t(l, "case-conflict")]),
+        AppError::Conflict { .. } => Ok(vec![i18n::t(l, "form-conflict")]),
         other => Err(other),
     }
 }
@@ -287,4 +287,103 @@ pub fn labelled(l: Locale, prefix: &str, codes: &[&'static str]) -> Vec<(&'stati
         .iter()
         .map(|c| (*c, i18n::t(l, &format!("{prefix}-{c}"))))
         .collect()
+}
+
+/// A form post's ending, the same for every form of every context: the use case's
+/// result leads on (usually to a page with a flash message), or the form comes back with
+/// the reasons in the user's words and everything that was typed. Anything else (no
+/// permission, another centre's record, a broken database) passes on to the error page,
+/// where refusals are audited.
+///
+/// ```ignore
+/// let r = directory::create(&st.db, &s.actor(), &f).await;
+/// Flow::new(&s)
+///     .then(r, |id| go(&format!("/partners/{id}"), "flash-saved"), |errors| {
+///         partners_form(&st, &s, raw, errors)
+///     })
+///     .await
+/// ```
+pub struct Flow {
+    locale: Locale,
+    refusals_on_form: bool,
+    conflict: &'static str,
+}
+
+impl Flow {
+    pub fn new(s: &crate::web::context::Signed) -> Flow {
+        Flow {
+            locale: s.ctx.locale,
+            refusals_on_form: false,
+            conflict: "form-conflict",
+        }
+    }
+
+    /// Shows a business refusal (a step not allowed now, the second person's rule) on
+    /// the form too, instead of as an error page: for pages whose form is a step of a
+    /// procedure.
+    pub fn refusals_on_form(mut self) -> Flow {
+        self.refusals_on_form = true;
+        self
+    }
+
+    /// The words (a message key) for an edit that lost to someone else's.
+    pub fn conflict(mut self, key: &'static str) -> Flow {
+        self.conflict = key;
+        self
+    }
+
+    /// Why the form comes back, in the user's words; other errors pass.
+    pub fn reasons(&self, e: AppError) -> AppResult<Vec<String>> {
+        match e {
+            AppError::Refused(m) if self.refusals_on_form => Ok(vec![m.render(self.locale)]),
+            AppError::Conflict { .. } => Ok(vec![i18n::t(self.locale, self.conflict)]),
+            other => reasons(other, self.locale),
+        }
+    }
+
+    /// Leads on with `ok`, or shows the form `again` with the reasons.
+    pub async fn then<T, Fut>(
+        self,
+        result: AppResult<T>,
+        ok: impl FnOnce(T) -> AppResult<axum::response::Response>,
+        again: impl FnOnce(Vec<String>) -> Fut,
+    ) -> AppResult<axum::response::Response>
+    where
+        Fut: std::future::Future<Output = AppResult<axum::response::Response>>,
+    {
+        match result {
+            Ok(v) => ok(v),
+            Err(e) => {
+                let errors = self.reasons(e)?;
+                again(errors).await
+            }
+        }
+    }
+}
+
+impl Flow {
+    /// [`Flow::then`] when what follows is a page of its own (a report of what was done).
+    pub async fn then_page<T, Ok, Again>(
+        self,
+        result: AppResult<T>,
+        ok: impl FnOnce(T) -> Ok,
+        again: impl FnOnce(Vec<String>) -> Again,
+    ) -> AppResult<axum::response::Response>
+    where
+        Ok: std::future::Future<Output = AppResult<axum::response::Response>>,
+        Again: std::future::Future<Output = AppResult<axum::response::Response>>,
+    {
+        match result {
+            Result::Ok(v) => ok(v).await,
+            Err(e) => {
+                let errors = self.reasons(e)?;
+                again(errors).await
+            }
+        }
+    }
+}
+
+/// To a page, with a flash message (a key of the words).
+pub fn go(to: &str, flash: &str) -> AppResult<axum::response::Response> {
+    Ok(crate::web::context::redirect_with_flash(to, flash))
 }

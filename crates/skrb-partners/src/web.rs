@@ -7,10 +7,10 @@ use axum::response::Response;
 
 use super::directory::{self, Contact, ContactForm, Partner, PartnerForm};
 use skrb_kit::error::AppResult;
-use skrb_kit::form::{labelled, reasons, typed};
+use skrb_kit::form::{go, labelled, typed, Flow};
 use skrb_kit::form::{Kept, Multi, Raw};
 use skrb_kit::i18n;
-use skrb_kit::web::context::{redirect_with_flash, Signed};
+use skrb_kit::web::context::Signed;
 use skrb_kit::web::page::{refused as refused_page, render, Page};
 use skrb_kit::web::routes::{Access, Routes};
 use skrb_kit::web::AppState;
@@ -80,16 +80,14 @@ async fn create_partner(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: PartnerForm = typed(&raw)?;
-    match directory::create(&st.db, &s.actor(), &f).await {
-        Ok(id) => Ok(redirect_with_flash(
-            &format!("/partners/{id}"),
-            "flash-saved",
-        )),
-        Err(e) => {
-            let errors = reasons(e, s.ctx.locale)?;
-            partners_form(&st, &s, String::new(), raw, errors).await
-        }
-    }
+    let r = directory::create(&st.db, &s.actor(), &f).await;
+    Flow::new(&s)
+        .then(
+            r,
+            |id| go(&format!("/partners/{id}"), "flash-saved"),
+            |errors| partners_form(&st, &s, String::new(), raw, errors),
+        )
+        .await
 }
 
 #[derive(askama::Template)]
@@ -138,16 +136,14 @@ async fn add_contact(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: ContactForm = typed(&raw)?;
-    match directory::add_contact(&st.db, &s.actor(), id, &f).await {
-        Ok(_) => Ok(redirect_with_flash(
-            &format!("/partners/{id}"),
-            "flash-saved",
-        )),
-        Err(e) => {
-            let errors = reasons(e, s.ctx.locale)?;
-            partner_form(&st, &s, id, errors).await
-        }
-    }
+    let r = directory::add_contact(&st.db, &s.actor(), id, &f).await;
+    Flow::new(&s)
+        .then(
+            r,
+            |_| go(&format!("/partners/{id}"), "flash-saved"),
+            |errors| partner_form(&st, &s, id, errors),
+        )
+        .await
 }
 
 async fn link_user(
@@ -157,14 +153,12 @@ async fn link_user(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let username = raw.get("username").cloned().unwrap_or_default();
-    match directory::link_user(&st.db, &s.actor(), Some(id), &username).await {
-        Ok(()) => Ok(redirect_with_flash(
-            &format!("/partners/{id}"),
-            "flash-saved",
-        )),
-        Err(e) => {
-            let errors = reasons(e, s.ctx.locale)?;
-            partner_form(&st, &s, id, errors).await
-        }
-    }
+    let r = directory::link_user(&st.db, &s.actor(), Some(id), &username).await;
+    Flow::new(&s)
+        .then(
+            r,
+            |_| go(&format!("/partners/{id}"), "flash-saved"),
+            |errors| partner_form(&st, &s, id, errors),
+        )
+        .await
 }

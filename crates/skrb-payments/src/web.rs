@@ -19,10 +19,9 @@ use super::runs::{self, Calculated, Run, RunForm, SummaryRow};
 use super::statements::{self, Imported};
 use skrb_kit::clock::today;
 use skrb_kit::error::{AppError, AppResult};
-use skrb_kit::form::{labelled, reasons, typed};
-use skrb_kit::form::{Kept, Multi, Raw};
+use skrb_kit::form::{go, labelled, typed, Flow, Kept, Multi, Raw};
 use skrb_kit::i18n::{self, Locale};
-use skrb_kit::web::context::{redirect_with_flash, Signed};
+use skrb_kit::web::context::Signed;
 use skrb_kit::web::page::{refused as refused_page, render, Page};
 use skrb_kit::web::routes::{Access, Routes};
 use skrb_kit::web::AppState;
@@ -193,16 +192,14 @@ async fn create(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: RunForm = typed(&raw)?;
-    match runs::create(&st.db, &s.actor(), &f, today()).await {
-        Ok(id) => Ok(redirect_with_flash(
-            &format!("/payments/runs/{id}"),
-            "flash-saved",
-        )),
-        Err(e) => {
-            let errors = reasons(e, s.ctx.locale)?;
-            payments_form(&st, &s, errors, raw, None).await
-        }
-    }
+    let r = runs::create(&st.db, &s.actor(), &f, today()).await;
+    Flow::new(&s)
+        .then(
+            r,
+            |id| go(&format!("/payments/runs/{id}"), "flash-saved"),
+            |errors| payments_form(&st, &s, errors, raw, None),
+        )
+        .await
 }
 
 #[derive(askama::Template)]
@@ -288,14 +285,11 @@ async fn run_page(
     run_form(&st, &s, id, Vec::new(), None).await
 }
 
-/// A refusal (a wrong state, the same person approving, a stale version) comes back
-/// on the run's page in words; other errors pass.
-fn step_errors(e: AppError, l: Locale) -> AppResult<Vec<String>> {
-    match e {
-        AppError::Refused(m) => Ok(vec![m.render(l)]),
-        AppError::Conflict { .. } => Ok(vec![i18n::t(l, "pay-err-conflict")]),
-        other => reasons(other, l),
-    }
+/// A step on a run (calculate, approve, export, discard) and the forms of this context:
+/// a refusal (a wrong state, the same person approving, a stale version) comes back on
+/// the page in words, like refused input.
+fn step(s: &Signed) -> Flow {
+    Flow::new(s).refusals_on_form().conflict("pay-err-conflict")
 }
 
 async fn calculate(
@@ -305,30 +299,14 @@ async fn calculate(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: VersionForm = typed(&raw)?;
-    match runs::calculate(&st.db, &s.actor(), id, f.version(), &mut |_, _| {}).await {
-        Ok(c) => run_form(&st, &s, id, Vec::new(), Some(c)).await,
-        Err(e) => {
-            let errors = step_errors(e, s.ctx.locale)?;
-            run_form(&st, &s, id, errors, None).await
-        }
-    }
-}
-
-/// After a step on a run: back to its page with the flash, or the page with why not.
-async fn after_step(
-    st: &AppState,
-    s: &Signed,
-    id: i64,
-    r: AppResult<()>,
-    flash: &str,
-) -> AppResult<Response> {
-    match r {
-        Ok(()) => Ok(redirect_with_flash(&format!("/payments/runs/{id}"), flash)),
-        Err(e) => {
-            let errors = step_errors(e, s.ctx.locale)?;
-            run_form(st, s, id, errors, None).await
-        }
-    }
+    let r = runs::calculate(&st.db, &s.actor(), id, f.version(), &mut |_, _| {}).await;
+    step(&s)
+        .then_page(
+            r,
+            |c| run_form(&st, &s, id, Vec::new(), Some(c)),
+            |errors| run_form(&st, &s, id, errors, None),
+        )
+        .await
 }
 
 async fn approve(
@@ -339,7 +317,13 @@ async fn approve(
 ) -> AppResult<Response> {
     let f: VersionForm = typed(&raw)?;
     let r = runs::approve(&st.db, &s.actor(), id, f.version()).await;
-    after_step(&st, &s, id, r.map(|_| ()), "pay-flash-approved").await
+    step(&s)
+        .then(
+            r.map(|_| ()),
+            |_| go(&format!("/payments/runs/{id}"), "pay-flash-approved"),
+            |errors| run_form(&st, &s, id, errors, None),
+        )
+        .await
 }
 
 async fn export(
@@ -350,7 +334,13 @@ async fn export(
 ) -> AppResult<Response> {
     let f: VersionForm = typed(&raw)?;
     let r = files::export(&st.db, &s.actor(), id, f.version()).await;
-    after_step(&st, &s, id, r.map(|_| ()), "pay-flash-exported").await
+    step(&s)
+        .then(
+            r.map(|_| ()),
+            |_| go(&format!("/payments/runs/{id}"), "pay-flash-exported"),
+            |errors| run_form(&st, &s, id, errors, None),
+        )
+        .await
 }
 
 async fn discard(
@@ -360,13 +350,14 @@ async fn discard(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: VersionForm = typed(&raw)?;
-    match runs::discard(&st.db, &s.actor(), id, f.version()).await {
-        Ok(()) => Ok(redirect_with_flash("/payments", "pay-flash-discarded")),
-        Err(e) => {
-            let errors = step_errors(e, s.ctx.locale)?;
-            run_form(&st, &s, id, errors, None).await
-        }
-    }
+    let r = runs::discard(&st.db, &s.actor(), id, f.version()).await;
+    step(&s)
+        .then(
+            r,
+            |_| go("/payments", "pay-flash-discarded"),
+            |errors| run_form(&st, &s, id, errors, None),
+        )
+        .await
 }
 
 async fn download(
@@ -398,13 +389,14 @@ async fn import(State(st): State<AppState>, s: Signed, mut mp: Multipart) -> App
                 .to_vec();
         }
     }
-    match statements::import(&st.db, &s.actor(), &bytes, today()).await {
-        Ok(r) => payments_form(&st, &s, Vec::new(), Raw::new(), Some(r)).await,
-        Err(e) => {
-            let errors = step_errors(e, s.ctx.locale)?;
-            payments_form(&st, &s, errors, Raw::new(), None).await
-        }
-    }
+    let r = statements::import(&st.db, &s.actor(), &bytes, today()).await;
+    step(&s)
+        .then_page(
+            r,
+            |r| payments_form(&st, &s, Vec::new(), Raw::new(), Some(r)),
+            |errors| payments_form(&st, &s, errors, Raw::new(), None),
+        )
+        .await
 }
 
 // ---------------------------------------------------------------- lines
@@ -501,13 +493,14 @@ async fn write_off(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: WriteOffForm = typed(&raw)?;
-    match history::write_off(&st.db, &s.actor(), id, &f).await {
-        Ok(()) => Ok(redirect_with_flash("/payments/worklist", "flash-saved")),
-        Err(e) => {
-            let errors = step_errors(e, s.ctx.locale)?;
-            worklist_form(&st, &s, errors).await
-        }
-    }
+    let r = history::write_off(&st.db, &s.actor(), id, &f).await;
+    step(&s)
+        .then(
+            r,
+            |_| go("/payments/worklist", "flash-saved"),
+            |errors| worklist_form(&st, &s, errors),
+        )
+        .await
 }
 
 async fn person_name(st: &AppState, id: i64) -> AppResult<String> {
@@ -562,16 +555,14 @@ async fn add_recovery(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: RecoveryForm = typed(&raw)?;
-    match history::add_recovery(&st.db, &s.actor(), id, &f).await {
-        Ok(_) => Ok(redirect_with_flash(
-            &format!("/entitlements/{id}/payments"),
-            "flash-saved",
-        )),
-        Err(e) => {
-            let errors = step_errors(e, s.ctx.locale)?;
-            entitlement_form(&st, &s, id, errors, raw).await
-        }
-    }
+    let r = history::add_recovery(&st.db, &s.actor(), id, &f).await;
+    step(&s)
+        .then(
+            r,
+            |_| go(&format!("/entitlements/{id}/payments"), "flash-saved"),
+            |errors| entitlement_form(&st, &s, id, errors, raw),
+        )
+        .await
 }
 
 // ---------------------------------------------------------------- accounts
@@ -623,13 +614,14 @@ async fn account_save(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: AccountForm = typed(&raw)?;
-    match accounts::save(&st.db, &s.actor(), &f).await {
-        Ok(_) => Ok(redirect_with_flash("/payments/accounts", "flash-saved")),
-        Err(e) => {
-            let errors = step_errors(e, s.ctx.locale)?;
-            accounts_form(&st, &s, errors, raw).await
-        }
-    }
+    let r = accounts::save(&st.db, &s.actor(), &f).await;
+    step(&s)
+        .then(
+            r,
+            |_| go("/payments/accounts", "flash-saved"),
+            |errors| accounts_form(&st, &s, errors, raw),
+        )
+        .await
 }
 
 async fn payee_save(
@@ -639,14 +631,12 @@ async fn payee_save(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: PayeeForm = typed(&raw)?;
-    match history::set_payee(&st.db, &s.actor(), id, &f).await {
-        Ok(()) => Ok(redirect_with_flash(
-            &format!("/entitlements/{id}/payments"),
-            "flash-saved",
-        )),
-        Err(e) => {
-            let errors = step_errors(e, s.ctx.locale)?;
-            entitlement_form(&st, &s, id, errors, raw).await
-        }
-    }
+    let r = history::set_payee(&st.db, &s.actor(), id, &f).await;
+    step(&s)
+        .then(
+            r,
+            |_| go(&format!("/entitlements/{id}/payments"), "flash-saved"),
+            |errors| entitlement_form(&st, &s, id, errors, raw),
+        )
+        .await
 }

@@ -17,6 +17,7 @@ use super::search::{self, PersonSummary};
 use skrb_kit::auth::Permission;
 use skrb_kit::clock::today;
 use skrb_kit::error::{AppError, AppResult, FieldError, Warning};
+use skrb_kit::form::{go, Flow};
 use skrb_kit::i18n::{self, Locale};
 use skrb_kit::web::context::{redirect_with_flash, Signed};
 use skrb_kit::web::page::{refused, render, Page};
@@ -46,14 +47,6 @@ pub fn routes() -> Routes {
 }
 
 const PER_PAGE: u32 = 25;
-
-/// Field errors of a use case as messages in the user's language; other errors pass on.
-fn messages(e: AppError, l: Locale) -> AppResult<Vec<String>> {
-    match e {
-        AppError::Validation(errs) => Ok(errs.iter().map(|e| e.msg.render(l)).collect()),
-        other => Err(other),
-    }
-}
 
 #[derive(Deserialize, Default)]
 pub struct SearchParams {
@@ -366,6 +359,9 @@ async fn create_person(
         Err(errs) => Err(AppError::Validation(errs)),
         Ok(d) => persons::create(&st.db, &s.actor(), &d, &override_of(&s, &f)).await,
     };
+    // The person form is the one whose refusals are richer than a list of reasons:
+    // identity warnings a head of unit may override with a reason, and beside each field
+    // the value someone else saved meanwhile (`Refusal`). So it ends its own way.
     match result {
         Ok(p) => Ok(redirect_with_flash(
             &format!("/persons/{}", p.id),
@@ -638,13 +634,14 @@ async fn move_person(
     Form(mut f): Form<JoinForm>,
 ) -> AppResult<Response> {
     f.person_id = id.to_string();
-    match households::add_member(&st.db, &s.actor(), &f, today()).await {
-        Ok(_) => Ok(redirect_with_flash(
-            &format!("/persons/{id}"),
-            "household-moved",
-        )),
-        Err(e) => person_page(&st, &s, id, f, messages(e, s.ctx.locale)?).await,
-    }
+    let r = households::add_member(&st.db, &s.actor(), &f, today()).await;
+    Flow::new(&s)
+        .then(
+            r,
+            |_| go(&format!("/persons/{id}"), "household-moved"),
+            |errors| person_page(&st, &s, id, f, errors),
+        )
+        .await
 }
 
 #[derive(askama::Template)]
@@ -723,16 +720,14 @@ async fn create_household(
     s: Signed,
     Form(f): Form<HouseholdForm>,
 ) -> AppResult<Response> {
-    match households::create(&st.db, &s.actor(), &f, today()).await {
-        Ok(id) => Ok(redirect_with_flash(
-            &format!("/households/{id}"),
-            "household-created",
-        )),
-        Err(e) => {
-            let msgs = messages(e, s.ctx.locale)?;
-            household_form(&st, &s, f, msgs).await
-        }
-    }
+    let r = households::create(&st.db, &s.actor(), &f, today()).await;
+    Flow::new(&s)
+        .then(
+            r,
+            |id| go(&format!("/households/{id}"), "household-created"),
+            |msgs| household_form(&st, &s, f, msgs),
+        )
+        .await
 }
 
 #[derive(askama::Template)]
@@ -803,13 +798,14 @@ async fn add_member(
     Form(mut f): Form<JoinForm>,
 ) -> AppResult<Response> {
     f.household_id = id.to_string();
-    match households::add_member(&st.db, &s.actor(), &f, today()).await {
-        Ok(_) => Ok(redirect_with_flash(
-            &format!("/households/{id}"),
-            "household-member-added",
-        )),
-        Err(e) => household_page(&st, &s, id, f, messages(e, s.ctx.locale)?).await,
-    }
+    let r = households::add_member(&st.db, &s.actor(), &f, today()).await;
+    Flow::new(&s)
+        .then(
+            r,
+            |_| go(&format!("/households/{id}"), "household-member-added"),
+            |errors| household_page(&st, &s, id, f, errors),
+        )
+        .await
 }
 
 async fn end_member(
@@ -818,13 +814,12 @@ async fn end_member(
     Path((id, member)): Path<(i64, i64)>,
     Form(f): Form<EndForm>,
 ) -> AppResult<Response> {
-    match households::end_member(&st.db, &s.actor(), id, member, &f, today()).await {
-        Ok(()) => Ok(redirect_with_flash(
-            &format!("/households/{id}"),
-            "household-member-ended",
-        )),
-        Err(e) => {
-            household_page(&st, &s, id, JoinForm::default(), messages(e, s.ctx.locale)?).await
-        }
-    }
+    let r = households::end_member(&st.db, &s.actor(), id, member, &f, today()).await;
+    Flow::new(&s)
+        .then(
+            r,
+            |_| go(&format!("/households/{id}"), "household-member-ended"),
+            |errors| household_page(&st, &s, id, JoinForm::default(), errors),
+        )
+        .await
 }

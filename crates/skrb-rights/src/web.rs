@@ -22,10 +22,10 @@ use super::view::ApplicationView;
 use skrb_kit::auth::Permission;
 use skrb_kit::clock::today;
 use skrb_kit::error::{AppError, AppResult};
-use skrb_kit::form::{labelled, reasons, typed};
+use skrb_kit::form::{go, labelled, typed, Flow};
 use skrb_kit::form::{Kept, Multi, Raw};
 use skrb_kit::i18n;
-use skrb_kit::web::context::{redirect_with_flash, Signed};
+use skrb_kit::web::context::Signed;
 use skrb_kit::web::page::{refused as refused_page, render, Page};
 use skrb_kit::web::routes::{Access, Routes};
 use skrb_kit::web::AppState;
@@ -220,16 +220,14 @@ async fn create(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: ApplicationForm = typed(&raw)?;
-    match applications::create(&st.db, &s.actor(), &f, today()).await {
-        Ok(id) => Ok(redirect_with_flash(
-            &format!("/applications/{id}"),
-            "flash-app-received",
-        )),
-        Err(e) => {
-            let errors = reasons(e, s.ctx.locale)?;
-            new_form(&st, &s, raw, errors).await
-        }
-    }
+    let r = applications::create(&st.db, &s.actor(), &f, today()).await;
+    Flow::new(&s)
+        .then(
+            r,
+            |id| go(&format!("/applications/{id}"), "flash-app-received"),
+            |errors| new_form(&st, &s, raw, errors),
+        )
+        .await
 }
 
 // ---------------------------------------------------------------- the application page
@@ -426,14 +424,16 @@ async fn on_app<F>(
     flash: &str,
     r: AppResult<F>,
 ) -> AppResult<Response> {
-    match r {
-        Ok(_) => Ok(redirect_with_flash(&format!("/applications/{app}"), flash)),
-        Err(AppError::Refused(m)) => app_page(st, s, app, vec![m.render(s.ctx.locale)], raw).await,
-        Err(e) => {
-            let errors = reasons(e, s.ctx.locale)?;
-            app_page(st, s, app, errors, raw).await
-        }
-    }
+    // A step of the procedure refused now (a second person's approval, a wrong state)
+    // is said on the application's page, like refused input.
+    Flow::new(s)
+        .refusals_on_form()
+        .then(
+            r,
+            |_| go(&format!("/applications/{app}"), flash),
+            |errors| app_page(st, s, app, errors, raw),
+        )
+        .await
 }
 
 async fn completion(
@@ -738,13 +738,14 @@ async fn add_param(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: ParamForm = typed(&raw)?;
-    match catalogue::add_param(&st.db, &s.actor(), &f).await {
-        Ok(_) => Ok(redirect_with_flash("/rights", "flash-saved")),
-        Err(e) => {
-            let errors = reasons(e, s.ctx.locale)?;
-            catalogue_form(&st, &s, errors, raw, None).await
-        }
-    }
+    let r = catalogue::add_param(&st.db, &s.actor(), &f).await;
+    Flow::new(&s)
+        .then(
+            r,
+            |_| go("/rights", "flash-saved"),
+            |errors| catalogue_form(&st, &s, errors, raw, None),
+        )
+        .await
 }
 
 async fn add_right(
@@ -753,13 +754,14 @@ async fn add_right(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: RightForm = typed(&raw)?;
-    match catalogue::add_right(&st.db, &s.actor(), &f).await {
-        Ok(_) => Ok(redirect_with_flash("/rights", "flash-saved")),
-        Err(e) => {
-            let errors = reasons(e, s.ctx.locale)?;
-            catalogue_form(&st, &s, errors, raw, None).await
-        }
-    }
+    let r = catalogue::add_right(&st.db, &s.actor(), &f).await;
+    Flow::new(&s)
+        .then(
+            r,
+            |_| go("/rights", "flash-saved"),
+            |errors| catalogue_form(&st, &s, errors, raw, None),
+        )
+        .await
 }
 
 async fn renew(
@@ -768,13 +770,15 @@ async fn renew(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: RenewalForm = typed(&raw)?;
-    match renewal::run(&st.db, &s.actor(), &f, today(), &mut |_, _| {}).await {
-        Ok(r) => catalogue_form(&st, &s, Vec::new(), raw, Some(r)).await,
-        Err(e) => {
-            let errors = reasons(e, s.ctx.locale)?;
-            catalogue_form(&st, &s, errors, raw, None).await
-        }
-    }
+    let r = renewal::run(&st.db, &s.actor(), &f, today(), &mut |_, _| {}).await;
+    let kept = raw.clone();
+    Flow::new(&s)
+        .then_page(
+            r,
+            |report| catalogue_form(&st, &s, Vec::new(), kept, Some(report)),
+            |errors| catalogue_form(&st, &s, errors, raw, None),
+        )
+        .await
 }
 
 // ---------------------------------------------------------------- commissions
@@ -819,16 +823,14 @@ async fn commission_create(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: CommissionForm = typed(&raw)?;
-    match commissions::create(&st.db, &s.actor(), &f).await {
-        Ok(id) => Ok(redirect_with_flash(
-            &format!("/commissions/{id}"),
-            "flash-saved",
-        )),
-        Err(e) => {
-            let errors = reasons(e, s.ctx.locale)?;
-            commissions_form(&st, &s, errors, raw).await
-        }
-    }
+    let r = commissions::create(&st.db, &s.actor(), &f).await;
+    Flow::new(&s)
+        .then(
+            r,
+            |id| go(&format!("/commissions/{id}"), "flash-saved"),
+            |errors| commissions_form(&st, &s, errors, raw),
+        )
+        .await
 }
 
 #[derive(askama::Template)]
@@ -891,16 +893,14 @@ async fn member_add(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: MemberForm = typed(&raw)?;
-    match commissions::add_member(&st.db, &s.actor(), id, &f).await {
-        Ok(_) => Ok(redirect_with_flash(
-            &format!("/commissions/{id}"),
-            "flash-saved",
-        )),
-        Err(e) => {
-            let errors = reasons(e, s.ctx.locale)?;
-            commission_form(&st, &s, id, errors, raw, None).await
-        }
-    }
+    let r = commissions::add_member(&st.db, &s.actor(), id, &f).await;
+    Flow::new(&s)
+        .then(
+            r,
+            |_| go(&format!("/commissions/{id}"), "flash-saved"),
+            |errors| commission_form(&st, &s, id, errors, raw, None),
+        )
+        .await
 }
 
 async fn session_add(
@@ -910,16 +910,14 @@ async fn session_add(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: SessionForm = typed(&raw)?;
-    match commissions::add_session(&st.db, &s.actor(), id, &f).await {
-        Ok(sid) => Ok(redirect_with_flash(
-            &format!("/commission-sessions/{sid}"),
-            "flash-saved",
-        )),
-        Err(e) => {
-            let errors = reasons(e, s.ctx.locale)?;
-            commission_form(&st, &s, id, errors, raw, None).await
-        }
-    }
+    let r = commissions::add_session(&st.db, &s.actor(), id, &f).await;
+    Flow::new(&s)
+        .then(
+            r,
+            |sid| go(&format!("/commission-sessions/{sid}"), "flash-saved"),
+            |errors| commission_form(&st, &s, id, errors, raw, None),
+        )
+        .await
 }
 
 async fn reassess(
@@ -929,13 +927,14 @@ async fn reassess(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: ReassessForm = typed(&raw)?;
-    match commissions::reassess(&st.db, &s.actor(), id, &f, &mut |_, _| {}).await {
-        Ok(r) => commission_form(&st, &s, id, Vec::new(), Raw::new(), Some(r)).await,
-        Err(e) => {
-            let errors = reasons(e, s.ctx.locale)?;
-            commission_form(&st, &s, id, errors, raw, None).await
-        }
-    }
+    let r = commissions::reassess(&st.db, &s.actor(), id, &f, &mut |_, _| {}).await;
+    Flow::new(&s)
+        .then_page(
+            r,
+            |report| commission_form(&st, &s, id, Vec::new(), Raw::new(), Some(report)),
+            |errors| commission_form(&st, &s, id, errors, raw, None),
+        )
+        .await
 }
 
 #[derive(askama::Template)]
@@ -993,16 +992,14 @@ async fn item_add(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: AgendaForm = typed(&raw)?;
-    match commissions::add_item(&st.db, &s.actor(), id, &f).await {
-        Ok(_) => Ok(redirect_with_flash(
-            &format!("/commission-sessions/{id}"),
-            "flash-saved",
-        )),
-        Err(e) => {
-            let errors = reasons(e, s.ctx.locale)?;
-            session_form(&st, &s, id, errors, raw).await
-        }
-    }
+    let r = commissions::add_item(&st.db, &s.actor(), id, &f).await;
+    Flow::new(&s)
+        .then(
+            r,
+            |_| go(&format!("/commission-sessions/{id}"), "flash-saved"),
+            |errors| session_form(&st, &s, id, errors, raw),
+        )
+        .await
 }
 
 async fn session_held(
@@ -1010,16 +1007,15 @@ async fn session_held(
     s: Signed,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    match commissions::hold(&st.db, &s.actor(), id).await {
-        Ok(_) => Ok(redirect_with_flash(
-            &format!("/commission-sessions/{id}"),
-            "flash-saved",
-        )),
-        Err(AppError::Refused(m)) => {
-            session_form(&st, &s, id, vec![m.render(s.ctx.locale)], Raw::new()).await
-        }
-        Err(e) => Err(e),
-    }
+    let r = commissions::hold(&st.db, &s.actor(), id).await;
+    Flow::new(&s)
+        .refusals_on_form()
+        .then(
+            r,
+            |_| go(&format!("/commission-sessions/{id}"), "flash-saved"),
+            |errors| session_form(&st, &s, id, errors, Raw::new()),
+        )
+        .await
 }
 
 async fn finding(
@@ -1034,19 +1030,15 @@ async fn finding(
         .bind(id).fetch_optional(c).await?);
     tx.commit().await?;
     let sid = sid.ok_or(AppError::NotFound)?;
-    match commissions::record_finding(&st.db, &s.actor(), id, &f, today()).await {
-        Ok(()) => Ok(redirect_with_flash(
-            &format!("/commission-sessions/{sid}"),
-            "flash-saved",
-        )),
-        Err(AppError::Refused(m)) => {
-            session_form(&st, &s, sid, vec![m.render(s.ctx.locale)], raw).await
-        }
-        Err(e) => {
-            let errors = reasons(e, s.ctx.locale)?;
-            session_form(&st, &s, sid, errors, raw).await
-        }
-    }
+    let r = commissions::record_finding(&st.db, &s.actor(), id, &f, today()).await;
+    Flow::new(&s)
+        .refusals_on_form()
+        .then(
+            r,
+            |_| go(&format!("/commission-sessions/{sid}"), "flash-saved"),
+            |errors| session_form(&st, &s, sid, errors, raw),
+        )
+        .await
 }
 
 // ---------------------------------------------------------------- panels

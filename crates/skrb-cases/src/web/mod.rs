@@ -26,7 +26,7 @@ use skrb_kit::auth::Permission;
 use skrb_kit::clock::today;
 use skrb_kit::dates::iso_date;
 use skrb_kit::error::{AppError, AppResult};
-use skrb_kit::form::{labelled, reasons, typed, Kept, Multi, Raw};
+use skrb_kit::form::{go, labelled, typed, Flow, Kept, Multi, Raw};
 use skrb_kit::i18n;
 use skrb_kit::web::context::{redirect_with_flash, Signed};
 use skrb_kit::web::page::{refused as refused_page, render, Page};
@@ -84,6 +84,11 @@ pub fn routes() -> Routes {
 }
 
 const PER_PAGE: u32 = 50;
+
+/// The form flow of case work: an edit that lost to someone else's says so of the file.
+pub(crate) fn flow(s: &Signed) -> Flow {
+    Flow::new(s).conflict("case-conflict")
+}
 
 // ---------------------------------------------------------------- my work
 
@@ -187,17 +192,17 @@ async fn intake_save(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: IntakeForm = typed(&raw)?;
-    match intake::record(&st.db, &s.actor(), &f, today()).await {
-        Ok((_, Some(case))) => Ok(redirect_with_flash(
-            &format!("/cases/{case}"),
-            "flash-case-opened",
-        )),
-        Ok((_, None)) => Ok(redirect_with_flash("/intake", "flash-intake-saved")),
-        Err(e) => {
-            let errors = reasons(e, s.ctx.locale)?;
-            intake_form(&st, &s, raw, errors).await
-        }
-    }
+    let r = intake::record(&st.db, &s.actor(), &f, today()).await;
+    flow(&s)
+        .then(
+            r,
+            |(_, opened)| match opened {
+                Some(case) => go(&format!("/cases/{case}"), "flash-case-opened"),
+                None => go("/intake", "flash-intake-saved"),
+            },
+            |errors| intake_form(&st, &s, raw, errors),
+        )
+        .await
 }
 
 #[derive(askama::Template)]
@@ -236,13 +241,14 @@ async fn intake_identify(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let pid = raw.get("person_id").cloned().unwrap_or_default();
-    match intake::identify(&st.db, &s.actor(), id, &pid).await {
-        Ok(()) => Ok(redirect_with_flash("/intake", "flash-intake-identified")),
-        Err(e) => {
-            let errors = reasons(e, s.ctx.locale)?;
-            identify_form(&st, &s, id, errors).await
-        }
-    }
+    let r = intake::identify(&st.db, &s.actor(), id, &pid).await;
+    flow(&s)
+        .then(
+            r,
+            |_| go("/intake", "flash-intake-identified"),
+            |errors| identify_form(&st, &s, id, errors),
+        )
+        .await
 }
 
 #[derive(askama::Template)]
@@ -465,16 +471,14 @@ async fn create_case(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: CaseForm = typed(&raw)?;
-    match files::open(&st.db, &s.actor(), &f, today()).await {
-        Ok(id) => Ok(redirect_with_flash(
-            &format!("/cases/{id}"),
-            "flash-case-opened",
-        )),
-        Err(e) => {
-            let errors = reasons(e, s.ctx.locale)?;
-            new_case_form(&st, &s, raw, errors).await
-        }
-    }
+    let r = files::open(&st.db, &s.actor(), &f, today()).await;
+    flow(&s)
+        .then(
+            r,
+            |id| go(&format!("/cases/{id}"), "flash-case-opened"),
+            |errors| new_case_form(&st, &s, raw, errors),
+        )
+        .await
 }
 
 // ---------------------------------------------------------------- a file's page
@@ -603,16 +607,13 @@ async fn after(
     r: AppResult<()>,
     raw: Raw,
 ) -> AppResult<Response> {
-    match r {
-        Ok(()) => Ok(redirect_with_flash(
-            &format!("/cases/{case_id}#{section}"),
-            flash,
-        )),
-        Err(e) => {
-            let errors = reasons(e, s.ctx.locale)?;
-            case_page(st, s, case_id, section, errors, raw).await
-        }
-    }
+    flow(s)
+        .then(
+            r,
+            |_| go(&format!("/cases/{case_id}#{section}"), flash),
+            |errors| case_page(st, s, case_id, section, errors, raw),
+        )
+        .await
 }
 
 async fn update_case(
@@ -889,16 +890,14 @@ async fn violence_create(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: ReportForm = typed(&raw)?;
-    match violence::report(&st.db, &s.actor(), &f, manages(&s), today()).await {
-        Ok(case) => Ok(redirect_with_flash(
-            &format!("/cases/{case}#violence"),
-            "flash-violence-saved",
-        )),
-        Err(e) => {
-            let errors = reasons(e, s.ctx.locale)?;
-            violence_form(&st, &s, raw, errors).await
-        }
-    }
+    let r = violence::report(&st.db, &s.actor(), &f, manages(&s), today()).await;
+    flow(&s)
+        .then(
+            r,
+            |case| go(&format!("/cases/{case}#violence"), "flash-violence-saved"),
+            |errors| violence_form(&st, &s, raw, errors),
+        )
+        .await
 }
 
 async fn add_member(
@@ -1011,13 +1010,14 @@ async fn add_type(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: TypeForm = typed(&raw)?;
-    match catalogue::add(&st.db, &s.actor(), &f).await {
-        Ok(_) => Ok(redirect_with_flash("/admin/case-types", "flash-saved")),
-        Err(e) => {
-            let errors = reasons(e, s.ctx.locale)?;
-            types_form(&st, &s, raw, errors).await
-        }
-    }
+    let r = catalogue::add(&st.db, &s.actor(), &f).await;
+    flow(&s)
+        .then(
+            r,
+            |_| go("/admin/case-types", "flash-saved"),
+            |errors| types_form(&st, &s, raw, errors),
+        )
+        .await
 }
 
 async fn toggle_type(

@@ -4,12 +4,12 @@
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 
-use super::case_page;
+use super::{case_page, flow};
 use crate::manages;
 use crate::referrals::{self, AnswerForm, ListParams, Reader, Referral, ReferralForm};
 use skrb_kit::clock::today;
 use skrb_kit::error::AppResult;
-use skrb_kit::form::{labelled, reasons, typed, Kept, Multi, Raw};
+use skrb_kit::form::{go, labelled, typed, Kept, Multi, Raw};
 use skrb_kit::i18n;
 use skrb_kit::web::context::{redirect_with_flash, Signed};
 use skrb_kit::web::page::{refused as refused_page, render, Page};
@@ -78,16 +78,19 @@ async fn create_referral(
 ) -> AppResult<Response> {
     let f: ReferralForm = typed(&raw)?;
     let case_id = f.case_id.trim().parse::<i64>().unwrap_or(0);
-    match referrals::create(&st.db, &s.actor(), &f, manages(&s), today()).await {
-        Ok(_) => Ok(redirect_with_flash(
-            &format!("/cases/{case_id}#referrals"),
-            "flash-referral-sent",
-        )),
-        Err(e) => {
-            let errors = reasons(e, s.ctx.locale)?;
-            case_page(&st, &s, case_id, "referrals", errors, raw).await
-        }
-    }
+    let r = referrals::create(&st.db, &s.actor(), &f, manages(&s), today()).await;
+    flow(&s)
+        .then(
+            r,
+            |_| {
+                go(
+                    &format!("/cases/{case_id}#referrals"),
+                    "flash-referral-sent",
+                )
+            },
+            |errors| case_page(&st, &s, case_id, "referrals", errors, raw),
+        )
+        .await
 }
 
 async fn staff_answer(
@@ -178,13 +181,14 @@ async fn portal_answer(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: AnswerForm = typed(&raw)?;
-    match referrals::answer(&st.db, &s.actor(), Reader::Partner, id, &f, false, today()).await {
-        Ok(()) => Ok(redirect_with_flash("/portal", "flash-referral-answered")),
-        Err(e) => {
-            let errors = reasons(e, s.ctx.locale)?;
-            portal_form(&st, &s, id, raw, errors).await
-        }
-    }
+    let r = referrals::answer(&st.db, &s.actor(), Reader::Partner, id, &f, false, today()).await;
+    flow(&s)
+        .then(
+            r,
+            |_| go("/portal", "flash-referral-answered"),
+            |errors| portal_form(&st, &s, id, raw, errors),
+        )
+        .await
 }
 
 #[derive(askama::Template)]
