@@ -4,6 +4,8 @@
 //! (table tests from official examples, property tests). The server crate parses user input
 //! into these types at its edges ("parse, don't validate").
 
+pub mod cases;
+pub mod codes;
 pub mod emso;
 pub mod fixtures;
 pub mod fuzzing;

@@ -1,5 +1,6 @@
 //! `skrb payments …`: the finance officer's month on the command line, with progress.
 
+use skrb_domain::payments::states::RunStatus;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
@@ -204,7 +205,7 @@ pub async fn run(db: &Db, command: &PaymentsCommand) -> anyhow::Result<()> {
         PaymentsCommand::Export { run, dir, user } => {
             let who = actor(db, user, "payments export").await?;
             let r = runs::get(db, &who, *run).await.map_err(readable)?;
-            if r.status == "approved" {
+            if r.status == RunStatus::Approved {
                 let started = std::time::Instant::now();
                 let out = files::export(db, &who, *run, None)
                     .await
@@ -220,7 +221,7 @@ pub async fn run(db: &Db, command: &PaymentsCommand) -> anyhow::Result<()> {
             let mut tx = db.begin_read().await?;
             let list = files::of_run(&mut tx, *run).await?;
             tx.commit().await?;
-            if list.is_empty() && r.status == "approved" {
+            if list.is_empty() && r.status == RunStatus::Approved {
                 println!("nothing to pay: every line is held");
             }
             let mut progress = skrb_kit::progress::Progress::new("files", list.len());

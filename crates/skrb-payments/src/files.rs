@@ -4,6 +4,7 @@
 //! content is written again from the lines on demand, byte for byte the same, and
 //! checked against the recorded hash.
 
+use skrb_domain::payments::states::RunStep;
 use std::collections::{BTreeMap, HashMap};
 
 use sha2::{Digest, Sha256};
@@ -208,9 +209,9 @@ pub async fn export_in(
             });
         }
     }
-    if run.status != "approved" {
+    if run.status.after(RunStep::Export).is_err() {
         return Err(AppError::Refused(
-            Msg::new("pay-err-state").arg("status", run.status.clone()),
+            Msg::new("pay-err-state").arg("status", run.status.code()),
         ));
     }
     let now = OffsetDateTime::now_utc();

@@ -2,6 +2,7 @@
 //! entitlement's payment history, totals per right and month, recoveries of
 //! overpayments, and writing off a line that will not be paid.
 
+use skrb_domain::payments::states::{LineStatus, LineStep, RecoveryStatus, RunStatus};
 use std::collections::BTreeMap;
 
 use skrb_domain::rights::money;
@@ -33,15 +34,18 @@ pub struct PaymentLine {
     pub currency: String,
     pub payee: String,
     pub iban: Option<String>,
-    /// open, held, settled, returned, written_off
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub status: LineStatus,
     /// Why held (`no_iban`, `bad_iban`, `no_account`, `zero`, `same_iban`) or returned
     /// (the bank's code and words).
     pub reason: Option<String>,
     pub carried_from: Option<i64>,
     /// The run that pays it again.
     pub carried_by: Option<i64>,
-    pub run_status: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub run_status: RunStatus,
     #[serde(with = "skrb_kit::i18n::json_date::option")]
     pub settled_on: Option<Date>,
 }
@@ -52,7 +56,7 @@ impl PaymentLine {
     }
     /// Whether the bank has it or paid it (not held, not returned).
     pub fn paid(&self) -> bool {
-        matches!(self.status.as_str(), "open" | "settled")
+        self.status.paid()
     }
 }
 
@@ -177,12 +181,7 @@ pub struct Total {
 pub async fn totals(db: &Db, actor: &Actor, months: i64) -> AppResult<Vec<Total>> {
     let runs = super::runs::list(db, actor, 500).await?;
     let mut m: BTreeMap<(Date, String, String), (i64, i64, i64)> = BTreeMap::new();
-    for r in runs.iter().filter(|r| {
-        matches!(
-            r.status.as_str(),
-            "exported" | "settled" | "partly_returned"
-        )
-    }) {
+    for r in runs.iter().filter(|r| r.status.with_the_bank()) {
         for s in r.summary_rows() {
             let e = m.entry((r.month, s.right, s.currency)).or_default();
             e.0 += s.lines;
@@ -232,11 +231,12 @@ pub async fn write_off(db: &Db, actor: &Actor, line: i64, f: &WriteOffForm) -> A
         "SELECT person_id, centre_id, status, carried_by FROM payment_line WHERE id = $1").bind(line).fetch_optional(c).await?);
     let (person, centre, status, carried) = row.ok_or(AppError::NotFound)?;
     skrb_kit::scope::same_centre(actor, centre)?;
-    if !matches!(status.as_str(), "held" | "returned") || carried.is_some() {
-        return Err(AppError::Refused(Msg::new("pay-err-not-open")));
-    }
-    sql!(&mut tx, c => sqlx::query("UPDATE payment_line SET status = 'written_off', reason = $1 WHERE id = $2")
-        .bind(format!("{status}: {}", reason.unwrap_or_default())).bind(line).execute(c).await?.rows_affected());
+    let written_off = LineStatus::from_code(&status)
+        .and_then(|s| s.after(LineStep::WriteOff).ok())
+        .filter(|_| carried.is_none())
+        .ok_or_else(|| AppError::Refused(Msg::new("pay-err-not-open")))?;
+    sql!(&mut tx, c => sqlx::query("UPDATE payment_line SET status = $1, reason = $2 WHERE id = $3")
+        .bind(written_off.code()).bind(format!("{status}: {}", reason.unwrap_or_default())).bind(line).execute(c).await?.rows_affected());
     audit::record(
         &mut tx,
         actor,
@@ -279,7 +279,9 @@ pub struct Recovery {
     pub reason: String,
     #[serde(serialize_with = "skrb_kit::i18n::json_date::serialize")]
     pub from_month: Date,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub status: RecoveryStatus,
 }
 
 /// Records an overpayment to recover from an entitlement's coming payments.

@@ -26,15 +26,6 @@ use skrb_kit::db::Db;
 use skrb_kit::error::{AppError, AppResult};
 use skrb_kit::sql_pool;
 
-pub const STATUSES: [&str; 6] = [
-    "draft",
-    "calculated",
-    "approved",
-    "exported",
-    "settled",
-    "partly_returned",
-];
-
 /// Why a line is held back (message key `pay-hold-<reason>`).
 pub const HOLDS: [&str; 6] = [
     "no_account",
@@ -46,13 +37,10 @@ pub const HOLDS: [&str; 6] = [
     "recovered",
 ];
 
-/// Where a payment line stands (`payment_line.status`).
-pub const LINE_STATUSES: [&str; 5] = ["open", "held", "settled", "returned", "written_off"];
 /// A run pays the month (`monthly`) or what else is due (`extra`).
 pub const RUN_KINDS: [&str; 2] = ["monthly", "extra"];
-/// `recovery.kind` and `recovery.status`.
+/// `recovery.kind`.
 pub const RECOVERY_KINDS: [&str; 2] = ["overpayment", "deduction"];
-pub const RECOVERY_STATUSES: [&str; 2] = ["open", "cancelled"];
 /// What a statement's reference could not settle (`problems[].problem`).
 pub const STATEMENT_PROBLEMS: [&str; 4] = ["unknown", "not_sent", "amount", "done"];
 

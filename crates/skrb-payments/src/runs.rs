@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use skrb_domain::iban::Iban;
 use skrb_domain::payments::month_amount;
+use skrb_domain::payments::states::{LineStatus, RunStatus, RunStep};
 use skrb_domain::rights::calc::parts;
 use skrb_domain::rights::{deadlines, Minor};
 use std::time::Duration;
@@ -38,7 +39,9 @@ pub struct Run {
     pub from_month: Date,
     #[serde(serialize_with = "skrb_kit::i18n::json_date::serialize")]
     pub execution_on: Date,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub status: RunStatus,
     pub lines: i64,
     pub held: i64,
     pub first_line: Option<i64>,
@@ -91,6 +94,11 @@ impl Run {
             *m.entry(r.currency).or_default() += r.total;
         }
         m.into_iter().collect()
+    }
+
+    /// Whether the step is possible now (the run's page offers it).
+    pub fn allows(&self, step: RunStep) -> bool {
+        self.status.after(step).is_ok()
     }
 }
 
@@ -355,7 +363,8 @@ struct Open {
     recovery_id: Option<i64>,
     amount: Minor,
     iban: Option<String>,
-    status: String,
+    #[sqlx(try_from = "String")]
+    status: LineStatus,
 }
 
 /// A line to write; its text borrowed from the entitlements read.
@@ -441,7 +450,7 @@ fn check_version(run: &Run, version: Option<i64>) -> AppResult<()> {
 }
 
 fn wrong_state(run: &Run) -> AppError {
-    AppError::Refused(Msg::new("pay-err-state").arg("status", run.status.clone()))
+    AppError::Refused(Msg::new("pay-err-state").arg("status", run.status.code()))
 }
 
 pub async fn calculate_in(
@@ -460,9 +469,9 @@ pub async fn calculate_in(
     }
     let run = guard(tx, actor, id).await?;
     check_version(&run, version)?;
-    if !matches!(run.status.as_str(), "draft" | "calculated") {
-        return Err(wrong_state(&run));
-    }
+    run.status
+        .after(RunStep::Calculate)
+        .map_err(|_| wrong_state(&run))?;
     let t_prepare = std::time::Instant::now();
     // where the preparing goes (SKRB_TIMINGS)
     let mut marks: Vec<(&str, Duration)> = Vec::new();
@@ -819,7 +828,10 @@ impl<'s> Reckoner<'s> {
                 .get(&(e.centre_id, o.funder.as_str()))
                 .copied();
             let mut hold = hold_of(acct, o.amount, iban.as_deref());
-            if hold.is_none() && o.status == "returned" && iban.as_deref() == o.iban.as_deref() {
+            if hold.is_none()
+                && o.status == LineStatus::Returned
+                && iban.as_deref() == o.iban.as_deref()
+            {
                 hold = Some("same_iban");
             }
             self.carried_lines += 1;
@@ -1058,9 +1070,9 @@ pub async fn approve_in(
 ) -> AppResult<Run> {
     let run = guard(tx, actor, id).await?;
     check_version(&run, version)?;
-    if run.status != "calculated" {
-        return Err(wrong_state(&run));
-    }
+    run.status
+        .after(RunStep::Approve)
+        .map_err(|_| wrong_state(&run))?;
     if actor.user_id.is_none() || actor.user_id == run.calculated_by {
         return Err(AppError::Refused(Msg::new("pay-err-same-person")));
     }
@@ -1090,9 +1102,9 @@ pub async fn discard(db: &Db, actor: &Actor, id: i64, version: Option<i64>) -> A
     let mut tx = db.begin().await?;
     let run = guard(&mut tx, actor, id).await?;
     check_version(&run, version)?;
-    if !matches!(run.status.as_str(), "draft" | "calculated" | "approved") {
-        return Err(wrong_state(&run));
-    }
+    run.status
+        .after(RunStep::Discard)
+        .map_err(|_| wrong_state(&run))?;
     drop_lines(&mut tx, &run).await?;
     sql!(&mut tx, c => sqlx::query("DELETE FROM payment_run WHERE id = $1").bind(id).execute(c).await?.rows_affected());
     audit::record(
@@ -1109,10 +1121,7 @@ pub async fn discard(db: &Db, actor: &Actor, id: i64, version: Option<i64>) -> A
 /// Moves an exported run to settled or partly returned once no line waits for the bank.
 pub async fn settle_if_done(tx: &mut Tx, id: i64) -> AppResult<()> {
     let run = load(tx, id).await?;
-    if !matches!(
-        run.status.as_str(),
-        "exported" | "settled" | "partly_returned"
-    ) {
+    if !run.status.with_the_bank() {
         return Ok(());
     }
     let (Some(a), Some(b)) = (run.first_line, run.last_line) else {
@@ -1123,14 +1132,10 @@ pub async fn settle_if_done(tx: &mut Tx, id: i64) -> AppResult<()> {
          COALESCE(SUM(CASE WHEN status = 'returned' OR (status = 'written_off' AND account_id IS NOT NULL) THEN 1 ELSE 0 END), 0) \
          FROM payment_line WHERE id >= $1 AND id <= $2 AND run_id = $3")
         .bind(a).bind(b).bind(id).fetch_one(c).await?);
-    let status = match (open, returned) {
-        (0, 0) => "settled",
-        (0, _) => "partly_returned",
-        _ => "exported",
-    };
+    let status = RunStatus::as_the_bank_says(open, returned);
     if status != run.status {
         sql!(tx, c => sqlx::query("UPDATE payment_run SET status = $1, version = version + 1 WHERE id = $2")
-            .bind(status).bind(id).execute(c).await?.rows_affected());
+            .bind(status.code()).bind(id).execute(c).await?.rows_affected());
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! from where the next run pays them again. A statement is imported once; references
 //! that match nothing of ours are reported and change nothing.
 
+use skrb_domain::payments::states::{LineStatus, LineStep, RunStatus};
 use std::collections::{BTreeSet, HashMap};
 
 use sha2::{Digest, Sha256};
@@ -42,9 +43,11 @@ struct Known {
     run_id: i64,
     centre_id: i64,
     amount: i64,
-    status: String,
+    #[sqlx(try_from = "String")]
+    status: LineStatus,
     account_id: Option<i64>,
-    run_status: String,
+    #[sqlx(try_from = "String")]
+    run_status: RunStatus,
 }
 
 /// A statement that cannot be taken is the upload's input error.
@@ -123,9 +126,7 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8], today: Date) -> AppRes
             out.problems.push(problem("unknown"));
             continue;
         }
-        if k.account_id.is_none()
-            || matches!(k.run_status.as_str(), "draft" | "calculated" | "approved")
-        {
+        if k.account_id.is_none() || k.run_status.before_export() {
             out.problems.push(problem("not_sent"));
             continue;
         }
@@ -134,8 +135,10 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8], today: Date) -> AppRes
             continue;
         }
         match &it.outcome {
-            Outcome::Settled if k.status == "open" => settle.push((k.id, it.booked)),
-            Outcome::Returned { code, info } if matches!(k.status.as_str(), "open" | "settled") => {
+            Outcome::Settled if k.status.after(LineStep::Settle).is_ok() => {
+                settle.push((k.id, it.booked))
+            }
+            Outcome::Returned { code, info } if k.status.after(LineStep::Return).is_ok() => {
                 let why = if info.is_empty() {
                     code.clone()
                 } else {

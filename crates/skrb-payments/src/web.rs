@@ -4,6 +4,7 @@
 //! person's and an entitlement's payments with recoveries. Thin: parse, call the use
 //! case, render; a refused form comes back with the user's input and the reasons.
 
+use skrb_domain::payments::states::{RunStatus, RunStep};
 use std::collections::HashMap;
 
 use axum::extract::{Multipart, Path, State};

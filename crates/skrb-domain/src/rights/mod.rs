@@ -7,6 +7,7 @@ pub mod deadlines;
 pub mod error;
 pub mod money;
 pub mod params;
+pub mod states;
 
 pub use calc::{calculate, Arg, CalcError, Calculation, Calculator, Household, Step};
 pub use money::Minor;

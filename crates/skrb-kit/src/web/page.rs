@@ -92,8 +92,8 @@ impl Page {
     }
 
     /// The label of a code ("case-status", "on_hold" -> the text of `case-status-on_hold`).
-    pub fn c(&self, prefix: &str, code: &str) -> String {
-        i18n::t(self.locale, &format!("{prefix}-{code}"))
+    pub fn c(&self, prefix: &str, code: impl AsRef<str>) -> String {
+        i18n::t(self.locale, &format!("{prefix}-{}", code.as_ref()))
     }
 
     /// A number in the reader's format.

@@ -184,6 +184,7 @@ pub async fn document() -> Response {
 /// and the database's checks hold. `(schema, property, values)`.
 pub fn code_lists() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
     use crate::{cases, partners, payments, rights};
+    use skrb_domain::payments::states::{LineStatus, RecoveryStatus, RunStatus};
     let l = |v: &[&'static str]| v.to_vec();
     let sexes: Vec<&str> = ["M", "F", "X"].to_vec();
     let relationships: Vec<&str> = skrb_domain::person::Relationship::ALL
@@ -202,13 +203,13 @@ pub fn code_lists() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
         ("PayerAccount", "funder", l(&payments::accounts::FUNDERS)),
         ("PaymentLine", "funder", l(&payments::accounts::FUNDERS)),
         ("SummaryRow", "funder", l(&payments::accounts::FUNDERS)),
-        ("PaymentLine", "status", l(&payments::LINE_STATUSES)),
-        ("Run", "status", l(&payments::STATUSES)),
+        ("PaymentLine", "status", LineStatus::codes()),
+        ("Run", "status", RunStatus::codes()),
         ("Run", "kind", l(&payments::RUN_KINDS)),
         ("RunForm", "kind", l(&payments::RUN_KINDS)),
         ("Recovery", "kind", l(&payments::RECOVERY_KINDS)),
         ("RecoveryForm", "kind", l(&payments::RECOVERY_KINDS)),
-        ("Recovery", "status", l(&payments::RECOVERY_STATUSES)),
+        ("Recovery", "status", RecoveryStatus::codes()),
         (
             "StatementProblem",
             "problem",
