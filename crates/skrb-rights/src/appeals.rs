@@ -3,6 +3,7 @@
 //! records and applies its outcome: upheld (the decision stands), annulled (the centre
 //! decides again, with a new deadline), or changed (the new amount applies).
 
+use skrb_domain::rights::states::ApplicationStep;
 use skrb_domain::rights::{deadlines, money, Minor};
 use time::{Date, OffsetDateTime};
 
@@ -99,7 +100,7 @@ pub async fn lodge(
             let Some(d) = d else {
                 return Err(field_error("decision_id", "err-decision"));
             };
-            if d.status != "issued" {
+            if !d.status.issued() {
                 return Err(AppError::Refused(Msg::new("err-not-issued")));
             }
             if lodged < d.decided_on {
@@ -129,7 +130,12 @@ pub async fn lodge(
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
         .bind(app_id).bind(decision).bind(lodged).bind(&grounds).bind(&late_reason).bind(actor.user_id)
         .bind(OffsetDateTime::now_utc()).fetch_one(c).await?);
-    sql!(&mut tx, c => sqlx::query("UPDATE application SET status = 'appealed', version = version + 1 WHERE id = $1")
+    let appealed = a
+        .status
+        .after(ApplicationStep::Appeal)
+        .map_err(|_| AppError::Refused(Msg::new("err-application-closed")))?;
+    sql!(&mut tx, c => sqlx::query("UPDATE application SET status = $1, version = version + 1 WHERE id = $2")
+        .bind(appealed.code())
         .bind(app_id).execute(c).await?.rows_affected());
     audit::record(&mut tx, actor, Event::new("create", "appeal", id).person(a.person_id).detail(serde_json::json!({
         "application": app_id, "decision": decision, "lodged_on": lodged.to_string(), "late": late_reason.is_some()
@@ -266,9 +272,19 @@ pub async fn outcome(
             "SELECT id, amount FROM entitlement WHERE decision_id = $1 AND status <> 'ended'").bind(d.id).fetch_optional(c).await?),
         None => None,
     };
+    let step = if outcome == "annulled" {
+        ApplicationStep::Reopen
+    } else {
+        ApplicationStep::Settle
+    };
+    let next = a
+        .status
+        .after(step)
+        .map_err(|_| AppError::Refused(Msg::new("err-application-closed")))?;
     match outcome {
         "upheld" => {
-            sql!(&mut tx, c => sqlx::query("UPDATE application SET status = 'decided', version = version + 1 WHERE id = $1")
+            sql!(&mut tx, c => sqlx::query("UPDATE application SET status = $1, version = version + 1 WHERE id = $2")
+                .bind(next.code())
                 .bind(a.id).execute(c).await?.rows_affected());
         }
         "annulled" => {
@@ -281,8 +297,8 @@ pub async fn outcome(
             }
             let due = deadlines::decision_due(on, rt.deadline_months as u32);
             sql!(&mut tx, c => sqlx::query(
-                "UPDATE application SET status = 'in_procedure', due_on = $1, version = version + 1 WHERE id = $2")
-                .bind(due).bind(a.id).execute(c).await?.rows_affected());
+                "UPDATE application SET status = $3, due_on = $1, version = version + 1 WHERE id = $2")
+                .bind(due).bind(next.code()).bind(a.id).execute(c).await?.rows_affected());
         }
         _ => {
             let amount = new_amount.unwrap_or(0);
@@ -328,8 +344,8 @@ pub async fn outcome(
                         .bind(to).bind(funding_text(amount, &rt)).bind(&input).execute(c).await?.rows_affected());
                 }
             }
-            sql!(&mut tx, c => sqlx::query("UPDATE application SET status = 'decided', version = version + 1 WHERE id = $1")
-                .bind(a.id).execute(c).await?.rows_affected());
+            sql!(&mut tx, c => sqlx::query("UPDATE application SET status = $2, version = version + 1 WHERE id = $1")
+                .bind(a.id).bind(next.code()).execute(c).await?.rows_affected());
         }
     }
     audit::record(&mut tx, actor, Event::new("outcome", "appeal", id).person(a.person_id).detail(serde_json::json!({

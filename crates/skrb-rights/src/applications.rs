@@ -2,6 +2,7 @@
 //! the rights officer's list of procedures ordered by their statutory deadline.
 
 use skrb_domain::rights::calc::{Kind, Member};
+use skrb_domain::rights::states::{ApplicationStatus, ApplicationStep};
 use skrb_domain::rights::{deadlines, Calculation, Household};
 use time::{Date, OffsetDateTime};
 
@@ -57,8 +58,9 @@ pub struct Application {
     /// The statutory deadline for the decision.
     #[serde(serialize_with = "skrb_kit::i18n::json_date::option::serialize")]
     pub due_on: Option<Date>,
-    /// received, incomplete, in_procedure, decided, appealed, withdrawn
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub status: ApplicationStatus,
     pub officer_id: Option<i64>,
     #[serde(skip)]
     pub input: Option<String>,
@@ -85,10 +87,7 @@ impl Application {
     /// Past its deadline without a decision: silence, which the client may appeal as a
     /// refusal.
     pub fn silent(&self, today: Date) -> bool {
-        matches!(
-            self.status.as_str(),
-            "received" | "incomplete" | "in_procedure"
-        ) && self.due_on.is_some_and(|d| d < today)
+        self.status.open() && self.due_on.is_some_and(|d| d < today)
     }
 }
 
@@ -236,10 +235,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &ApplicationForm, today: Date) ->
 }
 
 fn open_procedure(a: &Application) -> AppResult<()> {
-    if matches!(
-        a.status.as_str(),
-        "received" | "incomplete" | "in_procedure"
-    ) {
+    if a.status.open() {
         Ok(())
     } else {
         Err(AppError::Refused(Msg::new("err-application-closed")))
@@ -303,18 +299,27 @@ pub async fn completion(
     let rt = catalogue::get(&mut tx, a.right_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if action == Some("complete") {
+    let step = if action == Some("complete") {
+        ApplicationStep::Complete
+    } else {
+        ApplicationStep::AskCompletion
+    };
+    let next = a
+        .status
+        .after(step)
+        .map_err(|_| AppError::Refused(Msg::new("err-application-closed")))?;
+    if step == ApplicationStep::Complete {
         let due_on = deadlines::decision_due(on, rt.deadline_months as u32);
         sql!(&mut tx, c => sqlx::query(
-            "UPDATE application SET status = 'in_procedure', complete_on = $1, due_on = $2, version = version + 1 WHERE id = $3")
-            .bind(on).bind(due_on).bind(id).execute(c).await?.rows_affected());
+            "UPDATE application SET status = $4, complete_on = $1, due_on = $2, version = version + 1 WHERE id = $3")
+            .bind(on).bind(due_on).bind(id).bind(next.code()).execute(c).await?.rows_affected());
         audit::record(&mut tx, actor, Event::new("complete", "application", id).person(a.person_id)
             .detail(serde_json::json!({"complete_on": on.to_string(), "due_on": due_on.to_string()}))).await?;
     } else {
         sql!(&mut tx, c => sqlx::query(
-            "UPDATE application SET status = 'incomplete', completion_asked_on = $1, completion_due = $2, completion_note = $3, \
+            "UPDATE application SET status = $5, completion_asked_on = $1, completion_due = $2, completion_note = $3, \
              version = version + 1 WHERE id = $4")
-            .bind(on).bind(due).bind(&note).bind(id).execute(c).await?.rows_affected());
+            .bind(on).bind(due).bind(&note).bind(id).bind(next.code()).execute(c).await?.rows_affected());
         audit::record(&mut tx, actor, Event::new("ask_completion", "application", id).person(a.person_id)
             .detail(serde_json::json!({"asked_on": on.to_string(), "due": due.map(|d| d.to_string()), "note": note}))).await?;
     }
@@ -362,7 +367,9 @@ pub struct ProcedureRow {
     pub name_sr: String,
     #[serde(skip)]
     pub name_en: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub status: ApplicationStatus,
     #[serde(serialize_with = "skrb_kit::i18n::json_date::serialize")]
     pub received_on: Date,
     #[serde(serialize_with = "skrb_kit::i18n::json_date::option::serialize")]

@@ -4,6 +4,7 @@
 //! (care degree, impairment). All users of a right can be put on agendas for
 //! re-assessment in one set-based job.
 
+use skrb_domain::rights::states::SessionStatus;
 use time::{Date, Duration};
 
 use skrb_kit::audit::{self, Actor, Event};
@@ -46,8 +47,9 @@ pub struct Session {
     pub commission_id: i64,
     #[serde(serialize_with = "skrb_kit::i18n::json_date::serialize")]
     pub held_on: Date,
-    /// planned, held
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub status: SessionStatus,
     pub note: Option<String>,
     pub items: i64,
     pub recorded: i64,
@@ -290,7 +292,7 @@ pub async fn add_item(db: &Db, actor: &Actor, session_id: i64, f: &AgendaForm) -
     };
     let mut tx = db.begin().await?;
     let (_, s) = session_guard(&mut tx, actor, session_id).await?;
-    if s.status == "held" {
+    if s.status.hold().is_err() {
         return Err(AppError::Refused(Msg::new("err-session-held")));
     }
     let a = match super::applications::guard(&mut tx, actor, app).await {
@@ -393,11 +395,12 @@ pub async fn record_finding(
 pub async fn hold(db: &Db, actor: &Actor, session_id: i64) -> AppResult<()> {
     let mut tx = db.begin().await?;
     let (_, s) = session_guard(&mut tx, actor, session_id).await?;
-    if s.status == "held" {
-        return Err(AppError::Refused(Msg::new("err-session-held")));
-    }
-    sql!(&mut tx, c => sqlx::query("UPDATE commission_session SET status = 'held' WHERE id = $1")
-        .bind(session_id).execute(c).await?.rows_affected());
+    let held = s
+        .status
+        .hold()
+        .map_err(|_| AppError::Refused(Msg::new("err-session-held")))?;
+    sql!(&mut tx, c => sqlx::query("UPDATE commission_session SET status = $1 WHERE id = $2")
+        .bind(held.code()).bind(session_id).execute(c).await?.rows_affected());
     audit::record(
         &mut tx,
         actor,

@@ -25,15 +25,6 @@ pub const CHANNELS: [&str; 5] = ["in_person", "post", "email", "eportal", "ex_of
 pub const OUTCOMES: [&str; 4] = ["granted", "partly", "refused", "dismissed"];
 pub const DELIVERY: [&str; 4] = ["in_person", "registered_mail", "ebox", "public_notice"];
 pub const APPEAL_OUTCOMES: [&str; 3] = ["upheld", "annulled", "changed"];
-/// Where an application stands (`application.status`).
-pub const APPLICATION_STATUSES: [&str; 6] = [
-    "received",
-    "incomplete",
-    "in_procedure",
-    "decided",
-    "appealed",
-    "withdrawn",
-];
 /// What a decision does (`decision.kind`).
 pub const DECISION_KINDS: [&str; 6] = [
     "first",
@@ -43,12 +34,6 @@ pub const DECISION_KINDS: [&str; 6] = [
     "provisional",
     "second_instance",
 ];
-/// `decision.status`: a manual amount waits for a second person.
-pub const DECISION_STATUSES: [&str; 2] = ["awaiting_approval", "issued"];
-/// `entitlement.status`.
-pub const ENTITLEMENT_STATUSES: [&str; 3] = ["active", "suspended", "ended"];
-/// `commission_session.status`.
-pub const SESSION_STATUSES: [&str; 2] = ["planned", "held"];
 /// Why a person is on a commission's agenda (`commission_item.purpose`).
 pub const ITEM_PURPOSES: [&str; 2] = ["assessment", "reassessment"];
 /// The jurisdictions whose rules Skrb knows: Slovenia, Republika Srpska.

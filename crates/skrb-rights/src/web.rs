@@ -7,6 +7,9 @@
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use skrb_domain::rights::calc::{CareDegree, FosterChild, Kind, Member, Situation};
+use skrb_domain::rights::states::{
+    ApplicationStatus, DecisionStatus, EntitlementChange, EntitlementStatus, SessionStatus,
+};
 use skrb_domain::rights::{money, Household};
 use time::Date;
 
@@ -332,7 +335,7 @@ impl AppPage {
         self.v
             .decisions
             .iter()
-            .find(|d| d.kind == "first" && d.status == "issued")
+            .find(|d| d.kind == "first" && d.status.issued())
     }
 }
 
@@ -393,7 +396,7 @@ async fn app_page(
         outcomes: labelled(l, "dec-outcome", &super::OUTCOMES),
         delivery: labelled(l, "delivery", &super::DELIVERY),
         appeal_outcomes: labelled(l, "appeal-outcome", &super::APPEAL_OUTCOMES),
-        changes: labelled(l, "change", &decisions::CHANGES),
+        changes: labelled(l, "change", &EntitlementChange::codes()),
         situations: labelled(
             l,
             "situation",

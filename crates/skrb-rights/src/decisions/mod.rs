@@ -7,6 +7,9 @@
 pub mod document;
 
 use skrb_domain::rights::calc::split;
+use skrb_domain::rights::states::{
+    ApplicationStatus, ApplicationStep, DecisionStatus, EntitlementChange, EntitlementStatus,
+};
 use skrb_domain::rights::{deadlines, money, Calculation, Household, Minor, Params};
 use time::{Date, Duration, OffsetDateTime};
 
@@ -92,8 +95,9 @@ pub struct Decision {
     pub period_to: Option<Date>,
     pub reasoning: String,
     pub manual_reason: Option<String>,
-    /// awaiting_approval, issued
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub status: DecisionStatus,
     pub number: String,
     #[serde(serialize_with = "skrb_kit::i18n::json_date::serialize")]
     pub decided_on: Date,
@@ -169,8 +173,9 @@ pub struct Entitlement {
     pub valid_from: Date,
     #[serde(serialize_with = "skrb_kit::i18n::json_date::option::serialize")]
     pub valid_to: Option<Date>,
-    /// active, suspended, ended
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub status: EntitlementStatus,
     /// Amounts per funder: `entity:13430,municipality:13430`.
     pub funding: String,
     pub end_reason: Option<String>,
@@ -302,11 +307,10 @@ pub async fn decide(
             });
         }
     }
-    match a.status.as_str() {
-        "in_procedure" => {}
-        "received" | "incomplete" => {
-            return Err(AppError::Refused(Msg::new("err-application-incomplete")))
-        }
+    // A decision rests on a complete application (the deadline runs from there).
+    match a.status {
+        ApplicationStatus::InProcedure => {}
+        s if s.open() => return Err(AppError::Refused(Msg::new("err-application-incomplete"))),
         _ => return Err(AppError::Refused(Msg::new("err-application-closed"))),
     }
     let rt = catalogue::get(&mut tx, a.right_id)
@@ -406,8 +410,12 @@ pub async fn decide(
         .bind(grants.then_some(from)).bind(if grants { to } else { None }).bind(&reasoning).bind(&inputs)
         .bind(manual.then_some(manual_reason.clone()).flatten()).bind(status).bind(&a.number).bind(today)
         .bind(actor.user_id).bind(&signatory).bind(OffsetDateTime::now_utc()).fetch_one(c).await?);
-    sql!(&mut tx, c => sqlx::query("UPDATE application SET status = 'decided', version = version + 1 WHERE id = $1")
-        .bind(a.id).execute(c).await?.rows_affected());
+    let decided = a
+        .status
+        .after(ApplicationStep::Decide)
+        .map_err(|_| AppError::Refused(Msg::new("err-application-closed")))?;
+    sql!(&mut tx, c => sqlx::query("UPDATE application SET status = $2, version = version + 1 WHERE id = $1")
+        .bind(a.id).bind(decided.code()).execute(c).await?.rows_affected());
     audit::record(&mut tx, actor, Event::new("create", "decision", id).person(a.person_id).detail(serde_json::json!({
         "application": a.id, "outcome": outcome, "amount": amount, "calculated": calculated, "manual": manual,
         "from": from.to_string(), "to": to.map(|d| d.to_string())
@@ -477,7 +485,7 @@ pub async fn guard(tx: &mut Tx, actor: &Actor, id: i64) -> AppResult<Decision> {
 pub async fn approve(db: &Db, actor: &Actor, id: i64) -> AppResult<()> {
     let mut tx = db.begin().await?;
     let d = guard(&mut tx, actor, id).await?;
-    if d.status != "awaiting_approval" {
+    if d.status.approve().is_err() {
         return Err(AppError::Refused(Msg::new("err-not-awaiting")));
     }
     if d.decided_by.is_some() && d.decided_by == actor.user_id {
@@ -522,7 +530,7 @@ pub async fn deliver(
 ) -> AppResult<()> {
     let mut tx = db.begin().await?;
     let d = guard(&mut tx, actor, id).await?;
-    if d.status != "issued" {
+    if !d.status.issued() {
         return Err(AppError::Refused(Msg::new("err-not-issued")));
     }
     let mut ck = Check::new();
@@ -559,7 +567,7 @@ pub async fn document(db: &Db, actor: &Actor, id: i64) -> AppResult<(String, Vec
         .bind(id).fetch_one(c).await?);
     let pdf = match pdf {
         Some(p) => p,
-        None if d.status == "issued" => {
+        None if d.status.issued() => {
             let rt = catalogue::get(&mut tx, d.right_id)
                 .await?
                 .ok_or(AppError::NotFound)?;
@@ -597,8 +605,6 @@ pub struct ChangeForm {
     pub version: String,
 }
 
-pub const CHANGES: [&str; 4] = ["change", "suspend", "resume", "end"];
-
 async fn load_entitlement(tx: &mut Tx, id: i64) -> Result<Option<Entitlement>, sqlx::Error> {
     let q = format!("SELECT {ENT_COLS} FROM entitlement WHERE id = $1");
     sql!(tx, c => sqlx::query_as(&q).bind(id).fetch_optional(c).await)
@@ -628,7 +634,7 @@ pub async fn change(
         }
     }
     let mut ck = Check::new();
-    let action = ck.choice("action", &f.action, &CHANGES, true);
+    let action = ck.choice("action", &f.action, &EntitlementChange::codes(), true);
     let effective = ck.date("effective", &f.effective, true);
     let reason = ck.text("reason", &f.reason, true, 2000);
     if let Some(d) = effective {
@@ -640,15 +646,11 @@ pub async fn change(
     let (Some(action), Some(effective), Some(reason)) = (action, effective, reason) else {
         return Err(AppError::BadRequest("change".into()));
     };
-    let ok = match action {
-        "change" | "suspend" | "end" => {
-            e.status == "active" || (action == "end" && e.status == "suspended")
-        }
-        _ => e.status == "suspended",
-    };
-    if !ok {
-        return Err(AppError::Refused(Msg::new("err-entitlement-state")));
-    }
+    let change = EntitlementChange::from_code(action)
+        .ok_or_else(|| AppError::BadRequest("change".into()))?;
+    e.status
+        .after(change)
+        .map_err(|_| AppError::Refused(Msg::new("err-entitlement-state")))?;
     let rt = catalogue::get(&mut tx, e.right_id)
         .await?
         .ok_or(AppError::NotFound)?;

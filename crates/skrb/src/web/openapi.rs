@@ -185,6 +185,9 @@ pub async fn document() -> Response {
 pub fn code_lists() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
     use crate::{cases, partners, payments, rights};
     use skrb_domain::payments::states::{LineStatus, RecoveryStatus, RunStatus};
+    use skrb_domain::rights::states::{
+        ApplicationStatus, DecisionStatus, EntitlementChange, EntitlementStatus, SessionStatus,
+    };
     let l = |v: &[&'static str]| v.to_vec();
     let sexes: Vec<&str> = ["M", "F", "X"].to_vec();
     let relationships: Vec<&str> = skrb_domain::person::Relationship::ALL
@@ -217,17 +220,17 @@ pub fn code_lists() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
         ),
         ("ApplicationForm", "channel", l(&rights::CHANNELS)),
         ("Application", "channel", l(&rights::CHANNELS)),
-        ("Application", "status", l(&rights::APPLICATION_STATUSES)),
-        ("ProcedureRow", "status", l(&rights::APPLICATION_STATUSES)),
+        ("Application", "status", ApplicationStatus::codes()),
+        ("ProcedureRow", "status", ApplicationStatus::codes()),
         ("DecisionForm", "outcome", l(&rights::OUTCOMES)),
         ("Decision", "outcome", l(&rights::OUTCOMES)),
         ("Decision", "kind", l(&rights::DECISION_KINDS)),
-        ("Decision", "status", l(&rights::DECISION_STATUSES)),
-        ("Entitlement", "status", l(&rights::ENTITLEMENT_STATUSES)),
+        ("Decision", "status", DecisionStatus::codes()),
+        ("Entitlement", "status", EntitlementStatus::codes()),
         ("DeliveryForm", "method", l(&rights::DELIVERY)),
         ("OutcomeForm", "outcome", l(&rights::APPEAL_OUTCOMES)),
         ("Appeal", "outcome", l(&rights::APPEAL_OUTCOMES)),
-        ("ChangeForm", "action", l(&rights::decisions::CHANGES)),
+        ("ChangeForm", "action", EntitlementChange::codes()),
         ("CommissionForm", "kind", l(&rights::commissions::KINDS)),
         ("Commission", "kind", l(&rights::commissions::KINDS)),
         (
@@ -247,7 +250,7 @@ pub fn code_lists() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
             "impairment",
             l(&rights::commissions::IMPAIRMENT),
         ),
-        ("Session", "status", l(&rights::SESSION_STATUSES)),
+        ("Session", "status", SessionStatus::codes()),
         ("Item", "purpose", l(&rights::ITEM_PURPOSES)),
         ("RightForm", "claimant", l(&rights::catalogue::CLAIMANTS)),
         ("RightType", "claimant", l(&rights::catalogue::CLAIMANTS)),
