@@ -3,6 +3,7 @@
 //! glass on its person with a reason. The person's own restriction applies as well.
 //! Changes are for the worker, the team and those who manage cases.
 
+use skrb_domain::cases::FileStatus;
 use skrb_kit::audit::Actor;
 use skrb_kit::db::Tx;
 use skrb_kit::error::{AppError, AppResult, Msg};
@@ -16,7 +17,8 @@ pub struct Guard {
     pub person_id: i64,
     pub worker_id: i64,
     pub restricted: bool,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: FileStatus,
     pub version: i64,
 }
 

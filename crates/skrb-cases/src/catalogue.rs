@@ -2,6 +2,7 @@
 //! Srpska's legal user categories, as rows. An administrator adds a type or retires one
 //! without a code change; files keep the type they were opened with.
 
+use skrb_kit::audit::Action;
 use skrb_kit::audit::{self, Actor, Event};
 use skrb_kit::db::{Db, Tx};
 use skrb_kit::error::AppResult;
@@ -142,7 +143,7 @@ pub async fn add(db: &Db, actor: &Actor, f: &TypeForm) -> AppResult<i64> {
     audit::record(
         &mut tx,
         actor,
-        Event::new("create", "case_type", id)
+        Event::new(Action::Create, "case_type", id)
             .detail(serde_json::json!({ "code": code, "jurisdiction": jurisdiction })),
     )
     .await?;
@@ -161,7 +162,7 @@ pub async fn set_active(db: &Db, actor: &Actor, id: i64, active: bool) -> AppRes
     audit::record(
         &mut tx,
         actor,
-        Event::new("update", "case_type", id).detail(serde_json::json!({ "active": active })),
+        Event::new(Action::Update, "case_type", id).detail(serde_json::json!({ "active": active })),
     )
     .await?;
     tx.commit().await?;

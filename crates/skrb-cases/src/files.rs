@@ -2,6 +2,8 @@
 //! the file's page, changes with optimistic versions, hold, reopen, close (warning when
 //! tasks are open), transfer to another worker or unit (with history), and the list.
 
+use skrb_domain::cases::FileStatus;
+use skrb_kit::audit::Action;
 use time::{Date, Duration, OffsetDateTime};
 
 use super::access::{self, Guard};
@@ -111,7 +113,7 @@ pub async fn add_task(
     audit::record(
         tx,
         actor,
-        Event::new("create", "task", id).detail(serde_json::json!({
+        Event::new(Action::Create, "task", id).detail(serde_json::json!({
             "case_id": case_id, "title": title, "assignee": assignee,
             "due_on": skrb_kit::dates::iso_date(due), "source": source
         })),
@@ -237,7 +239,7 @@ pub async fn open_in(tx: &mut Tx, actor: &Actor, f: &CaseForm, today: Date) -> A
     audit::record(
         tx,
         actor,
-        Event::new("create", "case_file", id)
+        Event::new(Action::Create, "case_file", id)
             .person(person)
             .detail(serde_json::json!({
                 "number": number, "type": ty.code, "worker": worker, "restricted": restricted,
@@ -284,7 +286,9 @@ pub struct CaseFile {
     pub type_name: String,
     pub problems: String,
     pub summary: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub status: FileStatus,
     pub close_reason: Option<String>,
     pub open_tasks_reason: Option<String>,
     pub worker_id: i64,
@@ -438,7 +442,7 @@ pub async fn update(
     audit::record(
         &mut tx,
         actor,
-        Event::new("update", "case_file", id)
+        Event::new(Action::Update, "case_file", id)
             .person(g.person_id)
             .changes(&changes),
     )
@@ -488,7 +492,7 @@ pub async fn set_status(
     let mut tx = db.begin().await?;
     let g = access::check_write(&mut tx, actor, id, manages).await?;
     let mut ck = Check::new();
-    let status = ck.choice("status", &f.status, &["open", "on_hold", "closed"], true);
+    let status = ck.choice("status", &f.status, &FileStatus::codes(), true);
     let v = version(&mut ck, &f.version, &g);
     let Some(status) = status else {
         return Err(ck
@@ -499,7 +503,7 @@ pub async fn set_status(
     let mut closed_on = None;
     let mut reason = None;
     let mut tasks_reason = None;
-    if status == "closed" {
+    if status == FileStatus::Closed.code() {
         reason = ck.choice("reason", &f.reason, &CLOSE_REASONS, true);
         let opened: Date = sql!(&mut tx, c => sqlx::query_scalar("SELECT opened_on FROM case_file WHERE id = $1")
             .bind(id).fetch_one(c).await?);
@@ -527,7 +531,7 @@ pub async fn set_status(
     } else {
         ck.done()?;
     }
-    if g.status == status {
+    if g.status.code() == status {
         return Err(field_error("status", "err-status-same"));
     }
     bump(&mut tx, &g, v).await?;
@@ -539,11 +543,11 @@ pub async fn set_status(
     audit::record(
         &mut tx,
         actor,
-        Event::new("update", "case_file", id)
+        Event::new(Action::Update, "case_file", id)
             .person(g.person_id)
             .changes(&[skrb_kit::audit::Change {
                 field: "status".into(),
-                old: Some(g.status.clone()),
+                old: Some(g.status.code().to_string()),
                 new: Some(status.into()),
             }])
             .reason(tasks_reason.as_deref().or(reason)),
@@ -606,7 +610,7 @@ pub async fn transfer(
     let Some(worker) = worker else {
         return Err(field_error("worker_id", "err-required"));
     };
-    if g.status == "closed" {
+    if !g.status.takes_work() {
         return Err(AppError::Refused(Msg::new("case-closed")));
     }
     let unit = match unit {
@@ -628,7 +632,7 @@ pub async fn transfer(
     audit::record(
         &mut tx,
         actor,
-        Event::new("transfer", "case_file", id)
+        Event::new(Action::Transfer, "case_file", id)
             .person(g.person_id)
             .detail(serde_json::json!({ "from": g.worker_id, "to": worker, "from_unit": from_unit, "to_unit": unit }))
             .reason(reason.as_deref()),
@@ -651,7 +655,9 @@ pub struct CaseRow {
     #[serde(skip)]
     pub type_sr: String,
     pub type_name: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub status: FileStatus,
     pub worker_name: String,
     pub restricted: bool,
     #[serde(serialize_with = "skrb_kit::i18n::json_date::serialize")]
@@ -714,7 +720,8 @@ pub async fn list(db: &Db, actor: &Actor, p: &ListParams, per_page: u32) -> AppR
     audit::record_apart(
         db,
         actor,
-        Event::about("list", "case_file").detail(serde_json::json!({ "q": p.q, "shown": shown })),
+        Event::about(Action::List, "case_file")
+            .detail(serde_json::json!({ "q": p.q, "shown": shown })),
     )
     .await?;
     Ok(found)
@@ -740,7 +747,7 @@ async fn select(db: &Db, actor: &Actor, p: &ListParams, per_page: u32) -> AppRes
     };
     match p.status.as_str() {
         "" => {}
-        s @ ("open" | "on_hold" | "closed") => {
+        s if FileStatus::from_code(s).is_some() => {
             cond.push_str(&format!(
                 " AND c.status = {}",
                 arg(&mut binds, Bind::S(s.into()))

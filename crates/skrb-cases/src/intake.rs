@@ -2,6 +2,7 @@
 //! registered person, or a name to identify later), what problem, what was done. It
 //! stays a single contact or opens a file.
 
+use skrb_kit::audit::Action;
 use time::{Date, OffsetDateTime};
 
 use super::files::{self, CaseForm};
@@ -107,7 +108,7 @@ pub async fn record(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $2) RETURNING id")
         .bind(centre).bind(OffsetDateTime::now_utc()).bind(channel).bind(person).bind(&unknown).bind(problem)
         .bind(&description).bind(&action).bind(actor.user_id).fetch_one(c).await?);
-    let mut e = Event::new("create", "intake", id)
+    let mut e = Event::new(Action::Create, "intake", id)
         .detail(serde_json::json!({ "channel": channel, "problem": problem }));
     if let Some(p) = person {
         e = e.person(p);
@@ -165,7 +166,7 @@ pub async fn identify(db: &Db, actor: &Actor, id: i64, person_id: &str) -> AppRe
     audit::record(
         &mut tx,
         actor,
-        Event::new("identify", "intake", id).person(person),
+        Event::new(Action::Identify, "intake", id).person(person),
     )
     .await?;
     tx.commit().await?;
@@ -215,7 +216,7 @@ async fn list_where(
     audit::record_apart(
         db,
         actor,
-        Event::about("list", "intake").detail(serde_json::json!({ "shown": shown })),
+        Event::about(Action::List, "intake").detail(serde_json::json!({ "shown": shown })),
     )
     .await?;
     Ok(rows)

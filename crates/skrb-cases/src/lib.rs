@@ -18,8 +18,6 @@ pub mod violence;
 pub mod web;
 
 /// Problem areas a file can be about (the yearly report counts users by them).
-/// Where a case file stands (`case_file.status`).
-pub const STATUSES: [&str; 3] = ["open", "on_hold", "closed"];
 /// Where a task came from (`task.source`).
 pub const TASK_SOURCES: [&str; 5] = ["manual", "statutory", "plan_review", "referral", "violence"];
 /// Orders of the file list.

@@ -2,6 +2,7 @@
 //! the autosaved draft of a note being typed, and attachments.
 
 use sha2::{Digest, Sha256};
+use skrb_kit::audit::Action;
 use time::{Date, OffsetDateTime};
 
 use super::access;
@@ -94,7 +95,7 @@ pub async fn add_in(
     audit::record(
         tx,
         actor,
-        Event::new("create", "case_entry", id)
+        Event::new(Action::Create, "case_entry", id)
             .person(g.person_id)
             .detail(serde_json::json!({ "case_id": g.id, "kind": kind })),
     )
@@ -112,7 +113,7 @@ pub async fn add(
 ) -> AppResult<i64> {
     let mut tx = db.begin().await?;
     let g = access::check_write(&mut tx, actor, case_id, manages).await?;
-    if g.status == "closed" {
+    if !g.status.takes_work() {
         return Err(AppError::Refused(Msg::new("case-closed")));
     }
     let id = add_in(&mut tx, actor, &g, f, today).await?;
@@ -152,7 +153,7 @@ pub async fn save_draft(
     audit::record(
         &mut tx,
         actor,
-        Event::new("draft", "case_file", case_id)
+        Event::new(Action::Draft, "case_file", case_id)
             .person(g.person_id)
             .detail(serde_json::json!({ "chars": body.chars().count() })),
     )
@@ -218,7 +219,7 @@ pub async fn upload(
     audit::record(
         &mut tx,
         actor,
-        Event::new("create", "attachment", id)
+        Event::new(Action::Create, "attachment", id)
             .person(g.person_id)
             .detail(serde_json::json!({ "case_id": case_id, "filename": name, "size": bytes.len(), "sha256": hash })),
     )
@@ -245,7 +246,7 @@ pub async fn download(db: &Db, actor: &Actor, id: i64) -> AppResult<(AttachmentM
     audit::record_apart(
         db,
         actor,
-        Event::new("read", "attachment", id).person(g.person_id),
+        Event::new(Action::Read, "attachment", id).person(g.person_id),
     )
     .await?;
     Ok((meta, bytes))

@@ -1,6 +1,7 @@
 //! Individual plans, care plans and safety plans: goals with agreed activities and who
 //! is responsible, a review date (which becomes a task), and reviews against each goal.
 
+use skrb_kit::audit::Action;
 use time::{Date, OffsetDateTime};
 
 use super::access;
@@ -177,7 +178,7 @@ async fn insert_goal(tx: &mut Tx, plan: i64, g: &GoalIn) -> Result<i64, sqlx::Er
 }
 
 fn open_file(g: &access::Guard) -> AppResult<()> {
-    if g.status == "closed" {
+    if !g.status.takes_work() {
         Err(AppError::Refused(Msg::new("case-closed")))
     } else {
         Ok(())
@@ -238,7 +239,7 @@ pub async fn create(
     audit::record(
         &mut tx,
         actor,
-        Event::new("create", "case_plan", id)
+        Event::new(Action::Create, "case_plan", id)
             .person(g.person_id)
             .detail(serde_json::json!({ "case_id": case_id, "kind": kind })),
     )
@@ -287,7 +288,7 @@ pub async fn add_goal(
     audit::record(
         &mut tx,
         actor,
-        Event::new("create", "plan_goal", id).person(g.person_id),
+        Event::new(Action::Create, "plan_goal", id).person(g.person_id),
     )
     .await?;
     tx.commit().await?;
@@ -331,7 +332,7 @@ pub async fn review(
     audit::record(
         &mut tx,
         actor,
-        Event::new("create", "goal_review", id)
+        Event::new(Action::Create, "goal_review", id)
             .person(g.person_id)
             .detail(serde_json::json!({ "goal_id": goal_id, "outcome": outcome })),
     )

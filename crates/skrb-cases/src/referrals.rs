@@ -2,6 +2,8 @@
 //! answered by the file's worker, with a task due). A partner's user sees and answers
 //! only the referrals addressed to their organisation.
 
+use skrb_domain::cases::ReferralStatus;
+use skrb_kit::audit::Action;
 use time::{Date, Duration, OffsetDateTime};
 
 use crate::access;
@@ -17,8 +19,6 @@ use skrb_kit::sql;
 pub const ANSWER_DAYS: i64 = 15;
 /// A referral goes out to a partner or comes in from one.
 pub const DIRECTIONS: [&str; 2] = ["out", "in"];
-/// Where a referral stands (`referral.status`).
-pub const STATUSES: [&str; 5] = ["sent", "accepted", "answered", "declined", "closed"];
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct Referral {
@@ -35,8 +35,9 @@ pub struct Referral {
     pub body: Option<String>,
     #[serde(serialize_with = "skrb_kit::i18n::json_date::serialize")]
     pub sent_on: Date,
-    /// sent, accepted, answered, declined, closed
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub status: ReferralStatus,
     pub answer: Option<String>,
     #[serde(serialize_with = "skrb_kit::i18n::json_date::option::serialize")]
     pub answered_on: Option<Date>,
@@ -125,7 +126,7 @@ pub async fn create(
     audit::record(
         &mut tx,
         actor,
-        Event::new("create", "referral", id).person(g.person_id).detail(serde_json::json!({ "direction": direction, "partner": partner, "case_id": case_id })),
+        Event::new(Action::Create, "referral", id).person(g.person_id).detail(serde_json::json!({ "direction": direction, "partner": partner, "case_id": case_id })),
     )
     .await?;
     tx.commit().await?;
@@ -148,12 +149,8 @@ pub async fn linked(db: &Db, user_id: i64) -> AppResult<bool> {
 }
 
 /// Who is reading the referral list: a partner sees their organisation's; staff their
-/// centre's (files they may not open are left out).
-#[derive(Debug, Clone, Copy)]
-pub enum Reader {
-    Partner,
-    Staff,
-}
+/// centre's (files they may not open are left out). Each side answers its own way.
+pub use skrb_domain::cases::Answerer as Reader;
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -171,8 +168,8 @@ pub async fn list(
     p: &ListParams,
 ) -> AppResult<Vec<Referral>> {
     let status = match p.status.as_str() {
-        "" | "sent" | "accepted" | "answered" | "declined" | "closed" => p.status.clone(),
-        "waiting" => "waiting".into(),
+        "" | "waiting" => p.status.clone(),
+        s if ReferralStatus::from_code(s).is_some() => p.status.clone(),
         _ => return Err(skrb_kit::form::field_error("status", "err-choice")),
     };
     let mut tx = db.begin_read().await?;
@@ -200,7 +197,7 @@ pub async fn list(
     audit::record_apart(
         db,
         actor,
-        Event::about("list", "referral").detail(serde_json::json!({ "shown": shown })),
+        Event::about(Action::List, "referral").detail(serde_json::json!({ "shown": shown })),
     )
     .await?;
     Ok(rows)
@@ -235,11 +232,11 @@ pub async fn answer(
         .bind(id).fetch_optional(c).await?);
     let r = r.ok_or(AppError::NotFound)?;
     let mut ck = Check::new();
-    let allowed: &[&'static str] = match reader {
-        Reader::Partner => &["accepted", "answered", "declined"],
-        Reader::Staff => &["accepted", "answered", "declined", "closed"],
-    };
-    let status = ck.choice("status", &f.status, allowed, true);
+    let allowed: Vec<&'static str> = ReferralStatus::answers(reader)
+        .iter()
+        .map(|s| s.code())
+        .collect();
+    let status = ck.choice("status", &f.status, &allowed, true);
     let answer = ck.text(
         "answer",
         &f.answer,
@@ -260,7 +257,7 @@ pub async fn answer(
         Reader::Staff => {
             let case = r.case_id.ok_or(AppError::NotFound)?;
             access::check_write(&mut tx, actor, case, manages).await?;
-            if r.direction == "out" && status != Some("closed") {
+            if r.direction == "out" && status != Some(ReferralStatus::Closed.code()) {
                 return Err(skrb_kit::form::field_error(
                     "status",
                     "err-referral-partner-answers",
@@ -268,20 +265,28 @@ pub async fn answer(
             }
         }
     }
-    if r.status == "closed" {
-        return Err(AppError::Refused(Msg::new("referral-closed")));
-    }
+    let status = status
+        .and_then(ReferralStatus::from_code)
+        .ok_or_else(|| AppError::BadRequest("status".into()))?;
+    r.status
+        .answer(reader, status)
+        .map_err(|_| AppError::Refused(Msg::new("referral-closed")))?;
     let n = sql!(&mut tx, c => sqlx::query(
         "UPDATE referral SET status = $1, answer = COALESCE($2, answer), answered_on = CASE WHEN $2 IS NULL THEN answered_on ELSE $3 END, \
          answered_by = $4, version = version + 1 WHERE id = $5 AND version = $6")
-        .bind(status).bind(&answer).bind(today).bind(actor.user_id).bind(id).bind(version)
+        .bind(status.code()).bind(&answer).bind(today).bind(actor.user_id).bind(id).bind(version)
         .execute(c).await?.rows_affected());
     if n == 0 {
         return Err(AppError::Conflict {
             current_version: r.version,
         });
     }
-    if r.direction == "in" && matches!(status, Some("answered" | "declined" | "closed")) {
+    if r.direction == "in"
+        && matches!(
+            status,
+            ReferralStatus::Answered | ReferralStatus::Declined | ReferralStatus::Closed
+        )
+    {
         if let Some(case) = r.case_id {
             sql!(&mut tx, c => sqlx::query(
                 "UPDATE task SET done_at = $1, done_by = $2 WHERE case_id = $3 AND source = 'referral' AND done_at IS NULL")
@@ -289,7 +294,7 @@ pub async fn answer(
         }
     }
     let mut e =
-        Event::new("answer", "referral", id).detail(serde_json::json!({ "status": status }));
+        Event::new(Action::Answer, "referral", id).detail(serde_json::json!({ "status": status }));
     if let Some(p) = r.person_id {
         e = e.person(p);
     }
@@ -308,7 +313,7 @@ pub async fn get_for_partner(db: &Db, actor: &Actor, id: i64) -> AppResult<Refer
     let r = r
         .filter(|r| r.direction == "out" && Some(r.partner_id) == partner)
         .ok_or(AppError::NotFound)?;
-    let mut e = Event::new("read", "referral", id);
+    let mut e = Event::new(Action::Read, "referral", id);
     if let Some(p) = r.person_id {
         e = e.person(p);
     }

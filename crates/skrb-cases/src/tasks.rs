@@ -1,5 +1,7 @@
 //! Tasks and deadlines, the worker's "my work" page and the head of unit's caseloads.
 
+use skrb_domain::cases::FileStatus;
+use skrb_kit::audit::Action;
 use time::{Date, OffsetDateTime};
 
 use super::access;
@@ -79,7 +81,7 @@ pub async fn create(
 ) -> AppResult<i64> {
     let mut tx = db.begin().await?;
     let g = access::check_write(&mut tx, actor, case_id, manages).await?;
-    if g.status == "closed" {
+    if !g.status.takes_work() {
         return Err(AppError::Refused(Msg::new("case-closed")));
     }
     let mut ck = Check::new();
@@ -145,7 +147,7 @@ pub async fn done(
     }
     sql!(&mut tx, c => sqlx::query("UPDATE task SET done_at = $1, done_by = $2 WHERE id = $3 AND done_at IS NULL")
         .bind(OffsetDateTime::now_utc()).bind(actor.user_id).bind(task_id).execute(c).await?.rows_affected());
-    let mut e = Event::new("done", "task", task_id);
+    let mut e = Event::new(Action::Done, "task", task_id);
     if let Some(p) = person {
         e = e.person(p);
     }
@@ -166,7 +168,9 @@ pub struct MyFile {
     #[serde(skip)]
     pub type_sr: String,
     pub type_name: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub status: FileStatus,
     pub restricted: bool,
     #[serde(serialize_with = "skrb_kit::i18n::json_date::serialize")]
     pub last_activity_on: Date,
@@ -215,7 +219,7 @@ pub async fn my_work(db: &Db, actor: &Actor, today: Date) -> AppResult<MyWork> {
     audit::record_apart(
         db,
         actor,
-        Event::about("my_work", "case_file").detail(serde_json::json!({ "shown": shown })),
+        Event::about(Action::MyWork, "case_file").detail(serde_json::json!({ "shown": shown })),
     )
     .await?;
     Ok(MyWork {
@@ -281,7 +285,7 @@ pub async fn caseloads(
     audit::record_apart(
         db,
         actor,
-        Event::about("caseloads", "case_file")
+        Event::about(Action::Caseloads, "case_file")
             .detail(serde_json::json!({ "centre": centre_id, "unit": unit_id })),
     )
     .await?;

@@ -3,6 +3,7 @@
 //! transaction; and everything of a person's files for their export. Assembled here
 //! from the modules that keep each part, so that none of them needs another.
 
+use skrb_kit::audit::Action;
 use time::OffsetDateTime;
 
 use super::access;
@@ -64,7 +65,7 @@ pub async fn view(db: &Db, actor: &Actor, id: i64) -> AppResult<CaseView> {
     audit::record_apart(
         db,
         actor,
-        Event::new("read", "case_file", id).person(g.person_id),
+        Event::new(Action::Read, "case_file", id).person(g.person_id),
     )
     .await?;
     Ok(CaseView {

@@ -3,6 +3,7 @@
 //! records its meetings (the contact log), a safety plan (a plan of kind "safety") and
 //! the protective measures ordered.
 
+use skrb_kit::audit::Action;
 use time::{Date, OffsetDateTime};
 
 use super::access;
@@ -124,7 +125,7 @@ pub async fn report(
     let case_id = match case_id {
         Some(id) => {
             let g = access::check_write(&mut tx, actor, id, manages).await?;
-            if g.person_id != person || g.status == "closed" {
+            if g.person_id != person || !g.status.takes_work() {
                 return Err(skrb_kit::form::field_error(
                     "case_id",
                     "err-case-for-report",
@@ -169,7 +170,7 @@ pub async fn report(
     audit::record(
         &mut tx,
         actor,
-        Event::new("create", "violence_report", id)
+        Event::new(Action::Create, "violence_report", id)
             .person(person)
             .detail(serde_json::json!({ "case_id": case_id })),
     )
@@ -250,7 +251,7 @@ pub async fn add_member(
     audit::record(
         &mut tx,
         actor,
-        Event::new("create", "mdt_member", id).person(g.person_id),
+        Event::new(Action::Create, "mdt_member", id).person(g.person_id),
     )
     .await?;
     tx.commit().await?;
@@ -282,7 +283,7 @@ pub async fn add_measure(
     audit::record(
         &mut tx,
         actor,
-        Event::new("create", "protective_measure", id).person(g.person_id),
+        Event::new(Action::Create, "protective_measure", id).person(g.person_id),
     )
     .await?;
     tx.commit().await?;

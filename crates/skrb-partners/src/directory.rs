@@ -1,5 +1,6 @@
 //! The registry of partner organisations and their contact people.
 
+use skrb_kit::audit::Action;
 use time::OffsetDateTime;
 
 use skrb_kit::audit::{self, Actor, Event};
@@ -169,7 +170,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &PartnerForm) -> AppResult<i64> {
     audit::record(
         &mut tx,
         actor,
-        Event::new("create", "partner", id)
+        Event::new(Action::Create, "partner", id)
             .detail(serde_json::json!({ "name": name, "kind": kind })),
     )
     .await?;
@@ -194,7 +195,12 @@ pub async fn add_contact(
     let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO partner_contact (partner_id, name, position, phone, email) VALUES ($1, $2, $3, $4, $5) RETURNING id")
         .bind(partner_id).bind(&name).bind(&position).bind(&phone).bind(&email).fetch_one(c).await?);
-    audit::record(&mut tx, actor, Event::new("create", "partner_contact", id)).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new(Action::Create, "partner_contact", id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -218,7 +224,7 @@ pub async fn link_user(
     audit::record(
         &mut tx,
         actor,
-        Event::about("link_partner", "app_user")
+        Event::about(Action::LinkPartner, "app_user")
             .detail(serde_json::json!({ "username": username, "partner": partner_id })),
     )
     .await?;

@@ -3,6 +3,7 @@
 
 use skrb_domain::iban::Iban;
 use skrb_domain::payments::csv::{Layout, DEFAULT_COLUMNS};
+use skrb_kit::audit::Action;
 
 use skrb_kit::audit::{self, Actor, Event};
 use skrb_kit::db::{Db, Tx};
@@ -193,7 +194,7 @@ pub async fn save(db: &Db, actor: &Actor, f: &AccountForm) -> AppResult<i64> {
     audit::record(
         &mut tx,
         actor,
-        Event::new("save", "payer_account", id).detail(serde_json::json!({
+        Event::new(Action::Save, "payer_account", id).detail(serde_json::json!({
             "funder": funder, "iban": iban, "format": format, "batch_size": batch
         })),
     )

@@ -5,6 +5,7 @@
 //! checked against the recorded hash.
 
 use skrb_domain::payments::states::RunStep;
+use skrb_kit::audit::Action;
 use std::collections::{BTreeMap, HashMap};
 
 use sha2::{Digest, Sha256};
@@ -385,7 +386,7 @@ pub async fn export_in(
     audit::record(
         tx,
         actor,
-        Event::new("export", "payment_run", id).detail(serde_json::json!({
+        Event::new(Action::Export, "payment_run", id).detail(serde_json::json!({
             "files": out.iter().map(|w| serde_json::json!({"name": w.file.name, "msg_id": w.file.msg_id, "transfers": w.file.transfers, "sha256": w.file.sha256})).collect::<Vec<_>>()
         })),
     )
@@ -439,7 +440,7 @@ pub async fn content(db: &Db, actor: &Actor, run_id: i64, seq: i64) -> AppResult
     audit::record(
         &mut tx,
         actor,
-        Event::new("download", "payment_file", file.id)
+        Event::new(Action::Download, "payment_file", file.id)
             .detail(serde_json::json!({"run": run_id, "seq": seq})),
     )
     .await?;

@@ -3,6 +3,7 @@
 //! overpayments, and writing off a line that will not be paid.
 
 use skrb_domain::payments::states::{LineStatus, LineStep, RecoveryStatus, RunStatus};
+use skrb_kit::audit::Action;
 use std::collections::BTreeMap;
 
 use skrb_domain::rights::money;
@@ -131,7 +132,7 @@ pub async fn of_person(
     audit::record(
         &mut tx,
         actor,
-        Event::new("read", "payments", person).person(person),
+        Event::new(Action::Read, "payments", person).person(person),
     )
     .await?;
     tx.commit().await?;
@@ -157,7 +158,7 @@ pub async fn of_entitlement(
     audit::record(
         &mut tx,
         actor,
-        Event::new("read", "payments", entitlement).person(person),
+        Event::new(Action::Read, "payments", entitlement).person(person),
     )
     .await?;
     tx.commit().await?;
@@ -240,7 +241,7 @@ pub async fn write_off(db: &Db, actor: &Actor, line: i64, f: &WriteOffForm) -> A
     audit::record(
         &mut tx,
         actor,
-        Event::new("write_off", "payment_line", line)
+        Event::new(Action::WriteOff, "payment_line", line)
             .person(person)
             .detail(serde_json::json!({"was": status})),
     )
@@ -330,7 +331,7 @@ pub async fn add_recovery(
     audit::record(
         &mut tx,
         actor,
-        Event::new("create", "recovery", id)
+        Event::new(Action::Create, "recovery", id)
             .person(person)
             .detail(serde_json::json!({
                 "entitlement": entitlement, "total": total, "instalment": inst
@@ -396,7 +397,7 @@ pub async fn set_payee(db: &Db, actor: &Actor, entitlement: i64, f: &PayeeForm) 
     audit::record(
         &mut tx,
         actor,
-        Event::new("payee", "entitlement", entitlement)
+        Event::new(Action::Payee, "entitlement", entitlement)
             .person(person)
             .detail(serde_json::json!({
                 "name": name, "iban": iban

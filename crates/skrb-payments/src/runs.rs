@@ -5,6 +5,7 @@
 //! draft → calculated (recalculating replaces the lines) → approved by a second
 //! person → exported (the bank files) → settled / partly returned (statements).
 
+use skrb_kit::audit::Action;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -247,7 +248,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &RunForm, today: Date) -> AppResu
     audit::record(
         &mut tx,
         actor,
-        Event::new("create", "payment_run", id).detail(serde_json::json!({
+        Event::new(Action::Create, "payment_run", id).detail(serde_json::json!({
             "month": month.to_string(), "kind": kind, "centre": centre
         })),
     )
@@ -752,7 +753,7 @@ pub async fn calculate_in(
     audit::record(
         tx,
         actor,
-        Event::new("calculate", "payment_run", id).detail(serde_json::json!({
+        Event::new(Action::Calculate, "payment_run", id).detail(serde_json::json!({
             "month": month.to_string(), "lines": out.lines, "held": out.held, "carried": out.carried,
             "already_paid": out.already_paid, "first_line": fl, "last_line": ll
         })),
@@ -1088,7 +1089,7 @@ pub async fn approve_in(
     audit::record(
         tx,
         actor,
-        Event::new("approve", "payment_run", id).detail(serde_json::json!({
+        Event::new(Action::Approve, "payment_run", id).detail(serde_json::json!({
             "lines": run.lines, "totals": run.totals()
         })),
     )
@@ -1110,7 +1111,7 @@ pub async fn discard(db: &Db, actor: &Actor, id: i64, version: Option<i64>) -> A
     audit::record(
         &mut tx,
         actor,
-        Event::new("discard", "payment_run", id)
+        Event::new(Action::Discard, "payment_run", id)
             .detail(serde_json::json!({"month": run.month.to_string()})),
     )
     .await?;

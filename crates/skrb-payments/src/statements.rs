@@ -4,6 +4,7 @@
 //! that match nothing of ours are reported and change nothing.
 
 use skrb_domain::payments::states::{LineStatus, LineStep, RunStatus};
+use skrb_kit::audit::Action;
 use std::collections::{BTreeSet, HashMap};
 
 use sha2::{Digest, Sha256};
@@ -187,7 +188,7 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8], today: Date) -> AppRes
     audit::record(
         &mut tx,
         actor,
-        Event::new("import", "bank_statement", sid).detail(serde_json::json!({
+        Event::new(Action::Import, "bank_statement", sid).detail(serde_json::json!({
             "msg_id": st.id, "kind": st.kind, "items": out.items, "settled": out.settled,
             "returned": out.returned, "problems": out.problems.len()
         })),

@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
+use skrb_kit::audit::Action;
 
 use super::{access, persons};
 use skrb_kit::audit::{self, Actor, Event};
@@ -104,7 +105,7 @@ pub async fn export(db: &Db, actor: &Actor, id: i64, parts: &[ExportPart]) -> Ap
     audit::record(
         &mut tx,
         actor,
-        Event::new("export", "person", id).person(id),
+        Event::new(Action::Export, "person", id).person(id),
     )
     .await?;
     tx.commit().await?;

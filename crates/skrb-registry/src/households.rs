@@ -3,6 +3,7 @@
 //! (rights are decided on the household as it was).
 
 use skrb_domain::person::Relationship;
+use skrb_kit::audit::Action;
 use time::{Date, Duration, OffsetDateTime};
 
 use super::access;
@@ -157,7 +158,7 @@ async fn join(
         audit::record(
             tx,
             actor,
-            Event::new("leave", "household", *hh)
+            Event::new(Action::Leave, "household", *hh)
                 .person(person)
                 .detail(serde_json::json!({ "member_id": member_id, "valid_to": skrb_kit::dates::iso_date(to) })),
         )
@@ -181,7 +182,7 @@ async fn join(
     audit::record(
         tx,
         actor,
-        Event::new("join", "household", household).person(person).detail(serde_json::json!({
+        Event::new(Action::Join, "household", household).person(person).detail(serde_json::json!({
             "member_id": id, "relationship": rel.code(), "valid_from": skrb_kit::dates::iso_date(from)
         })),
     )
@@ -222,7 +223,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &HouseholdForm, today: Date) -> A
          VALUES ($1, $2, $3, $4, 1, $5) RETURNING id")
         .bind(optional(&f.address)).bind(optional(&f.postal_code)).bind(optional(&f.place))
         .bind(municipality).bind(OffsetDateTime::now_utc()).fetch_one(c).await?);
-    audit::record(&mut tx, actor, Event::new("create", "household", id)).await?;
+    audit::record(&mut tx, actor, Event::new(Action::Create, "household", id)).await?;
     join(&mut tx, actor, id, head, Relationship::Head, from).await?;
     tx.commit().await?;
     Ok(id)
@@ -268,7 +269,7 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<(Household, Vec<M
         return Err(AppError::Refused(skrb_kit::error::Msg::new("out-of-scope")));
     }
     tx.commit().await?;
-    audit::record_apart(db, actor, Event::new("read", "household", id)).await?;
+    audit::record_apart(db, actor, Event::new(Action::Read, "household", id)).await?;
     Ok((h, members))
 }
 
@@ -314,7 +315,7 @@ pub async fn of_person(db: &Db, actor: &Actor, person: i64) -> AppResult<Members
     audit::record_apart(
         db,
         actor,
-        Event::new("read-households", "person", person).person(person),
+        Event::new(Action::ReadHouseholds, "person", person).person(person),
     )
     .await?;
     Ok(out)
@@ -351,7 +352,7 @@ pub async fn end_member(
     audit::record(
         &mut tx,
         actor,
-        Event::new("leave", "household", household)
+        Event::new(Action::Leave, "household", household)
             .person(person)
             .detail(
                 serde_json::json!({ "member_id": member, "valid_to": skrb_kit::dates::iso_date(to) }),

@@ -3,6 +3,7 @@
 
 use skrb_domain::names;
 use skrb_domain::person::Sex;
+use skrb_kit::audit::Action;
 use time::{Date, OffsetDateTime};
 
 use super::access;
@@ -284,7 +285,7 @@ pub async fn create(db: &Db, actor: &Actor, d: &PersonData, ov: &Override) -> Ap
     audit::record(
         &mut tx,
         actor,
-        Event::new("create", "person", id)
+        Event::new(Action::Create, "person", id)
             .person(id)
             .changes(&all_fields(d))
             .reason(reason.as_deref()),
@@ -301,7 +302,7 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<Person> {
     access::check(&mut tx, actor, id).await?;
     let p = load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     tx.commit().await?;
-    audit::record_apart(db, actor, Event::new("read", "person", id).person(id)).await?;
+    audit::record_apart(db, actor, Event::new(Action::Read, "person", id).person(id)).await?;
     Ok(p)
 }
 
@@ -333,7 +334,12 @@ pub async fn update(
     let changes = current.data.diff(d);
     if changes.is_empty() {
         // Nothing to write, but the record goes back to the caller: that is a read.
-        audit::record(&mut tx, actor, Event::new("read", "person", id).person(id)).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Event::new(Action::Read, "person", id).person(id),
+        )
+        .await?;
         tx.commit().await?;
         return Ok(Updated::Unchanged(current));
     }
@@ -366,7 +372,7 @@ pub async fn update(
     audit::record(
         &mut tx,
         actor,
-        Event::new("update", "person", id)
+        Event::new(Action::Update, "person", id)
             .person(id)
             .changes(&changes)
             .reason(reason.as_deref()),
@@ -412,7 +418,7 @@ pub async fn history(db: &Db, actor: &Actor, id: i64) -> AppResult<Vec<HistoryEn
     audit::record_apart(
         db,
         actor,
-        Event::new("read-history", "person", id).person(id),
+        Event::new(Action::ReadHistory, "person", id).person(id),
     )
     .await?;
     Ok(out)
@@ -436,7 +442,7 @@ pub async fn view(db: &Db, actor: &Actor, id: i64) -> AppResult<PersonView> {
     let history = history_rows(&mut tx, id).await?;
     let restriction = super::restricted::restriction_of(&mut tx, id).await?;
     tx.commit().await?;
-    audit::record_apart(db, actor, Event::new("read", "person", id).person(id)).await?;
+    audit::record_apart(db, actor, Event::new(Action::Read, "person", id).person(id)).await?;
     Ok(PersonView {
         person,
         memberships,

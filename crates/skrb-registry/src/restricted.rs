@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Form, Json};
 use serde::{Deserialize, Serialize};
+use skrb_kit::audit::Action;
 use time::{Duration, OffsetDateTime};
 
 use super::access;
@@ -153,7 +154,7 @@ pub async fn set(
     audit::record(
         &mut tx,
         actor,
-        Event::new("restrict", "person", person)
+        Event::new(Action::Restrict, "person", person)
             .person(person)
             .changes(&changes),
     )
@@ -186,7 +187,7 @@ pub async fn break_glass(db: &Db, actor: &Actor, person: i64, reason: &str) -> A
     audit::record(
         &mut tx,
         actor,
-        Event::new("break-glass", "person", person)
+        Event::new(Action::BreakGlass, "person", person)
             .person(person)
             .reason(Some(&reason)),
     )
@@ -232,7 +233,7 @@ pub async fn pending(db: &Db, actor: &Actor) -> AppResult<Vec<GlassBreak>> {
     );
     let rows: Vec<GlassBreak> = sql!(&mut tx, c => sqlx::query_as(&q).fetch_all(c).await?);
     tx.commit().await?;
-    let e = Event::about("read", "glass_break");
+    let e = Event::about(Action::Read, "glass_break");
     audit::record_apart(
         db,
         actor,
@@ -259,7 +260,7 @@ pub async fn review(db: &Db, actor: &Actor, id: i64) -> AppResult<()> {
     audit::record(
         &mut tx,
         actor,
-        Event::new("review", "glass_break", id).person(person),
+        Event::new(Action::Review, "glass_break", id).person(person),
     )
     .await?;
     tx.commit().await?;

@@ -6,6 +6,7 @@
 //! kept whole: it is append-only, and its own retention is a matter of archiving the
 //! verified chain (see SECURITY.md).
 
+use skrb_kit::audit::Action;
 use time::{Duration, OffsetDateTime};
 
 use skrb_kit::audit::{self, Actor, Event};
@@ -144,9 +145,9 @@ pub async fn run(
             exec(&mut tx, "DELETE FROM login_failure WHERE at < $1", window).await?;
     }
     let action = if apply {
-        "retention-run"
+        Action::RetentionRun
     } else {
-        "retention-dry-run"
+        Action::RetentionDryRun
     };
     let e = Event::about(action, "retention");
     audit::record(

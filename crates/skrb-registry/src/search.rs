@@ -6,6 +6,7 @@
 //! All query words must match; persons whose tokens equal query words rank first.
 
 use skrb_domain::names;
+use skrb_kit::audit::Action;
 use time::Date;
 
 use skrb_kit::audit::{self, Actor, Event};
@@ -173,7 +174,7 @@ pub async fn search(db: &Db, actor: &Actor, q: &str, page: u32, per_page: u32) -
     audit::record_apart(
         db,
         actor,
-        Event::about("search", "person")
+        Event::about(Action::Search, "person")
             .detail(serde_json::json!({ "query": q, "page": page, "shown": ids })),
     )
     .await?;

@@ -5,6 +5,7 @@
 
 use skrb_domain::rights::states::ApplicationStep;
 use skrb_domain::rights::{deadlines, money, Minor};
+use skrb_kit::audit::Action;
 use time::{Date, OffsetDateTime};
 
 use super::applications;
@@ -137,7 +138,7 @@ pub async fn lodge(
     sql!(&mut tx, c => sqlx::query("UPDATE application SET status = $1, version = version + 1 WHERE id = $2")
         .bind(appealed.code())
         .bind(app_id).execute(c).await?.rows_affected());
-    audit::record(&mut tx, actor, Event::new("create", "appeal", id).person(a.person_id).detail(serde_json::json!({
+    audit::record(&mut tx, actor, Event::new(Action::Create, "appeal", id).person(a.person_id).detail(serde_json::json!({
         "application": app_id, "decision": decision, "lodged_on": lodged.to_string(), "late": late_reason.is_some()
     })).reason(late_reason.as_deref())).await?;
     tx.commit().await?;
@@ -192,7 +193,7 @@ pub async fn forward(
     audit::record(
         &mut tx,
         actor,
-        Event::new("forward", "appeal", id)
+        Event::new(Action::Forward, "appeal", id)
             .person(a.person_id)
             .detail(serde_json::json!({"on": on.to_string()})),
     )
@@ -348,7 +349,7 @@ pub async fn outcome(
                 .bind(a.id).bind(next.code()).execute(c).await?.rows_affected());
         }
     }
-    audit::record(&mut tx, actor, Event::new("outcome", "appeal", id).person(a.person_id).detail(serde_json::json!({
+    audit::record(&mut tx, actor, Event::new(Action::Outcome, "appeal", id).person(a.person_id).detail(serde_json::json!({
         "outcome": outcome, "on": on.to_string(), "new_amount": new_amount, "was": ent.map(|e| e.1)
     }))).await?;
     tx.commit().await?;

@@ -4,6 +4,7 @@
 use skrb_domain::rights::calc::{Kind, Member};
 use skrb_domain::rights::states::{ApplicationStatus, ApplicationStep};
 use skrb_domain::rights::{deadlines, Calculation, Household};
+use skrb_kit::audit::Action;
 use time::{Date, OffsetDateTime};
 
 use super::catalogue::{self};
@@ -225,7 +226,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &ApplicationForm, today: Date) ->
     audit::record(
         &mut tx,
         actor,
-        Event::new("create", "application", id).person(person).detail(serde_json::json!({
+        Event::new(Action::Create, "application", id).person(person).detail(serde_json::json!({
             "number": number, "right": rt.code, "received_on": received.to_string(), "complete": complete
         })),
     )
@@ -313,14 +314,14 @@ pub async fn completion(
         sql!(&mut tx, c => sqlx::query(
             "UPDATE application SET status = $4, complete_on = $1, due_on = $2, version = version + 1 WHERE id = $3")
             .bind(on).bind(due_on).bind(id).bind(next.code()).execute(c).await?.rows_affected());
-        audit::record(&mut tx, actor, Event::new("complete", "application", id).person(a.person_id)
+        audit::record(&mut tx, actor, Event::new(Action::Complete, "application", id).person(a.person_id)
             .detail(serde_json::json!({"complete_on": on.to_string(), "due_on": due_on.to_string()}))).await?;
     } else {
         sql!(&mut tx, c => sqlx::query(
             "UPDATE application SET status = $5, completion_asked_on = $1, completion_due = $2, completion_note = $3, \
              version = version + 1 WHERE id = $4")
             .bind(on).bind(due).bind(&note).bind(id).bind(next.code()).execute(c).await?.rows_affected());
-        audit::record(&mut tx, actor, Event::new("ask_completion", "application", id).person(a.person_id)
+        audit::record(&mut tx, actor, Event::new(Action::AskCompletion, "application", id).person(a.person_id)
             .detail(serde_json::json!({"asked_on": on.to_string(), "due": due.map(|d| d.to_string()), "note": note}))).await?;
     }
     tx.commit().await?;
@@ -343,7 +344,7 @@ pub async fn save_input(db: &Db, actor: &Actor, id: i64, h: &Household) -> AppRe
     audit::record(
         &mut tx,
         actor,
-        Event::new("calculate", "application", id)
+        Event::new(Action::Calculate, "application", id)
             .person(a.person_id)
             .detail(serde_json::json!({"amount": calc.amount})),
     )
@@ -436,7 +437,7 @@ pub async fn procedures(
     audit::record_apart(
         db,
         actor,
-        Event::about("list", "application")
+        Event::about(Action::List, "application")
             .detail(serde_json::json!({"view": view, "persons": ids})),
     )
     .await?;

@@ -4,6 +4,7 @@
 
 use skrb_domain::rights::{calculate, CalcError, Calculation, Household};
 use skrb_domain::rights::{Calculator, Params};
+use skrb_kit::audit::Action;
 use time::Date;
 
 use skrb_kit::audit::{self, Actor, Event};
@@ -204,7 +205,7 @@ pub async fn add_param(db: &Db, actor: &Actor, f: &ParamForm) -> AppResult<i64> 
     audit::record(
         &mut tx,
         actor,
-        Event::new("create", "right_param", id).detail(serde_json::json!({
+        Event::new(Action::Create, "right_param", id).detail(serde_json::json!({
             "jurisdiction": j, "code": code, "valid_from": from.to_string(), "value": value
         })),
     )
@@ -325,7 +326,7 @@ pub async fn add_right(db: &Db, actor: &Actor, f: &RightForm) -> AppResult<i64> 
     audit::record(
         &mut tx,
         actor,
-        Event::new("create", "right_type", id).detail(serde_json::json!({
+        Event::new(Action::Create, "right_type", id).detail(serde_json::json!({
             "code": code, "municipality_id": muni, "calculator": calc, "amount": amount
         })),
     )

@@ -5,6 +5,7 @@
 //! re-assessment in one set-based job.
 
 use skrb_domain::rights::states::SessionStatus;
+use skrb_kit::audit::Action;
 use time::{Date, Duration};
 
 use skrb_kit::audit::{self, Actor, Event};
@@ -146,7 +147,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &CommissionForm) -> AppResult<i64
     audit::record(
         &mut tx,
         actor,
-        Event::new("create", "commission", id)
+        Event::new(Action::Create, "commission", id)
             .detail(serde_json::json!({"name": name, "kind": kind})),
     )
     .await?;
@@ -193,7 +194,7 @@ pub async fn add_member(db: &Db, actor: &Actor, id: i64, f: &MemberForm) -> AppR
     audit::record(
         &mut tx,
         actor,
-        Event::new("add_member", "commission", id)
+        Event::new(Action::AddMember, "commission", id)
             .detail(serde_json::json!({"name": name, "role": role})),
     )
     .await?;
@@ -223,7 +224,7 @@ pub async fn add_session(db: &Db, actor: &Actor, id: i64, f: &SessionForm) -> Ap
     audit::record(
         &mut tx,
         actor,
-        Event::new("create", "commission_session", sid)
+        Event::new(Action::Create, "commission_session", sid)
             .detail(serde_json::json!({"commission": id})),
     )
     .await?;
@@ -264,7 +265,8 @@ pub async fn session(db: &Db, actor: &Actor, id: i64) -> AppResult<SessionView> 
     audit::record_apart(
         db,
         actor,
-        Event::new("read", "commission_session", id).detail(serde_json::json!({"persons": ids})),
+        Event::new(Action::Read, "commission_session", id)
+            .detail(serde_json::json!({"persons": ids})),
     )
     .await?;
     Ok(SessionView {
@@ -305,7 +307,7 @@ pub async fn add_item(db: &Db, actor: &Actor, session_id: i64, f: &AgendaForm) -
     audit::record(
         &mut tx,
         actor,
-        Event::new("create", "commission_item", id)
+        Event::new(Action::Create, "commission_item", id)
             .person(a.person_id)
             .detail(serde_json::json!({"session": session_id, "application": a.id})),
     )
@@ -384,7 +386,7 @@ pub async fn record_finding(
         sql!(&mut tx, c => sqlx::query("UPDATE application SET input = $1 WHERE id = $2")
             .bind(&input).bind(app).execute(c).await?.rows_affected());
     }
-    audit::record(&mut tx, actor, Event::new("finding", "commission_item", item_id).person(person).detail(serde_json::json!({
+    audit::record(&mut tx, actor, Event::new(Action::Finding, "commission_item", item_id).person(person).detail(serde_json::json!({
         "work_capacity": work, "care_degree": care, "impairment": impairment, "category": category
     }))).await?;
     tx.commit().await?;
@@ -404,7 +406,7 @@ pub async fn hold(db: &Db, actor: &Actor, session_id: i64) -> AppResult<()> {
     audit::record(
         &mut tx,
         actor,
-        Event::new("hold", "commission_session", session_id),
+        Event::new(Action::Hold, "commission_session", session_id),
     )
     .await?;
     tx.commit().await?;
@@ -520,7 +522,7 @@ pub async fn reassess(
         progress(done, items.len());
     }
     bulk::sync_identity(&mut tx, "commission_session").await?;
-    audit::record(&mut tx, actor, Event::new("reassess", "commission", commission_id).detail(serde_json::json!({
+    audit::record(&mut tx, actor, Event::new(Action::Reassess, "commission", commission_id).detail(serde_json::json!({
         "right": rt.code, "persons": users.len(), "sessions": sessions.len(), "first_on": first.to_string()
     }))).await?;
     tx.commit().await?;

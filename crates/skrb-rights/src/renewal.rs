@@ -6,6 +6,7 @@
 //! after that.
 
 use skrb_domain::rights::{calculate, deadlines, Household, Minor};
+use skrb_kit::audit::Action;
 use time::{Date, Duration, OffsetDateTime};
 
 use super::catalogue;
@@ -386,7 +387,7 @@ pub async fn run_in(
         bulk::sync_identity(tx, "decision").await?;
         bulk::sync_identity(tx, "entitlement").await?;
     }
-    audit::record(tx, actor, Event::about(if dry { "renewal_preview" } else { "renewal" }, "right_type").detail(serde_json::json!({
+    audit::record(tx, actor, Event::about(if dry { Action::RenewalPreview } else { Action::Renewal }, "right_type").detail(serde_json::json!({
         "right": rt.code, "month": month.to_string(), "selected": report.selected, "renewed": report.renewed,
         "failed": report.failed.len(), "total_before": report.total_before, "total_after": report.total_after
     }))).await?;
@@ -436,7 +437,7 @@ pub async fn object(
     audit::record(
         &mut tx,
         actor,
-        Event::new("object", "decision", decision_id)
+        Event::new(Action::Object, "decision", decision_id)
             .person(d.person_id)
             .detail(serde_json::json!({"on": on.to_string()})),
     )

@@ -4,6 +4,7 @@
 //! so that none of them needs another.
 
 use skrb_domain::rights::Calculation;
+use skrb_kit::audit::Action;
 use skrb_kit::audit::{self, Actor, Event};
 use skrb_kit::db::{Db, Tx};
 use skrb_kit::error::{AppError, AppResult};
@@ -52,7 +53,7 @@ pub async fn view(db: &Db, actor: &Actor, id: i64) -> AppResult<ApplicationView>
     audit::record_apart(
         db,
         actor,
-        Event::new("read", "application", id).person(a.person_id),
+        Event::new(Action::Read, "application", id).person(a.person_id),
     )
     .await?;
     Ok(ApplicationView {

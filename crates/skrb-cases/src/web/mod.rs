@@ -528,7 +528,7 @@ impl CasePage {
         self.v.team.iter().any(|t| t.user_id == *id)
     }
     fn status_is(&self, s: &str) -> bool {
-        self.v.file.status == s
+        self.v.file.status.code() == s
     }
     fn entry_body(&self) -> String {
         let kept = self.k("log", "body");

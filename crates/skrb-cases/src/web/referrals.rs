@@ -7,6 +7,7 @@ use axum::response::Response;
 use super::{case_page, flow};
 use crate::manages;
 use crate::referrals::{self, AnswerForm, ListParams, Reader, Referral, ReferralForm};
+use skrb_domain::cases::ReferralStatus;
 use skrb_kit::clock::today;
 use skrb_kit::error::AppResult;
 use skrb_kit::form::{go, labelled, typed, Kept, Multi, Raw};

@@ -4,6 +4,7 @@
 use serde::Serialize;
 use time::OffsetDateTime;
 
+pub mod action;
 pub mod chain;
 pub mod checkpoint;
 pub mod reads;
@@ -51,8 +52,10 @@ pub struct Change {
     pub new: Option<String>,
 }
 
+pub use action::Action;
+
 pub struct Event<'a> {
-    pub action: &'a str,
+    pub action: Action,
     pub entity: &'a str,
     pub entity_id: Option<i64>,
     pub person_id: Option<i64>,
@@ -61,7 +64,7 @@ pub struct Event<'a> {
 }
 
 impl<'a> Event<'a> {
-    pub fn new(action: &'a str, entity: &'a str, entity_id: i64) -> Self {
+    pub fn new(action: Action, entity: &'a str, entity_id: i64) -> Self {
         Event {
             action,
             entity,
@@ -74,7 +77,7 @@ impl<'a> Event<'a> {
 
     /// An event about a kind of thing rather than one record (a sign-in, a search, a
     /// retention run).
-    pub fn about(action: &'a str, entity: &'a str) -> Self {
+    pub fn about(action: Action, entity: &'a str) -> Self {
         Event {
             entity_id: None,
             ..Event::new(action, entity, 0)
@@ -115,7 +118,7 @@ pub async fn record(tx: &mut Tx, actor: &Actor, e: Event<'_>) -> Result<(), sqlx
         .bind(actor.username.as_deref())
         .bind(actor.ip.as_deref())
         .bind(actor.request_id.as_deref())
-        .bind(e.action)
+        .bind(e.action.code())
         .bind(e.entity)
         .bind(e.entity_id)
         .bind(e.person_id)

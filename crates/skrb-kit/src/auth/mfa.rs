@@ -1,6 +1,7 @@
 //! The optional second factor: TOTP (RFC 6238, the codes of any authenticator app) and
 //! single-use recovery codes for a lost phone.
 
+use crate::audit::Action;
 use rand::{Rng, RngCore};
 use time::OffsetDateTime;
 use totp_rs::{Algorithm, Secret, TOTP};
@@ -123,7 +124,7 @@ pub async fn confirm(
         sql!(&mut tx, c => sqlx::query("INSERT INTO recovery_code (user_id, code_hash) VALUES ($1, $2)")
             .bind(user_id).bind(token_hash(&normalise(code))).execute(c).await?.rows_affected());
     }
-    let mut e = Event::new("totp-enabled", "user", user_id);
+    let mut e = Event::new(Action::TotpEnabled, "user", user_id);
     e.person_id = None;
     audit::record(&mut tx, actor, e).await?;
     tx.commit().await?;
@@ -183,7 +184,12 @@ pub async fn disable(db: &Db, actor: &Actor, user_id: i64) -> Result<(), sqlx::E
         .bind(user_id).execute(c).await?.rows_affected());
     sql!(&mut tx, c => sqlx::query("DELETE FROM recovery_code WHERE user_id = $1")
         .bind(user_id).execute(c).await?.rows_affected());
-    audit::record(&mut tx, actor, Event::new("totp-disabled", "user", user_id)).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new(Action::TotpDisabled, "user", user_id),
+    )
+    .await?;
     tx.commit().await
 }
 

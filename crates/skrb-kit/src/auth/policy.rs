@@ -2,6 +2,7 @@
 //! an administrator applies to every server at the next request, with no cache to go stale.
 
 use super::{PermSet, Role};
+use crate::audit::Action;
 use crate::audit::{self, Actor, Change, Event};
 use crate::db::Db;
 use crate::{sql, sql_pool};
@@ -68,7 +69,7 @@ pub async fn set(db: &Db, actor: &Actor, role: Role, new: Policy) -> Result<(), 
             new: Some(new.totp_required.to_string()),
         },
     ];
-    let mut e = Event::about("update", "role").changes(&changes);
+    let mut e = Event::about(Action::Update, "role").changes(&changes);
     e.reason = Some(role.code());
     audit::record(&mut tx, actor, e).await?;
     tx.commit().await

@@ -4,6 +4,7 @@
 //! permissions), so a reporting script can read without being able to write, and it
 //! always expires. Its user's permissions still apply: scopes only narrow them.
 
+use crate::audit::Action;
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
@@ -112,7 +113,7 @@ pub async fn create(
     audit::record(
         &mut tx,
         actor,
-        Event::new("create", "api_token", id).changes(&changes),
+        Event::new(Action::Create, "api_token", id).changes(&changes),
     )
     .await?;
     tx.commit().await?;
@@ -144,7 +145,7 @@ pub async fn revoke(db: &Db, actor: &Actor, user_id: i64, id: i64) -> Result<boo
         "UPDATE api_token SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
         .bind(OffsetDateTime::now_utc()).bind(id).bind(user_id).execute(c).await?.rows_affected());
     if n == 1 {
-        audit::record(&mut tx, actor, Event::new("revoke", "api_token", id)).await?;
+        audit::record(&mut tx, actor, Event::new(Action::Revoke, "api_token", id)).await?;
     }
     tx.commit().await?;
     Ok(n == 1)

@@ -1,6 +1,7 @@
 //! Turns every error response into what the client can read: an HTML page in the
 //! user's language, or `application/problem+json` (RFC 9457) under `/api`.
 
+use crate::audit::Action;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -21,7 +22,7 @@ async fn audit_denial(state: &AppState, ctx: &Ctx, method: &str, err: &AppError)
         _ => None,
     };
     let what = format!("{method} {} ({})", ctx.path, err.code());
-    let mut e = crate::audit::Event::about("denied", "route");
+    let mut e = crate::audit::Event::about(Action::Denied, "route");
     e.person_id = person;
     let result = crate::audit::record_apart(&state.db, &ctx.actor(), e.reason(Some(&what))).await;
     if let Err(e) = result {

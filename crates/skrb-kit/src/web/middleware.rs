@@ -3,6 +3,7 @@
 //! and the language. A request refused here gets the same error page or problem as one
 //! refused by a handler.
 
+use crate::audit::Action;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, Method};
 use axum::middleware::Next;
@@ -45,7 +46,7 @@ fn cross_site(headers: &HeaderMap) -> bool {
 async fn audit_refusal(
     state: &AppState,
     actor: Actor,
-    action: &str,
+    action: Action,
     reason: &str,
 ) -> Result<(), AppError> {
     let e = Event::about(action, "session").reason(Some(reason));
@@ -137,8 +138,13 @@ pub async fn load_context(State(state): State<AppState>, mut req: Request, next:
         ..Actor::default()
     };
     if !is_api && unsafe_method && cross_site(headers) {
-        if let Err(e) =
-            audit_refusal(&state, actor.clone(), "csrf-refused", "cross-site origin").await
+        if let Err(e) = audit_refusal(
+            &state,
+            actor.clone(),
+            Action::CsrfRefused,
+            "cross-site origin",
+        )
+        .await
         {
             return e.into_response();
         }
@@ -162,7 +168,7 @@ pub async fn load_context(State(state): State<AppState>, mut req: Request, next:
                     user_id,
                     ..actor.clone()
                 };
-                if let Err(e) = audit_refusal(&state, actor, "token-refused", reason).await {
+                if let Err(e) = audit_refusal(&state, actor, Action::TokenRefused, reason).await {
                     return e.into_response();
                 }
             }
@@ -238,7 +244,7 @@ pub async fn load_context(State(state): State<AppState>, mut req: Request, next:
             if let Err(e) = audit_refusal(
                 &state,
                 actor.clone(),
-                "csrf-refused",
+                Action::CsrfRefused,
                 "missing or wrong token",
             )
             .await

@@ -11,6 +11,7 @@ use skrb_domain::rights::states::{
     ApplicationStatus, ApplicationStep, DecisionStatus, EntitlementChange, EntitlementStatus,
 };
 use skrb_domain::rights::{deadlines, money, Calculation, Household, Minor, Params};
+use skrb_kit::audit::Action;
 use time::{Date, Duration, OffsetDateTime};
 
 use super::applications::{self, Application};
@@ -416,7 +417,7 @@ pub async fn decide(
         .map_err(|_| AppError::Refused(Msg::new("err-application-closed")))?;
     sql!(&mut tx, c => sqlx::query("UPDATE application SET status = $2, version = version + 1 WHERE id = $1")
         .bind(a.id).bind(decided.code()).execute(c).await?.rows_affected());
-    audit::record(&mut tx, actor, Event::new("create", "decision", id).person(a.person_id).detail(serde_json::json!({
+    audit::record(&mut tx, actor, Event::new(Action::Create, "decision", id).person(a.person_id).detail(serde_json::json!({
         "application": a.id, "outcome": outcome, "amount": amount, "calculated": calculated, "manual": manual,
         "from": from.to_string(), "to": to.map(|d| d.to_string())
     })).reason(manual_reason.as_deref())).await?;
@@ -502,7 +503,7 @@ pub async fn approve(db: &Db, actor: &Actor, id: i64) -> AppResult<()> {
     audit::record(
         &mut tx,
         actor,
-        Event::new("approve", "decision", id)
+        Event::new(Action::Approve, "decision", id)
             .person(d.person_id)
             .detail(serde_json::json!({"amount": d.amount, "decided_by": d.decided_by})),
     )
@@ -548,7 +549,7 @@ pub async fn deliver(
     audit::record(
         &mut tx,
         actor,
-        Event::new("deliver", "decision", id)
+        Event::new(Action::Deliver, "decision", id)
             .person(d.person_id)
             .detail(serde_json::json!({"on": on.map(|d| d.to_string()), "method": method})),
     )
@@ -582,7 +583,7 @@ pub async fn document(db: &Db, actor: &Actor, id: i64) -> AppResult<(String, Vec
     audit::record(
         &mut tx,
         actor,
-        Event::new("download", "decision", id).person(d.person_id),
+        Event::new(Action::Download, "decision", id).person(d.person_id),
     )
     .await?;
     tx.commit().await?;
@@ -738,7 +739,13 @@ pub async fn change(
         }
     }
     issue(&mut tx, id).await?;
-    audit::record(&mut tx, actor, Event::new(action, "entitlement", ent_id).person(e.person_id).detail(serde_json::json!({
+    let audited = match change {
+        EntitlementChange::Change => Action::Change,
+        EntitlementChange::Suspend => Action::Suspend,
+        EntitlementChange::Resume => Action::Resume,
+        EntitlementChange::End => Action::End,
+    };
+    audit::record(&mut tx, actor, Event::new(audited, "entitlement", ent_id).person(e.person_id).detail(serde_json::json!({
         "decision": id, "effective": effective.to_string(), "amount": amount, "was": e.amount
     })).reason(Some(&reason))).await?;
     tx.commit().await?;

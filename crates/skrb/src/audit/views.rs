@@ -7,6 +7,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
+use skrb_kit::audit::Action;
 
 use super::{record, Event};
 use skrb_kit::error::{AppError, AppResult};
@@ -69,14 +70,14 @@ async fn run(st: &AppState, s: &Signed, q: &AuditQuery) -> AppResult<Vec<AccessR
             record(
                 &mut tx,
                 &actor,
-                Event::new("read-access-history", "person", p).person(p),
+                Event::new(Action::ReadAccessHistory, "person", p).person(p),
             )
             .await?;
             rows
         }
         (None, Some(u)) => {
             let rows = user_actions(&mut tx, u, LIMIT).await?;
-            let e = Event::about("read-user-actions", "user");
+            let e = Event::about(Action::ReadUserActions, "user");
             record(&mut tx, &actor, e.reason(Some(u))).await?;
             rows
         }

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Form, Json};
 use serde::{Deserialize, Serialize};
+use skrb_kit::audit::Action;
 
 use super::tokens::{self, TokenInfo};
 use super::{mfa, password, users, Permission};
@@ -121,7 +122,7 @@ async fn change_password(
     audit::record(
         &mut tx,
         &s.actor(),
-        Event::new("password-changed", "user", s.user.id),
+        Event::new(Action::PasswordChanged, "user", s.user.id),
     )
     .await?;
     tx.commit().await?;

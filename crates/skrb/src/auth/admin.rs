@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use skrb_kit::audit::Action;
 
 use super::policy::{self, Policy};
 use super::{mfa, PermSet, Permission, Role};
@@ -164,7 +165,7 @@ async fn create_user(State(st): State<AppState>, s: Signed, body: Bytes) -> AppR
     audit::record(
         &mut tx,
         &s.actor(),
-        Event::new("create", "user", id).changes(&changes),
+        Event::new(Action::Create, "user", id).changes(&changes),
     )
     .await?;
     tx.commit().await?;
@@ -250,7 +251,7 @@ async fn user_form(
     audit::record(
         &mut tx,
         &s.actor(),
-        Event::new("update", "user", id).changes(&changes),
+        Event::new(Action::Update, "user", id).changes(&changes),
     )
     .await?;
     tx.commit().await?;

@@ -6,6 +6,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
 use serde::{Deserialize, Serialize};
+use skrb_kit::audit::Action;
 use time::OffsetDateTime;
 
 use super::sessions::{self, Kind, Stage};
@@ -86,7 +87,7 @@ fn actor_of(ctx: &Ctx, user_id: Option<i64>, username: &str) -> Actor {
 async fn audit_session(
     state: &AppState,
     actor: &Actor,
-    action: &str,
+    action: Action,
     reason: Option<&str>,
 ) -> AppResult<()> {
     let e = Event::about(action, "session").reason(reason);
@@ -103,7 +104,13 @@ async fn authenticate(
 ) -> AppResult<Option<users::UserRow>> {
     let name = c.username.trim();
     if let Some(wait) = throttle::wait(&state.db, name, ctx.ip.as_deref()).await? {
-        audit_session(state, &actor_of(ctx, None, name), "login-throttled", None).await?;
+        audit_session(
+            state,
+            &actor_of(ctx, None, name),
+            Action::LoginThrottled,
+            None,
+        )
+        .await?;
         let minutes = (wait.whole_seconds() + 59) / 60;
         return Err(AppError::Throttled { minutes });
     }
@@ -121,11 +128,11 @@ async fn authenticate(
             if password::needs_rehash(&r.password_hash) {
                 users::set_password_hash(&state.db, r.id, &c.password).await?;
             }
-            audit_session(state, &actor, "login", None).await?;
+            audit_session(state, &actor, Action::Login, None).await?;
         }
         None => {
             throttle::failed(&state.db, name, ctx.ip.as_deref()).await?;
-            audit_session(state, &actor, "login-failed", None).await?;
+            audit_session(state, &actor, Action::LoginFailed, None).await?;
         }
     }
     Ok(row)
@@ -240,14 +247,14 @@ async fn totp_submit(
     };
     let actor = actor_of(&ctx, Some(user.id), &user.username);
     if let Some(wait) = throttle::wait(&state.db, &user.username, ctx.ip.as_deref()).await? {
-        audit_session(&state, &actor, "login-throttled", None).await?;
+        audit_session(&state, &actor, Action::LoginThrottled, None).await?;
         return Err(AppError::Throttled {
             minutes: (wait.whole_seconds() + 59) / 60,
         });
     }
     if !mfa::check(&state.db, user.id, &f.code).await? {
         throttle::failed(&state.db, &user.username, ctx.ip.as_deref()).await?;
-        audit_session(&state, &actor, "totp-failed", None).await?;
+        audit_session(&state, &actor, Action::TotpFailed, None).await?;
         let page = Page::new(&ctx, i18n::t(ctx.locale, "totp-title"), "");
         let mut res = render(&TotpPage {
             page,
@@ -258,7 +265,7 @@ async fn totp_submit(
         return Ok(res);
     }
     throttle::succeeded(&state.db, &user.username, ctx.ip.as_deref()).await?;
-    audit_session(&state, &actor, "totp-passed", None).await?;
+    audit_session(&state, &actor, Action::TotpPassed, None).await?;
     let (token, _) = sessions::rotate(&state.db, old, user.id, Kind::Web, state.lifetimes).await?;
     Ok(with_cookie(
         Redirect::to(safe_back(&f.next)).into_response(),
@@ -283,7 +290,7 @@ pub async fn logout(State(state): State<AppState>, ctx: Ctx) -> AppResult<Respon
 /// Ends every session of the user, on every device (a lost laptop, a shared computer).
 async fn logout_everywhere(State(state): State<AppState>, s: Signed) -> AppResult<Response> {
     sessions::delete_all(&state.db, s.user.id).await?;
-    audit_session(&state, &s.actor(), "logout-everywhere", None).await?;
+    audit_session(&state, &s.actor(), Action::LogoutEverywhere, None).await?;
     Ok(cleared(&s.ctx, "logout-everywhere-done"))
 }
 
@@ -320,7 +327,7 @@ pub async fn api_login(
             audit_session(
                 &state,
                 &actor_of(&ctx, Some(user.id), &user.username),
-                "totp-failed",
+                Action::TotpFailed,
                 None,
             )
             .await?;

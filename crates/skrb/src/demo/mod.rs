@@ -13,6 +13,7 @@ pub mod people;
 mod rights;
 mod work;
 
+use skrb_kit::audit::Action;
 use std::time::Instant;
 
 use rand::rngs::StdRng;
@@ -225,7 +226,7 @@ async fn generate(db: &Db, seed: u64, scale: Scale, target: usize) -> anyhow::Re
     for table in ["person", "household", "household_member"] {
         bulk::sync_identity(&mut tx, table).await?;
     }
-    let e = Event::about("generate", "demo");
+    let e = Event::about(Action::Generate, "demo");
     let scale_name = format!("{scale:?}").to_lowercase();
     audit::record(
         &mut tx,
@@ -263,7 +264,7 @@ async fn restrict_some(db: &Db) -> anyhow::Result<()> {
     sql!(&mut tx, c => sqlx::query(
         "INSERT INTO person_team (person_id, user_id) SELECT id, $1 FROM person WHERE restricted = TRUE")
         .bind(user).execute(c).await?.rows_affected());
-    let e = Event::about("restrict", "demo");
+    let e = Event::about(Action::Restrict, "demo");
     audit::record(
         &mut tx,
         &Actor::system("demo"),

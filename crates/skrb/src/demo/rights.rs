@@ -6,6 +6,7 @@
 //! have an application in procedure (some past the deadline); Republika Srpska's centres
 //! have a commission with a session. Written set-based in batches.
 
+use skrb_kit::audit::Action;
 use std::collections::HashMap;
 
 use rand::rngs::StdRng;
@@ -457,7 +458,8 @@ pub async fn generate(db: &Db, seed: u64) -> anyhow::Result<usize> {
     audit::record(
         &mut tx,
         &Actor::system("demo"),
-        Event::about("generate", "entitlement").detail(serde_json::json!({ "entitlements": made })),
+        Event::about(Action::Generate, "entitlement")
+            .detail(serde_json::json!({ "entitlements": made })),
     )
     .await?;
     tx.commit().await?;

@@ -3,6 +3,7 @@
 //! tasks (some overdue), plans, referrals and domestic-violence files, spread over the
 //! last five years. Written set-based in batches, like the persons.
 
+use skrb_kit::audit::Action;
 use std::collections::HashMap;
 
 use rand::rngs::StdRng;
@@ -671,7 +672,7 @@ pub async fn generate(db: &Db, seed: u64) -> anyhow::Result<usize> {
     audit::record(
         &mut tx,
         &Actor::system("demo"),
-        Event::about("generate", "case_file")
+        Event::about(Action::Generate, "case_file")
             .detail(serde_json::json!({ "files": made, "centres": centres.len() })),
     )
     .await?;

@@ -184,6 +184,7 @@ pub async fn document() -> Response {
 /// and the database's checks hold. `(schema, property, values)`.
 pub fn code_lists() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
     use crate::{cases, partners, payments, rights};
+    use skrb_domain::cases::{FileStatus, ReferralStatus};
     use skrb_domain::payments::states::{LineStatus, RecoveryStatus, RunStatus};
     use skrb_domain::rights::states::{
         ApplicationStatus, DecisionStatus, EntitlementChange, EntitlementStatus, SessionStatus,
@@ -261,10 +262,10 @@ pub fn code_lists() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
         ("Param", "jurisdiction", l(&rights::JURISDICTIONS)),
         ("TypeForm", "jurisdiction", l(&rights::JURISDICTIONS)),
         ("CaseType", "jurisdiction", l(&rights::JURISDICTIONS)),
-        ("CaseFile", "status", l(&cases::STATUSES)),
-        ("CaseRow", "status", l(&cases::STATUSES)),
-        ("MyFile", "status", l(&cases::STATUSES)),
-        ("StatusForm", "status", l(&cases::STATUSES)),
+        ("CaseFile", "status", FileStatus::codes()),
+        ("CaseRow", "status", FileStatus::codes()),
+        ("MyFile", "status", FileStatus::codes()),
+        ("StatusForm", "status", FileStatus::codes()),
         ("StatusForm", "reason", l(&cases::files::CLOSE_REASONS)),
         ("CaseType", "area", l(&cases::catalogue::AREAS)),
         ("TypeForm", "area", l(&cases::catalogue::AREAS)),
@@ -290,16 +291,17 @@ pub fn code_lists() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
             l(&cases::referrals::DIRECTIONS),
         ),
         ("Referral", "direction", l(&cases::referrals::DIRECTIONS)),
-        ("Referral", "status", l(&cases::referrals::STATUSES)),
-        ("AnswerForm", "status", l(&cases::referrals::STATUSES)),
+        ("Referral", "status", ReferralStatus::codes()),
+        ("AnswerForm", "status", ReferralStatus::codes()),
     ]
 }
 
 /// Query parameters that take one of a list of codes: `(path, name, values)`.
 fn query_code_lists() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
     use crate::{cases, rights};
+    use skrb_domain::cases::{FileStatus, ReferralStatus};
     vec![
-        ("/api/v1/cases", "status", cases::STATUSES.to_vec()),
+        ("/api/v1/cases", "status", FileStatus::codes()),
         ("/api/v1/cases", "area", cases::catalogue::AREAS.to_vec()),
         ("/api/v1/cases", "problem", cases::PROBLEMS.to_vec()),
         ("/api/v1/cases", "sort", cases::SORTS.to_vec()),
@@ -323,11 +325,7 @@ fn query_code_lists() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
             "jurisdiction",
             rights::JURISDICTIONS.to_vec(),
         ),
-        (
-            "/api/v1/referrals",
-            "status",
-            cases::referrals::STATUSES.to_vec(),
-        ),
+        ("/api/v1/referrals", "status", ReferralStatus::codes()),
         (
             "/api/v1/referrals",
             "direction",
@@ -336,7 +334,7 @@ fn query_code_lists() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
         (
             "/api/v1/portal/referrals",
             "status",
-            cases::referrals::STATUSES.to_vec(),
+            ReferralStatus::codes(),
         ),
         (
             "/api/v1/portal/referrals",

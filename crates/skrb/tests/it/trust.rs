@@ -738,3 +738,20 @@ async fn checkpoints_catch_truncation_and_a_rebuilt_chain(app: TestApp) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 both!(checkpoints_catch_truncation_and_a_rebuilt_chain);
+
+/// Every action the demo's work left in the audit log is one of the list an auditor
+/// reads (`skrb_kit::audit::Action`), and the list has no code twice.
+async fn audited_actions_are_the_known_ones(app: TestApp) {
+    demo(&app).await;
+    let codes = skrb_kit::audit::Action::codes();
+    let mut unique = codes.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), codes.len(), "an action code twice");
+    let stored = strings(&app, "SELECT DISTINCT action FROM audit_log").await;
+    assert!(stored.len() >= 5, "{stored:?}");
+    for a in stored {
+        assert!(codes.contains(&a.as_str()), "{a} is not an Action");
+    }
+}
+both!(audited_actions_are_the_known_ones);
