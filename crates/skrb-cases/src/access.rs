@@ -7,6 +7,7 @@ use skrb_domain::cases::FileStatus;
 use skrb_kit::audit::Actor;
 use skrb_kit::db::Tx;
 use skrb_kit::error::{AppError, AppResult, Msg};
+use skrb_kit::ids::PersonId;
 use skrb_kit::sql;
 
 /// What the access rules need of a file.
@@ -14,7 +15,7 @@ use skrb_kit::sql;
 pub struct Guard {
     pub id: i64,
     pub centre_id: i64,
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub worker_id: i64,
     pub restricted: bool,
     #[sqlx(try_from = "String")]
@@ -48,7 +49,7 @@ pub async fn check(tx: &mut Tx, actor: &Actor, case_id: i64) -> AppResult<Guard>
         && !skrb_registry::access::on_team_or_glass(tx, scope.user_id, g.person_id).await?
     {
         return Err(AppError::Restricted {
-            person_id: g.person_id,
+            person_id: g.person_id.get(),
             may_break: scope.may_break_glass,
         });
     }

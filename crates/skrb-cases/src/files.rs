@@ -4,6 +4,7 @@
 
 use skrb_domain::cases::FileStatus;
 use skrb_kit::audit::Action;
+use skrb_kit::ids::PersonId;
 use time::{Date, Duration, OffsetDateTime};
 
 use super::access::{self, Guard};
@@ -252,7 +253,7 @@ pub async fn open_in(tx: &mut Tx, actor: &Actor, f: &CaseForm, today: Date) -> A
 
 /// The person's access rules, as an error the user can read.
 async fn access_person(tx: &mut Tx, actor: &Actor, person: i64) -> AppResult<()> {
-    match skrb_registry::access::check(tx, actor, person).await {
+    match skrb_registry::access::check(tx, actor, PersonId(person)).await {
         Err(AppError::NotFound) => Err(field_error("person_id", "err-person")),
         other => other,
     }

@@ -3,6 +3,7 @@
 //! stays a single contact or opens a file.
 
 use skrb_kit::audit::Action;
+use skrb_kit::ids::PersonId;
 use time::{Date, OffsetDateTime};
 
 use super::files::{self, CaseForm};
@@ -89,7 +90,7 @@ pub async fn record(
     ck.done()?;
     let mut tx = db.begin().await?;
     if let Some(p) = person {
-        match skrb_registry::access::check(&mut tx, actor, p).await {
+        match skrb_registry::access::check(&mut tx, actor, PersonId(p)).await {
             Err(AppError::NotFound) => {
                 return Err(skrb_kit::form::field_error("person_id", "err-person"))
             }
@@ -155,7 +156,7 @@ pub async fn identify(db: &Db, actor: &Actor, id: i64, person_id: &str) -> AppRe
             "err-intake-identified",
         ));
     }
-    match skrb_registry::access::check(&mut tx, actor, person).await {
+    match skrb_registry::access::check(&mut tx, actor, PersonId(person)).await {
         Err(AppError::NotFound) => {
             return Err(skrb_kit::form::field_error("person_id", "err-person"))
         }

@@ -4,6 +4,7 @@
 //! from the modules that keep each part, so that none of them needs another.
 
 use skrb_kit::audit::Action;
+use skrb_kit::ids::PersonId;
 use time::OffsetDateTime;
 
 use super::access;
@@ -85,7 +86,7 @@ pub async fn view(db: &Db, actor: &Actor, id: i64) -> AppResult<CaseView> {
 /// [`export_of_person`] as the person's export asks for it (registered by the app).
 pub fn export_part(
     tx: &mut skrb_kit::db::Tx,
-    person_id: i64,
+    person_id: PersonId,
 ) -> std::pin::Pin<
     Box<dyn std::future::Future<Output = Result<serde_json::Value, sqlx::Error>> + Send + '_>,
 > {
@@ -96,7 +97,7 @@ pub fn export_part(
 /// subject-access export (attachments as names and hashes; their content on request).
 pub async fn export_of_person(
     tx: &mut Tx,
-    person_id: i64,
+    person_id: PersonId,
 ) -> Result<serde_json::Value, sqlx::Error> {
     let ids: Vec<i64> = sql!(tx, c => sqlx::query_scalar("SELECT id FROM case_file WHERE person_id = $1 ORDER BY id")
         .bind(person_id).fetch_all(c).await?);

@@ -4,6 +4,7 @@
 //! the protective measures ordered.
 
 use skrb_kit::audit::Action;
+use skrb_kit::ids::PersonId;
 use time::{Date, OffsetDateTime};
 
 use super::access;
@@ -125,7 +126,7 @@ pub async fn report(
     let case_id = match case_id {
         Some(id) => {
             let g = access::check_write(&mut tx, actor, id, manages).await?;
-            if g.person_id != person || !g.status.takes_work() {
+            if g.person_id != PersonId(person) || !g.status.takes_work() {
                 return Err(skrb_kit::form::field_error(
                     "case_id",
                     "err-case-for-report",

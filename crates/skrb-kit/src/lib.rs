@@ -21,6 +21,7 @@ pub mod error;
 pub mod fonts;
 pub mod form;
 pub mod i18n;
+pub mod ids;
 pub mod progress;
 pub mod schema;
 pub mod scope;

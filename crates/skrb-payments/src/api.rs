@@ -6,6 +6,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use skrb_kit::ids::PersonId;
 
 use super::accounts::{self, AccountForm, PayerAccount};
 use super::files::{self, BankFile};
@@ -326,7 +327,9 @@ pub async fn of_person(
     s: Signed,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<PaymentLine>>> {
-    Ok(Json(history::of_person(&st.db, &s.actor(), id, 500).await?))
+    Ok(Json(
+        history::of_person(&st.db, &s.actor(), PersonId(id), 500).await?,
+    ))
 }
 
 /// An entitlement's payments, month by month.

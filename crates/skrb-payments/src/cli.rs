@@ -1,6 +1,7 @@
 //! `skrb payments …`: the finance officer's month on the command line, with progress.
 
 use skrb_domain::payments::states::RunStatus;
+use skrb_kit::ids::PersonId;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
@@ -289,7 +290,7 @@ pub async fn run(db: &Db, command: &PaymentsCommand) -> anyhow::Result<()> {
         } => {
             let who = Actor::system("payments history");
             let rows = match (person, entitlement) {
-                (Some(p), _) => history::of_person(db, &who, *p, 1000).await,
+                (Some(p), _) => history::of_person(db, &who, PersonId(*p), 1000).await,
                 (None, Some(e)) => history::of_entitlement(db, &who, *e).await,
                 _ => anyhow::bail!("name a --person or an --entitlement"),
             }

@@ -4,6 +4,7 @@
 
 use skrb_domain::payments::states::{LineStatus, LineStep, RecoveryStatus, RunStatus};
 use skrb_kit::audit::Action;
+use skrb_kit::ids::PersonId;
 use std::collections::BTreeMap;
 
 use skrb_domain::rights::money;
@@ -118,7 +119,7 @@ pub async fn held_of_run(
 pub async fn of_person(
     db: &Db,
     actor: &Actor,
-    person: i64,
+    person: PersonId,
     limit: i64,
 ) -> AppResult<Vec<PaymentLine>> {
     let mut tx = db.begin().await?;
@@ -132,7 +133,7 @@ pub async fn of_person(
     audit::record(
         &mut tx,
         actor,
-        Event::new(Action::Read, "payments", person).person(person),
+        Event::new(Action::Read, "payments", person.get()).person(person),
     )
     .await?;
     tx.commit().await?;
@@ -146,7 +147,7 @@ pub async fn of_entitlement(
     entitlement: i64,
 ) -> AppResult<Vec<PaymentLine>> {
     let mut tx = db.begin().await?;
-    let person: Option<i64> = sql!(&mut tx, c => sqlx::query_scalar("SELECT person_id FROM entitlement WHERE id = $1")
+    let person: Option<PersonId> = sql!(&mut tx, c => sqlx::query_scalar("SELECT person_id FROM entitlement WHERE id = $1")
         .bind(entitlement).fetch_optional(c).await?);
     let person = person.ok_or(AppError::NotFound)?;
     skrb_registry::access::check(&mut tx, actor, person).await?;
@@ -318,7 +319,7 @@ pub async fn add_recovery(
         return Err(AppError::BadRequest("recovery".into()));
     };
     let mut tx = db.begin().await?;
-    let row: Option<(i64, i64)> = sql!(&mut tx, c => sqlx::query_as("SELECT person_id, centre_id FROM entitlement WHERE id = $1")
+    let row: Option<(PersonId, i64)> = sql!(&mut tx, c => sqlx::query_as("SELECT person_id, centre_id FROM entitlement WHERE id = $1")
         .bind(entitlement).fetch_optional(c).await?);
     let (person, centre) = row.ok_or(AppError::NotFound)?;
     skrb_kit::scope::same_centre(actor, centre)?;
@@ -344,7 +345,7 @@ pub async fn add_recovery(
 
 pub async fn recoveries_of(db: &Db, actor: &Actor, entitlement: i64) -> AppResult<Vec<Recovery>> {
     let mut tx = db.begin_read().await?;
-    let row: Option<i64> = sql!(&mut tx, c => sqlx::query_scalar("SELECT person_id FROM entitlement WHERE id = $1")
+    let row: Option<PersonId> = sql!(&mut tx, c => sqlx::query_scalar("SELECT person_id FROM entitlement WHERE id = $1")
         .bind(entitlement).fetch_optional(c).await?);
     skrb_registry::access::check(&mut tx, actor, row.ok_or(AppError::NotFound)?).await?;
     let rows: Vec<Recovery> = sql!(&mut tx, c => sqlx::query_as(
@@ -386,7 +387,7 @@ pub async fn set_payee(db: &Db, actor: &Actor, entitlement: i64, f: &PayeeForm) 
     let address = ck.text("address", &f.address, false, 200);
     ck.done()?;
     let mut tx = db.begin().await?;
-    let row: Option<(i64, i64)> = sql!(&mut tx, c => sqlx::query_as("SELECT person_id, centre_id FROM entitlement WHERE id = $1")
+    let row: Option<(PersonId, i64)> = sql!(&mut tx, c => sqlx::query_as("SELECT person_id, centre_id FROM entitlement WHERE id = $1")
         .bind(entitlement).fetch_optional(c).await?);
     let (person, centre) = row.ok_or(AppError::NotFound)?;
     skrb_kit::scope::same_centre(actor, centre)?;

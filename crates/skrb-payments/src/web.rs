@@ -5,6 +5,7 @@
 //! case, render; a refused form comes back with the user's input and the reasons.
 
 use skrb_domain::payments::states::{RunStatus, RunStep};
+use skrb_kit::ids::PersonId;
 use std::collections::HashMap;
 
 use axum::extract::{Multipart, Path, State};
@@ -517,7 +518,7 @@ async fn person_page(
     s: Signed,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let lines = history::of_person(&st.db, &s.actor(), id, 500).await?;
+    let lines = history::of_person(&st.db, &s.actor(), PersonId(id), 500).await?;
     let title = format!(
         "{}: {}",
         i18n::t(s.ctx.locale, "pay-history"),

@@ -4,6 +4,7 @@
 //! Every use case that reads or changes a person calls [`check`] inside its transaction,
 //! so the rule cannot be skipped by a new page or endpoint.
 
+use skrb_kit::ids::PersonId;
 use time::OffsetDateTime;
 
 use skrb_kit::audit::{Actor, Scope};
@@ -25,8 +26,9 @@ fn in_centre(scope: &Scope, centre: Option<i64>) -> bool {
 pub async fn on_team_or_glass(
     tx: &mut Tx,
     user_id: i64,
-    person_id: i64,
+    person: PersonId,
 ) -> Result<bool, sqlx::Error> {
+    let person_id = person.get();
     let n: i64 = sql!(tx, c => sqlx::query_scalar(
         "SELECT (SELECT COUNT(*) FROM person_team WHERE person_id = $1 AND user_id = $2) + \
                 (SELECT COUNT(*) FROM glass_break WHERE person_id = $1 AND user_id = $2 AND expires_at > $3)")
@@ -36,7 +38,8 @@ pub async fn on_team_or_glass(
 
 /// Refuses a person outside the actor's reach: not found, another centre's, or
 /// restricted to a team the actor is not on.
-pub async fn check(tx: &mut Tx, actor: &Actor, person_id: i64) -> AppResult<()> {
+pub async fn check(tx: &mut Tx, actor: &Actor, person: PersonId) -> AppResult<()> {
+    let person_id = person.get();
     let row: Option<Guarded> = sql!(tx, c => sqlx::query_as(
         "SELECT centre_id, restricted FROM person WHERE id = $1")
         .bind(person_id).fetch_optional(c).await?);
@@ -47,7 +50,7 @@ pub async fn check(tx: &mut Tx, actor: &Actor, person_id: i64) -> AppResult<()> 
     if !in_centre(&scope, row.centre_id) {
         return Err(AppError::Refused(Msg::new("out-of-scope")));
     }
-    if row.restricted && !on_team_or_glass(tx, scope.user_id, person_id).await? {
+    if row.restricted && !on_team_or_glass(tx, scope.user_id, person).await? {
         return Err(AppError::Restricted {
             person_id,
             may_break: scope.may_break_glass,
@@ -57,8 +60,8 @@ pub async fn check(tx: &mut Tx, actor: &Actor, person_id: i64) -> AppResult<()> 
 }
 
 /// Whether the actor may see the person (for lists that mask rather than refuse).
-pub async fn visible(tx: &mut Tx, actor: &Actor, person_id: i64) -> Result<bool, sqlx::Error> {
-    match check(tx, actor, person_id).await {
+pub async fn visible(tx: &mut Tx, actor: &Actor, person: PersonId) -> Result<bool, sqlx::Error> {
+    match check(tx, actor, person).await {
         Ok(()) => Ok(true),
         Err(AppError::Internal(e)) => Err(sqlx::Error::Protocol(format!("{e:#}"))),
         Err(_) => Ok(false),

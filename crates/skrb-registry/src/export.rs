@@ -7,6 +7,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 use skrb_kit::audit::Action;
+use skrb_kit::ids::PersonId;
 
 use super::{access, persons};
 use skrb_kit::audit::{self, Actor, Event};
@@ -48,7 +49,7 @@ fn stamp(t: time::OffsetDateTime) -> Value {
 /// app), merged into the one document.
 pub async fn export(db: &Db, actor: &Actor, id: i64, parts: &[ExportPart]) -> AppResult<Value> {
     let mut tx = db.begin().await?;
-    access::check(&mut tx, actor, id).await?;
+    access::check(&mut tx, actor, PersonId(id)).await?;
     let p = persons::load(&mut tx, id)
         .await?
         .ok_or(skrb_kit::error::AppError::NotFound)?;
@@ -98,7 +99,9 @@ pub async fn export(db: &Db, actor: &Actor, id: i64, parts: &[ExportPart]) -> Ap
         })).collect::<Vec<_>>(),
     });
     for part in parts {
-        if let (Value::Object(more), Some(all)) = (part(&mut tx, id).await?, out.as_object_mut()) {
+        if let (Value::Object(more), Some(all)) =
+            (part(&mut tx, PersonId(id)).await?, out.as_object_mut())
+        {
             all.extend(more);
         }
     }

@@ -4,6 +4,7 @@
 
 use skrb_domain::person::Relationship;
 use skrb_kit::audit::Action;
+use skrb_kit::ids::PersonId;
 use time::{Date, Duration, OffsetDateTime};
 
 use super::access;
@@ -210,7 +211,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &HouseholdForm, today: Date) -> A
     if !person_exists(&mut tx, head).await? {
         return Err(field_err("head_person_id", "err-person"));
     }
-    access::check(&mut tx, actor, head).await?;
+    access::check(&mut tx, actor, PersonId(head)).await?;
     if let Some(m) = municipality {
         let ok: Option<i64> = sql!(&mut tx, c => sqlx::query_scalar("SELECT id FROM municipality WHERE id = $1")
             .bind(m).fetch_optional(c).await?);
@@ -243,7 +244,7 @@ pub async fn add_member(db: &Db, actor: &Actor, f: &JoinForm, today: Date) -> Ap
     if !person_exists(&mut tx, person).await? {
         return Err(field_err("person_id", "err-person"));
     }
-    access::check(&mut tx, actor, person).await?;
+    access::check(&mut tx, actor, PersonId(person)).await?;
     let id = join(&mut tx, actor, household, person, rel, from).await?;
     tx.commit().await?;
     Ok(id)
@@ -259,7 +260,7 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<(Household, Vec<M
     let had_members = !all.is_empty();
     let mut members = Vec::with_capacity(all.len());
     for m in all {
-        if access::visible(&mut tx, actor, m.person_id).await? {
+        if access::visible(&mut tx, actor, PersonId(m.person_id)).await? {
             members.push(m);
         }
     }
@@ -297,7 +298,7 @@ pub(crate) async fn memberships(
         };
         let mut others = Vec::with_capacity(all.len());
         for o in all {
-            if access::visible(tx, actor, o.person_id).await? {
+            if access::visible(tx, actor, PersonId(o.person_id)).await? {
                 others.push(o);
             }
         }
@@ -309,7 +310,7 @@ pub(crate) async fn memberships(
 /// A person's memberships; the read is audited.
 pub async fn of_person(db: &Db, actor: &Actor, person: i64) -> AppResult<Memberships> {
     let mut tx = db.begin_read().await?;
-    access::check(&mut tx, actor, person).await?;
+    access::check(&mut tx, actor, PersonId(person)).await?;
     let out = memberships(&mut tx, actor, person).await?;
     tx.commit().await?;
     audit::record_apart(
@@ -338,7 +339,7 @@ pub async fn end_member(
     let Some((person, from, open)) = row else {
         return Err(AppError::NotFound);
     };
-    access::check(&mut tx, actor, person).await?;
+    access::check(&mut tx, actor, PersonId(person)).await?;
     if open.is_some() {
         return Err(field_err("valid_to", "err-member-ended"));
     }

@@ -4,6 +4,7 @@
 use skrb_domain::names;
 use skrb_domain::person::Sex;
 use skrb_kit::audit::Action;
+use skrb_kit::ids::PersonId;
 use time::{Date, OffsetDateTime};
 
 use super::access;
@@ -165,7 +166,7 @@ async fn identity_warnings(
         let name = format!("{} {} (#{})", c.given_name, c.family_name, c.id);
         // Duplicates are found across centres and restricted files (nobody should be
         // registered twice), but a file the user may not see is not named.
-        let visible = access::visible(tx, actor, c.id).await?;
+        let visible = access::visible(tx, actor, PersonId(c.id)).await?;
         if c.emso.is_some() && c.emso == d.emso {
             seen.push(c.id);
             let msg = if visible {
@@ -299,7 +300,7 @@ pub async fn create(db: &Db, actor: &Actor, d: &PersonData, ov: &Override) -> Ap
 /// Reads a person; the read is audited.
 pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<Person> {
     let mut tx = db.begin_read().await?;
-    access::check(&mut tx, actor, id).await?;
+    access::check(&mut tx, actor, PersonId(id)).await?;
     let p = load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     tx.commit().await?;
     audit::record_apart(db, actor, Event::new(Action::Read, "person", id).person(id)).await?;
@@ -323,7 +324,7 @@ pub async fn update(
     ov: &Override,
 ) -> AppResult<Updated> {
     let mut tx = db.begin().await?;
-    access::check(&mut tx, actor, id).await?;
+    access::check(&mut tx, actor, PersonId(id)).await?;
     let current = load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     if current.version != version {
         return Err(AppError::Conflict {
@@ -412,7 +413,7 @@ async fn history_rows(tx: &mut Tx, id: i64) -> Result<Vec<HistoryEntry>, sqlx::E
 
 pub async fn history(db: &Db, actor: &Actor, id: i64) -> AppResult<Vec<HistoryEntry>> {
     let mut tx = db.begin_read().await?;
-    access::check(&mut tx, actor, id).await?;
+    access::check(&mut tx, actor, PersonId(id)).await?;
     let out = history_rows(&mut tx, id).await?;
     tx.commit().await?;
     audit::record_apart(
@@ -436,7 +437,7 @@ pub struct PersonView {
 /// the page is the busiest read in the registry, and one short write is its cost.
 pub async fn view(db: &Db, actor: &Actor, id: i64) -> AppResult<PersonView> {
     let mut tx = db.begin_read().await?;
-    access::check(&mut tx, actor, id).await?;
+    access::check(&mut tx, actor, PersonId(id)).await?;
     let person = load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let memberships = super::households::memberships(&mut tx, actor, id).await?;
     let history = history_rows(&mut tx, id).await?;

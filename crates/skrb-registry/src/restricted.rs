@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Form, Json};
 use serde::{Deserialize, Serialize};
 use skrb_kit::audit::Action;
+use skrb_kit::ids::PersonId;
 use time::{Duration, OffsetDateTime};
 
 use super::access;
@@ -104,7 +105,7 @@ pub async fn set(
     mut team: Vec<i64>,
 ) -> AppResult<Restriction> {
     let mut tx = db.begin().await?;
-    access::check(&mut tx, actor, person).await?;
+    access::check(&mut tx, actor, PersonId(person)).await?;
     if let Some(s) = actor.scope {
         if restricted && !team.contains(&s.user_id) {
             team.push(s.user_id);
@@ -174,7 +175,7 @@ pub async fn break_glass(db: &Db, actor: &Actor, person: i64, reason: &str) -> A
     }
     let scope = actor.scope.ok_or(AppError::Forbidden)?;
     let mut tx = db.begin().await?;
-    match access::check(&mut tx, actor, person).await {
+    match access::check(&mut tx, actor, PersonId(person)).await {
         Ok(()) | Err(AppError::Restricted { .. }) => {}
         Err(e) => return Err(e),
     }

@@ -5,6 +5,7 @@ use skrb_domain::rights::calc::{Kind, Member};
 use skrb_domain::rights::states::{ApplicationStatus, ApplicationStep};
 use skrb_domain::rights::{deadlines, Calculation, Household};
 use skrb_kit::audit::Action;
+use skrb_kit::ids::PersonId;
 use time::{Date, OffsetDateTime};
 
 use super::catalogue::{self};
@@ -43,7 +44,8 @@ pub struct Application {
     pub id: i64,
     pub centre_id: i64,
     pub number: String,
-    pub person_id: i64,
+    #[schema(value_type = i64)]
+    pub person_id: PersonId,
     pub right_id: i64,
     #[serde(serialize_with = "skrb_kit::i18n::json_date::serialize")]
     pub received_on: Date,
@@ -171,7 +173,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &ApplicationForm, today: Date) ->
             .unwrap_or(AppError::BadRequest("application".into())));
     };
     let mut tx = db.begin().await?;
-    match skrb_registry::access::check(&mut tx, actor, person).await {
+    match skrb_registry::access::check(&mut tx, actor, PersonId(person)).await {
         Err(AppError::NotFound) => return Err(field_error("person_id", "err-person")),
         other => other?,
     }
@@ -446,7 +448,7 @@ pub async fn procedures(
 
 /// The applications and entitlements of a person, for their page; covered by the
 /// person page's own read record.
-pub async fn of_person(tx: &mut Tx, person: i64) -> Result<Vec<ProcedureRow>, sqlx::Error> {
+pub async fn of_person(tx: &mut Tx, person: PersonId) -> Result<Vec<ProcedureRow>, sqlx::Error> {
     sql!(tx, c => sqlx::query_as(
         "SELECT a.id, a.number, a.person_id, p.family_name || ' ' || p.given_name AS person_name, a.right_id, \
          r.code AS right_code, r.name_sl, r.name_sr, r.name_en, a.status, a.received_on, a.due_on, u.display_name AS officer \
@@ -457,7 +459,7 @@ pub async fn of_person(tx: &mut Tx, person: i64) -> Result<Vec<ProcedureRow>, sq
 
 /// The person's applications for their page, read after the page's own access check
 /// and read record (`registry::persons::view`), which cover them.
-pub async fn of_person_page(db: &Db, person: i64) -> AppResult<Vec<ProcedureRow>> {
+pub async fn of_person_page(db: &Db, person: PersonId) -> AppResult<Vec<ProcedureRow>> {
     let mut tx = db.begin_read().await?;
     let rows = of_person(&mut tx, person).await?;
     tx.commit().await?;

@@ -6,6 +6,7 @@
 
 use skrb_domain::rights::states::SessionStatus;
 use skrb_kit::audit::Action;
+use skrb_kit::ids::PersonId;
 use time::{Date, Duration};
 
 use skrb_kit::audit::{self, Actor, Event};
@@ -356,7 +357,7 @@ pub async fn record_finding(
         "SELECT session_id, person_id, application_id FROM commission_item WHERE id = $1").bind(item_id).fetch_optional(c).await?);
     let (session_id, person, app) = row.ok_or(AppError::NotFound)?;
     let (_, s) = session_guard(&mut tx, actor, session_id).await?;
-    skrb_registry::access::check(&mut tx, actor, person).await?;
+    skrb_registry::access::check(&mut tx, actor, PersonId(person)).await?;
     if s.held_on > today {
         return Err(AppError::Refused(Msg::new("err-session-future")));
     }
@@ -414,7 +415,7 @@ pub async fn hold(db: &Db, actor: &Actor, session_id: i64) -> AppResult<()> {
 }
 
 /// The findings recorded for a person (newest first), for the application page.
-pub async fn findings_of(tx: &mut Tx, person: i64) -> Result<Vec<Item>, sqlx::Error> {
+pub async fn findings_of(tx: &mut Tx, person: PersonId) -> Result<Vec<Item>, sqlx::Error> {
     sql!(tx, c => sqlx::query_as(
         "SELECT i.id, i.session_id, i.person_id, p.family_name || ' ' || p.given_name AS person_name, i.application_id, \
          i.entitlement_id, i.purpose, i.work_capacity, i.care_degree, i.impairment, i.category, i.finding, i.recorded_on \

@@ -8,6 +8,7 @@ use skrb_kit::audit::Action;
 use skrb_kit::audit::{self, Actor, Event};
 use skrb_kit::db::{Db, Tx};
 use skrb_kit::error::{AppError, AppResult};
+use skrb_kit::ids::PersonId;
 use skrb_kit::sql;
 
 use super::applications::{guard, of_person, Application};
@@ -72,7 +73,7 @@ pub async fn view(db: &Db, actor: &Actor, id: i64) -> AppResult<ApplicationView>
 /// [`export_of_person`] as the person's export asks for it (registered by the app).
 pub fn export_part(
     tx: &mut skrb_kit::db::Tx,
-    person_id: i64,
+    person_id: PersonId,
 ) -> std::pin::Pin<
     Box<dyn std::future::Future<Output = Result<serde_json::Value, sqlx::Error>> + Send + '_>,
 > {
@@ -81,7 +82,10 @@ pub fn export_part(
 
 /// What the subject-access export holds of rights: applications, decisions (with what
 /// they rest on, without the document's bytes) and entitlements.
-pub async fn export_of_person(tx: &mut Tx, person: i64) -> Result<serde_json::Value, sqlx::Error> {
+pub async fn export_of_person(
+    tx: &mut Tx,
+    person: PersonId,
+) -> Result<serde_json::Value, sqlx::Error> {
     let apps = of_person(tx, person).await?;
     let q = format!(
         "SELECT {} FROM decision WHERE person_id = $1 ORDER BY id",

@@ -1064,7 +1064,8 @@ pub fn person_panel<'a>(
         if !s.may(skrb_kit::auth::Permission::RightRead) {
             return Ok(None);
         }
-        let applications = super::applications::of_person_page(&st.db, person_id).await?;
+        let applications =
+            super::applications::of_person_page(&st.db, skrb_kit::ids::PersonId(person_id)).await?;
         let page = Page::new(&s.ctx, String::new(), "persons");
         Ok(Some(
             askama::Template::render(&PersonPanel {

@@ -84,8 +84,8 @@ impl<'a> Event<'a> {
         }
     }
 
-    pub fn person(mut self, id: i64) -> Self {
-        self.person_id = Some(id);
+    pub fn person(mut self, id: impl Into<i64>) -> Self {
+        self.person_id = Some(id.into());
         self
     }
 

@@ -6,6 +6,7 @@
 //! shows (`skrb::web::panels`), so the registry never imports case work and a new
 //! context adds its part to the person page by registering one function.
 
+use crate::ids::PersonId;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -25,7 +26,7 @@ pub type Panel = for<'a> fn(&'a AppState, &'a Signed, i64) -> Rendered<'a>;
 /// a JSON object of what the context holds of the person, merged into the export.
 pub type ExportPart = for<'a> fn(
     &'a mut Tx,
-    i64,
+    PersonId,
 ) -> Pin<
     Box<dyn Future<Output = Result<serde_json::Value, sqlx::Error>> + Send + 'a>,
 >;

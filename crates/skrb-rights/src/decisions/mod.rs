@@ -12,6 +12,7 @@ use skrb_domain::rights::states::{
 };
 use skrb_domain::rights::{deadlines, money, Calculation, Household, Minor, Params};
 use skrb_kit::audit::Action;
+use skrb_kit::ids::PersonId;
 use time::{Date, Duration, OffsetDateTime};
 
 use super::applications::{self, Application};
@@ -81,7 +82,8 @@ pub struct Decision {
     pub id: i64,
     pub application_id: Option<i64>,
     pub entitlement_id: Option<i64>,
-    pub person_id: i64,
+    #[schema(value_type = i64)]
+    pub person_id: PersonId,
     pub right_id: i64,
     /// first, change, suspension, termination, provisional, second_instance
     pub kind: String,
@@ -164,7 +166,8 @@ pub async fn of_application(tx: &mut Tx, app: i64) -> Result<Vec<Decision>, sqlx
 pub struct Entitlement {
     pub id: i64,
     pub decision_id: i64,
-    pub person_id: i64,
+    #[schema(value_type = i64)]
+    pub person_id: PersonId,
     pub right_id: i64,
     #[schema(value_type = String)]
     #[serde(with = "money::serde_amount")]
@@ -190,7 +193,7 @@ const ENT_COLS: &str = "id, decision_id, person_id, right_id, amount, currency, 
 
 pub async fn entitlements_of(
     tx: &mut Tx,
-    person: i64,
+    person: PersonId,
     right: Option<i64>,
 ) -> Result<Vec<Entitlement>, sqlx::Error> {
     let q = format!(
@@ -241,7 +244,7 @@ pub fn template(
     )
 }
 
-async fn person_snapshot(tx: &mut Tx, person: i64) -> Result<FrozenPerson, sqlx::Error> {
+async fn person_snapshot(tx: &mut Tx, person: PersonId) -> Result<FrozenPerson, sqlx::Error> {
     let (g, f, emso, address, place, birth): (
         String,
         String,
@@ -270,7 +273,7 @@ async fn centre_name(tx: &mut Tx, centre: i64) -> Result<(String, String), sqlx:
 /// Refuses a period that overlaps an active or suspended entitlement of the same right.
 async fn no_overlap(
     tx: &mut Tx,
-    person: i64,
+    person: PersonId,
     right: i64,
     from: Date,
     to: Option<Date>,

@@ -65,7 +65,7 @@ async fn run(st: &AppState, s: &Signed, q: &AuditQuery) -> AppResult<Vec<AccessR
         q.user.as_deref().map(str::trim).filter(|u| !u.is_empty()),
     ) {
         (Some(p), _) => {
-            skrb_registry::access::check(&mut tx, &actor, p).await?;
+            skrb_registry::access::check(&mut tx, &actor, skrb_kit::ids::PersonId(p)).await?;
             let rows = person_accesses(&mut tx, p, LIMIT).await?;
             record(
                 &mut tx,
