@@ -35,6 +35,7 @@ pub struct Referral {
     pub body: Option<String>,
     #[serde(serialize_with = "skrb_kit::i18n::json_date::serialize")]
     pub sent_on: Date,
+    /// sent, accepted, answered, declined, closed
     #[sqlx(try_from = "String")]
     #[schema(value_type = String)]
     pub status: ReferralStatus,

@@ -36,6 +36,7 @@ pub struct PaymentLine {
     pub currency: String,
     pub payee: String,
     pub iban: Option<String>,
+    /// open, held, settled, returned, written_off
     #[sqlx(try_from = "String")]
     #[schema(value_type = String)]
     pub status: LineStatus,

@@ -61,6 +61,7 @@ pub struct Application {
     /// The statutory deadline for the decision.
     #[serde(serialize_with = "skrb_kit::i18n::json_date::option::serialize")]
     pub due_on: Option<Date>,
+    /// received, incomplete, in_procedure, decided, appealed, withdrawn
     #[sqlx(try_from = "String")]
     #[schema(value_type = String)]
     pub status: ApplicationStatus,

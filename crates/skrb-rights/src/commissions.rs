@@ -49,6 +49,7 @@ pub struct Session {
     pub commission_id: i64,
     #[serde(serialize_with = "skrb_kit::i18n::json_date::serialize")]
     pub held_on: Date,
+    /// planned, held
     #[sqlx(try_from = "String")]
     #[schema(value_type = String)]
     pub status: SessionStatus,

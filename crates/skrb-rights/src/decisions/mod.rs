@@ -98,6 +98,7 @@ pub struct Decision {
     pub period_to: Option<Date>,
     pub reasoning: String,
     pub manual_reason: Option<String>,
+    /// awaiting_approval, issued
     #[sqlx(try_from = "String")]
     #[schema(value_type = String)]
     pub status: DecisionStatus,
@@ -177,6 +178,7 @@ pub struct Entitlement {
     pub valid_from: Date,
     #[serde(serialize_with = "skrb_kit::i18n::json_date::option::serialize")]
     pub valid_to: Option<Date>,
+    /// active, suspended, ended
     #[sqlx(try_from = "String")]
     #[schema(value_type = String)]
     pub status: EntitlementStatus,

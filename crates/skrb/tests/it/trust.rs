@@ -755,3 +755,41 @@ async fn audited_actions_are_the_known_ones(app: TestApp) {
     }
 }
 both!(audited_actions_are_the_known_ones);
+
+/// The API's description changes only on purpose: it is compared with the copy kept in
+/// `tests/snapshots/openapi.json` (rewrite it with SKRB_UPDATE_SNAPSHOTS=1 when an
+/// operation is added or changed, and read the diff in review).
+#[test]
+fn openapi_document_changes_only_on_purpose() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/openapi.json");
+    let now = serde_json::to_string_pretty(skrb::web::openapi::spec()).expect("json") + "\n";
+    let now: serde_json::Value = serde_json::from_str(&now).expect("json");
+    if std::env::var("SKRB_UPDATE_SNAPSHOTS").is_ok_and(|v| v == "1") {
+        std::fs::write(
+            path,
+            serde_json::to_string_pretty(&now).expect("json") + "\n",
+        )
+        .expect("write snapshot");
+        return;
+    }
+    let kept: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("snapshot")).expect("json");
+    if kept != now {
+        let (a, b): (Vec<char>, Vec<char>) = (
+            kept.to_string().chars().collect(),
+            now.to_string().chars().collect(),
+        );
+        let at = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+        let near = |v: &[char]| -> String {
+            v[at.saturating_sub(80)..(at + 80).min(v.len())]
+                .iter()
+                .collect()
+        };
+        panic!(
+            "the API's description changed near …{}… (kept) vs …{}… (now); \
+             if on purpose, run the test with SKRB_UPDATE_SNAPSHOTS=1",
+            near(&a),
+            near(&b)
+        );
+    }
+}
