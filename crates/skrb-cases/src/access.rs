@@ -46,7 +46,7 @@ pub async fn check(tx: &mut Tx, actor: &Actor, case_id: i64) -> AppResult<Guard>
     if g.restricted
         && g.worker_id != scope.user_id
         && !on_team(tx, g.id, scope.user_id).await?
-        && !skrb_registry::access::on_team_or_glass(tx, scope.user_id, g.person_id).await?
+        && !skrb_registry::access::on_team_or_glass(tx, actor, scope.user_id, g.person_id).await?
     {
         return Err(AppError::Restricted {
             person_id: g.person_id.get(),

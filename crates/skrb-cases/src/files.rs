@@ -110,7 +110,7 @@ pub async fn add_task(
         "INSERT INTO task (centre_id, case_id, title, assignee_id, due_on, source, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
         .bind(centre_id).bind(case_id).bind(title).bind(assignee).bind(due).bind(source)
-        .bind(actor.user_id).bind(OffsetDateTime::now_utc()).fetch_one(c).await?);
+        .bind(actor.user_id).bind(actor.now).fetch_one(c).await?);
     audit::record(
         tx,
         actor,
@@ -203,14 +203,14 @@ pub async fn open_in(tx: &mut Tx, actor: &Actor, f: &CaseForm, today: Date) -> A
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $10, $11, $12, $13) RETURNING id")
         .bind(centre).bind(unit).bind(&number).bind(person).bind(household).bind(ty.id).bind(&problems)
         .bind(&summary).bind(worker).bind(restricted).bind(opened).bind(today)
-        .bind(OffsetDateTime::now_utc()).fetch_one(c).await?);
+        .bind(actor.now).fetch_one(c).await?);
     for u in &team {
         sql!(tx, c => sqlx::query("INSERT INTO case_team (case_id, user_id) VALUES ($1, $2)")
             .bind(id).bind(u).execute(c).await?.rows_affected());
     }
     sql!(tx, c => sqlx::query(
         "INSERT INTO case_transfer (case_id, to_worker, to_unit, by_user, at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(id).bind(worker).bind(unit).bind(actor.user_id).bind(OffsetDateTime::now_utc())
+        .bind(id).bind(worker).bind(unit).bind(actor.user_id).bind(actor.now)
         .execute(c).await?.rows_affected());
     if let Some(days) = ty.deadline_days {
         let title = format!(
@@ -629,7 +629,7 @@ pub async fn transfer(
         "INSERT INTO case_transfer (case_id, from_worker, to_worker, from_unit, to_unit, reason, by_user, at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
         .bind(id).bind(g.worker_id).bind(worker).bind(from_unit).bind(unit).bind(&reason)
-        .bind(actor.user_id).bind(OffsetDateTime::now_utc()).execute(c).await?.rows_affected());
+        .bind(actor.user_id).bind(actor.now).execute(c).await?.rows_affected());
     audit::record(
         &mut tx,
         actor,

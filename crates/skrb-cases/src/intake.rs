@@ -107,7 +107,7 @@ pub async fn record(
     let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO intake (centre_id, at, channel, person_id, unknown_name, problem, description, action_taken, worker_id, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $2) RETURNING id")
-        .bind(centre).bind(OffsetDateTime::now_utc()).bind(channel).bind(person).bind(&unknown).bind(problem)
+        .bind(centre).bind(actor.now).bind(channel).bind(person).bind(&unknown).bind(problem)
         .bind(&description).bind(&action).bind(actor.user_id).fetch_one(c).await?);
     let mut e = Event::new(Action::Create, "intake", id)
         .detail(serde_json::json!({ "channel": channel, "problem": problem }));

@@ -86,7 +86,7 @@ pub async fn add_in(
         "INSERT INTO case_entry (case_id, kind, on_date, participants, body, author_id, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
         .bind(g.id).bind(kind).bind(on).bind(&participants).bind(&body).bind(actor.user_id)
-        .bind(OffsetDateTime::now_utc()).fetch_one(c).await?);
+        .bind(actor.now).fetch_one(c).await?);
     if let Some(u) = actor.user_id {
         sql!(tx, c => sqlx::query("DELETE FROM note_draft WHERE user_id = $1 AND case_id = $2")
             .bind(u).bind(g.id).execute(c).await?.rows_affected());
@@ -140,7 +140,7 @@ pub async fn save_draft(
     }
     let mut tx = db.begin().await?;
     let g = access::check(&mut tx, actor, case_id).await?;
-    let now = OffsetDateTime::now_utc();
+    let now = actor.now;
     if body.trim().is_empty() {
         sql!(&mut tx, c => sqlx::query("DELETE FROM note_draft WHERE user_id = $1 AND case_id = $2")
             .bind(user).bind(case_id).execute(c).await?.rows_affected());
@@ -214,7 +214,7 @@ pub async fn upload(
         "INSERT INTO attachment (case_id, filename, content_type, size, sha256, content, uploaded_by, uploaded_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
         .bind(case_id).bind(&name).bind(content_type).bind(bytes.len() as i64).bind(&hash).bind(bytes)
-        .bind(actor.user_id).bind(OffsetDateTime::now_utc()).fetch_one(c).await?);
+        .bind(actor.user_id).bind(actor.now).fetch_one(c).await?);
     super::files::touch(&mut tx, case_id, today).await?;
     audit::record(
         &mut tx,

@@ -2,7 +2,7 @@
 //! is responsible, a review date (which becomes a task), and reviews against each goal.
 
 use skrb_kit::audit::Action;
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 use super::access;
 use skrb_kit::audit::{self, Actor, Event};
@@ -220,7 +220,7 @@ pub async fn create(
         "INSERT INTO case_plan (case_id, kind, agreed_on, review_on, participants, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
         .bind(case_id).bind(kind).bind(agreed).bind(review).bind(&participants).bind(actor.user_id)
-        .bind(OffsetDateTime::now_utc()).fetch_one(c).await?);
+        .bind(actor.now).fetch_one(c).await?);
     insert_goal(&mut tx, id, &goal).await?;
     if let Some(r) = review {
         super::files::add_task(
@@ -324,7 +324,7 @@ pub async fn review(
     ck.done()?;
     let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO goal_review (goal_id, reviewed_on, outcome, note, by_user, at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
-        .bind(goal_id).bind(on).bind(outcome).bind(&note).bind(actor.user_id).bind(OffsetDateTime::now_utc())
+        .bind(goal_id).bind(on).bind(outcome).bind(&note).bind(actor.user_id).bind(actor.now)
         .fetch_one(c).await?);
     sql!(&mut tx, c => sqlx::query("UPDATE plan_goal SET status = $1 WHERE id = $2")
         .bind(outcome).bind(goal_id).execute(c).await?.rows_affected());

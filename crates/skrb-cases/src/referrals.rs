@@ -4,7 +4,7 @@
 
 use skrb_domain::cases::ReferralStatus;
 use skrb_kit::audit::Action;
-use time::{Date, Duration, OffsetDateTime};
+use time::{Date, Duration};
 
 use crate::access;
 use skrb_kit::audit::{self, Actor, Event};
@@ -109,7 +109,7 @@ pub async fn create(
         "INSERT INTO referral (centre_id, direction, partner_id, case_id, person_id, subject, body, sent_on, status, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'sent', $9, $10) RETURNING id")
         .bind(g.centre_id).bind(direction).bind(partner).bind(case_id).bind(g.person_id).bind(&subject).bind(&body)
-        .bind(sent).bind(actor.user_id).bind(OffsetDateTime::now_utc()).fetch_one(c).await?);
+        .bind(sent).bind(actor.user_id).bind(actor.now).fetch_one(c).await?);
     if direction == "in" {
         crate::files::add_task(
             &mut tx,
@@ -291,7 +291,7 @@ pub async fn answer(
         if let Some(case) = r.case_id {
             sql!(&mut tx, c => sqlx::query(
                 "UPDATE task SET done_at = $1, done_by = $2 WHERE case_id = $3 AND source = 'referral' AND done_at IS NULL")
-                .bind(OffsetDateTime::now_utc()).bind(actor.user_id).bind(case).execute(c).await?.rows_affected());
+                .bind(actor.now).bind(actor.user_id).bind(case).execute(c).await?.rows_affected());
         }
     }
     let mut e =

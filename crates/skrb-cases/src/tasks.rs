@@ -146,7 +146,7 @@ pub async fn done(
         return Err(skrb_kit::form::field_error("task", "err-task-done"));
     }
     sql!(&mut tx, c => sqlx::query("UPDATE task SET done_at = $1, done_by = $2 WHERE id = $3 AND done_at IS NULL")
-        .bind(OffsetDateTime::now_utc()).bind(actor.user_id).bind(task_id).execute(c).await?.rows_affected());
+        .bind(actor.now).bind(actor.user_id).bind(task_id).execute(c).await?.rows_affected());
     let mut e = Event::new(Action::Done, "task", task_id);
     if let Some(p) = person {
         e = e.person(p);

@@ -5,7 +5,7 @@
 
 use skrb_kit::audit::Action;
 use skrb_kit::ids::PersonId;
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 use super::access;
 use super::files::{self, CaseForm};
@@ -167,7 +167,7 @@ pub async fn report(
     let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO violence_report (case_id, reported_on, reported_by, description, created_at) \
          VALUES ($1, $2, $3, $4, $5) RETURNING id")
-        .bind(case_id).bind(on).bind(&by).bind(&description).bind(OffsetDateTime::now_utc()).fetch_one(c).await?);
+        .bind(case_id).bind(on).bind(&by).bind(&description).bind(actor.now).fetch_one(c).await?);
     audit::record(
         &mut tx,
         actor,
@@ -279,7 +279,7 @@ pub async fn add_measure(
     let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO protective_measure (case_id, kind, ordered_by, valid_from, valid_to, note, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
-        .bind(case_id).bind(kind).bind(&by).bind(from).bind(to).bind(&note).bind(OffsetDateTime::now_utc())
+        .bind(case_id).bind(kind).bind(&by).bind(from).bind(to).bind(&note).bind(actor.now)
         .fetch_one(c).await?);
     audit::record(
         &mut tx,

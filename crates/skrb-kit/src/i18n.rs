@@ -171,10 +171,12 @@ pub fn fmt_date(locale: Locale, d: Date) -> String {
 }
 
 /// A moment in UTC with minutes.
+/// A date and time as its offset shows it (the caller puts it on the reader's wall
+/// clock first, e.g. `Zone::local`); UTC is said as such.
 pub fn fmt_datetime(locale: Locale, t: OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
+    let utc = if t.offset().is_utc() { " UTC" } else { "" };
     format!(
-        "{} {:02}:{:02} UTC",
+        "{} {:02}:{:02}{utc}",
         fmt_date(locale, t.date()),
         t.hour(),
         t.minute()

@@ -1,7 +1,6 @@
 //! The registry of partner organisations and their contact people.
 
 use skrb_kit::audit::Action;
-use time::OffsetDateTime;
 
 use skrb_kit::audit::{self, Actor, Event};
 use skrb_kit::db::{Db, Tx};
@@ -166,7 +165,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &PartnerForm) -> AppResult<i64> {
         "INSERT INTO partner (centre_id, name, kind, address, phone, email, active, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7) RETURNING id")
         .bind(centre).bind(&name).bind(kind).bind(&address).bind(&phone).bind(&email)
-        .bind(OffsetDateTime::now_utc()).fetch_one(c).await?);
+        .bind(actor.now).fetch_one(c).await?);
     audit::record(
         &mut tx,
         actor,

@@ -13,7 +13,6 @@ use super::files::{self, BankFile};
 use super::history::{self, PayeeForm, PaymentLine, Recovery, RecoveryForm, Total, WriteOffForm};
 use super::runs::{self, Calculated, Run, RunForm, SummaryRow};
 use super::statements::{self, Imported};
-use skrb_kit::clock::today;
 use skrb_kit::error::AppResult;
 use skrb_kit::form::lenient;
 use skrb_kit::web::context::Signed;
@@ -138,7 +137,7 @@ pub async fn create(
     s: Signed,
     ApiJson(f): ApiJson<RunForm>,
 ) -> AppResult<(StatusCode, Json<Created>)> {
-    let id = runs::create(&st.db, &s.actor(), &f, today()).await?;
+    let id = runs::create(&st.db, &s.actor(), &f, s.today()).await?;
     Ok((StatusCode::CREATED, Json(Created { id, case_id: None })))
 }
 
@@ -253,7 +252,7 @@ pub async fn import(
     body: Bytes,
 ) -> AppResult<Json<Imported>> {
     Ok(Json(
-        statements::import(&st.db, &s.actor(), &body, today()).await?,
+        statements::import(&st.db, &s.actor(), &body, s.today()).await?,
     ))
 }
 

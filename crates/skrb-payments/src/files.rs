@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use sha2::{Digest, Sha256};
 use skrb_domain::payments::{csv, pain};
 use skrb_domain::rights::Minor;
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 use super::accounts::{self, PayerAccount};
 use super::runs::{self, Run};
@@ -215,7 +215,7 @@ pub async fn export_in(
             Msg::new("pay-err-state").arg("status", run.status.code()),
         ));
     }
-    let now = OffsetDateTime::now_utc();
+    let now = actor.now;
     let created = format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
         now.year(),

@@ -8,7 +8,7 @@ use skrb_kit::ids::PersonId;
 use std::collections::BTreeMap;
 
 use skrb_domain::rights::money;
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 use skrb_kit::audit::{self, Actor, Event};
 use skrb_kit::db::Db;
@@ -329,7 +329,7 @@ pub async fn add_recovery(
         "INSERT INTO recovery (entitlement_id, person_id, centre_id, kind, total, instalment, reason, from_month, status, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $10) RETURNING id")
         .bind(entitlement).bind(person).bind(centre).bind(kind).bind(total).bind(inst.min(total)).bind(&reason).bind(from)
-        .bind(actor.user_id).bind(OffsetDateTime::now_utc()).fetch_one(c).await?);
+        .bind(actor.user_id).bind(actor.now).fetch_one(c).await?);
     audit::record(
         &mut tx,
         actor,

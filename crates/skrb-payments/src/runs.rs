@@ -244,7 +244,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &RunForm, today: Date) -> AppResu
         "INSERT INTO payment_run (centre_id, kind, month, from_month, execution_on, status, note, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8) RETURNING id")
         .bind(centre).bind(kind).bind(month).bind(from).bind(execution).bind(&note).bind(actor.user_id)
-        .bind(OffsetDateTime::now_utc()).fetch_one(c).await?);
+        .bind(actor.now).fetch_one(c).await?);
     audit::record(
         &mut tx,
         actor,
@@ -591,7 +591,7 @@ pub async fn calculate_in(
     // The lines are written with ids of their own.
     let first = bulk::next_id(tx, "payment_line").await?;
     marks.push(("marked, numbered", t_prepare.elapsed()));
-    let now = OffsetDateTime::now_utc();
+    let now = actor.now;
     let mut out = Calculated {
         run: id,
         ..Calculated::default()
@@ -1080,7 +1080,7 @@ pub async fn approve_in(
     let n = sql!(tx, c => sqlx::query(
         "UPDATE payment_run SET status = 'approved', approved_by = $1, approved_at = $2, version = version + 1 \
          WHERE id = $3 AND status = 'calculated' AND version = $4")
-        .bind(actor.user_id).bind(OffsetDateTime::now_utc()).bind(id).bind(run.version).execute(c).await?.rows_affected());
+        .bind(actor.user_id).bind(actor.now).bind(id).bind(run.version).execute(c).await?.rows_affected());
     if n == 0 {
         return Err(AppError::Conflict {
             current_version: run.version,

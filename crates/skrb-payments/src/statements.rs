@@ -9,7 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use sha2::{Digest, Sha256};
 use skrb_domain::payments::camt::{self, Outcome};
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 use super::{line_of, runs};
 use skrb_kit::audit::{self, Actor, Event};
@@ -160,7 +160,7 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8], today: Date) -> AppRes
         "INSERT INTO bank_statement (msg_id, kind, items, settled, returned, problems, imported_by, imported_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
         .bind(&st.id).bind(&st.kind).bind(st.items.len() as i64).bind(settle.len() as i64).bind(back.len() as i64)
-        .bind(&problems).bind(actor.user_id).bind(OffsetDateTime::now_utc()).fetch_one(c).await?);
+        .bind(&problems).bind(actor.user_id).bind(actor.now).fetch_one(c).await?);
     // Settled lines in sets, by booking day.
     let mut by_day: HashMap<Date, Vec<i64>> = HashMap::new();
     for (id, day) in &settle {

@@ -19,7 +19,6 @@ use super::files::{self, BankFile};
 use super::history::{self, PayeeForm, PaymentLine, Recovery, RecoveryForm, Total, WriteOffForm};
 use super::runs::{self, Calculated, Run, RunForm, SummaryRow};
 use super::statements::{self, Imported};
-use skrb_kit::clock::today;
 use skrb_kit::error::{AppError, AppResult};
 use skrb_kit::form::{go, labelled, typed, Flow, Kept, Multi, Raw};
 use skrb_kit::i18n::{self, Locale};
@@ -194,7 +193,7 @@ async fn create(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: RunForm = typed(&raw)?;
-    let r = runs::create(&st.db, &s.actor(), &f, today()).await;
+    let r = runs::create(&st.db, &s.actor(), &f, s.today()).await;
     Flow::new(&s)
         .then(
             r,
@@ -391,7 +390,7 @@ async fn import(State(st): State<AppState>, s: Signed, mut mp: Multipart) -> App
                 .to_vec();
         }
     }
-    let r = statements::import(&st.db, &s.actor(), &bytes, today()).await;
+    let r = statements::import(&st.db, &s.actor(), &bytes, s.today()).await;
     step(&s)
         .then_page(
             r,

@@ -5,7 +5,6 @@
 //! so the rule cannot be skipped by a new page or endpoint.
 
 use skrb_kit::ids::PersonId;
-use time::OffsetDateTime;
 
 use skrb_kit::audit::{Actor, Scope};
 use skrb_kit::db::Tx;
@@ -25,6 +24,7 @@ fn in_centre(scope: &Scope, centre: Option<i64>) -> bool {
 /// Whether the user is on the person's team or has a live glass break.
 pub async fn on_team_or_glass(
     tx: &mut Tx,
+    actor: &Actor,
     user_id: i64,
     person: PersonId,
 ) -> Result<bool, sqlx::Error> {
@@ -32,7 +32,7 @@ pub async fn on_team_or_glass(
     let n: i64 = sql!(tx, c => sqlx::query_scalar(
         "SELECT (SELECT COUNT(*) FROM person_team WHERE person_id = $1 AND user_id = $2) + \
                 (SELECT COUNT(*) FROM glass_break WHERE person_id = $1 AND user_id = $2 AND expires_at > $3)")
-        .bind(person_id).bind(user_id).bind(OffsetDateTime::now_utc()).fetch_one(c).await?);
+        .bind(person_id).bind(user_id).bind(actor.now).fetch_one(c).await?);
     Ok(n > 0)
 }
 
@@ -50,7 +50,7 @@ pub async fn check(tx: &mut Tx, actor: &Actor, person: PersonId) -> AppResult<()
     if !in_centre(&scope, row.centre_id) {
         return Err(AppError::Refused(Msg::new("out-of-scope")));
     }
-    if row.restricted && !on_team_or_glass(tx, scope.user_id, person).await? {
+    if row.restricted && !on_team_or_glass(tx, actor, scope.user_id, person).await? {
         return Err(AppError::Restricted {
             person_id,
             may_break: scope.may_break_glass,

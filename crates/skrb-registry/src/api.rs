@@ -12,7 +12,6 @@ use super::persons::{self, Municipality, Override, Person, Updated};
 use super::search::{self, PersonSummary};
 use skrb_kit::audit::Change;
 use skrb_kit::auth::Permission;
-use skrb_kit::clock::today;
 use skrb_kit::error::{AppError, AppResult};
 use skrb_kit::web::context::Signed;
 use skrb_kit::web::json::ApiJson;
@@ -162,7 +161,7 @@ pub async fn create_person(
     s: Signed,
     ApiJson(f): ApiJson<PersonForm>,
 ) -> AppResult<(StatusCode, Json<PersonOut>)> {
-    let d = f.parse(today()).map_err(AppError::Validation)?;
+    let d = f.parse(s.today()).map_err(AppError::Validation)?;
     let p = persons::create(&st.db, &s.actor(), &d, &override_of(&s, &f)).await?;
     Ok((StatusCode::CREATED, Json(p.into())))
 }
@@ -190,7 +189,7 @@ pub async fn update_person(
     let version = f.version.ok_or_else(|| {
         AppError::BadRequest("the field `version` is required when updating".into())
     })?;
-    let d = f.parse(today()).map_err(AppError::Validation)?;
+    let d = f.parse(s.today()).map_err(AppError::Validation)?;
     let p = match persons::update(&st.db, &s.actor(), id, version, &d, &override_of(&s, &f)).await?
     {
         Updated::Saved(p) | Updated::Unchanged(p) => p,
@@ -258,7 +257,7 @@ pub async fn create_household(
     s: Signed,
     ApiJson(f): ApiJson<HouseholdForm>,
 ) -> AppResult<(StatusCode, Json<HouseholdOut>)> {
-    let id = households::create(&st.db, &s.actor(), &f, today()).await?;
+    let id = households::create(&st.db, &s.actor(), &f, s.today()).await?;
     Ok((StatusCode::CREATED, household_out(&st, &s, id).await?))
 }
 
@@ -281,7 +280,7 @@ pub async fn add_member(
     ApiJson(mut f): ApiJson<JoinForm>,
 ) -> AppResult<(StatusCode, Json<HouseholdOut>)> {
     f.household_id = id.to_string();
-    households::add_member(&st.db, &s.actor(), &f, today()).await?;
+    households::add_member(&st.db, &s.actor(), &f, s.today()).await?;
     Ok((StatusCode::CREATED, household_out(&st, &s, id).await?))
 }
 
@@ -293,7 +292,7 @@ pub async fn end_member(
     Path((id, member)): Path<(i64, i64)>,
     ApiJson(f): ApiJson<EndForm>,
 ) -> AppResult<Json<HouseholdOut>> {
-    households::end_member(&st.db, &s.actor(), id, member, &f, today()).await?;
+    households::end_member(&st.db, &s.actor(), id, member, &f, s.today()).await?;
     household_out(&st, &s, id).await
 }
 

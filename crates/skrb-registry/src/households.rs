@@ -5,7 +5,7 @@
 use skrb_domain::person::Relationship;
 use skrb_kit::audit::Action;
 use skrb_kit::ids::PersonId;
-use time::{Date, Duration, OffsetDateTime};
+use time::{Date, Duration};
 
 use super::access;
 use skrb_kit::audit::{self, Actor, Event};
@@ -176,7 +176,7 @@ async fn join(
     let id: i64 = sql!(tx, c => sqlx::query_scalar(
         "INSERT INTO household_member (household_id, person_id, relationship, valid_from, created_at) \
          VALUES ($1, $2, $3, $4, $5) RETURNING id")
-        .bind(household).bind(person).bind(rel.code()).bind(from).bind(OffsetDateTime::now_utc())
+        .bind(household).bind(person).bind(rel.code()).bind(from).bind(actor.now)
         .fetch_one(c).await?);
     sql!(tx, c => sqlx::query("UPDATE household SET version = version + 1 WHERE id = $1")
         .bind(household).execute(c).await?.rows_affected());
@@ -223,7 +223,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &HouseholdForm, today: Date) -> A
         "INSERT INTO household (address, postal_code, place, municipality_id, version, created_at) \
          VALUES ($1, $2, $3, $4, 1, $5) RETURNING id")
         .bind(optional(&f.address)).bind(optional(&f.postal_code)).bind(optional(&f.place))
-        .bind(municipality).bind(OffsetDateTime::now_utc()).fetch_one(c).await?);
+        .bind(municipality).bind(actor.now).fetch_one(c).await?);
     audit::record(&mut tx, actor, Event::new(Action::Create, "household", id)).await?;
     join(&mut tx, actor, id, head, Relationship::Head, from).await?;
     tx.commit().await?;

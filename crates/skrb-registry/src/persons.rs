@@ -275,14 +275,7 @@ pub async fn create(db: &Db, actor: &Actor, d: &PersonData, ov: &Override) -> Ap
     let warnings = identity_warnings(&mut tx, d, actor, None).await?;
     let reason = ov.resolve(warnings)?;
     let centre = actor.scope.and_then(|s| s.centre_id);
-    let id = insert_row(
-        &mut tx,
-        d,
-        reason.as_deref(),
-        centre,
-        OffsetDateTime::now_utc(),
-    )
-    .await?;
+    let id = insert_row(&mut tx, d, reason.as_deref(), centre, actor.now).await?;
     audit::record(
         &mut tx,
         actor,
@@ -359,7 +352,7 @@ pub async fn update(
         .bind(&d.given_name).bind(&d.family_name).bind(d.birth_date).bind(d.sex.map(Sex::code))
         .bind(&d.emso).bind(&keep_reason).bind(&d.citizenship).bind(&d.address).bind(&d.postal_code)
         .bind(&d.place).bind(d.municipality_id).bind(&d.phone).bind(&d.email).bind(&d.iban).bind(&d.notes)
-        .bind(name_key(d)).bind(OffsetDateTime::now_utc()).bind(id).bind(version)
+        .bind(name_key(d)).bind(actor.now).bind(id).bind(version)
         .execute(c).await?.rows_affected());
     if n != 1 {
         // Another writer got in between our read and write (PostgreSQL read committed).

@@ -179,7 +179,7 @@ pub async fn break_glass(db: &Db, actor: &Actor, person: i64, reason: &str) -> A
         Ok(()) | Err(AppError::Restricted { .. }) => {}
         Err(e) => return Err(e),
     }
-    let now = OffsetDateTime::now_utc();
+    let now = actor.now;
     let reason: String = reason.chars().take(500).collect();
     let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO glass_break (person_id, user_id, reason, at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
@@ -257,7 +257,7 @@ pub async fn review(db: &Db, actor: &Actor, id: i64) -> AppResult<()> {
         sql!(&mut tx, c => sqlx::query_scalar(&q).bind(id).fetch_optional(c).await?);
     let person = person.ok_or(AppError::NotFound)?;
     sql!(&mut tx, c => sqlx::query("UPDATE glass_break SET reviewed_by = $1, reviewed_at = $2 WHERE id = $3")
-        .bind(scope.user_id).bind(OffsetDateTime::now_utc()).bind(id).execute(c).await?.rows_affected());
+        .bind(scope.user_id).bind(actor.now).bind(id).execute(c).await?.rows_affected());
     audit::record(
         &mut tx,
         actor,

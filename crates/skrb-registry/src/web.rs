@@ -15,7 +15,6 @@ use super::input::PersonForm;
 use super::persons::{self, HistoryEntry, Municipality, Override, Person, PersonView, Updated};
 use super::search::{self, PersonSummary};
 use skrb_kit::auth::Permission;
-use skrb_kit::clock::today;
 use skrb_kit::error::{AppError, AppResult, FieldError, Warning};
 use skrb_kit::form::{go, Flow};
 use skrb_kit::i18n::{self, Locale};
@@ -355,7 +354,7 @@ async fn create_person(
     s: Signed,
     Form(f): Form<PersonForm>,
 ) -> AppResult<Response> {
-    let result = match f.parse(today()) {
+    let result = match f.parse(s.today()) {
         Err(errs) => Err(AppError::Validation(errs)),
         Ok(d) => persons::create(&st.db, &s.actor(), &d, &override_of(&s, &f)).await,
     };
@@ -472,7 +471,7 @@ async fn person_page(
     };
     let munis = persons::municipalities(&st.db).await?;
     let l = s.ctx.locale;
-    let today = today();
+    let today = s.today();
     let (current, former): (Vec<_>, Vec<_>) = memberships
         .into_iter()
         .partition(|(m, _)| m.is_current(today) || m.valid_from > today);
@@ -577,7 +576,7 @@ async fn update_person(
     let version = f
         .version
         .ok_or_else(|| AppError::BadRequest("version missing".into()))?;
-    let result = match f.parse(today()) {
+    let result = match f.parse(s.today()) {
         Err(errs) => Err(AppError::Validation(errs)),
         Ok(d) => persons::update(&st.db, &s.actor(), id, version, &d, &override_of(&s, &f)).await,
     };
@@ -634,7 +633,7 @@ async fn move_person(
     Form(mut f): Form<JoinForm>,
 ) -> AppResult<Response> {
     f.person_id = id.to_string();
-    let r = households::add_member(&st.db, &s.actor(), &f, today()).await;
+    let r = households::add_member(&st.db, &s.actor(), &f, s.today()).await;
     Flow::new(&s)
         .then(
             r,
@@ -720,7 +719,7 @@ async fn create_household(
     s: Signed,
     Form(f): Form<HouseholdForm>,
 ) -> AppResult<Response> {
-    let r = households::create(&st.db, &s.actor(), &f, today()).await;
+    let r = households::create(&st.db, &s.actor(), &f, s.today()).await;
     Flow::new(&s)
         .then(
             r,
@@ -758,7 +757,7 @@ async fn household_page(
     errors: Vec<String>,
 ) -> AppResult<Response> {
     let (h, members) = households::get(&st.db, &s.actor(), id).await?;
-    let today = today();
+    let today = s.today();
     let (current, former) = members
         .into_iter()
         .partition(|m| m.is_current(today) || m.valid_from > today);
@@ -798,7 +797,7 @@ async fn add_member(
     Form(mut f): Form<JoinForm>,
 ) -> AppResult<Response> {
     f.household_id = id.to_string();
-    let r = households::add_member(&st.db, &s.actor(), &f, today()).await;
+    let r = households::add_member(&st.db, &s.actor(), &f, s.today()).await;
     Flow::new(&s)
         .then(
             r,
@@ -814,7 +813,7 @@ async fn end_member(
     Path((id, member)): Path<(i64, i64)>,
     Form(f): Form<EndForm>,
 ) -> AppResult<Response> {
-    let r = households::end_member(&st.db, &s.actor(), id, member, &f, today()).await;
+    let r = households::end_member(&st.db, &s.actor(), id, member, &f, s.today()).await;
     Flow::new(&s)
         .then(
             r,

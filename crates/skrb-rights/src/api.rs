@@ -16,7 +16,6 @@ use super::commissions::{
 };
 use super::decisions::{self, ChangeForm, Decision, DecisionForm, DeliveryForm, Entitlement};
 use super::renewal::{self, ObjectionForm, RenewalForm, Report};
-use skrb_kit::clock::today;
 use skrb_kit::error::{AppError, AppResult};
 use skrb_kit::web::context::Signed;
 use skrb_kit::web::json::ApiJson;
@@ -227,7 +226,7 @@ pub async fn renew(
     ApiJson(f): ApiJson<RenewalForm>,
 ) -> AppResult<Json<Report>> {
     Ok(Json(
-        renewal::run(&st.db, &s.actor(), &f, today(), &mut |_, _| {}).await?,
+        renewal::run(&st.db, &s.actor(), &f, s.today(), &mut |_, _| {}).await?,
     ))
 }
 
@@ -250,7 +249,7 @@ pub async fn procedures(
             &st.db,
             &s.actor(),
             q.view.as_deref().unwrap_or("mine"),
-            today(),
+            s.today(),
         )
         .await?,
     ))
@@ -264,7 +263,7 @@ pub async fn create(
     ApiJson(f): ApiJson<ApplicationForm>,
 ) -> CreatedOut {
     Ok(created(
-        applications::create(&st.db, &s.actor(), &f, today()).await?,
+        applications::create(&st.db, &s.actor(), &f, s.today()).await?,
     ))
 }
 
@@ -300,7 +299,7 @@ pub async fn get(
         Err(_) => (None, Vec::new()),
     };
     Ok(Json(ApplicationOut {
-        silent: v.application.silent(today()),
+        silent: v.application.silent(s.today()),
         input: v.application.household(),
         application: v.application,
         right: v.right,
@@ -321,7 +320,7 @@ pub async fn completion(
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<CompletionForm>,
 ) -> AppResult<StatusCode> {
-    applications::completion(&st.db, &s.actor(), id, &f, today()).await?;
+    applications::completion(&st.db, &s.actor(), id, &f, s.today()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -358,7 +357,7 @@ pub async fn decide(
     ApiJson(f): ApiJson<DecisionForm>,
 ) -> CreatedOut {
     Ok(created(
-        decisions::decide(&st.db, &s.actor(), id, &f, today()).await?,
+        decisions::decide(&st.db, &s.actor(), id, &f, s.today()).await?,
     ))
 }
 
@@ -371,7 +370,7 @@ pub async fn appeal(
     ApiJson(f): ApiJson<AppealForm>,
 ) -> CreatedOut {
     Ok(created(
-        appeals::lodge(&st.db, &s.actor(), id, &f, today()).await?,
+        appeals::lodge(&st.db, &s.actor(), id, &f, s.today()).await?,
     ))
 }
 
@@ -394,7 +393,7 @@ pub async fn deliver(
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<DeliveryForm>,
 ) -> AppResult<StatusCode> {
-    decisions::deliver(&st.db, &s.actor(), id, &f, today()).await?;
+    decisions::deliver(&st.db, &s.actor(), id, &f, s.today()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -432,7 +431,7 @@ pub async fn object(
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<ObjectionForm>,
 ) -> AppResult<StatusCode> {
-    renewal::object(&st.db, &s.actor(), id, &f, today()).await?;
+    renewal::object(&st.db, &s.actor(), id, &f, s.today()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -444,7 +443,7 @@ pub async fn forward(
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<ForwardForm>,
 ) -> AppResult<StatusCode> {
-    appeals::forward(&st.db, &s.actor(), id, &f, today()).await?;
+    appeals::forward(&st.db, &s.actor(), id, &f, s.today()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -456,7 +455,7 @@ pub async fn outcome(
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<OutcomeForm>,
 ) -> AppResult<StatusCode> {
-    appeals::outcome(&st.db, &s.actor(), id, &f, today()).await?;
+    appeals::outcome(&st.db, &s.actor(), id, &f, s.today()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -469,7 +468,7 @@ pub async fn change(
     ApiJson(f): ApiJson<ChangeForm>,
 ) -> CreatedOut {
     Ok(created(
-        decisions::change(&st.db, &s.actor(), id, &f, today()).await?,
+        decisions::change(&st.db, &s.actor(), id, &f, s.today()).await?,
     ))
 }
 
@@ -608,6 +607,6 @@ pub async fn finding(
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<FindingForm>,
 ) -> AppResult<StatusCode> {
-    commissions::record_finding(&st.db, &s.actor(), id, &f, today()).await?;
+    commissions::record_finding(&st.db, &s.actor(), id, &f, s.today()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -6,7 +6,7 @@
 use skrb_domain::rights::states::ApplicationStep;
 use skrb_domain::rights::{deadlines, money, Minor};
 use skrb_kit::audit::Action;
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 use super::applications;
 use super::catalogue;
@@ -130,7 +130,7 @@ pub async fn lodge(
         "INSERT INTO appeal (application_id, decision_id, lodged_on, grounds, late_reason, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
         .bind(app_id).bind(decision).bind(lodged).bind(&grounds).bind(&late_reason).bind(actor.user_id)
-        .bind(OffsetDateTime::now_utc()).fetch_one(c).await?);
+        .bind(actor.now).fetch_one(c).await?);
     let appealed = a
         .status
         .after(ApplicationStep::Appeal)
@@ -324,7 +324,7 @@ pub async fn outcome(
                  VALUES ($1, $2, $3, $4, $5, 'second_instance', 'granted', $6, $7, $8, $9, $10, $11, 'issued', $12, $13, $14, $15, $16) RETURNING id")
                 .bind(a.centre_id).bind(a.id).bind(ent.map(|e| e.0)).bind(a.person_id).bind(rt.id).bind(amount).bind(&rt.currency)
                 .bind(from).bind(to).bind(&reasoning).bind(&inputs).bind(&a.number).bind(on).bind(actor.user_id)
-                .bind(skrb_kit::i18n::t(decisions::centre_locale(&rt.jurisdiction), "second-instance")).bind(OffsetDateTime::now_utc())
+                .bind(skrb_kit::i18n::t(decisions::centre_locale(&rt.jurisdiction), "second-instance")).bind(actor.now)
                 .fetch_one(c).await?);
             match ent {
                 Some((eid, _)) => {

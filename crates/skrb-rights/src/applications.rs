@@ -6,7 +6,7 @@ use skrb_domain::rights::states::{ApplicationStatus, ApplicationStep};
 use skrb_domain::rights::{deadlines, Calculation, Household};
 use skrb_kit::audit::Action;
 use skrb_kit::ids::PersonId;
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 use super::catalogue::{self};
 use skrb_kit::audit::{self, Actor, Event};
@@ -224,7 +224,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &ApplicationForm, today: Date) ->
         "INSERT INTO application (centre_id, number, person_id, right_id, received_on, channel, documents, complete_on, \
          due_on, status, officer_id, input, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id")
         .bind(centre).bind(&number).bind(person).bind(rt.id).bind(received).bind(channel).bind(&documents)
-        .bind(complete_on).bind(due).bind(status).bind(actor.user_id).bind(&input).bind(OffsetDateTime::now_utc())
+        .bind(complete_on).bind(due).bind(status).bind(actor.user_id).bind(&input).bind(actor.now)
         .fetch_one(c).await?);
     audit::record(
         &mut tx,

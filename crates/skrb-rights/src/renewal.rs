@@ -7,7 +7,7 @@
 
 use skrb_domain::rights::{calculate, deadlines, Household, Minor};
 use skrb_kit::audit::Action;
-use time::{Date, Duration, OffsetDateTime};
+use time::{Date, Duration};
 
 use super::catalogue;
 use super::decisions::{self, funding_text, Frozen, FrozenPerson, FrozenRight};
@@ -174,7 +174,7 @@ pub async fn run_in(
     };
     let signatory = super::user_name(tx, actor.user_id).await?;
     let reasoning = skrb_kit::i18n::t(l, "reasoning-provisional");
-    let now = OffsetDateTime::now_utc();
+    let now = actor.now;
     let (mut next_dec, mut next_ent) = if dry {
         (0, 0)
     } else {

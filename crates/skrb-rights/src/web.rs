@@ -23,7 +23,6 @@ use super::decisions::{self, ChangeForm, DecisionForm, DeliveryForm};
 use super::renewal::{self, ObjectionForm, RenewalForm, Report};
 use super::view::ApplicationView;
 use skrb_kit::auth::Permission;
-use skrb_kit::clock::today;
 use skrb_kit::error::{AppError, AppResult};
 use skrb_kit::form::{go, labelled, typed, Flow};
 use skrb_kit::form::{Kept, Multi, Raw};
@@ -136,7 +135,7 @@ async fn procedures_page(
         .filter(|v| applications::VIEWS.contains(&v.as_str()))
         .cloned()
         .unwrap_or_else(|| "mine".into());
-    let today = today();
+    let today = s.today();
     let rows = applications::procedures(&st.db, &s.actor(), &view, today).await?;
     let page = Page::new(&s.ctx, i18n::t(l, "proc-title"), "procedures");
     Ok(render(&ProceduresPage {
@@ -213,7 +212,7 @@ async fn new_page(
         kept.insert("person_id".into(), p.clone());
     }
     kept.insert("channel".into(), "in_person".into());
-    kept.insert("received_on".into(), today().to_string());
+    kept.insert("received_on".into(), s.today().to_string());
     new_form(&st, &s, kept, Vec::new()).await
 }
 
@@ -223,7 +222,7 @@ async fn create(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: ApplicationForm = typed(&raw)?;
-    let r = applications::create(&st.db, &s.actor(), &f, today()).await;
+    let r = applications::create(&st.db, &s.actor(), &f, s.today()).await;
     Flow::new(&s)
         .then(
             r,
@@ -356,7 +355,7 @@ async fn app_page(
 ) -> AppResult<Response> {
     let l = s.ctx.locale;
     let v = super::view::view(&st.db, &s.actor(), id).await?;
-    let today = today();
+    let today = s.today();
     let (amount, explanation, preview_error) = match &v.preview {
         Ok(c) => (
             Some(i18n::fmt_money(l, c.amount, &v.right.currency)),
@@ -446,7 +445,7 @@ async fn completion(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: CompletionForm = typed(&raw)?;
-    let r = applications::completion(&st.db, &s.actor(), id, &f, today()).await;
+    let r = applications::completion(&st.db, &s.actor(), id, &f, s.today()).await;
     on_app(&st, &s, id, raw, "flash-saved", r).await
 }
 
@@ -541,7 +540,7 @@ async fn decide(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: DecisionForm = typed(&raw)?;
-    let r = decisions::decide(&st.db, &s.actor(), id, &f, today()).await;
+    let r = decisions::decide(&st.db, &s.actor(), id, &f, s.today()).await;
     on_app(&st, &s, id, raw, "flash-decided", r).await
 }
 
@@ -552,7 +551,7 @@ async fn appeal(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: AppealForm = typed(&raw)?;
-    let r = appeals::lodge(&st.db, &s.actor(), id, &f, today()).await;
+    let r = appeals::lodge(&st.db, &s.actor(), id, &f, s.today()).await;
     on_app(&st, &s, id, raw, "flash-appeal-lodged", r).await
 }
 
@@ -588,7 +587,7 @@ async fn deliver(
 ) -> AppResult<Response> {
     let app = app_of(&st, "decision", id).await?;
     let f: DeliveryForm = typed(&raw)?;
-    let r = decisions::deliver(&st.db, &s.actor(), id, &f, today()).await;
+    let r = decisions::deliver(&st.db, &s.actor(), id, &f, s.today()).await;
     on_app(&st, &s, app, raw, "flash-saved", r).await
 }
 
@@ -600,7 +599,7 @@ async fn object(
 ) -> AppResult<Response> {
     let app = app_of(&st, "decision", id).await?;
     let f: ObjectionForm = typed(&raw)?;
-    let r = renewal::object(&st.db, &s.actor(), id, &f, today()).await;
+    let r = renewal::object(&st.db, &s.actor(), id, &f, s.today()).await;
     on_app(&st, &s, app, raw, "flash-saved", r).await
 }
 
@@ -621,7 +620,7 @@ async fn forward(
 ) -> AppResult<Response> {
     let app = app_of(&st, "appeal", id).await?;
     let f: ForwardForm = typed(&raw)?;
-    let r = appeals::forward(&st.db, &s.actor(), id, &f, today()).await;
+    let r = appeals::forward(&st.db, &s.actor(), id, &f, s.today()).await;
     on_app(&st, &s, app, raw, "flash-saved", r).await
 }
 
@@ -633,7 +632,7 @@ async fn outcome(
 ) -> AppResult<Response> {
     let app = app_of(&st, "appeal", id).await?;
     let f: OutcomeForm = typed(&raw)?;
-    let r = appeals::outcome(&st.db, &s.actor(), id, &f, today()).await;
+    let r = appeals::outcome(&st.db, &s.actor(), id, &f, s.today()).await;
     on_app(&st, &s, app, raw, "flash-saved", r).await
 }
 
@@ -645,7 +644,7 @@ async fn change(
 ) -> AppResult<Response> {
     let app = app_of(&st, "entitlement", id).await?;
     let f: ChangeForm = typed(&raw)?;
-    let r = decisions::change(&st.db, &s.actor(), id, &f, today()).await;
+    let r = decisions::change(&st.db, &s.actor(), id, &f, s.today()).await;
     on_app(&st, &s, app, raw, "flash-decided", r).await
 }
 
@@ -726,7 +725,7 @@ async fn catalogue_form(
         report,
         municipalities,
         jurisdiction: j,
-        today: today(),
+        today: s.today(),
     });
     Ok(refused_page(res, refused))
 }
@@ -773,7 +772,7 @@ async fn renew(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: RenewalForm = typed(&raw)?;
-    let r = renewal::run(&st.db, &s.actor(), &f, today(), &mut |_, _| {}).await;
+    let r = renewal::run(&st.db, &s.actor(), &f, s.today(), &mut |_, _| {}).await;
     let kept = raw.clone();
     Flow::new(&s)
         .then_page(
@@ -1033,7 +1032,7 @@ async fn finding(
         .bind(id).fetch_optional(c).await?);
     tx.commit().await?;
     let sid = sid.ok_or(AppError::NotFound)?;
-    let r = commissions::record_finding(&st.db, &s.actor(), id, &f, today()).await;
+    let r = commissions::record_finding(&st.db, &s.actor(), id, &f, s.today()).await;
     Flow::new(&s)
         .refusals_on_form()
         .then(

@@ -18,7 +18,6 @@ use super::plans::{self, GoalForm, PlanForm, ReviewForm};
 use super::tasks::{self, Caseload, MyWork, TaskForm};
 use super::view::CaseView;
 use super::violence::{self, MeasureForm, MemberForm, ReportForm};
-use skrb_kit::clock::today;
 use skrb_kit::error::{AppError, AppResult};
 use skrb_kit::web::context::Signed;
 use skrb_kit::web::json::ApiJson;
@@ -145,7 +144,7 @@ pub async fn record_intake(
     s: Signed,
     ApiJson(f): ApiJson<IntakeForm>,
 ) -> CreatedOut {
-    let (id, case) = intake::record(&st.db, &s.actor(), &f, today()).await?;
+    let (id, case) = intake::record(&st.db, &s.actor(), &f, s.today()).await?;
     Ok(created(id, case))
 }
 
@@ -204,7 +203,7 @@ pub async fn open(
     ApiJson(f): ApiJson<CaseForm>,
 ) -> CreatedOut {
     Ok(created(
-        files::open(&st.db, &s.actor(), &f, today()).await?,
+        files::open(&st.db, &s.actor(), &f, s.today()).await?,
         None,
     ))
 }
@@ -227,7 +226,7 @@ pub async fn update(
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<UpdateForm>,
 ) -> AppResult<StatusCode> {
-    files::update(&st.db, &s.actor(), id, &f, manages(&s), today()).await?;
+    files::update(&st.db, &s.actor(), id, &f, manages(&s), s.today()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -240,7 +239,7 @@ pub async fn status(
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<StatusForm>,
 ) -> AppResult<StatusCode> {
-    files::set_status(&st.db, &s.actor(), id, &f, manages(&s), today()).await?;
+    files::set_status(&st.db, &s.actor(), id, &f, manages(&s), s.today()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -252,7 +251,7 @@ pub async fn transfer(
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<TransferForm>,
 ) -> AppResult<StatusCode> {
-    files::transfer(&st.db, &s.actor(), id, &f, manages(&s), today()).await?;
+    files::transfer(&st.db, &s.actor(), id, &f, manages(&s), s.today()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -265,7 +264,7 @@ pub async fn add_entry(
     ApiJson(f): ApiJson<EntryForm>,
 ) -> CreatedOut {
     Ok(created(
-        log::add(&st.db, &s.actor(), id, &f, manages(&s), today()).await?,
+        log::add(&st.db, &s.actor(), id, &f, manages(&s), s.today()).await?,
         Some(id),
     ))
 }
@@ -325,7 +324,7 @@ pub async fn upload(
             &q.filename,
             &body,
             manages(&s),
-            today(),
+            s.today(),
         )
         .await?,
         Some(id),
@@ -352,7 +351,7 @@ pub async fn add_plan(
     ApiJson(f): ApiJson<PlanForm>,
 ) -> CreatedOut {
     Ok(created(
-        plans::create(&st.db, &s.actor(), id, &f, manages(&s), today()).await?,
+        plans::create(&st.db, &s.actor(), id, &f, manages(&s), s.today()).await?,
         Some(id),
     ))
 }
@@ -366,7 +365,7 @@ pub async fn add_goal(
     ApiJson(f): ApiJson<GoalForm>,
 ) -> CreatedOut {
     Ok(created(
-        plans::add_goal(&st.db, &s.actor(), id, &f, manages(&s), today()).await?,
+        plans::add_goal(&st.db, &s.actor(), id, &f, manages(&s), s.today()).await?,
         None,
     ))
 }
@@ -380,7 +379,7 @@ pub async fn add_review(
     ApiJson(f): ApiJson<ReviewForm>,
 ) -> CreatedOut {
     Ok(created(
-        plans::review(&st.db, &s.actor(), id, &f, manages(&s), today()).await?,
+        plans::review(&st.db, &s.actor(), id, &f, manages(&s), s.today()).await?,
         None,
     ))
 }
@@ -394,7 +393,7 @@ pub async fn add_task(
     ApiJson(f): ApiJson<TaskForm>,
 ) -> CreatedOut {
     Ok(created(
-        tasks::create(&st.db, &s.actor(), id, &f, manages(&s), today()).await?,
+        tasks::create(&st.db, &s.actor(), id, &f, manages(&s), s.today()).await?,
         Some(id),
     ))
 }
@@ -406,14 +405,14 @@ pub async fn task_done(
     s: Signed,
     Path(id): Path<i64>,
 ) -> AppResult<StatusCode> {
-    tasks::done(&st.db, &s.actor(), id, manages(&s), today()).await?;
+    tasks::done(&st.db, &s.actor(), id, manages(&s), s.today()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// The signed-in worker's tasks (overdue first) and open files.
 #[utoipa::path(get, path = "/api/v1/work", responses((status = 200, body = MyWork)))]
 pub async fn work(State(st): State<AppState>, s: Signed) -> AppResult<Json<MyWork>> {
-    Ok(Json(tasks::my_work(&st.db, &s.actor(), today()).await?))
+    Ok(Json(tasks::my_work(&st.db, &s.actor(), s.today()).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -432,7 +431,7 @@ pub async fn caseloads(
     // A user of no centre (a system administrator) has no workers to weigh.
     match s.user.centre_id {
         Some(c) => Ok(Json(
-            tasks::caseloads(&st.db, &s.actor(), c, q.unit_id, today()).await?,
+            tasks::caseloads(&st.db, &s.actor(), c, q.unit_id, s.today()).await?,
         )),
         None => Ok(Json(Vec::new())),
     }
@@ -445,7 +444,7 @@ pub async fn report_violence(
     s: Signed,
     ApiJson(f): ApiJson<ReportForm>,
 ) -> CreatedOut {
-    let case = violence::report(&st.db, &s.actor(), &f, manages(&s), today()).await?;
+    let case = violence::report(&st.db, &s.actor(), &f, manages(&s), s.today()).await?;
     Ok(created(case, Some(case)))
 }
 

@@ -7,7 +7,6 @@ use axum::Json;
 
 use crate::manages;
 use crate::referrals::{self, AnswerForm, ListParams, Reader, Referral, ReferralForm};
-use skrb_kit::clock::today;
 use skrb_kit::error::AppResult;
 use skrb_kit::web::context::Signed;
 use skrb_kit::web::json::{created, ApiJson, Created};
@@ -62,7 +61,7 @@ pub async fn refer(
     ApiJson(f): ApiJson<ReferralForm>,
 ) -> AppResult<(StatusCode, Json<Created>)> {
     Ok(created(
-        referrals::create(&st.db, &s.actor(), &f, manages(&s), today()).await?,
+        referrals::create(&st.db, &s.actor(), &f, manages(&s), s.today()).await?,
     ))
 }
 
@@ -81,7 +80,7 @@ pub async fn staff_answer(
         id,
         &f,
         manages(&s),
-        today(),
+        s.today(),
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -119,6 +118,15 @@ pub async fn portal_answer(
     Path(id): Path<i64>,
     ApiJson(f): ApiJson<AnswerForm>,
 ) -> AppResult<StatusCode> {
-    referrals::answer(&st.db, &s.actor(), Reader::Partner, id, &f, false, today()).await?;
+    referrals::answer(
+        &st.db,
+        &s.actor(),
+        Reader::Partner,
+        id,
+        &f,
+        false,
+        s.today(),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

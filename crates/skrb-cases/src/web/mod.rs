@@ -23,7 +23,6 @@ use super::tasks::{self, Caseload, MyWork, TaskForm};
 use super::view::CaseView;
 use super::violence::{self, MeasureForm, MemberForm, ReportForm};
 use skrb_kit::auth::Permission;
-use skrb_kit::clock::today;
 use skrb_kit::dates::iso_date;
 use skrb_kit::error::{AppError, AppResult};
 use skrb_kit::form::{go, labelled, typed, Flow, Kept, Multi, Raw};
@@ -101,7 +100,7 @@ struct WorkPage {
 }
 
 async fn my_work(State(st): State<AppState>, s: Signed) -> AppResult<Response> {
-    let today = today();
+    let today = s.today();
     let w = tasks::my_work(&st.db, &s.actor(), today).await?;
     let page = Page::new(&s.ctx, i18n::t(s.ctx.locale, "work-title"), "work");
     Ok(render(&WorkPage { page, w, today }))
@@ -192,7 +191,7 @@ async fn intake_save(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: IntakeForm = typed(&raw)?;
-    let r = intake::record(&st.db, &s.actor(), &f, today()).await;
+    let r = intake::record(&st.db, &s.actor(), &f, s.today()).await;
     flow(&s)
         .then(
             r,
@@ -471,7 +470,7 @@ async fn create_case(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: CaseForm = typed(&raw)?;
-    let r = files::open(&st.db, &s.actor(), &f, today()).await;
+    let r = files::open(&st.db, &s.actor(), &f, s.today()).await;
     flow(&s)
         .then(
             r,
@@ -565,7 +564,7 @@ pub(crate) async fn case_page(
     };
     let refused = !errors.is_empty();
     let title = format!("{} · {}", v.file.number, v.file.person_name);
-    let today = today();
+    let today = s.today();
     let res = render(&CasePage {
         entry_saved: s.ctx.flash.as_deref() == Some("flash-entry-saved"),
         page: Page::new(&s.ctx, title, "cases"),
@@ -623,7 +622,7 @@ async fn update_case(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: UpdateForm = typed(&raw)?;
-    let r = files::update(&st.db, &s.actor(), id, &f, manages(&s), today()).await;
+    let r = files::update(&st.db, &s.actor(), id, &f, manages(&s), s.today()).await;
     after(&st, &s, id, "details", "flash-saved", r, raw).await
 }
 
@@ -634,7 +633,7 @@ async fn set_status(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: StatusForm = typed(&raw)?;
-    let r = files::set_status(&st.db, &s.actor(), id, &f, manages(&s), today()).await;
+    let r = files::set_status(&st.db, &s.actor(), id, &f, manages(&s), s.today()).await;
     after(&st, &s, id, "status", "flash-status-changed", r, raw).await
 }
 
@@ -645,7 +644,7 @@ async fn transfer(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: TransferForm = typed(&raw)?;
-    let r = files::transfer(&st.db, &s.actor(), id, &f, manages(&s), today()).await;
+    let r = files::transfer(&st.db, &s.actor(), id, &f, manages(&s), s.today()).await;
     after(&st, &s, id, "transfer", "flash-transferred", r, raw).await
 }
 
@@ -656,7 +655,7 @@ async fn add_entry(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: EntryForm = typed(&raw)?;
-    let r = log::add(&st.db, &s.actor(), id, &f, manages(&s), today())
+    let r = log::add(&st.db, &s.actor(), id, &f, manages(&s), s.today())
         .await
         .map(|_| ());
     after(&st, &s, id, "log", "flash-entry-saved", r, raw).await
@@ -711,9 +710,17 @@ async fn upload(
                 .to_vec();
         }
     }
-    let r = log::upload(&st.db, &s.actor(), id, &name, &bytes, manages(&s), today())
-        .await
-        .map(|_| ());
+    let r = log::upload(
+        &st.db,
+        &s.actor(),
+        id,
+        &name,
+        &bytes,
+        manages(&s),
+        s.today(),
+    )
+    .await
+    .map(|_| ());
     after(
         &st,
         &s,
@@ -770,7 +777,7 @@ async fn add_plan(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: PlanForm = typed(&raw)?;
-    let r = plans::create(&st.db, &s.actor(), id, &f, manages(&s), today())
+    let r = plans::create(&st.db, &s.actor(), id, &f, manages(&s), s.today())
         .await
         .map(|_| ());
     after(&st, &s, id, "plans", "flash-plan-saved", r, raw).await
@@ -790,7 +797,7 @@ async fn add_goal(
 ) -> AppResult<Response> {
     let f: GoalForm = typed(&raw)?;
     let case = case_of(&st, "SELECT case_id FROM case_plan WHERE id = $1", id).await?;
-    let r = plans::add_goal(&st.db, &s.actor(), id, &f, manages(&s), today())
+    let r = plans::add_goal(&st.db, &s.actor(), id, &f, manages(&s), s.today())
         .await
         .map(|_| ());
     after(&st, &s, case, "plans", "flash-goal-saved", r, raw).await
@@ -809,7 +816,7 @@ async fn add_review(
         id,
     )
     .await?;
-    let r = plans::review(&st.db, &s.actor(), id, &f, manages(&s), today())
+    let r = plans::review(&st.db, &s.actor(), id, &f, manages(&s), s.today())
         .await
         .map(|_| ());
     after(&st, &s, case, "plans", "flash-review-saved", r, raw).await
@@ -822,7 +829,7 @@ async fn add_task(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: TaskForm = typed(&raw)?;
-    let r = tasks::create(&st.db, &s.actor(), id, &f, manages(&s), today())
+    let r = tasks::create(&st.db, &s.actor(), id, &f, manages(&s), s.today())
         .await
         .map(|_| ());
     after(&st, &s, id, "tasks", "flash-task-saved", r, raw).await
@@ -834,7 +841,7 @@ async fn task_done(
     Path(id): Path<i64>,
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
-    tasks::done(&st.db, &s.actor(), id, manages(&s), today()).await?;
+    tasks::done(&st.db, &s.actor(), id, manages(&s), s.today()).await?;
     let back = raw.get("back").map(String::as_str).unwrap_or("/work");
     Ok(redirect_with_flash(
         skrb_kit::web::context::safe_back(back),
@@ -890,7 +897,7 @@ async fn violence_create(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: ReportForm = typed(&raw)?;
-    let r = violence::report(&st.db, &s.actor(), &f, manages(&s), today()).await;
+    let r = violence::report(&st.db, &s.actor(), &f, manages(&s), s.today()).await;
     flow(&s)
         .then(
             r,
@@ -952,7 +959,7 @@ async fn caseloads_page(
     let centre = s.user.centre_id.unwrap_or(0);
     let unit_id = q.get("unit_id").and_then(|v| v.parse::<i64>().ok());
     let rows = match s.user.centre_id {
-        Some(c) => tasks::caseloads(&st.db, &s.actor(), c, unit_id, today()).await?,
+        Some(c) => tasks::caseloads(&st.db, &s.actor(), c, unit_id, s.today()).await?,
         None => Vec::new(),
     };
     let page = Page::new(

@@ -8,7 +8,6 @@ use super::{case_page, flow};
 use crate::manages;
 use crate::referrals::{self, AnswerForm, ListParams, Reader, Referral, ReferralForm};
 use skrb_domain::cases::ReferralStatus;
-use skrb_kit::clock::today;
 use skrb_kit::error::AppResult;
 use skrb_kit::form::{go, labelled, typed, Kept, Multi, Raw};
 use skrb_kit::i18n;
@@ -79,7 +78,7 @@ async fn create_referral(
 ) -> AppResult<Response> {
     let f: ReferralForm = typed(&raw)?;
     let case_id = f.case_id.trim().parse::<i64>().unwrap_or(0);
-    let r = referrals::create(&st.db, &s.actor(), &f, manages(&s), today()).await;
+    let r = referrals::create(&st.db, &s.actor(), &f, manages(&s), s.today()).await;
     flow(&s)
         .then(
             r,
@@ -108,7 +107,7 @@ async fn staff_answer(
         id,
         &f,
         manages(&s),
-        today(),
+        s.today(),
     )
     .await?;
     Ok(redirect_with_flash("/referrals", "flash-saved"))
@@ -182,7 +181,16 @@ async fn portal_answer(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: AnswerForm = typed(&raw)?;
-    let r = referrals::answer(&st.db, &s.actor(), Reader::Partner, id, &f, false, today()).await;
+    let r = referrals::answer(
+        &st.db,
+        &s.actor(),
+        Reader::Partner,
+        id,
+        &f,
+        false,
+        s.today(),
+    )
+    .await;
     flow(&s)
         .then(
             r,

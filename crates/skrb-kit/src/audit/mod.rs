@@ -13,8 +13,9 @@ pub mod sealer;
 use crate::db::Tx;
 use crate::sql;
 
-/// Who acts, from where, in which request.
-#[derive(Debug, Clone, Default)]
+/// Who acts, from where, in which request, and when: the instant the request began and
+/// the time zone of the actor's centre, so that every use case reads the same "today".
+#[derive(Debug, Clone)]
 pub struct Actor {
     pub user_id: Option<i64>,
     pub username: Option<String>,
@@ -22,6 +23,22 @@ pub struct Actor {
     pub request_id: Option<String>,
     /// Whose data the actor may reach; `None` for the command line and system jobs.
     pub scope: Option<Scope>,
+    pub now: time::OffsetDateTime,
+    pub zone: crate::clock::Zone,
+}
+
+impl Default for Actor {
+    fn default() -> Actor {
+        Actor {
+            user_id: None,
+            username: None,
+            ip: None,
+            request_id: None,
+            scope: None,
+            now: time::OffsetDateTime::now_utc(),
+            zone: crate::clock::Zone::default(),
+        }
+    }
 }
 
 /// A signed-in user's reach over persons: their centre (or all), and whether they may
@@ -35,6 +52,11 @@ pub struct Scope {
 }
 
 impl Actor {
+    /// Today in the actor's centre.
+    pub fn today(&self) -> time::Date {
+        self.zone.date_of(self.now)
+    }
+
     /// The command line or the demo generator, acting without a signed-in user.
     pub fn system(name: &str) -> Actor {
         Actor {

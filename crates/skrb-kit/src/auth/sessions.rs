@@ -119,13 +119,14 @@ pub async fn lookup(
 ) -> Result<Found, sqlx::Error> {
     let hash = token_hash(token);
     let q = format!(
-        "SELECT s.last_seen_at, s.expires_at, s.kind, s.stage, {} \
+        "SELECT s.last_seen_at, s.expires_at, s.kind, s.stage, {}, {} \
          FROM session s JOIN app_user u ON u.id = s.user_id WHERE s.token_hash = $1",
         super::users::USER_COLUMNS
             .split(", ")
             .map(|c| format!("u.{c}"))
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", "),
+        super::users::USER_ZONE
     );
     let row: Option<SessionUser> =
         sql_pool!(db, p => sqlx::query_as(&q).bind(&hash).fetch_optional(p).await?);

@@ -171,8 +171,9 @@ pub async fn lookup(db: &Db, token: &str) -> Result<super::sessions::Found, sqlx
         .collect::<Vec<_>>()
         .join(", ");
     let q = format!(
-        "SELECT t.scopes, t.expires_at, t.revoked_at, t.last_used_at, {cols} \
-         FROM api_token t JOIN app_user u ON u.id = t.user_id WHERE t.token_hash = $1"
+        "SELECT t.scopes, t.expires_at, t.revoked_at, t.last_used_at, {cols}, {} \
+         FROM api_token t JOIN app_user u ON u.id = t.user_id WHERE t.token_hash = $1",
+        super::users::USER_ZONE
     );
     let row: Option<TokenUser> =
         sql_pool!(db, p => sqlx::query_as(&q).bind(&hash).fetch_optional(p).await?);

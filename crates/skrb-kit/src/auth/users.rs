@@ -18,6 +18,8 @@ pub struct CurrentUser {
     /// The role's permissions (narrowed to its scopes when signed in with an API token).
     pub perms: PermSet,
     pub centre_id: Option<i64>,
+    /// The time zone of the user's centre (the default zone without one).
+    pub zone: crate::clock::Zone,
     pub totp_enabled: bool,
     /// The role requires a second factor that the user has not set up: until they do,
     /// only the set-up page and sign-out are open.
@@ -35,6 +37,9 @@ pub struct UserRow {
     pub active: bool,
     pub centre_id: Option<i64>,
     pub totp_secret: Option<String>,
+    /// The user's centre's time zone (read with the session; see [`USER_ZONE`]).
+    #[sqlx(default)]
+    pub time_zone: Option<String>,
 }
 
 impl UserRow {
@@ -53,11 +58,20 @@ impl UserRow {
             locale: self.locale.as_deref().and_then(Locale::from_code),
             perms: policy.perms,
             centre_id: self.centre_id,
+            zone: self
+                .time_zone
+                .as_deref()
+                .and_then(crate::clock::Zone::named)
+                .unwrap_or_default(),
             totp_enabled,
             must_enrol: policy.totp_required && !totp_enabled,
         }))
     }
 }
+
+/// The user's centre's time zone, for queries that read a user with alias `u`.
+pub const USER_ZONE: &str =
+    "(SELECT c.time_zone FROM centre c WHERE c.id = u.centre_id) AS time_zone";
 
 pub const USER_COLUMNS: &str =
     "id, username, display_name, password_hash, role, locale, active, centre_id, totp_secret";

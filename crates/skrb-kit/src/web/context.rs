@@ -40,6 +40,10 @@ pub struct Ctx {
     pub csrf: String,
     /// Served over TLS: cookies get `Secure`.
     pub secure: bool,
+    /// When the request began (the state's clock), and the zone its dates follow: the
+    /// user's centre's, else the default.
+    pub now: time::OffsetDateTime,
+    pub zone: crate::clock::Zone,
 }
 
 impl Ctx {
@@ -55,7 +59,14 @@ impl Ctx {
                 all_centres: u.perms.has(Permission::AllCentres),
                 may_break_glass: u.perms.has(Permission::BreakGlass),
             }),
+            now: self.now,
+            zone: self.zone,
         }
+    }
+
+    /// Today in the user's centre.
+    pub fn today(&self) -> time::Date {
+        self.zone.date_of(self.now)
     }
 
     /// A cookie with the attributes every Skrb cookie has.
@@ -114,6 +125,12 @@ impl Signed {
 
     pub fn actor(&self) -> Actor {
         self.ctx.actor()
+    }
+
+    /// Today in the user's centre: the date every form's default and every deadline
+    /// follows.
+    pub fn today(&self) -> time::Date {
+        self.ctx.today()
     }
 }
 

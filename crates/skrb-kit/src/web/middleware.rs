@@ -101,6 +101,8 @@ fn refuse_early(
         mfa_user: None,
         csrf: String::new(),
         secure: state.config.tls,
+        now: actor.now,
+        zone: actor.zone,
     };
     super::errors::render_error(&ctx, &err)
 }
@@ -263,6 +265,11 @@ pub async fn load_context(State(state): State<AppState>, mut req: Request, next:
         .path_and_query()
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| path.clone());
+    let zone = user
+        .as_ref()
+        .or(mfa_user.as_ref())
+        .map(|u| u.zone)
+        .unwrap_or_default();
     let ctx = Ctx {
         user,
         locale,
@@ -272,9 +279,11 @@ pub async fn load_context(State(state): State<AppState>, mut req: Request, next:
         path: full_path,
         is_api,
         session_token: token.filter(|_| live_session),
+        zone,
         mfa_user,
         csrf,
         secure,
+        now: state.clock.now(),
     };
     req.extensions_mut().insert(ctx.clone());
     let mut res = next.run(req).await;

@@ -33,6 +33,8 @@ pub struct AppState {
     pub lifetimes: Lifetimes,
     /// What other contexts show on a context's pages (the app registers them).
     pub panels: Arc<panels::Panels>,
+    /// Where "now" comes from (a fixed instant in tests).
+    pub clock: crate::clock::Clock,
 }
 
 impl AppState {
@@ -46,6 +48,7 @@ impl AppState {
             config: Arc::new(config),
             lifetimes,
             panels: Arc::new(panels::Panels::default()),
+            clock: crate::clock::Clock::system(),
         }
     }
 }

@@ -24,6 +24,8 @@ pub struct Page {
     /// Echoed by every form (`_csrf`) and by htmx (a header, see app.js).
     pub csrf: String,
     pub perms: crate::auth::PermSet,
+    /// The zone the page's times are shown in (the user's centre's).
+    pub zone: crate::clock::Zone,
 }
 
 impl Page {
@@ -46,6 +48,7 @@ impl Page {
                 .collect(),
             csrf: ctx.csrf.clone(),
             perms: ctx.user.as_ref().map(|u| u.perms).unwrap_or_default(),
+            zone: ctx.zone,
         }
     }
 
@@ -87,8 +90,9 @@ impl Page {
         i18n::fmt_date(self.locale, *d)
     }
 
+    /// An instant on the wall clock of the user's centre.
     pub fn when(&self, t: &OffsetDateTime) -> String {
-        i18n::fmt_datetime(self.locale, *t)
+        i18n::fmt_datetime(self.locale, self.zone.local(*t))
     }
 
     /// The label of a code ("case-status", "on_hold" -> the text of `case-status-on_hold`).

@@ -13,7 +13,7 @@ use skrb_domain::rights::states::{
 use skrb_domain::rights::{deadlines, money, Calculation, Household, Minor, Params};
 use skrb_kit::audit::Action;
 use skrb_kit::ids::PersonId;
-use time::{Date, Duration, OffsetDateTime};
+use time::{Date, Duration};
 
 use super::applications::{self, Application};
 use super::catalogue::{self, RightType};
@@ -415,7 +415,7 @@ pub async fn decide(
         .bind(a.centre_id).bind(a.id).bind(a.person_id).bind(rt.id).bind(outcome).bind(amount).bind(&rt.currency)
         .bind(grants.then_some(from)).bind(if grants { to } else { None }).bind(&reasoning).bind(&inputs)
         .bind(manual.then_some(manual_reason.clone()).flatten()).bind(status).bind(&a.number).bind(today)
-        .bind(actor.user_id).bind(&signatory).bind(OffsetDateTime::now_utc()).fetch_one(c).await?);
+        .bind(actor.user_id).bind(&signatory).bind(actor.now).fetch_one(c).await?);
     let decided = a
         .status
         .after(ApplicationStep::Decide)
@@ -709,7 +709,7 @@ pub async fn change(
          VALUES ($1, $2, $3, $4, $5, $6, 'granted', $7, $8, $9, $10, $11, $12, 'issued', $13, $14, $15, $16, $17) RETURNING id")
         .bind(centre).bind(origin.application_id).bind(ent_id).bind(e.person_id).bind(e.right_id).bind(kind).bind(amount)
         .bind(&e.currency).bind(effective).bind(e.valid_to).bind(&reasoning).bind(&inputs).bind(&origin.number).bind(today)
-        .bind(actor.user_id).bind(&signatory).bind(OffsetDateTime::now_utc()).fetch_one(c).await?);
+        .bind(actor.user_id).bind(&signatory).bind(actor.now).fetch_one(c).await?);
     let day_before = effective - Duration::days(1);
     match action {
         "change" => {

@@ -81,6 +81,8 @@ fn actor_of(ctx: &Ctx, user_id: Option<i64>, username: &str) -> Actor {
         ip: ctx.ip.clone(),
         request_id: Some(ctx.request_id.clone()),
         scope: None,
+        now: ctx.now,
+        zone: ctx.zone,
     }
 }
 

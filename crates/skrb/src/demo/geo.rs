@@ -321,8 +321,9 @@ async fn centre(
     currency: &str,
 ) -> Result<i64, sqlx::Error> {
     sql!(tx, c => sqlx::query_scalar(
-        "INSERT INTO centre (code, name, jurisdiction, currency) VALUES ($1, $2, $3, $4) RETURNING id")
-        .bind(code).bind(name).bind(jurisdiction).bind(currency).fetch_one(c).await)
+        "INSERT INTO centre (code, name, jurisdiction, currency, time_zone) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+        .bind(code).bind(name).bind(jurisdiction).bind(currency)
+        .bind(skrb_kit::clock::Zone::of_jurisdiction(jurisdiction).name()).fetch_one(c).await)
 }
 
 async fn unit(tx: &mut Tx, centre: i64, name: &str) -> Result<i64, sqlx::Error> {

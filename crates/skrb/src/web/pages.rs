@@ -43,15 +43,12 @@ pub async fn home(State(state): State<AppState>, s: Signed) -> AppResult<Respons
         0
     };
     let tasks = if s.may(crate::auth::Permission::CaseRead) {
-        Some(skrb_cases::tasks::counts(&state.db, s.user.id, skrb_kit::clock::today()).await?)
+        Some(skrb_cases::tasks::counts(&state.db, s.user.id, s.today()).await?)
     } else {
         None
     };
     let procedures = if s.may(crate::auth::Permission::RightDecide) {
-        Some(
-            skrb_rights::applications::counts(&state.db, s.user.id, skrb_kit::clock::today())
-                .await?,
-        )
+        Some(skrb_rights::applications::counts(&state.db, s.user.id, s.today()).await?)
     } else {
         None
     };

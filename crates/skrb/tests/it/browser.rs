@@ -459,7 +459,7 @@ async fn case_work(app: &TestApp, b: &Browser, step: &mut &'static str) -> anyho
 
     *step = "task";
     b.fill("#k-title", "Preveriti obisk šole").await?;
-    let due = time::OffsetDateTime::now_utc().date() + time::Duration::days(7);
+    let due = skrb_kit::clock::today() + time::Duration::days(7);
     b.set_value("#k-due", &skrb_kit::dates::iso_date(due))
         .await?;
     b.click("#task-form button").await?;

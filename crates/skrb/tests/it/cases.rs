@@ -171,7 +171,7 @@ async fn from_intake_to_a_closed_file(app: TestApp) {
     assert_eq!(tasks.len(), 1);
     assert_eq!(tasks[0]["source"], "statutory");
     assert_eq!(tasks[0]["title"], "task-auto-assessment");
-    let due = time::OffsetDateTime::now_utc().date() + time::Duration::days(3);
+    let due = skrb_kit::clock::today() + time::Duration::days(3);
     assert_eq!(tasks[0]["due_on"], skrb_kit::dates::iso_date(due));
     assert_eq!(
         app.num(&format!(
@@ -1039,7 +1039,7 @@ async fn my_work_caseloads_and_the_list(app: TestApp) {
         json!({"person_id": p, "type_id": type_id(&app, "adoption").await}),
     )
     .await;
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = skrb_kit::clock::today();
     let r = post(
         &app,
         t,

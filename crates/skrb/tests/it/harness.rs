@@ -163,6 +163,24 @@ impl TestApp {
         TestApp::with(backend, |_| {}).await
     }
 
+    /// A test app whose clock stands still at `at` (every request's "now").
+    pub async fn at(backend: Backend, at: time::OffsetDateTime) -> TestApp {
+        let mut app = TestApp::new(backend).await;
+        let mut config = Config::resolve(
+            Overrides {
+                database_url: Some(app.url.clone()),
+                ..Default::default()
+            },
+            FileConfig::default(),
+        )
+        .expect("config");
+        config.log = "warn".into();
+        let mut state = AppState::new(app.db.clone(), config);
+        state.clock = skrb_kit::clock::Clock::fixed(at);
+        app.router = router(state);
+        app
+    }
+
     /// A test app with a changed configuration (e.g. served as if over TLS).
     pub async fn with(backend: Backend, change: impl FnOnce(&mut Config)) -> TestApp {
         let (db, url, guard) = fresh_db(backend).await;

@@ -6,6 +6,7 @@ mod api;
 mod browser;
 mod cases;
 mod cli;
+mod clock;
 mod households;
 mod payments;
 mod persons;

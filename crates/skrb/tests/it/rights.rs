@@ -78,7 +78,7 @@ async fn get(app: &TestApp, t: &str, path: &str) -> Value {
 }
 
 fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
+    skrb_kit::clock::today()
 }
 
 /// A family of two adults and two children in one household; returns the applicant.
