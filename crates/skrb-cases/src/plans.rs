@@ -340,3 +340,24 @@ pub async fn review(
     tx.commit().await?;
     Ok(id)
 }
+
+/// The file a plan belongs to (where its page goes back to).
+pub async fn case_of_plan(db: &Db, plan: i64) -> AppResult<i64> {
+    file_of(db, "SELECT case_id FROM case_plan WHERE id = $1", plan).await
+}
+
+/// The file a plan's goal belongs to.
+pub async fn case_of_goal(db: &Db, goal: i64) -> AppResult<i64> {
+    file_of(
+        db,
+        "SELECT p.case_id FROM plan_goal g JOIN case_plan p ON p.id = g.plan_id WHERE g.id = $1",
+        goal,
+    )
+    .await
+}
+
+async fn file_of(db: &Db, q: &str, id: i64) -> AppResult<i64> {
+    let c: Option<i64> =
+        skrb_kit::sql_pool!(db, p => sqlx::query_scalar(q).bind(id).fetch_optional(p).await?);
+    c.ok_or(AppError::NotFound)
+}

@@ -11,6 +11,17 @@ pub async fn jurisdiction_of(tx: &mut Tx, centre_id: Option<i64>) -> Result<Stri
     Ok(j.unwrap_or_else(|| "SI".into()))
 }
 
+/// The jurisdiction of a centre, outside a transaction.
+pub async fn jurisdiction(
+    db: &crate::db::Db,
+    centre_id: Option<i64>,
+) -> Result<String, sqlx::Error> {
+    let mut tx = db.begin_read().await?;
+    let j = jurisdiction_of(&mut tx, centre_id).await?;
+    tx.commit().await?;
+    Ok(j)
+}
+
 /// The next file number of a centre in a year, by the centre's pattern.
 pub async fn next_number(
     tx: &mut Tx,
@@ -45,4 +56,11 @@ pub async fn worker_ok(
         Some((true, c)) if c != Some(centre_id) => Some("err-worker-other-centre"),
         _ => None,
     })
+}
+
+/// Every centre, by name (for choosing one: an administrator, the ministry).
+pub async fn all(db: &crate::db::Db) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    Ok(
+        crate::sql_pool!(db, p => sqlx::query_as("SELECT id, name FROM centre ORDER BY name").fetch_all(p).await?),
+    )
 }

@@ -141,6 +141,43 @@ pub async fn of_person(
     Ok(rows)
 }
 
+/// Whose payments a page shows: the person (named in the page's title) and, for one
+/// entitlement, the currency it is paid in. Access is checked like the lines'.
+pub struct Whose {
+    pub person: PersonId,
+    pub name: String,
+    pub currency: String,
+}
+
+/// Whose payments these are, for a person's history.
+pub async fn whose_person(db: &Db, actor: &Actor, person: PersonId) -> AppResult<Whose> {
+    whose(db, actor, person, String::new()).await
+}
+
+/// Whose payments these are, for one entitlement's history.
+pub async fn whose_entitlement(db: &Db, actor: &Actor, entitlement: i64) -> AppResult<Whose> {
+    let mut tx = db.begin_read().await?;
+    let row: Option<(PersonId, String)> = sql!(&mut tx, c => sqlx::query_as(
+        "SELECT person_id, currency FROM entitlement WHERE id = $1").bind(entitlement).fetch_optional(c).await?);
+    tx.commit().await?;
+    let (person, currency) = row.ok_or(AppError::NotFound)?;
+    whose(db, actor, person, currency).await
+}
+
+async fn whose(db: &Db, actor: &Actor, person: PersonId, currency: String) -> AppResult<Whose> {
+    let mut tx = db.begin_read().await?;
+    skrb_registry::access::check(&mut tx, actor, person).await?;
+    let n: Option<(String, String)> = sql!(&mut tx, c => sqlx::query_as("SELECT given_name, family_name FROM person WHERE id = $1")
+        .bind(person).fetch_optional(c).await?);
+    tx.commit().await?;
+    let (g, f) = n.ok_or(AppError::NotFound)?;
+    Ok(Whose {
+        person,
+        name: format!("{g} {f}"),
+        currency,
+    })
+}
+
 /// An entitlement's payments, month by month; the read is audited.
 pub async fn of_entitlement(
     db: &Db,

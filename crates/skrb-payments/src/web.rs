@@ -26,7 +26,6 @@ use skrb_kit::web::context::Signed;
 use skrb_kit::web::page::{refused as refused_page, render, Page};
 use skrb_kit::web::routes::{Access, Routes};
 use skrb_kit::web::AppState;
-use skrb_kit::{sql, sql_pool};
 
 pub fn routes() -> Routes {
     use skrb_kit::auth::Permission::*;
@@ -120,9 +119,7 @@ async fn centres_for(st: &AppState, s: &Signed) -> AppResult<Vec<(i64, String)>>
     if skrb_kit::scope::centre_of(&s.actor()).is_some() {
         return Ok(Vec::new());
     }
-    Ok(
-        sql_pool!(&st.db, p => sqlx::query_as("SELECT id, name FROM centre ORDER BY name").fetch_all(p).await?),
-    )
+    Ok(skrb_kit::centre::all(&st.db).await?)
 }
 
 // ---------------------------------------------------------------- runs
@@ -448,13 +445,8 @@ async fn lines_page(
     let (recoveries, currency, payee) = match entitlement {
         Some(e) => {
             let r = history::recoveries_of(&st.db, &s.actor(), e).await?;
-            let cur: Option<String> = sql_pool!(&st.db, p => sqlx::query_scalar("SELECT currency FROM entitlement WHERE id = $1")
-                .bind(e).fetch_optional(p).await?);
-            (
-                r,
-                cur.unwrap_or_default(),
-                history::payee_of(&st.db, e).await?,
-            )
+            let whose = history::whose_entitlement(&st.db, &s.actor(), e).await?;
+            (r, whose.currency, history::payee_of(&st.db, e).await?)
         }
         None => (Vec::new(), String::new(), None),
     };
@@ -504,14 +496,6 @@ async fn write_off(
         .await
 }
 
-async fn person_name(st: &AppState, id: i64) -> AppResult<String> {
-    let mut tx = st.db.begin_read().await?;
-    let n: Option<(String, String)> = sql!(&mut tx, c => sqlx::query_as("SELECT given_name, family_name FROM person WHERE id = $1")
-        .bind(id).fetch_optional(c).await?);
-    tx.commit().await?;
-    n.map(|(g, f)| format!("{g} {f}")).ok_or(AppError::NotFound)
-}
-
 async fn person_page(
     State(st): State<AppState>,
     s: Signed,
@@ -521,7 +505,9 @@ async fn person_page(
     let title = format!(
         "{}: {}",
         i18n::t(s.ctx.locale, "pay-history"),
-        person_name(&st, id).await?
+        history::whose_person(&st.db, &s.actor(), PersonId(id))
+            .await?
+            .name
     );
     lines_page(&st, &s, title, lines, false, None, Vec::new(), Raw::new()).await
 }
@@ -534,9 +520,9 @@ async fn entitlement_form(
     kept: Raw,
 ) -> AppResult<Response> {
     let lines = history::of_entitlement(&st.db, &s.actor(), id).await?;
-    let person: Option<i64> = sql_pool!(&st.db, p => sqlx::query_scalar("SELECT person_id FROM entitlement WHERE id = $1")
-        .bind(id).fetch_optional(p).await?);
-    let name = person_name(st, person.ok_or(AppError::NotFound)?).await?;
+    let name = history::whose_entitlement(&st.db, &s.actor(), id)
+        .await?
+        .name;
     let title = format!("{} · {name}", i18n::t(s.ctx.locale, "pay-history"));
     lines_page(st, s, title, lines, false, Some(id), errors, kept).await
 }

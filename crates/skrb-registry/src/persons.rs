@@ -458,6 +458,26 @@ pub async fn municipalities(db: &Db) -> Result<Vec<Municipality>, sqlx::Error> {
         .fetch_all(p).await)
 }
 
+/// The municipalities a centre serves (all, for a reader of every centre), by name.
+pub async fn municipalities_of(
+    db: &Db,
+    centre: Option<i64>,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    skrb_kit::sql_pool!(db, p => sqlx::query_as(
+        "SELECT id, name FROM municipality WHERE ($1 IS NULL OR centre_id = $1) ORDER BY name")
+        .bind(centre).fetch_all(p).await)
+}
+
+/// Persons registered per centre, women and men among them: figures with no names, so
+/// not audited, and open to the ministry. (centre name, persons, women, men)
+pub async fn per_centre(db: &Db) -> Result<Vec<(String, i64, i64, i64)>, sqlx::Error> {
+    skrb_kit::sql_pool!(db, p => sqlx::query_as(
+        "SELECT COALESCE(c.name, '-'), COUNT(p.id), \
+                SUM(CASE WHEN p.sex = 'F' THEN 1 ELSE 0 END), SUM(CASE WHEN p.sex = 'M' THEN 1 ELSE 0 END) \
+         FROM person p LEFT JOIN centre c ON c.id = p.centre_id GROUP BY c.name ORDER BY 1")
+        .fetch_all(p).await)
+}
+
 /// Counts for the start page, within the reader's centre (no personal data, so not audited).
 pub async fn counts(db: &Db, actor: &Actor) -> Result<(i64, i64), sqlx::Error> {
     let scope = access::centre_filter(actor);

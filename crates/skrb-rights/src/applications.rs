@@ -478,3 +478,25 @@ pub async fn counts(db: &Db, officer: i64, today: Date) -> AppResult<(i64, i64)>
     tx.commit().await?;
     Ok(row)
 }
+
+/// A record that belongs to an application: where its page goes back to.
+pub enum PartOf {
+    Decision(i64),
+    Appeal(i64),
+    Entitlement(i64),
+}
+
+/// The application a decision, appeal or entitlement belongs to.
+pub async fn application_of(db: &Db, part: PartOf) -> AppResult<i64> {
+    let (q, id) = match part {
+        PartOf::Decision(id) => ("SELECT application_id FROM decision WHERE id = $1", id),
+        PartOf::Appeal(id) => ("SELECT application_id FROM appeal WHERE id = $1", id),
+        PartOf::Entitlement(id) => (
+            "SELECT d.application_id FROM entitlement e JOIN decision d ON d.id = e.decision_id WHERE e.id = $1",
+            id,
+        ),
+    };
+    let a: Option<Option<i64>> =
+        skrb_kit::sql_pool!(db, p => sqlx::query_scalar(q).bind(id).fetch_optional(p).await?);
+    a.flatten().ok_or(AppError::NotFound)
+}

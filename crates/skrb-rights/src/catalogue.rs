@@ -358,3 +358,17 @@ pub async fn run(
     let used = params.only(&c.used);
     Ok((c, used))
 }
+
+/// The rights offered to an applicant in the reader's centre: the centre's
+/// jurisdiction's, and the municipal ones of where the person lives.
+pub async fn offered(
+    db: &Db,
+    centre: Option<i64>,
+    municipality: Option<i64>,
+) -> Result<Vec<RightType>, sqlx::Error> {
+    let mut tx = db.begin_read().await?;
+    let j = skrb_kit::centre::jurisdiction_of(&mut tx, centre).await?;
+    let rights = open_to(&mut tx, &j, municipality).await?;
+    tx.commit().await?;
+    Ok(rights)
+}

@@ -533,3 +533,10 @@ pub async fn reassess(
         sessions: sessions.len(),
     })
 }
+
+/// The session an item is on (where its page goes back to).
+pub async fn session_of_item(db: &Db, item: i64) -> AppResult<i64> {
+    let s: Option<i64> = skrb_kit::sql_pool!(db, p => sqlx::query_scalar("SELECT session_id FROM commission_item WHERE id = $1")
+        .bind(item).fetch_optional(p).await?);
+    s.ok_or(AppError::NotFound)
+}

@@ -14,7 +14,7 @@ use skrb_domain::rights::{money, Household};
 use time::Date;
 
 use super::appeals::{self, AppealForm, ForwardForm, OutcomeForm};
-use super::applications::{self, ApplicationForm, CompletionForm, ProcedureRow};
+use super::applications::{self, ApplicationForm, CompletionForm, PartOf, ProcedureRow};
 use super::catalogue::{self, Param, ParamForm, RightForm, RightType};
 use super::commissions::{
     self, AgendaForm, CommissionForm, FindingForm, MemberForm, ReassessForm, SessionForm,
@@ -168,27 +168,17 @@ async fn new_form(
 ) -> AppResult<Response> {
     let l = s.ctx.locale;
     let pid = kept.get("person_id").and_then(|v| v.parse::<i64>().ok());
-    let person_name = match pid {
-        Some(id) => Some(
-            skrb_registry::persons::get(&st.db, &s.actor(), id)
-                .await?
-                .full_name(),
-        ),
+    let person = match pid {
+        Some(id) => Some(skrb_registry::persons::get(&st.db, &s.actor(), id).await?),
         None => None,
     };
-    let mut tx = st.db.begin_read().await?;
-    let j = skrb_kit::centre::jurisdiction_of(&mut tx, s.user.centre_id).await?;
-    let muni: Option<i64> = match pid {
-        Some(id) => skrb_kit::sql!(&mut tx, c => sqlx::query_scalar("SELECT municipality_id FROM person WHERE id = $1")
-            .bind(id).fetch_optional(c).await?).flatten(),
-        None => None,
-    };
-    let rights = catalogue::open_to(&mut tx, &j, muni)
+    let muni = person.as_ref().and_then(|p| p.data.municipality_id);
+    let person_name = person.map(|p| p.full_name());
+    let rights = catalogue::offered(&st.db, s.user.centre_id, muni)
         .await?
         .into_iter()
         .map(|r| (r.id, r.name_in(l)))
         .collect();
-    tx.commit().await?;
     let refused = !errors.is_empty();
     let page = Page::new(&s.ctx, i18n::t(l, "app-new"), "procedures");
     let res = render(&NewPage {
@@ -555,26 +545,12 @@ async fn appeal(
     on_app(&st, &s, id, raw, "flash-appeal-lodged", r).await
 }
 
-/// The application a decision, appeal or entitlement belongs to (where to come back).
-async fn app_of(st: &AppState, table: &str, id: i64) -> AppResult<i64> {
-    let q = match table {
-        "decision" => "SELECT application_id FROM decision WHERE id = $1",
-        "appeal" => "SELECT application_id FROM appeal WHERE id = $1",
-        _ => "SELECT d.application_id FROM entitlement e JOIN decision d ON d.id = e.decision_id WHERE e.id = $1",
-    };
-    let mut tx = st.db.begin_read().await?;
-    let a: Option<Option<i64>> =
-        skrb_kit::sql!(&mut tx, c => sqlx::query_scalar(q).bind(id).fetch_optional(c).await?);
-    tx.commit().await?;
-    a.flatten().ok_or(AppError::NotFound)
-}
-
 async fn approve(
     State(st): State<AppState>,
     s: Signed,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let app = app_of(&st, "decision", id).await?;
+    let app = applications::application_of(&st.db, PartOf::Decision(id)).await?;
     let r = decisions::approve(&st.db, &s.actor(), id).await;
     on_app(&st, &s, app, Raw::new(), "flash-approved", r).await
 }
@@ -585,7 +561,7 @@ async fn deliver(
     Path(id): Path<i64>,
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
-    let app = app_of(&st, "decision", id).await?;
+    let app = applications::application_of(&st.db, PartOf::Decision(id)).await?;
     let f: DeliveryForm = typed(&raw)?;
     let r = decisions::deliver(&st.db, &s.actor(), id, &f, s.today()).await;
     on_app(&st, &s, app, raw, "flash-saved", r).await
@@ -597,7 +573,7 @@ async fn object(
     Path(id): Path<i64>,
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
-    let app = app_of(&st, "decision", id).await?;
+    let app = applications::application_of(&st.db, PartOf::Decision(id)).await?;
     let f: ObjectionForm = typed(&raw)?;
     let r = renewal::object(&st.db, &s.actor(), id, &f, s.today()).await;
     on_app(&st, &s, app, raw, "flash-saved", r).await
@@ -618,7 +594,7 @@ async fn forward(
     Path(id): Path<i64>,
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
-    let app = app_of(&st, "appeal", id).await?;
+    let app = applications::application_of(&st.db, PartOf::Appeal(id)).await?;
     let f: ForwardForm = typed(&raw)?;
     let r = appeals::forward(&st.db, &s.actor(), id, &f, s.today()).await;
     on_app(&st, &s, app, raw, "flash-saved", r).await
@@ -630,7 +606,7 @@ async fn outcome(
     Path(id): Path<i64>,
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
-    let app = app_of(&st, "appeal", id).await?;
+    let app = applications::application_of(&st.db, PartOf::Appeal(id)).await?;
     let f: OutcomeForm = typed(&raw)?;
     let r = appeals::outcome(&st.db, &s.actor(), id, &f, s.today()).await;
     on_app(&st, &s, app, raw, "flash-saved", r).await
@@ -642,7 +618,7 @@ async fn change(
     Path(id): Path<i64>,
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
-    let app = app_of(&st, "entitlement", id).await?;
+    let app = applications::application_of(&st.db, PartOf::Entitlement(id)).await?;
     let f: ChangeForm = typed(&raw)?;
     let r = decisions::change(&st.db, &s.actor(), id, &f, s.today()).await;
     on_app(&st, &s, app, raw, "flash-decided", r).await
@@ -706,12 +682,9 @@ async fn catalogue_form(
     report: Option<Report>,
 ) -> AppResult<Response> {
     let l = s.ctx.locale;
-    let mut tx = st.db.begin_read().await?;
-    let j = skrb_kit::centre::jurisdiction_of(&mut tx, s.user.centre_id).await?;
-    let municipalities: Vec<(i64, String)> = skrb_kit::sql!(&mut tx, c => sqlx::query_as(
-        "SELECT id, name FROM municipality WHERE ($1 IS NULL OR centre_id = $1) ORDER BY name")
-        .bind(s.user.centre_id).fetch_all(c).await?);
-    tx.commit().await?;
+    let j = skrb_kit::centre::jurisdiction(&st.db, s.user.centre_id).await?;
+    let municipalities =
+        skrb_registry::persons::municipalities_of(&st.db, s.user.centre_id).await?;
     let rights = catalogue::list(&st.db, Some(&j)).await?;
     let params = catalogue::params(&st.db, Some(&j)).await?;
     let refused = !errors.is_empty();
@@ -1027,11 +1000,7 @@ async fn finding(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: FindingForm = typed(&raw)?;
-    let mut tx = st.db.begin_read().await?;
-    let sid: Option<i64> = skrb_kit::sql!(&mut tx, c => sqlx::query_scalar("SELECT session_id FROM commission_item WHERE id = $1")
-        .bind(id).fetch_optional(c).await?);
-    tx.commit().await?;
-    let sid = sid.ok_or(AppError::NotFound)?;
+    let sid = commissions::session_of_item(&st.db, id).await?;
     let r = commissions::record_finding(&st.db, &s.actor(), id, &f, s.today()).await;
     Flow::new(&s)
         .refusals_on_form()

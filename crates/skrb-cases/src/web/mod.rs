@@ -783,12 +783,6 @@ async fn add_plan(
     after(&st, &s, id, "plans", "flash-plan-saved", r, raw).await
 }
 
-/// The file a plan, goal or task belongs to (to go back to its page).
-async fn case_of(st: &AppState, sql_text: &str, id: i64) -> AppResult<i64> {
-    let c: Option<Option<i64>> = skrb_kit::sql_pool!(&st.db, p => sqlx::query_scalar(sql_text).bind(id).fetch_optional(p).await?);
-    c.flatten().ok_or(AppError::NotFound)
-}
-
 async fn add_goal(
     State(st): State<AppState>,
     s: Signed,
@@ -796,7 +790,7 @@ async fn add_goal(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: GoalForm = typed(&raw)?;
-    let case = case_of(&st, "SELECT case_id FROM case_plan WHERE id = $1", id).await?;
+    let case = plans::case_of_plan(&st.db, id).await?;
     let r = plans::add_goal(&st.db, &s.actor(), id, &f, manages(&s), s.today())
         .await
         .map(|_| ());
@@ -810,12 +804,7 @@ async fn add_review(
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
     let f: ReviewForm = typed(&raw)?;
-    let case = case_of(
-        &st,
-        "SELECT p.case_id FROM plan_goal g JOIN case_plan p ON p.id = g.plan_id WHERE g.id = $1",
-        id,
-    )
-    .await?;
+    let case = plans::case_of_goal(&st.db, id).await?;
     let r = plans::review(&st.db, &s.actor(), id, &f, manages(&s), s.today())
         .await
         .map(|_| ());

@@ -5,6 +5,7 @@
 //! API token's scopes), so the rules live in one table that an auditor can read and an
 //! administrator can change. Routes declare what they need in [`crate::web::routes`].
 
+pub mod accounts;
 pub mod mfa;
 pub mod password;
 pub mod policy;

@@ -1,10 +1,11 @@
 //! The role/permission table: read per request (a primary-key lookup), so a change by
 //! an administrator applies to every server at the next request, with no cache to go stale.
 
-use super::{PermSet, Role};
+use super::{PermSet, Permission, Role};
 use crate::audit::Action;
 use crate::audit::{self, Actor, Change, Event};
 use crate::db::Db;
+use crate::error::{AppError, AppResult, FieldError, Msg};
 use crate::{sql, sql_pool};
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -73,4 +74,46 @@ pub async fn set(db: &Db, actor: &Actor, role: Role, new: Policy) -> Result<(), 
     e.reason = Some(role.code());
     audit::record(&mut tx, actor, e).await?;
     tx.commit().await
+}
+
+/// Writes the roles' policies that changed; audited per role. The matrix must keep a
+/// role that administers roles, and a role of aggregates only gets no personal
+/// permission: either refusal changes nothing.
+pub async fn save(db: &Db, actor: &Actor, wanted: Vec<(Role, Policy)>) -> AppResult<()> {
+    let current = matrix(db).await?;
+    let mut after = current.clone();
+    for (role, new) in &wanted {
+        if let Some(slot) = after.iter_mut().find(|(r, _)| r == role) {
+            slot.1 = *new;
+        }
+    }
+    if !after
+        .iter()
+        .any(|(_, p)| p.perms.has(Permission::RoleAdmin))
+    {
+        return Err(AppError::Validation(vec![FieldError {
+            field: "permissions",
+            msg: Msg::new("roles-keep-admin"),
+        }]));
+    }
+    if wanted
+        .iter()
+        .any(|(role, new)| role.aggregates_only() && new.perms.personal().next().is_some())
+    {
+        return Err(AppError::Validation(vec![FieldError {
+            field: "permissions",
+            msg: Msg::new("roles-aggregates-only"),
+        }]));
+    }
+    for (role, new) in wanted {
+        let old = current
+            .iter()
+            .find(|(r, _)| *r == role)
+            .map(|(_, p)| *p)
+            .unwrap_or_default();
+        if old.perms != new.perms || old.totp_required != new.totp_required {
+            set(db, actor, role, new).await?;
+        }
+    }
+    Ok(())
 }
