@@ -70,7 +70,7 @@ pub async fn check_write(
     if manages || g.worker_id == scope.user_id || on_team(tx, g.id, scope.user_id).await? {
         Ok(g)
     } else {
-        Err(AppError::Refused(Msg::new("case-not-yours")))
+        Err(AppError::Refused(Msg::new("cases-not-yours")))
     }
 }
 

@@ -128,7 +128,7 @@ pub async fn add(db: &Db, actor: &Actor, f: &TypeForm) -> AppResult<i64> {
             "SELECT COUNT(*) FROM case_type WHERE jurisdiction = $1 AND code = $2")
             .bind(j).bind(code).fetch_one(c).await?);
         if taken > 0 {
-            ck.err("code", "err-code-taken");
+            ck.err("code", "cases-err-code-taken");
         }
     }
     ck.done()?;

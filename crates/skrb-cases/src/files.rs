@@ -141,7 +141,7 @@ pub async fn open_in(tx: &mut Tx, actor: &Actor, f: &CaseForm, today: Date) -> A
     let worker = ck.id("worker_id", &f.worker_id, false).or(actor.user_id);
     let opened = ck.date("opened_on", &f.opened_on, false).unwrap_or(today);
     if opened > today {
-        ck.err("opened_on", "err-date-future");
+        ck.err("opened_on", "registry-err-date-future");
     }
     let team = parse_ids(&mut ck, "team", &f.team);
     let intake = ck.id("intake_id", &f.intake_id, false);
@@ -162,7 +162,7 @@ pub async fn open_in(tx: &mut Tx, actor: &Actor, f: &CaseForm, today: Date) -> A
     let ty = match ty {
         Some(t) if t.active && t.jurisdiction == jurisdiction => Some(t),
         _ => {
-            ck.err("type_id", "err-case-type");
+            ck.err("type_id", "cases-err-case-type");
             None
         }
     };
@@ -178,7 +178,7 @@ pub async fn open_in(tx: &mut Tx, actor: &Actor, f: &CaseForm, today: Date) -> A
     }
     for u in &team {
         if skrb_kit::centre::worker_ok(tx, *u, centre).await?.is_some() {
-            ck.err("team", "err-team-user");
+            ck.err("team", "registry-err-team-user");
             break;
         }
     }
@@ -187,12 +187,12 @@ pub async fn open_in(tx: &mut Tx, actor: &Actor, f: &CaseForm, today: Date) -> A
             "SELECT COUNT(*) FROM household_member WHERE household_id = $1 AND person_id = $2")
             .bind(h).bind(person).fetch_one(c).await?);
         if member == 0 {
-            ck.err("household_id", "err-household");
+            ck.err("household_id", "registry-err-household");
         }
     }
     ck.done()?;
     let Some(ty) = ty else {
-        return Err(field_error("type_id", "err-case-type"));
+        return Err(field_error("type_id", "cases-err-case-type"));
     };
     let restricted = skrb_kit::form::truthy(&f.restricted) || ty.opens_restricted;
     let unit = first_unit(tx, worker).await?;
@@ -234,7 +234,7 @@ pub async fn open_in(tx: &mut Tx, actor: &Actor, f: &CaseForm, today: Date) -> A
             "UPDATE intake SET case_id = $1 WHERE id = $2 AND person_id = $3 AND case_id IS NULL")
             .bind(id).bind(intake).bind(person).execute(c).await?.rows_affected());
         if n == 0 {
-            return Err(field_error("intake_id", "err-intake"));
+            return Err(field_error("intake_id", "cases-err-intake"));
         }
     }
     audit::record(
@@ -254,7 +254,7 @@ pub async fn open_in(tx: &mut Tx, actor: &Actor, f: &CaseForm, today: Date) -> A
 /// The person's access rules, as an error the user can read.
 async fn access_person(tx: &mut Tx, actor: &Actor, person: i64) -> AppResult<()> {
     match skrb_registry::access::check(tx, actor, PersonId(person)).await {
-        Err(AppError::NotFound) => Err(field_error("person_id", "err-person")),
+        Err(AppError::NotFound) => Err(field_error("person_id", "registry-err-person")),
         other => other,
     }
 }
@@ -400,7 +400,7 @@ pub async fn update(
             .await?
             .is_some()
         {
-            ck.err("team", "err-team-user");
+            ck.err("team", "registry-err-team-user");
             break;
         }
     }
@@ -510,10 +510,10 @@ pub async fn set_status(
             .bind(id).fetch_one(c).await?);
         let d = ck.date("closed_on", &f.closed_on, false).unwrap_or(today);
         if d < opened {
-            ck.err("closed_on", "err-closed-before-opened");
+            ck.err("closed_on", "cases-err-closed-before-opened");
         }
         if d > today {
-            ck.err("closed_on", "err-date-future");
+            ck.err("closed_on", "registry-err-date-future");
         }
         closed_on = Some(d);
         tasks_reason = ck.text("open_tasks_reason", &f.open_tasks_reason, false, 500);
@@ -524,7 +524,7 @@ pub async fn set_status(
             return Err(AppError::Warnings {
                 warnings: vec![Warning {
                     code: "open_tasks",
-                    msg: Msg::new("warn-open-tasks").num("count", open_tasks),
+                    msg: Msg::new("cases-warn-open-tasks").num("count", open_tasks),
                 }],
                 may_override: true,
             });
@@ -533,7 +533,7 @@ pub async fn set_status(
         ck.done()?;
     }
     if g.status.code() == status {
-        return Err(field_error("status", "err-status-same"));
+        return Err(field_error("status", "cases-err-status-same"));
     }
     bump(&mut tx, &g, v).await?;
     sql!(&mut tx, c => sqlx::query(
@@ -597,14 +597,14 @@ pub async fn transfer(
         if let Some(key) = skrb_kit::centre::worker_ok(&mut tx, w, g.centre_id).await? {
             ck.err("worker_id", key);
         } else if w == g.worker_id && unit.is_none() {
-            ck.err("worker_id", "err-transfer-same");
+            ck.err("worker_id", "cases-err-transfer-same");
         }
     }
     if let Some(u) = unit {
         let ok: i64 = sql!(&mut tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM unit WHERE id = $1 AND centre_id = $2")
             .bind(u).bind(g.centre_id).fetch_one(c).await?);
         if ok == 0 {
-            ck.err("unit_id", "err-unit");
+            ck.err("unit_id", "cases-err-unit");
         }
     }
     ck.done()?;
@@ -612,7 +612,7 @@ pub async fn transfer(
         return Err(field_error("worker_id", "err-required"));
     };
     if !g.status.takes_work() {
-        return Err(AppError::Refused(Msg::new("case-closed")));
+        return Err(AppError::Refused(Msg::new("cases-closed")));
     }
     let unit = match unit {
         Some(u) => Some(u),

@@ -82,17 +82,20 @@ pub async fn record(
     let action = ck.text("action_taken", &f.action_taken, false, 4000);
     let open_type = ck.id("open_type_id", &f.open_type_id, false);
     if person.is_none() && unknown.is_none() && ck.ok() {
-        ck.err("person_id", "err-intake-who");
+        ck.err("person_id", "cases-err-intake-who");
     }
     if open_type.is_some() && person.is_none() {
-        ck.err("open_type_id", "err-intake-open-unknown");
+        ck.err("open_type_id", "cases-err-intake-open-unknown");
     }
     ck.done()?;
     let mut tx = db.begin().await?;
     if let Some(p) = person {
         match skrb_registry::access::check(&mut tx, actor, PersonId(p)).await {
             Err(AppError::NotFound) => {
-                return Err(skrb_kit::form::field_error("person_id", "err-person"))
+                return Err(skrb_kit::form::field_error(
+                    "person_id",
+                    "registry-err-person",
+                ))
             }
             other => other?,
         }
@@ -153,12 +156,15 @@ pub async fn identify(db: &Db, actor: &Actor, id: i64, person_id: &str) -> AppRe
     if existing.is_some() {
         return Err(skrb_kit::form::field_error(
             "person_id",
-            "err-intake-identified",
+            "cases-err-intake-identified",
         ));
     }
     match skrb_registry::access::check(&mut tx, actor, PersonId(person)).await {
         Err(AppError::NotFound) => {
-            return Err(skrb_kit::form::field_error("person_id", "err-person"))
+            return Err(skrb_kit::form::field_error(
+                "person_id",
+                "registry-err-person",
+            ))
         }
         other => other?,
     }

@@ -4,6 +4,9 @@
 //! where a partner's user answers), and the worker's and head of unit's views of the
 //! work.
 
+/// The context's words (`locales/<lang>/cases.ftl`, every key starting with `cases-`).
+pub static WORDS: skrb_kit::i18n::Words = skrb_kit::words!("cases", "cases-");
+
 pub mod access;
 pub mod api;
 pub mod catalogue;

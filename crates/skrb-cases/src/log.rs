@@ -74,12 +74,12 @@ pub async fn add_in(
     let participants = ck.text("participants", &f.participants, false, 500);
     let body = ck.text("body", &f.body, true, NOTE_MAX);
     if on > today {
-        ck.err("on_date", "err-date-future");
+        ck.err("on_date", "registry-err-date-future");
     }
     let opened: Date = sql!(tx, c => sqlx::query_scalar("SELECT opened_on FROM case_file WHERE id = $1")
         .bind(g.id).fetch_one(c).await?);
     if on < opened {
-        ck.err("on_date", "err-before-opened");
+        ck.err("on_date", "cases-err-before-opened");
     }
     ck.done()?;
     let id: i64 = sql!(tx, c => sqlx::query_scalar(
@@ -114,7 +114,7 @@ pub async fn add(
     let mut tx = db.begin().await?;
     let g = access::check_write(&mut tx, actor, case_id, manages).await?;
     if !g.status.takes_work() {
-        return Err(AppError::Refused(Msg::new("case-closed")));
+        return Err(AppError::Refused(Msg::new("cases-closed")));
     }
     let id = add_in(&mut tx, actor, &g, f, today).await?;
     tx.commit().await?;
@@ -136,7 +136,7 @@ pub async fn save_draft(
 ) -> AppResult<OffsetDateTime> {
     let user = actor.user_id.ok_or(AppError::Unauthenticated)?;
     if body.chars().count() > NOTE_MAX {
-        return Err(skrb_kit::form::field_error("body", "err-note-long"));
+        return Err(skrb_kit::form::field_error("body", "cases-err-note-long"));
     }
     let mut tx = db.begin().await?;
     let g = access::check(&mut tx, actor, case_id).await?;
@@ -195,16 +195,16 @@ pub async fn upload(
     today: Date,
 ) -> AppResult<i64> {
     if bytes.is_empty() {
-        return Err(skrb_kit::form::field_error("file", "err-file-empty"));
+        return Err(skrb_kit::form::field_error("file", "cases-err-file-empty"));
     }
     if bytes.len() > ATTACHMENT_MAX {
         return Err(AppError::Validation(vec![skrb_kit::error::FieldError {
             field: "file",
-            msg: Msg::new("err-file-large").num("max", (ATTACHMENT_MAX / 1024 / 1024) as i64),
+            msg: Msg::new("cases-err-file-large").num("max", (ATTACHMENT_MAX / 1024 / 1024) as i64),
         }]));
     }
     let Some(content_type) = skrb_domain::text::sniff(bytes) else {
-        return Err(skrb_kit::form::field_error("file", "err-file-type"));
+        return Err(skrb_kit::form::field_error("file", "cases-err-file-type"));
     };
     let name = skrb_domain::text::file_name(filename);
     let hash = skrb_kit::audit::chain::hex(&Sha256::digest(bytes));

@@ -166,7 +166,7 @@ fn goal_in(
         due_on: ck.date("due_on", due, false),
     };
     if g.due_on.is_some_and(|d| d < after) {
-        ck.err("due_on", "err-due-before-plan");
+        ck.err("due_on", "cases-err-due-before-plan");
     }
     g
 }
@@ -179,7 +179,7 @@ async fn insert_goal(tx: &mut Tx, plan: i64, g: &GoalIn) -> Result<i64, sqlx::Er
 
 fn open_file(g: &access::Guard) -> AppResult<()> {
     if !g.status.takes_work() {
-        Err(AppError::Refused(Msg::new("case-closed")))
+        Err(AppError::Refused(Msg::new("cases-closed")))
     } else {
         Ok(())
     }
@@ -202,10 +202,10 @@ pub async fn create(
     let review = ck.date("review_on", &f.review_on, false);
     let participants = ck.text("participants", &f.participants, false, 500);
     if agreed > today {
-        ck.err("agreed_on", "err-date-future");
+        ck.err("agreed_on", "registry-err-date-future");
     }
     if review.is_some_and(|r| r <= agreed) {
-        ck.err("review_on", "err-review-before-plan");
+        ck.err("review_on", "cases-err-review-before-plan");
     }
     let goal = goal_in(
         &mut ck,
@@ -316,10 +316,10 @@ pub async fn review(
         .unwrap_or(today);
     let note = ck.text("note", &f.note, false, 4000);
     if on < agreed {
-        ck.err("reviewed_on", "err-review-before-plan");
+        ck.err("reviewed_on", "cases-err-review-before-plan");
     }
     if on > today {
-        ck.err("reviewed_on", "err-date-future");
+        ck.err("reviewed_on", "registry-err-date-future");
     }
     ck.done()?;
     let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(

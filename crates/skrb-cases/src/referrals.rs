@@ -91,7 +91,7 @@ pub async fn create(
     let body = ck.text("body", &f.body, false, 10_000);
     let sent = ck.date("sent_on", &f.sent_on, false).unwrap_or(today);
     if sent > today {
-        ck.err("sent_on", "err-date-future");
+        ck.err("sent_on", "registry-err-date-future");
     }
     ck.done()?;
     let (Some(direction), Some(partner), Some(case_id)) = (direction, partner, case_id) else {
@@ -103,7 +103,12 @@ pub async fn create(
         "SELECT centre_id, active FROM partner WHERE id = $1").bind(partner).fetch_optional(c).await?);
     match pc {
         Some((c, true)) if c == Some(g.centre_id) => {}
-        _ => return Err(skrb_kit::form::field_error("partner_id", "err-partner")),
+        _ => {
+            return Err(skrb_kit::form::field_error(
+                "partner_id",
+                "cases-err-partner",
+            ))
+        }
     }
     let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO referral (centre_id, direction, partner_id, case_id, person_id, subject, body, sent_on, status, created_by, created_at) \
@@ -261,7 +266,7 @@ pub async fn answer(
             if r.direction == "out" && status != Some(ReferralStatus::Closed.code()) {
                 return Err(skrb_kit::form::field_error(
                     "status",
-                    "err-referral-partner-answers",
+                    "cases-err-referral-partner-answers",
                 ));
             }
         }
@@ -271,7 +276,7 @@ pub async fn answer(
         .ok_or_else(|| AppError::BadRequest("status".into()))?;
     r.status
         .answer(reader, status)
-        .map_err(|_| AppError::Refused(Msg::new("referral-closed")))?;
+        .map_err(|_| AppError::Refused(Msg::new("cases-referral-closed")))?;
     let n = sql!(&mut tx, c => sqlx::query(
         "UPDATE referral SET status = $1, answer = COALESCE($2, answer), answered_on = CASE WHEN $2 IS NULL THEN answered_on ELSE $3 END, \
          answered_by = $4, version = version + 1 WHERE id = $5 AND version = $6")

@@ -32,11 +32,13 @@ pub struct Task {
 }
 
 impl Task {
-    /// Generated tasks carry a message key, shown in the reader's language.
+    /// Generated tasks carry a stored code (`task-auto-assessment`, as the API shows
+    /// it), shown in the reader's language through the words `cases-task-auto-…`.
     pub fn title_in(&self, l: impl std::borrow::Borrow<Locale>) -> String {
         let l = *l.borrow();
-        if self.title.starts_with("task-auto-") && i18n::has(l, &self.title) {
-            i18n::t(l, &self.title)
+        let key = format!("cases-{}", self.title);
+        if self.title.starts_with("task-auto-") && i18n::has(l, &key) {
+            i18n::t(l, &key)
         } else {
             self.title.clone()
         }
@@ -82,7 +84,7 @@ pub async fn create(
     let mut tx = db.begin().await?;
     let g = access::check_write(&mut tx, actor, case_id, manages).await?;
     if !g.status.takes_work() {
-        return Err(AppError::Refused(Msg::new("case-closed")));
+        return Err(AppError::Refused(Msg::new("cases-closed")));
     }
     let mut ck = Check::new();
     let title = ck.text("title", &f.title, true, 300);
@@ -140,10 +142,10 @@ pub async fn done(
         person = Some(g.person_id);
         super::files::touch(&mut tx, case_id, today).await?;
     } else if actor.user_id != Some(assignee) && !manages {
-        return Err(AppError::Refused(Msg::new("case-not-yours")));
+        return Err(AppError::Refused(Msg::new("cases-not-yours")));
     }
     if done_at.is_some() {
-        return Err(skrb_kit::form::field_error("task", "err-task-done"));
+        return Err(skrb_kit::form::field_error("task", "cases-err-task-done"));
     }
     sql!(&mut tx, c => sqlx::query("UPDATE task SET done_at = $1, done_by = $2 WHERE id = $3 AND done_at IS NULL")
         .bind(actor.now).bind(actor.user_id).bind(task_id).execute(c).await?.rows_affected());

@@ -116,7 +116,7 @@ pub async fn report(
     let type_id = ck.id("type_id", &f.type_id, false);
     let case_id = ck.id("case_id", &f.case_id, false);
     if on > today {
-        ck.err("reported_on", "err-date-future");
+        ck.err("reported_on", "registry-err-date-future");
     }
     ck.done()?;
     let Some(person) = person else {
@@ -129,7 +129,7 @@ pub async fn report(
             if g.person_id != PersonId(person) || !g.status.takes_work() {
                 return Err(skrb_kit::form::field_error(
                     "case_id",
-                    "err-case-for-report",
+                    "cases-err-case-for-report",
                 ));
             }
             // A report on an existing file restricts it from now on.
@@ -227,7 +227,7 @@ async fn violence_case(
     let n: i64 = sql!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM violence_report WHERE case_id = $1")
         .bind(case_id).fetch_one(c).await?);
     if n == 0 {
-        return Err(AppError::Refused(Msg::new("case-no-violence")));
+        return Err(AppError::Refused(Msg::new("cases-no-violence")));
     }
     Ok(g)
 }

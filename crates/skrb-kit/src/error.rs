@@ -13,6 +13,32 @@ use fluent_bundle::FluentValue;
 
 use crate::i18n::{self, Locale};
 
+/// Field errors' codes are part of the API (documented as stable). These keys were
+/// `case-…` and `pay-…` before the words moved under their contexts' prefixes; their
+/// codes stay what clients know.
+const CODES_OF_OLD: [(&str, &str); 20] = [
+    ("cases-closed", "case-closed"),
+    ("cases-no-violence", "case-no-violence"),
+    ("cases-not-yours", "case-not-yours"),
+    ("payments-err-amount", "pay-err-amount"),
+    ("payments-err-batch", "pay-err-batch"),
+    ("payments-err-bic", "pay-err-bic"),
+    ("payments-err-conflict", "pay-err-conflict"),
+    ("payments-err-execution-past", "pay-err-execution-past"),
+    ("payments-err-file-changed", "pay-err-file-changed"),
+    ("payments-err-from-month", "pay-err-from-month"),
+    ("payments-err-layout", "pay-err-layout"),
+    ("payments-err-monthly-exists", "pay-err-monthly-exists"),
+    ("payments-err-not-open", "pay-err-not-open"),
+    ("payments-err-same-person", "pay-err-same-person"),
+    ("payments-err-sepa-eur", "pay-err-sepa-eur"),
+    ("payments-err-state", "pay-err-state"),
+    ("payments-err-statement", "pay-err-statement"),
+    ("payments-err-statement-empty", "pay-err-statement-empty"),
+    ("payments-err-statement-line", "pay-err-statement-line"),
+    ("payments-err-statement-seen", "pay-err-statement-seen"),
+];
+
 /// A translatable message: a Fluent key with its arguments.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Msg {
@@ -49,6 +75,20 @@ impl Msg {
     pub fn date(mut self, name: &'static str, value: time::Date) -> Self {
         self.args.push((name, MsgArg::Date(value)));
         self
+    }
+
+    /// The message's stable code for API clients: its key without the context's prefix
+    /// (`rights-err-amount` → `err-amount`), as it was before the words moved into their
+    /// contexts' files. The few keys whose old names had a shorter prefix of their own
+    /// keep theirs.
+    pub fn code(&self) -> &'static str {
+        if let Some((_, code)) = CODES_OF_OLD.iter().find(|(k, _)| *k == self.key) {
+            return code;
+        }
+        i18n::CONTEXT_PREFIXES
+            .iter()
+            .find_map(|p| self.key.strip_prefix(p))
+            .unwrap_or(self.key)
     }
 
     pub fn render(&self, locale: Locale) -> String {

@@ -1,9 +1,14 @@
 //! Languages of the user interface: Slovenian, Serbian Cyrillic, Serbian Latin, English.
 //!
-//! Messages live in Fluent files (`locales/*.ftl`, embedded at compile time) so plural
-//! rules (sl: one/two/few/other; sr: one/few/other) are the translators' business, not
-//! code. Serbian Latin is derived from the Cyrillic file by transliteration, so the two
-//! scripts can never drift apart. Isolation marks are off: they leak into PDFs and XLSX.
+//! Messages live in Fluent files so plural rules (sl: one/two/few/other; sr:
+//! one/few/other) are the translators' business, not code. Each context keeps its words
+//! beside its screens (`crates/skrb-<context>/locales/<lang>/<context>.ftl`, every key
+//! starting with `<context>-`); the words every screen shares are the kit's
+//! (`locales/<lang>/common.ftl`). Each crate embeds its files as a [`Words`] (the
+//! [`words!`](crate::words) macro) and the app hands the whole list to [`install`] before
+//! the first request, so a change of words rebuilds only its own crate. Serbian Latin is
+//! derived from the Cyrillic files by transliteration, so the two scripts can never drift
+//! apart. Isolation marks are off: they leak into PDFs and XLSX.
 
 use std::sync::OnceLock;
 
@@ -70,17 +75,6 @@ impl Locale {
             .find_map(Locale::from_code)
     }
 
-    fn source(self) -> String {
-        match self {
-            Locale::Sl => include_str!("../locales/sl.ftl").to_string(),
-            Locale::SrCyrl => include_str!("../locales/sr-Cyrl.ftl").to_string(),
-            Locale::SrLatn => {
-                skrb_domain::names::cyrillic_to_latin(include_str!("../locales/sr-Cyrl.ftl"))
-            }
-            Locale::En => include_str!("../locales/en.ftl").to_string(),
-        }
-    }
-
     fn langid(self) -> unic_langid::LanguageIdentifier {
         let tag = match self {
             Locale::Sl => "sl",
@@ -96,24 +90,124 @@ impl Locale {
     }
 }
 
+/// One file of words in the three written languages (Serbian Latin is derived).
+#[derive(Debug)]
+pub struct Words {
+    /// The file's name: a context's (`cases`), or `common`, `app`.
+    pub name: &'static str,
+    /// The prefix every key of a context's file starts with (`cases-`); none for the
+    /// shared files, whose keys may start with no context's prefix.
+    pub prefix: Option<&'static str>,
+    pub sl: &'static str,
+    pub sr_cyrl: &'static str,
+    pub en: &'static str,
+}
+
+impl Words {
+    /// The file's source in a language.
+    pub fn source(&self, locale: Locale) -> String {
+        match locale {
+            Locale::Sl => self.sl.to_string(),
+            Locale::SrCyrl => self.sr_cyrl.to_string(),
+            Locale::SrLatn => skrb_domain::names::cyrillic_to_latin(self.sr_cyrl),
+            Locale::En => self.en.to_string(),
+        }
+    }
+
+    /// Message ids of the file in a language, in file order.
+    pub fn keys(&self, locale: Locale) -> Vec<String> {
+        l_keys(&self.source(locale))
+    }
+}
+
+/// A crate's words: `words!("cases", "cases-")` embeds
+/// `locales/{sl,sr-Cyrl,en}/cases.ftl` of the crate that calls it.
+#[macro_export]
+macro_rules! words {
+    ($name:literal) => {
+        $crate::words!(@ $name, None)
+    };
+    ($name:literal, $prefix:literal) => {
+        $crate::words!(@ $name, Some($prefix))
+    };
+    (@ $name:literal, $prefix:expr) => {
+        $crate::i18n::Words {
+            name: $name,
+            prefix: $prefix,
+            sl: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/locales/sl/", $name, ".ftl")),
+            sr_cyrl: include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/locales/sr-Cyrl/",
+                $name,
+                ".ftl"
+            )),
+            en: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/locales/en/", $name, ".ftl")),
+        }
+    };
+}
+
+/// The prefixes of the contexts' keys (a new context adds its own): a shared file's
+/// keys take none of them, and an API error's code is its key without it.
+pub const CONTEXT_PREFIXES: [&str; 5] =
+    ["registry-", "partners-", "cases-", "rights-", "payments-"];
+
+/// The words every screen shares: navigation, fields, errors, buttons.
+pub static COMMON: Words = crate::words!("common");
+
+static INSTALLED: OnceLock<&'static [&'static Words]> = OnceLock::new();
+static CATALOG: OnceLock<Catalog> = OnceLock::new();
+
+/// Makes these files the catalogue (the app's list: the kit's, every context's, its
+/// own). Called once at start, before any message is looked up; calling it again with
+/// the same list is harmless. Without it only the common words load.
+pub fn install(all: &'static [&'static Words]) {
+    if INSTALLED.set(all).is_ok() {
+        // A catalogue built before the list was given would lack the contexts' words:
+        // a wiring mistake of the program's start, never of user data.
+        assert!(
+            CATALOG.get().is_none(),
+            "words looked up before i18n::install"
+        );
+    } else {
+        let names = |l: &[&Words]| l.iter().map(|w| w.name).collect::<Vec<_>>();
+        assert_eq!(
+            names(installed()),
+            names(all),
+            "i18n::install with two lists"
+        );
+    }
+}
+
+/// The files of the catalogue.
+pub fn installed() -> &'static [&'static Words] {
+    static ONLY_COMMON: [&Words; 1] = [&COMMON];
+    INSTALLED.get().copied().unwrap_or(&ONLY_COMMON)
+}
+
 struct Catalog {
     bundles: Vec<FluentBundle<FluentResource>>,
 }
 
 fn catalog() -> &'static Catalog {
-    static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(|| Catalog {
-        bundles: Locale::ALL
-            .iter()
-            .map(|&l| {
-                let mut bundle = FluentBundle::new_concurrent(vec![l.langid()]);
-                bundle.set_use_isolating(false);
-                // The files are ours and checked by tests; a syntax error still loads the rest.
-                let resource = FluentResource::try_new(l.source()).unwrap_or_else(|(r, _)| r);
-                let _ = bundle.add_resource(resource);
-                bundle
-            })
-            .collect(),
+    CATALOG.get_or_init(|| {
+        let files = installed();
+        Catalog {
+            bundles: Locale::ALL
+                .iter()
+                .map(|&l| {
+                    let mut bundle = FluentBundle::new_concurrent(vec![l.langid()]);
+                    bundle.set_use_isolating(false);
+                    for w in files {
+                        // The files are ours and checked by tests; a syntax error or a
+                        // key in two files still loads the rest.
+                        let resource =
+                            FluentResource::try_new(w.source(l)).unwrap_or_else(|(r, _)| r);
+                        let _ = bundle.add_resource(resource);
+                    }
+                    bundle
+                })
+                .collect(),
+        }
     })
 }
 
@@ -143,9 +237,55 @@ pub fn has(locale: Locale, key: &str) -> bool {
     catalog().bundles[locale.index()].has_message(key)
 }
 
-/// Message ids of a locale's source file, in file order.
+/// What is wrong with a list of files: a key missing from a language or extra in it,
+/// a key in two files, a context's key without its prefix, a shared key with a
+/// context's prefix (`context_prefixes`), a message that does not load.
+pub fn check(files: &[&Words], context_prefixes: &[&str]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut seen: std::collections::HashMap<String, &str> = Default::default();
+    for w in files {
+        let en = w.keys(Locale::En);
+        for k in &en {
+            if let Some(other) = seen.insert(k.clone(), w.name) {
+                problems.push(format!("{k} is in {other} and in {}", w.name));
+            }
+            match w.prefix {
+                Some(p) if !k.starts_with(p) => {
+                    problems.push(format!("{}: {k} does not start with {p}", w.name))
+                }
+                None => {
+                    if let Some(p) = context_prefixes.iter().find(|p| k.starts_with(**p)) {
+                        problems.push(format!("{}: {k} has a context's prefix {p}", w.name));
+                    }
+                }
+                _ => {}
+            }
+        }
+        for l in Locale::ALL {
+            let ks = w.keys(l);
+            let source = w.source(l);
+            let loaded = FluentResource::try_new(source).map_err(|(_, e)| e);
+            if let Err(e) = &loaded {
+                problems.push(format!("{} ({}) does not parse: {e:?}", w.name, l.code()));
+            }
+            for k in &en {
+                if !ks.contains(k) {
+                    problems.push(format!("{} ({}) lacks {k}", w.name, l.code()));
+                }
+            }
+            for k in &ks {
+                if !en.contains(k) {
+                    problems.push(format!("{} ({}) has an extra key {k}", w.name, l.code()));
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// Message ids of every installed file of a locale.
 pub fn keys(locale: Locale) -> Vec<String> {
-    l_keys(&locale.source())
+    installed().iter().flat_map(|w| w.keys(locale)).collect()
 }
 
 fn l_keys(source: &str) -> Vec<String> {
@@ -229,20 +369,13 @@ mod tests {
     use super::*;
     use time::macros::date;
 
+    /// The common words hold every key in every language and none of a context's;
+    /// the app's test checks every file of every context the same way.
     #[test]
     fn every_key_exists_in_every_language() {
-        let en = keys(Locale::En);
-        assert!(en.len() > 50, "catalogue looks truncated: {}", en.len());
-        for l in Locale::ALL {
-            let ks = keys(l);
-            for k in &en {
-                assert!(ks.contains(k), "{} lacks {k}", l.code());
-                assert!(has(l, k), "{} does not load {k}", l.code());
-            }
-            for k in &ks {
-                assert!(en.contains(k), "{} has extra key {k}", l.code());
-            }
-        }
+        let problems = check(&[&COMMON], &CONTEXT_PREFIXES);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+        assert!(COMMON.keys(Locale::En).len() > 50);
     }
 
     #[test]

@@ -157,7 +157,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &PartnerForm) -> AppResult<i64> {
             "SELECT name FROM partner WHERE centre_id = $1 OR ($1 IS NULL AND centre_id IS NULL)")
             .bind(centre).fetch_all(c).await?);
         if names.iter().any(|x| x.to_lowercase() == n.to_lowercase()) {
-            ck.err("name", "err-partner-exists");
+            ck.err("name", "partners-err-partner-exists");
         }
     }
     ck.done()?;
@@ -218,7 +218,10 @@ pub async fn link_user(
     let n = sql!(&mut tx, c => sqlx::query("UPDATE app_user SET partner_id = $1 WHERE username = $2 AND role = 'partner'")
         .bind(partner_id).bind(username.trim()).execute(c).await?.rows_affected());
     if n == 0 {
-        return Err(skrb_kit::form::field_error("username", "err-partner-user"));
+        return Err(skrb_kit::form::field_error(
+            "username",
+            "partners-err-partner-user",
+        ));
     }
     audit::record(
         &mut tx,

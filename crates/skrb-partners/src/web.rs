@@ -54,7 +54,7 @@ async fn partners_form(
         q,
         errors,
         kept: Kept(kept),
-        kinds: labelled(l, "partner-kind", &directory::KINDS),
+        kinds: labelled(l, "partners-kind", &directory::KINDS),
     });
     Ok(refused_page(res, refused))
 }

@@ -111,7 +111,7 @@ pub async fn save(db: &Db, actor: &Actor, f: &AccountForm) -> AppResult<i64> {
     let iban = match Iban::parse(&f.iban) {
         Ok(i) => Some(i.as_str().to_string()),
         Err(_) => {
-            ck.err("iban", "err-iban");
+            ck.err("iban", "registry-err-iban");
             None
         }
     };
@@ -119,7 +119,7 @@ pub async fn save(db: &Db, actor: &Actor, f: &AccountForm) -> AppResult<i64> {
     if bic.as_ref().is_some_and(|b| {
         !(b.len() == 8 || b.len() == 11) || !b.chars().all(|c| c.is_ascii_alphanumeric())
     }) {
-        ck.err("bic", "pay-err-bic");
+        ck.err("bic", "payments-err-bic");
     }
     let address = ck.text("address", &f.address, false, 140);
     let format = ck.choice("format", &f.format, &FORMATS, true);
@@ -135,14 +135,14 @@ pub async fn save(db: &Db, actor: &Actor, f: &AccountForm) -> AppResult<i64> {
         )
         .is_err()
     {
-        ck.err("csv_columns", "pay-err-layout");
+        ck.err("csv_columns", "payments-err-layout");
     }
     let batch = match f.batch_size.trim() {
         "" => Some(5000),
         s => match s.parse::<i64>() {
             Ok(n) if (1..=100_000).contains(&n) => Some(n),
             _ => {
-                ck.err("batch_size", "pay-err-batch");
+                ck.err("batch_size", "payments-err-batch");
                 None
             }
         },
@@ -171,7 +171,10 @@ pub async fn save(db: &Db, actor: &Actor, f: &AccountForm) -> AppResult<i64> {
         return Err(skrb_kit::form::field_error("centre_id", "case-no-centre"));
     };
     if format == "pain.001.001.09" && currency != "EUR" {
-        return Err(skrb_kit::form::field_error("format", "pay-err-sepa-eur"));
+        return Err(skrb_kit::form::field_error(
+            "format",
+            "payments-err-sepa-eur",
+        ));
     }
     let country = if jurisdiction == "RS" { "BA" } else { "SI" };
     let existing: Option<i64> = sql!(&mut tx, c => sqlx::query_scalar(

@@ -212,7 +212,7 @@ pub async fn export_in(
     }
     if run.status.after(RunStep::Export).is_err() {
         return Err(AppError::Refused(
-            Msg::new("pay-err-state").arg("status", run.status.code()),
+            Msg::new("payments-err-state").arg("status", run.status.code()),
         ));
     }
     let now = actor.now;
@@ -435,7 +435,7 @@ pub async fn content(db: &Db, actor: &Actor, run_id: i64, seq: i64) -> AppResult
     );
     let sha = skrb_kit::audit::chain::hex(&Sha256::digest(&content));
     if sha != file.sha256 {
-        return Err(AppError::Refused(Msg::new("pay-err-file-changed")));
+        return Err(AppError::Refused(Msg::new("payments-err-file-changed")));
     }
     audit::record(
         &mut tx,

@@ -274,7 +274,7 @@ pub async fn write_off(db: &Db, actor: &Actor, line: i64, f: &WriteOffForm) -> A
     let written_off = LineStatus::from_code(&status)
         .and_then(|s| s.after(LineStep::WriteOff).ok())
         .filter(|_| carried.is_none())
-        .ok_or_else(|| AppError::Refused(Msg::new("pay-err-not-open")))?;
+        .ok_or_else(|| AppError::Refused(Msg::new("payments-err-not-open")))?;
     sql!(&mut tx, c => sqlx::query("UPDATE payment_line SET status = $1, reason = $2 WHERE id = $3")
         .bind(written_off.code()).bind(format!("{status}: {}", reason.unwrap_or_default())).bind(line).execute(c).await?.rows_affected());
     audit::record(
@@ -339,15 +339,15 @@ pub async fn add_recovery(
     };
     let total = money::parse(&f.total).filter(|v| *v > 0);
     if total.is_none() {
-        ck.err("total", "pay-err-amount");
+        ck.err("total", "payments-err-amount");
     }
     let inst = money::parse(&f.instalment).filter(|v| *v > 0);
     if inst.is_none() {
-        ck.err("instalment", "pay-err-amount");
+        ck.err("instalment", "payments-err-amount");
     }
     let from = skrb_kit::dates::parse_month(&f.from_month);
     if from.is_none() {
-        ck.err("from_month", "err-month");
+        ck.err("from_month", "rights-err-month");
     }
     let reason = ck.text("reason", &f.reason, true, 2000);
     ck.done()?;
@@ -417,7 +417,7 @@ pub async fn set_payee(db: &Db, actor: &Actor, entitlement: i64, f: &PayeeForm) 
         (Some(_), i) => match skrb_domain::iban::Iban::parse(i) {
             Ok(v) => Some(v.as_str().to_string()),
             Err(_) => {
-                ck.err("iban", "err-iban");
+                ck.err("iban", "registry-err-iban");
                 None
             }
         },

@@ -12,6 +12,9 @@
 //! The formulas (days of a month, bank text, `pain.001`, CSV, `camt`) live in
 //! `skrb_domain::payments`.
 
+/// The context's words (`locales/<lang>/payments.ftl`, every key starting with `payments-`).
+pub static WORDS: skrb_kit::i18n::Words = skrb_kit::words!("payments", "payments-");
+
 pub mod accounts;
 pub mod api;
 pub mod cli;

@@ -186,7 +186,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &RunForm, today: Date) -> AppResu
     let mut ck = Check::new();
     let month = skrb_kit::dates::parse_month(&f.month);
     if month.is_none() {
-        ck.err("month", "err-month");
+        ck.err("month", "rights-err-month");
     }
     let kind = if f.kind.trim().is_empty() {
         Some("monthly")
@@ -198,7 +198,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &RunForm, today: Date) -> AppResu
         s => {
             let m = skrb_kit::dates::parse_month(s);
             if m.is_none() || m > month {
-                ck.err("from_month", "pay-err-from-month");
+                ck.err("from_month", "payments-err-from-month");
             }
             m
         }
@@ -207,7 +207,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &RunForm, today: Date) -> AppResu
         .date("execution_on", &f.execution_on, false)
         .unwrap_or(today);
     if execution < today {
-        ck.err("execution_on", "pay-err-execution-past");
+        ck.err("execution_on", "payments-err-execution-past");
     }
     let note = ck.text("note", &f.note, false, 2000);
     let centre = match skrb_kit::scope::centre_of(actor) {
@@ -236,7 +236,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &RunForm, today: Date) -> AppResu
         if exists > 0 {
             return Err(AppError::Validation(vec![skrb_kit::error::FieldError {
                 field: "kind",
-                msg: Msg::new("pay-err-monthly-exists"),
+                msg: Msg::new("payments-err-monthly-exists"),
             }]));
         }
     }
@@ -451,7 +451,7 @@ fn check_version(run: &Run, version: Option<i64>) -> AppResult<()> {
 }
 
 fn wrong_state(run: &Run) -> AppError {
-    AppError::Refused(Msg::new("pay-err-state").arg("status", run.status.code()))
+    AppError::Refused(Msg::new("payments-err-state").arg("status", run.status.code()))
 }
 
 pub async fn calculate_in(
@@ -1075,7 +1075,7 @@ pub async fn approve_in(
         .after(RunStep::Approve)
         .map_err(|_| wrong_state(&run))?;
     if actor.user_id.is_none() || actor.user_id == run.calculated_by {
-        return Err(AppError::Refused(Msg::new("pay-err-same-person")));
+        return Err(AppError::Refused(Msg::new("payments-err-same-person")));
     }
     let n = sql!(tx, c => sqlx::query(
         "UPDATE payment_run SET status = 'approved', approved_by = $1, approved_at = $2, version = version + 1 \

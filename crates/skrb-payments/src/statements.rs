@@ -59,7 +59,7 @@ fn bad(msg: Msg) -> AppError {
 /// Reads and applies a statement (XML or CSV, told apart by its first character).
 pub async fn import(db: &Db, actor: &Actor, bytes: &[u8], today: Date) -> AppResult<Imported> {
     let text = std::str::from_utf8(bytes)
-        .map_err(|_| bad(Msg::new("pay-err-statement").arg("why", "UTF-8")))?
+        .map_err(|_| bad(Msg::new("payments-err-statement").arg("why", "UTF-8")))?
         .trim_start_matches('\u{feff}');
     let mut st = if text.trim_start().starts_with('<') {
         camt::parse_xml(text)
@@ -67,8 +67,8 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8], today: Date) -> AppRes
         camt::parse_csv(text)
     }
     .map_err(|e| match e {
-        camt::Error::NotAStatement(why) => bad(Msg::new("pay-err-statement").arg("why", why)),
-        camt::Error::Line(n, why) => bad(Msg::new("pay-err-statement-line")
+        camt::Error::NotAStatement(why) => bad(Msg::new("payments-err-statement").arg("why", why)),
+        camt::Error::Line(n, why) => bad(Msg::new("payments-err-statement-line")
             .num("line", n as i64)
             .arg("why", why)),
     })?;
@@ -80,7 +80,7 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8], today: Date) -> AppRes
         );
     }
     if st.items.is_empty() {
-        return Err(bad(Msg::new("pay-err-statement-empty")));
+        return Err(bad(Msg::new("payments-err-statement-empty")));
     }
     let centre = skrb_kit::scope::centre_of(actor);
     let mut tx = db.begin().await?;
@@ -88,7 +88,7 @@ pub async fn import(db: &Db, actor: &Actor, bytes: &[u8], today: Date) -> AppRes
         .bind(&st.id).fetch_one(c).await?);
     if seen > 0 {
         return Err(bad(
-            Msg::new("pay-err-statement-seen").arg("id", st.id.clone())
+            Msg::new("payments-err-statement-seen").arg("id", st.id.clone())
         ));
     }
     let ids: Vec<i64> = st

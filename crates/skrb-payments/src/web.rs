@@ -108,7 +108,9 @@ impl Show {
     /// Why a line is held (our words) or returned (the bank's code and words).
     fn reason(&self, l: &PaymentLine) -> String {
         match l.reason.as_deref() {
-            Some(r) if super::HOLDS.contains(&r) => i18n::t(self.locale, &format!("pay-hold-{r}")),
+            Some(r) if super::HOLDS.contains(&r) => {
+                i18n::t(self.locale, &format!("payments-hold-{r}"))
+            }
             Some(r) => r.to_string(),
             None => String::new(),
         }
@@ -163,7 +165,7 @@ async fn payments_form(
     let l = s.ctx.locale;
     let actor = s.actor();
     let refused = !errors.is_empty();
-    let page = Page::new(&s.ctx, i18n::t(l, "pay-title"), "payments");
+    let page = Page::new(&s.ctx, i18n::t(l, "payments-title"), "payments");
     Ok(refused_page(
         render(&PaymentsPage {
             page,
@@ -254,7 +256,7 @@ async fn run_form(
     let show = Show::new(st, l).await?;
     let title = format!(
         "{} #{} · {}",
-        i18n::t(l, "pay-run"),
+        i18n::t(l, "payments-run"),
         run.id,
         show.month(&run.month)
     );
@@ -287,7 +289,9 @@ async fn run_page(
 /// a refusal (a wrong state, the same person approving, a stale version) comes back on
 /// the page in words, like refused input.
 fn step(s: &Signed) -> Flow {
-    Flow::new(s).refusals_on_form().conflict("pay-err-conflict")
+    Flow::new(s)
+        .refusals_on_form()
+        .conflict("payments-err-conflict")
 }
 
 async fn calculate(
@@ -318,7 +322,7 @@ async fn approve(
     step(&s)
         .then(
             r.map(|_| ()),
-            |_| go(&format!("/payments/runs/{id}"), "pay-flash-approved"),
+            |_| go(&format!("/payments/runs/{id}"), "payments-flash-approved"),
             |errors| run_form(&st, &s, id, errors, None),
         )
         .await
@@ -335,7 +339,7 @@ async fn export(
     step(&s)
         .then(
             r.map(|_| ()),
-            |_| go(&format!("/payments/runs/{id}"), "pay-flash-exported"),
+            |_| go(&format!("/payments/runs/{id}"), "payments-flash-exported"),
             |errors| run_form(&st, &s, id, errors, None),
         )
         .await
@@ -352,7 +356,7 @@ async fn discard(
     step(&s)
         .then(
             r,
-            |_| go("/payments", "pay-flash-discarded"),
+            |_| go("/payments", "payments-flash-discarded"),
             |errors| run_form(&st, &s, id, errors, None),
         )
         .await
@@ -471,7 +475,7 @@ async fn lines_page(
 
 async fn worklist_form(st: &AppState, s: &Signed, errors: Vec<String>) -> AppResult<Response> {
     let lines = history::worklist(&st.db, &s.actor(), 500).await?;
-    let title = i18n::t(s.ctx.locale, "pay-worklist");
+    let title = i18n::t(s.ctx.locale, "payments-worklist");
     lines_page(st, s, title, lines, true, None, errors, Raw::new()).await
 }
 
@@ -504,7 +508,7 @@ async fn person_page(
     let lines = history::of_person(&st.db, &s.actor(), PersonId(id), 500).await?;
     let title = format!(
         "{}: {}",
-        i18n::t(s.ctx.locale, "pay-history"),
+        i18n::t(s.ctx.locale, "rights-pay-history"),
         history::whose_person(&st.db, &s.actor(), PersonId(id))
             .await?
             .name
@@ -523,7 +527,7 @@ async fn entitlement_form(
     let name = history::whose_entitlement(&st.db, &s.actor(), id)
         .await?
         .name;
-    let title = format!("{} · {name}", i18n::t(s.ctx.locale, "pay-history"));
+    let title = format!("{} · {name}", i18n::t(s.ctx.locale, "rights-pay-history"));
     lines_page(st, s, title, lines, false, Some(id), errors, kept).await
 }
 
@@ -575,13 +579,13 @@ async fn accounts_form(
 ) -> AppResult<Response> {
     let l = s.ctx.locale;
     let refused = !errors.is_empty();
-    let page = Page::new(&s.ctx, i18n::t(l, "pay-accounts"), "payments");
+    let page = Page::new(&s.ctx, i18n::t(l, "payments-accounts"), "payments");
     Ok(refused_page(
         render(&AccountsPage {
             page,
             list: accounts::list(&st.db, &s.actor()).await?,
             centres: centres_for(st, s).await?,
-            funders: labelled(l, "pay-funder", &FUNDERS),
+            funders: labelled(l, "payments-funder", &FUNDERS),
             formats: FORMATS,
             default_columns: skrb_domain::payments::csv::DEFAULT_COLUMNS,
             errors,

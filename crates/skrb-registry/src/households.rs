@@ -148,7 +148,7 @@ async fn join(
         .bind(person).fetch_all(c).await?);
     for (member_id, hh, valid_from) in &open {
         if *hh == household {
-            return Err(field_err("person_id", "err-already-member"));
+            return Err(field_err("person_id", "registry-err-already-member"));
         }
         if *valid_from >= from {
             return Err(field_err("valid_from", "err-date-order"));
@@ -170,7 +170,7 @@ async fn join(
             "SELECT COUNT(*) FROM household_member WHERE household_id = $1 AND relationship = 'head' AND valid_to IS NULL")
             .bind(household).fetch_one(c).await?);
         if heads > 0 {
-            return Err(field_err("relationship", "err-head-exists"));
+            return Err(field_err("relationship", "registry-err-head-exists"));
         }
     }
     let id: i64 = sql!(tx, c => sqlx::query_scalar(
@@ -198,25 +198,25 @@ fn optional(s: &str) -> Option<String> {
 
 /// Creates a household with its head (who leaves any household they were in).
 pub async fn create(db: &Db, actor: &Actor, f: &HouseholdForm, today: Date) -> AppResult<i64> {
-    let head = parse_id("head_person_id", &f.head_person_id, "err-person")?;
+    let head = parse_id("head_person_id", &f.head_person_id, "registry-err-person")?;
     let from = parse_day("valid_from", &f.valid_from, today)?;
     let municipality = match optional(&f.municipality_id) {
         None => None,
         Some(m) => Some(
             m.parse::<i64>()
-                .map_err(|_| field_err("municipality_id", "err-municipality"))?,
+                .map_err(|_| field_err("municipality_id", "registry-err-municipality"))?,
         ),
     };
     let mut tx = db.begin().await?;
     if !person_exists(&mut tx, head).await? {
-        return Err(field_err("head_person_id", "err-person"));
+        return Err(field_err("head_person_id", "registry-err-person"));
     }
     access::check(&mut tx, actor, PersonId(head)).await?;
     if let Some(m) = municipality {
         let ok: Option<i64> = sql!(&mut tx, c => sqlx::query_scalar("SELECT id FROM municipality WHERE id = $1")
             .bind(m).fetch_optional(c).await?);
         if ok.is_none() {
-            return Err(field_err("municipality_id", "err-municipality"));
+            return Err(field_err("municipality_id", "registry-err-municipality"));
         }
     }
     let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
@@ -232,17 +232,17 @@ pub async fn create(db: &Db, actor: &Actor, f: &HouseholdForm, today: Date) -> A
 
 /// A person joins a household from a date (a move if they lived elsewhere).
 pub async fn add_member(db: &Db, actor: &Actor, f: &JoinForm, today: Date) -> AppResult<i64> {
-    let person = parse_id("person_id", &f.person_id, "err-person")?;
-    let household = parse_id("household_id", &f.household_id, "err-household")?;
+    let person = parse_id("person_id", &f.person_id, "registry-err-person")?;
+    let household = parse_id("household_id", &f.household_id, "registry-err-household")?;
     let rel = Relationship::from_code(f.relationship.trim())
-        .ok_or_else(|| field_err("relationship", "err-relationship"))?;
+        .ok_or_else(|| field_err("relationship", "registry-err-relationship"))?;
     let from = parse_day("valid_from", &f.valid_from, today)?;
     let mut tx = db.begin().await?;
     if load(&mut tx, household).await?.is_none() {
-        return Err(field_err("household_id", "err-household"));
+        return Err(field_err("household_id", "registry-err-household"));
     }
     if !person_exists(&mut tx, person).await? {
-        return Err(field_err("person_id", "err-person"));
+        return Err(field_err("person_id", "registry-err-person"));
     }
     access::check(&mut tx, actor, PersonId(person)).await?;
     let id = join(&mut tx, actor, household, person, rel, from).await?;
@@ -341,7 +341,7 @@ pub async fn end_member(
     };
     access::check(&mut tx, actor, PersonId(person)).await?;
     if open.is_some() {
-        return Err(field_err("valid_to", "err-member-ended"));
+        return Err(field_err("valid_to", "registry-err-member-ended"));
     }
     if to < from {
         return Err(field_err("valid_to", "err-date-order"));

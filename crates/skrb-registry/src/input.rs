@@ -110,7 +110,7 @@ impl Parser {
         let fmt = time::macros::format_description!("[year]-[month]-[day]");
         match Date::parse(&v, &fmt) {
             Ok(d) if d > today => {
-                self.err(field, Msg::new("err-date-future"));
+                self.err(field, Msg::new("registry-err-date-future"));
                 None
             }
             Ok(d) => Some(d),
@@ -158,7 +158,7 @@ impl PersonForm {
             Some(s) => match Sex::from_code(&s) {
                 Some(x) => Some(x),
                 None => {
-                    p.err("sex", Msg::new("err-sex"));
+                    p.err("sex", Msg::new("registry-err-sex"));
                     None
                 }
             },
@@ -178,7 +178,7 @@ impl PersonForm {
                     Some(n.as_str().to_string())
                 }
                 Err(_) => {
-                    p.err("emso", Msg::new("err-emso-syntax"));
+                    p.err("emso", Msg::new("registry-err-emso-syntax"));
                     None
                 }
             },
@@ -189,7 +189,7 @@ impl PersonForm {
                 Some(c.to_ascii_uppercase())
             }
             Some(_) => {
-                p.err("citizenship", Msg::new("err-citizenship"));
+                p.err("citizenship", Msg::new("registry-err-citizenship"));
                 None
             }
         };
@@ -201,7 +201,7 @@ impl PersonForm {
             Some(m) => match m.parse::<i64>() {
                 Ok(id) => Some(id),
                 Err(_) => {
-                    p.err("municipality_id", Msg::new("err-municipality"));
+                    p.err("municipality_id", Msg::new("registry-err-municipality"));
                     None
                 }
             },
@@ -233,7 +233,7 @@ impl PersonForm {
             Some(s) => match Iban::parse(&s) {
                 Ok(i) => Some(i.as_str().to_string()),
                 Err(_) => {
-                    p.err("iban", Msg::new("err-iban"));
+                    p.err("iban", Msg::new("registry-err-iban"));
                     None
                 }
             },
@@ -326,11 +326,11 @@ impl PersonData {
             out.push(match f {
                 Finding::BadChecksum => Warning {
                     code: "emso-checksum",
-                    msg: Msg::new("warn-emso-checksum"),
+                    msg: Msg::new("registry-warn-emso-checksum"),
                 },
                 Finding::ImpossibleDate => Warning {
                     code: "emso-date",
-                    msg: Msg::new("warn-emso-date"),
+                    msg: Msg::new("registry-warn-emso-date"),
                 },
             });
         }
@@ -339,7 +339,7 @@ impl PersonData {
             if encoded != given {
                 out.push(Warning {
                     code: "emso-birth-mismatch",
-                    msg: Msg::new("warn-emso-birth-mismatch").date("date", encoded),
+                    msg: Msg::new("registry-warn-emso-birth-mismatch").date("date", encoded),
                 });
             }
         }
@@ -347,7 +347,7 @@ impl PersonData {
             if given != Sex::Other && given != d.sex {
                 out.push(Warning {
                     code: "emso-sex-mismatch",
-                    msg: Msg::new("warn-emso-sex-mismatch").arg("sex", d.sex.code()),
+                    msg: Msg::new("registry-warn-emso-sex-mismatch").arg("sex", d.sex.code()),
                 });
             }
         }

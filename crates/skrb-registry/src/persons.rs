@@ -119,7 +119,7 @@ async fn check_municipality(tx: &mut Tx, d: &PersonData) -> AppResult<()> {
         if found.is_none() {
             return Err(AppError::Validation(vec![FieldError {
                 field: "municipality_id",
-                msg: Msg::new("err-municipality"),
+                msg: Msg::new("registry-err-municipality"),
             }]));
         }
     }
@@ -170,9 +170,9 @@ async fn identity_warnings(
         if c.emso.is_some() && c.emso == d.emso {
             seen.push(c.id);
             let msg = if visible {
-                Msg::new("warn-emso-duplicate").arg("name", name)
+                Msg::new("registry-warn-emso-duplicate").arg("name", name)
             } else {
-                Msg::new("warn-emso-duplicate-hidden")
+                Msg::new("registry-warn-emso-duplicate-hidden")
             };
             out.push(Warning {
                 code: "emso-duplicate",
@@ -181,9 +181,9 @@ async fn identity_warnings(
         } else if names::similar(&d.given_name, &d.family_name, &c.given_name, &c.family_name) {
             seen.push(c.id);
             let mut msg = if visible {
-                Msg::new("warn-probable-duplicate").arg("name", name)
+                Msg::new("registry-warn-probable-duplicate").arg("name", name)
             } else {
-                Msg::new("warn-probable-duplicate-hidden")
+                Msg::new("registry-warn-probable-duplicate-hidden")
             };
             if let Some(b) = c.birth_date {
                 msg = msg.date("date", b);

@@ -119,7 +119,7 @@ pub async fn set(
         if ok.is_none() {
             return Err(AppError::Validation(vec![FieldError {
                 field: "team",
-                msg: Msg::new("err-team-user"),
+                msg: Msg::new("registry-err-team-user"),
             }]));
         }
     }
@@ -170,7 +170,7 @@ pub async fn break_glass(db: &Db, actor: &Actor, person: i64, reason: &str) -> A
     if reason.chars().count() < MIN_REASON {
         return Err(AppError::Validation(vec![FieldError {
             field: "reason",
-            msg: Msg::new("err-glass-reason").num("min", MIN_REASON as i64),
+            msg: Msg::new("registry-err-glass-reason").num("min", MIN_REASON as i64),
         }]));
     }
     let scope = actor.scope.ok_or(AppError::Forbidden)?;
@@ -302,7 +302,7 @@ async fn restrict_form(
     set(&st.db, &s.actor(), id, restricted, team).await?;
     Ok(redirect_with_flash(
         &format!("/persons/{id}"),
-        "restriction-saved",
+        "registry-restriction-saved",
     ))
 }
 
@@ -321,7 +321,7 @@ async fn break_glass_form(
     break_glass(&st.db, &s.actor(), id, &f.reason).await?;
     Ok(redirect_with_flash(
         &format!("/persons/{id}"),
-        "glass-opened",
+        "registry-glass-opened",
     ))
 }
 
@@ -334,7 +334,11 @@ struct ReviewPage {
 
 async fn review_page(State(st): State<AppState>, s: Signed) -> AppResult<Response> {
     let rows = pending(&st.db, &s.actor()).await?;
-    let page = Page::new(&s.ctx, i18n::t(s.ctx.locale, "glass-title"), "glass");
+    let page = Page::new(
+        &s.ctx,
+        i18n::t(s.ctx.locale, "registry-glass-title"),
+        "glass",
+    );
     Ok(render(&ReviewPage { page, rows }))
 }
 
@@ -344,7 +348,7 @@ async fn review_form(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     review(&st.db, &s.actor(), id).await?;
-    Ok(redirect_with_flash("/glass", "glass-reviewed"))
+    Ok(redirect_with_flash("/glass", "registry-glass-reviewed"))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

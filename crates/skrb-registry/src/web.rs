@@ -95,19 +95,23 @@ async fn search_page(
     let q_enc = skrb_kit::web::errors::encode_component(&p.q);
     let link = |n: u32| format!("/persons?q={q_enc}&page={n}");
     let summary = if p.q.trim().is_empty() {
-        i18n::t(l, "search-hint")
+        i18n::t(l, "registry-search-hint")
     } else if found.total == 0 {
-        i18n::t(l, "search-none")
+        i18n::t(l, "registry-search-none")
     } else if found.total > search::COUNT_CAP {
         i18n::t_args(
             l,
-            "count-results-many",
+            "registry-count-results-many",
             &[("count", search::COUNT_CAP.into())],
         )
     } else {
-        i18n::t_args(l, "count-results", &[("count", found.total.into())])
+        i18n::t_args(
+            l,
+            "registry-count-results",
+            &[("count", found.total.into())],
+        )
     };
-    let page = Page::new(&s.ctx, i18n::t(l, "search-title"), "persons");
+    let page = Page::new(&s.ctx, i18n::t(l, "registry-search-title"), "persons");
     let r = Results {
         items: found.items,
         summary,
@@ -164,18 +168,18 @@ struct FormSpec {
 impl FormSpec {
     fn new_person(l: Locale) -> FormSpec {
         FormSpec {
-            title: i18n::t(l, "person-new-title"),
+            title: i18n::t(l, "registry-person-new-title"),
             action: "/persons/new".into(),
-            submit: i18n::t(l, "person-create"),
+            submit: i18n::t(l, "registry-person-create"),
             cancel: "/persons".into(),
         }
     }
 
     fn edit_person(l: Locale, id: i64, name: &str) -> FormSpec {
         FormSpec {
-            title: i18n::t_args(l, "person-edit-title", &[("name", name.into())]),
+            title: i18n::t_args(l, "registry-person-edit-title", &[("name", name.into())]),
             action: format!("/persons/{id}/edit"),
-            submit: i18n::t(l, "person-save"),
+            submit: i18n::t(l, "registry-person-save"),
             cancel: format!("/persons/{id}"),
         }
     }
@@ -239,20 +243,25 @@ fn person_fields(
         kind,
         options: Vec::new(),
         required,
-        note: out
-            .theirs
-            .get(name)
-            .map(|v| i18n::t_args(l, "conflict-theirs", &[("value", v.as_str().into())])),
+        note: out.theirs.get(name).map(|v| {
+            i18n::t_args(
+                l,
+                "registry-conflict-theirs",
+                &[("value", v.as_str().into())],
+            )
+        }),
         autocomplete,
     };
     let choose = |selected: bool| (String::new(), i18n::t(l, "choose"), selected);
     let mut sex = field("sex", "select", false, "off");
     sex.options = std::iter::once(choose(f.sex.is_empty()))
-        .chain(
-            ["F", "M", "X"]
-                .iter()
-                .map(|c| (c.to_string(), i18n::t(l, &format!("sex-{c}")), f.sex == *c)),
-        )
+        .chain(["F", "M", "X"].iter().map(|c| {
+            (
+                c.to_string(),
+                i18n::t(l, &format!("registry-sex-{c}")),
+                f.sex == *c,
+            )
+        }))
         .collect();
     let mut muni = field("municipality_id", "select", false, "off");
     muni.options = std::iter::once(choose(f.municipality_id.is_empty()))
@@ -310,7 +319,7 @@ async fn person_form(
         page,
         spec,
         fields,
-        general_error: (!out.errors.is_empty()).then(|| i18n::t(l, "err-form")),
+        general_error: (!out.errors.is_empty()).then(|| i18n::t(l, "registry-err-form")),
         warnings: out.warnings.iter().map(|w| w.msg.render(l)).collect(),
         warn_hint: has_warnings.then(|| {
             i18n::t(
@@ -364,7 +373,7 @@ async fn create_person(
     match result {
         Ok(p) => Ok(redirect_with_flash(
             &format!("/persons/{}", p.id),
-            "person-created",
+            "registry-person-created",
         )),
         Err(e) => {
             person_form(
@@ -411,7 +420,7 @@ struct HistoryLine {
 
 impl PersonPage {
     fn rel(&self, code: &str) -> String {
-        self.page.t(&format!("rel-{code}"))
+        self.page.t(&format!("registry-rel-{code}"))
     }
 }
 
@@ -421,7 +430,7 @@ fn relationships(l: Locale) -> Vec<(String, String)> {
         .map(|r| {
             (
                 r.code().to_string(),
-                i18n::t(l, &format!("rel-{}", r.code())),
+                i18n::t(l, &format!("registry-rel-{}", r.code())),
             )
         })
         .collect()
@@ -438,7 +447,7 @@ fn shown(l: Locale, field: &str, value: &Option<String>, munis: &[Municipality])
             .find(|m| m.id.to_string() == *v)
             .map(|m| m.name.clone())
             .unwrap_or_else(|| v.clone()),
-        "sex" => i18n::t(l, &format!("sex-{v}")),
+        "sex" => i18n::t(l, &format!("registry-sex-{v}")),
         _ => v.clone(),
     }
 }
@@ -480,7 +489,7 @@ async fn person_page(
         .map(|h| {
             let who = i18n::t_args(
                 l,
-                "history-by",
+                "registry-history-by",
                 &[
                     ("user", h.username.as_str().into()),
                     ("when", i18n::fmt_datetime(l, h.at).into()),
@@ -511,7 +520,7 @@ async fn person_page(
         sex: p
             .data
             .sex
-            .map(|x| i18n::t(l, &format!("sex-{}", x.code())))
+            .map(|x| i18n::t(l, &format!("registry-sex-{}", x.code())))
             .unwrap_or_default(),
         iban: p
             .data
@@ -583,7 +592,7 @@ async fn update_person(
     match result {
         Ok(Updated::Saved(_)) | Ok(Updated::Unchanged(_)) => Ok(redirect_with_flash(
             &format!("/persons/{id}"),
-            "person-saved",
+            "registry-person-saved",
         )),
         Err(AppError::Conflict { .. }) => {
             // Keep what the user typed; show what is saved now beside each differing field.
@@ -637,7 +646,7 @@ async fn move_person(
     Flow::new(&s)
         .then(
             r,
-            |_| go(&format!("/persons/{id}"), "household-moved"),
+            |_| go(&format!("/persons/{id}"), "registry-household-moved"),
             |errors| person_page(&st, &s, id, f, errors),
         )
         .await
@@ -677,7 +686,7 @@ async fn household_form(
         .collect();
     let page = Page::new(
         &s.ctx,
-        i18n::t(s.ctx.locale, "household-new-title"),
+        i18n::t(s.ctx.locale, "registry-household-new-title"),
         "persons",
     );
     let failed = !errors.is_empty();
@@ -723,7 +732,7 @@ async fn create_household(
     Flow::new(&s)
         .then(
             r,
-            |id| go(&format!("/households/{id}"), "household-created"),
+            |id| go(&format!("/households/{id}"), "registry-household-created"),
             |msgs| household_form(&st, &s, f, msgs),
         )
         .await
@@ -745,7 +754,7 @@ struct HouseholdPage {
 
 impl HouseholdPage {
     fn rel(&self, code: &str) -> String {
-        self.page.t(&format!("rel-{code}"))
+        self.page.t(&format!("registry-rel-{code}"))
     }
 }
 
@@ -764,7 +773,7 @@ async fn household_page(
     let l = s.ctx.locale;
     let page = Page::new(
         &s.ctx,
-        i18n::t_args(l, "household-title", &[("id", h.id.into())]),
+        i18n::t_args(l, "registry-household-title", &[("id", h.id.into())]),
         "persons",
     );
     let failed = !errors.is_empty();
@@ -801,7 +810,12 @@ async fn add_member(
     Flow::new(&s)
         .then(
             r,
-            |_| go(&format!("/households/{id}"), "household-member-added"),
+            |_| {
+                go(
+                    &format!("/households/{id}"),
+                    "registry-household-member-added",
+                )
+            },
             |errors| household_page(&st, &s, id, f, errors),
         )
         .await
@@ -817,7 +831,12 @@ async fn end_member(
     Flow::new(&s)
         .then(
             r,
-            |_| go(&format!("/households/{id}"), "household-member-ended"),
+            |_| {
+                go(
+                    &format!("/households/{id}"),
+                    "registry-household-member-ended",
+                )
+            },
             |errors| household_page(&st, &s, id, JoinForm::default(), errors),
         )
         .await

@@ -83,7 +83,7 @@ pub async fn lodge(
     let decision = ck.id("decision_id", &f.decision_id, false);
     let lodged = ck.date("lodged_on", &f.lodged_on, false).unwrap_or(today);
     if lodged > today {
-        ck.err("lodged_on", "err-date-future");
+        ck.err("lodged_on", "registry-err-date-future");
     }
     let grounds = ck.text("grounds", &f.grounds, true, 20_000);
     let late_reason = ck.text("late_reason", &f.late_reason, false, 2000);
@@ -91,7 +91,7 @@ pub async fn lodge(
     let open: i64 = sql!(&mut tx, c => sqlx::query_scalar(
         "SELECT COUNT(*) FROM appeal WHERE application_id = $1 AND outcome IS NULL").bind(app_id).fetch_one(c).await?);
     if open > 0 {
-        return Err(AppError::Refused(Msg::new("err-appeal-open")));
+        return Err(AppError::Refused(Msg::new("rights-err-appeal-open")));
     }
     match decision {
         Some(did) => {
@@ -99,13 +99,13 @@ pub async fn lodge(
                 .await?
                 .filter(|d| d.application_id == Some(app_id) && d.kind == "first");
             let Some(d) = d else {
-                return Err(field_error("decision_id", "err-decision"));
+                return Err(field_error("decision_id", "rights-err-decision"));
             };
             if !d.status.issued() {
-                return Err(AppError::Refused(Msg::new("err-not-issued")));
+                return Err(AppError::Refused(Msg::new("rights-err-not-issued")));
             }
             if lodged < d.decided_on {
-                return Err(field_error("lodged_on", "err-before-decision"));
+                return Err(field_error("lodged_on", "rights-err-before-decision"));
             }
             // Before delivery the deadline has not started; after it, 15 days.
             if let Some(due) = d.appeal_due() {
@@ -113,7 +113,7 @@ pub async fn lodge(
                     return Err(AppError::Warnings {
                         warnings: vec![Warning {
                             code: "appeal_late",
-                            msg: Msg::new("warn-appeal-late").date("due", due),
+                            msg: Msg::new("rights-warn-appeal-late").date("due", due),
                         }],
                         may_override: true,
                     });
@@ -122,7 +122,7 @@ pub async fn lodge(
         }
         None => {
             if !a.silent(lodged) {
-                return Err(field_error("decision_id", "err-appeal-no-silence"));
+                return Err(field_error("decision_id", "rights-err-appeal-no-silence"));
             }
         }
     }
@@ -134,7 +134,7 @@ pub async fn lodge(
     let appealed = a
         .status
         .after(ApplicationStep::Appeal)
-        .map_err(|_| AppError::Refused(Msg::new("err-application-closed")))?;
+        .map_err(|_| AppError::Refused(Msg::new("rights-err-application-closed")))?;
     sql!(&mut tx, c => sqlx::query("UPDATE application SET status = $1, version = version + 1 WHERE id = $2")
         .bind(appealed.code())
         .bind(app_id).execute(c).await?.rows_affected());
@@ -175,17 +175,17 @@ pub async fn forward(
     let mut tx = db.begin().await?;
     let (ap, a) = guard(&mut tx, actor, id).await?;
     if ap.forwarded_on.is_some() || ap.outcome.is_some() {
-        return Err(AppError::Refused(Msg::new("err-appeal-forwarded")));
+        return Err(AppError::Refused(Msg::new("rights-err-appeal-forwarded")));
     }
     let mut ck = Check::new();
     let on = ck
         .date("forwarded_on", &f.forwarded_on, false)
         .unwrap_or(today);
     if on > today {
-        ck.err("forwarded_on", "err-date-future");
+        ck.err("forwarded_on", "registry-err-date-future");
     }
     if on < ap.lodged_on {
-        ck.err("forwarded_on", "err-before-appeal");
+        ck.err("forwarded_on", "rights-err-before-appeal");
     }
     ck.done()?;
     sql!(&mut tx, c => sqlx::query("UPDATE appeal SET forwarded_on = $1 WHERE id = $2")
@@ -228,23 +228,23 @@ pub async fn outcome(
     let mut tx = db.begin().await?;
     let (ap, a) = guard(&mut tx, actor, id).await?;
     if ap.outcome.is_some() {
-        return Err(AppError::Refused(Msg::new("err-appeal-decided")));
+        return Err(AppError::Refused(Msg::new("rights-err-appeal-decided")));
     }
     let mut ck = Check::new();
     let outcome = ck.choice("outcome", &f.outcome, &super::APPEAL_OUTCOMES, true);
     let on = ck.date("outcome_on", &f.outcome_on, false).unwrap_or(today);
     if on > today {
-        ck.err("outcome_on", "err-date-future");
+        ck.err("outcome_on", "registry-err-date-future");
     }
     if on < ap.lodged_on {
-        ck.err("outcome_on", "err-before-appeal");
+        ck.err("outcome_on", "rights-err-before-appeal");
     }
     let note = ck.text("note", &f.note, false, 20_000);
     let new_amount = if outcome == Some("changed") {
         match money::parse(&f.new_amount) {
             Some(v) if v > 0 => Some(v),
             _ => {
-                ck.err("new_amount", "err-amount");
+                ck.err("new_amount", "rights-err-amount");
                 None
             }
         }
@@ -281,7 +281,7 @@ pub async fn outcome(
     let next = a
         .status
         .after(step)
-        .map_err(|_| AppError::Refused(Msg::new("err-application-closed")))?;
+        .map_err(|_| AppError::Refused(Msg::new("rights-err-application-closed")))?;
     match outcome {
         "upheld" => {
             sql!(&mut tx, c => sqlx::query("UPDATE application SET status = $1, version = version + 1 WHERE id = $2")
@@ -311,7 +311,7 @@ pub async fn outcome(
             let reasoning = note.clone().unwrap_or_else(|| {
                 skrb_kit::i18n::t(
                     decisions::centre_locale(&rt.jurisdiction),
-                    "reasoning-second-instance",
+                    "rights-reasoning-second-instance",
                 )
             });
             let inputs = first
@@ -324,7 +324,7 @@ pub async fn outcome(
                  VALUES ($1, $2, $3, $4, $5, 'second_instance', 'granted', $6, $7, $8, $9, $10, $11, 'issued', $12, $13, $14, $15, $16) RETURNING id")
                 .bind(a.centre_id).bind(a.id).bind(ent.map(|e| e.0)).bind(a.person_id).bind(rt.id).bind(amount).bind(&rt.currency)
                 .bind(from).bind(to).bind(&reasoning).bind(&inputs).bind(&a.number).bind(on).bind(actor.user_id)
-                .bind(skrb_kit::i18n::t(decisions::centre_locale(&rt.jurisdiction), "second-instance")).bind(actor.now)
+                .bind(skrb_kit::i18n::t(decisions::centre_locale(&rt.jurisdiction), "rights-second-instance")).bind(actor.now)
                 .fetch_one(c).await?);
             match ent {
                 Some((eid, _)) => {

@@ -161,7 +161,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &ApplicationForm, today: Date) ->
         .date("received_on", &f.received_on, false)
         .unwrap_or(today);
     if received > today {
-        ck.err("received_on", "err-date-future");
+        ck.err("received_on", "registry-err-date-future");
     }
     let channel = ck
         .choice("channel", &f.channel, &super::CHANNELS, false)
@@ -175,7 +175,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &ApplicationForm, today: Date) ->
     };
     let mut tx = db.begin().await?;
     match skrb_registry::access::check(&mut tx, actor, PersonId(person)).await {
-        Err(AppError::NotFound) => return Err(field_error("person_id", "err-person")),
+        Err(AppError::NotFound) => return Err(field_error("person_id", "registry-err-person")),
         other => other?,
     }
     let (centre, municipality, birth): (Option<i64>, Option<i64>, Option<Date>) = sql!(&mut tx, c => sqlx::query_as(
@@ -187,10 +187,10 @@ pub async fn create(db: &Db, actor: &Actor, f: &ApplicationForm, today: Date) ->
     let rt = catalogue::get(&mut tx, right).await?;
     let rt = match rt {
         Some(r) if r.active && r.jurisdiction == jurisdiction => r,
-        _ => return Err(field_error("right_id", "err-right")),
+        _ => return Err(field_error("right_id", "rights-err-right")),
     };
     if rt.municipality_id.is_some() && rt.municipality_id != municipality {
-        ck.err("right_id", "err-right-municipality");
+        ck.err("right_id", "rights-err-right-municipality");
     }
     if let Some(b) = birth {
         let age = age_on(b, received);
@@ -198,9 +198,9 @@ pub async fn create(db: &Db, actor: &Actor, f: &ApplicationForm, today: Date) ->
             ck.err(
                 "right_id",
                 if rt.claimant == "adult" {
-                    "err-right-adults"
+                    "rights-err-right-adults"
                 } else {
-                    "err-right-children"
+                    "rights-err-right-children"
                 },
             );
         }
@@ -242,7 +242,7 @@ fn open_procedure(a: &Application) -> AppResult<()> {
     if a.status.open() {
         Ok(())
     } else {
-        Err(AppError::Refused(Msg::new("err-application-closed")))
+        Err(AppError::Refused(Msg::new("rights-err-application-closed")))
     }
 }
 
@@ -289,10 +289,10 @@ pub async fn completion(
     let action = ck.choice("action", &f.action, &["complete", "ask"], true);
     let on = ck.date("on", &f.on, false).unwrap_or(today);
     if on > today {
-        ck.err("on", "err-date-future");
+        ck.err("on", "registry-err-date-future");
     }
     if on < a.received_on {
-        ck.err("on", "err-before-received");
+        ck.err("on", "rights-err-before-received");
     }
     let note = ck.text("note", &f.note, false, 2000);
     let due = ck.date("due", &f.due, action == Some("ask"));
@@ -311,7 +311,7 @@ pub async fn completion(
     let next = a
         .status
         .after(step)
-        .map_err(|_| AppError::Refused(Msg::new("err-application-closed")))?;
+        .map_err(|_| AppError::Refused(Msg::new("rights-err-application-closed")))?;
     if step == ApplicationStep::Complete {
         let due_on = deadlines::decision_due(on, rt.deadline_months as u32);
         sql!(&mut tx, c => sqlx::query(

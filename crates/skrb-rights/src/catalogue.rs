@@ -174,7 +174,7 @@ pub async fn add_param(db: &Db, actor: &Actor, f: &ParamForm) -> AppResult<i64> 
         !c.chars()
             .all(|ch| ch.is_ascii_alphanumeric() || "._".contains(ch))
     }) {
-        ck.err("code", "err-param-code");
+        ck.err("code", "rights-err-param-code");
     }
     let from = ck.date("valid_from", &f.valid_from, true);
     let value = match f.value.trim().parse::<i64>() {
@@ -196,7 +196,7 @@ pub async fn add_param(db: &Db, actor: &Actor, f: &ParamForm) -> AppResult<i64> 
     if exists > 0 {
         return Err(skrb_kit::form::field_error(
             "valid_from",
-            "err-param-exists",
+            "rights-err-param-exists",
         ));
     }
     let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
@@ -263,7 +263,7 @@ pub async fn add_right(db: &Db, actor: &Actor, f: &RightForm) -> AppResult<i64> 
         !c.chars()
             .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')
     }) {
-        ck.err("code", "err-param-code");
+        ck.err("code", "rights-err-param-code");
     }
     let sl = ck.text("name_sl", &f.name_sl, true, 200);
     let sr = ck.text("name_sr", &f.name_sr, true, 200);
@@ -280,7 +280,7 @@ pub async fn add_right(db: &Db, actor: &Actor, f: &RightForm) -> AppResult<i64> 
         match skrb_domain::rights::money::parse(&f.amount) {
             Some(a) if a > 0 => Some(a),
             _ => {
-                ck.err("amount", "err-amount");
+                ck.err("amount", "rights-err-amount");
                 None
             }
         }
@@ -299,12 +299,15 @@ pub async fn add_right(db: &Db, actor: &Actor, f: &RightForm) -> AppResult<i64> 
     let Some((centre, jurisdiction, currency)) = centre else {
         return Err(skrb_kit::form::field_error(
             "municipality_id",
-            "err-municipality",
+            "registry-err-municipality",
         ));
     };
     skrb_kit::scope::same_centre(actor, centre)?;
     if by_code(&mut tx, &code).await?.is_some() {
-        return Err(skrb_kit::form::field_error("code", "err-right-exists"));
+        return Err(skrb_kit::form::field_error(
+            "code",
+            "rights-err-right-exists",
+        ));
     }
     // An extended right is the municipality's: its own class in the register (560) and
     // paid wholly by the municipality.
@@ -340,9 +343,9 @@ pub fn calc_error(e: CalcError) -> AppError {
     match e {
         CalcError::MissingParam(p) => AppError::Validation(vec![skrb_kit::error::FieldError {
             field: "month",
-            msg: skrb_kit::error::Msg::new("err-param-missing").arg("code", p),
+            msg: skrb_kit::error::Msg::new("rights-err-param-missing").arg("code", p),
         }]),
-        CalcError::Input(field) => skrb_kit::form::field_error(field, "err-calc-input"),
+        CalcError::Input(field) => skrb_kit::form::field_error(field, "rights-err-calc-input"),
     }
 }
 

@@ -187,7 +187,7 @@ pub async fn add_member(db: &Db, actor: &Actor, id: i64, f: &MemberForm) -> AppR
             .await?
             .is_some()
         {
-            return Err(field_error("user_id", "err-team-user"));
+            return Err(field_error("user_id", "registry-err-team-user"));
         }
     }
     let mid: i64 = sql!(&mut tx, c => sqlx::query_scalar(
@@ -297,10 +297,12 @@ pub async fn add_item(db: &Db, actor: &Actor, session_id: i64, f: &AgendaForm) -
     let mut tx = db.begin().await?;
     let (_, s) = session_guard(&mut tx, actor, session_id).await?;
     if s.status.hold().is_err() {
-        return Err(AppError::Refused(Msg::new("err-session-held")));
+        return Err(AppError::Refused(Msg::new("rights-err-session-held")));
     }
     let a = match super::applications::guard(&mut tx, actor, app).await {
-        Err(AppError::NotFound) => return Err(field_error("application_id", "err-application")),
+        Err(AppError::NotFound) => {
+            return Err(field_error("application_id", "rights-err-application"))
+        }
         other => other?,
     };
     let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
@@ -360,7 +362,7 @@ pub async fn record_finding(
     let (_, s) = session_guard(&mut tx, actor, session_id).await?;
     skrb_registry::access::check(&mut tx, actor, PersonId(person)).await?;
     if s.held_on > today {
-        return Err(AppError::Refused(Msg::new("err-session-future")));
+        return Err(AppError::Refused(Msg::new("rights-err-session-future")));
     }
     let impairment = imp.and_then(|v| v.parse::<i64>().ok());
     sql!(&mut tx, c => sqlx::query(
@@ -402,7 +404,7 @@ pub async fn hold(db: &Db, actor: &Actor, session_id: i64) -> AppResult<()> {
     let held = s
         .status
         .hold()
-        .map_err(|_| AppError::Refused(Msg::new("err-session-held")))?;
+        .map_err(|_| AppError::Refused(Msg::new("rights-err-session-held")))?;
     sql!(&mut tx, c => sqlx::query("UPDATE commission_session SET status = $1 WHERE id = $2")
         .bind(held.code()).bind(session_id).execute(c).await?.rows_affected());
     audit::record(
@@ -474,7 +476,7 @@ pub async fn reassess(
     let c = guard(&mut tx, actor, commission_id).await?;
     let rt = super::catalogue::by_code(&mut tx, &code)
         .await?
-        .ok_or_else(|| field_error("right", "err-right"))?;
+        .ok_or_else(|| field_error("right", "rights-err-right"))?;
     let users: Vec<(i64, i64)> = sql!(&mut tx, cn => sqlx::query_as(
         "SELECT e.id, e.person_id FROM entitlement e WHERE e.right_id = $1 AND e.centre_id = $2 AND e.status = 'active' ORDER BY e.id")
         .bind(rt.id).bind(c.centre_id).fetch_all(cn).await?);

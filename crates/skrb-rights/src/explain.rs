@@ -45,9 +45,10 @@ pub fn lines(l: Locale, c: &Calculation, currency: &str) -> Vec<String> {
                 .iter()
                 .map(|(k, v)| match (k.as_str(), v) {
                     // A member without a name is numbered: "Member 2".
-                    ("member" | "child", Arg::Count(n)) => {
-                        (k.clone(), format!("{} {n}", i18n::t(l, "calc-member")))
-                    }
+                    ("member" | "child", Arg::Count(n)) => (
+                        k.clone(),
+                        format!("{} {n}", i18n::t(l, "rights-calc-member")),
+                    ),
                     _ => (k.clone(), value(l, v, currency)),
                 })
                 .collect();

@@ -6,6 +6,9 @@
 //! examples); this context loads the parameters valid for a month, freezes what a
 //! decision rests on, and keeps the procedure's deadlines.
 
+/// The context's words (`locales/<lang>/rights.ftl`, every key starting with `rights-`).
+pub static WORDS: skrb_kit::i18n::Words = skrb_kit::words!("rights", "rights-");
+
 pub mod api;
 pub mod appeals;
 pub mod applications;
@@ -64,11 +67,11 @@ pub async fn calculate_for(
     skrb_domain::rights::Params,
 )> {
     let day = skrb_kit::dates::parse_month(month)
-        .ok_or_else(|| skrb_kit::form::field_error("month", "err-month"))?;
+        .ok_or_else(|| skrb_kit::form::field_error("month", "rights-err-month"))?;
     let mut tx = db.begin_read().await?;
     let rt = catalogue::by_code(&mut tx, code)
         .await?
-        .ok_or_else(|| skrb_kit::form::field_error("right", "err-right"))?;
+        .ok_or_else(|| skrb_kit::form::field_error("right", "rights-err-right"))?;
     let (c, p) = catalogue::run(&mut tx, &rt, h, day).await?;
     tx.commit().await?;
     Ok((rt, c, p))

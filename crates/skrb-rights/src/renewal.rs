@@ -91,7 +91,7 @@ pub async fn run(
     let code = ck.text("right", &f.right, true, 60);
     let month = skrb_kit::dates::parse_month(&f.month);
     if month.is_none() {
-        ck.err("month", "err-month");
+        ck.err("month", "rights-err-month");
     }
     let dispatched = ck
         .date("dispatched_on", &f.dispatched_on, false)
@@ -130,7 +130,10 @@ pub async fn run_in(
     let centre = skrb_kit::scope::centre_of(actor);
     let rt = catalogue::by_code(tx, code).await?.filter(|r| r.renews);
     let Some(rt) = rt else {
-        return Err(skrb_kit::form::field_error("right", "err-right-no-renewal"));
+        return Err(skrb_kit::form::field_error(
+            "right",
+            "rights-err-right-no-renewal",
+        ));
     };
     let prev_last = month - Duration::days(1);
     let prev_first = prev_last.replace_day(1).unwrap_or(prev_last);
@@ -173,7 +176,7 @@ pub async fn run_in(
         spent: [std::time::Duration::ZERO; 5],
     };
     let signatory = super::user_name(tx, actor.user_id).await?;
-    let reasoning = skrb_kit::i18n::t(l, "reasoning-provisional");
+    let reasoning = skrb_kit::i18n::t(l, "rights-reasoning-provisional");
     let now = actor.now;
     let (mut next_dec, mut next_ent) = if dry {
         (0, 0)
@@ -415,20 +418,20 @@ pub async fn object(
     let mut tx = db.begin().await?;
     let d = decisions::guard(&mut tx, actor, decision_id).await?;
     if d.kind != "provisional" {
-        return Err(AppError::Refused(Msg::new("err-not-provisional")));
+        return Err(AppError::Refused(Msg::new("rights-err-not-provisional")));
     }
     if d.objection_on.is_some() {
-        return Err(AppError::Refused(Msg::new("err-objection-exists")));
+        return Err(AppError::Refused(Msg::new("rights-err-objection-exists")));
     }
     let mut ck = Check::new();
     let on = ck.date("on", &f.on, false).unwrap_or(today);
     if on > today {
-        ck.err("on", "err-date-future");
+        ck.err("on", "registry-err-date-future");
     }
     let text = ck.text("objection", &f.objection, true, 20_000);
     if let Some(due) = d.objection_due() {
         if on > due {
-            ck.err_msg("on", Msg::new("err-objection-late").date("due", due));
+            ck.err_msg("on", Msg::new("rights-err-objection-late").date("due", due));
         }
     }
     ck.done()?;

@@ -114,8 +114,8 @@ struct ProceduresPage {
 impl ProceduresPage {
     fn left(&self, r: &ProcedureRow) -> String {
         match r.days_left(self.today) {
-            Some(d) if d < 0 => self.page.tn("proc-overdue-days", &(-d)),
-            Some(d) => self.page.tn("proc-days-left", &d),
+            Some(d) if d < 0 => self.page.tn("rights-proc-overdue-days", &(-d)),
+            Some(d) => self.page.tn("rights-proc-days-left", &d),
             None => String::new(),
         }
     }
@@ -137,11 +137,11 @@ async fn procedures_page(
         .unwrap_or_else(|| "mine".into());
     let today = s.today();
     let rows = applications::procedures(&st.db, &s.actor(), &view, today).await?;
-    let page = Page::new(&s.ctx, i18n::t(l, "proc-title"), "procedures");
+    let page = Page::new(&s.ctx, i18n::t(l, "rights-proc-title"), "procedures");
     Ok(render(&ProceduresPage {
         page,
         view,
-        views: labelled(l, "proc-view", &applications::VIEWS),
+        views: labelled(l, "rights-proc-view", &applications::VIEWS),
         rows,
         today,
     }))
@@ -180,14 +180,14 @@ async fn new_form(
         .map(|r| (r.id, r.name_in(l)))
         .collect();
     let refused = !errors.is_empty();
-    let page = Page::new(&s.ctx, i18n::t(l, "app-new"), "procedures");
+    let page = Page::new(&s.ctx, i18n::t(l, "rights-app-new"), "procedures");
     let res = render(&NewPage {
         page,
         errors,
         kept: Kept(kept),
         person_name,
         rights,
-        channels: labelled(l, "app-channel", &super::CHANNELS),
+        channels: labelled(l, "rights-app-channel", &super::CHANNELS),
     });
     Ok(refused_page(res, refused))
 }
@@ -216,7 +216,7 @@ async fn create(
     Flow::new(&s)
         .then(
             r,
-            |id| go(&format!("/applications/{id}"), "flash-app-received"),
+            |id| go(&format!("/applications/{id}"), "rights-flash-app-received"),
             |errors| new_form(&st, &s, raw, errors),
         )
         .await
@@ -304,7 +304,13 @@ impl AppPage {
     fn funding(&self, f: &str) -> String {
         catalogue::parse_funding(f)
             .into_iter()
-            .map(|(w, a)| format!("{} {}", self.page.t(&format!("funder-{w}")), self.money(&a)))
+            .map(|(w, a)| {
+                format!(
+                    "{} {}",
+                    self.page.t(&format!("rights-funder-{w}")),
+                    self.money(&a)
+                )
+            })
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -315,8 +321,8 @@ impl AppPage {
             .due_on
             .map(|d| (d - self.today).whole_days())
         {
-            Some(d) if d < 0 => self.page.tn("proc-overdue-days", &(-d)),
-            Some(d) => self.page.tn("proc-days-left", &d),
+            Some(d) if d < 0 => self.page.tn("rights-proc-overdue-days", &(-d)),
+            Some(d) => self.page.tn("rights-proc-days-left", &d),
             None => String::new(),
         }
     }
@@ -363,7 +369,7 @@ async fn app_page(
                 .join(" ")),
         ),
         Err(AppError::Refused(m)) => (None, Vec::new(), Some(m.render(l))),
-        Err(_) => (None, Vec::new(), Some(i18n::t(l, "err-calc-input"))),
+        Err(_) => (None, Vec::new(), Some(i18n::t(l, "rights-err-calc-input"))),
     };
     let refused = !errors.is_empty();
     let title = format!("{} · {}", v.application.number, v.person_name);
@@ -382,13 +388,13 @@ async fn app_page(
         amount,
         explanation,
         preview_error,
-        outcomes: labelled(l, "dec-outcome", &super::OUTCOMES),
-        delivery: labelled(l, "delivery", &super::DELIVERY),
-        appeal_outcomes: labelled(l, "appeal-outcome", &super::APPEAL_OUTCOMES),
-        changes: labelled(l, "change", &EntitlementChange::codes()),
+        outcomes: labelled(l, "rights-dec-outcome", &super::OUTCOMES),
+        delivery: labelled(l, "rights-delivery", &super::DELIVERY),
+        appeal_outcomes: labelled(l, "rights-appeal-outcome", &super::APPEAL_OUTCOMES),
+        changes: labelled(l, "rights-change", &EntitlementChange::codes()),
         situations: labelled(
             l,
-            "situation",
+            "rights-situation",
             &["young_with_parents", "unable_with_non_family"],
         ),
         raises: vec![
@@ -447,7 +453,7 @@ fn household_from(raw: &Raw) -> Result<Household, AppError> {
             "" => Ok(0),
             v => money::parse(v)
                 .filter(|a| *a >= 0)
-                .ok_or_else(|| skrb_kit::form::field_error(k, "err-amount")),
+                .ok_or_else(|| skrb_kit::form::field_error(k, "rights-err-amount")),
         }
     };
     let mut h = Household {
@@ -480,7 +486,7 @@ fn household_from(raw: &Raw) -> Result<Household, AppError> {
                 .parse::<u32>()
                 .ok()
                 .filter(|h| *h <= 744)
-                .ok_or_else(|| skrb_kit::form::field_error("hours", "err-hours"))?,
+                .ok_or_else(|| skrb_kit::form::field_error("hours", "rights-err-hours"))?,
         };
         h.members.push(Member {
             name: get(&format!("m{i}_name")),
@@ -520,7 +526,7 @@ async fn calculate(
             .map(|_| ()),
         Err(e) => Err(e),
     };
-    on_app(&st, &s, id, raw, "flash-calculated", r).await
+    on_app(&st, &s, id, raw, "rights-flash-calculated", r).await
 }
 
 async fn decide(
@@ -531,7 +537,7 @@ async fn decide(
 ) -> AppResult<Response> {
     let f: DecisionForm = typed(&raw)?;
     let r = decisions::decide(&st.db, &s.actor(), id, &f, s.today()).await;
-    on_app(&st, &s, id, raw, "flash-decided", r).await
+    on_app(&st, &s, id, raw, "rights-flash-decided", r).await
 }
 
 async fn appeal(
@@ -542,7 +548,7 @@ async fn appeal(
 ) -> AppResult<Response> {
     let f: AppealForm = typed(&raw)?;
     let r = appeals::lodge(&st.db, &s.actor(), id, &f, s.today()).await;
-    on_app(&st, &s, id, raw, "flash-appeal-lodged", r).await
+    on_app(&st, &s, id, raw, "rights-flash-appeal-lodged", r).await
 }
 
 async fn approve(
@@ -552,7 +558,7 @@ async fn approve(
 ) -> AppResult<Response> {
     let app = applications::application_of(&st.db, PartOf::Decision(id)).await?;
     let r = decisions::approve(&st.db, &s.actor(), id).await;
-    on_app(&st, &s, app, Raw::new(), "flash-approved", r).await
+    on_app(&st, &s, app, Raw::new(), "rights-flash-approved", r).await
 }
 
 async fn deliver(
@@ -621,7 +627,7 @@ async fn change(
     let app = applications::application_of(&st.db, PartOf::Entitlement(id)).await?;
     let f: ChangeForm = typed(&raw)?;
     let r = decisions::change(&st.db, &s.actor(), id, &f, s.today()).await;
-    on_app(&st, &s, app, raw, "flash-decided", r).await
+    on_app(&st, &s, app, raw, "rights-flash-decided", r).await
 }
 
 // ---------------------------------------------------------------- the catalogue
@@ -776,7 +782,7 @@ async fn commissions_form(
     let l = s.ctx.locale;
     let list = commissions::list(&st.db, &s.actor()).await?;
     let refused = !errors.is_empty();
-    let page = Page::new(&s.ctx, i18n::t(l, "com-title"), "commissions");
+    let page = Page::new(&s.ctx, i18n::t(l, "rights-com-title"), "commissions");
     Ok(refused_page(
         render(&CommissionsPage {
             page,
@@ -945,8 +951,8 @@ async fn session_form(
             v,
             errors,
             kept: Kept(kept),
-            capacity: labelled(l, "capacity", &commissions::WORK_CAPACITY),
-            care: labelled(l, "care", &commissions::CARE),
+            capacity: labelled(l, "rights-capacity", &commissions::WORK_CAPACITY),
+            care: labelled(l, "rights-care", &commissions::CARE),
         }),
         refused,
     ))

@@ -283,6 +283,7 @@ enum ConfigCommand {
 }
 
 pub fn main() -> ExitCode {
+    crate::install_words();
     let cli = Cli::parse();
     if !cli.command.serves() {
         quiet_on_closed_pipe();

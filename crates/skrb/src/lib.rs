@@ -21,3 +21,25 @@ pub use skrb_partners as partners;
 pub use skrb_payments as payments;
 pub use skrb_registry as registry;
 pub use skrb_rights as rights;
+
+use skrb_kit::i18n::Words;
+
+/// The app's own words: start page, security, administration, audit.
+pub static APP_WORDS: Words = skrb_kit::words!("app");
+
+/// Every file of words, in the order they load: the shared ones, each context's, the
+/// app's. A new context adds its `WORDS` here.
+pub static WORDS: [&Words; 7] = [
+    &skrb_kit::i18n::COMMON,
+    &skrb_registry::WORDS,
+    &skrb_partners::WORDS,
+    &skrb_cases::WORDS,
+    &skrb_rights::WORDS,
+    &skrb_payments::WORDS,
+    &APP_WORDS,
+];
+
+/// Loads every file of words; the program's start calls it before anything is said.
+pub fn install_words() {
+    skrb_kit::i18n::install(&WORDS);
+}

@@ -86,7 +86,7 @@ const PER_PAGE: u32 = 50;
 
 /// The form flow of case work: an edit that lost to someone else's says so of the file.
 pub(crate) fn flow(s: &Signed) -> Flow {
-    Flow::new(s).conflict("case-conflict")
+    Flow::new(s).conflict("cases-conflict")
 }
 
 // ---------------------------------------------------------------- my work
@@ -102,7 +102,7 @@ struct WorkPage {
 async fn my_work(State(st): State<AppState>, s: Signed) -> AppResult<Response> {
     let today = s.today();
     let w = tasks::my_work(&st.db, &s.actor(), today).await?;
-    let page = Page::new(&s.ctx, i18n::t(s.ctx.locale, "work-title"), "work");
+    let page = Page::new(&s.ctx, i18n::t(s.ctx.locale, "cases-work-title"), "work");
     Ok(render(&WorkPage { page, w, today }))
 }
 
@@ -158,14 +158,14 @@ async fn intake_form(
         .collect();
     let recent = intake::list(&st.db, &s.actor(), None, 20).await?;
     let refused = !errors.is_empty();
-    let page = Page::new(&s.ctx, i18n::t(l, "intake-title"), "intake");
+    let page = Page::new(&s.ctx, i18n::t(l, "cases-intake-title"), "intake");
     let res = render(&IntakePage {
         page,
         errors,
         kept: Kept(kept),
         person_name,
-        channels: labelled(l, "channel", &intake::CHANNELS),
-        problems: labelled(l, "problem", &super::PROBLEMS),
+        channels: labelled(l, "cases-channel", &intake::CHANNELS),
+        problems: labelled(l, "cases-problem", &super::PROBLEMS),
         types,
         recent,
     });
@@ -196,8 +196,8 @@ async fn intake_save(
         .then(
             r,
             |(_, opened)| match opened {
-                Some(case) => go(&format!("/cases/{case}"), "flash-case-opened"),
-                None => go("/intake", "flash-intake-saved"),
+                Some(case) => go(&format!("/cases/{case}"), "cases-flash-case-opened"),
+                None => go("/intake", "cases-flash-intake-saved"),
             },
             |errors| intake_form(&st, &s, raw, errors),
         )
@@ -220,7 +220,11 @@ async fn identify_form(
 ) -> AppResult<Response> {
     let i = intake::get(&st.db, &s.actor(), id).await?;
     let refused = !errors.is_empty();
-    let page = Page::new(&s.ctx, i18n::t(s.ctx.locale, "intake-identify"), "intake");
+    let page = Page::new(
+        &s.ctx,
+        i18n::t(s.ctx.locale, "cases-intake-identify"),
+        "intake",
+    );
     let res = render(&IdentifyPage { page, i, errors });
     Ok(refused_page(res, refused))
 }
@@ -244,7 +248,7 @@ async fn intake_identify(
     flow(&s)
         .then(
             r,
-            |_| go("/intake", "flash-intake-identified"),
+            |_| go("/intake", "cases-flash-intake-identified"),
             |errors| identify_form(&st, &s, id, errors),
         )
         .await
@@ -376,11 +380,11 @@ async fn list_page(
     Ok(render(&ListPage {
         prev: (pageno > 1).then(|| list_link(&p, pageno - 1)),
         next: more.then(|| list_link(&p, pageno + 1)),
-        statuses: labelled(l, "case-status", &["active", "open", "on_hold", "closed"]),
+        statuses: labelled(l, "cases-status", &["active", "open", "on_hold", "closed"]),
         types,
         colleagues: files::colleagues(&st.db, s.user.centre_id).await?,
         units: files::units(&st.db, s.user.centre_id).await?,
-        problems: labelled(l, "problem", &super::PROBLEMS),
+        problems: labelled(l, "cases-problem", &super::PROBLEMS),
         sorts: labelled(l, "cases-sort", &["opened", "number", "name", "activity"]),
         page,
         p,
@@ -423,7 +427,7 @@ async fn new_case_form(
                     m.household_id,
                     i18n::t_args(
                         l,
-                        "household-title",
+                        "registry-household-title",
                         &[("id", m.household_id.to_string().into())],
                     ),
                 )
@@ -437,14 +441,14 @@ async fn new_case_form(
         .map(|t| (t.id, t.name(l), t.opens_restricted))
         .collect();
     let refused = !errors.is_empty();
-    let page = Page::new(&s.ctx, i18n::t(l, "case-new-title"), "cases");
+    let page = Page::new(&s.ctx, i18n::t(l, "cases-new-title"), "cases");
     let res = render(&NewCasePage {
         page,
         errors,
         kept: Kept(kept),
         person_name,
         types,
-        problems: labelled(l, "problem", &super::PROBLEMS),
+        problems: labelled(l, "cases-problem", &super::PROBLEMS),
         colleagues: files::colleagues(&st.db, s.user.centre_id).await?,
         households,
     });
@@ -474,7 +478,7 @@ async fn create_case(
     flow(&s)
         .then(
             r,
-            |id| go(&format!("/cases/{id}"), "flash-case-opened"),
+            |id| go(&format!("/cases/{id}"), "cases-flash-case-opened"),
             |errors| new_case_form(&st, &s, raw, errors),
         )
         .await
@@ -566,7 +570,7 @@ pub(crate) async fn case_page(
     let title = format!("{} · {}", v.file.number, v.file.person_name);
     let today = s.today();
     let res = render(&CasePage {
-        entry_saved: s.ctx.flash.as_deref() == Some("flash-entry-saved"),
+        entry_saved: s.ctx.flash.as_deref() == Some("cases-flash-entry-saved"),
         page: Page::new(&s.ctx, title, "cases"),
         today,
         today_iso: iso_date(today),
@@ -577,12 +581,12 @@ pub(crate) async fn case_page(
         colleagues: files::colleagues(&st.db, Some(v.file.centre_id)).await?,
         units: files::units(&st.db, Some(v.file.centre_id)).await?,
         partners,
-        kinds: labelled(l, "entry-kind", &log::KINDS),
-        problems: labelled(l, "problem", &super::PROBLEMS),
-        reasons: labelled(l, "close-reason", &files::CLOSE_REASONS),
-        plan_kinds: labelled(l, "plan-kind", &plans::KINDS),
-        outcomes: labelled(l, "outcome", &plans::OUTCOMES),
-        measures: labelled(l, "measure", &violence::MEASURES),
+        kinds: labelled(l, "cases-entry-kind", &log::KINDS),
+        problems: labelled(l, "cases-problem", &super::PROBLEMS),
+        reasons: labelled(l, "cases-close-reason", &files::CLOSE_REASONS),
+        plan_kinds: labelled(l, "cases-plan-kind", &plans::KINDS),
+        outcomes: labelled(l, "cases-outcome", &plans::OUTCOMES),
+        measures: labelled(l, "cases-measure", &violence::MEASURES),
         v,
     });
     Ok(refused_page(res, refused))
@@ -634,7 +638,7 @@ async fn set_status(
 ) -> AppResult<Response> {
     let f: StatusForm = typed(&raw)?;
     let r = files::set_status(&st.db, &s.actor(), id, &f, manages(&s), s.today()).await;
-    after(&st, &s, id, "status", "flash-status-changed", r, raw).await
+    after(&st, &s, id, "status", "cases-flash-status-changed", r, raw).await
 }
 
 async fn transfer(
@@ -645,7 +649,7 @@ async fn transfer(
 ) -> AppResult<Response> {
     let f: TransferForm = typed(&raw)?;
     let r = files::transfer(&st.db, &s.actor(), id, &f, manages(&s), s.today()).await;
-    after(&st, &s, id, "transfer", "flash-transferred", r, raw).await
+    after(&st, &s, id, "transfer", "cases-flash-transferred", r, raw).await
 }
 
 async fn add_entry(
@@ -658,7 +662,7 @@ async fn add_entry(
     let r = log::add(&st.db, &s.actor(), id, &f, manages(&s), s.today())
         .await
         .map(|_| ());
-    after(&st, &s, id, "log", "flash-entry-saved", r, raw).await
+    after(&st, &s, id, "log", "cases-flash-entry-saved", r, raw).await
 }
 
 /// The autosave of a note (app.js posts here every few seconds while the user types).
@@ -673,7 +677,7 @@ async fn save_draft(
     let l = s.ctx.locale;
     Ok(i18n::t_args(
         l,
-        "draft-saved",
+        "cases-draft-saved",
         &[("time", i18n::fmt_datetime(l, at).into())],
     )
     .into_response())
@@ -694,7 +698,7 @@ async fn upload(
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 let r = Err(AppError::Validation(vec![skrb_kit::error::FieldError {
                     field: "file",
-                    msg: skrb_kit::error::Msg::new("err-file-large")
+                    msg: skrb_kit::error::Msg::new("cases-err-file-large")
                         .num("max", (log::ATTACHMENT_MAX / 1024 / 1024) as i64),
                 }]));
                 return after(&st, &s, id, "attachments", "", r, Raw::new()).await;
@@ -726,7 +730,7 @@ async fn upload(
         &s,
         id,
         "attachments",
-        "flash-attachment-saved",
+        "cases-flash-attachment-saved",
         r,
         Raw::new(),
     )
@@ -780,7 +784,7 @@ async fn add_plan(
     let r = plans::create(&st.db, &s.actor(), id, &f, manages(&s), s.today())
         .await
         .map(|_| ());
-    after(&st, &s, id, "plans", "flash-plan-saved", r, raw).await
+    after(&st, &s, id, "plans", "cases-flash-plan-saved", r, raw).await
 }
 
 async fn add_goal(
@@ -794,7 +798,7 @@ async fn add_goal(
     let r = plans::add_goal(&st.db, &s.actor(), id, &f, manages(&s), s.today())
         .await
         .map(|_| ());
-    after(&st, &s, case, "plans", "flash-goal-saved", r, raw).await
+    after(&st, &s, case, "plans", "cases-flash-goal-saved", r, raw).await
 }
 
 async fn add_review(
@@ -808,7 +812,7 @@ async fn add_review(
     let r = plans::review(&st.db, &s.actor(), id, &f, manages(&s), s.today())
         .await
         .map(|_| ());
-    after(&st, &s, case, "plans", "flash-review-saved", r, raw).await
+    after(&st, &s, case, "plans", "cases-flash-review-saved", r, raw).await
 }
 
 async fn add_task(
@@ -821,7 +825,7 @@ async fn add_task(
     let r = tasks::create(&st.db, &s.actor(), id, &f, manages(&s), s.today())
         .await
         .map(|_| ());
-    after(&st, &s, id, "tasks", "flash-task-saved", r, raw).await
+    after(&st, &s, id, "tasks", "cases-flash-task-saved", r, raw).await
 }
 
 async fn task_done(
@@ -834,7 +838,7 @@ async fn task_done(
     let back = raw.get("back").map(String::as_str).unwrap_or("/work");
     Ok(redirect_with_flash(
         skrb_kit::web::context::safe_back(back),
-        "flash-task-done",
+        "cases-flash-task-done",
     ))
 }
 
@@ -858,7 +862,11 @@ async fn violence_form(
     let pid = kept.get("person_id").and_then(|v| v.parse::<i64>().ok());
     let person_name = person_name(st, s, pid).await?;
     let refused = !errors.is_empty();
-    let page = Page::new(&s.ctx, i18n::t(s.ctx.locale, "violence-new-title"), "cases");
+    let page = Page::new(
+        &s.ctx,
+        i18n::t(s.ctx.locale, "cases-violence-new-title"),
+        "cases",
+    );
     let res = render(&ViolencePage {
         page,
         errors,
@@ -890,7 +898,12 @@ async fn violence_create(
     flow(&s)
         .then(
             r,
-            |case| go(&format!("/cases/{case}#violence"), "flash-violence-saved"),
+            |case| {
+                go(
+                    &format!("/cases/{case}#violence"),
+                    "cases-flash-violence-saved",
+                )
+            },
             |errors| violence_form(&st, &s, raw, errors),
         )
         .await
@@ -953,7 +966,7 @@ async fn caseloads_page(
     };
     let page = Page::new(
         &s.ctx,
-        i18n::t(s.ctx.locale, "caseloads-title"),
+        i18n::t(s.ctx.locale, "cases-caseloads-title"),
         "caseloads",
     );
     Ok(render(&CaseloadsPage {
@@ -985,13 +998,13 @@ async fn types_form(
     let l = s.ctx.locale;
     let types = catalogue::list(&st.db, None).await?;
     let refused = !errors.is_empty();
-    let page = Page::new(&s.ctx, i18n::t(l, "case-types-title"), "admin");
+    let page = Page::new(&s.ctx, i18n::t(l, "cases-types-title"), "admin");
     let res = render(&TypesPage {
         page,
         types,
         errors,
         kept: Kept(kept),
-        areas: labelled(l, "area", &catalogue::AREAS),
+        areas: labelled(l, "cases-area", &catalogue::AREAS),
     });
     Ok(refused_page(res, refused))
 }

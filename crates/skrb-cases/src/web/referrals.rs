@@ -54,14 +54,14 @@ async fn referrals_page(
 ) -> AppResult<Response> {
     let l = s.ctx.locale;
     let items = referrals::list(&st.db, &s.actor(), Reader::Staff, &p).await?;
-    let page = Page::new(&s.ctx, i18n::t(l, "referrals-title"), "referrals");
+    let page = Page::new(&s.ctx, i18n::t(l, "cases-referrals-title"), "referrals");
     Ok(render(&ReferralsPage {
         page,
         items,
         p,
         statuses: labelled(
             l,
-            "referral-status",
+            "cases-referral-status",
             &[
                 "waiting", "sent", "accepted", "answered", "declined", "closed",
             ],
@@ -85,7 +85,7 @@ async fn create_referral(
             |_| {
                 go(
                     &format!("/cases/{case_id}#referrals"),
-                    "flash-referral-sent",
+                    "cases-flash-referral-sent",
                 )
             },
             |errors| case_page(&st, &s, case_id, "referrals", errors, raw),
@@ -120,14 +120,14 @@ async fn portal(
 ) -> AppResult<Response> {
     let l = s.ctx.locale;
     let items = referrals::list(&st.db, &s.actor(), Reader::Partner, &p).await?;
-    let page = Page::new(&s.ctx, i18n::t(l, "portal-title"), "portal");
+    let page = Page::new(&s.ctx, i18n::t(l, "cases-portal-title"), "portal");
     Ok(render(&ReferralsPage {
         page,
         items,
         p,
         statuses: labelled(
             l,
-            "referral-status",
+            "cases-referral-status",
             &["waiting", "answered", "declined", "closed"],
         ),
         portal: true,
@@ -161,7 +161,11 @@ async fn portal_form(
         r,
         errors,
         kept: Kept(kept),
-        statuses: labelled(l, "referral-status", &["accepted", "answered", "declined"]),
+        statuses: labelled(
+            l,
+            "cases-referral-status",
+            &["accepted", "answered", "declined"],
+        ),
     });
     Ok(refused_page(res, refused))
 }
@@ -194,7 +198,7 @@ async fn portal_answer(
     flow(&s)
         .then(
             r,
-            |_| go("/portal", "flash-referral-answered"),
+            |_| go("/portal", "cases-flash-referral-answered"),
             |errors| portal_form(&st, &s, id, raw, errors),
         )
         .await

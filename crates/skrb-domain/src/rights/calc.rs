@@ -240,9 +240,12 @@ pub fn calculate(
         Calculator::RsOneOff => rs_one_off(&mut r, h)?,
         Calculator::Fixed => {
             let a = r.get(&format!("{right}.amount"))?;
-            (a, vec![step("calc-fixed", &[("amount", Arg::Money(a))])])
+            (
+                a,
+                vec![step("rights-calc-fixed", &[("amount", Arg::Money(a))])],
+            )
         }
-        Calculator::None => (0, vec![step("calc-none", &[])]),
+        Calculator::None => (0, vec![step("rights-calc-none", &[])]),
     };
     Ok(Calculation {
         amount,
@@ -277,23 +280,23 @@ fn dsp_weights(r: &mut Reader, h: &Household) -> Result<(i64, Vec<Step>), CalcEr
         let (code, key) = if i == first_adult {
             match (single, h.situation) {
                 (true, Some(Situation::YoungWithParents)) => {
-                    ("si.dsp.w.young_with_parents", "calc-w-young")
+                    ("si.dsp.w.young_with_parents", "rights-calc-w-young")
                 }
                 (true, Some(Situation::UnableWithNonFamily)) => {
-                    ("si.dsp.w.unable_non_family", "calc-w-unable")
+                    ("si.dsp.w.unable_non_family", "rights-calc-w-unable")
                 }
-                _ if m.hours > 128 => ("si.dsp.w.first_128", "calc-w-first-128"),
-                _ if m.hours >= 60 => ("si.dsp.w.first_60", "calc-w-first-60"),
-                _ => ("si.dsp.w.first", "calc-w-first"),
+                _ if m.hours > 128 => ("si.dsp.w.first_128", "rights-calc-w-first-128"),
+                _ if m.hours >= 60 => ("si.dsp.w.first_60", "rights-calc-w-first-60"),
+                _ => ("si.dsp.w.first", "rights-calc-w-first"),
             }
         } else if m.kind == Kind::Child {
-            ("si.dsp.w.child", "calc-w-child")
+            ("si.dsp.w.child", "rights-calc-w-child")
         } else if m.hours > 128 {
-            ("si.dsp.w.further_128", "calc-w-further-128")
+            ("si.dsp.w.further_128", "rights-calc-w-further-128")
         } else if m.hours >= 60 {
-            ("si.dsp.w.further_60", "calc-w-further-60")
+            ("si.dsp.w.further_60", "rights-calc-w-further-60")
         } else {
-            ("si.dsp.w.further", "calc-w-further")
+            ("si.dsp.w.further", "rights-calc-w-further")
         };
         let w = r.get(code)?;
         sum += w;
@@ -306,14 +309,14 @@ fn dsp_weights(r: &mut Reader, h: &Household) -> Result<(i64, Vec<Step>), CalcEr
         let w = r.get("si.dsp.w.single_parent_child")?;
         sum += w * children as i64;
         steps.push(step(
-            "calc-w-single-parent",
+            "rights-calc-w-single-parent",
             &[
                 ("children", Arg::Count(children as i64)),
                 ("weight", Arg::Factor(w)),
             ],
         ));
     }
-    steps.push(step("calc-w-sum", &[("sum", Arg::Factor(sum))]));
+    steps.push(step("rights-calc-w-sum", &[("sum", Arg::Factor(sum))]));
     Ok((sum, steps))
 }
 
@@ -326,20 +329,23 @@ fn dsp(r: &mut Reader, h: &Household) -> Result<(Minor, Vec<Step>), CalcError> {
     let ozmd = r.get("si.ozmd")?;
     let norm = apply(ozmd, sum);
     steps.push(step(
-        "calc-norm",
+        "rights-calc-norm",
         &[
             ("sum", Arg::Factor(sum)),
             ("base", Arg::Money(ozmd)),
             ("norm", Arg::Money(norm)),
         ],
     ));
-    steps.push(step("calc-income", &[("income", Arg::Money(h.income))]));
+    steps.push(step(
+        "rights-calc-income",
+        &[("income", Arg::Money(h.income))],
+    ));
     let amount = (norm - h.income).max(0);
     steps.push(step(
         if amount == 0 {
-            "calc-income-above"
+            "rights-calc-income-above"
         } else {
-            "calc-result"
+            "rights-calc-result"
         },
         &[("amount", Arg::Money(amount))],
     ));
@@ -361,7 +367,7 @@ fn dsp_extraordinary(r: &mut Reader, h: &Household) -> Result<(Minor, Vec<Step>)
     let per_year = r.get("si.dsp_extra.per_year")?;
     let year_cap = apply(norm, per_year);
     steps.push(step(
-        "calc-extra-limits",
+        "rights-calc-extra-limits",
         &[
             ("norm", Arg::Money(norm)),
             ("times", Arg::Factor(per_year)),
@@ -370,7 +376,7 @@ fn dsp_extraordinary(r: &mut Reader, h: &Household) -> Result<(Minor, Vec<Step>)
     ));
     let left = (year_cap - h.granted_this_year).max(0);
     steps.push(step(
-        "calc-extra-left",
+        "rights-calc-extra-left",
         &[
             ("granted", Arg::Money(h.granted_this_year)),
             ("left", Arg::Money(left)),
@@ -378,7 +384,7 @@ fn dsp_extraordinary(r: &mut Reader, h: &Household) -> Result<(Minor, Vec<Step>)
     ));
     let amount = h.requested.min(norm).min(left);
     steps.push(step(
-        "calc-extra-result",
+        "rights-calc-extra-result",
         &[
             ("requested", Arg::Money(h.requested)),
             ("amount", Arg::Money(amount)),
@@ -405,28 +411,31 @@ fn vd(r: &mut Reader, h: &Household) -> Result<(Minor, Vec<Step>), CalcError> {
     let max_w = r.get(max_code)?;
     let max = apply(ozmd, max_w);
     steps.push(step(
-        "calc-vd-threshold",
+        "rights-calc-vd-threshold",
         &[
             ("factor", Arg::Factor(t)),
             ("base", Arg::Money(ozmd)),
             ("threshold", Arg::Money(threshold)),
         ],
     ));
-    steps.push(step("calc-income", &[("income", Arg::Money(h.income))]));
+    steps.push(step(
+        "rights-calc-income",
+        &[("income", Arg::Money(h.income))],
+    ));
     steps.push(step(
         if max_code == "si.vd.max_alone" {
-            "calc-vd-max-alone"
+            "rights-calc-vd-max-alone"
         } else {
-            "calc-vd-max-shared"
+            "rights-calc-vd-max-shared"
         },
         &[("factor", Arg::Factor(max_w)), ("max", Arg::Money(max))],
     ));
     let amount = (threshold - h.income).max(0).min(max);
     steps.push(step(
         if amount == 0 {
-            "calc-income-above"
+            "rights-calc-income-above"
         } else {
-            "calc-result"
+            "rights-calc-result"
         },
         &[("amount", Arg::Money(amount))],
     ));
@@ -465,7 +474,7 @@ fn foster(r: &mut Reader, h: &Household) -> Result<(Minor, Vec<Step>), CalcError
         );
         let f = apply(fee, ONE + raise(r, c.fee_raise, "fee_raise")?);
         steps.push(step(
-            "calc-foster-parts",
+            "rights-calc-foster-parts",
             &[
                 ("child", who.clone()),
                 ("maintenance", Arg::Money(m)),
@@ -477,13 +486,13 @@ fn foster(r: &mut Reader, h: &Household) -> Result<(Minor, Vec<Step>), CalcError
         let mut child = m + f;
         if child > cap {
             child = cap;
-            steps.push(step("calc-foster-cap", &[("cap", Arg::Money(cap))]));
+            steps.push(step("rights-calc-foster-cap", &[("cap", Arg::Money(cap))]));
         }
         if c.weekend_only {
             let share = r.get("si.foster.weekend")?;
             child = apply(child, share);
             steps.push(step(
-                "calc-foster-weekend",
+                "rights-calc-foster-weekend",
                 &[
                     ("share", Arg::Percent(share)),
                     ("amount", Arg::Money(child)),
@@ -491,12 +500,12 @@ fn foster(r: &mut Reader, h: &Household) -> Result<(Minor, Vec<Step>), CalcError
             ));
         }
         steps.push(step(
-            "calc-foster-child",
+            "rights-calc-foster-child",
             &[("child", who), ("amount", Arg::Money(child))],
         ));
         total += child;
     }
-    steps.push(step("calc-result", &[("amount", Arg::Money(total))]));
+    steps.push(step("rights-calc-result", &[("amount", Arg::Money(total))]));
     Ok((total, steps))
 }
 
@@ -514,7 +523,7 @@ fn rs_cash(r: &mut Reader, h: &Household) -> Result<(Minor, Vec<Step>), CalcErro
     let share = r.get(&format!("rs.cash.{size}"))?;
     let norm = apply(base, share);
     let mut steps = vec![step(
-        "calc-rs-cash-norm",
+        "rights-calc-rs-cash-norm",
         &[
             ("size", Arg::Count(h.members.len() as i64)),
             ("share", Arg::Percent(share)),
@@ -522,13 +531,16 @@ fn rs_cash(r: &mut Reader, h: &Household) -> Result<(Minor, Vec<Step>), CalcErro
             ("norm", Arg::Money(norm)),
         ],
     )];
-    steps.push(step("calc-income", &[("income", Arg::Money(h.income))]));
+    steps.push(step(
+        "rights-calc-income",
+        &[("income", Arg::Money(h.income))],
+    ));
     let amount = (norm - h.income).max(0);
     steps.push(step(
         if amount == 0 {
-            "calc-income-above"
+            "rights-calc-income-above"
         } else {
-            "calc-result"
+            "rights-calc-result"
         },
         &[("amount", Arg::Money(amount))],
     ));
@@ -538,8 +550,8 @@ fn rs_cash(r: &mut Reader, h: &Household) -> Result<(Minor, Vec<Step>), CalcErro
 /// RS care allowance (DPNJ): full or partial share of the base, as the commission found.
 fn rs_care(r: &mut Reader, h: &Household) -> Result<(Minor, Vec<Step>), CalcError> {
     let (code, key) = match h.care_degree {
-        Some(CareDegree::Full) => ("rs.dpnj.full", "calc-rs-care-full"),
-        Some(CareDegree::Partial) => ("rs.dpnj.partial", "calc-rs-care-partial"),
+        Some(CareDegree::Full) => ("rs.dpnj.full", "rights-calc-rs-care-full"),
+        Some(CareDegree::Partial) => ("rs.dpnj.partial", "rights-calc-rs-care-partial"),
         None => return Err(CalcError::Input("care_degree")),
     };
     share_of_base(r, code, key, None)
@@ -554,7 +566,7 @@ fn rs_disability(r: &mut Reader, h: &Household) -> Result<(Minor, Vec<Step>), Ca
     share_of_base(
         r,
         &format!("rs.disability.{degree}"),
-        "calc-rs-disability",
+        "rights-calc-rs-disability",
         Some(("degree", Arg::Count(degree as i64))),
     )
 }
@@ -591,7 +603,7 @@ fn rs_one_off(r: &mut Reader, h: &Household) -> Result<(Minor, Vec<Step>), CalcE
         amount,
         vec![
             step(
-                "calc-rs-one-off-max",
+                "rights-calc-rs-one-off-max",
                 &[
                     ("share", Arg::Percent(share)),
                     ("base", Arg::Money(base)),
@@ -599,7 +611,7 @@ fn rs_one_off(r: &mut Reader, h: &Household) -> Result<(Minor, Vec<Step>), CalcE
                 ],
             ),
             step(
-                "calc-extra-result",
+                "rights-calc-extra-result",
                 &[
                     ("requested", Arg::Money(h.requested)),
                     ("amount", Arg::Money(amount)),

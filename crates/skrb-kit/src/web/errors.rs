@@ -111,7 +111,7 @@ fn problem(ctx: &Ctx, err: &AppError) -> Response {
         AppError::Validation(errors) => {
             body["errors"] = errors
                 .iter()
-                .map(|e| json!({ "field": e.field, "message": e.msg.render(l), "code": e.msg.key }))
+                .map(|e| json!({ "field": e.field, "message": e.msg.render(l), "code": e.msg.code() }))
                 .collect();
         }
         AppError::Warnings {

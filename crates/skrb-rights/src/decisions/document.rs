@@ -59,11 +59,15 @@ pub fn lines(d: &Decision, rt: &RightType) -> Vec<Line> {
     out.push(line(Style::Bold, centre));
     out.push(line(
         Style::Normal,
-        format!("{}: {}", t("doc-number"), d.number),
+        format!("{}: {}", t("rights-doc-number"), d.number),
     ));
     out.push(line(
         Style::Normal,
-        format!("{}: {}", t("doc-date"), i18n::fmt_date(l, d.decided_on)),
+        format!(
+            "{}: {}",
+            t("rights-doc-date"),
+            i18n::fmt_date(l, d.decided_on)
+        ),
     ));
     out.push(line(Style::Gap, ""));
     let right = frozen
@@ -78,15 +82,15 @@ pub fn lines(d: &Decision, rt: &RightType) -> Vec<Line> {
         Style::Normal,
         i18n::t_args(
             l,
-            "doc-intro",
+            "rights-doc-intro",
             &[("basis", basis.into()), ("right", right.clone().into())],
         ),
     ));
     out.push(line(Style::Gap, ""));
     let title = if d.kind == "provisional" {
-        "doc-title-provisional"
+        "rights-doc-title-provisional"
     } else {
-        "doc-title"
+        "rights-doc-title"
     };
     out.push(line(Style::Title, t(title)));
     out.push(line(Style::Gap, ""));
@@ -95,8 +99,8 @@ pub fn lines(d: &Decision, rt: &RightType) -> Vec<Line> {
         .map(|f| f.person.clone())
         .unwrap_or_default();
     let who = match (&person.emso, &person.address) {
-        (Some(e), Some(a)) => format!("{}, {} {e}, {a}", person.name, t("doc-emso")),
-        (Some(e), None) => format!("{}, {} {e}", person.name, t("doc-emso")),
+        (Some(e), Some(a)) => format!("{}, {} {e}, {a}", person.name, t("rights-doc-emso")),
+        (Some(e), None) => format!("{}, {} {e}", person.name, t("rights-doc-emso")),
         (None, Some(a)) => format!("{}, {a}", person.name),
         (None, None) => person.name.clone(),
     };
@@ -111,9 +115,9 @@ pub fn lines(d: &Decision, rt: &RightType) -> Vec<Line> {
     let to = d
         .period_to
         .map(|x| i18n::fmt_date(l, x))
-        .unwrap_or_else(|| t("doc-until-changed"));
+        .unwrap_or_else(|| t("rights-doc-until-changed"));
     let op = format!(
-        "doc-operative-{}",
+        "rights-doc-operative-{}",
         match d.kind.as_str() {
             "suspension" => "suspension",
             "termination" => "termination",
@@ -136,31 +140,31 @@ pub fn lines(d: &Decision, rt: &RightType) -> Vec<Line> {
         ),
     ));
     out.push(line(Style::Gap, ""));
-    out.push(line(Style::Heading, t("doc-reasoning")));
+    out.push(line(Style::Heading, t("rights-doc-reasoning")));
     for p in d.reasoning.split('\n') {
         out.push(line(Style::Normal, p.trim_end()));
     }
     if let Some(calc) = frozen.as_ref().and_then(|f| f.calculation.as_ref()) {
         out.push(line(Style::Gap, ""));
-        out.push(line(Style::Heading, t("doc-calculation")));
+        out.push(line(Style::Heading, t("rights-doc-calculation")));
         for s in crate::explain::lines(l, calc, &d.currency) {
             out.push(line(Style::Normal, format!("– {s}")));
         }
     }
     out.push(line(Style::Gap, ""));
-    out.push(line(Style::Heading, t("doc-remedy-title")));
+    out.push(line(Style::Heading, t("rights-doc-remedy-title")));
     out.push(line(
         Style::Normal,
         t(if d.kind == "provisional" {
-            "doc-remedy-provisional"
+            "rights-doc-remedy-provisional"
         } else {
-            "doc-remedy"
+            "rights-doc-remedy"
         }),
     ));
     out.push(line(Style::Gap, ""));
     out.push(line(Style::Gap, ""));
     out.push(line(Style::Right, d.signatory.clone()));
-    out.push(line(Style::Right, t("doc-signatory")));
+    out.push(line(Style::Right, t("rights-doc-signatory")));
     out
 }
 

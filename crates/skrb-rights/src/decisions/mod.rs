@@ -232,7 +232,7 @@ pub fn template(
     let to = to
         .map(|d| skrb_kit::i18n::fmt_date(l, d))
         .unwrap_or_else(|| "—".into());
-    let key = format!("reasoning-{outcome}");
+    let key = format!("rights-reasoning-{outcome}");
     skrb_kit::i18n::t_args(
         l,
         &key,
@@ -286,7 +286,7 @@ async fn no_overlap(
          AND valid_from <= COALESCE($4, valid_from, $3) AND (valid_to IS NULL OR valid_to >= $3) AND id <> COALESCE($5, 0)")
         .bind(person).bind(right).bind(from).bind(to).bind(except).fetch_one(c).await?);
     if n > 0 {
-        return Err(field_error("period_from", "err-right-overlap"));
+        return Err(field_error("period_from", "rights-err-right-overlap"));
     }
     Ok(())
 }
@@ -316,8 +316,12 @@ pub async fn decide(
     // A decision rests on a complete application (the deadline runs from there).
     match a.status {
         ApplicationStatus::InProcedure => {}
-        s if s.open() => return Err(AppError::Refused(Msg::new("err-application-incomplete"))),
-        _ => return Err(AppError::Refused(Msg::new("err-application-closed"))),
+        s if s.open() => {
+            return Err(AppError::Refused(Msg::new(
+                "rights-err-application-incomplete",
+            )))
+        }
+        _ => return Err(AppError::Refused(Msg::new("rights-err-application-closed"))),
     }
     let rt = catalogue::get(&mut tx, a.right_id)
         .await?
@@ -328,7 +332,7 @@ pub async fn decide(
         .date("period_from", &f.period_from, false)
         .unwrap_or_else(|| a.first_day());
     if from < a.received_on {
-        ck.err("period_from", "err-before-received");
+        ck.err("period_from", "rights-err-before-received");
     }
     let months = match f.months.trim() {
         "" => rt.max_months,
@@ -337,7 +341,7 @@ pub async fn decide(
             _ => {
                 ck.err_msg(
                     "months",
-                    Msg::new("err-months").num("max", rt.max_months.unwrap_or(120)),
+                    Msg::new("rights-err-months").num("max", rt.max_months.unwrap_or(120)),
                 );
                 None
             }
@@ -348,7 +352,7 @@ pub async fn decide(
         s => match money::parse(s) {
             Some(v) if v >= 0 => Some(v),
             _ => {
-                ck.err("amount", "err-amount");
+                ck.err("amount", "rights-err-amount");
                 None
             }
         },
@@ -376,10 +380,10 @@ pub async fn decide(
     let amount = if grants { typed.or(calculated) } else { None };
     let manual = grants && typed.is_some() && typed != calculated;
     if manual && manual_reason.is_none() {
-        return Err(field_error("manual_reason", "err-manual-reason"));
+        return Err(field_error("manual_reason", "rights-err-manual-reason"));
     }
     if grants && amount.unwrap_or(0) == 0 && rt.calc() != skrb_domain::rights::Calculator::None {
-        return Err(field_error("outcome", "err-amount-zero"));
+        return Err(field_error("outcome", "rights-err-amount-zero"));
     }
     if grants {
         no_overlap(&mut tx, a.person_id, rt.id, from, to, None).await?;
@@ -419,7 +423,7 @@ pub async fn decide(
     let decided = a
         .status
         .after(ApplicationStep::Decide)
-        .map_err(|_| AppError::Refused(Msg::new("err-application-closed")))?;
+        .map_err(|_| AppError::Refused(Msg::new("rights-err-application-closed")))?;
     sql!(&mut tx, c => sqlx::query("UPDATE application SET status = $2, version = version + 1 WHERE id = $1")
         .bind(a.id).bind(decided.code()).execute(c).await?.rows_affected());
     audit::record(&mut tx, actor, Event::new(Action::Create, "decision", id).person(a.person_id).detail(serde_json::json!({
@@ -492,10 +496,10 @@ pub async fn approve(db: &Db, actor: &Actor, id: i64) -> AppResult<()> {
     let mut tx = db.begin().await?;
     let d = guard(&mut tx, actor, id).await?;
     if d.status.approve().is_err() {
-        return Err(AppError::Refused(Msg::new("err-not-awaiting")));
+        return Err(AppError::Refused(Msg::new("rights-err-not-awaiting")));
     }
     if d.decided_by.is_some() && d.decided_by == actor.user_id {
-        return Err(AppError::Refused(Msg::new("err-same-approver")));
+        return Err(AppError::Refused(Msg::new("rights-err-same-approver")));
     }
     sql!(&mut tx, c => sqlx::query("UPDATE decision SET approved_by = $1 WHERE id = $2")
         .bind(actor.user_id).bind(id).execute(c).await?.rows_affected());
@@ -537,16 +541,16 @@ pub async fn deliver(
     let mut tx = db.begin().await?;
     let d = guard(&mut tx, actor, id).await?;
     if !d.status.issued() {
-        return Err(AppError::Refused(Msg::new("err-not-issued")));
+        return Err(AppError::Refused(Msg::new("rights-err-not-issued")));
     }
     let mut ck = Check::new();
     let on = ck.date("delivered_on", &f.delivered_on, true);
     let method = ck.choice("method", &f.method, &super::DELIVERY, true);
     if on.is_some_and(|o| o > today) {
-        ck.err("delivered_on", "err-date-future");
+        ck.err("delivered_on", "registry-err-date-future");
     }
     if on.is_some_and(|o| o < d.decided_on) {
-        ck.err("delivered_on", "err-before-decision");
+        ck.err("delivered_on", "rights-err-before-decision");
     }
     ck.done()?;
     sql!(&mut tx, c => sqlx::query("UPDATE decision SET delivered_on = $1, delivery_method = $2 WHERE id = $3")
@@ -645,7 +649,7 @@ pub async fn change(
     let reason = ck.text("reason", &f.reason, true, 2000);
     if let Some(d) = effective {
         if d < e.valid_from || e.valid_to.is_some_and(|t| d > t) {
-            ck.err("effective", "err-effective-period");
+            ck.err("effective", "rights-err-effective-period");
         }
     }
     ck.done()?;
@@ -656,7 +660,7 @@ pub async fn change(
         .ok_or_else(|| AppError::BadRequest("change".into()))?;
     e.status
         .after(change)
-        .map_err(|_| AppError::Refused(Msg::new("err-entitlement-state")))?;
+        .map_err(|_| AppError::Refused(Msg::new("rights-err-entitlement-state")))?;
     let rt = catalogue::get(&mut tx, e.right_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -701,7 +705,7 @@ pub async fn change(
     let signatory = super::user_name(&mut tx, actor.user_id).await?;
     let reasoning = format!(
         "{}\n\n{reason}",
-        skrb_kit::i18n::t(l, &format!("reasoning-{}", action))
+        skrb_kit::i18n::t(l, &format!("rights-reasoning-{}", action))
     );
     let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO decision (centre_id, application_id, entitlement_id, person_id, right_id, kind, outcome, amount, currency, \

@@ -87,6 +87,7 @@ pub fn panels() -> panels::Panels {
 }
 
 pub fn router(mut state: AppState) -> Router {
+    crate::install_words();
     state.panels = Arc::new(panels());
     let prefix = {
         use rand::Rng;

@@ -69,6 +69,7 @@ impl Drop for DbGuard {
 
 /// A new, empty, migrated database on the backend; its URL and its guard.
 pub async fn fresh_db(backend: Backend) -> (Db, String, DbGuard) {
+    skrb::install_words();
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     let pid = std::process::id();
     match backend {

@@ -16,3 +16,4 @@ mod security;
 mod tls;
 mod trust;
 mod ui;
+mod words;

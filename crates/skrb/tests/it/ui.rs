@@ -61,7 +61,10 @@ async fn cyrillic_person_found_from_english_ui(app: TestApp) {
     let person_url = location(&r);
     assert!(person_url.starts_with("/persons/"));
     let page = app
-        .page(&person_url, &format!("{c}; skrb_flash=person-created"))
+        .page(
+            &person_url,
+            &format!("{c}; skrb_flash=registry-person-created"),
+        )
         .await;
     assert!(
         page.body.contains("Особа је сачувана."),

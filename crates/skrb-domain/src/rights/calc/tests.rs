@@ -45,7 +45,8 @@ fn dsp_worked_example_two_adults_two_children() {
     assert!(c
         .steps
         .iter()
-        .any(|s| s.key == "calc-w-sum" && s.args.contains(&("sum".into(), Arg::Factor(27_500)))));
+        .any(|s| s.key == "rights-calc-w-sum"
+            && s.args.contains(&("sum".into(), Arg::Factor(27_500)))));
     assert!(c.used.contains(&"si.ozmd".to_string()));
     assert!(!c.used.contains(&"rs.base".to_string()));
 }
@@ -204,7 +205,7 @@ fn foster_cap_applies_when_raises_exceed_it() {
     };
     let c = calculate(Calculator::Foster, "x", &p, &h).expect("calculates");
     assert_eq!(c.amount, 150_000);
-    assert!(c.steps.iter().any(|s| s.key == "calc-foster-cap"));
+    assert!(c.steps.iter().any(|s| s.key == "rights-calc-foster-cap"));
 }
 
 #[test]
@@ -393,7 +394,7 @@ proptest! {
         // The norm computed in exact rational arithmetic (weights in ten-thousandths,
         // OZMD in cents) and rounded half up must be what the calculator subtracts from.
         let c = calculate(Calculator::Dsp, "x", &params(), &Household { income: 0, ..h.clone() }).expect("calculates");
-        let sum = c.steps.iter().find(|s| s.key == "calc-w-sum").and_then(|s| match &s.args[0].1 { Arg::Factor(f) => Some(*f), _ => None }).expect("sum");
+        let sum = c.steps.iter().find(|s| s.key == "rights-calc-w-sum").and_then(|s| match &s.args[0].1 { Arg::Factor(f) => Some(*f), _ => None }).expect("sum");
         let exact = 50_743i128 * sum as i128;
         let rounded = ((exact + 5_000) / 10_000) as i64;
         prop_assert_eq!(c.amount, rounded);
