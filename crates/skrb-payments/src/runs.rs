@@ -6,19 +6,16 @@
 //! person → exported (the bank files) → settled / partly returned (statements).
 
 use skrb_kit::audit::Action;
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use skrb_domain::iban::Iban;
-use skrb_domain::payments::month_amount;
+use skrb_domain::payments::reckon::{Entitlement, Key, Line, Owed, Reckoner, Unpaid};
 use skrb_domain::payments::states::{LineStatus, RunStatus, RunStep};
-use skrb_domain::rights::calc::parts;
 use skrb_domain::rights::{deadlines, Minor};
 use std::time::Duration;
 
 use time::{Date, OffsetDateTime};
 
-use super::accounts::{self, PayerAccount};
+use super::accounts;
 use skrb_kit::audit::{self, Actor, Event};
 use skrb_kit::bulk::{self, Value};
 use skrb_kit::db::{Db, Tx};
@@ -273,22 +270,6 @@ pub struct Calculated {
     pub spent: [std::time::Duration; 3],
 }
 
-/// An entitlement to pay, borrowing its text from the rows read in bulk.
-struct Ent<'a> {
-    id: i64,
-    centre_id: i64,
-    person_id: i64,
-    right_id: i64,
-    amount: Minor,
-    currency: &'a str,
-    valid_from: Date,
-    valid_to: Option<Date>,
-    suspended_from: Option<Date>,
-    payee: &'a str,
-    iban: Option<&'a str>,
-    address: Option<&'a str>,
-}
-
 /// Who is paid: the payee set on the entitlement (a foster parent, an institution) or
 /// else the holder, with the address as one line ("street, postcode town"). Put
 /// together by the database, so that a run reads a dozen columns, not eighteen.
@@ -330,26 +311,24 @@ fn ent_cols() -> [&'static str; 12] {
     ]
 }
 
-impl<'a> Ent<'a> {
-    /// An entitlement from a row of [`ent_cols`].
-    fn from_row(r: bulk::Row<'a>) -> AppResult<Ent<'a>> {
-        Ok(r.read("entitlement", |r| {
-            Some(Ent {
-                id: r.int(0)?,
-                centre_id: r.int(1)?,
-                person_id: r.int(2)?,
-                right_id: r.int(3)?,
-                amount: r.int(4)?,
-                currency: r.text(5)?,
-                valid_from: r.date(6)?,
-                valid_to: r.date(7),
-                suspended_from: r.date(8),
-                payee: r.text(9)?,
-                iban: r.text(10),
-                address: r.text(11),
-            })
-        })?)
-    }
+/// An entitlement from a row of [`ent_cols`].
+fn entitlement(r: bulk::Row<'_>) -> AppResult<Entitlement<'_>> {
+    Ok(r.read("entitlement", |r| {
+        Some(Entitlement {
+            id: r.int(0)?,
+            centre_id: r.int(1)?,
+            person_id: r.int(2)?,
+            right_id: r.int(3)?,
+            amount: r.int(4)?,
+            currency: r.text(5)?,
+            valid_from: r.date(6)?,
+            valid_to: r.date(7),
+            suspended_from: r.date(8),
+            payee: r.text(9)?,
+            iban: r.text(10),
+            address: r.text(11),
+        })
+    })?)
 }
 
 /// A held or returned line of an exported run, to pay again.
@@ -368,62 +347,21 @@ struct Open {
     status: LineStatus,
 }
 
-/// A line to write; its text borrowed from the entitlements read.
-struct Line<'a> {
-    centre_id: i64,
-    entitlement_id: i64,
-    person_id: i64,
-    right_id: i64,
-    month: Date,
-    funder: &'a str,
-    account_id: Option<i64>,
-    gross: Minor,
-    deducted: Minor,
-    recovery_id: Option<i64>,
-    amount: Minor,
-    currency: &'a str,
-    payee: &'a str,
-    iban: Option<Cow<'a, str>>,
-    address: Option<&'a str>,
-    hold: Option<&'static str>,
-    carried_from: Option<i64>,
-    /// Wholly recovered (nothing to send): settled at once.
-    offset: bool,
-}
-
-/// An account number as the bank wants it: no spaces, capitals (borrowed when it is
-/// already so, as nearly all are).
-fn plain_iban(i: &str) -> Cow<'_, str> {
-    if i.bytes().any(|b| b == b' ' || b.is_ascii_lowercase()) {
-        Cow::Owned(i.replace(' ', "").to_uppercase())
-    } else {
-        Cow::Borrowed(i)
-    }
-}
-
-/// Why a line is held back (it goes on the work list), if it is.
-fn hold_of(acct: Option<&PayerAccount>, amount: Minor, iban: Option<&str>) -> Option<&'static str> {
-    if acct.is_none() {
-        Some("no_account")
-    } else if amount <= 0 {
-        Some("zero")
-    } else {
-        match iban {
-            None | Some("") => Some("no_iban"),
-            Some(i) if Iban::parse(i).is_err() => Some("bad_iban"),
-            _ => None,
+impl Open {
+    fn unpaid(self) -> Unpaid {
+        Unpaid {
+            id: self.id,
+            entitlement_id: self.entitlement_id,
+            month: self.month,
+            funder: self.funder,
+            gross: self.gross,
+            deducted: self.deducted,
+            recovery_id: self.recovery_id,
+            amount: self.amount,
+            iban: self.iban,
+            status: self.status,
         }
     }
-}
-
-fn months(from: Date, to: Date) -> Vec<Date> {
-    let mut out = Vec::new();
-    let mut m = from;
-    while m <= to {
-        out.push(m);
-        m = deadlines::next_month(m);
-    }
-    out
 }
 
 /// Calculates (or recalculates) a run in its own transaction.
@@ -454,6 +392,10 @@ fn wrong_state(run: &Run) -> AppError {
     AppError::Refused(Msg::new("payments-err-state").arg("status", run.status.code()))
 }
 
+/// Calculates a run in the caller's transaction, in named steps: read what is known
+/// (rights, accounts, recoveries owed, what is paid, what to pay again), reckon and
+/// write the entitlements' lines set by set as they are read, pay again what belongs
+/// to entitlements outside the run's months, then sum up and record.
 pub async fn calculate_in(
     db: &Db,
     tx: &mut Tx,
@@ -474,22 +416,55 @@ pub async fn calculate_in(
         .after(RunStep::Calculate)
         .map_err(|_| wrong_state(&run))?;
     let t_prepare = std::time::Instant::now();
-    // where the preparing goes (SKRB_TIMINGS)
-    let mut marks: Vec<(&str, Duration)> = Vec::new();
-    let month = run.month;
-    let from = run.from_month;
-    let last = deadlines::month_end(month);
     // The entitlements are read on a connection of their own, set after set, while this
     // transaction prepares and then writes the lines of the sets already read.
+    let mut sets = read_entitlements(db, &run);
+    // Recalculating replaces: the earlier lines go, the lines they paid again are
+    // open again.
+    drop_lines(tx, &run).await?;
+    let mut known = read_known(tx, &run).await?;
+    let paid: HashSet<Key> = known
+        .paid
+        .iter()
+        .map(|(e, m, f)| (*e, *m, f.as_str()))
+        .collect();
+    let accounts: HashMap<(i64, &str), i64> = known
+        .accounts
+        .iter()
+        .map(|((c, f), a)| ((*c, f.as_str()), *a))
+        .collect();
+    let mut reckoner = Reckoner::new(
+        run.from_month,
+        run.month,
+        &known.shares,
+        &paid,
+        &known.unpaid,
+        std::mem::take(&mut known.owed),
+        &accounts,
+    );
+    // The lines are written with ids of their own.
+    let first = bulk::next_id(tx, "payment_line").await?;
+    let t_prepare = t_prepare.elapsed();
+    let mut tally = Tally::new(id, first);
+    write_lines(tx, &mut sets, &mut reckoner, &mut tally, progress).await?;
+    pay_again_the_rest(tx, &mut reckoner, &mut tally).await?;
+    let out = record(tx, actor, &run, &known.rights, &reckoner, tally, t_prepare).await?;
+    Ok(out)
+}
+
+/// Starts reading the run's entitlements (valid in its months, with an amount, of its
+/// centre) in sets, by id.
+fn read_entitlements(db: &Db, run: &Run) -> bulk::Stream {
+    let last = deadlines::month_end(run.month);
     let ent_where = format!(
         "e.valid_from <= {} AND (e.valid_to IS NULL OR e.valid_to >= {}) AND e.amount > 0{}",
         bulk::date_literal(last),
-        bulk::date_literal(from),
+        bulk::date_literal(run.from_month),
         run.centre_id
             .map(|c| format!(" AND e.centre_id = {c}"))
             .unwrap_or_default()
     );
-    let mut sets = bulk::stream(
+    bulk::stream(
         db,
         bulk::StreamQuery {
             // PostgreSQL would hash every person to join them; looking up the holders of
@@ -502,21 +477,35 @@ pub async fn calculate_in(
             )),
             per: ENT_SET,
         },
-    );
-    // Recalculating replaces: the earlier lines go, the lines they paid again are
-    // open again.
-    drop_lines(tx, &run).await?;
-    marks.push(("old lines dropped", t_prepare.elapsed()));
+    )
+}
+
+/// What a run reads before it reckons.
+struct Known {
+    rights: HashMap<i64, RightType>,
+    /// Each right's funders and shares.
+    shares: HashMap<i64, Vec<(String, i64)>>,
+    /// Active payer accounts by centre and funder.
+    accounts: HashMap<(i64, String), i64>,
+    /// Recoveries still owed, by entitlement.
+    owed: HashMap<i64, Owed>,
+    /// Entitlement-months-funders some current line pays already.
+    paid: Vec<(i64, Date, String)>,
+    /// Held and returned lines this run pays again, by id.
+    unpaid: Vec<Unpaid>,
+}
+
+async fn read_known(tx: &mut Tx, run: &Run) -> AppResult<Known> {
     let rights: HashMap<i64, RightType> = catalogue::all_in(tx)
         .await?
         .into_iter()
         .map(|r| (r.id, r))
         .collect();
-    let accounts: HashMap<(i64, String), PayerAccount> = accounts::all_in(tx, run.centre_id)
+    let accounts = accounts::all_in(tx, run.centre_id)
         .await?
         .into_iter()
         .filter(|a| a.active)
-        .map(|a| ((a.centre_id, a.funder.clone()), a))
+        .map(|a| ((a.centre_id, a.funder.clone()), a.id))
         .collect();
     // Recoveries still owed: what is left after the lines that deducted them.
     let recs: Vec<(i64, i64, i64, i64, Date)> = sql!(tx, c => sqlx::query_as(
@@ -524,23 +513,24 @@ pub async fn calculate_in(
          WHERE l.recovery_id = r.id AND l.carried_by IS NULL AND l.status IN ('open', 'settled')), 0) AS BIGINT), r.from_month \
          FROM recovery r WHERE r.status = 'open' AND ($1 IS NULL OR r.centre_id = $1) ORDER BY r.id")
         .bind(run.centre_id).fetch_all(c).await?);
-    let mut owed: HashMap<i64, (i64, i64, i64, Date)> = HashMap::new();
-    for (rid, ent, inst, left, from) in recs {
+    let mut owed: HashMap<i64, Owed> = HashMap::new();
+    for (recovery, ent, instalment, left, from) in recs {
         if left > 0 {
-            owed.entry(ent).or_insert((rid, inst, left, from));
+            owed.entry(ent).or_insert(Owed {
+                recovery,
+                instalment,
+                left,
+                from,
+            });
         }
     }
-    marks.push(("rights, accounts, recoveries", t_prepare.elapsed()));
     // Entitlement-months some current line pays already (another run, or a held or
     // returned line that is carried below).
     let paid: Vec<(i64, Date, String)> = sql!(tx, c => sqlx::query_as(
         "SELECT l.entitlement_id, l.month, l.funder FROM entitlement e JOIN payment_line l ON l.entitlement_id = e.id \
          AND l.month >= $2 AND l.month <= $4 AND l.carried_by IS NULL \
          WHERE e.valid_from <= $1 AND (e.valid_to IS NULL OR e.valid_to >= $2) AND e.amount > 0 AND ($3 IS NULL OR e.centre_id = $3)")
-        .bind(last).bind(from).bind(run.centre_id).bind(month).fetch_all(c).await?);
-    let paid: HashSet<(i64, Date, &str)> =
-        paid.iter().map(|(e, m, f)| (*e, *m, f.as_str())).collect();
-    marks.push(("paid", t_prepare.elapsed()));
+        .bind(deadlines::month_end(run.month)).bind(run.from_month).bind(run.centre_id).bind(run.month).fetch_all(c).await?);
     // Held and returned lines of exported runs: paid again now (zero amounts and
     // write-offs stay), each with the lines of its entitlement, as it is now. Marked
     // at once as paid again by this run (a current line's key is unique), before the
@@ -551,19 +541,9 @@ pub async fn calculate_in(
          AND run_id IN (SELECT id FROM payment_run WHERE status IN ('exported', 'settled', 'partly_returned')) \
          AND month <= $1 AND ($2 IS NULL OR centre_id = $2) \
          RETURNING id, entitlement_id, month, funder, gross, deducted, recovery_id, amount, iban, status")
-        .bind(month).bind(run.centre_id).bind(id).fetch_all(c).await?);
+        .bind(run.month).bind(run.centre_id).bind(run.id).fetch_all(c).await?);
     open.sort_unstable_by_key(|o| o.id);
-    marks.push(("to pay again", t_prepare.elapsed()));
-    let mut to_carry: HashMap<i64, Vec<&Open>> = HashMap::new();
-    for o in &open {
-        to_carry.entry(o.entitlement_id).or_default().push(o);
-    }
-    let carried_keys: HashSet<(i64, Date, &str)> = open
-        .iter()
-        .map(|o| (o.entitlement_id, o.month, o.funder.as_str()))
-        .collect();
-    // Each right's funders and shares, once.
-    let shares: HashMap<i64, Vec<(String, i64)>> = rights
+    let shares = rights
         .values()
         .map(|rt| {
             let mut s = parse_funding(&rt.funding);
@@ -573,39 +553,74 @@ pub async fn calculate_in(
             (rt.id, s)
         })
         .collect();
-    let mut reckoner = Reckoner {
-        months: months(from, month),
-        shares: &shares,
-        paid: &paid,
-        carried: &carried_keys,
-        to_carry,
-        carried_lines: 0,
+    Ok(Known {
+        rights,
+        shares,
+        accounts,
         owed,
-        // Payer accounts by centre and funder, looked up without building a key per line.
-        accounts: accounts
-            .iter()
-            .map(|((c, f), a)| ((*c, f.as_str()), a))
-            .collect(),
-        already_paid: 0,
-    };
-    // The lines are written with ids of their own.
-    let first = bulk::next_id(tx, "payment_line").await?;
-    marks.push(("marked, numbered", t_prepare.elapsed()));
-    let now = actor.now;
-    let mut out = Calculated {
-        run: id,
-        ..Calculated::default()
-    };
-    let mut expected = 0;
-    let mut summary = Summary::new();
-    let mut names = Names::default();
-    let mut held = 0;
+        paid,
+        unpaid: open.into_iter().map(Open::unpaid).collect(),
+    })
+}
+
+/// The run's lines as they are written: numbered, summed, timed.
+struct Tally {
+    run: i64,
+    first: i64,
+    next: i64,
+    entitlements: usize,
+    expected: usize,
+    held: usize,
+    summary: Summary,
+    names: Names,
+    /// Waiting for entitlements, reckoning, writing.
+    waited: Duration,
+    reckoned: Duration,
+    written: Duration,
+}
+
+impl Tally {
+    fn new(run: i64, first: i64) -> Tally {
+        Tally {
+            run,
+            first,
+            next: first,
+            entitlements: 0,
+            expected: 0,
+            held: 0,
+            summary: Summary::new(),
+            names: Names::default(),
+            waited: Duration::ZERO,
+            reckoned: Duration::ZERO,
+            written: Duration::ZERO,
+        }
+    }
+
+    /// Lines as rows to write, numbered on from the last.
+    fn rows(&mut self, lines: &[Line<'_>]) -> bulk::Batch {
+        let rows = line_rows(
+            lines,
+            self.next,
+            self.run,
+            &mut self.summary,
+            &mut self.names,
+            &mut self.held,
+        );
+        self.next += rows.len() as i64;
+        rows
+    }
+}
+
+/// Set after set of entitlements as they come: each set is reckoned while the one
+/// before it is written.
+async fn write_lines<'s>(
+    tx: &mut Tx,
+    sets: &mut bulk::Stream,
+    reckoner: &mut Reckoner<'s>,
+    tally: &mut Tally,
+    progress: &mut (dyn FnMut(usize, usize) + Send),
+) -> AppResult<()> {
     let mut writer = bulk::Writer::start(tx, "payment_line", &LINE_COLUMNS).await?;
-    let mut next = first;
-    let t_prepare = t_prepare.elapsed();
-    // Then set after set of entitlements as they come: each set is reckoned while the
-    // one before it is written.
-    let (mut waited, mut reckoned, mut written) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
     let mut pending: Option<bulk::Batch> = None;
     loop {
         let rows = pending.take();
@@ -623,7 +638,7 @@ pub async fn calculate_in(
                 let set = loop {
                     match sets.recv().await {
                         Some(Ok(bulk::Streamed::Count(n))) => {
-                            expected = usize::try_from(n).unwrap_or_default();
+                            tally.expected = usize::try_from(n).unwrap_or_default();
                         }
                         Some(Ok(bulk::Streamed::Rows(set))) => break Some(set),
                         Some(Err(e)) => return Err(AppError::from(e)),
@@ -635,7 +650,8 @@ pub async fn calculate_in(
                 };
                 let t_got = t.elapsed();
                 let t = std::time::Instant::now();
-                let ents: Vec<Ent> = set.iter().map(Ent::from_row).collect::<AppResult<_>>()?;
+                let ents: Vec<Entitlement> =
+                    set.iter().map(entitlement).collect::<AppResult<_>>()?;
                 let mut lines = Vec::with_capacity(ents.len() + ents.len() / 8);
                 for (i, e) in ents.iter().enumerate() {
                     reckoner.reckon(e, &mut lines);
@@ -644,21 +660,20 @@ pub async fn calculate_in(
                         tokio::task::yield_now().await;
                     }
                 }
-                let rows = line_rows(&lines, next, id, &mut summary, &mut names, &mut held);
-                next += rows.len() as i64;
-                out.entitlements += ents.len();
+                let rows = tally.rows(&lines);
+                tally.entitlements += ents.len();
                 AppResult::Ok((Some(rows), t_got, t.elapsed()))
             }
         );
         let (w, t_w) = w;
         w?;
         let (built, t_wait, t_reckon) = built?;
-        written += t_w;
-        waited += t_wait;
-        reckoned += t_reckon;
+        tally.written += t_w;
+        tally.waited += t_wait;
+        tally.reckoned += t_reckon;
         match built {
             Some(b) => {
-                progress(out.entitlements, expected.max(out.entitlements));
+                progress(tally.entitlements, tally.expected.max(tally.entitlements));
                 pending = Some(b);
             }
             None => break,
@@ -666,11 +681,22 @@ pub async fn calculate_in(
     }
     let t = std::time::Instant::now();
     writer.finish().await?;
-    written += t.elapsed();
-    // Lines to pay again whose entitlement is outside the run's months now.
-    let left: Vec<i64> = reckoner.to_carry.keys().copied().collect();
+    tally.written += t.elapsed();
+    if tally.entitlements == 0 {
+        progress(0, 0);
+    }
+    Ok(())
+}
+
+/// Lines to pay again whose entitlement is outside the run's months now are paid
+/// again all the same; those whose entitlement is gone are not paid again after all.
+async fn pay_again_the_rest<'s>(
+    tx: &mut Tx,
+    reckoner: &mut Reckoner<'s>,
+    tally: &mut Tally,
+) -> AppResult<()> {
     let mut other_rows = Vec::new();
-    for list in bulk::id_lists(&left, 500) {
+    for list in bulk::id_lists(&reckoner.still_to_carry(), 500) {
         other_rows.push(
             bulk::select(
                 tx,
@@ -682,37 +708,46 @@ pub async fn calculate_in(
     }
     let mut lines = Vec::new();
     for r in other_rows.iter().flat_map(|r| r.iter()) {
-        reckoner.carry(&Ent::from_row(r)?, &mut lines);
+        reckoner.carry(&entitlement(r)?, &mut lines);
     }
     if !lines.is_empty() {
-        let rows = line_rows(&lines, next, id, &mut summary, &mut names, &mut held);
-        next += rows.len() as i64;
+        let rows = tally.rows(&lines);
         let mut writer = bulk::Writer::start(tx, "payment_line", &LINE_COLUMNS).await?;
         writer.write_batch(&rows).await?;
         writer.finish().await?;
     }
-    // Held or returned lines whose entitlement is gone: not paid again after all.
-    let gone: Vec<i64> = reckoner.to_carry.values().flatten().map(|o| o.id).collect();
-    for list in bulk::id_lists(&gone, 500) {
+    for list in bulk::id_lists(&reckoner.not_carried(), 500) {
         let q = format!(
             "UPDATE payment_line SET carried_by = NULL WHERE id IN ({list}) AND carried_by = $1"
         );
-        sql!(tx, c => sqlx::query(&q).bind(id).execute(c).await?.rows_affected());
+        sql!(tx, c => sqlx::query(&q).bind(tally.run).execute(c).await?.rows_affected());
     }
-    out.carried = reckoner.carried_lines;
-    out.already_paid = reckoner.already_paid;
-    let total = usize::try_from(next - first).unwrap_or_default();
+    Ok(())
+}
+
+/// Sums the run up by right, funder, account and currency, stores it on the run as
+/// calculated, and audits it.
+async fn record(
+    tx: &mut Tx,
+    actor: &Actor,
+    run: &Run,
+    rights: &HashMap<i64, RightType>,
+    reckoner: &Reckoner<'_>,
+    tally: Tally,
+    t_prepare: Duration,
+) -> AppResult<Calculated> {
+    let id = run.id;
+    bulk::sync_identity(tx, "payment_line").await?;
+    let total = usize::try_from(tally.next - tally.first).unwrap_or_default();
     if std::env::var_os("SKRB_TIMINGS").is_some() {
         eprintln!(
-            "calculate: prepare {t_prepare:?} {marks:?}, then waiting for entitlements {waited:?}, reckoning {reckoned:?}, writing {written:?}"
+            "calculate: prepare {t_prepare:?}, then waiting for entitlements {:?}, reckoning {:?}, writing {:?}",
+            tally.waited, tally.reckoned, tally.written
         );
     }
-    out.held = held;
-    if out.entitlements == 0 {
-        progress(0, 0);
-    }
-    bulk::sync_identity(tx, "payment_line").await?;
-    let mut rows: Vec<SummaryRow> = summary
+    let names = &tally.names;
+    let mut rows: Vec<SummaryRow> = tally
+        .summary
         .into_iter()
         .map(|((right, funder, account_id, currency), s)| SummaryRow {
             right: rights
@@ -733,38 +768,45 @@ pub async fn calculate_in(
             &b.currency,
         ))
     });
-    out.lines = total - out.held;
     let mut totals: BTreeMap<String, i64> = BTreeMap::new();
     for r in &rows {
         *totals.entry(r.currency.clone()).or_default() += r.total;
     }
-    out.totals = totals.into_iter().collect();
+    let out = Calculated {
+        run: id,
+        entitlements: tally.entitlements,
+        lines: total - tally.held,
+        held: tally.held,
+        carried: reckoner.carried_lines(),
+        already_paid: reckoner.already_paid(),
+        totals: totals.into_iter().collect(),
+        spent: [
+            t_prepare + tally.waited + tally.reckoned,
+            tally.written,
+            Duration::ZERO,
+        ],
+    };
     let summary = serde_json::to_string(&rows).map_err(|e| AppError::Internal(e.into()))?;
     let (fl, ll) = if total > 0 {
-        (Some(first), Some(next - 1))
+        (Some(tally.first), Some(tally.next - 1))
     } else {
         (None, None)
     };
     sql!(tx, c => sqlx::query(
         "UPDATE payment_run SET status = 'calculated', lines = $1, held = $2, first_line = $3, last_line = $4, summary = $5, \
          calculated_by = $6, calculated_at = $7, approved_by = NULL, approved_at = NULL, version = version + 1 WHERE id = $8")
-        .bind(out.lines as i64).bind(out.held as i64).bind(fl).bind(ll).bind(&summary).bind(actor.user_id).bind(now).bind(id)
+        .bind(out.lines as i64).bind(out.held as i64).bind(fl).bind(ll).bind(&summary).bind(actor.user_id).bind(actor.now).bind(id)
         .execute(c).await?.rows_affected());
     audit::record(
         tx,
         actor,
         Event::new(Action::Calculate, "payment_run", id).detail(serde_json::json!({
-            "month": month.to_string(), "lines": out.lines, "held": out.held, "carried": out.carried,
+            "month": run.month.to_string(), "lines": out.lines, "held": out.held, "carried": out.carried,
             "already_paid": out.already_paid, "first_line": fl, "last_line": ll
         })),
     )
     .await?;
-    out.spent = [
-        t_prepare + waited + reckoned,
-        written,
-        std::time::Duration::ZERO,
-    ];
-    tracing::info!(run = id, lines = total, prepare = ?t_prepare, waited = ?waited, reckon = ?reckoned, write = ?written, "payment run calculated");
+    tracing::info!(run = id, lines = total, prepare = ?t_prepare, waited = ?tally.waited, reckon = ?tally.reckoned, write = ?tally.written, "payment run calculated");
     Ok(out)
 }
 
@@ -790,155 +832,6 @@ impl Names {
 
     fn text(&self, number: usize) -> &str {
         self.0.get(number).map_or("", String::as_str)
-    }
-}
-
-/// What a run knows before it reckons the lines of an entitlement.
-struct Reckoner<'s> {
-    months: Vec<Date>,
-    shares: &'s HashMap<i64, Vec<(String, i64)>>,
-    /// Entitlement-months-funders some current line pays already.
-    paid: &'s HashSet<(i64, Date, &'s str)>,
-    /// … or a held or returned line this run pays again.
-    carried: &'s HashSet<(i64, Date, &'s str)>,
-    /// Those lines by entitlement, until their entitlement comes.
-    to_carry: HashMap<i64, Vec<&'s Open>>,
-    /// Lines paid again so far.
-    carried_lines: usize,
-    /// Recoveries by entitlement: (recovery, instalment, left, from month).
-    owed: HashMap<i64, (i64, i64, i64, Date)>,
-    accounts: HashMap<(i64, &'s str), &'s PayerAccount>,
-    already_paid: usize,
-}
-
-impl<'s> Reckoner<'s> {
-    /// Adds the lines that pay again what an earlier run of this entitlement could not
-    /// (held back, or returned by the bank): as they were, to the entitlement's payee
-    /// as it is now.
-    fn carry<'a>(&mut self, e: &Ent<'a>, lines: &mut Vec<Line<'a>>)
-    where
-        's: 'a,
-    {
-        let Some(open) = self.to_carry.remove(&e.id) else {
-            return;
-        };
-        let iban = e.iban.map(plain_iban);
-        for o in open {
-            let acct = self
-                .accounts
-                .get(&(e.centre_id, o.funder.as_str()))
-                .copied();
-            let mut hold = hold_of(acct, o.amount, iban.as_deref());
-            if hold.is_none()
-                && o.status == LineStatus::Returned
-                && iban.as_deref() == o.iban.as_deref()
-            {
-                hold = Some("same_iban");
-            }
-            self.carried_lines += 1;
-            lines.push(Line {
-                centre_id: e.centre_id,
-                entitlement_id: e.id,
-                person_id: e.person_id,
-                right_id: e.right_id,
-                month: o.month,
-                funder: &o.funder,
-                account_id: if hold.is_none() {
-                    acct.map(|a| a.id)
-                } else {
-                    None
-                },
-                gross: o.gross,
-                deducted: o.deducted,
-                recovery_id: o.recovery_id,
-                amount: o.amount,
-                currency: e.currency,
-                payee: e.payee,
-                iban: iban.clone(),
-                address: e.address,
-                hold,
-                carried_from: Some(o.id),
-                offset: false,
-            });
-        }
-    }
-
-    /// Adds the lines of an entitlement: what it pays again, then each month of the
-    /// run, each funder's part.
-    fn reckon<'a>(&mut self, e: &Ent<'a>, lines: &mut Vec<Line<'a>>)
-    where
-        's: 'a,
-    {
-        if !self.to_carry.is_empty() {
-            self.carry(e, lines);
-        }
-        let Some(shares) = self.shares.get(&e.right_id) else {
-            return;
-        };
-        let iban = e.iban.map(plain_iban);
-        for &m in &self.months {
-            let gross = month_amount(e.amount, m, e.valid_from, e.valid_to, e.suspended_from);
-            if gross == 0 {
-                continue;
-            }
-            for (i, (funder, part)) in parts(gross, shares).enumerate() {
-                let key = (e.id, m, funder);
-                if self.paid.contains(&key) || self.carried.contains(&key) {
-                    self.already_paid += 1;
-                    continue;
-                }
-                // A recovery comes off the first part, at most its instalment, never
-                // more than the part.
-                let (mut deducted, mut recovery_id) = (0, None);
-                if i == 0 {
-                    if let Some((rid, inst, left, rfrom)) = self.owed.get_mut(&e.id) {
-                        if m >= *rfrom && *left > 0 {
-                            deducted = (*inst).min(*left).min(part);
-                            *left -= deducted;
-                            recovery_id = Some(*rid);
-                        }
-                    }
-                }
-                let amount = part - deducted;
-                let acct = self.accounts.get(&(e.centre_id, funder)).copied();
-                let mut hold = hold_of(acct, amount, iban.as_deref());
-                // Wholly recovered: nothing to send, and nothing held.
-                let offset = amount == 0 && deducted > 0;
-                if offset {
-                    hold = None;
-                }
-                if hold.is_some() && deducted > 0 {
-                    // not paid, so nothing recovered by it
-                    if let Some((_, _, left, _)) = self.owed.get_mut(&e.id) {
-                        *left += deducted;
-                    }
-                }
-                lines.push(Line {
-                    centre_id: e.centre_id,
-                    entitlement_id: e.id,
-                    person_id: e.person_id,
-                    right_id: e.right_id,
-                    month: m,
-                    funder,
-                    account_id: if hold.is_none() && !offset {
-                        acct.map(|a| a.id)
-                    } else {
-                        None
-                    },
-                    gross: part,
-                    deducted,
-                    recovery_id,
-                    amount,
-                    currency: e.currency,
-                    payee: e.payee,
-                    iban: iban.clone(),
-                    address: e.address,
-                    hold,
-                    carried_from: None,
-                    offset,
-                });
-            }
-        }
     }
 }
 

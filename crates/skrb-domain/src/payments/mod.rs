@@ -7,6 +7,7 @@ pub mod bank_text;
 pub mod camt;
 pub mod csv;
 pub mod pain;
+pub mod reckon;
 pub mod states;
 
 use time::Date;
