@@ -116,20 +116,63 @@ struct Rows {
     members: Vec<Vec<Cell>>,
 }
 
+/// What the generator carries from file to file: its dice, the ids it hands out, the
+/// file numbers per centre and year, and the day it stands on.
+struct Gen {
+    rng: StdRng,
+    ids: Ids,
+    seq: HashMap<(i64, i32), i64>,
+    now: OffsetDateTime,
+    today: time::Date,
+}
+
 /// Generates the case work of every centre; returns the number of files.
 pub async fn generate(db: &Db, seed: u64) -> anyhow::Result<usize> {
-    let mut rng = StdRng::seed_from_u64(seed.wrapping_add(5));
     let now = OffsetDateTime::now_utc();
-    let today = now.date();
+    let mut g = Gen {
+        rng: StdRng::seed_from_u64(seed.wrapping_add(5)),
+        ids: Ids(HashMap::new()),
+        seq: HashMap::new(),
+        now,
+        today: now.date(),
+    };
     let mut tx = db.begin().await?;
-    let mut ids = Ids(HashMap::new());
     for t in TABLES {
-        ids.0.insert(t, bulk::next_id(&mut tx, t).await?);
+        g.ids.0.insert(t, bulk::next_id(&mut tx, t).await?);
     }
-    let rows: Vec<(i64, String, String, i64)> = sql!(&mut tx, c => sqlx::query_as(
+    let centres = staff_and_partners(&mut tx, &mut g).await?;
+    let persons = persons_with_files(&mut tx).await?;
+    tx.commit().await?;
+    let by_centre: HashMap<i64, usize> =
+        centres.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    let mut progress = Progress::new("case files", persons.len());
+    let mut made = 0usize;
+    for chunk in persons.chunks(BATCH) {
+        let mut r = Rows::default();
+        for (person, centre_id) in chunk {
+            if let Some(ci) = by_centre.get(centre_id) {
+                one_file(&mut g, &centres[*ci], *person, &mut r);
+            }
+        }
+        let mut tx = db.begin().await?;
+        write(&mut tx, &r).await?;
+        tx.commit().await?;
+        made += r.files.len();
+        progress.show(made.max(1).min(persons.len()));
+    }
+    finish(db, &g, made, centres.len()).await?;
+    Ok(made)
+}
+
+/// Generated colleagues (about one social worker per 1,200 persons, at least three) and
+/// the partners of each centre, with the centre's case types; the demo partner account
+/// is tied to Velenje's first school.
+async fn staff_and_partners(tx: &mut skrb_kit::db::Tx, g: &mut Gen) -> anyhow::Result<Vec<Centre>> {
+    let (now, ids) = (g.now, &mut g.ids);
+    let rows: Vec<(i64, String, String, i64)> = sql!(tx, c => sqlx::query_as(
         "SELECT c.id, c.code, c.jurisdiction, (SELECT COUNT(*) FROM person p WHERE p.centre_id = c.id) FROM centre c ORDER BY c.id")
         .fetch_all(c).await?);
-    let types: Vec<(i64, String, String, bool, Option<i64>)> = sql!(&mut tx, c => sqlx::query_as(
+    let types: Vec<(i64, String, String, bool, Option<i64>)> = sql!(tx, c => sqlx::query_as(
         "SELECT id, jurisdiction, class_code, opens_restricted, deadline_days FROM case_type WHERE active = TRUE ORDER BY id")
         .fetch_all(c).await?);
     let mut centres = Vec::new();
@@ -139,7 +182,7 @@ pub async fn generate(db: &Db, seed: u64) -> anyhow::Result<usize> {
     for (id, code, j, persons) in rows {
         let rs = j == "RS";
         // The demo accounts of the centre hold files too.
-        let mut workers: Vec<i64> = sql!(&mut tx, c => sqlx::query_scalar(
+        let mut workers: Vec<i64> = sql!(tx, c => sqlx::query_scalar(
             "SELECT id FROM app_user WHERE centre_id = $1 AND role IN ('social_worker', 'head_of_unit') ORDER BY id")
             .bind(id).fetch_all(c).await?);
         for n in 0..(persons / PERSONS_PER_WORKER).max(3) {
@@ -201,7 +244,7 @@ pub async fn generate(db: &Db, seed: u64) -> anyhow::Result<usize> {
         });
     }
     bulk::insert(
-        &mut tx,
+        tx,
         "app_user",
         &[
             "id",
@@ -217,439 +260,503 @@ pub async fn generate(db: &Db, seed: u64) -> anyhow::Result<usize> {
     )
     .await?;
     bulk::insert(
-        &mut tx,
+        tx,
         "partner",
         &["id", "centre_id", "name", "kind", "active", "created_at"],
         &partners,
     )
     .await?;
     bulk::insert(
-        &mut tx,
+        tx,
         "partner_contact",
         &["id", "partner_id", "name", "position"],
         &contacts,
     )
     .await?;
     // The demo partner account answers the referrals to its organisation.
-    sql!(&mut tx, c => sqlx::query(
+    sql!(tx, c => sqlx::query(
         "UPDATE app_user SET partner_id = (SELECT MIN(p.id) FROM partner p JOIN centre ce ON ce.id = p.centre_id \
          WHERE ce.code = 'csd-velenje' AND p.kind = 'school') WHERE username = 'sola'")
         .execute(c).await?.rows_affected());
-    let by_centre: HashMap<i64, usize> =
-        centres.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    Ok(centres)
+}
+
+/// The persons who get a file: one in twenty (one in four in a small demo).
+async fn persons_with_files(tx: &mut skrb_kit::db::Tx) -> anyhow::Result<Vec<(i64, i64)>> {
     let total: i64 =
-        sql!(&mut tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM person").fetch_one(c).await?);
+        sql!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM person").fetch_one(c).await?);
     let every = if total < SMALL {
         FILE_EVERY_SMALL
     } else {
         FILE_EVERY
     };
-    let persons: Vec<(i64, i64)> = sql!(&mut tx, c => sqlx::query_as(&format!(
+    let persons: Vec<(i64, i64)> = sql!(tx, c => sqlx::query_as(&format!(
         "SELECT id, centre_id FROM person WHERE centre_id IS NOT NULL AND id % {every} = 3 ORDER BY id"))
         .fetch_all(c).await?);
-    tx.commit().await?;
+    Ok(persons)
+}
 
-    let mut seq: HashMap<(i64, i32), i64> = HashMap::new();
-    let mut progress = Progress::new("case files", persons.len());
-    let mut made = 0usize;
-    for chunk in persons.chunks(BATCH) {
-        let mut r = Rows::default();
-        for (person, centre_id) in chunk {
-            let Some(ci) = by_centre.get(centre_id) else {
-                continue;
-            };
-            let c = &centres[*ci];
-            let Some(ty) = c.types.choose(&mut rng) else {
-                continue;
-            };
-            let worker = *c.workers.choose(&mut rng).unwrap_or(&1);
-            let opened = today - Duration::days(rng.gen_range(0..1800));
-            let roll = rng.gen_range(0..100);
-            let status = if roll < 58 {
-                "closed"
-            } else if roll < 94 {
-                "open"
-            } else {
-                "on_hold"
-            };
-            let closed = (status == "closed")
-                .then(|| (opened + Duration::days(rng.gen_range(14..720))).min(today));
-            let last = closed
-                .unwrap_or_else(|| (today - Duration::days(rng.gen_range(0..120))).max(opened));
-            let id = ids.next("case_file");
-            let year = opened.year();
-            let n = seq.entry((c.id, year)).or_insert(0);
-            *n += 1;
-            let number = format!("{}-{}/{}", ty.1, n, year);
-            let restricted = ty.2;
-            let problem = skrb_cases::PROBLEMS
-                .choose(&mut rng)
-                .copied()
-                .unwrap_or("poverty");
-            let problems = if restricted {
-                ",domestic_violence,".to_string()
-            } else {
-                format!(",{problem},")
-            };
-            r.files.push(vec![
-                id.into(),
-                c.id.into(),
-                Cell::Null,
-                number.into(),
-                (*person).into(),
-                Cell::Null,
-                ty.0.into(),
-                problems.into(),
-                Cell::Null,
-                status.into(),
-                closed.map(|_| "goals_met").into(),
-                worker.into(),
-                Cell::Bool(restricted),
-                opened.into(),
-                closed.into(),
-                last.into(),
-                1i64.into(),
-                now.into(),
-            ]);
-            r.transfers.push(vec![
-                ids.next("case_transfer").into(),
-                id.into(),
-                worker.into(),
-                now.into(),
-            ]);
-            let at = opened.midnight().assume_utc() + Duration::hours(rng.gen_range(8..15));
-            r.intakes.push(vec![
-                ids.next("intake").into(),
-                c.id.into(),
-                at.into(),
-                ["walk_in", "phone", "referral"]
-                    .choose(&mut rng)
-                    .copied()
-                    .unwrap_or("phone")
-                    .into(),
-                (*person).into(),
-                problem.into(),
-                if c.rs {
-                    "Корисник тражи помоћ."
-                } else {
-                    "Uporabnik prosi za pomoč."
-                }
-                .into(),
-                id.into(),
-                worker.into(),
-                at.into(),
-            ]);
-            let texts = if c.rs { RS_ENTRIES } else { SI_ENTRIES };
-            let span = (last - opened).whole_days().max(1);
-            for _ in 0..rng.gen_range(1..=5) {
-                let on = opened + Duration::days(rng.gen_range(0..=span));
-                r.entries.push(vec![
-                    ids.next("case_entry").into(),
-                    id.into(),
-                    [
-                        "visit",
-                        "interview",
-                        "phone",
-                        "letter",
-                        "team_meeting",
-                        "note",
-                    ]
-                    .choose(&mut rng)
-                    .copied()
-                    .unwrap_or("note")
-                    .into(),
-                    on.into(),
-                    texts.choose(&mut rng).copied().unwrap_or("").into(),
-                    worker.into(),
-                    now.into(),
-                ]);
-            }
-            // Tasks: the statutory one (done unless the file is young), and for open files
-            // one or two more, a few of them overdue.
-            if let Some(days) = ty.3 {
-                let due = opened + Duration::days(days);
-                let done = (status != "open" || due < today - Duration::days(10)).then_some(now);
-                r.tasks.push(vec![
-                    ids.next("task").into(),
-                    c.id.into(),
-                    id.into(),
-                    if restricted {
-                        "task-auto-mdt"
-                    } else {
-                        "task-auto-assessment"
-                    }
-                    .into(),
-                    worker.into(),
-                    due.into(),
-                    "statutory".into(),
-                    done.into(),
-                    now.into(),
-                ]);
-            }
-            if status == "open" {
-                for _ in 0..rng.gen_range(0..=2) {
-                    let due = today + Duration::days(rng.gen_range(-20..60));
-                    let title = if c.rs {
-                        "Посјета породици"
-                    } else {
-                        "Obisk pri družini"
-                    };
-                    r.tasks.push(vec![
-                        ids.next("task").into(),
-                        c.id.into(),
-                        id.into(),
-                        title.into(),
-                        worker.into(),
-                        due.into(),
-                        "manual".into(),
-                        Cell::Null,
-                        now.into(),
-                    ]);
-                }
-            }
-            if rng.gen_range(0..100) < 30 {
-                let plan = ids.next("case_plan");
-                let review =
-                    (status == "open").then(|| today + Duration::days(rng.gen_range(1..120)));
-                r.plans.push(vec![
-                    plan.into(),
-                    id.into(),
-                    if restricted { "safety" } else { "individual" }.into(),
-                    opened.into(),
-                    review.into(),
-                    worker.into(),
-                    now.into(),
-                ]);
-                for g in 0..rng.gen_range(1..=3) {
-                    let goal = if c.rs {
-                        ["Редовно похађање школе", "Уредно становање", "Запослење"][g]
-                    } else {
-                        ["Redno obiskovanje šole", "Urejeno bivanje", "Zaposlitev"][g]
-                    };
-                    let st = if status == "closed" {
-                        "achieved"
-                    } else {
-                        "open"
-                    };
-                    r.goals.push(vec![
-                        ids.next("plan_goal").into(),
-                        plan.into(),
-                        goal.into(),
-                        st.into(),
-                    ]);
-                }
-            }
-            if rng.gen_range(0..100) < 10 && !c.partners.is_empty() {
-                // Half go to the first school (the demo partner account's), so that its
-                // portal has referrals to answer.
-                let school = c.schools.first().copied();
-                let partner = match school {
-                    Some(s) if rng.gen_bool(0.5) => s,
-                    _ => *c.partners.choose(&mut rng).unwrap_or(&0),
-                };
-                let answered = status == "closed" || rng.gen_bool(0.3);
-                r.referrals.push(vec![
-                    ids.next("referral").into(),
-                    c.id.into(),
-                    "out".into(),
-                    partner.into(),
-                    id.into(),
-                    (*person).into(),
-                    if c.rs {
-                        "Упућивање на подршку"
-                    } else {
-                        "Napotitev na podporo"
-                    }
-                    .into(),
-                    opened.into(),
-                    if answered { "answered" } else { "sent" }.into(),
-                    answered
-                        .then_some(if c.rs {
-                            "Прихваћено."
-                        } else {
-                            "Sprejeto."
-                        })
-                        .into(),
-                    now.into(),
-                ]);
-            }
-            if restricted {
-                r.reports.push(vec![
-                    ids.next("violence_report").into(),
-                    id.into(),
-                    opened.into(),
-                    if c.rs { "Полиција" } else { "Policija" }.into(),
-                    if c.rs {
-                        "Пријава полиције."
-                    } else {
-                        "Prijava policije."
-                    }
-                    .into(),
-                    now.into(),
-                ]);
-                r.members.push(vec![
-                    ids.next("mdt_member").into(),
-                    id.into(),
-                    if c.rs {
-                        "Полицијски службеник"
-                    } else {
-                        "Policist"
-                    }
-                    .into(),
-                    if c.rs { "Полиција" } else { "Policija" }.into(),
-                ]);
-            }
+/// A file of a person with its intake, then its contact log, tasks, and perhaps a
+/// plan, a referral and (for a restricted type) a domestic-violence report.
+fn one_file(g: &mut Gen, c: &Centre, person: i64, r: &mut Rows) {
+    let Some(ty) = c.types.choose(&mut g.rng) else {
+        return;
+    };
+    let (now, today) = (g.now, g.today);
+    let rng = &mut g.rng;
+    let ids = &mut g.ids;
+    let seq = &mut g.seq;
+    let person = &person;
+    let worker = *c.workers.choose(rng).unwrap_or(&1);
+    let opened = today - Duration::days(rng.gen_range(0..1800));
+    let roll = rng.gen_range(0..100);
+    let status = if roll < 58 {
+        "closed"
+    } else if roll < 94 {
+        "open"
+    } else {
+        "on_hold"
+    };
+    let closed =
+        (status == "closed").then(|| (opened + Duration::days(rng.gen_range(14..720))).min(today));
+    let last =
+        closed.unwrap_or_else(|| (today - Duration::days(rng.gen_range(0..120))).max(opened));
+    let id = ids.next("case_file");
+    let year = opened.year();
+    let n = seq.entry((c.id, year)).or_insert(0);
+    *n += 1;
+    let number = format!("{}-{}/{}", ty.1, n, year);
+    let restricted = ty.2;
+    let problem = skrb_cases::PROBLEMS
+        .choose(rng)
+        .copied()
+        .unwrap_or("poverty");
+    let problems = if restricted {
+        ",domestic_violence,".to_string()
+    } else {
+        format!(",{problem},")
+    };
+    r.files.push(vec![
+        id.into(),
+        c.id.into(),
+        Cell::Null,
+        number.into(),
+        (*person).into(),
+        Cell::Null,
+        ty.0.into(),
+        problems.into(),
+        Cell::Null,
+        status.into(),
+        closed.map(|_| "goals_met").into(),
+        worker.into(),
+        Cell::Bool(restricted),
+        opened.into(),
+        closed.into(),
+        last.into(),
+        1i64.into(),
+        now.into(),
+    ]);
+    r.transfers.push(vec![
+        ids.next("case_transfer").into(),
+        id.into(),
+        worker.into(),
+        now.into(),
+    ]);
+    let at = opened.midnight().assume_utc() + Duration::hours(rng.gen_range(8..15));
+    r.intakes.push(vec![
+        ids.next("intake").into(),
+        c.id.into(),
+        at.into(),
+        ["walk_in", "phone", "referral"]
+            .choose(rng)
+            .copied()
+            .unwrap_or("phone")
+            .into(),
+        (*person).into(),
+        problem.into(),
+        if c.rs {
+            "Корисник тражи помоћ."
+        } else {
+            "Uporabnik prosi za pomoč."
         }
-        let mut tx = db.begin().await?;
-        bulk::insert(
-            &mut tx,
-            "case_file",
-            &[
-                "id",
-                "centre_id",
-                "unit_id",
-                "number",
-                "person_id",
-                "household_id",
-                "type_id",
-                "problems",
-                "summary",
-                "status",
-                "close_reason",
-                "worker_id",
-                "restricted",
-                "opened_on",
-                "closed_on",
-                "last_activity_on",
-                "version",
-                "created_at",
-            ],
-            &r.files,
-        )
-        .await?;
-        bulk::insert(
-            &mut tx,
-            "case_transfer",
-            &["id", "case_id", "to_worker", "at"],
-            &r.transfers,
-        )
-        .await?;
-        bulk::insert(
-            &mut tx,
-            "intake",
-            &[
-                "id",
-                "centre_id",
-                "at",
-                "channel",
-                "person_id",
-                "problem",
-                "description",
-                "case_id",
-                "worker_id",
-                "created_at",
-            ],
-            &r.intakes,
-        )
-        .await?;
-        bulk::insert(
-            &mut tx,
-            "case_entry",
-            &[
-                "id",
-                "case_id",
-                "kind",
-                "on_date",
-                "body",
-                "author_id",
-                "created_at",
-            ],
-            &r.entries,
-        )
-        .await?;
-        bulk::insert(
-            &mut tx,
-            "task",
-            &[
-                "id",
-                "centre_id",
-                "case_id",
-                "title",
-                "assignee_id",
-                "due_on",
-                "source",
-                "done_at",
-                "created_at",
-            ],
-            &r.tasks,
-        )
-        .await?;
-        bulk::insert(
-            &mut tx,
-            "case_plan",
-            &[
-                "id",
-                "case_id",
-                "kind",
-                "agreed_on",
-                "review_on",
-                "created_by",
-                "created_at",
-            ],
-            &r.plans,
-        )
-        .await?;
-        bulk::insert(
-            &mut tx,
-            "plan_goal",
-            &["id", "plan_id", "goal", "status"],
-            &r.goals,
-        )
-        .await?;
-        bulk::insert(
-            &mut tx,
-            "referral",
-            &[
-                "id",
-                "centre_id",
-                "direction",
-                "partner_id",
-                "case_id",
-                "person_id",
-                "subject",
-                "sent_on",
-                "status",
-                "answer",
-                "created_at",
-            ],
-            &r.referrals,
-        )
-        .await?;
-        bulk::insert(
-            &mut tx,
-            "violence_report",
-            &[
-                "id",
-                "case_id",
-                "reported_on",
-                "reported_by",
-                "description",
-                "created_at",
-            ],
-            &r.reports,
-        )
-        .await?;
-        bulk::insert(
-            &mut tx,
-            "mdt_member",
-            &["id", "case_id", "name", "organisation"],
-            &r.members,
-        )
-        .await?;
-        tx.commit().await?;
-        made += r.files.len();
-        progress.show(made.max(1).min(persons.len()));
+        .into(),
+        id.into(),
+        worker.into(),
+        at.into(),
+    ]);
+    let f = File {
+        id,
+        person: *person,
+        worker,
+        opened,
+        status,
+        restricted,
+        last,
+    };
+    log(g, c, &f, r);
+    tasks(g, c, &f, ty.3, r);
+    plan(g, c, &f, r);
+    referral(g, c, &f, r);
+    violence(g, c, &f, r);
+}
+
+/// A generated file's facts that its log, tasks, plan and referrals follow.
+struct File {
+    id: i64,
+    person: i64,
+    worker: i64,
+    opened: time::Date,
+    status: &'static str,
+    restricted: bool,
+    last: time::Date,
+}
+
+/// One to five entries of the contact log between the opening and the last activity.
+fn log(g: &mut Gen, c: &Centre, f: &File, r: &mut Rows) {
+    let now = g.now;
+    let rng = &mut g.rng;
+    let ids = &mut g.ids;
+    let texts = if c.rs { RS_ENTRIES } else { SI_ENTRIES };
+    let span = (f.last - f.opened).whole_days().max(1);
+    for _ in 0..rng.gen_range(1..=5) {
+        let on = f.opened + Duration::days(rng.gen_range(0..=span));
+        r.entries.push(vec![
+            ids.next("case_entry").into(),
+            f.id.into(),
+            [
+                "visit",
+                "interview",
+                "phone",
+                "letter",
+                "team_meeting",
+                "note",
+            ]
+            .choose(rng)
+            .copied()
+            .unwrap_or("note")
+            .into(),
+            on.into(),
+            texts.choose(rng).copied().unwrap_or("").into(),
+            f.worker.into(),
+            now.into(),
+        ]);
     }
+}
+
+/// The statutory task (done unless the file is young) and, for open files, one or two
+/// more, a few of them overdue.
+fn tasks(g: &mut Gen, c: &Centre, f: &File, deadline: Option<i64>, r: &mut Rows) {
+    let (now, today) = (g.now, g.today);
+    let rng = &mut g.rng;
+    let ids = &mut g.ids;
+    if let Some(days) = deadline {
+        let due = f.opened + Duration::days(days);
+        let done = (f.status != "open" || due < today - Duration::days(10)).then_some(now);
+        r.tasks.push(vec![
+            ids.next("task").into(),
+            c.id.into(),
+            f.id.into(),
+            if f.restricted {
+                "task-auto-mdt"
+            } else {
+                "task-auto-assessment"
+            }
+            .into(),
+            f.worker.into(),
+            due.into(),
+            "statutory".into(),
+            done.into(),
+            now.into(),
+        ]);
+    }
+    if f.status == "open" {
+        for _ in 0..rng.gen_range(0..=2) {
+            let due = today + Duration::days(rng.gen_range(-20..60));
+            let title = if c.rs {
+                "Посјета породици"
+            } else {
+                "Obisk pri družini"
+            };
+            r.tasks.push(vec![
+                ids.next("task").into(),
+                c.id.into(),
+                f.id.into(),
+                title.into(),
+                f.worker.into(),
+                due.into(),
+                "manual".into(),
+                Cell::Null,
+                now.into(),
+            ]);
+        }
+    }
+}
+
+/// A plan with one to three goals, for three files in ten.
+fn plan(g: &mut Gen, c: &Centre, f: &File, r: &mut Rows) {
+    let (now, today) = (g.now, g.today);
+    let rng = &mut g.rng;
+    let ids = &mut g.ids;
+    if rng.gen_range(0..100) < 30 {
+        let plan = ids.next("case_plan");
+        let review = (f.status == "open").then(|| today + Duration::days(rng.gen_range(1..120)));
+        r.plans.push(vec![
+            plan.into(),
+            f.id.into(),
+            if f.restricted { "safety" } else { "individual" }.into(),
+            f.opened.into(),
+            review.into(),
+            f.worker.into(),
+            now.into(),
+        ]);
+        for g in 0..rng.gen_range(1..=3) {
+            let goal = if c.rs {
+                ["Редовно похађање школе", "Уредно становање", "Запослење"][g]
+            } else {
+                ["Redno obiskovanje šole", "Urejeno bivanje", "Zaposlitev"][g]
+            };
+            let st = if f.status == "closed" {
+                "achieved"
+            } else {
+                "open"
+            };
+            r.goals.push(vec![
+                ids.next("plan_goal").into(),
+                plan.into(),
+                goal.into(),
+                st.into(),
+            ]);
+        }
+    }
+}
+
+/// A referral to a partner, for one file in ten (half of them to the first school).
+fn referral(g: &mut Gen, c: &Centre, f: &File, r: &mut Rows) {
+    let now = g.now;
+    let rng = &mut g.rng;
+    let ids = &mut g.ids;
+    if rng.gen_range(0..100) < 10 && !c.partners.is_empty() {
+        // Half go to the first school (the demo partner account's), so that its
+        // portal has referrals to answer.
+        let school = c.schools.first().copied();
+        let partner = match school {
+            Some(s) if rng.gen_bool(0.5) => s,
+            _ => *c.partners.choose(rng).unwrap_or(&0),
+        };
+        let answered = f.status == "closed" || rng.gen_bool(0.3);
+        r.referrals.push(vec![
+            ids.next("referral").into(),
+            c.id.into(),
+            "out".into(),
+            partner.into(),
+            f.id.into(),
+            f.person.into(),
+            if c.rs {
+                "Упућивање на подршку"
+            } else {
+                "Napotitev na podporo"
+            }
+            .into(),
+            f.opened.into(),
+            if answered { "answered" } else { "sent" }.into(),
+            answered
+                .then_some(if c.rs {
+                    "Прихваћено."
+                } else {
+                    "Sprejeto."
+                })
+                .into(),
+            now.into(),
+        ]);
+    }
+}
+
+/// A restricted file's domestic-violence report and its team member from the police.
+fn violence(g: &mut Gen, c: &Centre, f: &File, r: &mut Rows) {
+    let now = g.now;
+    let ids = &mut g.ids;
+    if f.restricted {
+        r.reports.push(vec![
+            ids.next("violence_report").into(),
+            f.id.into(),
+            f.opened.into(),
+            if c.rs { "Полиција" } else { "Policija" }.into(),
+            if c.rs {
+                "Пријава полиције."
+            } else {
+                "Prijava policije."
+            }
+            .into(),
+            now.into(),
+        ]);
+        r.members.push(vec![
+            ids.next("mdt_member").into(),
+            f.id.into(),
+            if c.rs {
+                "Полицијски службеник"
+            } else {
+                "Policist"
+            }
+            .into(),
+            if c.rs { "Полиција" } else { "Policija" }.into(),
+        ]);
+    }
+}
+
+/// A batch of files and everything on them, in one transaction.
+async fn write(tx: &mut skrb_kit::db::Tx, r: &Rows) -> anyhow::Result<()> {
+    bulk::insert(
+        tx,
+        "case_file",
+        &[
+            "id",
+            "centre_id",
+            "unit_id",
+            "number",
+            "person_id",
+            "household_id",
+            "type_id",
+            "problems",
+            "summary",
+            "status",
+            "close_reason",
+            "worker_id",
+            "restricted",
+            "opened_on",
+            "closed_on",
+            "last_activity_on",
+            "version",
+            "created_at",
+        ],
+        &r.files,
+    )
+    .await?;
+    bulk::insert(
+        tx,
+        "case_transfer",
+        &["id", "case_id", "to_worker", "at"],
+        &r.transfers,
+    )
+    .await?;
+    bulk::insert(
+        tx,
+        "intake",
+        &[
+            "id",
+            "centre_id",
+            "at",
+            "channel",
+            "person_id",
+            "problem",
+            "description",
+            "case_id",
+            "worker_id",
+            "created_at",
+        ],
+        &r.intakes,
+    )
+    .await?;
+    bulk::insert(
+        tx,
+        "case_entry",
+        &[
+            "id",
+            "case_id",
+            "kind",
+            "on_date",
+            "body",
+            "author_id",
+            "created_at",
+        ],
+        &r.entries,
+    )
+    .await?;
+    bulk::insert(
+        tx,
+        "task",
+        &[
+            "id",
+            "centre_id",
+            "case_id",
+            "title",
+            "assignee_id",
+            "due_on",
+            "source",
+            "done_at",
+            "created_at",
+        ],
+        &r.tasks,
+    )
+    .await?;
+    bulk::insert(
+        tx,
+        "case_plan",
+        &[
+            "id",
+            "case_id",
+            "kind",
+            "agreed_on",
+            "review_on",
+            "created_by",
+            "created_at",
+        ],
+        &r.plans,
+    )
+    .await?;
+    bulk::insert(
+        tx,
+        "plan_goal",
+        &["id", "plan_id", "goal", "status"],
+        &r.goals,
+    )
+    .await?;
+    bulk::insert(
+        tx,
+        "referral",
+        &[
+            "id",
+            "centre_id",
+            "direction",
+            "partner_id",
+            "case_id",
+            "person_id",
+            "subject",
+            "sent_on",
+            "status",
+            "answer",
+            "created_at",
+        ],
+        &r.referrals,
+    )
+    .await?;
+    bulk::insert(
+        tx,
+        "violence_report",
+        &[
+            "id",
+            "case_id",
+            "reported_on",
+            "reported_by",
+            "description",
+            "created_at",
+        ],
+        &r.reports,
+    )
+    .await?;
+    bulk::insert(
+        tx,
+        "mdt_member",
+        &["id", "case_id", "name", "organisation"],
+        &r.members,
+    )
+    .await?;
+    Ok(())
+}
+
+/// The file counters, the identities past the ids handed out, each file in its
+/// worker's first unit, and the audit of the job.
+async fn finish(db: &Db, g: &Gen, made: usize, centres: usize) -> anyhow::Result<()> {
+    let seq = &g.seq;
     let mut tx = db.begin().await?;
     let counters: Vec<Vec<Cell>> = seq
         .iter()
@@ -673,9 +780,9 @@ pub async fn generate(db: &Db, seed: u64) -> anyhow::Result<usize> {
         &mut tx,
         &Actor::system("demo"),
         Event::about(Action::Generate, "case_file")
-            .detail(serde_json::json!({ "files": made, "centres": centres.len() })),
+            .detail(serde_json::json!({ "files": made, "centres": centres })),
     )
     .await?;
     tx.commit().await?;
-    Ok(made)
+    Ok(())
 }
