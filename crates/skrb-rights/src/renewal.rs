@@ -5,11 +5,11 @@
 //! The decision is deemed delivered 21 days after dispatch; an objection is due 15 days
 //! after that.
 
-use skrb_domain::rights::{calculate, deadlines, Household, Minor};
+use skrb_domain::rights::{calculate, deadlines, Household, Minor, Params};
 use skrb_kit::audit::Action;
 use time::{Date, Duration};
 
-use super::catalogue;
+use super::catalogue::{self, RightType};
 use super::decisions::{self, funding_text, Frozen, FrozenPerson, FrozenRight};
 use skrb_kit::audit::{self, Actor, Event};
 use skrb_kit::bulk::{self, Cell};
@@ -127,24 +127,12 @@ pub async fn run_in(
     today: Date,
     progress: &mut (dyn FnMut(usize, usize) + Send),
 ) -> AppResult<Report> {
-    let centre = skrb_kit::scope::centre_of(actor);
     let rt = catalogue::by_code(tx, code).await?.filter(|r| r.renews);
     let Some(rt) = rt else {
         return Err(skrb_kit::form::field_error(
             "right",
             "rights-err-right-no-renewal",
         ));
-    };
-    let prev_last = month - Duration::days(1);
-    let prev_first = prev_last.replace_day(1).unwrap_or(prev_last);
-    let months = rt.max_months.unwrap_or(12);
-    let to = deadlines::month_end(deadlines::add_months(month, (months - 1).max(0) as u32));
-    let params = catalogue::params_at(tx, &rt.jurisdiction, month).await?;
-    let l = decisions::centre_locale(&rt.jurisdiction);
-    let right = FrozenRight {
-        code: rt.code.clone(),
-        name: rt.name_in(l),
-        legal_basis: rt.legal_basis.clone(),
     };
     if !dry {
         if let Tx::Postgres(t) = &mut *tx {
@@ -154,14 +142,8 @@ pub async fn run_in(
                 .await?;
         }
     }
-    let rows: Vec<Row> = sql!(tx, c => sqlx::query_as(
-        "SELECT e.id, e.centre_id, e.person_id, e.amount, e.currency, e.input, d.number, d.application_id, \
-         p.given_name, p.family_name, p.emso, p.address, ce.name AS centre \
-         FROM entitlement e JOIN decision d ON d.id = e.decision_id JOIN person p ON p.id = e.person_id \
-         JOIN centre ce ON ce.id = e.centre_id \
-         WHERE e.right_id = $1 AND e.status = 'active' AND e.valid_to >= $2 AND e.valid_to <= $3 \
-         AND ($4 IS NULL OR e.centre_id = $4) ORDER BY e.id")
-        .bind(rt.id).bind(prev_first).bind(prev_last).bind(centre).fetch_all(c).await?);
+    let mut job = Renewal::prepare(tx, actor, &rt, month, dispatched, today, dry).await?;
+    let rows = ending(tx, actor, &rt, month).await?;
     let mut report = Report {
         right: rt.code.clone(),
         month,
@@ -175,205 +157,16 @@ pub async fn run_in(
         total_after: 0,
         spent: [std::time::Duration::ZERO; 5],
     };
-    let signatory = super::user_name(tx, actor.user_id).await?;
-    let reasoning = skrb_kit::i18n::t(l, "rights-reasoning-provisional");
-    let now = actor.now;
-    let (mut next_dec, mut next_ent) = if dry {
-        (0, 0)
-    } else {
-        (
-            bulk::next_id(tx, "decision").await?,
-            bulk::next_id(tx, "entitlement").await?,
-        )
-    };
     let mut done = 0;
-    // Where the time goes, for the log: calculating, and each set-based write.
-    let mut spent = report.spent;
     for chunk in rows.chunks(BATCH) {
         let t0 = std::time::Instant::now();
-        let mut decs = Vec::with_capacity(chunk.len());
-        let mut ents = Vec::with_capacity(chunk.len());
-        let mut audits = Vec::with_capacity(chunk.len());
-        let mut old = Vec::with_capacity(chunk.len());
+        let mut set = Set::default();
         for r in chunk {
-            let household: Household = match serde_json::from_str(&r.input) {
-                Ok(h) => h,
-                Err(e) => {
-                    report.failed.push((r.id, e.to_string()));
-                    continue;
-                }
-            };
-            let calc = match calculate(rt.calc(), &rt.code, &params, &household) {
-                Ok(c) => c,
-                Err(e) => {
-                    report.failed.push((r.id, e.to_string()));
-                    continue;
-                }
-            };
-            report.total_before += r.amount;
-            report.total_after += calc.amount;
-            match calc.amount.cmp(&r.amount) {
-                std::cmp::Ordering::Greater => report.raised += 1,
-                std::cmp::Ordering::Less => report.lowered += 1,
-                _ => {}
-            }
-            report.renewed += 1;
-            if dry {
-                continue;
-            }
-            let amount = calc.amount;
-            let frozen = Frozen {
-                params: params.only(&calc.used),
-                household,
-                calculation: Some(calc),
-                person: FrozenPerson {
-                    name: format!("{} {}", r.given_name, r.family_name),
-                    emso: r.emso.clone(),
-                    address: r.address.clone(),
-                    birth_date: None,
-                },
-                right: right.clone(),
-                centre: r.centre.clone(),
-                locale: l.code().to_string(),
-            };
-            let inputs =
-                serde_json::to_string(&frozen).map_err(|e| AppError::Internal(e.into()))?;
-            let input = serde_json::to_string(&frozen.household)
-                .map_err(|e| AppError::Internal(e.into()))?;
-            let did = next_dec;
-            next_dec += 1;
-            decs.push(vec![
-                Cell::Int(did),
-                Cell::Int(r.centre_id),
-                r.application_id.into(),
-                Cell::Int(r.id),
-                Cell::Int(r.person_id),
-                Cell::Int(rt.id),
-                "provisional".into(),
-                "granted".into(),
-                Cell::Int(amount),
-                r.currency.clone().into(),
-                month.into(),
-                to.into(),
-                reasoning.clone().into(),
-                inputs.into(),
-                "issued".into(),
-                r.number.clone().into(),
-                today.into(),
-                actor.user_id.into(),
-                signatory.clone().into(),
-                dispatched.into(),
-                now.into(),
-            ]);
-            ents.push(vec![
-                Cell::Int(next_ent),
-                Cell::Int(r.centre_id),
-                Cell::Int(did),
-                Cell::Int(r.person_id),
-                Cell::Int(rt.id),
-                Cell::Int(amount),
-                r.currency.clone().into(),
-                month.into(),
-                to.into(),
-                "active".into(),
-                funding_text(amount, &rt).into(),
-                input.into(),
-            ]);
-            audits.push(vec![
-                now.into(), actor.user_id.into(), actor.username.clone().into(), actor.ip.clone().into(),
-                actor.request_id.clone().into(), "renew".into(), "entitlement".into(), Cell::Int(next_ent),
-                Cell::Int(r.person_id),
-                serde_json::json!({"from": r.id, "was": r.amount, "amount": amount, "decision": did}).to_string().into(),
-                Cell::Null,
-            ]);
-            next_ent += 1;
-            old.push(r.id);
+            job.renew(r, &mut report, &mut set)?;
         }
-        spent[0] += t0.elapsed();
-        if !dry && !decs.is_empty() {
-            let t = std::time::Instant::now();
-            bulk::insert(
-                tx,
-                "decision",
-                &[
-                    "id",
-                    "centre_id",
-                    "application_id",
-                    "entitlement_id",
-                    "person_id",
-                    "right_id",
-                    "kind",
-                    "outcome",
-                    "amount",
-                    "currency",
-                    "period_from",
-                    "period_to",
-                    "reasoning",
-                    "inputs",
-                    "status",
-                    "number",
-                    "decided_on",
-                    "decided_by",
-                    "signatory",
-                    "dispatched_on",
-                    "created_at",
-                ],
-                &decs,
-            )
-            .await?;
-            spent[1] += t.elapsed();
-            let t = std::time::Instant::now();
-            bulk::insert(
-                tx,
-                "entitlement",
-                &[
-                    "id",
-                    "centre_id",
-                    "decision_id",
-                    "person_id",
-                    "right_id",
-                    "amount",
-                    "currency",
-                    "valid_from",
-                    "valid_to",
-                    "status",
-                    "funding",
-                    "input",
-                ],
-                &ents,
-            )
-            .await?;
-            spent[2] += t.elapsed();
-            let t = std::time::Instant::now();
-            bulk::insert(
-                tx,
-                "audit_log",
-                &[
-                    "at",
-                    "user_id",
-                    "username",
-                    "ip",
-                    "request_id",
-                    "action",
-                    "entity",
-                    "entity_id",
-                    "person_id",
-                    "changes",
-                    "reason",
-                ],
-                &audits,
-            )
-            .await?;
-            spent[3] += t.elapsed();
-            let t = std::time::Instant::now();
-            let (lo, hi) = (old[0], old[old.len() - 1]);
-            // The renewed ones of this set end; the set's ids are ascending.
-            sql!(tx, c => sqlx::query(
-                "UPDATE entitlement SET status = 'ended', end_reason = 'renewed', version = version + 1 \
-                 WHERE id >= $1 AND id <= $2 AND right_id = $3 AND status = 'active' AND valid_to >= $4 AND valid_to <= $5 \
-                 AND EXISTS (SELECT 1 FROM decision d WHERE d.entitlement_id = entitlement.id AND d.kind = 'provisional' AND d.period_from = $6)")
-                .bind(lo).bind(hi).bind(rt.id).bind(prev_first).bind(prev_last).bind(month).execute(c).await?.rows_affected());
-            spent[4] += t.elapsed();
+        report.spent[0] += t0.elapsed();
+        if !dry && !set.old.is_empty() {
+            write_set(tx, &job, &set, &mut report.spent).await?;
         }
         done += chunk.len();
         progress(done, rows.len());
@@ -381,7 +174,7 @@ pub async fn run_in(
     if rows.is_empty() {
         progress(0, 0);
     }
-    report.spent = spent;
+    let spent = report.spent;
     tracing::info!(
         right = %rt.code, rows = rows.len(), calculate = ?spent[0], decisions = ?spent[1],
         entitlements = ?spent[2], audit = ?spent[3], end_old = ?spent[4], "renewal"
@@ -396,6 +189,291 @@ pub async fn run_in(
     }))).await?;
     Ok(report)
 }
+
+/// The last month before `month`: the entitlements ending in it are renewed.
+fn month_before(month: Date) -> (Date, Date) {
+    let last = month - Duration::days(1);
+    (last.replace_day(1).unwrap_or(last), last)
+}
+
+/// The right's active entitlements ending in the month before, in the actor's centre
+/// (every centre's for the ministry's job), by id.
+async fn ending(tx: &mut Tx, actor: &Actor, rt: &RightType, month: Date) -> AppResult<Vec<Row>> {
+    let (prev_first, prev_last) = month_before(month);
+    Ok(sql!(tx, c => sqlx::query_as(
+        "SELECT e.id, e.centre_id, e.person_id, e.amount, e.currency, e.input, d.number, d.application_id, \
+         p.given_name, p.family_name, p.emso, p.address, ce.name AS centre \
+         FROM entitlement e JOIN decision d ON d.id = e.decision_id JOIN person p ON p.id = e.person_id \
+         JOIN centre ce ON ce.id = e.centre_id \
+         WHERE e.right_id = $1 AND e.status = 'active' AND e.valid_to >= $2 AND e.valid_to <= $3 \
+         AND ($4 IS NULL OR e.centre_id = $4) ORDER BY e.id")
+        .bind(rt.id).bind(prev_first).bind(prev_last).bind(skrb_kit::scope::centre_of(actor)).fetch_all(c).await?))
+}
+
+/// What every renewed entitlement of a run shares: the right, its parameters for the
+/// month, the new period, the decision's words and signatory, and the ids handed out.
+struct Renewal<'a> {
+    actor: &'a Actor,
+    rt: &'a RightType,
+    params: Params,
+    right: FrozenRight,
+    locale: skrb_kit::i18n::Locale,
+    month: Date,
+    to: Date,
+    dispatched: Date,
+    today: Date,
+    dry: bool,
+    reasoning: String,
+    signatory: String,
+    next_decision: i64,
+    next_entitlement: i64,
+}
+
+/// A set's rows to write: decisions, entitlements, audit entries, and the ids of the
+/// entitlements they replace (ascending).
+#[derive(Default)]
+struct Set {
+    decisions: Vec<Vec<Cell>>,
+    entitlements: Vec<Vec<Cell>>,
+    audits: Vec<Vec<Cell>>,
+    old: Vec<i64>,
+}
+
+impl<'a> Renewal<'a> {
+    async fn prepare(
+        tx: &mut Tx,
+        actor: &'a Actor,
+        rt: &'a RightType,
+        month: Date,
+        dispatched: Date,
+        today: Date,
+        dry: bool,
+    ) -> AppResult<Renewal<'a>> {
+        let months = rt.max_months.unwrap_or(12);
+        let l = decisions::centre_locale(&rt.jurisdiction);
+        let (next_decision, next_entitlement) = if dry {
+            (0, 0)
+        } else {
+            (
+                bulk::next_id(tx, "decision").await?,
+                bulk::next_id(tx, "entitlement").await?,
+            )
+        };
+        Ok(Renewal {
+            actor,
+            rt,
+            params: catalogue::params_at(tx, &rt.jurisdiction, month).await?,
+            right: FrozenRight {
+                code: rt.code.clone(),
+                name: rt.name_in(l),
+                legal_basis: rt.legal_basis.clone(),
+            },
+            locale: l,
+            month,
+            to: deadlines::month_end(deadlines::add_months(month, (months - 1).max(0) as u32)),
+            dispatched,
+            today,
+            dry,
+            reasoning: skrb_kit::i18n::t(l, "rights-reasoning-provisional"),
+            signatory: super::user_name(tx, actor.user_id).await?,
+            next_decision,
+            next_entitlement,
+        })
+    }
+
+    /// Calculates one entitlement's new amount from its frozen household and today's
+    /// parameters, counts it into the report, and (unless a dry run) adds its
+    /// provisional decision, new entitlement and audit entry to the set. A household
+    /// that no longer reads or calculates is reported, not renewed.
+    fn renew(&mut self, r: &Row, report: &mut Report, set: &mut Set) -> AppResult<()> {
+        let rt = self.rt;
+        let household: Household = match serde_json::from_str(&r.input) {
+            Ok(h) => h,
+            Err(e) => {
+                report.failed.push((r.id, e.to_string()));
+                return Ok(());
+            }
+        };
+        let calc = match calculate(rt.calc(), &rt.code, &self.params, &household) {
+            Ok(c) => c,
+            Err(e) => {
+                report.failed.push((r.id, e.to_string()));
+                return Ok(());
+            }
+        };
+        report.total_before += r.amount;
+        report.total_after += calc.amount;
+        match calc.amount.cmp(&r.amount) {
+            std::cmp::Ordering::Greater => report.raised += 1,
+            std::cmp::Ordering::Less => report.lowered += 1,
+            _ => {}
+        }
+        report.renewed += 1;
+        if self.dry {
+            return Ok(());
+        }
+        let amount = calc.amount;
+        let frozen = Frozen {
+            params: self.params.only(&calc.used),
+            household,
+            calculation: Some(calc),
+            person: FrozenPerson {
+                name: format!("{} {}", r.given_name, r.family_name),
+                emso: r.emso.clone(),
+                address: r.address.clone(),
+                birth_date: None,
+            },
+            right: self.right.clone(),
+            centre: r.centre.clone(),
+            locale: self.locale.code().to_string(),
+        };
+        let inputs = serde_json::to_string(&frozen).map_err(|e| AppError::Internal(e.into()))?;
+        let input =
+            serde_json::to_string(&frozen.household).map_err(|e| AppError::Internal(e.into()))?;
+        let (actor, now) = (self.actor, self.actor.now);
+        let did = self.next_decision;
+        self.next_decision += 1;
+        let eid = self.next_entitlement;
+        self.next_entitlement += 1;
+        set.decisions.push(vec![
+            Cell::Int(did),
+            Cell::Int(r.centre_id),
+            r.application_id.into(),
+            Cell::Int(r.id),
+            Cell::Int(r.person_id),
+            Cell::Int(rt.id),
+            "provisional".into(),
+            "granted".into(),
+            Cell::Int(amount),
+            r.currency.clone().into(),
+            self.month.into(),
+            self.to.into(),
+            self.reasoning.clone().into(),
+            inputs.into(),
+            "issued".into(),
+            r.number.clone().into(),
+            self.today.into(),
+            actor.user_id.into(),
+            self.signatory.clone().into(),
+            self.dispatched.into(),
+            now.into(),
+        ]);
+        set.entitlements.push(vec![
+            Cell::Int(eid),
+            Cell::Int(r.centre_id),
+            Cell::Int(did),
+            Cell::Int(r.person_id),
+            Cell::Int(rt.id),
+            Cell::Int(amount),
+            r.currency.clone().into(),
+            self.month.into(),
+            self.to.into(),
+            "active".into(),
+            funding_text(amount, rt).into(),
+            input.into(),
+        ]);
+        set.audits.push(vec![
+            now.into(),
+            actor.user_id.into(),
+            actor.username.clone().into(),
+            actor.ip.clone().into(),
+            actor.request_id.clone().into(),
+            "renew".into(),
+            "entitlement".into(),
+            Cell::Int(eid),
+            Cell::Int(r.person_id),
+            serde_json::json!({"from": r.id, "was": r.amount, "amount": amount, "decision": did})
+                .to_string()
+                .into(),
+            Cell::Null,
+        ]);
+        set.old.push(r.id);
+        Ok(())
+    }
+}
+
+/// Writes a set (decisions, entitlements, audit entries) and ends the entitlements it
+/// renews, timing each write.
+async fn write_set(
+    tx: &mut Tx,
+    job: &Renewal<'_>,
+    set: &Set,
+    spent: &mut [std::time::Duration; 5],
+) -> AppResult<()> {
+    let t = std::time::Instant::now();
+    bulk::insert(tx, "decision", &DECISION_COLUMNS, &set.decisions).await?;
+    spent[1] += t.elapsed();
+    let t = std::time::Instant::now();
+    bulk::insert(tx, "entitlement", &ENTITLEMENT_COLUMNS, &set.entitlements).await?;
+    spent[2] += t.elapsed();
+    let t = std::time::Instant::now();
+    bulk::insert(tx, "audit_log", &AUDIT_COLUMNS, &set.audits).await?;
+    spent[3] += t.elapsed();
+    let t = std::time::Instant::now();
+    let (lo, hi) = (set.old[0], set.old[set.old.len() - 1]);
+    let (prev_first, prev_last) = month_before(job.month);
+    // The renewed ones of this set end; the set's ids are ascending.
+    sql!(tx, c => sqlx::query(
+        "UPDATE entitlement SET status = 'ended', end_reason = 'renewed', version = version + 1 \
+         WHERE id >= $1 AND id <= $2 AND right_id = $3 AND status = 'active' AND valid_to >= $4 AND valid_to <= $5 \
+         AND EXISTS (SELECT 1 FROM decision d WHERE d.entitlement_id = entitlement.id AND d.kind = 'provisional' AND d.period_from = $6)")
+        .bind(lo).bind(hi).bind(job.rt.id).bind(prev_first).bind(prev_last).bind(job.month).execute(c).await?.rows_affected());
+    spent[4] += t.elapsed();
+    Ok(())
+}
+
+const DECISION_COLUMNS: [&str; 21] = [
+    "id",
+    "centre_id",
+    "application_id",
+    "entitlement_id",
+    "person_id",
+    "right_id",
+    "kind",
+    "outcome",
+    "amount",
+    "currency",
+    "period_from",
+    "period_to",
+    "reasoning",
+    "inputs",
+    "status",
+    "number",
+    "decided_on",
+    "decided_by",
+    "signatory",
+    "dispatched_on",
+    "created_at",
+];
+
+const ENTITLEMENT_COLUMNS: [&str; 12] = [
+    "id",
+    "centre_id",
+    "decision_id",
+    "person_id",
+    "right_id",
+    "amount",
+    "currency",
+    "valid_from",
+    "valid_to",
+    "status",
+    "funding",
+    "input",
+];
+
+const AUDIT_COLUMNS: [&str; 11] = [
+    "at",
+    "user_id",
+    "username",
+    "ip",
+    "request_id",
+    "action",
+    "entity",
+    "entity_id",
+    "person_id",
+    "changes",
+    "reason",
+];
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]

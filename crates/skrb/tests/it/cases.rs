@@ -92,14 +92,17 @@ async fn post(app: &TestApp, t: &str, path: &str, body: Value) -> crate::harness
 
 /// A walk-in becomes a file with contacts, a plan, tasks and reviews, and is closed.
 async fn from_intake_to_a_closed_file(app: TestApp) {
+    let j = crate::harness::Journey::new("from intake to a closed file");
     let c = centre(&app).await;
     let t = &c.sw.1;
     let ana = person(&app, t, "Ana", "Kovač").await;
+    j.step("an unknown caller, identified later");
     // An unknown caller, identified later; counts as a single contact.
     let r = post(&app, t, "/api/v1/intakes", json!({"channel": "phone", "unknown_name": "A. K.", "problem": "poverty", "description": "No money for heating"})).await;
     assert_eq!(r.status, 201, "{}", r.body);
     let unknown = r.json()["id"].as_i64().unwrap();
     assert!(r.json()["case_id"].is_null());
+    j.step("nobody named, or a file for nobody");
     // Nobody named, or a file for nobody: refused, nothing saved.
     let r = post(
         &app,
@@ -155,6 +158,7 @@ async fn from_intake_to_a_closed_file(app: TestApp) {
         .await
         .json();
     assert_eq!(mine[0]["unknown_name"], "A. K.");
+    j.step("a walk-in that opens a file at once");
     // A walk-in that opens a file at once (children at risk: a statutory first task).
     let risk = type_id(&app, "child_risk").await;
     let r = post(&app, t, "/api/v1/intakes", json!({"channel": "walk_in", "person_id": ana, "problem": "family_relations", "description": "Neighbours report neglect", "open_type_id": risk})).await;
@@ -180,6 +184,7 @@ async fn from_intake_to_a_closed_file(app: TestApp) {
         .await,
         1
     );
+    j.step("the next file of the centre takes the next number");
     // The next file of the centre takes the next number.
     let r = post(
         &app,
@@ -195,6 +200,7 @@ async fn from_intake_to_a_closed_file(app: TestApp) {
         format!("1220-2/{year}")
     );
 
+    j.step("contact log");
     // Contact log: dates out of order are refused; a draft is kept until the entry is saved.
     let r = post(
         &app,
@@ -228,6 +234,7 @@ async fn from_intake_to_a_closed_file(app: TestApp) {
         view(&app, t, case).await["draft"],
         "Visited the family; the flat is"
     );
+    j.step("another worker's draft is their own");
     // Another worker's draft is their own.
     let other = view(&app, &c.head.1, case).await;
     assert!(other["draft"].is_null());
@@ -237,6 +244,7 @@ async fn from_intake_to_a_closed_file(app: TestApp) {
     assert!(v["draft"].is_null());
     assert_eq!(v["entries"][0]["participants"], "Ana, her son");
 
+    j.step("a plan whose review date becomes a task");
     // A plan whose review date becomes a task; a goal reviewed.
     let r = post(
         &app,
@@ -284,6 +292,7 @@ async fn from_intake_to_a_closed_file(app: TestApp) {
         .collect();
     assert_eq!(sources, ["statutory", "plan_review"]);
 
+    j.step("closing with open tasks warns and changes nothing");
     // Closing with open tasks warns and changes nothing; with a reason it closes.
     let version = v["file"]["version"].as_i64().unwrap();
     let r = post(
@@ -298,6 +307,7 @@ async fn from_intake_to_a_closed_file(app: TestApp) {
     assert_eq!(view(&app, t, case).await["file"]["status"], "open");
     let r = post(&app, t, &format!("/api/v1/cases/{case}/status"), json!({"status": "closed", "reason": "goals_met", "closed_on": "2000-01-01", "version": version})).await;
     assert_eq!(fields(&r), ["closed_on"]);
+    j.step("a stale version is a conflict");
     // A stale version is a conflict.
     let r = post(
         &app,
@@ -321,6 +331,7 @@ async fn from_intake_to_a_closed_file(app: TestApp) {
         v["file"]["open_tasks_reason"],
         "Review is with the school now"
     );
+    j.step("a closed file takes no entries until reopened");
     // A closed file takes no entries until reopened.
     let r = post(
         &app,
@@ -340,11 +351,13 @@ async fn from_intake_to_a_closed_file(app: TestApp) {
     .await;
     assert_eq!(r.status, 204, "{}", r.body);
     assert!(view(&app, t, case).await["file"]["closed_on"].is_null());
+    j.step("every change and read is audited with the person");
     // Every change and read is audited with the person.
     for action in ["create", "update", "read", "draft"] {
         let n = app.num(&format!("SELECT COUNT(*) FROM audit_log WHERE entity = 'case_file' AND action = '{action}' AND person_id = {ana}")).await;
         assert!(n > 0, "{action}");
     }
+    j.step("intakes feed the statistics");
     // Intakes feed the statistics: counted per centre.
     assert_eq!(
         app.num(&format!(
@@ -359,11 +372,13 @@ both!(from_intake_to_a_closed_file);
 
 /// Transfers keep their history and move open tasks; bad transfers change nothing.
 async fn transfers_and_rights_to_change(app: TestApp) {
+    let j = crate::harness::Journey::new("transfers and rights to change");
     let c = centre(&app).await;
     let ana = person(&app, &c.sw.1, "Ana", "Kovač").await;
     let r = post(&app, &c.sw.1, "/api/v1/cases", json!({"person_id": ana, "type_id": type_id(&app, "child_risk").await, "problems": ["family_relations", "poverty"]})).await;
     assert_eq!(r.status, 201, "{}", r.body);
     let case = r.json()["id"].as_i64().unwrap();
+    j.step("another worker of the centre reads but may not change a file that is not theirs");
     // Another worker of the centre reads but may not change a file that is not theirs.
     let r = post(
         &app,
@@ -373,6 +388,7 @@ async fn transfers_and_rights_to_change(app: TestApp) {
     )
     .await;
     assert_eq!(r.status, 403, "{}", r.body);
+    j.step("transfer to a disabled account, to nobody, without a reason");
     // Transfer to a disabled account, to nobody, without a reason: refused.
     let off = app.user("off", Role::SocialWorker).await;
     skrb::auth::users::set_centre(&app.db, "off", "vel")
@@ -406,6 +422,7 @@ async fn transfers_and_rights_to_change(app: TestApp) {
         .await,
         1
     );
+    j.step("the worker hands the file to a colleague of the other unit");
     // The worker hands the file to a colleague of the other unit; the open task follows.
     let r = post(
         &app,
@@ -424,6 +441,7 @@ async fn transfers_and_rights_to_change(app: TestApp) {
     assert_eq!(t[1]["from_worker"], "sw name");
     assert_eq!(t[1]["to_unit"], "Šoštanj");
     assert_eq!(t[1]["reason"], "Moved to Šoštanj");
+    j.step("now the first worker may no longer change it");
     // Now the first worker may no longer change it; the head of unit may (manages cases).
     let r = post(
         &app,
@@ -441,6 +459,7 @@ async fn transfers_and_rights_to_change(app: TestApp) {
     )
     .await;
     assert_eq!(r.status, 201, "{}", r.body);
+    j.step("team and problems change with the version the user saw");
     // Team and problems change with the version the user saw.
     let version = view(&app, &c.sw2.1, case).await["file"]["version"]
         .as_i64()
@@ -475,6 +494,7 @@ async fn transfers_and_rights_to_change(app: TestApp) {
     let v = view(&app, &c.sw2.1, case).await;
     assert_eq!(v["file"]["problems"], ",addiction,");
     assert_eq!(v["team"][0]["user_id"], c.sw.0);
+    j.step("on the team, the first worker may work the file again");
     // On the team, the first worker may work the file again.
     let r = post(
         &app,
@@ -484,6 +504,7 @@ async fn transfers_and_rights_to_change(app: TestApp) {
     )
     .await;
     assert_eq!(r.status, 201, "{}", r.body);
+    j.step("files of persons of another centre cannot be opened");
     // Files of persons of another centre cannot be opened.
     app.exec("INSERT INTO centre (code, name, jurisdiction, currency) VALUES ('tre', 'CSR Trebinje', 'RS', 'BAM')").await;
     app.user("tr", Role::SocialWorker).await;
@@ -505,6 +526,7 @@ async fn transfers_and_rights_to_change(app: TestApp) {
     )
     .await;
     assert_eq!(r.status, 403);
+    j.step("a Trebinje file takes a Republika Srpska type only");
     // A Trebinje file takes a Republika Srpska type only.
     let bojan = person(&app, &tr, "Бојан", "Јовић").await;
     let r = post(
@@ -802,6 +824,7 @@ both!(violence_opens_a_restricted_file);
 
 /// Partners and referrals; a partner's user sees only what is addressed to them.
 async fn partners_and_referrals(app: TestApp) {
+    let j = crate::harness::Journey::new("partners and referrals");
     let c = centre(&app).await;
     let t = &c.sw.1;
     let ana = person(&app, t, "Ana", "Kovač").await;
@@ -867,6 +890,7 @@ async fn partners_and_referrals(app: TestApp) {
         .await
         .json();
     assert_eq!(p["contacts"][0]["name"], "Mojca Zupan");
+    j.step("a referral out to the school, one to the health centre, one into the centre");
     // A referral out to the school, one to the health centre, one into the centre.
     let out = post(&app, t, "/api/v1/referrals", json!({"direction": "out", "partner_id": school, "case_id": case, "subject": "Support in class", "body": "Please include Ana's son"})).await;
     assert_eq!(out.status, 201, "{}", out.body);
@@ -875,6 +899,7 @@ async fn partners_and_referrals(app: TestApp) {
     let inn = post(&app, t, "/api/v1/referrals", json!({"direction": "in", "partner_id": health, "case_id": case, "subject": "Mother needs help at home"})).await.json()["id"].as_i64().unwrap();
     let v = view(&app, t, case).await;
     assert_eq!(v["tasks"][0]["source"], "referral");
+    j.step("partner users");
     // Partner users: the school's sees the school's referral only.
     app.user("school", Role::Partner).await;
     app.user("clinic", Role::Partner).await;
@@ -952,6 +977,7 @@ async fn partners_and_referrals(app: TestApp) {
             .status,
         403
     );
+    j.step("the school answers");
     // The school answers; another partner cannot; an answer needs text when declining.
     let r = post(
         &app,
@@ -995,6 +1021,7 @@ async fn partners_and_referrals(app: TestApp) {
         .clone();
     assert_eq!(answered["status"], "answered");
     assert_eq!(answered["answer"], "Included from Monday");
+    j.step("staff answer the referral into the centre");
     // Staff answer the referral into the centre; its task is done with it.
     let r = post(
         &app,
@@ -1010,6 +1037,7 @@ async fn partners_and_referrals(app: TestApp) {
         .await
         .json();
     assert_eq!(waiting.as_array().unwrap().len(), 1);
+    j.step("partners' reads are audited with the person");
     // Partners' reads are audited with the person.
     assert!(app.num(&format!("SELECT COUNT(*) FROM audit_log WHERE entity = 'referral' AND action = 'read' AND person_id = {ana}")).await >= 0);
     assert!(app.num(&format!("SELECT COUNT(*) FROM audit_log WHERE entity = 'referral' AND action = 'answer' AND person_id = {ana}")).await == 2);
@@ -1158,6 +1186,7 @@ both!(my_work_caseloads_and_the_list);
 
 /// The pages: forms refuse bad input in the user's language and keep it; the autosave.
 async fn pages_keep_input_and_autosave(app: TestApp) {
+    let j = crate::harness::Journey::new("pages keep input and autosave");
     let c = centre(&app).await;
     let ana = person(&app, &c.sw.1, "Ana", "Kovač").await;
     let cookies = app.browser_login("sw").await;
@@ -1216,6 +1245,7 @@ async fn pages_keep_input_and_autosave(app: TestApp) {
         r.body.contains("Prva ocena otrokovega položaja"),
         "generated task in Slovenian"
     );
+    j.step("problems from checkboxes");
     // Problems from checkboxes (repeated keys) are all kept.
     let v = view(&app, &c.sw.1, case).await;
     let version = v["file"]["version"].as_i64().unwrap().to_string();
@@ -1236,6 +1266,7 @@ async fn pages_keep_input_and_autosave(app: TestApp) {
         view(&app, &c.sw.1, case).await["file"]["problems"],
         ",poverty,housing,"
     );
+    j.step("autosave");
     // Autosave: the page's script posts the note with the CSRF header.
     let csrf = csrf_for(&cookies).expect("csrf");
     let req = axum::http::Request::builder()
@@ -1253,6 +1284,7 @@ async fn pages_keep_input_and_autosave(app: TestApp) {
         r.body.contains("Long note in progress"),
         "the draft is back in the form"
     );
+    j.step("an entry dated in the future");
     // An entry dated in the future: refused, shown in Slovenian, the text kept.
     let r = app
         .form(
@@ -1267,6 +1299,7 @@ async fn pages_keep_input_and_autosave(app: TestApp) {
         .await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("My long note"));
+    j.step("closing with an open task");
     // Closing with an open task: the warning, and then with a reason.
     let version = view(&app, &c.sw.1, case).await["file"]["version"]
         .as_i64()
@@ -1310,6 +1343,7 @@ async fn pages_keep_input_and_autosave(app: TestApp) {
         let r = app.page(path, &cookies).await;
         assert_eq!(r.status, 200, "{path}: {}", r.body);
     }
+    j.step("an unknown caller identified on the intake page");
     // An unknown caller identified on the intake page.
     let r = post(&app, &c.sw.1, "/api/v1/intakes", json!({"channel": "phone", "unknown_name": "Gospa K.", "problem": "poverty", "description": "Calls about winter"})).await;
     let unknown = r.json()["id"].as_i64().unwrap();
@@ -1341,6 +1375,7 @@ async fn pages_keep_input_and_autosave(app: TestApp) {
     for path in ["/caseloads", "/admin/case-types"] {
         assert_eq!(app.page(path, &head).await.status, 200, "{path}");
     }
+    j.step("the catalogue grows without a code change");
     // The catalogue grows without a code change.
     let r = app
         .form(
@@ -1385,6 +1420,7 @@ async fn pages_keep_input_and_autosave(app: TestApp) {
     )
     .await;
     assert_eq!(r.status, 201, "{}", r.body);
+    j.step("retired, it takes no new files");
     // Retired, it takes no new files; the files it has keep it.
     let r = post(
         &app,

@@ -488,3 +488,37 @@ macro_rules! both {
         }
     };
 }
+
+/// A long journey's named steps: when an assertion fails, the test's output says in
+/// which step (`journey "…" failed in step "…"`), so a failure points at a part of the
+/// story, not only at a line number.
+pub struct Journey {
+    name: &'static str,
+    step: std::cell::Cell<&'static str>,
+}
+
+impl Journey {
+    pub fn new(name: &'static str) -> Journey {
+        Journey {
+            name,
+            step: std::cell::Cell::new("setting up"),
+        }
+    }
+
+    /// Starts the next step.
+    pub fn step(&self, name: &'static str) {
+        self.step.set(name);
+    }
+}
+
+impl Drop for Journey {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!(
+                "journey \"{}\" failed in step \"{}\"",
+                self.name,
+                self.step.get()
+            );
+        }
+    }
+}

@@ -314,6 +314,7 @@ async fn exactly_once(app: &TestApp) {
 /// a second person approves; files validate; a statement settles and returns; the
 /// work list; paying again after the account is corrected; history and totals.
 async fn a_month_from_run_to_settlement(app: TestApp) {
+    let j = crate::harness::Journey::new("a month from run to settlement");
     let si = centre(&app, "vel", "SI").await;
     let rs = centre(&app, "tre", "RS").await;
     account(&app, &si.finance, json!({"funder": "state", "name": "Republika Slovenija – CSD Velenje", "iban": payer_iban(), "bic": "BSLJSI2X", "address": "Gregorčičeva 20, 1000 Ljubljana", "format": "pain.001.001.03", "batch_size": "3"})).await;
@@ -364,6 +365,7 @@ async fn a_month_from_run_to_settlement(app: TestApp) {
     )
     .await;
     let (ana, ana_ent) = si_ents[0];
+    j.step("an overpayment recovered in instalments");
     // An overpayment of 100.00 recovered at 30.00 a month.
     let r = post(&app, &si.finance, &format!("/api/v1/entitlements/{ana_ent}/recoveries"), json!({"total": "100,00", "instalment": "30.00", "from_month": MONTH, "reason": "paid twice in 2025"})).await;
     assert_eq!(r.status, 201, "{}", r.body);
@@ -410,6 +412,7 @@ async fn a_month_from_run_to_settlement(app: TestApp) {
     let held: Vec<String> = skrb::sql_pool!(&app.db, p => sqlx::query_scalar("SELECT reason FROM payment_line WHERE status = 'held' ORDER BY entitlement_id").fetch_all(p).await.unwrap());
     assert_eq!(held, ["no_iban", "bad_iban"]);
 
+    j.step("the one who calculated cannot approve");
     // The one who calculated cannot approve; the director can, once.
     let r = post(
         &app,
@@ -455,6 +458,7 @@ async fn a_month_from_run_to_settlement(app: TestApp) {
     )
     .await;
     assert_eq!(r.status, 403, "approved once: {}", r.body);
+    j.step("the other centre's finance officer does not see this run");
     // The other centre's finance officer does not see this run.
     assert_eq!(
         app.api(
@@ -518,6 +522,7 @@ async fn a_month_from_run_to_settlement(app: TestApp) {
         1
     );
 
+    j.step("Republika Srpska: one run, each source from its own account");
     // RS: one run, each funding source's half from its own account, in the CSV layout.
     let rrun = new_run(&app, &rs.finance, json!({"month": MONTH})).await;
     assert_eq!(
@@ -580,6 +585,7 @@ async fn a_month_from_run_to_settlement(app: TestApp) {
     );
     let _ = rs_ents;
 
+    j.step("the statement");
     // The statement: Ana settled, the foster carer's account closed, a stranger's
     // reference unknown.
     let ids: Vec<i64> = e2e
@@ -652,6 +658,7 @@ async fn a_month_from_run_to_settlement(app: TestApp) {
         "exported",
         "one still with the bank"
     );
+    j.step("the last one settles by CSV");
     // The last one settles by CSV; the run is settled with a return.
     let csv = format!(
         "reference;status;reason;amount;date\n{};settled;;{};2026-03-27\n",
@@ -672,6 +679,7 @@ async fn a_month_from_run_to_settlement(app: TestApp) {
         "partly_returned"
     );
 
+    j.step("the work list");
     // The work list: the returned one and the two held.
     let wl = get(&app, &si.finance, "/api/v1/payments/worklist").await;
     let reasons: Vec<&str> = wl
@@ -695,6 +703,7 @@ async fn a_month_from_run_to_settlement(app: TestApp) {
         "another centre's"
     );
 
+    j.step("the same month again pays nothing twice");
     // The same month again pays nothing twice; what waits is held again (nothing
     // changed), and the returned one with the same account is held too.
     let again = new_run(&app, &si.finance, json!({"month": MONTH, "kind": "extra"})).await;
@@ -720,6 +729,7 @@ async fn a_month_from_run_to_settlement(app: TestApp) {
             .await,
         1
     );
+    j.step("corrected accounts");
     // Corrected accounts: the next run pays them.
     assert_eq!(
         post(
@@ -763,6 +773,7 @@ async fn a_month_from_run_to_settlement(app: TestApp) {
         repaid, 35_419,
         "the returned month is paid again, as it was"
     );
+    j.step("until it is sent, the work list still shows them");
     // Until it is sent, the work list still shows them (paid again in this run).
     let wl = get(&app, &si.finance, "/api/v1/payments/worklist").await;
     assert_eq!(wl.as_array().unwrap().len(), 3, "{wl}");
@@ -801,9 +812,11 @@ async fn a_month_from_run_to_settlement(app: TestApp) {
     );
     exactly_once(&app).await;
 
+    j.step("from April the new one is paid to the home where the person is placed");
     // From April the new one is paid to the home where the person is placed.
     let r = app.api("PUT", &format!("/api/v1/entitlements/{}/payee", si_ents[5].1), Some(&si.finance), Some(json!({"name": "Dom starejših občanov Velenje", "iban": si_iban(77), "address": "Kidričeva 1, 3320 Velenje"}))).await;
     assert_eq!(r.status, 204, "{}", r.body);
+    j.step("April pays in SEPA files of one transfer");
     // April pays in pain.001.001.09 (SEPA) in files of one transfer.
     account(&app, &si.finance, json!({"funder": "state", "name": "Republika Slovenija", "iban": payer_iban(), "bic": "BSLJSI2X", "format": "pain.001.001.09", "batch_size": "1"})).await;
     let april = new_run(&app, &si.finance, json!({"month": "2026-04"})).await;
@@ -815,6 +828,7 @@ async fn a_month_from_run_to_settlement(app: TestApp) {
     )
     .await
     .json();
+    j.step("Ana, the corrected account's April and the new one");
     // Ana, the corrected account's April and the new one; the bad IBAN's March (paid
     // again, still bad) and April held; the carer ended in March, the suspended one.
     assert_eq!(
@@ -874,6 +888,7 @@ async fn a_month_from_run_to_settlement(app: TestApp) {
             "Kidričeva 1, 3320 Velenje"
         )
     );
+    j.step("the holder is paid by name, at \"street, postcode town\"");
     // The holder is paid by name, at "street, postcode town".
     let (payee, at): (String, String) = skrb::sql_pool!(&app.db, p => sqlx::query_as(&line_of(si_ents[0].1).replace("iban, ", "")).fetch_one(p).await.unwrap());
     assert_eq!(
@@ -902,6 +917,7 @@ async fn a_month_from_run_to_settlement(app: TestApp) {
     );
     assert_eq!(between(&x, "<NbOfTxs>", "<"), ["1", "1"]);
 
+    j.step("history");
     // History: per person and entitlement; the recovery recovered 2 × 30.00.
     let h = get(
         &app,
@@ -1039,6 +1055,7 @@ async fn app_amount(app: &TestApp, line: i64) -> i64 {
 
 /// Bad input: clear errors, nothing changed.
 async fn bad_input_changes_nothing(app: TestApp) {
+    let j = crate::harness::Journey::new("bad input changes nothing");
     let si = centre(&app, "vel", "SI").await;
     let rs = centre(&app, "tre", "RS").await;
     for (body, field) in [
@@ -1104,6 +1121,7 @@ async fn bad_input_changes_nothing(app: TestApp) {
     assert_eq!(r.status, 422, "one monthly run a month: {}", r.body);
     assert_eq!(app.num("SELECT COUNT(*) FROM payment_run").await, 1);
 
+    j.step("entitlements but no payer account");
     // Entitlements but no payer account: every line held, the run still calculates.
     let e = entitlements(
         &app,
@@ -1139,6 +1157,7 @@ async fn bad_input_changes_nothing(app: TestApp) {
             .await,
         1
     );
+    j.step("recalculating replaces the lines");
     // Recalculating replaces the lines.
     account(
         &app,
@@ -1189,6 +1208,7 @@ async fn bad_input_changes_nothing(app: TestApp) {
         assert_eq!(r.status, 422, "{body}: {}", r.body);
         assert_eq!(fields(&r), ["file"], "{}", r.body);
     }
+    j.step("a statement for payments not sent");
     // A statement for payments not sent: reported, nothing settles.
     let line = app.num("SELECT id FROM payment_line").await;
     let r = raw(
@@ -1240,6 +1260,7 @@ async fn bad_input_changes_nothing(app: TestApp) {
         get(&app, &si.finance, &format!("/api/v1/payments/runs/{run}")).await["status"],
         "calculated"
     );
+    j.step("roles");
     // Roles: a social worker reads nothing here; finance cannot approve at all without
     // the permission being theirs? (they have it, but not for their own run).
     app.user("sw", Role::SocialWorker).await;
@@ -1250,6 +1271,7 @@ async fn bad_input_changes_nothing(app: TestApp) {
             .status,
         403
     );
+    j.step("a payee with a wrong account is refused");
     // A payee with a wrong account is refused; nothing changes.
     let r = app
         .api(
@@ -1265,6 +1287,7 @@ async fn bad_input_changes_nothing(app: TestApp) {
             .await,
         0
     );
+    j.step("a recovery larger than the month's payment takes all of it");
     // A recovery larger than the month's payment takes all of it: nothing is sent,
     // nothing is held, the month counts as paid.
     let r = post(&app, &si.finance, &format!("/api/v1/entitlements/{}/recoveries", e[0].1), json!({"total": "150.00", "instalment": "150.00", "from_month": MONTH, "reason": "overpaid"})).await;

@@ -112,6 +112,7 @@ async fn family(app: &TestApp, t: &str) -> (i64, i64) {
 /// Receipt, completion, calculation from the registry's household, a decision with its
 /// document, delivery, an appeal and the second instance's change; frozen inputs.
 async fn from_application_to_the_second_instance(app: TestApp) {
+    let j = crate::harness::Journey::new("from application to the second instance");
     let s = centre(&app, "vel", "SI").await;
     let t = &s.ro;
     let (ana, h) = family(&app, t).await;
@@ -132,6 +133,7 @@ async fn from_application_to_the_second_instance(app: TestApp) {
         v["application"]["due_on"].is_null(),
         "no deadline before it is complete"
     );
+    j.step("the household comes from the registry");
     // The household comes from the registry: 2 adults, 2 children -> 1,395.43 EUR.
     assert_eq!(v["input"]["members"].as_array().unwrap().len(), 4, "{v}");
     assert_eq!(v["amount"], "1395.43", "{v}");
@@ -143,6 +145,7 @@ async fn from_application_to_the_second_instance(app: TestApp) {
             .any(|l| l.as_str().unwrap().contains("2.75")),
         "{v}"
     );
+    j.step("not complete");
     // Not complete: no decision yet.
     let r = post(
         &app,
@@ -152,6 +155,7 @@ async fn from_application_to_the_second_instance(app: TestApp) {
     )
     .await;
     assert_eq!(r.status, 403, "{}", r.body);
+    j.step("ask for completion, then complete");
     // Ask for completion, then complete: the deadline is a month later (a working day).
     let due = (today() + time::Duration::days(8)).to_string();
     let r = post(
@@ -177,6 +181,7 @@ async fn from_application_to_the_second_instance(app: TestApp) {
     let procs = get(&app, t, "/api/v1/procedures").await;
     assert_eq!(procs.as_array().unwrap().len(), 1);
     assert_eq!(procs[0]["id"], id);
+    j.step("the officer states income");
     // The officer states income; the calculation follows.
     let mut input = v["input"].clone();
     input["income"] = json!("95.43");
@@ -230,6 +235,7 @@ async fn from_application_to_the_second_instance(app: TestApp) {
         ))
         .to_string()
     );
+    j.step("the document");
     // The document: a PDF as issued.
     let r = app
         .api(
@@ -242,6 +248,7 @@ async fn from_application_to_the_second_instance(app: TestApp) {
     assert_eq!(r.status, 200);
     assert_eq!(r.header("content-type"), "application/pdf");
     assert!(r.body.starts_with("%PDF-"), "a PDF");
+    j.step("its text, from the frozen inputs, in the centre's language");
     // Its text, from the frozen inputs, in the centre's language.
     let (dec, rt) = load(&app, did).await;
     let lines: Vec<String> = skrb::rights::decisions::document::lines(&dec, &rt)
@@ -260,6 +267,7 @@ async fn from_application_to_the_second_instance(app: TestApp) {
         "{lines:?}"
     );
     assert!(lines.iter().any(|l| l.contains("15 dneh")), "{lines:?}");
+    j.step("a later registry edit changes nothing decided");
     // A later registry edit changes nothing decided: a fifth member joins.
     let e5 = person(&app, t, "Eva", "2024-01-01").await;
     let r = post(
@@ -273,6 +281,7 @@ async fn from_application_to_the_second_instance(app: TestApp) {
     let (dec2, _) = load(&app, did).await;
     assert_eq!(dec2.amount, Some(139_543));
     assert_eq!(dec2.frozen().unwrap().household.members.len(), 4);
+    j.step("a second grant for an overlapping period is refused, nothing saved");
     // A second grant for an overlapping period is refused, nothing saved.
     let r = post(
         &app,
@@ -305,6 +314,7 @@ async fn from_application_to_the_second_instance(app: TestApp) {
         .await,
         0
     );
+    j.step("delivery, then an appeal within 15 days, sent on, changed by the second instance");
     // Delivery, then an appeal within 15 days, sent on, changed by the second instance.
     let r = post(
         &app,
@@ -353,6 +363,7 @@ async fn from_application_to_the_second_instance(app: TestApp) {
         .iter()
         .any(|d| d["kind"] == "second_instance"));
     assert_eq!(v["application"]["status"], "decided");
+    j.step("every step is in the person's audit trail");
     // Every step is in the person's audit trail.
     for action in [
         "create",
@@ -371,6 +382,7 @@ async fn from_application_to_the_second_instance(app: TestApp) {
             .await;
         assert!(n > 0, "audited: {action}");
     }
+    j.step("a late appeal needs a reason");
     // A late appeal needs a reason: move the delivery back two months.
     let ago = (today() - time::Duration::days(60)).to_string();
     app.exec(&format!(
@@ -424,6 +436,7 @@ async fn load(
 /// An amount typed by hand waits for a second person; silence can be appealed;
 /// suspension, resumption, change and end of an entitlement.
 async fn manual_amounts_silence_and_changes(app: TestApp) {
+    let j = crate::harness::Journey::new("manual amounts, silence and changes");
     let s = centre(&app, "vel", "SI").await;
     let (ana, _) = family(&app, &s.ro).await;
     let dsp = right(&app, "dsp").await;
@@ -455,6 +468,7 @@ async fn manual_amounts_silence_and_changes(app: TestApp) {
         0,
         "not before approval"
     );
+    j.step("the rights officer cannot approve");
     // The rights officer cannot approve; the one who decided may not.
     assert_eq!(
         post(
@@ -494,6 +508,7 @@ async fn manual_amounts_silence_and_changes(app: TestApp) {
     assert_eq!(e["amount"], "1500.00");
     let eid = e["id"].as_i64().unwrap();
     let from = e["valid_from"].as_str().unwrap().to_string();
+    j.step("suspend, resume, then end");
     // Suspend, resume, then end (a stale version is a conflict).
     let r = post(&app, &s.ro, &format!("/api/v1/entitlements/{eid}/change"), json!({"action": "suspend", "effective": from, "reason": "Did not report to the employment service", "version": "1"})).await;
     assert_eq!(r.status, 201, "{}", r.body);
@@ -549,6 +564,7 @@ async fn manual_amounts_silence_and_changes(app: TestApp) {
     )
     .await;
     assert_eq!(r.status, 201, "{}", r.body);
+    j.step("silence");
     // Silence: an application past its deadline without a decision can be appealed.
     let r = post(&app, &s.ro, "/api/v1/applications", json!({"person_id": ana, "right_id": right(&app, "dsp_extraordinary").await, "complete": "on"})).await;
     let quiet = r.json()["id"].as_i64().unwrap();
@@ -583,6 +599,7 @@ both!(manual_amounts_silence_and_changes);
 /// re-assessment of all users; the yearly renewal uses a new base from its date while
 /// past decisions keep theirs; an objection.
 async fn commissions_and_the_yearly_renewal(app: TestApp) {
+    let j = crate::harness::Journey::new("commissions and the yearly renewal");
     let s = centre(&app, "treb", "RS").await;
     let t = &s.ro;
     let p = person(&app, t, "Милица", "1950-02-02").await;
@@ -663,6 +680,7 @@ async fn commissions_and_the_yearly_renewal(app: TestApp) {
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["persons"], 1);
     assert_eq!(r.json()["sessions"], 1);
+    j.step("cash assistance for 12 months, renewed after it ends");
     // Cash assistance for 12 months, renewed after it ends.
     let cash = right(&app, "rs_cash").await;
     let r = post(
@@ -691,6 +709,7 @@ async fn commissions_and_the_yearly_renewal(app: TestApp) {
     .unwrap();
     let month = to + time::Duration::days(1);
     let ym = format!("{}-{:02}", month.year(), month.month() as u8);
+    j.step("a new base from the new period's first day");
     // A new base from the new period's first day.
     let r = post(&app, &s.director, "/api/v1/rights/params", json!({"jurisdiction": "RS", "code": "rs.base", "valid_from": month.to_string(), "value": "170000"})).await;
     assert_eq!(r.status, 201, "{}", r.body);
@@ -739,6 +758,7 @@ async fn commissions_and_the_yearly_renewal(app: TestApp) {
     assert!(ents.iter().any(|e| e["status"] == "active"
         && e["amount"] == "289.00"
         && e["funding"] == "entity:14450,municipality:14450"));
+    j.step("the first decision keeps the base it was made with");
     // The first decision keeps the base it was made with.
     let (d, _) = load(&app, did).await;
     assert_eq!(d.frozen().unwrap().params.0.get("rs.base"), Some(&158_000));
