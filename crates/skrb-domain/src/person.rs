@@ -81,3 +81,28 @@ impl Relationship {
         Self::ALL.into_iter().find(|r| r.code() == code)
     }
 }
+
+/// Age in whole years on a day (a birthday counts from its day; one born on 29
+/// February comes of age on 1 March in other years).
+pub fn age_on(birth: time::Date, day: time::Date) -> i32 {
+    let mut a = day.year() - birth.year();
+    if (day.month() as u8, day.day()) < (birth.month() as u8, birth.day()) {
+        a -= 1;
+    }
+    a
+}
+
+#[cfg(test)]
+mod age_tests {
+    use super::age_on;
+    use time::macros::date;
+
+    #[test]
+    fn ages_on_a_day() {
+        assert_eq!(age_on(date!(2008 - 03 - 15), date!(2026 - 03 - 14)), 17);
+        assert_eq!(age_on(date!(2008 - 03 - 15), date!(2026 - 03 - 15)), 18);
+        assert_eq!(age_on(date!(2008 - 02 - 29), date!(2026 - 02 - 28)), 17);
+        assert_eq!(age_on(date!(2008 - 02 - 29), date!(2026 - 03 - 01)), 18);
+        assert_eq!(age_on(date!(2026 - 01 - 01), date!(2026 - 01 - 01)), 0);
+    }
+}

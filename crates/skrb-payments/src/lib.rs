@@ -47,15 +47,7 @@ pub const RECOVERY_KINDS: [&str; 2] = ["overpayment", "deduction"];
 /// What a statement's reference could not settle (`problems[].problem`).
 pub const STATEMENT_PROBLEMS: [&str; 4] = ["unknown", "not_sent", "amount", "done"];
 
-/// `SKRB-L<id>`: the end-to-end id of a line, returned by the bank on the statement.
-pub fn end_to_end(line_id: i64) -> String {
-    format!("SKRB-L{line_id}")
-}
-
-/// The line id of an end-to-end id of ours.
-pub fn line_of(e2e: &str) -> Option<i64> {
-    e2e.trim().strip_prefix("SKRB-L")?.parse().ok()
-}
+pub use skrb_domain::payments::{end_to_end, line_of};
 
 /// The actor of a command-line step taken in a user's name (`--as`), so that the
 /// second person's approval is a person's.

@@ -145,13 +145,7 @@ pub async fn household_of(
     })
 }
 
-pub fn age_on(birth: Date, day: Date) -> i32 {
-    let mut a = day.year() - birth.year();
-    if (day.month() as u8, day.day()) < (birth.month() as u8, birth.day()) {
-        a -= 1;
-    }
-    a
-}
+pub use skrb_domain::person::age_on;
 
 pub async fn create(db: &Db, actor: &Actor, f: &ApplicationForm, today: Date) -> AppResult<i64> {
     let mut ck = Check::new();

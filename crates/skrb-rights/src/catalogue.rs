@@ -56,15 +56,7 @@ impl RightType {
     }
 }
 
-/// `entity:5000,municipality:5000` → [("entity", 5000), ("municipality", 5000)].
-pub fn parse_funding(s: &str) -> Vec<(String, i64)> {
-    s.split(',')
-        .filter_map(|p| {
-            let (who, v) = p.split_once(':')?;
-            Some((who.trim().to_string(), v.trim().parse().ok()?))
-        })
-        .collect()
-}
+pub use skrb_domain::rights::calc::parse_funding;
 
 const COLS: &str = "id, jurisdiction, municipality_id, code, class_code, name_sl, name_sr, name_en, legal_basis, \
     claimant, procedure, deadline_months, calculator, periodic, max_months, renews, commission, funding, currency, active";

@@ -15,6 +15,16 @@ use time::Date;
 use crate::rights::deadlines::month_end;
 use crate::rights::Minor;
 
+/// `SKRB-L<id>`: the end-to-end id of a line, returned by the bank on the statement.
+pub fn end_to_end(line_id: i64) -> String {
+    format!("SKRB-L{line_id}")
+}
+
+/// The line id of an end-to-end id of ours (none for anyone else's).
+pub fn line_of(e2e: &str) -> Option<i64> {
+    e2e.trim().strip_prefix("SKRB-L")?.parse().ok()
+}
+
 /// The days of `month` (its first day) on which a right valid from `from` to `to`
 /// (inclusive, open-ended when `None`) and not suspended from `suspended` on is paid.
 pub fn paid_days(month: Date, from: Date, to: Option<Date>, suspended: Option<Date>) -> (i64, i64) {
@@ -58,6 +68,15 @@ pub fn month_amount(
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn end_to_end_ids_come_back_to_their_lines() {
+        assert_eq!(end_to_end(4711), "SKRB-L4711");
+        assert_eq!(line_of(&end_to_end(4711)), Some(4711));
+        assert_eq!(line_of(" SKRB-L12 "), Some(12));
+        assert_eq!(line_of("NOTPROVIDED"), None);
+        assert_eq!(line_of("SKRB-Lx"), None);
+    }
 
     #[test]
     fn whole_month_pays_the_monthly_amount() {

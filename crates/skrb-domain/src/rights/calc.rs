@@ -629,6 +629,17 @@ pub fn split(amount: Minor, shares: &[(String, i64)]) -> Vec<(String, Minor)> {
         .collect()
 }
 
+/// A right's funding as the catalogue stores it, `entity:5000,municipality:5000`, as
+/// funders with their shares in ten-thousandths; a part that does not read is left out.
+pub fn parse_funding(s: &str) -> Vec<(String, i64)> {
+    s.split(',')
+        .filter_map(|p| {
+            let (who, v) = p.split_once(':')?;
+            Some((who.trim().to_string(), v.trim().parse().ok()?))
+        })
+        .collect()
+}
+
 /// [`split`] without copying the funders' names, for payment runs of many.
 pub fn parts(amount: Minor, shares: &[(String, i64)]) -> impl Iterator<Item = (&str, Minor)> {
     let mut left = amount;

@@ -402,3 +402,23 @@ proptest! {
         prop_assert_eq!(with_income, (rounded - h.income).max(0));
     }
 }
+
+#[test]
+fn funding_reads_as_shares() {
+    assert_eq!(
+        parse_funding("entity:5000, municipality : 5000"),
+        vec![
+            ("entity".to_string(), 5_000),
+            ("municipality".to_string(), 5_000)
+        ]
+    );
+    assert_eq!(
+        parse_funding("state:10000"),
+        vec![("state".to_string(), 10_000)]
+    );
+    assert!(parse_funding("").is_empty());
+    assert_eq!(
+        parse_funding("state:x,town:3000"),
+        vec![("town".to_string(), 3_000)]
+    );
+}
