@@ -269,14 +269,41 @@ pub fn typed<T: serde::de::DeserializeOwned>(raw: &Raw) -> AppResult<T> {
     serde_json::from_value(v).map_err(|e| AppError::BadRequest(e.to_string()))
 }
 
+/// Why a form came back: the words, and the field they are about, so that the error
+/// summary at the top of the form (templates' `errors.html`) links to the field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reason {
+    pub field: Option<&'static str>,
+    pub text: String,
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl From<String> for Reason {
+    fn from(text: String) -> Reason {
+        Reason { field: None, text }
+    }
+}
+
 /// The reasons a use case refused the input, in the user's language; other errors pass.
-pub fn reasons(e: AppError, l: Locale) -> AppResult<Vec<String>> {
+pub fn reasons(e: AppError, l: Locale) -> AppResult<Vec<Reason>> {
     match e {
-        AppError::Validation(errs) => Ok(errs.iter().map(|e| e.msg.render(l)).collect()),
-        AppError::Warnings { warnings, .. } => {
-            Ok(warnings.iter().map(|w| w.msg.render(l)).collect())
-        }
-        AppError::Conflict { .. } => Ok(vec![i18n::t(l, "form-conflict")]),
+        AppError::Validation(errs) => Ok(errs
+            .iter()
+            .map(|e| Reason {
+                field: Some(e.field),
+                text: e.msg.render(l),
+            })
+            .collect()),
+        AppError::Warnings { warnings, .. } => Ok(warnings
+            .iter()
+            .map(|w| Reason::from(w.msg.render(l)))
+            .collect()),
+        AppError::Conflict { .. } => Ok(vec![i18n::t(l, "form-conflict").into()]),
         other => Err(other),
     }
 }
@@ -333,10 +360,10 @@ impl Flow {
     }
 
     /// Why the form comes back, in the user's words; other errors pass.
-    pub fn reasons(&self, e: AppError) -> AppResult<Vec<String>> {
+    pub fn reasons(&self, e: AppError) -> AppResult<Vec<Reason>> {
         match e {
-            AppError::Refused(m) if self.refusals_on_form => Ok(vec![m.render(self.locale)]),
-            AppError::Conflict { .. } => Ok(vec![i18n::t(self.locale, self.conflict)]),
+            AppError::Refused(m) if self.refusals_on_form => Ok(vec![m.render(self.locale).into()]),
+            AppError::Conflict { .. } => Ok(vec![i18n::t(self.locale, self.conflict).into()]),
             other => reasons(other, self.locale),
         }
     }
@@ -346,7 +373,7 @@ impl Flow {
         self,
         result: AppResult<T>,
         ok: impl FnOnce(T) -> AppResult<axum::response::Response>,
-        again: impl FnOnce(Vec<String>) -> Fut,
+        again: impl FnOnce(Vec<Reason>) -> Fut,
     ) -> AppResult<axum::response::Response>
     where
         Fut: std::future::Future<Output = AppResult<axum::response::Response>>,
@@ -367,7 +394,7 @@ impl Flow {
         self,
         result: AppResult<T>,
         ok: impl FnOnce(T) -> Ok,
-        again: impl FnOnce(Vec<String>) -> Again,
+        again: impl FnOnce(Vec<Reason>) -> Again,
     ) -> AppResult<axum::response::Response>
     where
         Ok: std::future::Future<Output = AppResult<axum::response::Response>>,

@@ -342,6 +342,16 @@ pub fn fmt_int(locale: Locale, n: i64) -> String {
     format!("{sign}{}", group(locale, n.unsigned_abs()))
 }
 
+/// An amount as a form shows it for editing, in the reader's way of writing it: the
+/// locale's decimal mark, no thousands separators, no currency ("78,00"; "78.00" in
+/// English). The parser takes either mark back.
+pub fn fmt_amount_input(locale: Locale, minor: i64) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    let abs = minor.unsigned_abs();
+    let dec = if locale == Locale::En { '.' } else { ',' };
+    format!("{sign}{}{dec}{:02}", abs / 100, abs % 100)
+}
+
 /// An amount in minor units (cents, feninga) with its currency, exactly, as the locale
 /// writes money: `1.395,43 €`, `1.395,43 KM`, `€1,395.43`.
 pub fn fmt_money(locale: Locale, minor: i64, currency: &str) -> String {

@@ -32,7 +32,7 @@ struct PartnersPage {
     page: Page,
     items: Vec<Partner>,
     q: String,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
     kept: Kept,
     kinds: Vec<(&'static str, String)>,
 }
@@ -42,7 +42,7 @@ async fn partners_form(
     s: &Signed,
     q: String,
     kept: Raw,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
 ) -> AppResult<Response> {
     let l = s.ctx.locale;
     let items = directory::list(&st.db, &s.actor(), &q).await?;
@@ -98,19 +98,19 @@ struct PartnerPage {
     contacts: Vec<Contact>,
     /// What other contexts show of the partner (the referrals of case work), rendered.
     panels: Vec<String>,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
 }
 
 async fn partner_form(
     st: &AppState,
     s: &Signed,
     id: i64,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
 ) -> AppResult<Response> {
     let (p, contacts) = directory::get(&st.db, &s.actor(), id).await?;
     let panels = skrb_kit::web::panels::render_all(&st.panels.partner, st, s, id).await?;
     let refused = !errors.is_empty();
-    let page = Page::new(&s.ctx, p.name.clone(), "partners");
+    let page = Page::new(&s.ctx, p.name.clone(), "partners").crumb("/partners", "nav-partners");
     let res = render(&PartnerPage {
         page,
         p,

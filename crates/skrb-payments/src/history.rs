@@ -115,6 +115,86 @@ pub async fn held_of_run(
     Ok(rows)
 }
 
+/// What the approver looks through before approving: a run's lines, filtered and sorted.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct LinesQuery {
+    /// Words of the payee's name, or a whole IBAN.
+    #[serde(deserialize_with = "lenient")]
+    pub q: String,
+    /// A line status (open, held, settled, returned, written_off), or empty for all.
+    #[serde(deserialize_with = "lenient")]
+    pub status: String,
+    /// A right's code, or empty for all.
+    #[serde(deserialize_with = "lenient")]
+    pub right: String,
+    /// payee (the default), amount, month, status; `-` first for the reverse order.
+    #[serde(deserialize_with = "lenient")]
+    pub sort: String,
+    pub page: Option<u32>,
+}
+
+/// The orders the lines can be read in, by their sort key.
+const LINE_ORDERS: &[(&str, &str)] = &[
+    ("payee", "l.payee, l.id"),
+    ("-payee", "l.payee DESC, l.id DESC"),
+    ("amount", "l.amount, l.id"),
+    ("-amount", "l.amount DESC, l.id DESC"),
+    ("month", "l.month, l.id"),
+    ("-month", "l.month DESC, l.id DESC"),
+    ("status", "l.status, l.id"),
+    ("-status", "l.status DESC, l.id DESC"),
+];
+
+/// Lines a page shows at once.
+pub const LINES_PER_PAGE: i64 = 50;
+
+/// A page of a run's lines and how many match; the read of payees' names is audited.
+pub async fn lines_of_run(
+    db: &Db,
+    actor: &Actor,
+    run: i64,
+    f: &LinesQuery,
+) -> AppResult<(Vec<PaymentLine>, i64)> {
+    let mut tx = db.begin().await?;
+    let r = super::runs::guard(&mut tx, actor, run).await?;
+    let (a, b) = (r.first_line.unwrap_or(0), r.last_line.unwrap_or(-1));
+    let order = LINE_ORDERS
+        .iter()
+        .find(|(k, _)| *k == f.sort)
+        .map_or("l.payee, l.id", |(_, o)| o);
+    let q = f.q.trim();
+    let words = if q.is_empty() {
+        String::new()
+    } else {
+        format!("%{}%", q.to_lowercase())
+    };
+    let iban = skrb_domain::payments::reckon::plain_iban(q).to_string();
+    let filter = "l.id >= $1 AND l.id <= $2 AND l.run_id = $3 \
+         AND ($4 = '' OR LOWER(l.payee) LIKE $4 OR l.iban = $5) \
+         AND ($6 = '' OR l.status = $6) AND ($7 = '' OR t.code = $7)";
+    let n: i64 = sql!(&mut tx, c => sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {FROM} WHERE {filter}"))
+        .bind(a).bind(b).bind(run).bind(&words).bind(&iban).bind(&f.status).bind(&f.right)
+        .fetch_one(c).await?);
+    let offset = i64::from(f.page.unwrap_or(1).max(1) - 1) * LINES_PER_PAGE;
+    let q = format!(
+        "SELECT {COLS} FROM {FROM} WHERE {filter} ORDER BY {order} LIMIT {LINES_PER_PAGE} OFFSET {offset}"
+    );
+    let rows: Vec<PaymentLine> = sql!(&mut tx, c => sqlx::query_as(&q)
+        .bind(a).bind(b).bind(run).bind(&words).bind(&iban).bind(&f.status).bind(&f.right)
+        .fetch_all(c).await?);
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new(Action::Read, "payment_run_lines", run)
+            .detail(serde_json::json!({"shown": rows.len(), "matching": n})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((rows, n))
+}
+
 /// A person's payments (each entitlement-month's current line), newest first; the
 /// read is audited.
 pub async fn of_person(

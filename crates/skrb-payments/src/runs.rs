@@ -85,6 +85,12 @@ impl Run {
             .and_then(|s| serde_json::from_str(s).ok())
             .unwrap_or_default()
     }
+    /// The summary as a reader wants it: one row per right, funder and currency, the
+    /// payer accounts folded together (a right whose held lines have no account would
+    /// otherwise show twice, once with nothing to pay).
+    pub fn summary_by_right(&self) -> Vec<SummaryRow> {
+        fold_accounts(self.summary_rows())
+    }
     /// What the run pays, per currency.
     pub fn totals(&self) -> Vec<(String, i64)> {
         let mut m: BTreeMap<String, i64> = BTreeMap::new();
@@ -106,6 +112,29 @@ const COLS: &str = "r.id, r.centre_id, c.name AS centre, r.kind, r.month, r.from
     r.exported_by, r.exported_at, r.version";
 const FROM: &str = "payment_run r LEFT JOIN centre c ON c.id = r.centre_id LEFT JOIN app_user u0 ON u0.id = r.created_by \
     LEFT JOIN app_user u1 ON u1.id = r.calculated_by LEFT JOIN app_user u2 ON u2.id = r.approved_by";
+
+fn fold_accounts(rows: Vec<SummaryRow>) -> Vec<SummaryRow> {
+    let mut out: Vec<SummaryRow> = Vec::new();
+    for r in rows {
+        match out
+            .iter_mut()
+            .find(|o| o.right == r.right && o.funder == r.funder && o.currency == r.currency)
+        {
+            Some(o) => {
+                o.lines += r.lines;
+                o.total += r.total;
+                o.held += r.held;
+                o.held_total += r.held_total;
+                o.deducted += r.deducted;
+                if o.account_id != r.account_id {
+                    o.account_id = None;
+                }
+            }
+            None => out.push(r),
+        }
+    }
+    out
+}
 
 pub async fn load(tx: &mut Tx, id: i64) -> AppResult<Run> {
     let q = format!("SELECT {COLS} FROM {FROM} WHERE r.id = $1");
@@ -1032,4 +1061,40 @@ pub async fn settle_if_done(tx: &mut Tx, id: i64) -> AppResult<()> {
             .bind(status.code()).bind(id).execute(c).await?.rows_affected());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(right: &str, account: Option<i64>, lines: i64, total: i64, held: i64) -> SummaryRow {
+        SummaryRow {
+            right: right.into(),
+            funder: "state".into(),
+            account_id: account,
+            currency: "EUR".into(),
+            lines,
+            total,
+            held,
+            held_total: held * 100,
+            deducted: 0,
+        }
+    }
+
+    #[test]
+    fn a_right_shows_once_with_its_held_lines() {
+        // The paid lines went to account 1; the held ones have no account.
+        let rows = vec![
+            row("dsp", Some(1), 10, 5_000, 0),
+            row("dsp", None, 0, 0, 2),
+            row("vd", Some(1), 3, 900, 0),
+        ];
+        let folded = fold_accounts(rows);
+        assert_eq!(folded.len(), 2);
+        assert_eq!(folded[0].right, "dsp");
+        assert_eq!((folded[0].lines, folded[0].total), (10, 5_000));
+        assert_eq!((folded[0].held, folded[0].held_total), (2, 200));
+        assert_eq!(folded[0].account_id, None);
+        assert_eq!(folded[1].account_id, Some(1));
+    }
 }

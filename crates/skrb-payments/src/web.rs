@@ -136,7 +136,7 @@ struct PaymentsPage {
     waiting: i64,
     centres: Vec<(i64, String)>,
     imported: Option<Imported>,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
     kept: Kept,
 }
 
@@ -158,7 +158,7 @@ impl PaymentsPage {
 async fn payments_form(
     st: &AppState,
     s: &Signed,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
     kept: Raw,
     imported: Option<Imported>,
 ) -> AppResult<Response> {
@@ -211,9 +211,13 @@ struct RunPage {
     user_id: i64,
     summary: Vec<SummaryRow>,
     files: Vec<BankFile>,
-    held: Vec<PaymentLine>,
+    /// The page of lines the approver looks through, how many match, and the filter.
+    lines: Vec<PaymentLine>,
+    matching: i64,
+    filter: history::LinesQuery,
+    statuses: Vec<(&'static str, String)>,
     calculated: Option<Calculated>,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
 }
 
 impl RunPage {
@@ -232,6 +236,63 @@ impl RunPage {
     fn reason(&self, l: &PaymentLine) -> String {
         self.show.reason(l)
     }
+    /// A column header's link: sorts by it, or the other way when it already does.
+    fn sort_link(&self, key: &str) -> String {
+        let sort = if self.filter.sort == key {
+            format!("-{key}")
+        } else {
+            key.to_string()
+        };
+        self.link(&sort, 1)
+    }
+    /// How a column is sorted now, for `aria-sort`.
+    fn sorted(&self, key: &str) -> &'static str {
+        let now = if self.filter.sort.is_empty() {
+            "payee"
+        } else {
+            self.filter.sort.as_str()
+        };
+        if now == key {
+            "ascending"
+        } else if now.strip_prefix('-') == Some(key) {
+            "descending"
+        } else {
+            "none"
+        }
+    }
+    fn link(&self, sort: &str, page: u32) -> String {
+        let enc = |v: &str| form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
+        format!(
+            "/payments/runs/{}?q={}&status={}&right={}&sort={}&page={page}#lines",
+            self.run.id,
+            enc(&self.filter.q),
+            enc(&self.filter.status),
+            enc(&self.filter.right),
+            enc(sort)
+        )
+    }
+    fn rights_in_run(&self) -> Vec<String> {
+        let mut r: Vec<String> = self.summary.iter().map(|s| s.right.clone()).collect();
+        r.dedup();
+        r
+    }
+    fn pager_text(&self) -> String {
+        self.page.pager(&self.page_no(), &self.pages())
+    }
+    fn page_no(&self) -> u32 {
+        self.filter.page.unwrap_or(1).max(1)
+    }
+    fn pages(&self) -> u32 {
+        u32::try_from((self.matching + history::LINES_PER_PAGE - 1) / history::LINES_PER_PAGE)
+            .unwrap_or(1)
+            .max(1)
+    }
+    fn prev(&self) -> Option<String> {
+        (self.page_no() > 1).then(|| self.link(&self.filter.sort, self.page_no() - 1))
+    }
+    fn next(&self) -> Option<String> {
+        (self.page_no() < self.pages()).then(|| self.link(&self.filter.sort, self.page_no() + 1))
+    }
     /// The one who calculated cannot approve.
     fn mine(&self) -> bool {
         self.run.calculated_by == Some(self.user_id)
@@ -242,8 +303,27 @@ async fn run_form(
     st: &AppState,
     s: &Signed,
     id: i64,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
     calculated: Option<Calculated>,
+) -> AppResult<Response> {
+    run_view(
+        st,
+        s,
+        id,
+        errors,
+        calculated,
+        history::LinesQuery::default(),
+    )
+    .await
+}
+
+async fn run_view(
+    st: &AppState,
+    s: &Signed,
+    id: i64,
+    errors: Vec<skrb_kit::form::Reason>,
+    calculated: Option<Calculated>,
+    filter: history::LinesQuery,
 ) -> AppResult<Response> {
     let l = s.ctx.locale;
     let actor = s.actor();
@@ -251,7 +331,12 @@ async fn run_form(
     let mut tx = st.db.begin_read().await?;
     let files = files::of_run(&mut tx, id).await?;
     tx.commit().await?;
-    let held = history::held_of_run(&st.db, &actor, id, 200).await?;
+    let (lines, matching) = history::lines_of_run(&st.db, &actor, id, &filter).await?;
+    let statuses = skrb_kit::form::labelled(
+        l,
+        "payments-line",
+        &["open", "held", "settled", "returned", "written_off"],
+    );
     let refused = !errors.is_empty();
     let show = Show::new(st, l).await?;
     let title = format!(
@@ -260,16 +345,19 @@ async fn run_form(
         run.id,
         show.month(&run.month)
     );
-    let page = Page::new(&s.ctx, title, "payments");
+    let page = Page::new(&s.ctx, title, "payments").crumb("/payments", "nav-payments");
     Ok(refused_page(
         render(&RunPage {
             page,
             show,
-            summary: run.summary_rows(),
+            summary: run.summary_by_right(),
             user_id: s.user.id,
             run,
             files,
-            held,
+            lines,
+            matching,
+            filter,
+            statuses,
             calculated,
             errors,
         }),
@@ -281,8 +369,9 @@ async fn run_page(
     State(st): State<AppState>,
     s: Signed,
     Path(id): Path<i64>,
+    axum::extract::Query(filter): axum::extract::Query<history::LinesQuery>,
 ) -> AppResult<Response> {
-    run_form(&st, &s, id, Vec::new(), None).await
+    run_view(&st, &s, id, Vec::new(), None, filter).await
 }
 
 /// A step on a run (calculate, approve, export, discard) and the forms of this context:
@@ -415,7 +504,7 @@ struct LinesPage {
     /// Paid to someone else: name, IBAN, address.
     payee: Option<(String, Option<String>, Option<String>)>,
     currency: String,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
     kept: Kept,
 }
 
@@ -442,7 +531,7 @@ async fn lines_page(
     lines: Vec<PaymentLine>,
     worklist: bool,
     entitlement: Option<i64>,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
     kept: Raw,
 ) -> AppResult<Response> {
     let l = s.ctx.locale;
@@ -455,7 +544,7 @@ async fn lines_page(
         None => (Vec::new(), String::new(), None),
     };
     let refused = !errors.is_empty();
-    let page = Page::new(&s.ctx, title, "payments");
+    let page = Page::new(&s.ctx, title, "payments").crumb("/payments", "nav-payments");
     Ok(refused_page(
         render(&LinesPage {
             page,
@@ -473,7 +562,11 @@ async fn lines_page(
     ))
 }
 
-async fn worklist_form(st: &AppState, s: &Signed, errors: Vec<String>) -> AppResult<Response> {
+async fn worklist_form(
+    st: &AppState,
+    s: &Signed,
+    errors: Vec<skrb_kit::form::Reason>,
+) -> AppResult<Response> {
     let lines = history::worklist(&st.db, &s.actor(), 500).await?;
     let title = i18n::t(s.ctx.locale, "payments-worklist");
     lines_page(st, s, title, lines, true, None, errors, Raw::new()).await
@@ -520,7 +613,7 @@ async fn entitlement_form(
     st: &AppState,
     s: &Signed,
     id: i64,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
     kept: Raw,
 ) -> AppResult<Response> {
     let lines = history::of_entitlement(&st.db, &s.actor(), id).await?;
@@ -567,14 +660,14 @@ struct AccountsPage {
     funders: Vec<(&'static str, String)>,
     formats: [&'static str; 3],
     default_columns: &'static str,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
     kept: Kept,
 }
 
 async fn accounts_form(
     st: &AppState,
     s: &Signed,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
     kept: Raw,
 ) -> AppResult<Response> {
     let l = s.ctx.locale;

@@ -399,7 +399,7 @@ struct PersonPage {
     former: Vec<Member>,
     history: Vec<HistoryLine>,
     can_edit: bool,
-    move_errors: Vec<String>,
+    move_errors: Vec<skrb_kit::form::Reason>,
     move_form: JoinForm,
     relationships: Vec<(String, String)>,
     restriction: super::restricted::Restriction,
@@ -457,7 +457,7 @@ async fn person_page(
     s: &Signed,
     id: i64,
     move_form: JoinForm,
-    move_errors: Vec<String>,
+    move_errors: Vec<skrb_kit::form::Reason>,
 ) -> AppResult<Response> {
     let PersonView {
         person: p,
@@ -492,7 +492,7 @@ async fn person_page(
                 "registry-history-by",
                 &[
                     ("user", h.username.as_str().into()),
-                    ("when", i18n::fmt_datetime(l, h.at).into()),
+                    ("when", i18n::fmt_datetime(l, s.ctx.zone.local(h.at)).into()),
                 ],
             );
             let changes = h
@@ -514,7 +514,7 @@ async fn person_page(
         })
         .collect();
     let panels = skrb_kit::web::panels::render_all(&st.panels.person, st, s, p.id).await?;
-    let page = Page::new(&s.ctx, p.full_name(), "persons");
+    let page = Page::new(&s.ctx, p.full_name(), "persons").crumb("/persons", "nav-persons");
     let failed = !move_errors.is_empty();
     let res = render(&PersonPage {
         sex: p
@@ -657,7 +657,7 @@ async fn move_person(
 struct HouseholdFormPage {
     page: Page,
     f: HouseholdForm,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
     municipalities: Vec<(String, String, bool)>,
 }
 
@@ -671,7 +671,7 @@ async fn household_form(
     st: &AppState,
     s: &Signed,
     f: HouseholdForm,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
 ) -> AppResult<Response> {
     let municipalities = persons::municipalities(&st.db)
         .await?
@@ -746,7 +746,7 @@ struct HouseholdPage {
     current: Vec<Member>,
     former: Vec<Member>,
     can_edit: bool,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
     add: JoinForm,
     relationships: Vec<(String, String)>,
     today: String,
@@ -763,7 +763,7 @@ async fn household_page(
     s: &Signed,
     id: i64,
     add: JoinForm,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
 ) -> AppResult<Response> {
     let (h, members) = households::get(&st.db, &s.actor(), id).await?;
     let today = s.today();

@@ -383,6 +383,23 @@ impl ProcedureRow {
     pub fn days_left(&self, today: Date) -> Option<i64> {
         self.due_on.map(|d| (d - today).whole_days())
     }
+
+    /// Past its deadline on `today`.
+    pub fn late(&self, today: Date) -> bool {
+        self.days_left(today).is_some_and(|d| d < 0)
+    }
+
+    /// The deadline in words: "5 days left", "12 days late".
+    pub fn left_words(&self, l: skrb_kit::i18n::Locale, today: Date) -> String {
+        let n = |key: &str, d: i64| {
+            skrb_kit::i18n::t_args(l, key, &[("count", fluent_bundle::FluentValue::from(d))])
+        };
+        match self.days_left(today) {
+            Some(d) if d < 0 => n("rights-proc-overdue-days", -d),
+            Some(d) => n("rights-proc-days-left", d),
+            None => String::new(),
+        }
+    }
 }
 
 /// Which procedures: the actor's own, all open ones of the centre, those past their

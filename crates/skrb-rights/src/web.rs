@@ -113,14 +113,10 @@ struct ProceduresPage {
 
 impl ProceduresPage {
     fn left(&self, r: &ProcedureRow) -> String {
-        match r.days_left(self.today) {
-            Some(d) if d < 0 => self.page.tn("rights-proc-overdue-days", &(-d)),
-            Some(d) => self.page.tn("rights-proc-days-left", &d),
-            None => String::new(),
-        }
+        r.left_words(self.page.locale, self.today)
     }
     fn late(&self, r: &ProcedureRow) -> bool {
-        r.days_left(self.today).is_some_and(|d| d < 0)
+        r.late(self.today)
     }
 }
 
@@ -153,7 +149,7 @@ async fn procedures_page(
 #[template(path = "rights/application_new.html")]
 struct NewPage {
     page: Page,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
     kept: Kept,
     person_name: Option<String>,
     rights: Vec<(i64, String)>,
@@ -164,7 +160,7 @@ async fn new_form(
     st: &AppState,
     s: &Signed,
     kept: Raw,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
 ) -> AppResult<Response> {
     let l = s.ctx.locale;
     let pid = kept.get("person_id").and_then(|v| v.parse::<i64>().ok());
@@ -230,7 +226,7 @@ struct AppPage {
     page: Page,
     v: ApplicationView,
     today: Date,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
     kept: Kept,
     input: Household,
     amount: Option<String>,
@@ -263,7 +259,7 @@ impl AppPage {
         if *a == 0 {
             String::new()
         } else {
-            money::plain(*a)
+            i18n::fmt_amount_input(self.page.locale, *a)
         }
     }
     fn kind_is(&self, m: &Member, k: &str) -> bool {
@@ -326,6 +322,9 @@ impl AppPage {
             None => String::new(),
         }
     }
+    fn late(&self) -> bool {
+        self.v.application.due_on.is_some_and(|d| d < self.today)
+    }
     fn first_decision(&self) -> Option<&decisions::Decision> {
         self.v
             .decisions
@@ -346,7 +345,7 @@ async fn app_page(
     st: &AppState,
     s: &Signed,
     id: i64,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
     raw: Raw,
 ) -> AppResult<Response> {
     let l = s.ctx.locale;
@@ -373,7 +372,7 @@ async fn app_page(
     };
     let refused = !errors.is_empty();
     let title = format!("{} · {}", v.application.number, v.person_name);
-    let page = Page::new(&s.ctx, title, "procedures");
+    let page = Page::new(&s.ctx, title, "procedures").crumb("/procedures", "nav-procedures");
     let silent = v.application.silent(today);
     let open_appeal = v.appeals.iter().any(|a| a.outcome.is_none());
     let res = render(&AppPage {
@@ -638,7 +637,7 @@ struct CataloguePage {
     page: Page,
     rights: Vec<RightType>,
     params: Vec<Param>,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
     kept: Kept,
     report: Option<Report>,
     municipalities: Vec<(i64, String)>,
@@ -666,6 +665,31 @@ impl CataloguePage {
         }
     }
     /// Whether this row is the value in force today.
+    /// A parameter's name in the reader's language; its code only where no words exist
+    /// (one an administrator added).
+    fn param_name(&self, p: &Param) -> String {
+        let key = format!("rights-param-{}", p.code.replace('.', "-"));
+        if i18n::has(self.page.locale, &key) {
+            self.page.t(&key)
+        } else {
+            p.code.clone()
+        }
+    }
+    /// Who pays a right, as shares ("entity 50 %, municipality 50 %").
+    fn shares(&self, f: &str) -> String {
+        catalogue::parse_funding(f)
+            .into_iter()
+            .map(|(w, bp)| {
+                let pct = if bp % 100 == 0 {
+                    i18n::fmt_int(self.page.locale, bp / 100)
+                } else {
+                    format!("{},{:02}", bp / 100, bp % 100)
+                };
+                format!("{} {pct} %", self.page.t(&format!("rights-funder-{w}")))
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
     fn current(&self, p: &Param) -> bool {
         p.valid_from <= self.today
             && !self.params.iter().any(|q| {
@@ -683,7 +707,7 @@ impl CataloguePage {
 async fn catalogue_form(
     st: &AppState,
     s: &Signed,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
     kept: Raw,
     report: Option<Report>,
 ) -> AppResult<Response> {
@@ -769,14 +793,14 @@ async fn renew(
 struct CommissionsPage {
     page: Page,
     list: Vec<commissions::Commission>,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
     kept: Kept,
 }
 
 async fn commissions_form(
     st: &AppState,
     s: &Signed,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
     kept: Raw,
 ) -> AppResult<Response> {
     let l = s.ctx.locale;
@@ -819,7 +843,7 @@ async fn commission_create(
 struct CommissionPage {
     page: Page,
     v: commissions::CommissionView,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
     kept: Kept,
     rights: Vec<(String, String)>,
     done: Option<commissions::Reassessment>,
@@ -829,7 +853,7 @@ async fn commission_form(
     st: &AppState,
     s: &Signed,
     id: i64,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
     kept: Raw,
     done: Option<commissions::Reassessment>,
 ) -> AppResult<Response> {
@@ -845,7 +869,8 @@ async fn commission_form(
         .map(|r| (r.code.clone(), r.name_in(l)))
         .collect();
     let refused = !errors.is_empty();
-    let page = Page::new(&s.ctx, v.commission.name.clone(), "commissions");
+    let page = Page::new(&s.ctx, v.commission.name.clone(), "commissions")
+        .crumb("/commissions", "nav-commissions");
     Ok(refused_page(
         render(&CommissionPage {
             page,
@@ -923,7 +948,7 @@ async fn reassess(
 struct SessionPage {
     page: Page,
     v: commissions::SessionView,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
     kept: Kept,
     capacity: Vec<(&'static str, String)>,
     care: Vec<(&'static str, String)>,
@@ -933,7 +958,7 @@ async fn session_form(
     st: &AppState,
     s: &Signed,
     id: i64,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
     kept: Raw,
 ) -> AppResult<Response> {
     let l = s.ctx.locale;

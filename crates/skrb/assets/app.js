@@ -1,15 +1,4 @@
 // Skrb's own script: small progressive enhancements. Everything works without it.
-(function () {
-  "use strict";
-  // The language list submits itself when changed (the button stays for keyboards
-  // and for browsers without JavaScript).
-  document.addEventListener("change", function (e) {
-    var t = e.target;
-    if (t && t.hasAttribute && t.hasAttribute("data-autosubmit") && t.form) {
-      t.form.submit();
-    }
-  });
-})();
 // htmx requests carry the CSRF token as a header (plain forms carry it as a field).
 document.addEventListener("htmx:configRequest", function (e) {
   var m = document.querySelector('meta[name="csrf-token"]');
@@ -77,4 +66,48 @@ document.addEventListener("htmx:configRequest", function (e) {
   } else {
     init();
   }
+})();
+// The service navigation folds behind a "Menu" button on a phone (GOV.UK Frontend's
+// service navigation pattern); without this script every link simply shows.
+(function () {
+  "use strict";
+  document.body.classList.add("js-enabled", "govuk-frontend-supported");
+  var toggle = document.querySelector(".govuk-service-navigation__toggle");
+  var list = document.getElementById("navigation");
+  if (!toggle || !list) { return; }
+  var phone = window.matchMedia("(max-width: 40.0525em)");
+  var open = false;
+  function sync() {
+    if (phone.matches) {
+      toggle.hidden = false;
+      list.hidden = !open;
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    } else {
+      toggle.hidden = true;
+      list.hidden = false;
+      toggle.removeAttribute("aria-expanded");
+    }
+  }
+  toggle.addEventListener("click", function () { open = !open; sync(); });
+  if (phone.addEventListener) { phone.addEventListener("change", sync); }
+  sync();
+})();
+// A table wider than the screen scrolls inside itself; keyboard users reach it with Tab
+// (it becomes focusable only while it does scroll).
+(function () {
+  "use strict";
+  function mark() {
+    var ts = document.querySelectorAll("table.list, table.matrix");
+    for (var i = 0; i < ts.length; i++) {
+      var t = ts[i];
+      if (t.scrollWidth > t.clientWidth + 1) {
+        t.setAttribute("tabindex", "0");
+      } else if (t.getAttribute("tabindex") === "0") {
+        t.removeAttribute("tabindex");
+      }
+    }
+  }
+  mark();
+  window.addEventListener("resize", mark);
+  document.addEventListener("htmx:afterSwap", mark);
 })();

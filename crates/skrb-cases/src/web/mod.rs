@@ -19,7 +19,7 @@ use super::intake::{self, Intake, IntakeForm};
 use super::log::{self, EntryForm};
 use super::manages;
 use super::plans::{self, GoalForm, PlanForm, ReviewForm};
-use super::tasks::{self, Caseload, MyWork, TaskForm};
+use super::tasks::{self, Caseload, TaskForm};
 use super::view::CaseView;
 use super::violence::{self, MeasureForm, MemberForm, ReportForm};
 use skrb_kit::auth::Permission;
@@ -37,7 +37,6 @@ pub fn routes() -> Routes {
     use skrb_kit::auth::Permission::*;
     use Access::*;
     Routes::new()
-        .get("/work", Perm(CaseRead), my_work)
         .get("/intake", Perm(CaseWrite), intake_page)
         .post("/intake", Perm(CaseWrite), intake_save)
         .get("/intake/{id}/identify", Perm(CaseWrite), identify_page)
@@ -91,28 +90,13 @@ pub(crate) fn flow(s: &Signed) -> Flow {
 
 // ---------------------------------------------------------------- my work
 
-#[derive(askama::Template)]
-#[template(path = "cases/work.html")]
-struct WorkPage {
-    page: Page,
-    w: MyWork,
-    today: Date,
-}
-
-async fn my_work(State(st): State<AppState>, s: Signed) -> AppResult<Response> {
-    let today = s.today();
-    let w = tasks::my_work(&st.db, &s.actor(), today).await?;
-    let page = Page::new(&s.ctx, i18n::t(s.ctx.locale, "cases-work-title"), "work");
-    Ok(render(&WorkPage { page, w, today }))
-}
-
 // ---------------------------------------------------------------- intake
 
 #[derive(askama::Template)]
 #[template(path = "cases/intake.html")]
 struct IntakePage {
     page: Page,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
     kept: Kept,
     person_name: Option<String>,
     channels: Vec<(&'static str, String)>,
@@ -146,7 +130,7 @@ async fn intake_form(
     st: &AppState,
     s: &Signed,
     kept: Raw,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
 ) -> AppResult<Response> {
     let l = s.ctx.locale;
     let pid = kept.get("person_id").and_then(|v| v.parse::<i64>().ok());
@@ -209,14 +193,14 @@ async fn intake_save(
 struct IdentifyPage {
     page: Page,
     i: Intake,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
 }
 
 async fn identify_form(
     st: &AppState,
     s: &Signed,
     id: i64,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
 ) -> AppResult<Response> {
     let i = intake::get(&st.db, &s.actor(), id).await?;
     let refused = !errors.is_empty();
@@ -399,7 +383,7 @@ async fn list_page(
 #[template(path = "cases/case_new.html")]
 struct NewCasePage {
     page: Page,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
     kept: Kept,
     person_name: Option<String>,
     types: Vec<(i64, String, bool)>,
@@ -412,7 +396,7 @@ async fn new_case_form(
     st: &AppState,
     s: &Signed,
     kept: Raw,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
 ) -> AppResult<Response> {
     let l = s.ctx.locale;
     let pid = kept.get("person_id").and_then(|v| v.parse::<i64>().ok());
@@ -495,7 +479,7 @@ struct CasePage {
     today_iso: String,
     can_write: bool,
     section: &'static str,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
     kept: Kept,
     colleagues: Vec<Colleague>,
     units: Vec<UnitRow>,
@@ -510,7 +494,7 @@ struct CasePage {
 }
 
 impl CasePage {
-    fn errs(&self, section: &str) -> Vec<String> {
+    fn errs(&self, section: &str) -> Vec<skrb_kit::form::Reason> {
         if self.section == section {
             self.errors.clone()
         } else {
@@ -549,7 +533,7 @@ pub(crate) async fn case_page(
     s: &Signed,
     id: i64,
     section: &'static str,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
     kept: Raw,
 ) -> AppResult<Response> {
     let l = s.ctx.locale;
@@ -571,7 +555,7 @@ pub(crate) async fn case_page(
     let today = s.today();
     let res = render(&CasePage {
         entry_saved: s.ctx.flash.as_deref() == Some("cases-flash-entry-saved"),
-        page: Page::new(&s.ctx, title, "cases"),
+        page: Page::new(&s.ctx, title, "cases").crumb("/cases", "nav-cases"),
         today,
         today_iso: iso_date(today),
         can_write,
@@ -678,7 +662,7 @@ async fn save_draft(
     Ok(i18n::t_args(
         l,
         "cases-draft-saved",
-        &[("time", i18n::fmt_datetime(l, at).into())],
+        &[("time", i18n::fmt_datetime(l, s.ctx.zone.local(at)).into())],
     )
     .into_response())
 }
@@ -848,7 +832,7 @@ async fn task_done(
 #[template(path = "cases/violence_new.html")]
 struct ViolencePage {
     page: Page,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
     kept: Kept,
     person_name: Option<String>,
 }
@@ -857,7 +841,7 @@ async fn violence_form(
     st: &AppState,
     s: &Signed,
     kept: Raw,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
 ) -> AppResult<Response> {
     let pid = kept.get("person_id").and_then(|v| v.parse::<i64>().ok());
     let person_name = person_name(st, s, pid).await?;
@@ -984,7 +968,7 @@ async fn caseloads_page(
 struct TypesPage {
     page: Page,
     types: Vec<CaseType>,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
     kept: Kept,
     areas: Vec<(&'static str, String)>,
 }
@@ -993,7 +977,7 @@ async fn types_form(
     st: &AppState,
     s: &Signed,
     kept: Raw,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
 ) -> AppResult<Response> {
     let l = s.ctx.locale;
     let types = catalogue::list(&st.db, None).await?;

@@ -140,7 +140,7 @@ async fn portal(
 struct PortalReferralPage {
     page: Page,
     r: Referral,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
     kept: Kept,
     statuses: Vec<(&'static str, String)>,
 }
@@ -150,7 +150,7 @@ async fn portal_form(
     s: &Signed,
     id: i64,
     kept: Raw,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
 ) -> AppResult<Response> {
     let l = s.ctx.locale;
     let r = referrals::get_for_partner(&st.db, &s.actor(), id).await?;

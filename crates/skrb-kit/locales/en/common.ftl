@@ -7,7 +7,6 @@ nav-persons = Persons
 nav-new-person = New person
 nav-logout = Sign out
 language = Language
-language-change = Change
 count-persons = { $count ->
     [one] { $count } person
    *[other] { $count } persons
@@ -120,3 +119,11 @@ nav-rights = Rights
 nav-commissions = Commissions
 date = Date
 nav-payments = Payments
+header-search-label = Search persons and files
+header-search-placeholder = Name, personal number or file number
+nav-label = Menu
+nav-menu = Menu
+flash-title = Success
+footer-text = Skrb · the information system of centres for social work
+error-summary-title = There is a problem
+breadcrumbs-label = Breadcrumbs

@@ -7,7 +7,6 @@ nav-persons = Osebe
 nav-new-person = Nova oseba
 nav-logout = Odjava
 language = Jezik
-language-change = Zamenjaj
 count-persons = { $count ->
     [one] { $count } oseba
     [two] { $count } osebi
@@ -124,3 +123,11 @@ nav-rights = Pravice
 nav-commissions = Komisije
 date = Datum
 nav-payments = Izplačila
+header-search-label = Iskanje oseb in spisov
+header-search-placeholder = Ime, EMŠO ali številka spisa
+nav-label = Meni
+nav-menu = Meni
+flash-title = Uspešno
+footer-text = Skrb · informacijski sistem centrov za socialno delo
+error-summary-title = Prosimo, popravite
+breadcrumbs-label = Drobtine

@@ -7,7 +7,6 @@ nav-persons = Особе
 nav-new-person = Нова особа
 nav-logout = Одјава
 language = Језик
-language-change = Промијени
 count-persons = { $count ->
     [one] { $count } особа
     [few] { $count } особе
@@ -122,3 +121,11 @@ nav-rights = Права
 nav-commissions = Комисије
 date = Датум
 nav-payments = Исплате
+header-search-label = Претрага лица и предмета
+header-search-placeholder = Име, ЈМБ или број предмета
+nav-label = Мени
+nav-menu = Мени
+flash-title = Успјешно
+footer-text = Скрб · информациони систем центара за социјални рад
+error-summary-title = Постоји проблем
+breadcrumbs-label = Путања

@@ -20,6 +20,7 @@ pub struct CurrentUser {
     pub centre_id: Option<i64>,
     /// The time zone of the user's centre (the default zone without one).
     pub zone: crate::clock::Zone,
+    pub centre_name: Option<String>,
     pub totp_enabled: bool,
     /// The role requires a second factor that the user has not set up: until they do,
     /// only the set-up page and sign-out are open.
@@ -40,6 +41,9 @@ pub struct UserRow {
     /// The user's centre's time zone (read with the session; see [`USER_ZONE`]).
     #[sqlx(default)]
     pub time_zone: Option<String>,
+    /// The user's centre's name, shown in every page's header (read with the time zone).
+    #[sqlx(default)]
+    pub centre_name: Option<String>,
 }
 
 impl UserRow {
@@ -63,6 +67,7 @@ impl UserRow {
                 .as_deref()
                 .and_then(crate::clock::Zone::named)
                 .unwrap_or_default(),
+            centre_name: self.centre_name.clone(),
             totp_enabled,
             must_enrol: policy.totp_required && !totp_enabled,
         }))
@@ -71,7 +76,8 @@ impl UserRow {
 
 /// The user's centre's time zone, for queries that read a user with alias `u`.
 pub const USER_ZONE: &str =
-    "(SELECT c.time_zone FROM centre c WHERE c.id = u.centre_id) AS time_zone";
+    "(SELECT c.time_zone FROM centre c WHERE c.id = u.centre_id) AS time_zone, \
+     (SELECT c.name FROM centre c WHERE c.id = u.centre_id) AS centre_name";
 
 pub const USER_COLUMNS: &str =
     "id, username, display_name, password_hash, role, locale, active, centre_id, totp_secret";

@@ -16,6 +16,8 @@ pub struct Page {
     pub locale: Locale,
     pub title: String,
     pub user_name: Option<String>,
+    /// The user's centre, under the service's name in the header.
+    pub centre: Option<String>,
     pub flash: Option<String>,
     /// The navigation entry to mark as current.
     pub nav: &'static str,
@@ -26,6 +28,8 @@ pub struct Page {
     pub perms: crate::auth::PermSet,
     /// The zone the page's times are shown in (the user's centre's).
     pub zone: crate::clock::Zone,
+    /// Where the page sits: links above its title, outermost first.
+    pub crumbs: Vec<(String, String)>,
 }
 
 impl Page {
@@ -35,6 +39,7 @@ impl Page {
             locale,
             title,
             user_name: ctx.user.as_ref().map(|u| u.display_name.clone()),
+            centre: ctx.user.as_ref().and_then(|u| u.centre_name.clone()),
             flash: ctx
                 .flash
                 .as_deref()
@@ -49,7 +54,20 @@ impl Page {
             csrf: ctx.csrf.clone(),
             perms: ctx.user.as_ref().map(|u| u.perms).unwrap_or_default(),
             zone: ctx.zone,
+            crumbs: Vec::new(),
         }
+    }
+
+    /// Adds a breadcrumb (a link above the title) with a word of the layout's
+    /// (`nav-persons`) or any text.
+    pub fn crumb(mut self, href: impl Into<String>, key_or_text: &str) -> Page {
+        let text = if i18n::has(self.locale, key_or_text) {
+            i18n::t(self.locale, key_or_text)
+        } else {
+            key_or_text.to_string()
+        };
+        self.crumbs.push((href.into(), text));
+        self
     }
 
     /// Whether the navigation shows an entry that needs this permission ("registry.read").

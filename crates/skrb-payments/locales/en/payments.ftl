@@ -128,3 +128,9 @@ payments-hold-recovered = wholly recovered from this payment
 payments-payee-title = Paid to
 payments-payee-person = The entitled person, to their own account.
 payments-payee-note = A placement's institution, a parent or a guardian; leave the name empty to pay the person again. It applies from the next run.
+payments-run-lines = Payments in the run
+payments-lines-q = Payee or IBAN
+payments-lines-matching = { $count ->
+    [one] { $count } payment
+   *[other] { $count } payments
+}

@@ -128,3 +128,11 @@ payments-hold-recovered = v celoti poračunano s tem izplačilom
 payments-payee-title = Izplačilo prejme
 payments-payee-person = Upravičenec, na svoj račun.
 payments-payee-note = Zavod, v katerega je oseba nameščena, starš ali skrbnik; pustite ime prazno, da se izplačuje upravičencu. Velja od naslednje plačilne liste.
+payments-run-lines = Plačila v izplačilu
+payments-lines-q = Prejemnik ali IBAN
+payments-lines-matching = { $count ->
+    [one] { $count } plačilo
+    [two] { $count } plačili
+    [few] { $count } plačila
+   *[other] { $count } plačil
+}

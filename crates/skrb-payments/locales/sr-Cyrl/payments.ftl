@@ -128,3 +128,10 @@ payments-hold-recovered = у цијелости обустављено од ов
 payments-payee-title = Исплата се врши
 payments-payee-person = Кориснику права, на његов рачун.
 payments-payee-note = Установи у којој је лице смјештено, родитељу или старатељу; оставите име празно да се исплаћује кориснику. Важи од сљедеће платне листе.
+payments-run-lines = Исплате у обрачуну
+payments-lines-q = Прималац или IBAN
+payments-lines-matching = { $count ->
+    [one] { $count } исплата
+    [few] { $count } исплате
+   *[other] { $count } исплата
+}

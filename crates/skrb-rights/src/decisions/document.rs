@@ -44,7 +44,7 @@ fn line(style: Style, text: impl Into<String>) -> Line {
 
 /// The document's text, top to bottom, from the decision's frozen inputs: what was
 /// decided is printed exactly as it was decided.
-pub fn lines(d: &Decision, rt: &RightType) -> Vec<Line> {
+pub fn lines(d: &Decision, rt: &RightType, address: Option<&str>) -> Vec<Line> {
     let frozen = d.frozen();
     let l = frozen
         .as_ref()
@@ -56,7 +56,11 @@ pub fn lines(d: &Decision, rt: &RightType) -> Vec<Line> {
         .as_ref()
         .map(|f| f.centre.clone())
         .unwrap_or_default();
+    // The letterhead: who writes (the centre), under which file number, on which day.
     out.push(line(Style::Bold, centre));
+    if let Some(a) = address {
+        out.push(line(Style::Normal, a));
+    }
     out.push(line(
         Style::Normal,
         format!("{}: {}", t("rights-doc-number"), d.number),
@@ -144,12 +148,29 @@ pub fn lines(d: &Decision, rt: &RightType) -> Vec<Line> {
     for p in d.reasoning.split('\n') {
         out.push(line(Style::Normal, p.trim_end()));
     }
-    if let Some(calc) = frozen.as_ref().and_then(|f| f.calculation.as_ref()) {
+    // The calculation as decided: kept with the decision, or (for decisions issued in
+    // bulk, which keep only the frozen household and parameters) worked again from
+    // those, and printed only when it gives the decided amount.
+    let calc = frozen.as_ref().and_then(|f| {
+        f.calculation.clone().or_else(|| {
+            skrb_domain::rights::calculate(rt.calc(), &rt.code, &f.params, &f.household)
+                .ok()
+                .filter(|c| Some(c.amount) == d.amount)
+        })
+    });
+    if let Some(calc) = calc {
         out.push(line(Style::Gap, ""));
         out.push(line(Style::Heading, t("rights-doc-calculation")));
-        for s in crate::explain::lines(l, calc, &d.currency) {
+        for s in crate::explain::lines(l, &calc, &d.currency) {
             out.push(line(Style::Normal, format!("– {s}")));
         }
+    } else if let Some(r) = &d.manual_reason {
+        out.push(line(Style::Gap, ""));
+        out.push(line(Style::Heading, t("rights-doc-calculation")));
+        out.push(line(
+            Style::Normal,
+            format!("{}: {r}", t("rights-dec-manual-reason")),
+        ));
     }
     out.push(line(Style::Gap, ""));
     out.push(line(Style::Heading, t("rights-doc-remedy-title")));
@@ -165,6 +186,19 @@ pub fn lines(d: &Decision, rt: &RightType) -> Vec<Line> {
     out.push(line(Style::Gap, ""));
     out.push(line(Style::Right, d.signatory.clone()));
     out.push(line(Style::Right, t("rights-doc-signatory")));
+    out.push(line(Style::Gap, ""));
+    out.push(line(Style::Heading, t("rights-doc-distribution")));
+    out.push(line(Style::Normal, format!("– {}", person.name)));
+    out.push(line(
+        Style::Normal,
+        format!("– {}", t("rights-doc-to-file")),
+    ));
+    if d.amount.is_some() {
+        out.push(line(
+            Style::Normal,
+            format!("– {}", t("rights-doc-to-finance")),
+        ));
+    }
     out
 }
 
@@ -298,8 +332,12 @@ pub fn render(lines: &[Line], title: &str, lang: &str) -> anyhow::Result<Vec<u8>
 }
 
 /// The decision's PDF.
-pub fn decision_pdf(d: &Decision, rt: &RightType) -> anyhow::Result<Vec<u8>> {
-    let l = lines(d, rt);
+pub fn decision_pdf(
+    d: &Decision,
+    rt: &RightType,
+    address: Option<&str>,
+) -> anyhow::Result<Vec<u8>> {
+    let l = lines(d, rt, address);
     let lang = d.frozen().map(|f| f.locale).unwrap_or_else(|| "sl".into());
     render(&l, &d.number, &lang)
 }

@@ -268,6 +268,14 @@ async fn person_snapshot(tx: &mut Tx, person: PersonId) -> Result<FrozenPerson, 
     })
 }
 
+/// The deciding centre's address, for the document's letterhead.
+pub async fn letterhead(tx: &mut Tx, decision: i64) -> Result<Option<String>, sqlx::Error> {
+    sql!(tx, c => sqlx::query_scalar(
+        "SELECT c.address FROM centre c JOIN decision d ON d.centre_id = c.id WHERE d.id = $1")
+        .bind(decision).fetch_optional(c).await)
+    .map(Option::flatten)
+}
+
 async fn centre_name(tx: &mut Tx, centre: i64) -> Result<(String, String), sqlx::Error> {
     sql!(tx, c => sqlx::query_as("SELECT name, jurisdiction FROM centre WHERE id = $1").bind(centre).fetch_one(c).await)
 }
@@ -466,7 +474,8 @@ async fn issue(tx: &mut Tx, id: i64) -> AppResult<()> {
             .bind(ent).bind(id).execute(c).await?.rows_affected());
     }
     let d = load(tx, id).await?.ok_or(AppError::NotFound)?;
-    let pdf = document::decision_pdf(&d, &rt).map_err(AppError::Internal)?;
+    let address = letterhead(tx, id).await?;
+    let pdf = document::decision_pdf(&d, &rt, address.as_deref()).map_err(AppError::Internal)?;
     let sha = skrb_kit::audit::chain::hex(&<sha2::Sha256 as sha2::Digest>::digest(&pdf));
     sql!(tx, c => sqlx::query("UPDATE decision SET status = 'issued', document = $1, document_sha256 = $2 WHERE id = $3")
         .bind(&pdf).bind(&sha).bind(id).execute(c).await?.rows_affected());
@@ -581,7 +590,9 @@ pub async fn document(db: &Db, actor: &Actor, id: i64) -> AppResult<(String, Vec
             let rt = catalogue::get(&mut tx, d.right_id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let pdf = document::decision_pdf(&d, &rt).map_err(AppError::Internal)?;
+            let address = letterhead(&mut tx, id).await?;
+            let pdf =
+                document::decision_pdf(&d, &rt, address.as_deref()).map_err(AppError::Internal)?;
             let sha = skrb_kit::audit::chain::hex(&<sha2::Sha256 as sha2::Digest>::digest(&pdf));
             sql!(&mut tx, c => sqlx::query("UPDATE decision SET document = $1, document_sha256 = $2 WHERE id = $3")
                 .bind(&pdf).bind(&sha).bind(id).execute(c).await?.rows_affected());

@@ -92,7 +92,8 @@ roles-title = Roles and permissions
 roles-hint = Each role is a set of permissions. Changes apply at the users' next request.
 roles-totp = Two-step sign-in required
 audit-title = Audit log
-audit-person-id = Person number
+audit-person-who = Person (name or personal number)
+audit-pick = Choose the person
 audit-username = Username
 audit-show = Show
 audit-export = Download the access history (CSV)
@@ -156,3 +157,8 @@ home-pay-worklist =
         [one] { $count } payment is held or returned
        *[other] { $count } payments are held or returned
     }
+work-nothing = Nothing is waiting for you.
+work-procedures = My procedures, by deadline
+work-approvals = Decisions waiting for my approval
+work-runs = Payment runs waiting for me
+work-all = All of them

@@ -98,7 +98,8 @@ roles-title = Vloge in pravice
 roles-hint = Vsaka vloga je nabor pravic. Spremembe veljajo ob naslednji zahtevi uporabnikov.
 roles-totp = Zahtevana prijava v dveh korakih
 audit-title = Revizijska sled
-audit-person-id = Številka osebe
+audit-person-who = Oseba (ime ali EMŠO)
+audit-pick = Izberite osebo
 audit-username = Uporabniško ime
 audit-show = Prikaži
 audit-export = Prenesi zgodovino dostopov (CSV)
@@ -174,3 +175,8 @@ home-pay-worklist =
         [few] { $count } izplačila so zadržana ali vrnjena
        *[other] { $count } izplačil je zadržanih ali vrnjenih
     }
+work-nothing = Nič vas ne čaka.
+work-procedures = Moji postopki po roku
+work-approvals = Odločbe, ki čakajo na mojo odobritev
+work-runs = Izplačila, ki čakajo name
+work-all = Vsi

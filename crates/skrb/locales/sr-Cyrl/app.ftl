@@ -95,7 +95,8 @@ roles-title = Улоге и овлашћења
 roles-hint = Свака улога је скуп овлашћења. Промјене важе од сљедећег захтјева корисника.
 roles-totp = Обавезна пријава у два корака
 audit-title = Ревизиони траг
-audit-person-id = Број лица
+audit-person-who = Лице (име или ЈМБ)
+audit-pick = Изаберите лице
 audit-username = Корисничко име
 audit-show = Прикажи
 audit-export = Преузми историју приступа (CSV)
@@ -165,3 +166,8 @@ home-pay-worklist =
         [few] { $count } исплате су задржане или враћене
        *[other] { $count } исплата је задржано или враћено
     }
+work-nothing = Ништа вас не чека.
+work-procedures = Моји поступци по року
+work-approvals = Рјешења која чекају моје одобрење
+work-runs = Исплате које чекају мене
+work-all = Сви

@@ -93,15 +93,44 @@ struct AuditPage {
     page: Page,
     person: String,
     user: String,
+    who: String,
+    /// Persons whose name or personal number matched `who`, to choose from.
+    found: Vec<skrb_registry::search::PersonSummary>,
     rows: Vec<AccessRow>,
     asked: bool,
+}
+
+/// The page's query: the API's, and the words of a person's name or personal number
+/// (the auditor finds the person as everyone else does, not by an internal number).
+#[derive(Debug, Default, Deserialize)]
+struct PageQuery {
+    #[serde(default)]
+    person: Option<String>,
+    #[serde(default)]
+    user: Option<String>,
+    #[serde(default)]
+    who: Option<String>,
 }
 
 async fn page(
     State(st): State<AppState>,
     s: Signed,
-    Query(q): Query<AuditQuery>,
+    Query(pq): Query<PageQuery>,
 ) -> AppResult<Response> {
+    let mut q = AuditQuery {
+        person: pq.person,
+        user: pq.user,
+    };
+    let who = pq.who.unwrap_or_default().trim().to_string();
+    let mut found = Vec::new();
+    if q.person_id()?.is_none() && !who.is_empty() {
+        found = skrb_registry::search::search(&st.db, &s.actor(), &who, 1, 20)
+            .await?
+            .items;
+        if let [one] = found.as_slice() {
+            q.person = Some(one.id.to_string());
+        }
+    }
     let rows = run(&st, &s, &q).await?;
     let page = Page::new(&s.ctx, i18n::t(s.ctx.locale, "audit-title"), "audit");
     Ok(render(&AuditPage {
@@ -109,6 +138,8 @@ async fn page(
         person: q.person_id()?.map(|p| p.to_string()).unwrap_or_default(),
         user: q.user.clone().unwrap_or_default(),
         asked: q.person_id()?.is_some() || q.user.as_deref().is_some_and(|u| !u.trim().is_empty()),
+        who,
+        found,
         rows,
     }))
 }

@@ -47,14 +47,14 @@ struct AccountPage {
     /// A token just made, shown this once.
     new_token: Option<String>,
     scopes: Vec<(String, String)>,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
 }
 
 async fn account(
     st: &AppState,
     s: &Signed,
     new_token: Option<String>,
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
 ) -> AppResult<Response> {
     let l = s.ctx.locale;
     let page = Page::new(&s.ctx, i18n::t(l, "account-title"), "account");
@@ -102,16 +102,17 @@ async fn change_password(
     let row = users::find_by_username(&st.db, &s.user.username)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    let mut errors = Vec::new();
+    let mut errors: Vec<skrb_kit::form::Reason> = Vec::new();
     if !password::verify_async(f.current.clone(), Some(row.password_hash)).await {
-        errors.push(i18n::t(l, "password-current-wrong"));
+        errors.push(i18n::t(l, "password-current-wrong").into());
     } else if f.new != f.repeat {
-        errors.push(i18n::t(l, "password-mismatch"));
+        errors.push(i18n::t(l, "password-mismatch").into());
     } else if let Err(w) = password::check_strength(&f.new) {
         errors.push(
             Msg::new(w.key())
                 .num("min", password::MIN_LENGTH as i64)
-                .render(l),
+                .render(l)
+                .into(),
         );
     }
     if !errors.is_empty() {
@@ -208,7 +209,13 @@ async fn totp_disable(
     Form(f): Form<CodeForm>,
 ) -> AppResult<Response> {
     if !mfa::check(&st.db, s.user.id, &f.code).await? {
-        return account(&st, &s, None, vec![i18n::t(s.ctx.locale, "totp-wrong")]).await;
+        return account(
+            &st,
+            &s,
+            None,
+            vec![i18n::t(s.ctx.locale, "totp-wrong").into()],
+        )
+        .await;
     }
     mfa::disable(&st.db, &s.actor(), s.user.id).await?;
     Ok(redirect_with_flash("/account", "totp-disabled"))
@@ -261,7 +268,9 @@ async fn token_create_form(
                 &st,
                 &s,
                 None,
-                errs.iter().map(|e: &FieldError| e.msg.render(l)).collect(),
+                errs.iter()
+                    .map(|e: &FieldError| e.msg.render(l).into())
+                    .collect(),
             )
             .await
         }

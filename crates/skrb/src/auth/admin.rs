@@ -46,7 +46,7 @@ struct AdminPage {
     memberships: Vec<(i64, i64)>,
     /// The new-user form as sent: username, name, role.
     new_user: (String, String, String),
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
 }
 
 async fn admin_page(State(st): State<AppState>, s: Signed) -> AppResult<Response> {
@@ -57,7 +57,7 @@ async fn admin(
     st: &AppState,
     s: &Signed,
     new_user: (String, String, String),
-    errors: Vec<String>,
+    errors: Vec<skrb_kit::form::Reason>,
 ) -> AppResult<Response> {
     let l = s.ctx.locale;
     let d = accounts::directory(&st.db).await?;

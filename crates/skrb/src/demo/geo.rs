@@ -319,11 +319,12 @@ async fn centre(
     name: &str,
     jurisdiction: &str,
     currency: &str,
+    address: &str,
 ) -> Result<i64, sqlx::Error> {
     sql!(tx, c => sqlx::query_scalar(
-        "INSERT INTO centre (code, name, jurisdiction, currency, time_zone) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+        "INSERT INTO centre (code, name, jurisdiction, currency, time_zone, address) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
         .bind(code).bind(name).bind(jurisdiction).bind(currency)
-        .bind(skrb_kit::clock::Zone::of_jurisdiction(jurisdiction).name()).fetch_one(c).await)
+        .bind(skrb_kit::clock::Zone::of_jurisdiction(jurisdiction).name()).bind(address).fetch_one(c).await)
 }
 
 async fn unit(tx: &mut Tx, centre: i64, name: &str) -> Result<i64, sqlx::Error> {
@@ -366,6 +367,7 @@ pub async fn build(tx: &mut Tx, scale: Scale) -> Result<Vec<Place>, sqlx::Error>
                 "Center za socialno delo Savinjsko-šaleška, enota Velenje",
                 "SI",
                 "EUR",
+                "Prešernova cesta 8, 3320 Velenje",
             )
             .await?;
             let u = unit(tx, si, "Enota Velenje").await?;
@@ -384,6 +386,7 @@ pub async fn build(tx: &mut Tx, scale: Scale) -> Result<Vec<Place>, sqlx::Error>
                     "ЈУ Центар за социјални рад Требиње",
                     "RS",
                     "BAM",
+                    "Вожда Карађорђа 3, 89101 Требиње",
                 )
                 .await?;
                 let u = unit(tx, rs, "Требиње").await?;
@@ -393,7 +396,10 @@ pub async fn build(tx: &mut Tx, scale: Scale) -> Result<Vec<Place>, sqlx::Error>
         Scale::Country => {
             let mut n = 0;
             for (code, name, units) in COUNTRY {
-                let c = centre(tx, code, name, "SI", "EUR").await?;
+                // Each centre's seat: the first municipality of its first unit.
+                let seat = &units[0].1[0];
+                let address = format!("Trg svobode 1, {} {}", seat.postal, seat.name);
+                let c = centre(tx, code, name, "SI", "EUR", &address).await?;
                 for (unit_name, munis) in units {
                     let u = unit(tx, c, unit_name).await?;
                     for mu in munis {

@@ -41,23 +41,45 @@ struct P {
     family_name: String,
     emso: Option<String>,
     address: Option<String>,
+    birth_date: Option<Date>,
 }
 
-fn household(rng: &mut StdRng, name: &str) -> Household {
-    let n = rng.gen_range(1..=5);
+/// The applicant's household as the registry knows it (the applicant first, then the
+/// other current members, by name, a child under 18), so the calculation on the
+/// application page names the same people as the household page.
+fn household(
+    rng: &mut StdRng,
+    name: &str,
+    birth: Option<Date>,
+    others: &[(String, Option<Date>)],
+    today: Date,
+) -> Household {
+    let kind = |b: Option<Date>| {
+        if b.is_some_and(|b| skrb_domain::person::age_on(b, today) < 18) {
+            Kind::Child
+        } else {
+            Kind::Adult
+        }
+    };
     let mut members = vec![Member {
         name: name.to_string(),
-        kind: Kind::Adult,
+        kind: kind(birth),
         hours: 0,
     }];
-    let adults = if n > 1 && rng.gen_bool(0.6) { 2 } else { 1 };
-    for i in 1..n {
+    for (other, b) in others {
+        let k = kind(*b);
         members.push(Member {
-            name: String::new(),
-            kind: if i < adults { Kind::Adult } else { Kind::Child },
-            hours: if rng.gen_bool(0.1) { 80 } else { 0 },
+            name: other.clone(),
+            kind: k,
+            hours: if k == Kind::Adult && rng.gen_bool(0.1) {
+                80
+            } else {
+                0
+            },
         });
     }
+    let adults = members.iter().filter(|m| m.kind == Kind::Adult).count();
+    let n = members.len();
     let children = members.iter().filter(|m| m.kind == Kind::Child).count();
     Household {
         single_parent: adults == 1 && children > 0,
@@ -127,10 +149,26 @@ pub async fn generate(db: &Db, seed: u64) -> anyhow::Result<usize> {
         "SELECT centre_id, year, last FROM case_counter").fetch_all(c).await?);
     let mut seq: HashMap<(i64, i64), i64> =
         counters.into_iter().map(|(c, y, l)| ((c, y), l)).collect();
+    // Applicants are adults: a right is applied for by (or for) a grown-up.
+    let adult_born_by = today.replace_year(today.year() - 18).unwrap_or(today);
     let persons: Vec<P> = sql!(&mut tx, c => sqlx::query_as(
-        "SELECT id, centre_id, given_name, family_name, emso, address FROM person \
-         WHERE centre_id IS NOT NULL AND (id % 20 IN (5, 9, 13) OR id % 50 = 7) ORDER BY id")
+        "SELECT id, centre_id, given_name, family_name, emso, address, birth_date FROM person \
+         WHERE centre_id IS NOT NULL AND (id % 20 IN (5, 9, 13) OR id % 50 = 7) \
+         AND birth_date <= $1 ORDER BY id")
+        .bind(adult_born_by)
         .fetch_all(c).await?);
+    // Their households' other current members, in one query.
+    let rows: Vec<(i64, String, Option<Date>)> = sql!(&mut tx, c => sqlx::query_as(
+        "SELECT me.person_id, p.given_name, p.birth_date FROM household_member me \
+         JOIN household_member o ON o.household_id = me.household_id AND o.valid_to IS NULL AND o.person_id <> me.person_id \
+         JOIN person p ON p.id = o.person_id \
+         WHERE me.valid_to IS NULL AND (me.person_id % 20 IN (5, 9, 13) OR me.person_id % 50 = 7) \
+         ORDER BY me.person_id, p.birth_date, p.id")
+        .fetch_all(c).await?);
+    let mut others: HashMap<i64, Vec<(String, Option<Date>)>> = HashMap::new();
+    for (person, name, birth) in rows {
+        others.entry(person).or_default().push((name, birth));
+    }
     tx.commit().await?;
 
     let mut progress = Progress::new("entitlements", persons.len());
@@ -156,7 +194,13 @@ pub async fn generate(db: &Db, seed: u64) -> anyhow::Result<usize> {
                 continue;
             };
             let name = p.given_name.clone();
-            let mut h = household(&mut rng, &name);
+            let mut h = household(
+                &mut rng,
+                &name,
+                p.birth_date,
+                others.get(&p.id).map(Vec::as_slice).unwrap_or_default(),
+                today,
+            );
             match code {
                 "foster_payment" => {
                     h.children = (0..rng.gen_range(1..=2))

@@ -68,6 +68,8 @@ struct Centre {
     id: i64,
     rs: bool,
     workers: Vec<i64>,
+    /// How many of `workers` (the first) are the demo's own accounts, who can sign in.
+    own: usize,
     partners: Vec<i64>,
     schools: Vec<i64>,
     /// (id, class code, opens restricted, deadline days)
@@ -169,8 +171,10 @@ pub async fn generate(db: &Db, seed: u64) -> anyhow::Result<usize> {
 /// is tied to Velenje's first school.
 async fn staff_and_partners(tx: &mut skrb_kit::db::Tx, g: &mut Gen) -> anyhow::Result<Vec<Centre>> {
     let (now, ids) = (g.now, &mut g.ids);
-    let rows: Vec<(i64, String, String, i64)> = sql!(tx, c => sqlx::query_as(
-        "SELECT c.id, c.code, c.jurisdiction, (SELECT COUNT(*) FROM person p WHERE p.centre_id = c.id) FROM centre c ORDER BY c.id")
+    // Each centre with its seat (its first municipality), which local partners are named after.
+    let rows: Vec<(i64, String, String, i64, Option<String>)> = sql!(tx, c => sqlx::query_as(
+        "SELECT c.id, c.code, c.jurisdiction, (SELECT COUNT(*) FROM person p WHERE p.centre_id = c.id), \
+         (SELECT m.name FROM municipality m WHERE m.centre_id = c.id ORDER BY m.id LIMIT 1) FROM centre c ORDER BY c.id")
         .fetch_all(c).await?);
     let types: Vec<(i64, String, String, bool, Option<i64>)> = sql!(tx, c => sqlx::query_as(
         "SELECT id, jurisdiction, class_code, opens_restricted, deadline_days FROM case_type WHERE active = TRUE ORDER BY id")
@@ -179,12 +183,13 @@ async fn staff_and_partners(tx: &mut skrb_kit::db::Tx, g: &mut Gen) -> anyhow::R
     let mut staff = Vec::new();
     let mut partners = Vec::new();
     let mut contacts = Vec::new();
-    for (id, code, j, persons) in rows {
+    for (id, code, j, persons, seat) in rows {
         let rs = j == "RS";
         // The demo accounts of the centre hold files too.
         let mut workers: Vec<i64> = sql!(tx, c => sqlx::query_scalar(
             "SELECT id FROM app_user WHERE centre_id = $1 AND role IN ('social_worker', 'head_of_unit') ORDER BY id")
             .bind(id).fetch_all(c).await?);
+        let own = workers.len();
         for n in 0..(persons / PERSONS_PER_WORKER).max(3) {
             let uid = ids.next("app_user");
             workers.push(uid);
@@ -208,7 +213,7 @@ async fn staff_and_partners(tx: &mut skrb_kit::db::Tx, g: &mut Gen) -> anyhow::R
             if *kind == "school" {
                 schools.push(pid);
             }
-            let place = code.trim_start_matches("csd-").trim_start_matches("csr-");
+            let place = seat.as_deref().unwrap_or(&code);
             partners.push(vec![
                 pid.into(),
                 id.into(),
@@ -239,6 +244,7 @@ async fn staff_and_partners(tx: &mut skrb_kit::db::Tx, g: &mut Gen) -> anyhow::R
             id,
             rs,
             workers,
+            own,
             partners: ps,
             types,
         });
@@ -308,6 +314,14 @@ fn one_file(g: &mut Gen, c: &Centre, person: i64, r: &mut Rows) {
     let seq = &mut g.seq;
     let person = &person;
     let worker = *c.workers.choose(rng).unwrap_or(&1);
+    let id = ids.next("case_file");
+    // A third of the files are the demo's own accounts' (who sign in and should find
+    // their day's work), the rest spread over the generated colleagues.
+    let worker = if c.own > 0 && id % 3 == 0 {
+        c.workers[usize::try_from(id / 3).unwrap_or(0) % c.own]
+    } else {
+        worker
+    };
     let opened = today - Duration::days(rng.gen_range(0..1800));
     let roll = rng.gen_range(0..100);
     let status = if roll < 58 {
@@ -321,7 +335,6 @@ fn one_file(g: &mut Gen, c: &Centre, person: i64, r: &mut Rows) {
         (status == "closed").then(|| (opened + Duration::days(rng.gen_range(14..720))).min(today));
     let last =
         closed.unwrap_or_else(|| (today - Duration::days(rng.gen_range(0..120))).max(opened));
-    let id = ids.next("case_file");
     let year = opened.year();
     let n = seq.entry((c.id, year)).or_insert(0);
     *n += 1;

@@ -8,6 +8,7 @@ pub use skrb_kit::web::{
 
 pub mod openapi;
 pub mod pages;
+pub mod work;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -48,6 +49,9 @@ pub fn route_table() -> Routes {
         .get("/healthz", Public, pages::healthz)
         .get("/readyz", Public, pages::readyz)
         .get("/assets/{file}", Public, pages::asset)
+        .get("/assets/fonts/{file}", Public, pages::font)
+        .get("/search", Signed, pages::search)
+        .get("/work", Signed, work::my_work)
         .post("/lang", Public, pages::set_language)
         .get("/api/v1/openapi.json", Public, openapi::document)
         .merge(crate::auth::web::routes())

@@ -163,13 +163,46 @@ pub async fn not_found() -> AppError {
 
 /// Static files are compiled into the binary: one file to install, nothing to lose.
 pub async fn asset(Path(file): Path<String>) -> Response {
-    let (body, mime): (&'static [u8], &str) = match file.as_str() {
+    serve_asset(&file)
+}
+
+/// The embedded fonts (Noto Sans: Latin, Latin Extended, Cyrillic).
+pub async fn font(Path(file): Path<String>) -> Response {
+    serve_asset(&format!("fonts/{file}"))
+}
+
+fn serve_asset(file: &str) -> Response {
+    let (body, mime): (&'static [u8], &str) = match file {
         "htmx.min.js" => (
             include_bytes!("../../assets/htmx.min.js"),
             "text/javascript",
         ),
         "app.js" => (include_bytes!("../../assets/app.js"), "text/javascript"),
-        "style.css" => (include_bytes!("../../assets/style.css"), "text/css"),
+        "skrb.css" => (include_bytes!("../../assets/skrb.css"), "text/css"),
+        "fonts/noto-sans-latin-400-normal.woff2" => (
+            include_bytes!("../../assets/fonts/noto-sans-latin-400-normal.woff2"),
+            "font/woff2",
+        ),
+        "fonts/noto-sans-latin-700-normal.woff2" => (
+            include_bytes!("../../assets/fonts/noto-sans-latin-700-normal.woff2"),
+            "font/woff2",
+        ),
+        "fonts/noto-sans-latin-ext-400-normal.woff2" => (
+            include_bytes!("../../assets/fonts/noto-sans-latin-ext-400-normal.woff2"),
+            "font/woff2",
+        ),
+        "fonts/noto-sans-latin-ext-700-normal.woff2" => (
+            include_bytes!("../../assets/fonts/noto-sans-latin-ext-700-normal.woff2"),
+            "font/woff2",
+        ),
+        "fonts/noto-sans-cyrillic-400-normal.woff2" => (
+            include_bytes!("../../assets/fonts/noto-sans-cyrillic-400-normal.woff2"),
+            "font/woff2",
+        ),
+        "fonts/noto-sans-cyrillic-700-normal.woff2" => (
+            include_bytes!("../../assets/fonts/noto-sans-cyrillic-700-normal.woff2"),
+            "font/woff2",
+        ),
         _ => return AppError::NotFound.into_response(),
     };
     (
@@ -180,4 +213,41 @@ pub async fn asset(Path(file): Path<String>) -> Response {
         body,
     )
         .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+/// The header's search box: a file number the user may open goes straight to the file;
+/// anything else is a search of persons (names, personal numbers).
+pub async fn search(
+    State(state): State<AppState>,
+    s: Signed,
+    axum::extract::Query(f): axum::extract::Query<SearchQuery>,
+) -> AppResult<Response> {
+    let q = f.q.trim();
+    let enc = |q: &str| form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>();
+    if !q.is_empty() && s.may(crate::auth::Permission::CaseRead) {
+        let p = skrb_cases::files::ListParams {
+            q: q.to_string(),
+            ..Default::default()
+        };
+        let found = skrb_cases::files::list(&state.db, &s.actor(), &p, 2).await?;
+        if let Some(c) = found
+            .items
+            .iter()
+            .find(|c| c.number.eq_ignore_ascii_case(q))
+        {
+            return Ok(axum::response::Redirect::to(&format!("/cases/{}", c.id)).into_response());
+        }
+        if !s.may(crate::auth::Permission::RegistryRead) {
+            return Ok(
+                axum::response::Redirect::to(&format!("/cases?q={}", enc(q))).into_response(),
+            );
+        }
+    }
+    Ok(axum::response::Redirect::to(&format!("/persons?q={}", enc(q))).into_response())
 }

@@ -17,10 +17,10 @@ use skrb::web::tls::PeerAddr;
 
 use crate::harness::{Backend, TestApp, PASSWORD};
 
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+pub(crate) const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// A chromedriver process and one browser session.
-struct Browser {
+pub(crate) struct Browser {
     driver: Child,
     port: u16,
     session: String,
@@ -58,7 +58,7 @@ async fn http(port: u16, method: Method, path: &str, body: Option<Value>) -> any
 }
 
 impl Browser {
-    async fn start() -> anyhow::Result<Browser> {
+    pub(crate) async fn start() -> anyhow::Result<Browser> {
         let port = free_port()?;
         let driver = Command::new("chromedriver")
             .arg(format!("--port={port}"))
@@ -95,7 +95,12 @@ impl Browser {
         Ok(b)
     }
 
-    async fn cmd(&self, method: Method, path: &str, body: Option<Value>) -> anyhow::Result<Value> {
+    pub(crate) async fn cmd(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> anyhow::Result<Value> {
         http(
             self.port,
             method,
@@ -105,14 +110,14 @@ impl Browser {
         .await
     }
 
-    async fn goto(&self, url: &str) -> anyhow::Result<()> {
+    pub(crate) async fn goto(&self, url: &str) -> anyhow::Result<()> {
         self.cmd(Method::POST, "/url", Some(json!({ "url": url })))
             .await?;
         Ok(())
     }
 
     /// Waits up to 5 s for an element (pages and htmx swaps take a moment).
-    async fn find(&self, css: &str) -> anyhow::Result<String> {
+    pub(crate) async fn find(&self, css: &str) -> anyhow::Result<String> {
         let deadline = Instant::now() + Duration::from_secs(5);
         loop {
             match self
@@ -132,7 +137,7 @@ impl Browser {
         }
     }
 
-    async fn click(&self, css: &str) -> anyhow::Result<()> {
+    pub(crate) async fn click(&self, css: &str) -> anyhow::Result<()> {
         let e = self.find(css).await?;
         self.cmd(
             Method::POST,
@@ -143,7 +148,7 @@ impl Browser {
         Ok(())
     }
 
-    async fn fill(&self, css: &str, text: &str) -> anyhow::Result<()> {
+    pub(crate) async fn fill(&self, css: &str, text: &str) -> anyhow::Result<()> {
         let e = self.find(css).await?;
         self.cmd(
             Method::POST,
@@ -185,7 +190,7 @@ impl Browser {
         Ok(())
     }
 
-    async fn source(&self) -> anyhow::Result<String> {
+    pub(crate) async fn source(&self) -> anyhow::Result<String> {
         Ok(self
             .cmd(Method::GET, "/source", None)
             .await?
@@ -194,7 +199,7 @@ impl Browser {
             .to_string())
     }
 
-    async fn url(&self) -> anyhow::Result<String> {
+    pub(crate) async fn url(&self) -> anyhow::Result<String> {
         Ok(self
             .cmd(Method::GET, "/url", None)
             .await?
@@ -204,7 +209,7 @@ impl Browser {
     }
 
     /// Waits up to 5 s for the page to contain a text.
-    async fn wait_text(&self, text: &str) -> anyhow::Result<()> {
+    pub(crate) async fn wait_text(&self, text: &str) -> anyhow::Result<()> {
         let deadline = Instant::now() + Duration::from_secs(5);
         loop {
             if self.source().await?.contains(text) {
@@ -219,7 +224,7 @@ impl Browser {
 
     /// Waits until the browser is on a page whose address ends with `suffix`: after a
     /// submission, text the page before it already showed proves nothing.
-    async fn wait_url(&self, suffix: &str) -> anyhow::Result<()> {
+    pub(crate) async fn wait_url(&self, suffix: &str) -> anyhow::Result<()> {
         let deadline = Instant::now() + Duration::from_secs(5);
         loop {
             let url = self.url().await?;
@@ -234,7 +239,7 @@ impl Browser {
     }
 
     /// Saves what the browser shows, for a failed step.
-    async fn save_failure(&self, name: &str) -> Option<String> {
+    pub(crate) async fn save_failure(&self, name: &str) -> Option<String> {
         let dir =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-failures");
         std::fs::create_dir_all(&dir).ok()?;
@@ -250,7 +255,7 @@ impl Browser {
         Some(path.display().to_string())
     }
 
-    async fn quit(mut self) {
+    pub(crate) async fn quit(mut self) {
         let _ = self.cmd(Method::DELETE, "", None).await;
         let _ = self.driver.kill();
         let _ = self.driver.wait();
@@ -264,7 +269,7 @@ impl Drop for Browser {
 }
 
 /// Serves the test app on a loopback port; returns its base URL.
-async fn serve(app: &TestApp) -> anyhow::Result<String> {
+pub(crate) async fn serve(app: &TestApp) -> anyhow::Result<String> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let router = app.router.clone();
@@ -360,22 +365,15 @@ async fn journeys(app: &TestApp, b: &Browser, step: &mut &'static str) -> anyhow
 
     *step = "language";
     b.goto(&format!("{base}/")).await?;
-    let select = b.find("#lang-select").await?;
-    b.cmd(
-        Method::POST,
-        &format!("/element/{select}/click"),
-        Some(json!({})),
-    )
-    .await?;
-    b.click("#lang-select option[value=\"sr-Cyrl\"]").await?;
-    // app.js submits the form on change.
+    // One click: each language is its own button in the header.
+    b.click(".skrb-languages button[value=\"sr-Cyrl\"]").await?;
     b.wait_text("<html lang=\"sr-Cyrl\"").await?;
     b.wait_text("Одјава").await?;
     b.goto(&format!("{base}/persons?q=ljiljana")).await?;
     b.wait_text("Љиљана").await?;
 
     *step = "sign-out";
-    b.click("form.user button").await?;
+    b.click("form[action=\"/logout\"] button").await?;
     b.wait_text("id=\"username\"").await?;
     Ok(())
 }
@@ -412,7 +410,7 @@ async fn case_work(app: &TestApp, b: &Browser, step: &mut &'static str) -> anyho
     b.wait_text("Moje delo").await?;
 
     *step = "intake";
-    b.click("header nav a[href=\"/intake\"]").await?;
+    b.click(".skrb-nav a[href=\"/intake\"]").await?;
     b.fill("#pick-q", "kovac").await?;
     b.click(&format!("input[name=\"person_id\"][value=\"{person}\"]"))
         .await?;
@@ -438,7 +436,13 @@ async fn case_work(app: &TestApp, b: &Browser, step: &mut &'static str) -> anyho
     b.wait_text("Osnutek shranjen ob").await?;
     b.goto(&case_url).await?;
     b.wait_text("Obisk na domu: stanovanje je hladno").await?;
+    // The kind of contact has no default: a phone call is never saved as a visit.
     b.fill("#l-participants", "Ana, sin Luka").await?;
+    b.click("#entry-form button.primary").await?;
+    if b.source().await?.contains("Zapis je shranjen.") {
+        bail!("a contact was saved without its kind");
+    }
+    b.click("#l-kind option[value=\"visit\"]").await?;
     b.click("#entry-form button.primary").await?;
     b.wait_text("Zapis je shranjen.").await?;
     b.wait_text("<em>Ana, sin Luka</em>").await?;
@@ -557,7 +561,7 @@ async fn rights(app: &TestApp, b: &Browser, step: &mut &'static str) -> anyhow::
 
     *step = "sign-in";
     sign_in(b, &base, "peter").await?;
-    b.click("header nav a[href=\"/procedures\"]").await?;
+    b.click(".skrb-nav a[href=\"/procedures\"]").await?;
     b.wait_text("Moji postopki").await?;
 
     *step = "receive";

@@ -251,11 +251,25 @@ async fn from_application_to_the_second_instance(app: TestApp) {
     j.step("its text, from the frozen inputs, in the centre's language");
     // Its text, from the frozen inputs, in the centre's language.
     let (dec, rt) = load(&app, did).await;
-    let lines: Vec<String> = skrb::rights::decisions::document::lines(&dec, &rt)
-        .into_iter()
-        .map(|l| l.text)
-        .collect();
+    let lines: Vec<String> = skrb::rights::decisions::document::lines(
+        &dec,
+        &rt,
+        Some("Prešernova cesta 8, 3320 Velenje"),
+    )
+    .into_iter()
+    .map(|l| l.text)
+    .collect();
     assert!(lines.contains(&"ODLOČBO".to_string()), "{lines:?}");
+    // The letterhead: the centre, its address, the file number, the day.
+    assert_eq!(lines[1], "Prešernova cesta 8, 3320 Velenje", "{lines:?}");
+    assert!(lines[2].starts_with("Številka: "), "{lines:?}");
+    // Who receives it: the applicant, the file, and finance (it pays an amount).
+    let to = lines
+        .iter()
+        .position(|l| l == "Vročiti")
+        .expect("distribution list");
+    assert!(lines[to + 1].contains("Ana Novak"), "{lines:?}");
+    assert!(lines[to + 3].contains("finan"), "{lines:?}");
     assert!(
         lines
             .iter()
@@ -792,7 +806,7 @@ async fn commissions_and_the_yearly_renewal(app: TestApp) {
     );
     assert!(r.body.starts_with("%PDF-"));
     let (pd, prt) = load(&app, pid).await;
-    let lines: Vec<String> = skrb::rights::decisions::document::lines(&pd, &prt)
+    let lines: Vec<String> = skrb::rights::decisions::document::lines(&pd, &prt, None)
         .into_iter()
         .map(|l| l.text)
         .collect();
@@ -1130,8 +1144,9 @@ async fn rights_pages(app: TestApp) {
     }
     let r = app.page("/rights", &cookies).await;
     assert!(
-        r.body.contains("si.ozmd") && r.body.contains("507,43"),
-        "parameters with dates"
+        r.body.contains("(OZMD)") && r.body.contains("507,43"),
+        "parameters by name, with their values"
     );
+    assert!(!r.body.contains("si.ozmd"), "a parameter's key on the page");
 }
 both!(rights_pages);
