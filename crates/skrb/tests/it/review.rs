@@ -254,6 +254,21 @@ async fn review_defects(app: TestApp) {
     assert!(all > 0, "the summary has rows");
     assert_eq!(firsts.len(), all, "a right and payer twice in the summary");
 
+    j.step("the header's search: a file number opens the file, a name searches persons");
+    let (file, number): (i64, String) = skrb::sql_pool!(&app.db, p => sqlx::query_as::<_, (i64, String)>(&format!("SELECT c.id, c.number FROM case_file c JOIN person p ON p.id = c.person_id WHERE c.centre_id = {VELENJE} AND c.restricted = FALSE AND p.restricted = FALSE ORDER BY c.id LIMIT 1")).fetch_one(p).await.expect("file"));
+    let vodja = cookie(&app, "vodja", "sl").await;
+    let r = app
+        .page(
+            &format!("/search?q={}", crate::harness::enc(&number)),
+            &vodja,
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), format!("/cases/{file}"));
+    let r = app.page("/search?q=Novak%20Ana", &vodja).await;
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), "/persons?q=Novak+Ana");
+
     j.step("9. friction: no default contact kind, no preselected status, labelled restriction, locale amounts");
     let socialna = cookie(&app, "socialna", "sl").await;
     let case = socialnas_file(&app).await;

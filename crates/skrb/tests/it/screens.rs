@@ -72,7 +72,9 @@ fn concrete(path: &str, ids: &[(&'static str, i64)]) -> Option<String> {
 /// What the page says about itself: its overflow at this width, its text, its status.
 const LOOK: &str = r#"
   const doc = document.documentElement;
+  const toggle = document.querySelector('.govuk-service-navigation__toggle');
   return {
+    menu_button: !!toggle && getComputedStyle(toggle).display !== 'none',
     overflow: Math.max(doc.scrollWidth, document.body.scrollWidth) - window.innerWidth,
     text: document.body.innerText,
     wide: Array.from(document.querySelectorAll('body *'))
@@ -188,6 +190,9 @@ async fn sweep(backend: Backend) -> anyhow::Result<usize> {
         "/procedures",
         "/payments",
         "/rights",
+        "/persons/new",
+        "/cases/new",
+        "/intake",
     ];
     let mut axed = BTreeSet::new();
     let mut problems = Vec::new();
@@ -249,6 +254,11 @@ async fn sweep(backend: Backend) -> anyhow::Result<usize> {
                         look["overflow"], look["wide"]
                     ));
                 }
+                if w > 600 && look["menu_button"] == json!(true) {
+                    problems.push(format!(
+                        "{at}: the phone's menu button shows on a wide screen"
+                    ));
+                }
                 if let Some(p) = check_text(look["text"].as_str().unwrap_or(""), &keys) {
                     problems.push(format!("{at}: {p}"));
                 }
@@ -296,4 +306,93 @@ async fn every_screen_fits_speaks_and_passes_axe_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_screen_fits_speaks_and_passes_axe_postgres() {
     run(Backend::Postgres).await
+}
+
+/// A social worker of Trebinje on a phone (390 px, Serbian Cyrillic): the menu folds
+/// behind its button, My work lists her files, she opens one and records a phone call,
+/// and no page on the way is wider than the screen.
+async fn on_a_phone(backend: Backend) -> anyhow::Result<()> {
+    let app = TestApp::new(backend).await;
+    skrb::demo::prepare(&app.db, 1, skrb::demo::Scale::Small, Some(150)).await?;
+    let base = serve(&app).await?;
+    let b = Browser::start().await?;
+    let uid = app
+        .num("SELECT id FROM app_user WHERE username = 'trebinje'")
+        .await;
+    let (token, _) = sessions::create(
+        &app.db,
+        uid,
+        sessions::Kind::Web,
+        sessions::Stage::Full,
+        life(),
+    )
+    .await?;
+    b.goto(&format!("{base}/healthz")).await?;
+    for (name, value) in [("skrb_session", token.as_str()), ("skrb_lang", "sr-Cyrl")] {
+        b.cmd(
+            Method::POST,
+            "/cookie",
+            Some(json!({"cookie": {"name": name, "value": value, "path": "/"}})),
+        )
+        .await?;
+    }
+    width(&b, 390).await?;
+    let fits = |what: &'static str| {
+        let b = &b;
+        async move {
+            let look: Value = b
+                .cmd(
+                    Method::POST,
+                    "/execute/sync",
+                    Some(json!({"script": LOOK, "args": []})),
+                )
+                .await?;
+            if look["overflow"].as_i64().unwrap_or(0) > 0 {
+                bail!("{what} is {} px wider than the phone", look["overflow"]);
+            }
+            anyhow::Ok(())
+        }
+    };
+    b.goto(&format!("{base}/")).await?;
+    fits("the start page").await?;
+    // The navigation is folded: its links are hidden until the menu button opens them.
+    let hidden: Value = b
+        .cmd(Method::POST, "/execute/sync", Some(json!({"script": "return document.getElementById('navigation').hidden;", "args": []})))
+        .await?;
+    if hidden != json!(true) {
+        bail!("the navigation is not folded on a phone");
+    }
+    b.click(".govuk-service-navigation__toggle").await?;
+    b.click("#navigation a[href=\"/work\"]").await?;
+    b.wait_url("/work").await?;
+    fits("my work").await?;
+    b.click("#files table a[href^=\"/cases/\"]").await?;
+    b.find("#entry-form").await?;
+    fits("the file").await?;
+    b.click("#l-kind option[value=\"phone\"]").await?;
+    b.fill(
+        "#l-body",
+        "Разговор с мајком телефоном: договорен кућни посјет.",
+    )
+    .await?;
+    b.click("#entry-form button.primary").await?;
+    b.find(".govuk-notification-banner--success").await?;
+    b.wait_text("Разговор с мајком телефоном").await?;
+    fits("the file after saving").await?;
+    b.quit().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_social_worker_on_a_phone_sqlite() {
+    if let Err(e) = on_a_phone(Backend::Sqlite).await {
+        panic!("{e:#}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_social_worker_on_a_phone_postgres() {
+    if let Err(e) = on_a_phone(Backend::Postgres).await {
+        panic!("{e:#}");
+    }
 }

@@ -130,6 +130,19 @@ async fn forms_keep_input_and_escape_html(app: TestApp) {
     assert!(r.body.contains("To ni veljaven IBAN"));
     assert!(r.body.contains("value=\"041 222 333\""), "input kept");
     assert!(r.body.contains("value=\"SI56 1234\""));
+    // The error summary at the top links to each field with a problem.
+    let summary = r
+        .body
+        .split("govuk-error-summary__list")
+        .nth(1)
+        .expect("an error summary")
+        .split("</ul>")
+        .next()
+        .unwrap_or("");
+    assert!(summary.contains("href=\"#f-family_name\""), "{summary}");
+    assert!(summary.contains("href=\"#f-iban\""), "{summary}");
+    assert!(!summary.contains("href=\"#f-phone\""), "{summary}");
+    assert!(r.body.contains("id=\"f-family_name\""));
     let r = app
         .form(
             "/persons/new",
