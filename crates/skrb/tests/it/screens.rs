@@ -293,7 +293,10 @@ async fn sweep(backend: Backend) -> anyhow::Result<usize> {
 
 async fn run(backend: Backend) {
     match sweep(backend).await {
-        Ok(n) => assert!(n > 200, "only {n} screens looked at"),
+        Ok(n) => {
+            eprintln!("{backend:?}: {n} screens looked at (page × role × width)");
+            assert!(n > 200, "only {n} screens looked at");
+        }
         Err(e) => panic!("{e:#}"),
     }
 }
