@@ -191,7 +191,7 @@ async fn every_route_refuses_roles_without_its_permission(app: TestApp) {
             .replace("{id}", "1")
             .replace("{member}", "1")
             .replace("{role}", "partner")
-            .replace("{file}", "style.css");
+            .replace("{file}", "skrb.css");
         let api = path.starts_with("/api/");
         let res = app.call_route(&r.method, &path, None, &pre).await;
         let what = format!("{} {}", r.method, r.path);

@@ -175,7 +175,7 @@ async fn ministry_sees_no_person_on_any_route(app: TestApp) {
                 .replace("{member}", &id.to_string())
                 .replace("{seq}", "1")
                 .replace("{role}", "social_worker")
-                .replace("{file}", "style.css");
+                .replace("{file}", "skrb.css");
             let (token, _) = sessions::create(&app.db, ministry, kind, Stage::Full, life())
                 .await
                 .expect("session");
