@@ -97,24 +97,6 @@ pub async fn worklist_count(db: &Db, actor: &Actor) -> AppResult<i64> {
     Ok(n)
 }
 
-/// A run's held lines (the page shows why each is not paid).
-pub async fn held_of_run(
-    db: &Db,
-    actor: &Actor,
-    run: i64,
-    limit: i64,
-) -> AppResult<Vec<PaymentLine>> {
-    let mut tx = db.begin_read().await?;
-    let r = super::runs::guard(&mut tx, actor, run).await?;
-    let (a, b) = (r.first_line.unwrap_or(0), r.last_line.unwrap_or(-1));
-    let q = format!(
-        "SELECT {COLS} FROM {FROM} WHERE l.id >= $1 AND l.id <= $2 AND l.run_id = $3 AND l.status = 'held' ORDER BY l.id LIMIT $4"
-    );
-    let rows: Vec<PaymentLine> = sql!(&mut tx, c => sqlx::query_as(&q).bind(a).bind(b).bind(run).bind(limit).fetch_all(c).await?);
-    tx.commit().await?;
-    Ok(rows)
-}
-
 /// What the approver looks through before approving: a run's lines, filtered and sorted.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]

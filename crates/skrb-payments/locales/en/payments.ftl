@@ -67,7 +67,6 @@ payments-funder-state = State
 payments-funder-entity = Entity
 payments-funder-municipality = Municipality
 payments-deducted = Recovered
-payments-held-lines = Held back
 payments-payee = Payee
 payments-amount = Amount
 payments-reason = Reason

@@ -67,7 +67,6 @@ payments-funder-state = Država
 payments-funder-entity = Entiteta
 payments-funder-municipality = Občina
 payments-deducted = Poračunano
-payments-held-lines = Zadržano
 payments-payee = Prejemnik
 payments-amount = Znesek
 payments-reason = Razlog

@@ -67,7 +67,6 @@ payments-funder-state = Држава
 payments-funder-entity = Ентитет
 payments-funder-municipality = Општина
 payments-deducted = Обустављено
-payments-held-lines = Задржано
 payments-payee = Прималац
 payments-amount = Износ
 payments-reason = Разлог

@@ -75,6 +75,7 @@ const LOOK: &str = r#"
   const toggle = document.querySelector('.govuk-service-navigation__toggle');
   return {
     menu_button: !!toggle && getComputedStyle(toggle).display !== 'none',
+    search_box: (document.getElementById('header-q') || {offsetWidth: -1}).offsetWidth,
     overflow: Math.max(doc.scrollWidth, document.body.scrollWidth) - window.innerWidth,
     text: document.body.innerText,
     wide: Array.from(document.querySelectorAll('body *'))
@@ -213,7 +214,9 @@ async fn sweep(backend: Backend) -> anyhow::Result<usize> {
             life(),
         )
         .await?;
-        let lang = Locale::ALL[n % Locale::ALL.len()];
+        // Each role in another language; the social worker (whose screens are kept for
+        // review) in Slovenian, the rights officer in Serbian Cyrillic.
+        let lang = Locale::ALL[(n + 2) % Locale::ALL.len()];
         b.goto(&format!("{base}/healthz")).await?;
         for (name, value) in [("skrb_session", token.as_str()), ("skrb_lang", lang.code())] {
             b.cmd(
@@ -253,6 +256,10 @@ async fn sweep(backend: Backend) -> anyhow::Result<usize> {
                         "{at}: {} px wider than the screen: {}",
                         look["overflow"], look["wide"]
                     ));
+                }
+                let search = look["search_box"].as_i64().unwrap_or(-1);
+                if (0..150).contains(&search) {
+                    problems.push(format!("{at}: the header's search box is {search} px wide"));
                 }
                 if w > 600 && look["menu_button"] == json!(true) {
                     problems.push(format!(
