@@ -86,6 +86,40 @@ const LOOK: &str = r#"
   };
 "#;
 
+/// The browser signed in as a demo user (a session of their own, no password typed), in
+/// a language.
+async fn signed_in(
+    app: &TestApp,
+    b: &Browser,
+    base: &str,
+    user: &str,
+    lang: &str,
+) -> anyhow::Result<()> {
+    let uid = app
+        .num(&format!(
+            "SELECT id FROM app_user WHERE username = '{user}'"
+        ))
+        .await;
+    let (token, _) = sessions::create(
+        &app.db,
+        uid,
+        sessions::Kind::Web,
+        sessions::Stage::Full,
+        life(),
+    )
+    .await?;
+    b.goto(&format!("{base}/healthz")).await?;
+    for (name, value) in [("skrb_session", token.as_str()), ("skrb_lang", lang)] {
+        b.cmd(
+            Method::POST,
+            "/cookie",
+            Some(json!({"cookie": {"name": name, "value": value, "path": "/"}})),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 async fn width(b: &Browser, w: u32) -> anyhow::Result<()> {
     b.cmd(
         Method::POST,
@@ -201,31 +235,10 @@ async fn sweep(backend: Backend) -> anyhow::Result<usize> {
     for (n, (user, role, _)) in accounts.iter().enumerate() {
         let role = Role::from_code(role).context("role")?;
         let perms = policy::load(&app.db, role).await?.perms;
-        let uid = app
-            .num(&format!(
-                "SELECT id FROM app_user WHERE username = '{user}'"
-            ))
-            .await;
-        let (token, _) = sessions::create(
-            &app.db,
-            uid,
-            sessions::Kind::Web,
-            sessions::Stage::Full,
-            life(),
-        )
-        .await?;
         // Each role in another language; the social worker (whose screens are kept for
         // review) in Slovenian, the rights officer in Serbian Cyrillic.
         let lang = Locale::ALL[(n + 2) % Locale::ALL.len()];
-        b.goto(&format!("{base}/healthz")).await?;
-        for (name, value) in [("skrb_session", token.as_str()), ("skrb_lang", lang.code())] {
-            b.cmd(
-                Method::POST,
-                "/cookie",
-                Some(json!({"cookie": {"name": name, "value": value, "path": "/"}})),
-            )
-            .await?;
-        }
+        signed_in(&app, &b, &base, user, lang.code()).await?;
         for r in table
             .iter()
             .filter(|r| r.method == Method::GET && is_screen(r.path))
@@ -326,26 +339,7 @@ async fn on_a_phone(backend: Backend) -> anyhow::Result<()> {
     skrb::demo::prepare(&app.db, 1, skrb::demo::Scale::Small, Some(150)).await?;
     let base = serve(&app).await?;
     let b = Browser::start().await?;
-    let uid = app
-        .num("SELECT id FROM app_user WHERE username = 'trebinje'")
-        .await;
-    let (token, _) = sessions::create(
-        &app.db,
-        uid,
-        sessions::Kind::Web,
-        sessions::Stage::Full,
-        life(),
-    )
-    .await?;
-    b.goto(&format!("{base}/healthz")).await?;
-    for (name, value) in [("skrb_session", token.as_str()), ("skrb_lang", "sr-Cyrl")] {
-        b.cmd(
-            Method::POST,
-            "/cookie",
-            Some(json!({"cookie": {"name": name, "value": value, "path": "/"}})),
-        )
-        .await?;
-    }
+    signed_in(&app, &b, &base, "trebinje", "sr-Cyrl").await?;
     width(&b, 390).await?;
     let fits = |what: &'static str| {
         let b = &b;
