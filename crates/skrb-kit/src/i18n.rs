@@ -367,10 +367,12 @@ pub fn fmt_money(locale: Locale, minor: i64, currency: &str) -> String {
         ("BAM", _) => "KM",
         (other, _) => other,
     };
+    // A no-break space between the number and the currency: an amount never breaks
+    // across lines ("18.645,11 / €") in a narrow column, a summary or a document.
     match locale {
         Locale::En if symbol == "€" => format!("{sign}€{number}"),
-        Locale::En => format!("{sign}{symbol} {number}"),
-        _ => format!("{sign}{number} {symbol}"),
+        Locale::En => format!("{sign}{symbol}\u{a0}{number}"),
+        _ => format!("{sign}{number}\u{a0}{symbol}"),
     }
 }
 
@@ -418,14 +420,14 @@ mod tests {
         assert_eq!(fmt_date(Locale::En, d), "1 Apr 2026");
         assert_eq!(fmt_int(Locale::Sl, 2_000_000), "2.000.000");
         assert_eq!(fmt_int(Locale::En, -45_000), "-45,000");
-        assert_eq!(fmt_money(Locale::Sl, 139_543, "EUR"), "1.395,43 €");
+        assert_eq!(fmt_money(Locale::Sl, 139_543, "EUR"), "1.395,43\u{a0}€");
         assert_eq!(fmt_money(Locale::En, 139_543, "EUR"), "€1,395.43");
         assert_eq!(
             fmt_money(Locale::SrLatn, 14_602_588, "BAM"),
-            "146.025,88 KM"
+            "146.025,88\u{a0}KM"
         );
-        assert_eq!(fmt_money(Locale::SrCyrl, 5, "BAM"), "0,05 КМ");
-        assert_eq!(fmt_money(Locale::En, -100, "BAM"), "-BAM 1.00");
+        assert_eq!(fmt_money(Locale::SrCyrl, 5, "BAM"), "0,05\u{a0}КМ");
+        assert_eq!(fmt_money(Locale::En, -100, "BAM"), "-BAM\u{a0}1.00");
     }
 
     #[test]

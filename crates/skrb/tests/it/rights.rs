@@ -273,7 +273,7 @@ async fn from_application_to_the_second_instance(app: TestApp) {
     assert!(
         lines
             .iter()
-            .any(|l| l.contains("Ana Novak") && l.contains("1.395,43 €")),
+            .any(|l| l.contains("Ana Novak") && l.contains("1.395,43\u{a0}€")),
         "{lines:?}"
     );
     assert!(
@@ -814,7 +814,10 @@ async fn commissions_and_the_yearly_renewal(app: TestApp) {
         lines.contains(&"ИНФОРМАТИВНИ ОБРАЧУН".to_string()),
         "{lines:?}"
     );
-    assert!(lines.iter().any(|l| l.contains("289,00 КМ")), "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l.contains("289,00\u{a0}КМ")),
+        "{lines:?}"
+    );
     assert!(
         app.num(&format!(
             "SELECT COUNT(*) FROM audit_log WHERE person_id = {p} AND action = 'renew'"
