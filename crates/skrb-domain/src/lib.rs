@@ -14,4 +14,5 @@ pub mod names;
 pub mod payments;
 pub mod person;
 pub mod rights;
+pub mod services;
 pub mod text;
