@@ -8,6 +8,7 @@ pub fn params_april_2026() -> Params {
     let mut p = Params::default();
     for (k, v) in [
         ("si.ozmd", 50_743),
+        ("si.exemption.margin", 12_000),
         ("si.dsp.w.first", 10_000),
         ("si.dsp.w.first_60", 12_600),
         ("si.dsp.w.first_128", 15_100),

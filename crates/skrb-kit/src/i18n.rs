@@ -13,7 +13,8 @@
 use std::sync::OnceLock;
 
 use fluent_bundle::concurrent::FluentBundle;
-use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+pub use fluent_bundle::FluentValue;
+use fluent_bundle::{FluentArgs, FluentResource};
 use time::{Date, OffsetDateTime};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -148,8 +149,14 @@ macro_rules! words {
 
 /// The prefixes of the contexts' keys (a new context adds its own): a shared file's
 /// keys take none of them, and an API error's code is its key without it.
-pub const CONTEXT_PREFIXES: [&str; 5] =
-    ["registry-", "partners-", "cases-", "rights-", "payments-"];
+pub const CONTEXT_PREFIXES: [&str; 6] = [
+    "registry-",
+    "partners-",
+    "cases-",
+    "rights-",
+    "payments-",
+    "services-",
+];
 
 /// The words every screen shares: navigation, fields, errors, buttons.
 pub static COMMON: Words = crate::words!("common");

@@ -486,7 +486,8 @@ pub async fn calculate_in(
 fn read_entitlements(db: &Db, run: &Run) -> bulk::Stream {
     let last = deadlines::month_end(run.month);
     let ent_where = format!(
-        "e.valid_from <= {} AND (e.valid_to IS NULL OR e.valid_to >= {}) AND e.amount > 0{}",
+        "e.valid_from <= {} AND (e.valid_to IS NULL OR e.valid_to >= {}) AND e.amount > 0 \
+         AND e.right_id IN (SELECT id FROM right_type WHERE pays){}",
         bulk::date_literal(last),
         bulk::date_literal(run.from_month),
         run.centre_id
@@ -558,7 +559,8 @@ async fn read_known(tx: &mut Tx, run: &Run) -> AppResult<Known> {
     let paid: Vec<(i64, Date, String)> = sql!(tx, c => sqlx::query_as(
         "SELECT l.entitlement_id, l.month, l.funder FROM entitlement e JOIN payment_line l ON l.entitlement_id = e.id \
          AND l.month >= $2 AND l.month <= $4 AND l.carried_by IS NULL \
-         WHERE e.valid_from <= $1 AND (e.valid_to IS NULL OR e.valid_to >= $2) AND e.amount > 0 AND ($3 IS NULL OR e.centre_id = $3)")
+         WHERE e.valid_from <= $1 AND (e.valid_to IS NULL OR e.valid_to >= $2) AND e.amount > 0 AND ($3 IS NULL OR e.centre_id = $3) \
+         AND e.right_id IN (SELECT id FROM right_type WHERE pays)")
         .bind(deadlines::month_end(run.month)).bind(run.from_month).bind(run.centre_id).bind(run.month).fetch_all(c).await?);
     // Held and returned lines of exported runs: paid again now (zero amounts and
     // write-offs stay), each with the lines of its entitlement, as it is now. Marked

@@ -39,6 +39,8 @@ pub struct RightType {
     pub funding: String,
     pub currency: String,
     pub active: bool,
+    /// Paid out (FALSE: an exemption, whose amount is what the person still pays).
+    pub pays: bool,
 }
 
 impl RightType {
@@ -59,7 +61,7 @@ impl RightType {
 pub use skrb_domain::rights::calc::parse_funding;
 
 const COLS: &str = "id, jurisdiction, municipality_id, code, class_code, name_sl, name_sr, name_en, legal_basis, \
-    claimant, procedure, deadline_months, calculator, periodic, max_months, renews, commission, funding, currency, active";
+    claimant, procedure, deadline_months, calculator, periodic, max_months, renews, commission, funding, currency, active, pays";
 
 pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<RightType>, sqlx::Error> {
     let q = format!("SELECT {COLS} FROM right_type WHERE id = $1");

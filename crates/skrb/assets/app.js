@@ -111,3 +111,114 @@ document.addEventListener("htmx:configRequest", function (e) {
   window.addEventListener("resize", mark);
   document.addEventListener("htmx:afterSwap", mark);
 })();
+// A carer's visits on a phone (/visits): what is typed into a visit is kept in this
+// browser until it is sent; a visit recorded without a connection waits here and goes when
+// the phone is online again (on the "online" event, and every few seconds). Each form
+// carries an idempotency key, so a visit sent twice is saved once.
+(function () {
+  "use strict";
+  var forms = document.querySelectorAll("form.visit-form");
+  var QUEUE = "skrb-visits-queue";
+  var store = window.localStorage;
+  function queue() {
+    try { return JSON.parse(store.getItem(QUEUE) || "[]"); } catch (e) { return []; }
+  }
+  function setQueue(q) { store.setItem(QUEUE, JSON.stringify(q)); }
+  var offline = document.getElementById("offline");
+  var queued = document.getElementById("queued");
+  function show() {
+    if (offline) { offline.hidden = navigator.onLine; }
+    if (queued) { queued.hidden = queue().length === 0; }
+  }
+  function two(n) { return ("0" + n).slice(-2); }
+  function typed(f) {
+    var o = {};
+    Array.prototype.forEach.call(f.elements, function (el) {
+      if (!el.name || el.type === "hidden") { return; }
+      if (el.type === "checkbox") { o[el.name + "=" + el.value] = el.checked; } else { o[el.name] = el.value; }
+    });
+    return o;
+  }
+  function restore(f, o) {
+    Array.prototype.forEach.call(f.elements, function (el) {
+      if (!el.name || el.type === "hidden") { return; }
+      if (el.type === "checkbox") {
+        var k = el.name + "=" + el.value;
+        if (k in o) { el.checked = o[k]; }
+      } else if (el.name in o) { el.value = o[el.name]; }
+    });
+  }
+  // Sends one visit: "sent" when the server answered (saved, or refused with reasons on
+  // the page), "wait" when there is no connection or the session has to be renewed.
+  function send(item) {
+    return fetch(item.url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: item.body
+    }).then(function (r) {
+      if (r.redirected && r.url.indexOf("/login") >= 0) { return { state: "wait" }; }
+      return r.text().then(function (html) { return { state: "sent", ok: r.ok, url: r.url, html: html }; });
+    }, function () { return { state: "wait" }; });
+  }
+  var flushing = false;
+  function flush() {
+    var q = queue();
+    if (flushing || q.length === 0) { show(); return; }
+    flushing = true;
+    var item = q[0];
+    send(item).then(function (res) {
+      flushing = false;
+      if (res.state !== "sent") { show(); return; }
+      setQueue(queue().slice(1));
+      store.removeItem("skrb-visit:" + item.visit);
+      if (queue().length > 0) { flush(); } else { window.location.reload(); }
+    });
+  }
+  document.querySelectorAll("button.now").forEach(function (b) {
+    b.addEventListener("click", function () {
+      var input = document.getElementById(b.getAttribute("data-for"));
+      if (!input) { return; }
+      var d = new Date();
+      input.value = two(d.getHours()) + ":" + two(d.getMinutes());
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+  });
+  forms.forEach(function (f) {
+    var key = "skrb-visit:" + f.getAttribute("data-visit");
+    var kept = store.getItem(key);
+    if (kept) { try { restore(f, JSON.parse(kept)); } catch (e) { store.removeItem(key); } }
+    var waiting = queue().some(function (i) { return i.visit === f.getAttribute("data-visit"); });
+    if (waiting) { f.classList.add("waiting"); }
+    f.addEventListener("input", function () { store.setItem(key, JSON.stringify(typed(f))); });
+    f.addEventListener("change", function () { store.setItem(key, JSON.stringify(typed(f))); });
+    f.addEventListener("submit", function (e) {
+      e.preventDefault();
+      store.setItem(key, JSON.stringify(typed(f)));
+      var item = { url: f.action, body: new URLSearchParams(new FormData(f)).toString(), visit: f.getAttribute("data-visit") };
+      send(item).then(function (res) {
+        if (res.state === "sent") {
+          if (res.ok) {
+            store.removeItem(key);
+            window.location.href = res.url;
+          } else {
+            document.open();
+            document.write(res.html);
+            document.close();
+          }
+          return;
+        }
+        var q = queue().filter(function (i) { return i.visit !== item.visit; });
+        q.push(item);
+        setQueue(q);
+        f.classList.add("waiting");
+        show();
+      });
+    });
+  });
+  window.addEventListener("online", flush);
+  window.addEventListener("offline", show);
+  show();
+  if (queue().length > 0) { flush(); }
+  setInterval(function () { if (queue().length > 0) { flush(); } }, 5000);
+})();

@@ -152,6 +152,11 @@ enum Command {
         #[command(subcommand)]
         command: skrb_payments::cli::PaymentsCommand,
     },
+    /// Services: home help's billing, roster planning, invoices, statements, receipts.
+    Services {
+        #[command(subcommand)]
+        command: skrb_services::cli::ServicesCommand,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -623,6 +628,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 let config = resolve(&cli, None, false)?;
                 let db = open(&config).await?;
                 skrb_payments::cli::run(&db, command).await
+            }
+            Command::Services { command } => {
+                let config = resolve(&cli, None, false)?;
+                let db = open(&config).await?;
+                skrb_services::cli::run(&db, command).await
             }
             Command::Retention {
                 command: RetentionCommand::Run { apply },

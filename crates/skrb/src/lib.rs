@@ -21,6 +21,7 @@ pub use skrb_partners as partners;
 pub use skrb_payments as payments;
 pub use skrb_registry as registry;
 pub use skrb_rights as rights;
+pub use skrb_services as services;
 
 use skrb_kit::i18n::Words;
 
@@ -29,13 +30,14 @@ pub static APP_WORDS: Words = skrb_kit::words!("app");
 
 /// Every file of words, in the order they load: the shared ones, each context's, the
 /// app's. A new context adds its `WORDS` here.
-pub static WORDS: [&Words; 7] = [
+pub static WORDS: [&Words; 8] = [
     &skrb_kit::i18n::COMMON,
     &skrb_registry::WORDS,
     &skrb_partners::WORDS,
     &skrb_cases::WORDS,
     &skrb_rights::WORDS,
     &skrb_payments::WORDS,
+    &skrb_services::WORDS,
     &APP_WORDS,
 ];
 

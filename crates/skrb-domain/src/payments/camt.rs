@@ -35,6 +35,19 @@ pub struct Statement {
     pub id: String,
     pub kind: String,
     pub items: Vec<Item>,
+    /// Payments received with a creditor's reference (`RmtInf/Strd/CdtrRefInf/Ref`): an
+    /// invoice's SI12 or RF reference, paid by someone else to us.
+    pub receipts: Vec<Receipt>,
+}
+
+/// A payment received for one of our references.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    pub reference: String,
+    pub amount: Option<Minor>,
+    pub booked: Option<Date>,
+    /// Tells one payment from another within a statement.
+    pub entry: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +70,7 @@ struct Entry {
 #[derive(Default)]
 struct Tx {
     e2e: Option<String>,
+    creditor_ref: Option<String>,
     amount: Option<Minor>,
     ret: Option<(String, String)>,
 }
@@ -121,6 +135,7 @@ pub fn parse_xml(xml: &str) -> Result<Statement, Error> {
                 if let Some(t) = tx.as_mut() {
                     match (parent, last) {
                         ("Refs", "EndToEndId") => t.e2e = Some(text),
+                        ("CdtrRefInf", "Ref") => t.creditor_ref = Some(text),
                         (_, "Amt")
                             if t.amount.is_none()
                                 && (path.iter().any(|p| p == "AmtDtls") || parent == "TxDtls") =>
@@ -163,7 +178,17 @@ pub fn parse_xml(xml: &str) -> Result<Statement, Error> {
         }
         let single = e.txs.len() == 1;
         for t in e.txs {
-            let Some(e2e) = t.e2e.filter(|s| !s.is_empty() && s != "NOTPROVIDED") else {
+            let amount = t.amount.or(if single { e.amount } else { None });
+            let e2e = t.e2e.filter(|s| !s.is_empty() && s != "NOTPROVIDED");
+            let Some(e2e) = e2e else {
+                if let (true, Some(reference)) = (e.credit, t.creditor_ref) {
+                    st.receipts.push(Receipt {
+                        reference,
+                        amount,
+                        booked: e.booked,
+                        entry: st.receipts.len(),
+                    });
+                }
                 continue;
             };
             let outcome = match (t.ret, e.credit) {
@@ -176,7 +201,7 @@ pub fn parse_xml(xml: &str) -> Result<Statement, Error> {
             };
             st.items.push(Item {
                 end_to_end: e2e,
-                amount: t.amount.or(if single { e.amount } else { None }),
+                amount,
                 booked: e.booked,
                 outcome,
             });
@@ -239,6 +264,28 @@ pub fn parse_csv(text: &str) -> Result<Statement, Error> {
         });
     }
     Ok(st)
+}
+
+/// A camt.053 statement of payments received, each with the creditor's reference (the
+/// demo's and the tests' bank, for invoices paid by UPN).
+pub fn write_053_receipts(
+    msg_id: &str,
+    iban: &str,
+    currency: &str,
+    day: Date,
+    paid: &[(String, Minor)],
+) -> String {
+    let mut x = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\"><BkToCstmrStmt><GrpHdr><MsgId>{msg_id}</MsgId><CreDtTm>{day}T18:00:00</CreDtTm></GrpHdr><Stmt><Id>{msg_id}-1</Id><Acct><Id><IBAN>{iban}</IBAN></Id></Acct>"
+    );
+    for (reference, amount) in paid {
+        let amount = money::plain(*amount);
+        x.push_str(&format!(
+            "<Ntry><Amt Ccy=\"{currency}\">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>{day}</Dt></BookgDt><BkTxCd/><NtryDtls><TxDtls><Refs><EndToEndId>NOTPROVIDED</EndToEndId></Refs><AmtDtls><TxAmt><Amt Ccy=\"{currency}\">{amount}</Amt></TxAmt></AmtDtls><RmtInf><Strd><CdtrRefInf><Ref>{reference}</Ref></CdtrRefInf></Strd></RmtInf></TxDtls></NtryDtls></Ntry>"
+        ));
+    }
+    x.push_str("</Stmt></BkToCstmrStmt></Document>");
+    x
 }
 
 /// A camt.053 statement for these items (the demo's and the tests' bank).
@@ -352,5 +399,27 @@ mod tests {
             Err(Error::Line(2, _))
         ));
         assert!(matches!(parse_csv("a;b\n"), Err(Error::Line(1, _))));
+    }
+
+    #[test]
+    fn reads_payments_received_with_their_creditor_reference() {
+        let xml = write_053_receipts(
+            "R-1",
+            "SI56191000000123438",
+            "EUR",
+            date!(2026 - 12 - 10),
+            &[("SI1220261100017".into(), 13_760)],
+        );
+        let st = parse_xml(&xml).expect("reads");
+        assert!(st.items.is_empty(), "no payment of ours");
+        assert_eq!(
+            st.receipts,
+            vec![Receipt {
+                reference: "SI1220261100017".into(),
+                amount: Some(13_760),
+                booked: Some(date!(2026 - 12 - 10)),
+                entry: 0,
+            }]
+        );
     }
 }

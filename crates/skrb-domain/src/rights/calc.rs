@@ -32,6 +32,9 @@ pub enum Calculator {
     RsDisability,
     /// Republika Srpska: one-off assistance up to a limit.
     RsOneOff,
+    /// Slovenia: exemption from paying for a service (oprostitev plačila): the amount is
+    /// what the user still pays each month, not a payment.
+    Exemption,
     /// A fixed monthly amount (`CODE.amount`): extended rights of a municipality.
     Fixed,
     /// No amount: a service or placement decided on in the procedure.
@@ -39,7 +42,7 @@ pub enum Calculator {
 }
 
 impl Calculator {
-    pub const ALL: [Calculator; 10] = [
+    pub const ALL: [Calculator; 11] = [
         Calculator::Dsp,
         Calculator::DspExtraordinary,
         Calculator::Vd,
@@ -48,6 +51,7 @@ impl Calculator {
         Calculator::RsCare,
         Calculator::RsDisability,
         Calculator::RsOneOff,
+        Calculator::Exemption,
         Calculator::Fixed,
         Calculator::None,
     ];
@@ -62,6 +66,7 @@ impl Calculator {
             Calculator::RsCare => "rs_care",
             Calculator::RsDisability => "rs_disability",
             Calculator::RsOneOff => "rs_one_off",
+            Calculator::Exemption => "exemption",
             Calculator::Fixed => "fixed",
             Calculator::None => "none",
         }
@@ -84,6 +89,7 @@ impl Calculator {
             Calculator::RsCare => &["care_degree"],
             Calculator::RsDisability => &["impairment"],
             Calculator::RsOneOff => &["requested"],
+            Calculator::Exemption => &["members", "income", "requested"],
             Calculator::Fixed | Calculator::None => &[],
         }
     }
@@ -238,6 +244,7 @@ pub fn calculate(
         Calculator::RsCare => rs_care(&mut r, h)?,
         Calculator::RsDisability => rs_disability(&mut r, h)?,
         Calculator::RsOneOff => rs_one_off(&mut r, h)?,
+        Calculator::Exemption => exemption(&mut r, h)?,
         Calculator::Fixed => {
             let a = r.get(&format!("{right}.amount"))?;
             (
@@ -318,6 +325,47 @@ fn dsp_weights(r: &mut Reader, h: &Household) -> Result<(i64, Vec<Step>), CalcEr
     }
     steps.push(step("rights-calc-w-sum", &[("sum", Arg::Factor(sum))]));
     Ok((sum, steps))
+}
+
+/// Exemption from paying for a service: the household keeps its social safety limit
+/// (its minimum income, sum of weights × OZMD, raised by `si.exemption.margin`); what its
+/// income exceeds that by is what it can pay, up to the service's monthly price
+/// (`requested`). 0 is a full exemption.
+fn exemption(r: &mut Reader, h: &Household) -> Result<(Minor, Vec<Step>), CalcError> {
+    if h.income < 0 {
+        return Err(CalcError::Input("income"));
+    }
+    if h.requested <= 0 {
+        return Err(CalcError::Input("requested"));
+    }
+    let (sum, mut steps) = dsp_weights(r, h)?;
+    let ozmd = r.get("si.ozmd")?;
+    let margin = r.get("si.exemption.margin")?;
+    let norm = apply(ozmd, sum);
+    let limit = apply(norm, margin);
+    steps.push(step(
+        "rights-calc-safety-limit",
+        &[
+            ("norm", Arg::Money(norm)),
+            ("margin", Arg::Factor(margin)),
+            ("limit", Arg::Money(limit)),
+        ],
+    ));
+    steps.push(step(
+        "rights-calc-income",
+        &[("income", Arg::Money(h.income))],
+    ));
+    let can_pay = (h.income - limit).max(0);
+    let amount = can_pay.min(h.requested);
+    steps.push(step(
+        "rights-calc-exemption",
+        &[
+            ("price", Arg::Money(h.requested)),
+            ("can", Arg::Money(can_pay)),
+            ("amount", Arg::Money(amount)),
+        ],
+    ));
+    Ok((amount, steps))
 }
 
 /// DSP = sum of weights × OZMD − household income, never below zero.

@@ -117,7 +117,11 @@ codes! {
 
 /// Minutes since midnight as `08:30`.
 pub fn hhmm(minutes: i64) -> String {
-    format!("{:02}:{:02}", minutes.div_euclid(60), minutes.rem_euclid(60))
+    format!(
+        "{:02}:{:02}",
+        minutes.div_euclid(60),
+        minutes.rem_euclid(60)
+    )
 }
 
 /// `08:30` or `8.30` or `830` as minutes since midnight.

@@ -103,7 +103,10 @@ impl Tariff {
                 _ => return Err(TariffError::BadBands),
             }
         }
-        if last.up_to_minutes.is_some_and(|m| m <= prev && !rest.is_empty()) {
+        if last
+            .up_to_minutes
+            .is_some_and(|m| m <= prev && !rest.is_empty())
+        {
             return Err(TariffError::BadBands);
         }
         if self.bands.iter().any(|b| !(0..=ONE).contains(&b.subsidy)) {

@@ -52,17 +52,28 @@ impl Carer {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Conflict {
     /// Two visits of one carer overlap.
-    DoubleBooked { slot: i64, other: i64 },
+    DoubleBooked {
+        slot: i64,
+        other: i64,
+    },
     /// Less than the travel time between two users' visits.
-    NoTravelTime { slot: i64, other: i64, gap: i64 },
+    NoTravelTime {
+        slot: i64,
+        other: i64,
+        gap: i64,
+    },
     /// The week's visits exceed the carer's contracted hours.
     OverContract {
         carer: i64,
         planned: i64,
         contracted: i64,
     },
-    Absent { slot: i64 },
-    Unqualified { slot: i64 },
+    Absent {
+        slot: i64,
+    },
+    Unqualified {
+        slot: i64,
+    },
     /// A user is given more minutes in the week than agreed.
     OverAgreed {
         user: i64,
@@ -238,9 +249,21 @@ mod tests {
     fn qualification_standing() {
         let today = date!(2026 - 12 - 06);
         assert_eq!(standing(today, None), Standing::Missing);
-        assert_eq!(standing(today, Some(date!(2026 - 12 - 05))), Standing::Expired);
-        assert_eq!(standing(today, Some(date!(2026 - 12 - 06))), Standing::ExpiresSoon);
-        assert_eq!(standing(today, Some(date!(2027 - 01 - 10))), Standing::ExpiresSoon);
-        assert_eq!(standing(today, Some(date!(2027 - 03 - 01))), Standing::Valid);
+        assert_eq!(
+            standing(today, Some(date!(2026 - 12 - 05))),
+            Standing::Expired
+        );
+        assert_eq!(
+            standing(today, Some(date!(2026 - 12 - 06))),
+            Standing::ExpiresSoon
+        );
+        assert_eq!(
+            standing(today, Some(date!(2027 - 01 - 10))),
+            Standing::ExpiresSoon
+        );
+        assert_eq!(
+            standing(today, Some(date!(2027 - 03 - 01))),
+            Standing::Valid
+        );
     }
 }

@@ -310,6 +310,9 @@ mod tests {
         // Long names are cut to the field's length, not refused.
         let mut o = order();
         o.payer_name = "A".repeat(80);
-        assert_eq!(read(&payload(&o).expect("cut")).map(|r| r.payer_name.len()), Ok(33));
+        assert_eq!(
+            read(&payload(&o).expect("cut")).map(|r| r.payer_name.len()),
+            Ok(33)
+        );
     }
 }

@@ -130,5 +130,19 @@ skrb_domain::codes! {
         RetentionRun = "retention-run",
         /// What is past its period was listed.
         RetentionDryRun = "retention-dry-run",
+        /// A service started (a waiting agreement found capacity).
+        Start = "start",
+        /// Visits were planned on the roster.
+        Plan = "plan",
+        /// A carer stood in for another.
+        Replace = "replace",
+        /// A visit was recorded.
+        Record = "record",
+        /// A month was billed.
+        Bill = "bill",
+        /// An invoice was cancelled by a credit note.
+        Credit = "credit",
+        /// A complaint was recorded.
+        Complain = "complain",
     }
 }

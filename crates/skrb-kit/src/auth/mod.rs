@@ -114,10 +114,25 @@ pub enum Permission {
     /// Approve a payment run calculated by someone else (the second person).
     #[serde(rename = "payment.approve")]
     PaymentApprove,
+    /// See home help: agreements, the waiting list, carers, the roster, bills, figures.
+    #[serde(rename = "homehelp.read")]
+    HomeHelpRead,
+    /// Co-ordinate home help: agree, plan the roster, keep carers and price lists.
+    #[serde(rename = "homehelp.manage")]
+    HomeHelpManage,
+    /// A carer: their own visits today and their users' care plans, nothing else.
+    #[serde(rename = "homehelp.visit")]
+    HomeHelpVisit,
+    /// Bill a month of home help, credit an invoice, match payments received.
+    #[serde(rename = "homehelp.bill")]
+    HomeHelpBill,
+    /// Keep the catalogue of services.
+    #[serde(rename = "service.catalogue")]
+    ServiceCatalogue,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 25] = [
+    pub const ALL: [Permission; 30] = [
         Permission::RegistryRead,
         Permission::RegistryWrite,
         Permission::IdentityOverride,
@@ -143,6 +158,11 @@ impl Permission {
         Permission::PaymentRead,
         Permission::PaymentRun,
         Permission::PaymentApprove,
+        Permission::HomeHelpRead,
+        Permission::HomeHelpManage,
+        Permission::HomeHelpVisit,
+        Permission::HomeHelpBill,
+        Permission::ServiceCatalogue,
     ];
 
     pub fn code(self) -> &'static str {
@@ -172,6 +192,11 @@ impl Permission {
             Permission::PaymentRead => "payment.read",
             Permission::PaymentRun => "payment.run",
             Permission::PaymentApprove => "payment.approve",
+            Permission::HomeHelpRead => "homehelp.read",
+            Permission::HomeHelpManage => "homehelp.manage",
+            Permission::HomeHelpVisit => "homehelp.visit",
+            Permission::HomeHelpBill => "homehelp.bill",
+            Permission::ServiceCatalogue => "service.catalogue",
         }
     }
 
@@ -179,8 +204,8 @@ impl Permission {
         Permission::ALL.into_iter().find(|p| p.code() == code)
     }
 
-    fn bit(self) -> u32 {
-        1 << (self as u32)
+    fn bit(self) -> u64 {
+        1 << (self as u64)
     }
 
     /// Permissions that show no person: figures summed over many. A role that may see
@@ -196,7 +221,7 @@ impl Permission {
 
 /// A set of permissions: a role's, or a token's scopes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct PermSet(u32);
+pub struct PermSet(u64);
 
 impl PermSet {
     pub fn from_codes<'a>(codes: impl IntoIterator<Item = &'a str>) -> PermSet {

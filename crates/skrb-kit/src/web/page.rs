@@ -118,6 +118,21 @@ impl Page {
         i18n::t(self.locale, &format!("{prefix}-{}", code.as_ref()))
     }
 
+    /// An amount in minor units with its currency, in the reader's format.
+    pub fn money(&self, a: &i64, currency: &str) -> String {
+        i18n::fmt_money(self.locale, *a, currency)
+    }
+
+    /// Minutes as hours and minutes (`3 h 15 min`).
+    pub fn hm(&self, minutes: &i64) -> String {
+        let (h, m) = (minutes / 60, minutes % 60);
+        match (h, m) {
+            (0, m) => format!("{m}\u{a0}min"),
+            (h, 0) => format!("{h}\u{a0}h"),
+            (h, m) => format!("{h}\u{a0}h {m}\u{a0}min"),
+        }
+    }
+
     /// A number in the reader's format.
     pub fn n(&self, n: &i64) -> String {
         i18n::fmt_int(self.locale, *n)

@@ -387,3 +387,8 @@ rights-calculator-rs_cash = Cash assistance (share of the base by household size
 rights-calculator-rs_care = Care allowance (by degree of need)
 rights-calculator-rs_disability = Disability allowance (by degree of impairment)
 rights-calculator-rs_one_off = One-off assistance (the amount asked, up to the most)
+
+rights-calc-safety-limit = Social safety limit: { $norm } × { $margin } = { $limit }
+rights-calc-exemption = The service costs { $price } a month, the household can pay { $can }: it pays { $amount } a month
+rights-calculator-exemption = Exemption from payment (what exceeds the social safety limit, up to the service's price)
+rights-param-si-exemption-margin = Exemptions: the minimum income raised to the social safety limit by

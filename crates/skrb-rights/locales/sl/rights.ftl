@@ -393,3 +393,8 @@ rights-calculator-rs_cash = Denarna pomoč (delež osnovice po velikosti gospodi
 rights-calculator-rs_care = Dodatek za pomoč in nego (po stopnji potrebe)
 rights-calculator-rs_disability = Osebna invalidnina (po odstotku okvare)
 rights-calculator-rs_one_off = Enkratna pomoč (zaprošeni znesek do najvišjega)
+
+rights-calc-safety-limit = Meja socialne varnosti: { $norm } × { $margin } = { $limit }
+rights-calc-exemption = Cena storitve na mesec { $price }, zmore plačati { $can }: plača { $amount } na mesec
+rights-calculator-exemption = Oprostitev plačila (kar presega mejo socialne varnosti, do cene storitve)
+rights-param-si-exemption-margin = Oprostitve: povečanje minimalnega dohodka za mejo socialne varnosti

@@ -390,3 +390,8 @@ rights-calculator-rs_cash = Новчана помоћ (удио основице
 rights-calculator-rs_care = Додатак за помоћ и његу (према степену потребе)
 rights-calculator-rs_disability = Лична инвалиднина (према проценту оштећења)
 rights-calculator-rs_one_off = Једнократна помоћ (тражени износ до највишег)
+
+rights-calc-safety-limit = Граница социјалне сигурности: { $norm } × { $margin } = { $limit }
+rights-calc-exemption = Цијена услуге мјесечно { $price }, може платити { $can }: плаћа { $amount } мјесечно
+rights-calculator-exemption = Ослобођење од плаћања (оно што прелази границу социјалне сигурности, до цијене услуге)
+rights-param-si-exemption-margin = Ослобођења: увећање минималног прихода за границу социјалне сигурности

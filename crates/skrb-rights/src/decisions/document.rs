@@ -35,7 +35,7 @@ pub struct Line {
     pub text: String,
 }
 
-fn line(style: Style, text: impl Into<String>) -> Line {
+pub fn line(style: Style, text: impl Into<String>) -> Line {
     Line {
         style,
         text: text.into(),
@@ -265,8 +265,28 @@ const W: f32 = 595.0;
 const H: f32 = 842.0;
 const MARGIN: f32 = 70.0;
 
+/// A square code (a QR code's modules, row by row) drawn on the first page: its top-left
+/// corner and the size of a module in points.
+pub struct Code {
+    pub x: f32,
+    pub y: f32,
+    pub module: f32,
+    pub width: usize,
+    pub dark: Vec<bool>,
+}
+
 /// Lays the lines out on A4 pages.
 pub fn render(lines: &[Line], title: &str, lang: &str) -> anyhow::Result<Vec<u8>> {
+    render_with(lines, title, lang, None)
+}
+
+/// Lays the lines out on A4 pages, with a code drawn on the first (an invoice's UPN QR).
+pub fn render_with(
+    lines: &[Line],
+    title: &str,
+    lang: &str,
+    code: Option<&Code>,
+) -> anyhow::Result<Vec<u8>> {
     let f = fonts()?;
     let mut doc = Document::new();
     doc.set_metadata(
@@ -307,9 +327,12 @@ pub fn render(lines: &[Line], title: &str, lang: &str) -> anyhow::Result<Vec<u8>
             }
         }
     }
-    for page_lines in placed {
+    for (n, page_lines) in placed.into_iter().enumerate() {
         let mut page = doc.start_page_with(settings.clone());
         let mut surface = page.surface();
+        if let (0, Some(c)) = (n, code) {
+            draw_code(&mut surface, c);
+        }
         for (x, y, bold, size, text) in page_lines {
             let font = if bold {
                 f.bold.clone()
@@ -329,6 +352,29 @@ pub fn render(lines: &[Line], title: &str, lang: &str) -> anyhow::Result<Vec<u8>
         page.finish();
     }
     doc.finish().map_err(|e| anyhow::anyhow!("PDF: {e:?}"))
+}
+
+/// Draws the dark modules as one black path.
+fn draw_code(surface: &mut krilla::surface::Surface, c: &Code) {
+    let mut pb = krilla::geom::PathBuilder::new();
+    for (i, dark) in c.dark.iter().enumerate() {
+        if !*dark || c.width == 0 {
+            continue;
+        }
+        let (row, col) = (i / c.width, i % c.width);
+        if let Some(r) = krilla::geom::Rect::from_xywh(
+            c.x + col as f32 * c.module,
+            c.y + row as f32 * c.module,
+            c.module,
+            c.module,
+        ) {
+            pb.push_rect(r);
+        }
+    }
+    if let Some(path) = pb.finish() {
+        surface.set_fill(Some(krilla::paint::Fill::default()));
+        surface.draw_path(&path);
+    }
 }
 
 /// The decision's PDF.

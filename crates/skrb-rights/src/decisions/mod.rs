@@ -390,7 +390,11 @@ pub async fn decide(
     if manual && manual_reason.is_none() {
         return Err(field_error("manual_reason", "rights-err-manual-reason"));
     }
-    if grants && amount.unwrap_or(0) == 0 && rt.calc() != skrb_domain::rights::Calculator::None {
+    if grants
+        && amount.unwrap_or(0) == 0
+        && rt.pays
+        && rt.calc() != skrb_domain::rights::Calculator::None
+    {
         return Err(field_error("outcome", "rights-err-amount-zero"));
     }
     if grants {

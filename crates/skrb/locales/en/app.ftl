@@ -147,6 +147,11 @@ home-approvals =
 perm-payment-read = See payment runs, the work list and payment history
 perm-payment-run = Prepare, calculate and export payment runs; import statements; payer accounts
 perm-payment-approve = Approve a payment run calculated by someone else
+perm-homehelp-read = See home help: agreements, the waiting list, carers, the roster, invoices
+perm-homehelp-manage = Co-ordinate home help: agreements, the roster, carers, price lists
+perm-homehelp-visit = A carer: their own visits and their users' care plans
+perm-homehelp-bill = Bill home help, credit notes, users' payments
+perm-service-catalogue = Keep the catalogue of services
 home-pay-runs =
     { $count ->
         [one] { $count } payment run awaits your approval

@@ -161,6 +161,11 @@ home-approvals =
 perm-payment-read = Pregled plačilnih list, delovnega seznama in zgodovine izplačil
 perm-payment-run = Priprava, izračun in izvoz plačilnih list; uvoz izpiskov; plačilni računi
 perm-payment-approve = Odobritev plačilne liste, ki jo je izračunal nekdo drug
+perm-homehelp-read = Vpogled v pomoč na domu: dogovori, čakalni seznam, oskrbovalke, razpored, računi
+perm-homehelp-manage = Koordinacija pomoči na domu: dogovori, razpored, oskrbovalke, ceniki
+perm-homehelp-visit = Oskrbovalka: svoji obiski in načrti pomoči svojih uporabnikov
+perm-homehelp-bill = Obračun pomoči na domu, dobropisi, plačila uporabnikov
+perm-service-catalogue = Katalog storitev
 home-pay-runs =
     { $count ->
         [one] { $count } plačilna lista čaka na vašo odobritev

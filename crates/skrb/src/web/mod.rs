@@ -72,6 +72,8 @@ pub fn route_table() -> Routes {
         .merge(skrb_rights::api::routes())
         .merge(skrb_payments::web::routes())
         .merge(skrb_payments::api::routes())
+        .merge(skrb_services::web::routes())
+        .merge(skrb_services::api::routes())
         .get("/statistics", Perm(StatisticsRead), pages::statistics)
 }
 
@@ -81,11 +83,13 @@ pub fn panels() -> panels::Panels {
         person: vec![
             crate::rights::web::person_panel,
             crate::cases::web::person_panel,
+            crate::services::web::person_panel,
         ],
         partner: vec![crate::cases::web::referrals::partner_panel],
         export: vec![
             crate::cases::view::export_part,
             crate::rights::view::export_part,
+            crate::services::sessions::export_part,
         ],
     }
 }

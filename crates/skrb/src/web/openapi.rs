@@ -141,6 +141,26 @@ impl Modify for Bearer {
         skrb_payments::api::recoveries,
         skrb_payments::api::add_recovery,
         skrb_payments::api::set_payee,
+        skrb_services::api::agreements_list,
+        skrb_services::api::agreement_create,
+        skrb_services::api::agreement_get,
+        skrb_services::api::agreement_step,
+        skrb_services::api::pattern_add,
+        skrb_services::api::board,
+        skrb_services::api::my_visits,
+        skrb_services::api::visit_record,
+        skrb_services::api::bill,
+        skrb_services::api::invoices,
+        skrb_services::api::invoice_pdf,
+        skrb_services::api::invoice_credit,
+        skrb_services::api::statements,
+        skrb_services::api::carers_list,
+        skrb_services::api::carer_create,
+        skrb_services::api::prices_list,
+        skrb_services::api::price_create,
+        skrb_services::api::catalogue_list,
+        skrb_services::api::catalogue_create,
+        skrb_services::api::session_create,
     ),
     components(schemas(ProblemDoc, FieldProblem, WarningProblem, Binary)),
     modifiers(&Bearer),
@@ -183,11 +203,14 @@ pub async fn document() -> Response {
 /// Code fields and the values they take: the same lists the input is checked against
 /// and the database's checks hold. `(schema, property, values)`.
 pub fn code_lists() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
-    use crate::{cases, partners, payments, rights};
+    use crate::{cases, partners, payments, rights, services};
     use skrb_domain::cases::{FileStatus, ReferralStatus};
     use skrb_domain::payments::states::{LineStatus, RecoveryStatus, RunStatus};
     use skrb_domain::rights::states::{
         ApplicationStatus, DecisionStatus, EntitlementChange, EntitlementStatus, SessionStatus,
+    };
+    use skrb_domain::services::{
+        AgreementStatus, AgreementStep, CarerKind, GivenBy, InvoiceStatus, ServiceForm, VisitStatus,
     };
     let l = |v: &[&'static str]| v.to_vec();
     let sexes: Vec<&str> = ["M", "F", "X"].to_vec();
@@ -293,6 +316,23 @@ pub fn code_lists() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
         ("Referral", "direction", l(&cases::referrals::DIRECTIONS)),
         ("Referral", "status", ReferralStatus::codes()),
         ("AnswerForm", "status", ReferralStatus::codes()),
+        ("Agreement", "status", AgreementStatus::codes()),
+        ("Agreed", "status", AgreementStatus::codes()),
+        ("StepForm", "step", AgreementStep::codes()),
+        ("Carer", "kind", CarerKind::codes()),
+        ("CarerForm", "kind", CarerKind::codes()),
+        ("Absence", "reason", l(&services::carers::REASONS)),
+        ("AbsenceForm", "reason", l(&services::carers::REASONS)),
+        ("Visit", "status", VisitStatus::codes()),
+        ("Recorded", "status", VisitStatus::codes()),
+        ("Invoice", "status", InvoiceStatus::codes()),
+        ("Invoice", "kind", l(&["invoice", "credit"])),
+        ("ServiceType", "given_by", GivenBy::codes()),
+        ("NewService", "given_by", GivenBy::codes()),
+        ("ServiceType", "form", ServiceForm::codes()),
+        ("NewService", "form", ServiceForm::codes()),
+        ("ServiceType", "jurisdiction", l(&rights::JURISDICTIONS)),
+        ("Exception", "kind", l(&["missing", "deviation"])),
     ]
 }
 
@@ -326,6 +366,11 @@ fn query_code_lists() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
             rights::JURISDICTIONS.to_vec(),
         ),
         ("/api/v1/referrals", "status", ReferralStatus::codes()),
+        (
+            "/api/v1/services/agreements",
+            "status",
+            skrb_domain::services::AgreementStatus::codes(),
+        ),
         (
             "/api/v1/referrals",
             "direction",

@@ -422,3 +422,25 @@ fn funding_reads_as_shares() {
         vec![("town".to_string(), 3_000)]
     );
 }
+
+#[test]
+fn exemption_from_paying_for_home_help() {
+    // A woman living alone, 700.00 EUR of pension, home help would cost her 120.00 a
+    // month: her safety limit is 507.43 x 1.2 = 608.92, so she can pay 91.08.
+    let mut h = household(vec![adult(0)], 70_000);
+    h.requested = 12_000;
+    let c = calculate(Calculator::Exemption, "si_hh_exemption", &params(), &h).expect("calc");
+    assert_eq!(c.amount, 9_108);
+    assert!(c.used.contains(&"si.exemption.margin".to_string()));
+    // Below the limit: full exemption (pays 0).
+    h.income = 50_000;
+    let c = calculate(Calculator::Exemption, "si_hh_exemption", &params(), &h).expect("calc");
+    assert_eq!(c.amount, 0);
+    // Well above: pays the whole price.
+    h.income = 150_000;
+    let c = calculate(Calculator::Exemption, "si_hh_exemption", &params(), &h).expect("calc");
+    assert_eq!(c.amount, 12_000);
+    // No price asked: nothing to exempt from.
+    h.requested = 0;
+    assert!(calculate(Calculator::Exemption, "si_hh_exemption", &params(), &h).is_err());
+}
