@@ -209,7 +209,7 @@ pub async fn record(
         VisitStatus::Done
     };
     let n = sql!(&mut tx, c => sqlx::query(
-        "UPDATE hh_visit SET status = $1, check_in = $2, check_out = $3, received_at = $4, delivered_minutes = $5, \
+        "UPDATE hh_visit SET status = $1, arrived_at = $2, left_at = $3, received_at = $4, delivered_minutes = $5, \
          done_tasks = $6, note = $7, idem_key = $8, recorded_by = $9, version = version + 1 \
          WHERE id = $10 AND version = $11 AND invoice_id IS NULL")
         .bind(next.code()).bind(cin).bind(cout).bind(actor.now).bind(minutes).bind(format!(",{},", tasks.join(",")))

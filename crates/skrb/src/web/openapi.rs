@@ -321,8 +321,6 @@ pub fn code_lists() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
         ("StepForm", "step", AgreementStep::codes()),
         ("Carer", "kind", CarerKind::codes()),
         ("CarerForm", "kind", CarerKind::codes()),
-        ("Absence", "reason", l(&services::carers::REASONS)),
-        ("AbsenceForm", "reason", l(&services::carers::REASONS)),
         ("Visit", "status", VisitStatus::codes()),
         ("Recorded", "status", VisitStatus::codes()),
         ("Invoice", "status", InvoiceStatus::codes()),
@@ -332,7 +330,6 @@ pub fn code_lists() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
         ("ServiceType", "form", ServiceForm::codes()),
         ("NewService", "form", ServiceForm::codes()),
         ("ServiceType", "jurisdiction", l(&rights::JURISDICTIONS)),
-        ("Exception", "kind", l(&["missing", "deviation"])),
     ]
 }
 
