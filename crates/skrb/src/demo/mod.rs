@@ -11,6 +11,7 @@ mod names;
 mod payments;
 pub mod people;
 mod rights;
+mod services;
 mod work;
 
 use skrb_kit::audit::Action;
@@ -62,6 +63,7 @@ pub async fn prepare(
             started.elapsed().as_secs_f64()
         );
         payments::generate(db, time::OffsetDateTime::now_utc().date()).await?;
+        services::generate(db, seed, time::OffsetDateTime::now_utc().date()).await?;
         if let Db::Postgres(p) = db {
             sqlx::query("ANALYZE").execute(p).await?;
         } else if let Db::Sqlite(p) = db {
@@ -318,6 +320,20 @@ async fn demo_users(db: &Db) -> anyhow::Result<Vec<(String, String, String)>> {
         ("revizor", "Rok Revizor", Role::Auditor, Some("csd-velenje")),
         // A school's counsellor: sees the referrals to the school only.
         ("sola", "Mojca Šolska", Role::Partner, Some("csd-velenje")),
+        // Home help: the co-ordinator plans the carers' week; the carer records visits
+        // on her phone.
+        (
+            "oskrba",
+            "Olga Oskrbnica",
+            Role::HomeHelpCoordinator,
+            Some("csd-velenje"),
+        ),
+        (
+            "negovalka",
+            "Nina Negovalka",
+            Role::HomeHelpWorker,
+            Some("csd-velenje"),
+        ),
         (
             "trebinje",
             "Јелена Јовановић",

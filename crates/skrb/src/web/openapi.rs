@@ -203,7 +203,7 @@ pub async fn document() -> Response {
 /// Code fields and the values they take: the same lists the input is checked against
 /// and the database's checks hold. `(schema, property, values)`.
 pub fn code_lists() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
-    use crate::{cases, partners, payments, rights, services};
+    use crate::{cases, partners, payments, rights};
     use skrb_domain::cases::{FileStatus, ReferralStatus};
     use skrb_domain::payments::states::{LineStatus, RecoveryStatus, RunStatus};
     use skrb_domain::rights::states::{
