@@ -29,10 +29,15 @@ pub struct Agreement {
     /// waiting, active, ended
     pub status: String,
     pub urgent: bool,
+    #[serde(serialize_with = "skrb_kit::i18n::json_date::serialize")]
     pub requested_on: Date,
+    #[serde(serialize_with = "skrb_kit::i18n::json_date::option::serialize")]
     pub assessed_on: Option<Date>,
+    #[serde(serialize_with = "skrb_kit::i18n::json_date::option::serialize")]
     pub start_on: Option<Date>,
+    #[serde(serialize_with = "skrb_kit::i18n::json_date::option::serialize")]
     pub review_on: Option<Date>,
+    #[serde(serialize_with = "skrb_kit::i18n::json_date::option::serialize")]
     pub end_on: Option<Date>,
     pub end_reason: Option<String>,
     /// The parts agreed, as `,household,hygiene,`.
@@ -43,6 +48,7 @@ pub struct Agreement {
     pub plan: String,
     pub address: Option<String>,
     pub complaint: Option<String>,
+    #[serde(serialize_with = "skrb_kit::i18n::json_date::option::serialize")]
     pub complaint_on: Option<Date>,
     pub decision_id: Option<i64>,
     pub version: i64,
@@ -82,7 +88,7 @@ pub(crate) const SELECT: &str = "SELECT a.id, a.centre_id, a.person_id, p.given_
     a.municipality_id, m.name AS municipality, a.service_id, a.number, a.status, a.urgent, a.requested_on, a.assessed_on, \
     a.start_on, a.review_on, a.end_on, a.end_reason, a.tasks, a.minutes_week, a.meals_minutes, a.plan, a.address, \
     a.complaint, a.complaint_on, a.decision_id, a.version, \
-    COALESCE((SELECT SUM(t.minutes) FROM hh_pattern t WHERE t.agreement_id = a.id AND t.valid_to IS NULL), 0) AS planned_minutes \
+    COALESCE((SELECT CAST(COALESCE(SUM(t.minutes), 0) AS BIGINT) FROM hh_pattern t WHERE t.agreement_id = a.id AND t.valid_to IS NULL), 0) AS planned_minutes \
     FROM hh_agreement a JOIN person p ON p.id = a.person_id JOIN municipality m ON m.id = a.municipality_id";
 
 /// The agreements of the actor's centre in a state (all when None): the waiting list by
@@ -132,11 +138,11 @@ pub(crate) async fn load(tx: &mut Tx, actor: &Actor, id: i64) -> AppResult<Agree
 /// capacity a start must fit in.
 pub async fn capacity(tx: &mut Tx, centre: i64, today: Date) -> AppResult<(i64, i64)> {
     let carers: i64 = sql!(tx, c => sqlx::query_scalar(
-        "SELECT COALESCE(SUM(minutes_week), 0) FROM hh_carer WHERE centre_id = $1 AND active \
+        "SELECT CAST(COALESCE(SUM(minutes_week), 0) AS BIGINT) FROM hh_carer WHERE centre_id = $1 AND active \
          AND (qualified_until IS NULL OR qualified_until >= $2)")
         .bind(centre).bind(today).fetch_one(c).await?);
     let agreed: i64 = sql!(tx, c => sqlx::query_scalar(
-        "SELECT COALESCE(SUM(minutes_week), 0) FROM hh_agreement WHERE centre_id = $1 AND status = 'active'")
+        "SELECT CAST(COALESCE(SUM(minutes_week), 0) AS BIGINT) FROM hh_agreement WHERE centre_id = $1 AND status = 'active'")
         .bind(centre).fetch_one(c).await?);
     Ok((carers, agreed))
 }

@@ -31,7 +31,7 @@ pub struct Billed {
     /// YYYY-MM
     pub month: String,
     pub invoices: i64,
-    /// Agreements of the month billed before (left as they were).
+    /// Invoices of the month written before (left as they were).
     pub already: i64,
     /// Agreements with no price list for the month (not billed: add the list first).
     pub no_price: Vec<String>,
@@ -66,8 +66,11 @@ pub struct Invoice {
     /// open, paid, credited
     pub status: String,
     pub credit_of: Option<i64>,
+    #[serde(serialize_with = "skrb_kit::i18n::json_date::serialize")]
     pub issued_on: Date,
+    #[serde(serialize_with = "skrb_kit::i18n::json_date::serialize")]
     pub due_on: Date,
+    #[serde(serialize_with = "skrb_kit::i18n::json_date::option::serialize")]
     pub paid_on: Option<Date>,
     pub paid_amount: Option<i64>,
     pub version: i64,
@@ -219,6 +222,7 @@ pub async fn bill(
     }
     let mut out = Billed {
         month: code.clone(),
+        already: billed.len() as i64,
         ..Billed::default()
     };
     let first_id = bulk::next_id(&mut tx, "hh_invoice").await?;
@@ -230,7 +234,7 @@ pub async fn bill(
     }
     for (i, (ag, centre_id, person, muni, number)) in agreement_rows.iter().enumerate() {
         if billed.contains(ag) {
-            out.already += 1;
+            // Visits recorded after the month was billed wait for a correction.
             continue;
         }
         let d = delivered.get(ag).copied().unwrap_or_default();
@@ -457,9 +461,9 @@ pub struct Statement {
 pub async fn statements(db: &Db, actor: &Actor, month: Date) -> AppResult<Vec<Statement>> {
     let mut tx = db.begin_read().await?;
     let rows = sql!(&mut tx, c => sqlx::query_as::<_, Statement>(
-        "SELECT i.municipality_id, m.name AS municipality, COUNT(DISTINCT i.person_id) AS users, SUM(i.minutes) AS minutes, \
-         SUM(i.economic) AS economic, SUM(i.subsidy) AS subsidy, SUM(i.exempted) AS exempted, SUM(i.amount) AS users_billed, \
-         SUM(i.subsidy + i.exempted) AS municipality_pays, \
+        "SELECT i.municipality_id, m.name AS municipality, COUNT(DISTINCT i.person_id) AS users, CAST(COALESCE(SUM(i.minutes), 0) AS BIGINT) AS minutes, \
+         CAST(COALESCE(SUM(i.economic), 0) AS BIGINT) AS economic, CAST(COALESCE(SUM(i.subsidy), 0) AS BIGINT) AS subsidy, CAST(COALESCE(SUM(i.exempted), 0) AS BIGINT) AS exempted, CAST(COALESCE(SUM(i.amount), 0) AS BIGINT) AS users_billed, \
+         CAST(COALESCE(SUM(i.subsidy + i.exempted), 0) AS BIGINT) AS municipality_pays, \
          MIN(i.currency) AS currency \
          FROM hh_invoice i JOIN municipality m ON m.id = i.municipality_id \
          WHERE i.month = $1 AND ($2 IS NULL OR i.centre_id = $2) GROUP BY i.municipality_id, m.name ORDER BY m.name")

@@ -22,11 +22,13 @@ pub struct Carer {
     /// employee, public_works, student
     pub kind: String,
     pub programme: Option<String>,
+    #[serde(serialize_with = "skrb_kit::i18n::json_date::option::serialize")]
     pub programme_ends: Option<Date>,
     pub user_id: Option<i64>,
     pub coordinator_id: Option<i64>,
     pub minutes_week: i64,
     pub qualification: Option<String>,
+    #[serde(serialize_with = "skrb_kit::i18n::json_date::option::serialize")]
     pub qualified_until: Option<Date>,
     pub phone: Option<String>,
     pub active: bool,
@@ -53,7 +55,9 @@ impl Carer {
 pub struct Absence {
     pub id: i64,
     pub carer_id: i64,
+    #[serde(serialize_with = "skrb_kit::i18n::json_date::serialize")]
     pub from_day: Date,
+    #[serde(serialize_with = "skrb_kit::i18n::json_date::serialize")]
     pub to_day: Date,
     /// leave, sick, training, other
     pub reason: String,

@@ -30,7 +30,9 @@ pub struct ServiceType {
     /// Time norm: users per worker.
     pub norm_users_per_worker: Option<i64>,
     pub counted: bool,
+    #[serde(serialize_with = "skrb_kit::i18n::json_date::serialize")]
     pub valid_from: Date,
+    #[serde(serialize_with = "skrb_kit::i18n::json_date::option::serialize")]
     pub valid_to: Option<Date>,
 }
 

@@ -47,32 +47,32 @@ pub async fn month(db: &Db, actor: &Actor, month: Date) -> AppResult<Figures> {
     let today = actor.today();
     let mut tx = db.begin_read().await?;
     let (users, visits, minutes, not_home): (i64, i64, Option<i64>, i64) = sql!(&mut tx, c => sqlx::query_as(
-        "SELECT COUNT(DISTINCT CASE WHEN status = 'done' THEN person_id END), SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END), \
-         SUM(CASE WHEN status = 'done' THEN delivered_minutes ELSE 0 END), SUM(CASE WHEN status = 'not_home' THEN 1 ELSE 0 END) \
+        "SELECT COUNT(DISTINCT CASE WHEN status = 'done' THEN person_id END), CAST(COALESCE(SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(CASE WHEN status = 'done' THEN delivered_minutes ELSE 0 END), 0) AS BIGINT), CAST(COALESCE(SUM(CASE WHEN status = 'not_home' THEN 1 ELSE 0 END), 0) AS BIGINT) \
          FROM hh_visit WHERE day BETWEEN $1 AND $2 AND ($3 IS NULL OR centre_id = $3)")
         .bind(first).bind(last).bind(centre).fetch_one(c).await?);
     let by_carer = sql!(&mut tx, c => sqlx::query_as::<_, Row>(
-        "SELECT h.name AS label, COUNT(DISTINCT v.person_id) AS users, COUNT(*) AS visits, COALESCE(SUM(v.delivered_minutes), 0) AS minutes \
+        "SELECT h.name AS label, COUNT(DISTINCT v.person_id) AS users, COUNT(*) AS visits, CAST(COALESCE(SUM(v.delivered_minutes), 0) AS BIGINT) AS minutes \
          FROM hh_visit v JOIN hh_carer h ON h.id = v.carer_id WHERE v.status = 'done' AND v.day BETWEEN $1 AND $2 \
          AND ($3 IS NULL OR v.centre_id = $3) GROUP BY h.name ORDER BY h.name")
         .bind(first).bind(last).bind(centre).fetch_all(c).await?);
     let by_municipality = sql!(&mut tx, c => sqlx::query_as::<_, Row>(
-        "SELECT m.name AS label, COUNT(DISTINCT v.person_id) AS users, COUNT(*) AS visits, COALESCE(SUM(v.delivered_minutes), 0) AS minutes \
+        "SELECT m.name AS label, COUNT(DISTINCT v.person_id) AS users, COUNT(*) AS visits, CAST(COALESCE(SUM(v.delivered_minutes), 0) AS BIGINT) AS minutes \
          FROM hh_visit v JOIN hh_agreement a ON a.id = v.agreement_id JOIN municipality m ON m.id = a.municipality_id \
          WHERE v.status = 'done' AND v.day BETWEEN $1 AND $2 AND ($3 IS NULL OR v.centre_id = $3) GROUP BY m.name ORDER BY m.name")
         .bind(first).bind(last).bind(centre).fetch_all(c).await?);
     let by_service = sql!(&mut tx, c => sqlx::query_as::<_, Row>(
-        "SELECT t.code AS label, COUNT(DISTINCT s.person_id) AS users, COUNT(*) AS visits, SUM(s.minutes) AS minutes \
+        "SELECT t.code AS label, COUNT(DISTINCT s.person_id) AS users, COUNT(*) AS visits, CAST(COALESCE(SUM(s.minutes), 0) AS BIGINT) AS minutes \
          FROM service_session s JOIN service_type t ON t.id = s.service_id WHERE s.held_on BETWEEN $1 AND $2 \
          AND ($3 IS NULL OR s.centre_id = $3) GROUP BY t.code ORDER BY t.code")
         .bind(first).bind(last).bind(centre).fetch_all(c).await?);
     let by_worker = sql!(&mut tx, c => sqlx::query_as::<_, Row>(
-        "SELECT u.display_name AS label, COUNT(DISTINCT s.person_id) AS users, COUNT(*) AS visits, SUM(s.minutes) AS minutes \
+        "SELECT u.display_name AS label, COUNT(DISTINCT s.person_id) AS users, COUNT(*) AS visits, CAST(COALESCE(SUM(s.minutes), 0) AS BIGINT) AS minutes \
          FROM service_session s JOIN app_user u ON u.id = s.worker_id WHERE s.held_on BETWEEN $1 AND $2 \
          AND ($3 IS NULL OR s.centre_id = $3) GROUP BY u.display_name ORDER BY u.display_name")
         .bind(first).bind(last).bind(centre).fetch_all(c).await?);
     let (bu, bs, be, cur): (Option<i64>, Option<i64>, Option<i64>, Option<String>) = sql!(&mut tx, c => sqlx::query_as(
-        "SELECT SUM(amount), SUM(subsidy), SUM(exempted), MIN(currency) FROM hh_invoice WHERE month = $1 AND ($2 IS NULL OR centre_id = $2)")
+        "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT), CAST(COALESCE(SUM(subsidy), 0) AS BIGINT), CAST(COALESCE(SUM(exempted), 0) AS BIGINT), MIN(currency) FROM hh_invoice WHERE month = $1 AND ($2 IS NULL OR centre_id = $2)")
         .bind(crate::month_code(first)).bind(centre).fetch_one(c).await?);
     let waiting_since: Vec<Date> = sql!(&mut tx, c => sqlx::query_scalar(
         "SELECT requested_on FROM hh_agreement WHERE status = 'waiting' AND ($1 IS NULL OR centre_id = $1)")

@@ -16,6 +16,7 @@ pub struct Price {
     pub id: i64,
     pub municipality_id: i64,
     pub municipality: String,
+    #[serde(serialize_with = "skrb_kit::i18n::json_date::serialize")]
     pub valid_from: Date,
     /// Economic price of an hour on a weekday, in minor units.
     pub weekday: i64,

@@ -29,6 +29,7 @@ pub struct Pattern {
     /// Minutes since midnight.
     pub start_min: i64,
     pub minutes: i64,
+    #[serde(serialize_with = "skrb_kit::i18n::json_date::serialize")]
     pub valid_from: Date,
 }
 
@@ -48,13 +49,17 @@ pub struct Visit {
     pub address: Option<String>,
     pub carer_id: i64,
     pub planned_carer_id: Option<i64>,
+    #[serde(serialize_with = "skrb_kit::i18n::json_date::serialize")]
     pub day: Date,
     pub start_min: i64,
     pub minutes: i64,
     /// planned, done, not_home, cancelled
     pub status: String,
+    #[serde(with = "time::serde::rfc3339::option")]
     pub check_in: Option<time::OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
     pub check_out: Option<time::OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
     pub received_at: Option<time::OffsetDateTime>,
     pub delivered_minutes: Option<i64>,
     pub done_tasks: Option<String>,
@@ -356,7 +361,10 @@ pub struct Warning {
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Board {
+    #[serde(serialize_with = "skrb_kit::i18n::json_date::serialize")]
     pub monday: Date,
+    /// Monday to Sunday (the rows' days follow them).
+    #[serde(skip)]
     pub days: Vec<Date>,
     pub rows: Vec<BoardRow>,
     pub warnings: Vec<Warning>,

@@ -19,6 +19,7 @@ pub struct Session {
     pub person_id: i64,
     pub service_id: i64,
     pub service_code: String,
+    #[serde(serialize_with = "skrb_kit::i18n::json_date::serialize")]
     pub held_on: Date,
     pub worker: String,
     pub minutes: i64,

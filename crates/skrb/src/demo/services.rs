@@ -59,21 +59,28 @@ pub async fn generate(db: &Db, seed: u64, today: Date) -> anyhow::Result<usize> 
         let rows: Vec<(i64, String, String, String)> = sql_pool!(db, p => sqlx::query_as(
             "SELECT id, code, jurisdiction, currency FROM centre ORDER BY id").fetch_all(p).await?);
         rows.into_iter()
-            .map(|(id, code, jurisdiction, currency)| Centre { id, code, jurisdiction, currency })
+            .map(|(id, code, jurisdiction, currency)| Centre {
+                id,
+                code,
+                jurisdiction,
+                currency,
+            })
             .collect()
     };
-    let coordinator: Option<i64> =
-        sql_pool!(db, p => sqlx::query_scalar("SELECT id FROM app_user WHERE username = 'oskrba'").fetch_optional(p).await?);
-    let worker: Option<i64> =
-        sql_pool!(db, p => sqlx::query_scalar("SELECT id FROM app_user WHERE username = 'negovalka'").fetch_optional(p).await?);
+    let coordinator: Option<i64> = sql_pool!(db, p => sqlx::query_scalar("SELECT id FROM app_user WHERE username = 'oskrba'").fetch_optional(p).await?);
+    let worker: Option<i64> = sql_pool!(db, p => sqlx::query_scalar("SELECT id FROM app_user WHERE username = 'negovalka'").fetch_optional(p).await?);
     let first_of_last = (today.replace_day(1)? - Duration::days(1)).replace_day(1)?;
     let last_day = today + Duration::days(27);
     let mut tx = db.begin().await?;
     let mut next_carer = bulk::next_id(&mut tx, "hh_carer").await?;
     let mut next_agreement = bulk::next_id(&mut tx, "hh_agreement").await?;
     let mut next_pattern = bulk::next_id(&mut tx, "hh_pattern").await?;
-    let (mut carers_rows, mut agreement_rows, mut pattern_rows, mut visit_rows): (Vec<Vec<Cell>>, Vec<Vec<Cell>>, Vec<Vec<Cell>>, Vec<Vec<Cell>>) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut carers_rows, mut agreement_rows, mut pattern_rows, mut visit_rows): (
+        Vec<Vec<Cell>>,
+        Vec<Vec<Cell>>,
+        Vec<Vec<Cell>>,
+        Vec<Vec<Cell>>,
+    ) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut agreements = 0usize;
     let home_help: HashMap<String, i64> = {
         let rows: Vec<(String, i64)> = sql!(&mut tx, x => sqlx::query_as(
@@ -92,17 +99,51 @@ pub async fn generate(db: &Db, seed: u64, today: Date) -> anyhow::Result<usize> 
         let munis: Vec<i64> = sql!(&mut tx, x => sqlx::query_scalar(
             "SELECT id FROM municipality WHERE centre_id = $1 ORDER BY id").bind(c.id).fetch_all(x).await?);
         for (i, m) in munis.iter().enumerate() {
-            for (from, raise) in [(Date::from_calendar_date(2025, time::Month::January, 1)?, 100), (Date::from_calendar_date(2026, time::Month::January, 1)?, 103)] {
+            for (from, raise) in [
+                (
+                    Date::from_calendar_date(2025, time::Month::January, 1)?,
+                    100,
+                ),
+                (
+                    Date::from_calendar_date(2026, time::Month::January, 1)?,
+                    103,
+                ),
+            ] {
                 let base = if si { 2760 + 35 * i as i64 } else { 1200 };
                 let weekday = base * raise / 100;
                 let bands = match (si, i % 3) {
-                    (false, _) => vec![Band { up_to_minutes: None, subsidy: 5000 }],
-                    (true, 0) => vec![Band { up_to_minutes: None, subsidy: 7000 }],
-                    (true, 1) => vec![Band { up_to_minutes: Some(1200), subsidy: 6000 }, Band { up_to_minutes: None, subsidy: 5500 }],
-                    _ => vec![Band { up_to_minutes: None, subsidy: 6500 }],
+                    (false, _) => vec![Band {
+                        up_to_minutes: None,
+                        subsidy: 5000,
+                    }],
+                    (true, 0) => vec![Band {
+                        up_to_minutes: None,
+                        subsidy: 7000,
+                    }],
+                    (true, 1) => vec![
+                        Band {
+                            up_to_minutes: Some(1200),
+                            subsidy: 6000,
+                        },
+                        Band {
+                            up_to_minutes: None,
+                            subsidy: 5500,
+                        },
+                    ],
+                    _ => vec![Band {
+                        up_to_minutes: None,
+                        subsidy: 6500,
+                    }],
                 };
-                let t = Tariff { weekday, sunday: weekday * 12 / 10, holiday: weekday * 13 / 10, bands };
-                skrb_services::prices::seed(&mut tx, *m, from, &t, &c.currency, now).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                let t = Tariff {
+                    weekday,
+                    sunday: weekday * 12 / 10,
+                    holiday: weekday * 13 / 10,
+                    bands,
+                };
+                skrb_services::prices::seed(&mut tx, *m, from, &t, &c.currency, now)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             }
         }
         // Users: the centre's oldest persons (a small demo has too few aged 65).
@@ -120,15 +161,33 @@ pub async fn generate(db: &Db, seed: u64, today: Date) -> anyhow::Result<usize> 
             }
         };
         let waiting = (target / 12).max(1);
-        let users: Vec<(i64, i64)> = persons.iter().filter_map(|(p, m)| Some((*p, (*m)?))).take(target + waiting).collect();
+        let users: Vec<(i64, i64)> = persons
+            .iter()
+            .filter_map(|(p, m)| Some((*p, (*m)?)))
+            .take(target + waiting)
+            .collect();
         if users.is_empty() {
             continue;
         }
         // Carers: enough contracted hours for the users, and a little more.
-        let visits_a_week = |rng: &mut StdRng| if country { 1 } else { [2, 2, 3, 3, 5][rng.gen_range(0..5)] };
-        let n_carers = if c.code == "csd-velenje" { 15 } else { (users.len() * if country { 90 } else { 180 } / (32 * 60)).max(3) + 1 };
+        let visits_a_week = |rng: &mut StdRng| {
+            if country {
+                1
+            } else {
+                [2, 2, 3, 3, 5][rng.gen_range(0..5)]
+            }
+        };
+        let n_carers = if c.code == "csd-velenje" {
+            15
+        } else {
+            (users.len() * if country { 90 } else { 180 } / (32 * 60)).max(3) + 1
+        };
         let mut carers: Vec<Carer> = Vec::new();
-        let (given, family) = if si { (names::SI_FEMALE, names::SI_FAMILY) } else { (names::SR_FEMALE, names::SR_FAMILY) };
+        let (given, family) = if si {
+            (names::SI_FEMALE, names::SI_FAMILY)
+        } else {
+            (names::SR_FEMALE, names::SR_FAMILY)
+        };
         for k in 0..n_carers {
             let id = next_carer;
             next_carer += 1;
@@ -139,26 +198,56 @@ pub async fn generate(db: &Db, seed: u64, today: Date) -> anyhow::Result<usize> 
                 9 => today - Duration::days(3),
                 _ => today + Duration::days(400 + 30 * k as i64),
             };
-            let name = format!("{} {}", given[(k * 7 + c.id as usize) % given.len()], family[(k * 13 + c.id as usize * 3) % family.len()]);
+            let name = format!(
+                "{} {}",
+                given[(k * 7 + c.id as usize) % given.len()],
+                family[(k * 13 + c.id as usize * 3) % family.len()]
+            );
             let first_velenje = c.code == "csd-velenje" && k == 0;
             carers_rows.push(vec![
                 Value::Int(id),
                 Value::Int(c.id),
                 Value::Text(name),
                 Value::Str(if public { "public_works" } else { "employee" }),
-                if public { Value::Str("Pomoč starejšim na domu") } else { Value::Null },
-                if public { Value::Date(Date::from_calendar_date(today.year() + 1, time::Month::June, 30)?) } else { Value::Null },
-                match (first_velenje, worker) { (true, Some(w)) => Value::Int(w), _ => Value::Null },
-                match (c.code == "csd-velenje", coordinator) { (true, Some(u)) => Value::Int(u), _ => Value::Null },
+                if public {
+                    Value::Str("Pomoč starejšim na domu")
+                } else {
+                    Value::Null
+                },
+                if public {
+                    Value::Date(Date::from_calendar_date(
+                        today.year() + 1,
+                        time::Month::June,
+                        30,
+                    )?)
+                } else {
+                    Value::Null
+                },
+                match (first_velenje, worker) {
+                    (true, Some(w)) => Value::Int(w),
+                    _ => Value::Null,
+                },
+                match (c.code == "csd-velenje", coordinator) {
+                    (true, Some(u)) => Value::Int(u),
+                    _ => Value::Null,
+                },
                 Value::Int(minutes),
-                Value::Str(if si { "NPK socialni oskrbovalec na domu" } else { "Његоватељица" }),
+                Value::Str(if si {
+                    "NPK socialni oskrbovalec na domu"
+                } else {
+                    "Његоватељица"
+                }),
                 Value::Date(qualified),
                 Value::Bool(true),
                 Value::Time(now),
             ]);
             // The expired one is off the roster: nothing is planned for her.
             let free = if k == 9 && !country { 0 } else { minutes };
-            carers.push(Carer { id, free, next: [450; 7] });
+            carers.push(Carer {
+                id,
+                free,
+                next: [450; 7],
+            });
         }
         for (n, (person, muni)) in users.iter().enumerate() {
             let id = next_agreement;
@@ -166,9 +255,18 @@ pub async fn generate(db: &Db, seed: u64, today: Date) -> anyhow::Result<usize> 
             let waits = n >= target;
             let k = visits_a_week(&mut rng);
             let minutes = [60, 60, 90, 120][rng.gen_range(0..4)];
-            let requested = today - Duration::days(if waits { rng.gen_range(5..120) } else { rng.gen_range(200..900) });
+            let requested = today
+                - Duration::days(if waits {
+                    rng.gen_range(5..120)
+                } else {
+                    rng.gen_range(200..900)
+                });
             let start = requested + Duration::days(rng.gen_range(10..40));
-            let tasks = if k >= 3 { ",household,hygiene,contact," } else { ",household,contact," };
+            let tasks = if k >= 3 {
+                ",household,hygiene,contact,"
+            } else {
+                ",household,contact,"
+            };
             let plan = if si { PLAN_SI } else { PLAN_SR };
             agreement_rows.push(vec![
                 Value::Int(id),
@@ -180,12 +278,25 @@ pub async fn generate(db: &Db, seed: u64, today: Date) -> anyhow::Result<usize> 
                 Value::Str(if waits { "waiting" } else { "active" }),
                 Value::Bool(waits && n % 3 == 0),
                 Value::Date(requested),
-                if waits { Value::Null } else { Value::Date(start) },
-                if waits { Value::Null } else { Value::Date(start + Duration::days(182 * ((today - start).whole_days() / 182 + 1))) },
+                if waits {
+                    Value::Null
+                } else {
+                    Value::Date(start)
+                },
+                if waits {
+                    Value::Null
+                } else {
+                    Value::Date(
+                        start + Duration::days(182 * ((today - start).whole_days() / 182 + 1)),
+                    )
+                },
                 Value::Str(tasks),
                 Value::Int(k * minutes),
                 Value::Text(plan[..(2 + n % 3)].join("\n")),
-                match coordinator { Some(u) if c.code == "csd-velenje" => Value::Int(u), _ => Value::Null },
+                match coordinator {
+                    Some(u) if c.code == "csd-velenje" => Value::Int(u),
+                    _ => Value::Null,
+                },
                 Value::Time(now),
             ]);
             agreements += 1;
@@ -204,10 +315,17 @@ pub async fn generate(db: &Db, seed: u64, today: Date) -> anyhow::Result<usize> 
             if c.code == "csd-velenje" && n < 2 {
                 weekend = vec![5, 6];
             }
-            let Some(ci) = (0..carers.len()).filter(|i| carers[*i].free >= k * minutes).max_by_key(|i| carers[*i].free) else {
+            let Some(ci) = (0..carers.len())
+                .filter(|i| carers[*i].free >= k * minutes)
+                .max_by_key(|i| carers[*i].free)
+            else {
                 continue;
             };
-            let ci = if c.code == "csd-velenje" && n < 2 { 0 } else { ci };
+            let ci = if c.code == "csd-velenje" && n < 2 {
+                0
+            } else {
+                ci
+            };
             carers[ci].free -= k * minutes;
             for d in days.iter().chain(weekend.iter()) {
                 let startm = carers[ci].next[*d];
@@ -236,16 +354,32 @@ pub async fn generate(db: &Db, seed: u64, today: Date) -> anyhow::Result<usize> 
                         let (status, cin, cout, delivered) = if !past || (recent && roll < 3) {
                             ("planned", Value::Null, Value::Null, Value::Null)
                         } else if roll < 2 {
-                            ("not_home", Value::Time(instant(zone, day, startm % 1440 + 2)), Value::Null, Value::Int(0))
+                            (
+                                "not_home",
+                                Value::Time(instant(zone, day, startm % 1440 + 2)),
+                                Value::Null,
+                                Value::Int(0),
+                            )
                         } else {
                             let early: i64 = rng.gen_range(-5..10);
-                            let dev: i64 = if roll > 96 { rng.gen_range(20..35) } else { rng.gen_range(-6..6) };
+                            let dev: i64 = if roll > 96 {
+                                rng.gen_range(20..35)
+                            } else {
+                                rng.gen_range(-6..6)
+                            };
                             let real = (minutes + dev).max(15);
                             let i0 = startm % 1440 + early;
-                            ("done", Value::Time(instant(zone, day, i0)), Value::Time(instant(zone, day, i0 + real)), Value::Int(real))
+                            (
+                                "done",
+                                Value::Time(instant(zone, day, i0)),
+                                Value::Time(instant(zone, day, i0 + real)),
+                                Value::Int(real),
+                            )
                         };
                         let received = match &cout {
-                            Value::Time(t) => Value::Time(*t + Duration::minutes(rng.gen_range(0..3))),
+                            Value::Time(t) => {
+                                Value::Time(*t + Duration::minutes(rng.gen_range(0..3)))
+                            }
                             _ => Value::Null,
                         };
                         visit_rows.push(vec![
@@ -261,7 +395,11 @@ pub async fn generate(db: &Db, seed: u64, today: Date) -> anyhow::Result<usize> 
                             cout,
                             received,
                             delivered,
-                            if status == "done" { Value::Str(tasks) } else { Value::Null },
+                            if status == "done" {
+                                Value::Str(tasks)
+                            } else {
+                                Value::Null
+                            },
                         ]);
                     }
                     day += Duration::days(7);
@@ -272,28 +410,81 @@ pub async fn generate(db: &Db, seed: u64, today: Date) -> anyhow::Result<usize> 
     bulk::insert(
         &mut tx,
         "hh_carer",
-        &["id", "centre_id", "name", "kind", "programme", "programme_ends", "user_id", "coordinator_id", "minutes_week", "qualification", "qualified_until", "active", "created_at"],
+        &[
+            "id",
+            "centre_id",
+            "name",
+            "kind",
+            "programme",
+            "programme_ends",
+            "user_id",
+            "coordinator_id",
+            "minutes_week",
+            "qualification",
+            "qualified_until",
+            "active",
+            "created_at",
+        ],
         &carers_rows,
     )
     .await?;
     bulk::insert(
         &mut tx,
         "hh_agreement",
-        &["id", "centre_id", "person_id", "municipality_id", "service_id", "number", "status", "urgent", "requested_on", "start_on", "review_on", "tasks", "minutes_week", "plan", "coordinator_id", "created_at"],
+        &[
+            "id",
+            "centre_id",
+            "person_id",
+            "municipality_id",
+            "service_id",
+            "number",
+            "status",
+            "urgent",
+            "requested_on",
+            "start_on",
+            "review_on",
+            "tasks",
+            "minutes_week",
+            "plan",
+            "coordinator_id",
+            "created_at",
+        ],
         &agreement_rows,
     )
     .await?;
     bulk::insert(
         &mut tx,
         "hh_pattern",
-        &["id", "agreement_id", "carer_id", "weekday", "start_min", "minutes", "valid_from"],
+        &[
+            "id",
+            "agreement_id",
+            "carer_id",
+            "weekday",
+            "start_min",
+            "minutes",
+            "valid_from",
+        ],
         &pattern_rows,
     )
     .await?;
     bulk::insert(
         &mut tx,
         "hh_visit",
-        &["centre_id", "agreement_id", "person_id", "carer_id", "day", "start_min", "minutes", "status", "arrived_at", "left_at", "received_at", "delivered_minutes", "done_tasks"],
+        &[
+            "centre_id",
+            "agreement_id",
+            "person_id",
+            "carer_id",
+            "day",
+            "start_min",
+            "minutes",
+            "status",
+            "arrived_at",
+            "left_at",
+            "received_at",
+            "delivered_minutes",
+            "done_tasks",
+        ],
         &visit_rows,
     )
     .await?;
@@ -310,7 +501,9 @@ pub async fn generate(db: &Db, seed: u64, today: Date) -> anyhow::Result<usize> 
     );
     // Last month billed, and Velenje's invoices mostly paid.
     let system = Actor::system("demo");
-    let b = skrb_services::billing::bill(db, &system, first_of_last, None).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let b = skrb_services::billing::bill(db, &system, first_of_last, None)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     eprintln!("billed {}: {} invoices", b.month, b.invoices);
     let velenje = centres.iter().find(|c| c.code == "csd-velenje");
     if let Some(v) = velenje {
@@ -319,17 +512,27 @@ pub async fn generate(db: &Db, seed: u64, today: Date) -> anyhow::Result<usize> 
             .bind(v.id).fetch_all(p).await?);
         let iban: Option<String> = sql_pool!(db, p => sqlx::query_scalar("SELECT receipts_iban FROM centre WHERE id = $1").bind(v.id).fetch_one(p).await?);
         let xml = skrb_domain::payments::camt::write_053_receipts(
-            &format!("DEMO-RECEIPTS-{}", crate::services::month_code(first_of_last)),
+            &format!(
+                "DEMO-RECEIPTS-{}",
+                crate::services::month_code(first_of_last)
+            ),
             &iban.unwrap_or_default(),
             "EUR",
             today.min(first_of_last + Duration::days(45)),
             &open,
         );
         let scoped = Actor {
-            scope: Some(Scope { user_id: 0, centre_id: Some(v.id), all_centres: false, may_break_glass: false }),
+            scope: Some(Scope {
+                user_id: 0,
+                centre_id: Some(v.id),
+                all_centres: false,
+                may_break_glass: false,
+            }),
             ..Actor::system("demo")
         };
-        skrb_services::billing::receipts(db, &scoped, xml.as_bytes()).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        skrb_services::billing::receipts(db, &scoped, xml.as_bytes())
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     }
     Ok(agreements)
 }
@@ -344,7 +547,11 @@ fn instant(zone: skrb_kit::clock::Zone, day: Date, minute: i64) -> OffsetDateTim
 
 /// Three of Velenje's users are exempted from paying (decided in the procedure): one
 /// fully, two in part.
-async fn exemptions(tx: &mut skrb_kit::db::Tx, today: Date, now: OffsetDateTime) -> anyhow::Result<()> {
+async fn exemptions(
+    tx: &mut skrb_kit::db::Tx,
+    today: Date,
+    now: OffsetDateTime,
+) -> anyhow::Result<()> {
     let right: Option<i64> = sql!(tx, c => sqlx::query_scalar("SELECT id FROM right_type WHERE code = 'si_hh_exemption'").fetch_optional(c).await?);
     let Some(right) = right else { return Ok(()) };
     let users: Vec<(i64, i64)> = sql!(tx, c => sqlx::query_as(
@@ -370,10 +577,16 @@ async fn exemptions(tx: &mut skrb_kit::db::Tx, today: Date, now: OffsetDateTime)
 
 /// Counted sessions in Velenje: first social help and personal help by the demo social
 /// worker, on persons with a case file.
-async fn sessions(tx: &mut skrb_kit::db::Tx, today: Date, now: OffsetDateTime) -> anyhow::Result<()> {
+async fn sessions(
+    tx: &mut skrb_kit::db::Tx,
+    today: Date,
+    now: OffsetDateTime,
+) -> anyhow::Result<()> {
     let worker: Option<(i64, i64)> = sql!(tx, c => sqlx::query_as(
         "SELECT id, centre_id FROM app_user WHERE username = 'socialna'").fetch_optional(c).await?);
-    let Some((worker, centre)) = worker else { return Ok(()) };
+    let Some((worker, centre)) = worker else {
+        return Ok(());
+    };
     let services: Vec<i64> = sql!(tx, c => sqlx::query_scalar(
         "SELECT id FROM service_type WHERE jurisdiction = 'SI' AND form = 'session' ORDER BY id").fetch_all(c).await?);
     let persons: Vec<i64> = sql!(tx, c => sqlx::query_scalar(
@@ -390,14 +603,29 @@ async fn sessions(tx: &mut skrb_kit::db::Tx, today: Date, now: OffsetDateTime) -
             Value::Date(today - Duration::days((i as i64 * 3) % 50)),
             Value::Int(worker),
             Value::Int([30, 45, 60, 90][i % 4]),
-            Value::Str(["Informiranje o pravicah in storitvah", "Svetovanje ob stiski v družini", "Načrt pomoči z družino"][i % 3]),
+            Value::Str(
+                [
+                    "Informiranje o pravicah in storitvah",
+                    "Svetovanje ob stiski v družini",
+                    "Načrt pomoči z družino",
+                ][i % 3],
+            ),
             Value::Time(now),
         ]);
     }
     bulk::insert(
         tx,
         "service_session",
-        &["centre_id", "person_id", "service_id", "held_on", "worker_id", "minutes", "note", "created_at"],
+        &[
+            "centre_id",
+            "person_id",
+            "service_id",
+            "held_on",
+            "worker_id",
+            "minutes",
+            "note",
+            "created_at",
+        ],
         &rows,
     )
     .await?;

@@ -15,6 +15,7 @@ mod rights;
 mod schema;
 mod screens;
 mod security;
+mod services;
 mod tls;
 mod trust;
 mod ui;
