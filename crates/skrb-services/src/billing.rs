@@ -322,7 +322,7 @@ pub async fn bill(
          WHERE status = 'done' AND invoice_id IS NULL AND day BETWEEN $3 AND $4{}",
         centre.map(|c| format!(" AND centre_id = {c}")).unwrap_or_default()))
         .bind(&code).bind(first_id).bind(first).bind(last).execute(c).await?.rows_affected());
-    if let Some(p) = progress.as_deref_mut() {
+    if let Some(p) = progress {
         p.show(agreement_rows.len());
     }
     audit::record(

@@ -127,7 +127,7 @@ pub fn lines(i: &Invoice, s: &Sender, p: &Payer, l: Locale) -> Vec<Line> {
         i18n::t_args(
             l,
             "services-inv-hours",
-            &[("hours", (h as i64).into()), ("minutes", (m as i64).into())],
+            &[("hours", h.into()), ("minutes", m.into())],
         ),
     ));
     out.push(line(

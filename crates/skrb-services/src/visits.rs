@@ -165,7 +165,8 @@ pub async fn record(
         sql!(&mut tx, c => sqlx::query_as::<_, Agreement>(&q).bind(v.agreement_id).fetch_one(c).await?)
     };
     let status = VisitStatus::from_code(&v.status).unwrap_or(VisitStatus::Cancelled);
-    if !status.recordable() && !(manages && status != VisitStatus::Cancelled) {
+    let may = status.recordable() || (manages && status != VisitStatus::Cancelled);
+    if !may {
         return Err(AppError::Refused(Msg::new("services-err-recorded")));
     }
     let (cin, cout) = if not_home {
@@ -297,4 +298,25 @@ pub async fn exceptions(db: &Db, actor: &Actor, days: i64) -> AppResult<Vec<Exce
     .await?;
     tx.commit().await?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_phone_form_reads() {
+        let mut raw = skrb_kit::form::Raw::new();
+        for (k, v) in [
+            ("key", "k"),
+            ("check_in", "08:00"),
+            ("check_out", "09:00"),
+            ("tasks", "household,hygiene"),
+            ("note", "x"),
+        ] {
+            raw.insert(k.into(), v.into());
+        }
+        let f: Result<RecordForm, _> = skrb_kit::form::typed(&raw);
+        assert!(f.is_ok(), "{:?}", f.err());
+    }
 }

@@ -798,7 +798,10 @@ async fn visit_record(
     Path(id): Path<i64>,
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
-    let f: RecordForm = typed(&raw)?;
+    // The day the page showed, to come back to; not part of the visit.
+    let mut fields = raw.clone();
+    fields.remove("day");
+    let f: RecordForm = typed(&fields)?;
     let r = visits::record(&st.db, &s.actor(), id, &f, false).await;
     let day = raw
         .get("day")
@@ -829,7 +832,9 @@ async fn visit_correct(
     Path(id): Path<i64>,
     Multi(raw): Multi<Raw>,
 ) -> AppResult<Response> {
-    let f: RecordForm = typed(&raw)?;
+    let mut fields = raw.clone();
+    fields.remove("back");
+    let f: RecordForm = typed(&fields)?;
     visits::record(&st.db, &s.actor(), id, &f, true).await?;
     let back = raw
         .get("back")

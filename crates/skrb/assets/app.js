@@ -171,9 +171,18 @@ document.addEventListener("htmx:configRequest", function (e) {
       flushing = false;
       if (res.state !== "sent") { show(); return; }
       setQueue(queue().slice(1));
-      store.removeItem("skrb-visit:" + item.visit);
-      if (queue().length > 0) { flush(); } else { window.location.reload(); }
+      if (res.ok) { store.removeItem("skrb-visit:" + item.visit); }
+      // Saved, or refused with the reasons (what was typed is kept): the answer is
+      // the page to show, once the queue is empty.
+      if (queue().length > 0 && res.ok) { flush(); } else { showPage(res); }
     });
+  }
+  function showPage(res) {
+    // Saved: the day's page afresh (the visit shows as done, with its times).
+    if (res.ok && res.url) { window.location.replace(res.url); return; }
+    document.open();
+    document.write(res.html);
+    document.close();
   }
   document.querySelectorAll("button.now").forEach(function (b) {
     b.addEventListener("click", function () {
@@ -198,14 +207,8 @@ document.addEventListener("htmx:configRequest", function (e) {
       var item = { url: f.action, body: new URLSearchParams(new FormData(f)).toString(), visit: f.getAttribute("data-visit") };
       send(item).then(function (res) {
         if (res.state === "sent") {
-          if (res.ok) {
-            store.removeItem(key);
-            window.location.href = res.url;
-          } else {
-            document.open();
-            document.write(res.html);
-            document.close();
-          }
+          if (res.ok) { store.removeItem(key); }
+          showPage(res);
           return;
         }
         var q = queue().filter(function (i) { return i.visit !== item.visit; });

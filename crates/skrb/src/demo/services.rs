@@ -75,12 +75,10 @@ pub async fn generate(db: &Db, seed: u64, today: Date) -> anyhow::Result<usize> 
     let mut next_carer = bulk::next_id(&mut tx, "hh_carer").await?;
     let mut next_agreement = bulk::next_id(&mut tx, "hh_agreement").await?;
     let mut next_pattern = bulk::next_id(&mut tx, "hh_pattern").await?;
-    let (mut carers_rows, mut agreement_rows, mut pattern_rows, mut visit_rows): (
-        Vec<Vec<Cell>>,
-        Vec<Vec<Cell>>,
-        Vec<Vec<Cell>>,
-        Vec<Vec<Cell>>,
-    ) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut carers_rows: Vec<Vec<Cell>> = Vec::new();
+    let mut agreement_rows: Vec<Vec<Cell>> = Vec::new();
+    let mut pattern_rows: Vec<Vec<Cell>> = Vec::new();
+    let mut visit_rows: Vec<Vec<Cell>> = Vec::new();
     let mut agreements = 0usize;
     let home_help: HashMap<String, i64> = {
         let rows: Vec<(String, i64)> = sql!(&mut tx, x => sqlx::query_as(

@@ -32,7 +32,8 @@ fn is_screen(path: &str) -> bool {
         || path.ends_with("/export")
         || path.ends_with(".csv")
         || path.starts_with("/attachments/")
-        || path.ends_with("/document"))
+        || path.ends_with("/document")
+        || path.ends_with("/pdf"))
 }
 
 /// A demo record for each kind of page, in CSD Velenje where the demo staff work.
@@ -51,6 +52,8 @@ async fn ids(app: &TestApp) -> Vec<(&'static str, i64)> {
         // Commissions are Republika Srpska's (Trebinje's): Velenje's staff get the refusal page.
         ("/commissions/", "SELECT COALESCE(MIN(id), 0) FROM commission".to_string()),
         ("/intake/", format!("SELECT COALESCE(MIN(id), 0) FROM intake WHERE centre_id = {v}")),
+        ("/services/agreements/", format!("SELECT MIN(a.id) FROM hh_agreement a JOIN person p ON p.id = a.person_id WHERE a.centre_id = {v} AND a.status = 'active' AND p.restricted = FALSE")),
+        ("/services/carers/", format!("SELECT MIN(id) FROM hh_carer WHERE centre_id = {v}")),
     ];
     let mut out = Vec::new();
     for (prefix, sql) in q {
@@ -290,6 +293,15 @@ async fn sweep(backend: Backend) -> anyhow::Result<usize> {
                 if backend == Backend::Sqlite && main_pages.contains(&r.path) && user == "socialna"
                     || (user == "direktor" && r.path == "/payments/runs/{id}")
                     || (user == "pravice" && r.path == "/applications/{id}")
+                    || (user == "oskrba"
+                        && [
+                            "/services",
+                            "/services/board",
+                            "/services/agreements/{id}",
+                            "/services/billing",
+                        ]
+                        .contains(&r.path))
+                    || (user == "negovalka" && r.path == "/visits")
                 {
                     let name = r.path.trim_matches('/').replace(['/', '{', '}'], "_");
                     screenshot(
@@ -397,6 +409,137 @@ async fn a_social_worker_on_a_phone_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_social_worker_on_a_phone_postgres() {
     if let Err(e) = on_a_phone(Backend::Postgres).await {
+        panic!("{e:#}");
+    }
+}
+
+/// The carer on her phone, in Slovenian at 390 px: today's visits with the care plan;
+/// she records one while the phone has no connection (the page keeps it and says so),
+/// and when the connection is back it is sent and saved once.
+async fn a_carer_offline(backend: Backend) -> anyhow::Result<()> {
+    let app = TestApp::new(backend).await;
+    skrb::demo::prepare(&app.db, 1, skrb::demo::Scale::Small, Some(150)).await?;
+    let base = serve(&app).await?;
+    let b = Browser::start().await?;
+    signed_in(&app, &b, &base, "negovalka", "sl").await?;
+    width(&b, 390).await?;
+    b.cmd(
+        Method::POST,
+        "/goog/cdp/execute",
+        Some(json!({"cmd": "Emulation.setTimezoneOverride", "params": {"timezoneId": "Europe/Ljubljana"}})),
+    )
+    .await?;
+    b.goto(&format!("{base}/visits")).await?;
+    b.find("form.visit-form").await?;
+    let look: Value = b
+        .cmd(
+            Method::POST,
+            "/execute/sync",
+            Some(json!({"script": LOOK, "args": []})),
+        )
+        .await?;
+    if look["overflow"].as_i64().unwrap_or(0) > 0 {
+        bail!(
+            "the visits are {} px wider than the phone",
+            look["overflow"]
+        );
+    }
+    if !look["text"].as_str().unwrap_or("").contains("Načrt pomoči") {
+        bail!("no care plan on the carer's page");
+    }
+    let id: i64 = b
+        .cmd(
+            Method::POST,
+            "/execute/sync",
+            Some(json!({"script": "return Number(document.querySelector('form.visit-form').getAttribute('data-visit'));", "args": []})),
+        )
+        .await?
+        .as_i64()
+        .context("visit id")?;
+    // Arrived half an hour ago (typed), left now (the button).
+    let local = skrb_kit::clock::Zone::default().local(time::OffsetDateTime::now_utc());
+    let now_min = i64::from(local.hour()) * 60 + i64::from(local.minute());
+    let arrived = skrb_domain::services::hhmm((now_min - 30).max(0));
+    b.cmd(
+        Method::POST,
+        "/execute/sync",
+        Some(json!({"script": "const i = document.getElementById(arguments[0]); i.value = arguments[1]; i.dispatchEvent(new Event('input', {bubbles: true}));", "args": [format!("in-{id}"), arrived]})),
+    )
+    .await?;
+    b.click(&format!("button.now[data-for=\"out-{id}\"]"))
+        .await?;
+    b.fill(&format!("#note-{id}"), "Vse v redu, kosilo pogreto.")
+        .await?;
+    // No connection: the visit waits in the phone.
+    let offline = |off: bool| json!({"network_conditions": {"offline": off, "latency": 0, "download_throughput": 1_000_000, "upload_throughput": 1_000_000}});
+    b.cmd(
+        Method::POST,
+        "/chromium/network_conditions",
+        Some(offline(true)),
+    )
+    .await?;
+    b.click(&format!("#visit-{id} form button.primary")).await?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let shown: Value = b
+            .cmd(Method::POST, "/execute/sync", Some(json!({"script": "return !document.getElementById('queued').hidden;", "args": []})))
+            .await?;
+        if shown == json!(true) {
+            break;
+        }
+        if std::time::Instant::now() > deadline {
+            bail!("the page does not say the visit waits to be sent");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let done = format!("SELECT COUNT(*) FROM hh_visit WHERE id = {id} AND status = 'done'");
+    if app.num(&done).await != 0 {
+        bail!("a visit reached the server without a connection");
+    }
+    // The connection is back: the waiting visit goes, once.
+    b.cmd(
+        Method::POST,
+        "/chromium/network_conditions",
+        Some(offline(false)),
+    )
+    .await?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while app.num(&done).await == 0 {
+        if std::time::Instant::now() > deadline {
+            let q: Value = b
+                .cmd(Method::POST, "/execute/sync", Some(json!({"script": "return [localStorage.getItem('skrb-visits-queue'), navigator.onLine, document.body.innerText.slice(0, 600)];", "args": []})))
+                .await?;
+            bail!("the waiting visit was not sent when the connection came back: {q}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    b.find(&format!("#visit-{id} .tag.status-done")).await?;
+    let recorded = app
+        .num(&format!("SELECT COUNT(*) FROM audit_log WHERE action = 'record' AND entity = 'hh_visit' AND entity_id = {id}"))
+        .await;
+    if recorded != 1 {
+        bail!("the visit was recorded {recorded} times");
+    }
+    let note = app
+        .num(&format!("SELECT COUNT(*) FROM hh_visit WHERE id = {id} AND note = 'Vse v redu, kosilo pogreto.' AND idem_key IS NOT NULL AND delivered_minutes >= 29"))
+        .await;
+    if note != 1 {
+        bail!("the visit was not saved as typed");
+    }
+    b.quit().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_carer_records_a_visit_offline_sqlite() {
+    if let Err(e) = a_carer_offline(Backend::Sqlite).await {
+        panic!("{e:#}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_carer_records_a_visit_offline_postgres() {
+    if let Err(e) = a_carer_offline(Backend::Postgres).await {
         panic!("{e:#}");
     }
 }

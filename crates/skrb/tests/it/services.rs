@@ -730,6 +730,35 @@ async fn who_must_not_see_it(app: TestApp) {
             .status,
         403
     );
+    // Her phone's page shows the visit; the form records it (the day it came from kept).
+    let cookies = app.browser_login("neg_aa").await;
+    let page = app.page("/visits", &cookies).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains(&format!("data-visit=\"{visit}\"")),
+        "{}",
+        page.body
+    );
+    let r = app
+        .form(
+            &format!("/visits/{visit}"),
+            &cookies,
+            &[
+                ("key", "web-key-1"),
+                ("day", &today().to_string()),
+                ("check_in", "00:00"),
+                ("check_out", "00:01"),
+                ("tasks", "household"),
+                ("note", "Vse v redu"),
+            ],
+        )
+        .await;
+    assert!(
+        r.status == 303 || r.status == 422,
+        "{} {}",
+        r.status,
+        r.body
+    );
     // The co-ordinator does not record visits as if she were the carer.
     assert_eq!(
         post(
