@@ -108,6 +108,19 @@ pub async fn bill(
     db: &Db,
     actor: &Actor,
     month: Date,
+    progress: Option<&mut Progress>,
+) -> AppResult<Billed> {
+    let mut tx = db.begin().await?;
+    let out = bill_in(&mut tx, actor, month, progress).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// [`bill`] inside a transaction the caller commits (or, measuring, rolls back).
+pub async fn bill_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    month: Date,
     mut progress: Option<&mut Progress>,
 ) -> AppResult<Billed> {
     let first = month
@@ -130,22 +143,21 @@ pub async fn bill(
         bulk::date_literal(first),
         bulk::date_literal(last)
     );
-    let mut tx = db.begin().await?;
     let visits = bulk::select(
-        &mut tx,
+        tx,
         &["v.agreement_id", "v.day", "v.delivered_minutes"],
         &format!("FROM hh_visit v WHERE {window}"),
     )
     .await?;
     let agreements = bulk::select(
-        &mut tx,
+        tx,
         &["a.id", "a.centre_id", "a.person_id", "a.municipality_id", "a.number"],
         &format!("FROM hh_agreement a WHERE a.id IN (SELECT DISTINCT v.agreement_id FROM hh_visit v WHERE {window})"),
     )
     .await?;
     let billed: HashSet<i64> = {
         let rows = bulk::select(
-            &mut tx,
+            tx,
             &["i.agreement_id"],
             &format!("FROM hh_invoice i WHERE i.month = '{code}' AND i.kind = 'invoice' AND i.status <> 'credited'{}",
                 centre.map(|c| format!(" AND i.centre_id = {c}")).unwrap_or_default()),
@@ -153,14 +165,14 @@ pub async fn bill(
         .await?;
         rows.iter().filter_map(|r| r.int(0)).collect()
     };
-    let centres: Vec<(i64, String, String)> = sql!(&mut tx, c => sqlx::query_as("SELECT id, jurisdiction, currency FROM centre").fetch_all(c).await?);
-    let holidays: Vec<(String, Date)> = sql!(&mut tx, c => sqlx::query_as(
+    let centres: Vec<(i64, String, String)> = sql!(tx, c => sqlx::query_as("SELECT id, jurisdiction, currency FROM centre").fetch_all(c).await?);
+    let holidays: Vec<(String, Date)> = sql!(tx, c => sqlx::query_as(
         "SELECT jurisdiction, day FROM holiday WHERE day BETWEEN $1 AND $2").bind(first).bind(last).fetch_all(c).await?);
-    let price_lists = prices::of_centre(&mut tx, centre).await?;
+    let price_lists = prices::of_centre(tx, centre).await?;
     // Exemptions decided in the rights procedure: what the user still pays a month.
     let caps: HashMap<i64, Minor> = {
         let rows = bulk::select(
-            &mut tx,
+            tx,
             &["e.person_id", "e.amount"],
             &format!(
                 "FROM entitlement e JOIN right_type r ON r.id = e.right_id WHERE r.pays = FALSE AND e.status = 'active' \
@@ -175,7 +187,7 @@ pub async fn bill(
             .collect()
     };
     let mut next_seq: HashMap<i64, i64> = {
-        let rows: Vec<(i64, i64)> = sql!(&mut tx, c => sqlx::query_as(
+        let rows: Vec<(i64, i64)> = sql!(tx, c => sqlx::query_as(
             "SELECT centre_id, COUNT(*) FROM hh_invoice WHERE month = $1 GROUP BY centre_id").bind(&code).fetch_all(c).await?);
         rows.into_iter().collect()
     };
@@ -225,7 +237,7 @@ pub async fn bill(
         already: billed.len() as i64,
         ..Billed::default()
     };
-    let first_id = bulk::next_id(&mut tx, "hh_invoice").await?;
+    let first_id = bulk::next_id(tx, "hh_invoice").await?;
     let issued = actor.today();
     let due = issued + Duration::days(DUE_DAYS);
     let mut rows: Vec<Vec<Value>> = Vec::with_capacity(agreement_rows.len());
@@ -287,7 +299,7 @@ pub async fn bill(
         }
     }
     bulk::insert(
-        &mut tx,
+        tx,
         "hh_invoice",
         &[
             "id",
@@ -314,19 +326,19 @@ pub async fn bill(
         &rows,
     )
     .await?;
-    bulk::sync_identity(&mut tx, "hh_invoice").await?;
+    bulk::sync_identity(tx, "hh_invoice").await?;
     // The visits point at their invoice: billed once.
-    sql!(&mut tx, c => sqlx::query(&format!(
-        "UPDATE hh_visit SET invoice_id = (SELECT i.id FROM hh_invoice i WHERE i.agreement_id = hh_visit.agreement_id \
-         AND i.month = $1 AND i.kind = 'invoice' AND i.status <> 'credited' AND i.id >= $2) \
-         WHERE status = 'done' AND invoice_id IS NULL AND day BETWEEN $3 AND $4{}",
-        centre.map(|c| format!(" AND centre_id = {c}")).unwrap_or_default()))
+    sql!(tx, c => sqlx::query(&format!(
+        "UPDATE hh_visit SET invoice_id = i.id FROM hh_invoice i WHERE i.agreement_id = hh_visit.agreement_id \
+         AND i.month = $1 AND i.kind = 'invoice' AND i.status <> 'credited' AND i.id >= $2 \
+         AND hh_visit.status = 'done' AND hh_visit.invoice_id IS NULL AND hh_visit.day BETWEEN $3 AND $4{}",
+        centre.map(|c| format!(" AND hh_visit.centre_id = {c}")).unwrap_or_default()))
         .bind(&code).bind(first_id).bind(first).bind(last).execute(c).await?.rows_affected());
     if let Some(p) = progress {
         p.show(agreement_rows.len());
     }
     audit::record(
-        &mut tx,
+        tx,
         actor,
         Event::about(Action::Bill, "hh_invoice").detail(serde_json::json!({
             "month": code, "invoices": out.invoices, "already": out.already, "first_id": first_id,
@@ -334,7 +346,6 @@ pub async fn bill(
         })),
     )
     .await?;
-    tx.commit().await?;
     Ok(out)
 }
 

@@ -89,7 +89,7 @@ impl Visit {
 }
 
 pub(crate) const VISIT: &str = "SELECT v.id, v.agreement_id, v.person_id, p.given_name || ' ' || p.family_name AS person_name, \
-    a.address, v.carer_id, v.planned_carer_id, v.day, v.start_min, v.minutes, v.status, v.arrived_at AS check_in, v.left_at AS check_out, \
+    COALESCE(a.address, p.address) AS address, v.carer_id, v.planned_carer_id, v.day, v.start_min, v.minutes, v.status, v.arrived_at AS check_in, v.left_at AS check_out, \
     v.received_at, v.delivered_minutes, v.done_tasks, v.note, v.version \
     FROM hh_visit v JOIN person p ON p.id = v.person_id JOIN hh_agreement a ON a.id = v.agreement_id";
 

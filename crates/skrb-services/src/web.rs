@@ -597,8 +597,8 @@ impl BoardPage {
                 contracted,
             } => vec![
                 ("carer", name(*carer).into()),
-                ("planned", (planned / 60).into()),
-                ("contracted", (contracted / 60).into()),
+                ("planned", self.page.hm(planned).into()),
+                ("contracted", self.page.hm(contracted).into()),
             ],
             Absent { slot } | Unqualified { slot } => vec![("visit", visit(*slot).into())],
             OverAgreed {
@@ -617,8 +617,8 @@ impl BoardPage {
                         .unwrap_or_default()
                         .into(),
                 ),
-                ("planned", (planned / 60).into()),
-                ("agreed", (agreed / 60).into()),
+                ("planned", self.page.hm(planned).into()),
+                ("agreed", self.page.hm(agreed).into()),
             ],
         };
         i18n::t_args(l, &w.key, &args)

@@ -150,10 +150,10 @@ services-warnings = { $count ->
 }
 services-warn-double = Booked twice: { $visit } and { $other }
 services-warn-travel = No time to travel: { $other } then { $visit }
-services-warn-contract = { $carer } has { $planned } hours on the roster, { $contracted } contracted
+services-warn-contract = { $carer } has { $planned } on the roster, { $contracted } contracted
 services-warn-absent = The carer is away: { $visit }
 services-warn-unqualified = Qualification not valid: { $visit }
-services-warn-agreed = { $user } has { $planned } hours on the roster, { $agreed } agreed
+services-warn-agreed = { $user } has { $planned } on the roster, { $agreed } agreed
 services-away = Away
 services-plan-weeks = Repeat the roster forward
 services-weeks = Weeks

@@ -158,10 +158,10 @@ services-warnings = { $count ->
 }
 services-warn-double = Dvojni obisk: { $visit } in { $other }
 services-warn-travel = Premalo časa za pot: { $other } in nato { $visit }
-services-warn-contract = { $carer } ima v razporedu { $planned } ur, pogodbeno { $contracted }
+services-warn-contract = { $carer } ima v razporedu { $planned }, pogodbeno { $contracted }
 services-warn-absent = Oskrbovalka je odsotna: { $visit }
 services-warn-unqualified = Usposobljenost ni veljavna: { $visit }
-services-warn-agreed = { $user } ima v razporedu { $planned } ur, dogovorjeno { $agreed }
+services-warn-agreed = { $user } ima v razporedu { $planned }, dogovorjeno { $agreed }
 services-away = Odsotna
 services-plan-weeks = Ponovi razpored naprej
 services-weeks = Tednov

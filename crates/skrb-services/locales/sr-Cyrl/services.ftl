@@ -154,10 +154,10 @@ services-warnings = { $count ->
 }
 services-warn-double = Двострука посјета: { $visit } и { $other }
 services-warn-travel = Премало времена за пут: { $other } па { $visit }
-services-warn-contract = { $carer } у распореду има { $planned } сати, по уговору { $contracted }
+services-warn-contract = { $carer } у распореду има { $planned }, по уговору { $contracted }
 services-warn-absent = Његоватељица је одсутна: { $visit }
 services-warn-unqualified = Оспособљеност није важећа: { $visit }
-services-warn-agreed = { $user } у распореду има { $planned } сати, договорено { $agreed }
+services-warn-agreed = { $user } у распореду има { $planned }, договорено { $agreed }
 services-away = Одсутна
 services-plan-weeks = Понови распоред унапријед
 services-weeks = Седмица

@@ -251,7 +251,9 @@ pub async fn generate(db: &Db, seed: u64, today: Date) -> anyhow::Result<usize> 
             let id = next_agreement;
             next_agreement += 1;
             let waits = n >= target;
-            let k = visits_a_week(&mut rng);
+            // The demo carer's first two users are visited on weekends too.
+            let weekend_too = c.code == "csd-velenje" && n < 2;
+            let k = visits_a_week(&mut rng) + if weekend_too { 2 } else { 0 };
             let minutes = [60, 60, 90, 120][rng.gen_range(0..4)];
             let requested = today
                 - Duration::days(if waits {
@@ -303,16 +305,13 @@ pub async fn generate(db: &Db, seed: u64, today: Date) -> anyhow::Result<usize> 
             }
             // The regular week: k visits on spread weekdays, each to the carer with most
             // hours free who still has room that day.
-            let days: &[usize] = match k {
+            let weekend: Vec<usize> = if weekend_too { vec![5, 6] } else { Vec::new() };
+            let days: &[usize] = match k - weekend.len() as i64 {
                 1 => &[[0, 1, 2, 3, 4][n % 5]],
                 2 => &[1, 3],
                 3 => &[0, 2, 4],
                 _ => &[0, 1, 2, 3, 4],
             };
-            let mut weekend: Vec<usize> = Vec::new();
-            if c.code == "csd-velenje" && n < 2 {
-                weekend = vec![5, 6];
-            }
             let Some(ci) = (0..carers.len())
                 .filter(|i| carers[*i].free >= k * minutes)
                 .max_by_key(|i| carers[*i].free)

@@ -21,6 +21,8 @@ use skrb_kit::config::Config;
 use skrb_kit::db::Db;
 use skrb_kit::{sql, sql_pool};
 
+mod services;
+
 /// p50 and p95 of durations, in milliseconds.
 pub fn percentiles(mut d: Vec<Duration>) -> (f64, f64) {
     if d.is_empty() {
@@ -167,6 +169,7 @@ pub async fn run(config: Config, samples: usize) -> anyhow::Result<()> {
             );
         }
     }
+    let home_help = services::bench(&db, &app, samples).await?;
     let renewal = renewal_bench(&db).await?;
     let payment = payments_bench(&db).await?;
     // The limit: an indexed point lookup of the same row, on the same pool.
@@ -238,6 +241,7 @@ pub async fn run(config: Config, samples: usize) -> anyhow::Result<()> {
     if let Some(p) = &payment {
         lines.extend(p.lines());
     }
+    lines.extend(home_help);
     lines.push(Line {
         what: "point lookup by id (the limit)".into(),
         p50: ms(pt50),
