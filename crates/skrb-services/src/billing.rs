@@ -139,20 +139,24 @@ pub async fn bill_in(
         .map(|c| format!(" AND v.centre_id = {c}"))
         .unwrap_or_default();
     let window = format!(
-        "v.status = 'done' AND v.invoice_id IS NULL AND v.day BETWEEN {} AND {}{cfilter}",
+        "v.status = 'done' AND v.day BETWEEN {} AND {}{cfilter} AND NOT EXISTS (SELECT 1 FROM hh_invoice i \
+         WHERE i.agreement_id = v.agreement_id AND i.month = '{code}' AND i.kind = 'invoice' AND i.status <> 'credited')",
         bulk::date_literal(first),
         bulk::date_literal(last)
     );
+    // The month's delivered visits with their agreements, in one read.
     let visits = bulk::select(
         tx,
-        &["v.agreement_id", "v.day", "v.delivered_minutes"],
-        &format!("FROM hh_visit v WHERE {window}"),
-    )
-    .await?;
-    let agreements = bulk::select(
-        tx,
-        &["a.id", "a.centre_id", "a.person_id", "a.municipality_id", "a.number"],
-        &format!("FROM hh_agreement a WHERE a.id IN (SELECT DISTINCT v.agreement_id FROM hh_visit v WHERE {window})"),
+        &[
+            "v.agreement_id",
+            "v.day",
+            "v.delivered_minutes",
+            "a.centre_id",
+            "a.person_id",
+            "a.municipality_id",
+            "a.number",
+        ],
+        &format!("FROM hh_visit v JOIN hh_agreement a ON a.id = v.agreement_id WHERE {window}"),
     )
     .await?;
     let billed: HashSet<i64> = {
@@ -196,20 +200,19 @@ pub async fn bill_in(
         .iter()
         .map(|(id, j, c)| (*id, (j.as_str(), c.as_str())))
         .collect();
-    let agreement_rows: Vec<(i64, i64, i64, i64, String)> = agreements
-        .iter()
-        .map(|r| {
-            r.read("agreement", |r| {
-                Some((
-                    r.int(0)?,
-                    r.int(1)?,
-                    r.int(2)?,
-                    r.int(3)?,
-                    r.text(4)?.to_string(),
-                ))
-            })
-        })
-        .collect::<Result<_, _>>()?;
+    let mut agreement_rows: Vec<(i64, i64, i64, i64, String)> = Vec::new();
+    {
+        let mut seen = HashSet::new();
+        for r in visits.iter() {
+            let a = r.read("visit", |r| {
+                Some((r.int(0)?, r.int(3)?, r.int(4)?, r.int(5)?, r.text(6)?))
+            })?;
+            if seen.insert(a.0) {
+                agreement_rows.push((a.0, a.1, a.2, a.3, a.4.to_string()));
+            }
+        }
+        agreement_rows.sort_by_key(|a| a.0);
+    }
     let centre_of_agreement: HashMap<i64, i64> =
         agreement_rows.iter().map(|a| (a.0, a.1)).collect();
     let holiday_sets: HashMap<&str, HashSet<Date>> = {
@@ -327,13 +330,6 @@ pub async fn bill_in(
     )
     .await?;
     bulk::sync_identity(tx, "hh_invoice").await?;
-    // The visits point at their invoice: billed once.
-    sql!(tx, c => sqlx::query(&format!(
-        "UPDATE hh_visit SET invoice_id = i.id FROM hh_invoice i WHERE i.agreement_id = hh_visit.agreement_id \
-         AND i.month = $1 AND i.kind = 'invoice' AND i.status <> 'credited' AND i.id >= $2 \
-         AND hh_visit.status = 'done' AND hh_visit.invoice_id IS NULL AND hh_visit.day BETWEEN $3 AND $4{}",
-        centre.map(|c| format!(" AND hh_visit.centre_id = {c}")).unwrap_or_default()))
-        .bind(&code).bind(first_id).bind(first).bind(last).execute(c).await?.rows_affected());
     if let Some(p) = progress {
         p.show(agreement_rows.len());
     }
@@ -439,7 +435,6 @@ pub async fn credit(db: &Db, actor: &Actor, id: i64, version: i64) -> AppResult<
         .bind(format!("{}/{:05}", i.month, seq)).bind(reference(i.centre_id, month, seq))
         .bind(-i.minutes).bind(-i.economic).bind(-i.subsidy).bind(-i.exempted).bind(-i.amount).bind(&i.currency)
         .bind(id).bind(actor.today()).bind(actor.user_id).bind(actor.now).fetch_one(c).await?);
-    sql!(&mut tx, c => sqlx::query("UPDATE hh_visit SET invoice_id = NULL WHERE invoice_id = $1").bind(id).execute(c).await?.rows_affected());
     audit::record(
         &mut tx,
         actor,

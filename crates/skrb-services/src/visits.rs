@@ -212,9 +212,10 @@ pub async fn record(
     let n = sql!(&mut tx, c => sqlx::query(
         "UPDATE hh_visit SET status = $1, arrived_at = $2, left_at = $3, received_at = $4, delivered_minutes = $5, \
          done_tasks = $6, note = $7, idem_key = $8, recorded_by = $9, version = version + 1 \
-         WHERE id = $10 AND version = $11 AND invoice_id IS NULL")
+         WHERE id = $10 AND version = $11 AND NOT EXISTS (SELECT 1 FROM hh_invoice i WHERE i.agreement_id = hh_visit.agreement_id \
+         AND i.month = $12 AND i.kind = 'invoice' AND i.status <> 'credited')")
         .bind(next.code()).bind(cin).bind(cout).bind(actor.now).bind(minutes).bind(format!(",{},", tasks.join(",")))
-        .bind(&note).bind(&key).bind(actor.user_id).bind(visit_id).bind(v.version).execute(c).await?.rows_affected());
+        .bind(&note).bind(&key).bind(actor.user_id).bind(visit_id).bind(v.version).bind(crate::month_code(v.day)).execute(c).await?.rows_affected());
     if n == 0 {
         return Err(AppError::Conflict {
             current_version: v.version,

@@ -186,6 +186,8 @@ CREATE INDEX hh_pattern_agreement ON hh_pattern(agreement_id);
 
 -- A visit: planned from the pattern (or by hand), then recorded on the carer's phone
 -- with the times as recorded and when they reached the server. Sent twice, saved once.
+-- A visit of a month billed (an invoice of its agreement and month that is not
+-- credited) is no longer changed.
 CREATE TABLE hh_visit (
     id INTEGER PRIMARY KEY,
     centre_id INTEGER NOT NULL REFERENCES centre(id),
@@ -206,7 +208,6 @@ CREATE TABLE hh_visit (
     note TEXT,
     idem_key TEXT UNIQUE,
     recorded_by INTEGER REFERENCES app_user(id),
-    invoice_id INTEGER,
     version INTEGER NOT NULL DEFAULT 1,
     UNIQUE (agreement_id, day, start_min)
 );
@@ -216,10 +217,12 @@ CREATE INDEX hh_visit_month ON hh_visit(centre_id, day, status);
 -- Invoices to users, one per agreement and month, and credit notes that cancel one.
 CREATE TABLE hh_invoice (
     id INTEGER PRIMARY KEY,
-    centre_id INTEGER NOT NULL REFERENCES centre(id),
+    centre_id INTEGER NOT NULL,
+    -- centre, person and municipality are the agreement's, kept for the lists and
+    -- statements (no foreign keys of their own: a month's bill is written in bulk)
     agreement_id INTEGER NOT NULL REFERENCES hh_agreement(id),
-    person_id INTEGER NOT NULL REFERENCES person(id),
-    municipality_id INTEGER NOT NULL REFERENCES municipality(id),
+    person_id INTEGER NOT NULL,
+    municipality_id INTEGER NOT NULL,
     month TEXT NOT NULL,
     kind TEXT NOT NULL CHECK (kind IN ('invoice', 'credit')),
     number TEXT NOT NULL,
@@ -237,7 +240,7 @@ CREATE TABLE hh_invoice (
     paid_on TEXT,
     paid_amount INTEGER,
     version INTEGER NOT NULL DEFAULT 1,
-    created_by INTEGER REFERENCES app_user(id),
+    created_by INTEGER,
     created_at TEXT NOT NULL,
     UNIQUE (centre_id, number)
 );
