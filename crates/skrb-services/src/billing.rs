@@ -93,14 +93,23 @@ pub fn day_kind(day: Date, holidays: &HashSet<Date>) -> DayKind {
     }
 }
 
-/// The digits of an invoice's reference: centre, month, sequence.
-fn reference(centre: i64, month: Date, seq: i64) -> String {
+/// An invoice's reference: centre, month and sequence with a check digit; in Slovenia in
+/// the SI12 model (what the UPN QR and a camt.053 statement carry), in Republika Srpska
+/// the digits alone (the "poziv na broj" of a payment slip).
+fn reference(centre: i64, month: Date, seq: i64, jurisdiction: &str) -> String {
     let digits = format!(
         "{centre:03}{:04}{:02}{seq:06}",
         month.year(),
         u8::from(month.month())
     );
-    upn::si12(&digits).unwrap_or(digits)
+    if jurisdiction == "SI" {
+        upn::si12(&digits).unwrap_or(digits)
+    } else {
+        match upn::mod11(&digits) {
+            Some(k) => format!("{digits}{k}"),
+            None => digits,
+        }
+    }
 }
 
 /// Bills a month for the actor's centre (every centre from the command line).
@@ -279,7 +288,12 @@ pub async fn bill_in(
             Value::Text(code.clone()),
             Value::Str("invoice"),
             Value::Text(format!("{}/{:05}", code, seq)),
-            Value::Text(reference(*centre_id, first, *seq)),
+            Value::Text(reference(
+                *centre_id,
+                first,
+                *seq,
+                juris.get(centre_id).map(|x| x.0).unwrap_or("SI"),
+            )),
             Value::Int(b.minutes),
             Value::Int(b.economic),
             Value::Int(b.subsidy),
@@ -421,6 +435,7 @@ pub async fn credit(db: &Db, actor: &Actor, id: i64, version: i64) -> AppResult<
     if i.kind != "invoice" || i.status == InvoiceStatus::Credited.code() {
         return Err(AppError::Refused(Msg::new("services-err-credit")));
     }
+    let jurisdiction = skrb_kit::centre::jurisdiction_of(&mut tx, Some(i.centre_id)).await?;
     let seq: i64 = sql!(&mut tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM hh_invoice WHERE centre_id = $1 AND month = $2")
         .bind(i.centre_id).bind(&i.month).fetch_one(c).await?);
     let month = crate::parse_month(&i.month).ok_or(AppError::BadRequest("month".into()))?;
@@ -432,7 +447,7 @@ pub async fn credit(db: &Db, actor: &Actor, id: i64, version: i64) -> AppResult<
          economic, subsidy, exempted, amount, currency, status, credit_of, issued_on, due_on, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, 'credit', $6, $7, $8, $9, $10, $11, $12, $13, 'credited', $14, $15, $15, $16, $17) RETURNING id")
         .bind(i.centre_id).bind(i.agreement_id).bind(i.person_id).bind(i.municipality_id).bind(&i.month)
-        .bind(format!("{}/{:05}", i.month, seq)).bind(reference(i.centre_id, month, seq))
+        .bind(format!("{}/{:05}", i.month, seq)).bind(reference(i.centre_id, month, seq, &jurisdiction))
         .bind(-i.minutes).bind(-i.economic).bind(-i.subsidy).bind(-i.exempted).bind(-i.amount).bind(&i.currency)
         .bind(id).bind(actor.today()).bind(actor.user_id).bind(actor.now).fetch_one(c).await?);
     audit::record(

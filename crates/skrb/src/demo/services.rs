@@ -201,6 +201,12 @@ pub async fn generate(db: &Db, seed: u64, today: Date) -> anyhow::Result<usize> 
                 given[(k * 7 + c.id as usize) % given.len()],
                 family[(k * 13 + c.id as usize * 3) % family.len()]
             );
+            // One script in a name (the lists mix them).
+            let name = if si {
+                name
+            } else {
+                skrb_domain::names::cyrillic_to_latin(&name)
+            };
             let first_velenje = c.code == "csd-velenje" && k == 0;
             carers_rows.push(vec![
                 Value::Int(id),
