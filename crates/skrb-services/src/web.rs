@@ -143,6 +143,8 @@ struct HomePage {
     figures: Figures,
     today: Date,
     capacity: (i64, i64),
+    /// Carers whose qualification has expired or expires within six weeks.
+    expiring: Vec<Carer>,
 }
 
 async fn home(State(st): State<AppState>, s: Signed) -> AppResult<Response> {
@@ -161,6 +163,17 @@ async fn home(State(st): State<AppState>, s: Signed) -> AppResult<Response> {
         }
         None => (0, 0),
     };
+    let expiring: Vec<Carer> = carers::list(&st.db, &a)
+        .await?
+        .into_iter()
+        .filter(|c| {
+            c.active
+                && matches!(
+                    c.standing_code(&today),
+                    "expires_soon" | "expired" | "missing"
+                )
+        })
+        .collect();
     let page = Page::new(&s.ctx, i18n::t(s.ctx.locale, "services-title"), "services");
     Ok(render(&HomePage {
         page,
@@ -170,6 +183,7 @@ async fn home(State(st): State<AppState>, s: Signed) -> AppResult<Response> {
         figures,
         today,
         capacity,
+        expiring,
     }))
 }
 

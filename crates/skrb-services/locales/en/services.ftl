@@ -42,6 +42,7 @@ services-municipality = Municipality
 services-municipality-person = The user's municipality
 services-number = Number
 services-urgent = Urgent
+services-expiring = Carers' qualifications
 services-exceptions = To look at
 services-exceptions-none = Every visit of the last week is recorded.
 services-exception-missing = Not recorded

@@ -44,6 +44,7 @@ services-municipality = Občina
 services-municipality-person = Občina uporabnika
 services-number = Številka
 services-urgent = Nujno
+services-expiring = Usposobljenost oskrbovalk
 services-exceptions = Za pregled
 services-exceptions-none = Vsi obiski zadnjega tedna so zabeleženi.
 services-exception-missing = Ni zabeležen

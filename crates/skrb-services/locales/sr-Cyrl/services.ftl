@@ -43,6 +43,7 @@ services-municipality = Општина
 services-municipality-person = Општина корисника
 services-number = Број
 services-urgent = Хитно
+services-expiring = Оспособљеност његоватељица
 services-exceptions = За преглед
 services-exceptions-none = Све посјете посљедње седмице су забиљежене.
 services-exception-missing = Није забиљежена
