@@ -1,8 +1,8 @@
 //! `/api/v1` for rights: the same input types, use cases and rules as the pages.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use skrb_domain::rights::{money, Household};
@@ -409,18 +409,7 @@ pub async fn document(
 }
 
 pub fn pdf_response(name: &str, pdf: Vec<u8>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
-        ],
-        pdf,
-    )
-        .into_response()
+    skrb_kit::web::page::pdf_download(name, pdf)
 }
 
 /// Object to a provisional calculation (within 15 days of its deemed delivery).

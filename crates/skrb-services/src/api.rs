@@ -287,7 +287,7 @@ pub async fn invoice_pdf(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let (name, pdf) = crate::invoice::document(&st.db, &s.actor(), id).await?;
-    Ok(skrb_rights::api::pdf_response(&name, pdf))
+    Ok(skrb_kit::web::page::pdf_download(&name, pdf))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -22,6 +22,7 @@ pub mod invoice;
 pub mod prices;
 pub mod roster;
 pub mod sessions;
+pub mod view;
 pub mod visits;
 pub mod web;
 

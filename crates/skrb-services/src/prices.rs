@@ -262,3 +262,17 @@ pub async fn seed(
         .bind(currency).bind(now).execute(c).await?.rows_affected());
     Ok(())
 }
+
+/// The municipalities of the actor's centre, for the forms' choices.
+pub(crate) async fn municipalities_in(tx: &mut Tx, actor: &Actor) -> AppResult<Vec<(i64, String)>> {
+    Ok(sql!(tx, c => sqlx::query_as(
+        "SELECT id, name FROM municipality WHERE ($1 IS NULL OR centre_id = $1) ORDER BY name")
+        .bind(skrb_kit::scope::centre_of(actor)).fetch_all(c).await?))
+}
+
+pub async fn municipalities(db: &Db, actor: &Actor) -> AppResult<Vec<(i64, String)>> {
+    let mut tx = db.begin_read().await?;
+    let out = municipalities_in(&mut tx, actor).await?;
+    tx.commit().await?;
+    Ok(out)
+}

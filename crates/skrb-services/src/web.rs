@@ -207,25 +207,10 @@ async fn new_form(
     mut kept: Raw,
     errors: Vec<Reason>,
 ) -> AppResult<Response> {
-    let a = s.actor();
-    let mut tx = st.db.begin().await?;
-    let person = match kept
+    let person = kept
         .get("person_id")
-        .and_then(|p| p.trim().parse::<i64>().ok())
-    {
-        Some(p) => {
-            skrb_registry::access::check(&mut tx, &a, skrb_kit::ids::PersonId(p)).await?;
-            let name: Option<String> = skrb_kit::sql!(&mut tx, c => sqlx::query_scalar(
-                "SELECT given_name || ' ' || family_name FROM person WHERE id = $1").bind(p).fetch_optional(c).await?);
-            name.map(|n| (p, n))
-        }
-        None => None,
-    };
-    let centre = skrb_kit::scope::centre_of(&a);
-    let municipalities: Vec<(i64, String)> = skrb_kit::sql!(&mut tx, c => sqlx::query_as(
-        "SELECT id, name FROM municipality WHERE ($1 IS NULL OR centre_id = $1) ORDER BY name").bind(centre).fetch_all(c).await?);
-    let j = skrb_kit::centre::jurisdiction_of(&mut tx, centre).await?;
-    tx.commit().await?;
+        .and_then(|p| p.trim().parse::<i64>().ok());
+    let (person, municipalities, j) = crate::view::form_data(&st.db, &s.actor(), person).await?;
     if errors.is_empty() && !kept.contains_key("requested_on") {
         kept.insert("requested_on".into(), s.today().to_string());
     }
@@ -317,27 +302,13 @@ async fn agreement_form(
     let actor = s.actor();
     let a = agreements::get(&st.db, &actor, id).await?;
     let today = s.today();
-    let mut tx = st.db.begin_read().await?;
-    let patterns = roster::patterns(&mut tx, id).await?;
-    let visits = roster::visits_of(
-        &mut tx,
-        id,
-        today - Duration::days(14),
-        today + Duration::days(14),
-    )
-    .await?;
-    let q = format!(
-        "{} WHERE i.agreement_id = $1 ORDER BY i.id DESC",
-        billing::SELECT
-    );
-    let invoices =
-        skrb_kit::sql!(&mut tx, c => sqlx::query_as::<_, Invoice>(&q).bind(id).fetch_all(c).await?);
-    let carers = carers::of_centre(&mut tx, Some(a.centre_id)).await?;
-    let exemption: Option<(i64, String)> = skrb_kit::sql!(&mut tx, c => sqlx::query_as(
-        "SELECT e.amount, e.currency FROM entitlement e JOIN right_type r ON r.id = e.right_id WHERE r.pays = FALSE \
-         AND e.status = 'active' AND e.person_id = $1 AND e.valid_from <= $2 AND (e.valid_to IS NULL OR e.valid_to >= $2)")
-        .bind(a.person_id).bind(today).fetch_optional(c).await?);
-    tx.commit().await?;
+    let crate::view::View {
+        patterns,
+        visits,
+        invoices,
+        carers,
+        exemption,
+    } = crate::view::view(&st.db, &a, today).await?;
     let refused = !errors.is_empty();
     let title = format!("{} · {}", a.person_name, a.number);
     let waited = a.waited(&today);
@@ -989,7 +960,7 @@ async fn invoice_pdf(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let (name, pdf) = crate::invoice::document(&st.db, &s.actor(), id).await?;
-    Ok(skrb_rights::api::pdf_response(&name, pdf))
+    Ok(skrb_kit::web::page::pdf_download(&name, pdf))
 }
 
 async fn invoice_credit(
@@ -1036,9 +1007,7 @@ async fn prices_form(
 ) -> AppResult<Response> {
     let a = s.actor();
     let prices = prices::list(&st.db, &a).await?;
-    let centre = skrb_kit::scope::centre_of(&a);
-    let municipalities: Vec<(i64, String)> = skrb_kit::sql_pool!(&st.db, p => sqlx::query_as(
-        "SELECT id, name FROM municipality WHERE ($1 IS NULL OR centre_id = $1) ORDER BY name").bind(centre).fetch_all(p).await?);
+    let municipalities = prices::municipalities(&st.db, &a).await?;
     let refused = !errors.is_empty();
     let res = render(&PricesPage {
         page: page(s, "services-prices"),

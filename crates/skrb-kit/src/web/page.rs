@@ -158,3 +158,20 @@ pub fn render<T: askama::Template>(t: &T) -> Response {
         Err(e) => AppError::Internal(anyhow::anyhow!("template: {e}")).into_response(),
     }
 }
+
+/// A PDF as a download (a decision, an invoice): its name, not shown inline, not sniffed.
+pub fn pdf_download(name: &str, pdf: Vec<u8>) -> Response {
+    use axum::http::header;
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        ],
+        pdf,
+    )
+        .into_response()
+}
