@@ -204,6 +204,15 @@ pub async fn record(
         _ => 0,
     };
     ck.done()?;
+    let done: Vec<HomeTask> = tasks
+        .iter()
+        .filter_map(|t| HomeTask::from_code(t))
+        .collect();
+    let minutes = if not_home {
+        0
+    } else {
+        skrb_domain::services::counted_minutes(minutes, &done, a.meals_minutes)
+    };
     let next = if not_home {
         VisitStatus::NotHome
     } else {

@@ -115,6 +115,17 @@ codes! {
     }
 }
 
+/// The minutes a visit counts for: a meal delivered and nothing else counts as the
+/// agreement says (15 minutes, or 30 where fewer than five users get meals), whatever the
+/// door-to-door time; any other visit counts as recorded.
+pub fn counted_minutes(recorded: i64, tasks: &[HomeTask], meals_minutes: i64) -> i64 {
+    if meals_minutes > 0 && tasks == [HomeTask::Meals] {
+        meals_minutes
+    } else {
+        recorded
+    }
+}
+
 /// Minutes since midnight as `08:30`.
 pub fn hhmm(minutes: i64) -> String {
     format!(
@@ -157,6 +168,19 @@ mod tests {
         assert_eq!(parse_hhmm("7:61"), None);
         assert_eq!(parse_hhmm("x"), None);
         assert_eq!(hhmm(510), "08:30");
+    }
+
+    #[test]
+    fn a_meal_delivered_counts_as_agreed() {
+        assert_eq!(counted_minutes(7, &[HomeTask::Meals], 15), 15);
+        assert_eq!(counted_minutes(7, &[HomeTask::Meals], 30), 30);
+        // Without a meal minute agreed, or with other work done, the time recorded.
+        assert_eq!(counted_minutes(7, &[HomeTask::Meals], 0), 7);
+        assert_eq!(
+            counted_minutes(50, &[HomeTask::Meals, HomeTask::Household], 15),
+            50
+        );
+        assert_eq!(counted_minutes(50, &[], 15), 50);
     }
 
     #[test]

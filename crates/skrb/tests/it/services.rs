@@ -893,3 +893,52 @@ pub fn scan(order: &skrb_domain::services::upn::Order) -> skrb_domain::services:
     // The reader returns the data after the ECI header as bytes (ISO 8859-2).
     skrb_domain::services::upn::read(&bytes).expect("a UPN QR payload")
 }
+
+/// A meal delivered and nothing else counts as the agreement says (15 minutes), not the
+/// seven minutes at the door.
+async fn a_meal_counts_as_agreed(app: TestApp) {
+    let h = home(&app, "ml").await;
+    let p = person(&app, &h, "Hana").await;
+    let nina = carer(&app, &h, "Nina", "neg_ml", 38).await;
+    let start = first_of_last_month();
+    let r = post(&app, &h.coord, "/api/v1/services/agreements", json!({
+        "person_id": p.to_string(), "tasks": ["meals", "contact"], "hours_week": "1", "meals_minutes": "15",
+        "requested_on": (start - Duration::days(10)).to_string(), "start_on": start.to_string()
+    }))
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let ag = r.json()["id"].as_i64().expect("id");
+    post(&app, &h.coord, &format!("/api/v1/services/agreements/{ag}/patterns"), json!({
+        "carer_id": nina.to_string(), "weekday": "2", "start": "12:00", "minutes": "15", "valid_from": start.to_string()
+    }))
+    .await;
+    let cookies = app.browser_login("koord_ml").await;
+    app.form(
+        "/services/board/plan",
+        &cookies,
+        &[("from", &start.to_string()), ("weeks", "2")],
+    )
+    .await;
+    let visits: Vec<i64> = skrb::sql_pool!(&app.db, p => sqlx::query_scalar(
+        &format!("SELECT id FROM hh_visit WHERE agreement_id = {ag} AND day < '{}' ORDER BY day", today()))
+        .fetch_all(p).await.expect("visits"));
+    assert!(visits.len() >= 2, "{visits:?}");
+    let r = post(
+        &app,
+        &h.worker,
+        &format!("/api/v1/services/visits/{}", visits[0]),
+        json!({
+            "key": "meal-1", "check_in": "12:00", "check_out": "12:07", "tasks": ["meals"]
+        }),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["delivered_minutes"], 15);
+    // With a talk as well, the time recorded.
+    let r = post(&app, &h.worker, &format!("/api/v1/services/visits/{}", visits[1]), json!({
+        "key": "meal-2", "check_in": "12:00", "check_out": "12:40", "tasks": ["meals", "contact"]
+    }))
+    .await;
+    assert_eq!(r.json()["delivered_minutes"], 40);
+}
+both!(a_meal_counts_as_agreed);
