@@ -9,7 +9,6 @@ use skrb_kit::ids::PersonId;
 use std::collections::HashMap;
 
 use axum::extract::{Multipart, Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use time::Date;
 
@@ -19,7 +18,7 @@ use super::files::{self, BankFile};
 use super::history::{self, PayeeForm, PaymentLine, Recovery, RecoveryForm, Total, WriteOffForm};
 use super::runs::{self, Calculated, Run, RunForm, SummaryRow};
 use super::statements::{self, Imported};
-use skrb_kit::error::{AppError, AppResult};
+use skrb_kit::error::AppResult;
 use skrb_kit::form::{go, labelled, typed, Flow, Kept, Multi, Raw};
 use skrb_kit::i18n::{self, Locale};
 use skrb_kit::web::context::Signed;
@@ -462,24 +461,7 @@ async fn download(
 
 /// The statement arrives as an upload; its CSRF token in the query (multipart).
 async fn import(State(st): State<AppState>, s: Signed, mut mp: Multipart) -> AppResult<Response> {
-    let mut bytes = Vec::new();
-    loop {
-        let field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err(AppError::PayloadTooLarge)
-            }
-            Err(e) => return Err(AppError::BadRequest(e.body_text())),
-        };
-        if field.name() == Some("file") {
-            bytes = field
-                .bytes()
-                .await
-                .map_err(|e| AppError::BadRequest(e.body_text()))?
-                .to_vec();
-        }
-    }
+    let bytes = skrb_kit::web::upload::file(&mut mp).await?.bytes;
     let r = statements::import(&st.db, &s.actor(), &bytes, s.today()).await;
     step(&s)
         .then_page(

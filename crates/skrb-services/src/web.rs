@@ -5,7 +5,6 @@
 //! panel (home help and counted sessions). Thin: parse, call the use case, render.
 
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use time::{Date, Duration};
 
@@ -925,24 +924,7 @@ async fn billing_receipts(
     s: Signed,
     mut mp: Multipart,
 ) -> AppResult<Response> {
-    let mut bytes = Vec::new();
-    loop {
-        let field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err(AppError::PayloadTooLarge)
-            }
-            Err(e) => return Err(AppError::BadRequest(e.body_text())),
-        };
-        if field.name() == Some("file") {
-            bytes = field
-                .bytes()
-                .await
-                .map_err(|e| AppError::BadRequest(e.body_text()))?
-                .to_vec();
-        }
-    }
+    let bytes = skrb_kit::web::upload::file(&mut mp).await?.bytes;
     let r = billing::receipts(&st.db, &s.actor(), &bytes).await;
     let month = month_of(&Raw::new(), s.today());
     Flow::new(&s)

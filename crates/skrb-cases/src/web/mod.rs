@@ -6,7 +6,7 @@
 pub mod referrals;
 
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use time::Date;
@@ -673,31 +673,18 @@ async fn upload(
     Path(id): Path<i64>,
     mut mp: Multipart,
 ) -> AppResult<Response> {
-    let mut name = String::new();
-    let mut bytes = Vec::new();
-    loop {
-        let field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                let r = Err(AppError::Validation(vec![skrb_kit::error::FieldError {
-                    field: "file",
-                    msg: skrb_kit::error::Msg::new("cases-err-file-large")
-                        .num("max", (log::ATTACHMENT_MAX / 1024 / 1024) as i64),
-                }]));
-                return after(&st, &s, id, "attachments", "", r, Raw::new()).await;
-            }
-            Err(e) => return Err(AppError::BadRequest(e.body_text())),
-        };
-        if field.name() == Some("file") {
-            name = field.file_name().unwrap_or("").to_string();
-            bytes = field
-                .bytes()
-                .await
-                .map_err(|e| AppError::BadRequest(e.body_text()))?
-                .to_vec();
+    let (name, bytes) = match skrb_kit::web::upload::file(&mut mp).await {
+        Ok(u) => (u.name, u.bytes),
+        Err(AppError::PayloadTooLarge) => {
+            let r = Err(AppError::Validation(vec![skrb_kit::error::FieldError {
+                field: "file",
+                msg: skrb_kit::error::Msg::new("cases-err-file-large")
+                    .num("max", (log::ATTACHMENT_MAX / 1024 / 1024) as i64),
+            }]));
+            return after(&st, &s, id, "attachments", "", r, Raw::new()).await;
         }
-    }
+        Err(e) => return Err(e),
+    };
     let r = log::upload(
         &st.db,
         &s.actor(),

@@ -14,6 +14,7 @@ pub mod page;
 pub mod panels;
 pub mod routes;
 pub mod tls;
+pub mod upload;
 
 pub use routes::Routes;
 

@@ -7,12 +7,8 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use axum::body::Body;
-use axum::http::{header, Request};
-use http_body_util::BodyExt;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use tower::ServiceExt;
 
 use crate::auth::sessions::{self, Kind, Lifetimes, Stage};
 use crate::web::{router, AppState};
@@ -585,17 +581,7 @@ async fn timed_renewal(
 
 /// One page through the router as a signed-in user: how long until its whole body.
 async fn timed_get(app: axum::Router, cookie: String, path: String) -> anyhow::Result<Duration> {
-    let req = Request::builder()
-        .uri(path)
-        .header(header::COOKIE, cookie)
-        .header(header::ACCEPT_LANGUAGE, "sl")
-        .body(Body::empty())?;
-    let t = Instant::now();
-    let res = app.oneshot(req).await?;
-    let status = res.status();
-    let _ = res.into_body().collect().await?;
-    anyhow::ensure!(status.is_success(), "status {status}");
-    Ok(t.elapsed())
+    services::timed(&app, "GET", &path, &cookie, None).await
 }
 
 /// Rows per second the database takes through the same bulk path, into a scratch table

@@ -396,8 +396,9 @@ async fn billing(db: &Db, today: time::Date) -> anyhow::Result<Option<Vec<Line>>
     ]))
 }
 
-/// A request through the router: how long until its whole body.
-async fn timed(
+/// A request through the router as a signed-in user (a session cookie, or a bearer token):
+/// how long until its whole body.
+pub(super) async fn timed(
     app: &axum::Router,
     method: &str,
     path: &str,
