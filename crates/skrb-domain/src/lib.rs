@@ -13,6 +13,7 @@ pub mod iban;
 pub mod names;
 pub mod payments;
 pub mod person;
+pub mod placements;
 pub mod rights;
 pub mod services;
 pub mod text;

@@ -64,3 +64,39 @@ pub async fn all(db: &crate::db::Db) -> Result<Vec<(i64, String)>, sqlx::Error> 
         crate::sql_pool!(db, p => sqlx::query_as("SELECT id, name FROM centre ORDER BY name").fetch_all(p).await?),
     )
 }
+
+/// The actor of a command-line job: a user by name (else the system, named after the
+/// job), scoped to one centre when its code is given (its time zone too).
+pub async fn cli_actor(
+    db: &crate::db::Db,
+    centre: &Option<String>,
+    user: &Option<String>,
+    job: &str,
+) -> anyhow::Result<crate::audit::Actor> {
+    let mut a = match user {
+        Some(u) => {
+            let row: Option<(i64, String)> = crate::sql_pool!(db, p => sqlx::query_as(
+                "SELECT id, username FROM app_user WHERE username = $1 AND active").bind(u).fetch_optional(p).await?);
+            let (id, name) = row.ok_or_else(|| anyhow::anyhow!("no active user {u}"))?;
+            crate::audit::Actor {
+                user_id: Some(id),
+                username: Some(name),
+                ..crate::audit::Actor::default()
+            }
+        }
+        None => crate::audit::Actor::system(job),
+    };
+    if let Some(code) = centre {
+        let row: Option<(i64, String)> = crate::sql_pool!(db, p => sqlx::query_as(
+            "SELECT id, jurisdiction FROM centre WHERE code = $1").bind(code).fetch_optional(p).await?);
+        let (id, j) = row.ok_or_else(|| anyhow::anyhow!("no centre {code}"))?;
+        a.scope = Some(crate::audit::Scope {
+            user_id: a.user_id.unwrap_or(0),
+            centre_id: Some(id),
+            all_centres: false,
+            may_break_glass: false,
+        });
+        a.zone = crate::clock::Zone::of_jurisdiction(&j);
+    }
+    Ok(a)
+}

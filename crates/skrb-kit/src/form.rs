@@ -91,6 +91,49 @@ impl Check {
         }
     }
 
+    /// A whole number from 0 to `max`; `None` when empty (an error when required).
+    pub fn number(
+        &mut self,
+        field: &'static str,
+        v: &str,
+        required: bool,
+        max: i64,
+    ) -> Option<i64> {
+        let t = v.trim();
+        if t.is_empty() {
+            if required {
+                self.err(field, "err-required");
+            }
+            return None;
+        }
+        match t.parse::<i64>() {
+            Ok(n) if (0..=max).contains(&n) => Some(n),
+            _ => {
+                self.err(field, "err-number");
+                None
+            }
+        }
+    }
+
+    /// An amount of money as people type it (`1.234,56`), never negative, in minor
+    /// units; `None` when empty (an error when required).
+    pub fn money(&mut self, field: &'static str, v: &str, required: bool) -> Option<i64> {
+        let t = v.trim();
+        if t.is_empty() {
+            if required {
+                self.err(field, "err-required");
+            }
+            return None;
+        }
+        match skrb_domain::rights::money::parse(t) {
+            Some(n) if n >= 0 => Some(n),
+            _ => {
+                self.err(field, "err-amount");
+                None
+            }
+        }
+    }
+
     /// One of a fixed list of codes.
     pub fn choice(
         &mut self,

@@ -149,13 +149,14 @@ macro_rules! words {
 
 /// The prefixes of the contexts' keys (a new context adds its own): a shared file's
 /// keys take none of them, and an API error's code is its key without it.
-pub const CONTEXT_PREFIXES: [&str; 6] = [
+pub const CONTEXT_PREFIXES: [&str; 7] = [
     "registry-",
     "partners-",
     "cases-",
     "rights-",
     "payments-",
     "services-",
+    "placements-",
 ];
 
 /// The words every screen shares: navigation, fields, errors, buttons.

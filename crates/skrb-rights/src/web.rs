@@ -655,6 +655,9 @@ impl CataloguePage {
                 "si.foster.maintenance",
                 "si.foster.fee",
                 "si.foster.cap",
+                "rs.foster.maintenance",
+                "rs.foster.fee",
+                "rs.foster.cap",
             ]
             .contains(&p.code.as_str())
         {

@@ -188,7 +188,7 @@ pub async fn bill_in(
             tx,
             &["e.person_id", "e.amount"],
             &format!(
-                "FROM entitlement e JOIN right_type r ON r.id = e.right_id WHERE r.pays = FALSE AND e.status = 'active' \
+                "FROM entitlement e JOIN right_type r ON r.id = e.right_id WHERE r.code = 'si_hh_exemption' AND e.status = 'active' \
                  AND e.valid_from <= {} AND (e.valid_to IS NULL OR e.valid_to >= {})",
                 bulk::date_literal(last),
                 bulk::date_literal(first)

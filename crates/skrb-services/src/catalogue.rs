@@ -130,20 +130,7 @@ pub(crate) fn number(
     required: bool,
     max: i64,
 ) -> Option<i64> {
-    let t = v.trim();
-    if t.is_empty() {
-        if required {
-            ck.err(field, "err-required");
-        }
-        return None;
-    }
-    match t.parse::<i64>() {
-        Ok(n) if (0..=max).contains(&n) => Some(n),
-        _ => {
-            ck.err(field, "err-number");
-            None
-        }
-    }
+    ck.number(field, v, required, max)
 }
 
 /// Adds a service to the catalogue of the administrator's jurisdiction.

@@ -5,10 +5,9 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::Subcommand;
 use skrb_domain::rights::money::plain;
-use skrb_kit::audit::{Actor, Scope};
+use skrb_kit::audit::Actor;
 use skrb_kit::db::Db;
 use skrb_kit::progress::{readable, Progress};
-use skrb_kit::sql_pool;
 
 use crate::{billing, invoice, roster};
 
@@ -57,39 +56,7 @@ pub enum ServicesCommand {
     },
 }
 
-async fn actor(
-    db: &Db,
-    centre: &Option<String>,
-    user: &Option<String>,
-    job: &str,
-) -> anyhow::Result<Actor> {
-    let mut a = match user {
-        Some(u) => {
-            let row: Option<(i64, String)> = sql_pool!(db, p => sqlx::query_as(
-                "SELECT id, username FROM app_user WHERE username = $1 AND active").bind(u).fetch_optional(p).await?);
-            let (id, name) = row.ok_or_else(|| anyhow::anyhow!("no active user {u}"))?;
-            Actor {
-                user_id: Some(id),
-                username: Some(name),
-                ..Actor::default()
-            }
-        }
-        None => Actor::system(job),
-    };
-    if let Some(code) = centre {
-        let row: Option<(i64, String)> = sql_pool!(db, p => sqlx::query_as(
-            "SELECT id, jurisdiction FROM centre WHERE code = $1").bind(code).fetch_optional(p).await?);
-        let (id, j) = row.ok_or_else(|| anyhow::anyhow!("no centre {code}"))?;
-        a.scope = Some(Scope {
-            user_id: a.user_id.unwrap_or(0),
-            centre_id: Some(id),
-            all_centres: false,
-            may_break_glass: false,
-        });
-        a.zone = skrb_kit::clock::Zone::of_jurisdiction(&j);
-    }
-    Ok(a)
-}
+use skrb_kit::centre::cli_actor as actor;
 
 fn month(s: &str) -> anyhow::Result<time::Date> {
     crate::parse_month(s).ok_or_else(|| anyhow::anyhow!("the month must be YYYY-MM"))

@@ -60,7 +60,7 @@ pub async fn view(db: &Db, a: &Agreement, today: Date) -> AppResult<View> {
     let invoices = sql!(&mut tx, c => sqlx::query_as::<_, crate::billing::Invoice>(&q).bind(a.id).fetch_all(c).await?);
     let carers = crate::carers::of_centre(&mut tx, Some(a.centre_id)).await?;
     let exemption: Option<(i64, String)> = sql!(&mut tx, c => sqlx::query_as(
-        "SELECT e.amount, e.currency FROM entitlement e JOIN right_type r ON r.id = e.right_id WHERE r.pays = FALSE \
+        "SELECT e.amount, e.currency FROM entitlement e JOIN right_type r ON r.id = e.right_id WHERE r.code = 'si_hh_exemption' \
          AND e.status = 'active' AND e.person_id = $1 AND e.valid_from <= $2 AND (e.valid_to IS NULL OR e.valid_to >= $2)")
         .bind(a.person_id).bind(today).fetch_optional(c).await?);
     tx.commit().await?;

@@ -157,6 +157,12 @@ enum Command {
         #[command(subcommand)]
         command: skrb_services::cli::ServicesCommand,
     },
+    /// Public authorisations: the foster carers' register and vacancies, what falls due,
+    /// a carer's annual payment summary, bills of institutional care, figures.
+    Placements {
+        #[command(subcommand)]
+        command: skrb_placements::cli::PlacementsCommand,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -633,6 +639,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 let config = resolve(&cli, None, false)?;
                 let db = open(&config).await?;
                 skrb_services::cli::run(&db, command).await
+            }
+            Command::Placements { command } => {
+                let config = resolve(&cli, None, false)?;
+                let db = open(&config).await?;
+                skrb_placements::cli::run(&db, command).await
             }
             Command::Retention {
                 command: RetentionCommand::Run { apply },

@@ -19,6 +19,7 @@ pub use skrb_cases as cases;
 pub use skrb_kit::{bulk, config, db, error, form, i18n, sql, sql_pool};
 pub use skrb_partners as partners;
 pub use skrb_payments as payments;
+pub use skrb_placements as placements;
 pub use skrb_registry as registry;
 pub use skrb_rights as rights;
 pub use skrb_services as services;
@@ -30,7 +31,7 @@ pub static APP_WORDS: Words = skrb_kit::words!("app");
 
 /// Every file of words, in the order they load: the shared ones, each context's, the
 /// app's. A new context adds its `WORDS` here.
-pub static WORDS: [&Words; 8] = [
+pub static WORDS: [&Words; 9] = [
     &skrb_kit::i18n::COMMON,
     &skrb_registry::WORDS,
     &skrb_partners::WORDS,
@@ -38,6 +39,7 @@ pub static WORDS: [&Words; 8] = [
     &skrb_rights::WORDS,
     &skrb_payments::WORDS,
     &skrb_services::WORDS,
+    &skrb_placements::WORDS,
     &APP_WORDS,
 ];
 

@@ -239,7 +239,11 @@ pub fn calculate(
         Calculator::Dsp => dsp(&mut r, h)?,
         Calculator::DspExtraordinary => dsp_extraordinary(&mut r, h)?,
         Calculator::Vd => vd(&mut r, h)?,
-        Calculator::Foster => foster(&mut r, h)?,
+        Calculator::Foster => foster(
+            &mut r,
+            h,
+            if right.starts_with("rs_") { "rs" } else { "si" },
+        )?,
         Calculator::RsCash => rs_cash(&mut r, h)?,
         Calculator::RsCare => rs_care(&mut r, h)?,
         Calculator::RsDisability => rs_disability(&mut r, h)?,
@@ -490,24 +494,24 @@ fn vd(r: &mut Reader, h: &Household) -> Result<(Minor, Vec<Step>), CalcError> {
     Ok((amount, steps))
 }
 
-fn raise(r: &mut Reader, pct: u32, field: &'static str) -> Result<i64, CalcError> {
+fn raise(r: &mut Reader, j: &str, pct: u32, field: &'static str) -> Result<i64, CalcError> {
     match pct {
         0 => Ok(0),
-        25 => r.get("si.foster.raise_25"),
-        50 => r.get("si.foster.raise_50"),
+        25 | 50 => r.get(&format!("{j}.foster.raise_{pct}")),
         _ => Err(CalcError::Input(field)),
     }
 }
 
 /// Foster care per child: maintenance + fee, each raised by 25 % or 50 % as agreed, at
-/// most the cap; a weekend-only placement gets 75 %.
-fn foster(r: &mut Reader, h: &Household) -> Result<(Minor, Vec<Step>), CalcError> {
+/// most the cap; a weekend-only placement gets 75 %. `j` is the jurisdiction's prefix of
+/// the parameters (`si.foster.*`, `rs.foster.*`): the rule is the same, the amounts not.
+fn foster(r: &mut Reader, h: &Household, j: &str) -> Result<(Minor, Vec<Step>), CalcError> {
     if h.children.is_empty() {
         return Err(CalcError::Input("children"));
     }
-    let maintenance = r.get("si.foster.maintenance")?;
-    let fee = r.get("si.foster.fee")?;
-    let cap = r.get("si.foster.cap")?;
+    let maintenance = r.get(&format!("{j}.foster.maintenance"))?;
+    let fee = r.get(&format!("{j}.foster.fee"))?;
+    let cap = r.get(&format!("{j}.foster.cap"))?;
     let mut steps = Vec::new();
     let mut total = 0;
     for (i, c) in h.children.iter().enumerate() {
@@ -518,9 +522,9 @@ fn foster(r: &mut Reader, h: &Household) -> Result<(Minor, Vec<Step>), CalcError
         };
         let m = apply(
             maintenance,
-            ONE + raise(r, c.maintenance_raise, "maintenance_raise")?,
+            ONE + raise(r, j, c.maintenance_raise, "maintenance_raise")?,
         );
-        let f = apply(fee, ONE + raise(r, c.fee_raise, "fee_raise")?);
+        let f = apply(fee, ONE + raise(r, j, c.fee_raise, "fee_raise")?);
         steps.push(step(
             "rights-calc-foster-parts",
             &[
@@ -537,7 +541,7 @@ fn foster(r: &mut Reader, h: &Household) -> Result<(Minor, Vec<Step>), CalcError
             steps.push(step("rights-calc-foster-cap", &[("cap", Arg::Money(cap))]));
         }
         if c.weekend_only {
-            let share = r.get("si.foster.weekend")?;
+            let share = r.get(&format!("{j}.foster.weekend"))?;
             child = apply(child, share);
             steps.push(step(
                 "rights-calc-foster-weekend",

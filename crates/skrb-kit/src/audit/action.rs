@@ -144,5 +144,13 @@ skrb_domain::codes! {
         Credit = "credit",
         /// A complaint was recorded.
         Complain = "complain",
+        /// A foster family was assessed.
+        Assess = "assess",
+        /// A person was placed in a foster family or an institution.
+        Place = "place",
+        /// A guardian was appointed.
+        Appoint = "appoint",
+        /// A guardian's report was submitted.
+        Submit = "submit",
     }
 }

@@ -129,10 +129,18 @@ pub enum Permission {
     /// Keep the catalogue of services.
     #[serde(rename = "service.catalogue")]
     ServiceCatalogue,
+    /// See foster carers, placements and guardianships (child-protection files stay
+    /// restricted to their team).
+    #[serde(rename = "placement.read")]
+    PlacementRead,
+    /// Assess and approve foster carers, place, supervise, appoint guardians and approve
+    /// their reports.
+    #[serde(rename = "placement.manage")]
+    PlacementManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 30] = [
+    pub const ALL: [Permission; 32] = [
         Permission::RegistryRead,
         Permission::RegistryWrite,
         Permission::IdentityOverride,
@@ -163,6 +171,8 @@ impl Permission {
         Permission::HomeHelpVisit,
         Permission::HomeHelpBill,
         Permission::ServiceCatalogue,
+        Permission::PlacementRead,
+        Permission::PlacementManage,
     ];
 
     pub fn code(self) -> &'static str {
@@ -197,6 +207,8 @@ impl Permission {
             Permission::HomeHelpVisit => "homehelp.visit",
             Permission::HomeHelpBill => "homehelp.bill",
             Permission::ServiceCatalogue => "service.catalogue",
+            Permission::PlacementRead => "placement.read",
+            Permission::PlacementManage => "placement.manage",
         }
     }
 

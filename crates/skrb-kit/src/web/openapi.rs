@@ -63,6 +63,7 @@ pub fn path_parameter(name: &str) -> Option<Value> {
     Some(match name {
         "id" => id("The record's id."),
         "member" => id("The household member's person id."),
+        "report" => id("The guardian's yearly report's id."),
         "seq" => json!({"name": name, "in": "path", "required": true,
             "description": "The file's place among the run's bank files, from 1.",
             "schema": {"type": "integer", "format": "int32", "minimum": 1}, "example": 1}),

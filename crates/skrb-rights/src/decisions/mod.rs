@@ -4,6 +4,7 @@
 //! delivered; an amount typed instead of the calculator's waits for a second person's
 //! approval. Entitlements are changed, suspended and ended by further decisions.
 
+pub mod by_order;
 pub mod document;
 
 use skrb_domain::rights::calc::split;

@@ -152,6 +152,8 @@ perm-homehelp-manage = Co-ordinate home help: agreements, the roster, carers, pr
 perm-homehelp-visit = A carer: their own visits and their users' care plans
 perm-homehelp-bill = Bill home help, credit notes, users' payments
 perm-service-catalogue = Keep the catalogue of services
+perm-placement-read = See foster carers, placements and guardianships
+perm-placement-manage = Foster carers, placements, guardianship
 home-pay-runs =
     { $count ->
         [one] { $count } payment run awaits your approval

@@ -166,6 +166,8 @@ perm-homehelp-manage = Koordinacija pomoči na domu: dogovori, razpored, oskrbov
 perm-homehelp-visit = Oskrbovalka: svoji obiski in načrti pomoči svojih uporabnikov
 perm-homehelp-bill = Obračun pomoči na domu, dobropisi, plačila uporabnikov
 perm-service-catalogue = Katalog storitev
+perm-placement-read = Vpogled v rejnike, namestitve in skrbništva
+perm-placement-manage = Rejniki, namestitve, skrbništvo
 home-pay-runs =
     { $count ->
         [one] { $count } plačilna lista čaka na vašo odobritev

@@ -159,6 +159,8 @@ perm-homehelp-manage = Координација помоћи у кући: спо
 perm-homehelp-visit = Његоватељица: своје посјете и планови помоћи својих корисника
 perm-homehelp-bill = Обрачун помоћи у кући, књижна одобрења, уплате корисника
 perm-service-catalogue = Каталог услуга
+perm-placement-read = Увид у хранитеље, смјештаје и старатељства
+perm-placement-manage = Хранитељи, смјештаји, старатељство
 home-pay-runs =
     { $count ->
         [one] { $count } платна листа чека ваше одобрење

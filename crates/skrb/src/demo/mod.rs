@@ -10,6 +10,7 @@ pub mod geo;
 mod names;
 mod payments;
 pub mod people;
+mod placements;
 mod rights;
 mod services;
 mod work;
@@ -64,6 +65,7 @@ pub async fn prepare(
         );
         payments::generate(db, time::OffsetDateTime::now_utc().date()).await?;
         services::generate(db, seed, time::OffsetDateTime::now_utc().date()).await?;
+        placements::generate(db, seed, time::OffsetDateTime::now_utc().date()).await?;
         if let Db::Postgres(p) = db {
             sqlx::query("ANALYZE").execute(p).await?;
         } else if let Db::Sqlite(p) = db {

@@ -74,6 +74,8 @@ pub fn route_table() -> Routes {
         .merge(skrb_payments::api::routes())
         .merge(skrb_services::web::routes())
         .merge(skrb_services::api::routes())
+        .merge(skrb_placements::web::routes())
+        .merge(skrb_placements::api::routes())
         .get("/statistics", Perm(StatisticsRead), pages::statistics)
 }
 
@@ -84,12 +86,14 @@ pub fn panels() -> panels::Panels {
             crate::rights::web::person_panel,
             crate::cases::web::person_panel,
             crate::services::web::person_panel,
+            crate::placements::web::person_panel,
         ],
         partner: vec![crate::cases::web::referrals::partner_panel],
         export: vec![
             crate::cases::view::export_part,
             crate::rights::view::export_part,
             crate::services::sessions::export_part,
+            crate::placements::view::export_part,
         ],
     }
 }

@@ -161,6 +161,32 @@ impl Modify for Bearer {
         skrb_services::api::catalogue_list,
         skrb_services::api::catalogue_create,
         skrb_services::api::session_create,
+        skrb_placements::api::placements_list,
+        skrb_placements::api::placement_create,
+        skrb_placements::api::placement_get,
+        skrb_placements::api::placement_event,
+        skrb_placements::api::placement_raise,
+        skrb_placements::api::placement_end,
+        skrb_placements::api::placement_approve,
+        skrb_placements::api::due_list,
+        skrb_placements::api::figures_get,
+        skrb_placements::api::carers_list,
+        skrb_placements::api::carer_create,
+        skrb_placements::api::carer_get,
+        skrb_placements::api::carer_step,
+        skrb_placements::api::member_add,
+        skrb_placements::api::training_add,
+        skrb_placements::api::annual_get,
+        skrb_placements::api::institutions_list,
+        skrb_placements::api::institution_create,
+        skrb_placements::api::guardianships_list,
+        skrb_placements::api::guardianship_create,
+        skrb_placements::api::guardianship_get,
+        skrb_placements::api::guardian_report,
+        skrb_placements::api::guardian_item,
+        skrb_placements::api::guardianship_end,
+        skrb_placements::api::bills_list,
+        skrb_placements::api::bill,
     ),
     components(schemas(ProblemDoc, FieldProblem, WarningProblem, Binary)),
     modifiers(&Bearer),
@@ -203,15 +229,22 @@ pub async fn document() -> Response {
 /// Code fields and the values they take: the same lists the input is checked against
 /// and the database's checks hold. `(schema, property, values)`.
 pub fn code_lists() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
+    use crate::placements;
     use crate::{cases, partners, payments, rights};
     use skrb_domain::cases::{FileStatus, ReferralStatus};
     use skrb_domain::payments::states::{LineStatus, RecoveryStatus, RunStatus};
+    use skrb_domain::placements::{
+        Basis, CarerStatus, EventKind, GuardianKind, InstitutionKind, PermitKind, PlacementKind,
+        ReportStatus, Scope, Setting,
+    };
     use skrb_domain::rights::states::{
         ApplicationStatus, DecisionStatus, EntitlementChange, EntitlementStatus, SessionStatus,
     };
     use skrb_domain::services::{
         AgreementStatus, AgreementStep, CarerKind, GivenBy, InvoiceStatus, ServiceForm, VisitStatus,
     };
+    let mut foster_events = vec!["enquiry"];
+    foster_events.extend(placements::carers::STEPS);
     let l = |v: &[&'static str]| v.to_vec();
     let sexes: Vec<&str> = ["M", "F", "X"].to_vec();
     let relationships: Vec<&str> = skrb_domain::person::Relationship::ALL
@@ -330,6 +363,83 @@ pub fn code_lists() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
         ("ServiceType", "form", ServiceForm::codes()),
         ("NewService", "form", ServiceForm::codes()),
         ("ServiceType", "jurisdiction", l(&rights::JURISDICTIONS)),
+        ("FosterCarer", "status", CarerStatus::codes()),
+        ("FosterCarer", "permit_kind", PermitKind::codes()),
+        ("FosterCarer", "jurisdiction", l(&rights::JURISDICTIONS)),
+        ("FosterStepForm", "step", l(&placements::carers::STEPS)),
+        ("FosterStepForm", "permit_kind", PermitKind::codes()),
+        ("FosterEvent", "kind", foster_events),
+        ("FosterMember", "vetting", l(&placements::carers::CHECKS)),
+        (
+            "FosterMemberForm",
+            "vetting",
+            l(&placements::carers::CHECKS),
+        ),
+        ("Institution", "kind", InstitutionKind::codes()),
+        ("Institution", "jurisdiction", l(&rights::JURISDICTIONS)),
+        ("InstitutionForm", "kind", InstitutionKind::codes()),
+        ("Placement", "setting", Setting::codes()),
+        ("Placement", "kind", PlacementKind::codes()),
+        ("Placement", "basis", Basis::codes()),
+        ("PlacementForm", "setting", Setting::codes()),
+        ("PlacementForm", "kind", PlacementKind::codes()),
+        ("PlacementForm", "basis", Basis::codes()),
+        (
+            "PlacementForm",
+            "maintenance_raise",
+            l(&placements::placements::RAISES),
+        ),
+        (
+            "PlacementForm",
+            "fee_raise",
+            l(&placements::placements::RAISES),
+        ),
+        (
+            "RaiseForm",
+            "maintenance_raise",
+            l(&placements::placements::RAISES),
+        ),
+        ("RaiseForm", "fee_raise", l(&placements::placements::RAISES)),
+        ("PlacementEvent", "kind", EventKind::codes()),
+        (
+            "PlacementEventForm",
+            "kind",
+            l(&placements::placements::RECORDED),
+        ),
+        ("Guardianship", "appointed_by", Basis::codes()),
+        ("Guardianship", "scope", Scope::codes()),
+        ("Guardianship", "guardian_kind", GuardianKind::codes()),
+        ("GuardianshipForm", "appointed_by", Basis::codes()),
+        ("GuardianshipForm", "scope", Scope::codes()),
+        ("GuardianshipForm", "guardian_kind", GuardianKind::codes()),
+        ("GuardianReport", "status", ReportStatus::codes()),
+        (
+            "GuardianReportForm",
+            "action",
+            l(&placements::guardianship::REPORT_ACTIONS),
+        ),
+        (
+            "GuardianItem",
+            "kind",
+            l(&placements::guardianship::ITEM_KINDS),
+        ),
+        (
+            "GuardianItem",
+            "outcome",
+            l(&placements::guardianship::OUTCOMES),
+        ),
+        (
+            "GuardianItemForm",
+            "kind",
+            l(&placements::guardianship::ITEM_KINDS),
+        ),
+        (
+            "GuardianItemForm",
+            "outcome",
+            l(&placements::guardianship::OUTCOMES),
+        ),
+        ("PlacementBill", "payer", l(&["user", "relative"])),
+        ("PlacementDue", "kind", l(&placements::due::KINDS)),
     ]
 }
 

@@ -10,6 +10,7 @@ mod clock;
 mod households;
 mod payments;
 mod persons;
+mod placements;
 mod review;
 mod rights;
 mod schema;

@@ -54,6 +54,9 @@ async fn ids(app: &TestApp) -> Vec<(&'static str, i64)> {
         ("/intake/", format!("SELECT COALESCE(MIN(id), 0) FROM intake WHERE centre_id = {v}")),
         ("/services/agreements/", format!("SELECT MIN(a.id) FROM hh_agreement a JOIN person p ON p.id = a.person_id WHERE a.centre_id = {v} AND a.status = 'active' AND p.restricted = FALSE")),
         ("/services/carers/", format!("SELECT MIN(id) FROM hh_carer WHERE centre_id = {v}")),
+        ("/placements/carers/", format!("SELECT MIN(id) FROM foster_carer WHERE centre_id = {v} AND status = 'approved'")),
+        ("/placements/guardianships/", format!("SELECT MIN(g.id) FROM guardianship g JOIN person p ON p.id = g.ward_id WHERE g.centre_id = {v} AND p.restricted = FALSE")),
+        ("/placements/", format!("SELECT MIN(pl.id) FROM placement pl JOIN person p ON p.id = pl.person_id WHERE pl.centre_id = {v} AND p.restricted = FALSE")),
     ];
     let mut out = Vec::new();
     for (prefix, sql) in q {
@@ -221,6 +224,11 @@ async fn sweep(backend: Backend) -> anyhow::Result<usize> {
     let main_pages = [
         "/",
         "/persons/{id}",
+        "/placements",
+        "/placements/carers",
+        "/placements/carers/{id}",
+        "/placements/{id}",
+        "/placements/guardianships/{id}",
         "/cases/{id}",
         "/applications/{id}",
         "/payments/runs/{id}",

@@ -1,0 +1,68 @@
+//! What the pages gather from several use cases at once: the new-placement form's
+//! person, carers and institutions, and the person page's panel.
+
+use skrb_kit::audit::Actor;
+use skrb_kit::db::Db;
+use skrb_kit::error::AppResult;
+use skrb_kit::ids::PersonId;
+use skrb_kit::sql;
+
+use crate::carers::{self, Carer, Search};
+use crate::guardianship::{self, Guardianship};
+use crate::institutions::{self, Institution};
+use crate::placements::{self, Placement};
+
+/// A person the actor may open: id and name.
+pub async fn person(db: &Db, actor: &Actor, id: Option<i64>) -> AppResult<Option<(i64, String)>> {
+    let Some(p) = id else {
+        return Ok(None);
+    };
+    let mut tx = db.begin_read().await?;
+    skrb_registry::access::check(&mut tx, actor, PersonId(p)).await?;
+    let name: Option<String> = sql!(&mut tx, c => sqlx::query_scalar(
+        "SELECT given_name || ' ' || family_name FROM person WHERE id = $1").bind(p).fetch_optional(c).await?);
+    tx.commit().await?;
+    Ok(name.map(|n| (p, n)))
+}
+
+/// The new-placement form's choices: the approved families (the person's municipality
+/// first) and the institutions of the jurisdiction.
+pub async fn choices(db: &Db, actor: &Actor) -> AppResult<(Vec<Carer>, Vec<Institution>)> {
+    let carers = carers::register(db, actor, &Search::default()).await?;
+    let institutions = institutions::list(db, actor)
+        .await?
+        .into_iter()
+        .filter(|i| i.active)
+        .collect();
+    Ok((carers, institutions))
+}
+
+/// A person's placements and guardianships, for the person's page (the page has checked
+/// and audited the read of the person).
+pub async fn of_person(db: &Db, person: i64) -> AppResult<(Vec<Placement>, Vec<Guardianship>)> {
+    let mut tx = db.begin_read().await?;
+    let p = placements::of_person(&mut tx, person).await?;
+    let g = guardianship::of_person(&mut tx, person).await?;
+    tx.commit().await?;
+    Ok((p, g))
+}
+
+/// The person's part of a subject-access export: placements with their timeline, and
+/// guardianships (as ward) with their reports.
+pub fn export_part(
+    tx: &mut skrb_kit::db::Tx,
+    person: PersonId,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<serde_json::Value, sqlx::Error>> + Send + '_>,
+> {
+    Box::pin(async move {
+        let p = person.get();
+        let map = |e: skrb_kit::error::AppError| sqlx::Error::Protocol(e.to_string());
+        let placements = placements::of_person(tx, p).await.map_err(map)?;
+        let timeline = placements::timeline(tx, p).await.map_err(map)?;
+        let guardianships = guardianship::of_person(tx, p).await.map_err(map)?;
+        Ok(serde_json::json!({
+            "placements": placements, "placement_timeline": timeline, "guardianships": guardianships,
+        }))
+    })
+}
