@@ -150,7 +150,7 @@ pub async fn generate(db: &Db, seed: u64, today: Date) -> anyhow::Result<usize> 
                 (((n / 700) as usize).max(1), true)
             }
         };
-        // Carers: adults of 24 to 67 with no home help; children: the youngest under 18;
+        // Carers: adults of 24 to 67, those without home help first; children: the youngest under 18;
         // none of them restricted.
         let older = today.replace_year(today.year() - 67)?;
         let younger = today.replace_year(today.year() - 24)?;
@@ -158,7 +158,7 @@ pub async fn generate(db: &Db, seed: u64, today: Date) -> anyhow::Result<usize> 
             "SELECT id, given_name || ' ' || family_name, municipality_id, iban, \
              NULLIF(TRIM(COALESCE(address, '') || ' ' || COALESCE(postal_code, '') || ' ' || COALESCE(place, '')), '') FROM person \
              WHERE centre_id = $1 AND restricted = FALSE AND birth_date BETWEEN $2 AND $3 \
-             AND id NOT IN (SELECT person_id FROM hh_agreement) ORDER BY id LIMIT $4")
+             ORDER BY CASE WHEN id IN (SELECT person_id FROM hh_agreement) THEN 1 ELSE 0 END, id LIMIT $4")
             .bind(c.id).bind(older).bind(younger).bind(families as i64 + 4).fetch_all(x).await?);
         let adult_on = today.replace_year(today.year() - 18)?;
         let children: Vec<(i64, String, Date)> = sql!(&mut tx, x => sqlx::query_as(

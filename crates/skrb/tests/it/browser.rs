@@ -179,7 +179,7 @@ impl Browser {
 
     /// Sets a field's value by script (date inputs take typed keys in the browser's
     /// locale format; the value property is always ISO).
-    async fn set_value(&self, css: &str, value: &str) -> anyhow::Result<()> {
+    pub(crate) async fn set_value(&self, css: &str, value: &str) -> anyhow::Result<()> {
         self.find(css).await?;
         self.cmd(
             Method::POST,

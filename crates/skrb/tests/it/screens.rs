@@ -551,3 +551,123 @@ async fn a_carer_records_a_visit_offline_postgres() {
         panic!("{e:#}");
     }
 }
+
+/// The text of an element.
+async fn text_of(b: &Browser, id: &str) -> anyhow::Result<String> {
+    let v: Value = b
+        .cmd(
+            Method::POST,
+            "/execute/sync",
+            Some(json!({"script": format!("const e = document.getElementById('{id}'); return e ? e.innerText : '';"), "args": []})),
+        )
+        .await?;
+    Ok(v.as_str().unwrap_or("").trim().to_string())
+}
+
+/// A social worker on a phone (390 px) assesses a family, records its permit, places a
+/// child with it and sees the free places go down: in Slovenian in Velenje, in Serbian
+/// Cyrillic in Trebinje.
+async fn a_family_approved_and_a_child_placed(backend: Backend) -> anyhow::Result<()> {
+    let app = TestApp::new(backend).await;
+    skrb::demo::prepare(&app.db, 1, skrb::demo::Scale::Small, Some(150)).await?;
+    let base = serve(&app).await?;
+    for (user, lang, code, placed, monthly) in [
+        ("socialna", "sl", "csd-velenje", "Nameščeno", "1.098,00"),
+        ("trebinje", "sr-Cyrl", "csr-trebinje", "Смјештено", "700,00"),
+    ] {
+        let b = Browser::start().await?;
+        signed_in(&app, &b, &base, user, lang).await?;
+        width(&b, 390).await?;
+        let c = format!("(SELECT id FROM centre WHERE code = '{code}')");
+        let adult = app
+            .num(&format!(
+                "SELECT MIN(id) FROM person WHERE centre_id = {c} AND restricted = FALSE AND birth_date < '1995-01-01' \
+                 AND id NOT IN (SELECT person_id FROM foster_carer) AND id NOT IN (SELECT person_id FROM placement)"
+            ))
+            .await;
+        let child = app
+            .num(&format!(
+                "SELECT MAX(id) FROM person WHERE centre_id = {c} AND restricted = FALSE AND birth_date > '2012-01-01' \
+                 AND id NOT IN (SELECT person_id FROM placement)"
+            ))
+            .await;
+        b.goto(&format!("{base}/placements/carers?person={adult}"))
+            .await?;
+        b.click("form[action=\"/placements/carers\"] button.primary")
+            .await?;
+        b.find("#assess-form").await?;
+        b.fill("#f-motivation", "Družina želi pomagati.").await?;
+        b.fill("#f-recommendation", "Priporočamo.").await?;
+        b.click("#assess-form button.primary").await?;
+        b.find("#approve-form").await?;
+        b.click("#f-permit_kind option[value=\"regular\"]").await?;
+        b.fill("#f-permit_number", "1203-99/2026").await?;
+        b.fill("#f-max_children", "2").await?;
+        b.click("#approve-form button.primary").await?;
+        b.find("#place-here").await?;
+        let free = text_of(&b, "vacancies").await?;
+        if free != "2" {
+            bail!("{lang}: a new family has 2 free places, the page says {free:?}");
+        }
+        b.click("#place-here").await?;
+        b.find("#placement-form").await?;
+        b.fill("#f-person_id", &child.to_string()).await?;
+        b.fill("#f-order_number", "N 77/2026").await?;
+        b.set_value(
+            "#f-order_on",
+            &skrb_kit::dates::iso_date(time::OffsetDateTime::now_utc().date()),
+        )
+        .await?;
+        if lang == "sl" {
+            b.fill("#f-court", "Okrajno sodišče v Velenju").await?;
+        }
+        b.click("#placement-form button.primary").await?;
+        if b.wait_text(placed).await.is_err() {
+            let v: Value = b
+                .cmd(
+                    Method::POST,
+                    "/execute/sync",
+                    Some(json!({"script": "return document.body.innerText", "args": []})),
+                )
+                .await?;
+            bail!(
+                "{lang}: not placed (child {child}): {}",
+                v.as_str().unwrap_or("")
+            );
+        }
+        b.wait_text(monthly).await?;
+        let look: Value = b
+            .cmd(
+                Method::POST,
+                "/execute/sync",
+                Some(json!({"script": LOOK, "args": []})),
+            )
+            .await?;
+        if look["overflow"].as_i64().unwrap_or(0) > 0 {
+            bail!("{lang}: the placement is wider than the phone");
+        }
+        b.click("#placement a[href^=\"/placements/carers/\"]")
+            .await?;
+        b.find("#vacancies").await?;
+        let free = text_of(&b, "vacancies").await?;
+        if free != "1" {
+            bail!("{lang}: one child placed leaves 1 free place, the page says {free:?}");
+        }
+        b.quit().await;
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_family_approved_and_a_child_placed_sqlite() {
+    if let Err(e) = a_family_approved_and_a_child_placed(Backend::Sqlite).await {
+        panic!("{e:#}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_family_approved_and_a_child_placed_postgres() {
+    if let Err(e) = a_family_approved_and_a_child_placed(Backend::Postgres).await {
+        panic!("{e:#}");
+    }
+}
