@@ -37,14 +37,28 @@ pub async fn choices(db: &Db, actor: &Actor) -> AppResult<(Vec<Carer>, Vec<Insti
     Ok((carers, institutions))
 }
 
-/// A person's placements and guardianships, for the person's page (the page has checked
-/// and audited the read of the person).
-pub async fn of_person(db: &Db, person: i64) -> AppResult<(Vec<Placement>, Vec<Guardianship>)> {
+/// What the person's page shows of public authorisations.
+pub struct OfPerson {
+    pub placements: Vec<Placement>,
+    pub guardianships: Vec<Guardianship>,
+    /// The person is a foster carer: the carer's id and state.
+    pub carer: Option<(i64, String)>,
+}
+
+/// A person's placements, guardianships and foster carer's record, for the person's page
+/// (the page has checked and audited the read of the person).
+pub async fn of_person(db: &Db, person: i64) -> AppResult<OfPerson> {
     let mut tx = db.begin_read().await?;
-    let p = placements::of_person(&mut tx, person).await?;
-    let g = guardianship::of_person(&mut tx, person).await?;
+    let placements = placements::of_person(&mut tx, person).await?;
+    let guardianships = guardianship::of_person(&mut tx, person).await?;
+    let carer: Option<(i64, String)> = sql!(&mut tx, c => sqlx::query_as(
+        "SELECT id, status FROM foster_carer WHERE person_id = $1").bind(person).fetch_optional(c).await?);
     tx.commit().await?;
-    Ok((p, g))
+    Ok(OfPerson {
+        placements,
+        guardianships,
+        carer,
+    })
 }
 
 /// The person's part of a subject-access export: placements with their timeline, and

@@ -929,6 +929,7 @@ struct PersonPanel {
     person_id: i64,
     placements: Vec<Placement>,
     guardianships: Vec<Guardianship>,
+    carer: Option<(i64, String)>,
 }
 
 /// The person page's panel: the person's placements and guardianships, and the ways to
@@ -942,14 +943,15 @@ pub fn person_panel<'a>(
         if !s.may(skrb_kit::auth::Permission::PlacementRead) {
             return Ok(None);
         }
-        let (placements, guardianships) = crate::view::of_person(&st.db, person_id).await?;
+        let o = crate::view::of_person(&st.db, person_id).await?;
         let page = Page::new(&s.ctx, String::new(), "persons");
         Ok(Some(
             askama::Template::render(&PersonPanel {
                 page,
                 person_id,
-                placements,
-                guardianships,
+                placements: o.placements,
+                guardianships: o.guardianships,
+                carer: o.carer,
             })
             .map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))?,
         ))

@@ -144,6 +144,7 @@ placements-institution = Institution
 placements-institution-new = New institution
 placements-institutions = Institutions
 placements-institutions-none = No institutions in the register.
+placements-is-carer = Foster carer
 placements-inventory-total = Property (inventory)
 placements-item-add = Inventory or approval
 placements-item-approval = Approval of a decision

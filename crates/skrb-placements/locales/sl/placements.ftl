@@ -144,6 +144,7 @@ placements-institution = Zavod
 placements-institution-new = Nov zavod
 placements-institutions = Zavodi
 placements-institutions-none = V registru ni zavodov.
+placements-is-carer = Rejnik
 placements-inventory-total = Premoženje (popis)
 placements-item-add = Popis ali odobritev
 placements-item-approval = Odobritev odločitve

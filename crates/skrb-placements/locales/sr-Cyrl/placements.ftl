@@ -144,6 +144,7 @@ placements-institution = Установа
 placements-institution-new = Нова установа
 placements-institutions = Установе
 placements-institutions-none = У регистру нема установа.
+placements-is-carer = Хранитељ
 placements-inventory-total = Имовина (попис)
 placements-item-add = Попис или одобрење
 placements-item-approval = Одобрење одлуке

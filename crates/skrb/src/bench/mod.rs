@@ -17,6 +17,7 @@ use skrb_kit::config::Config;
 use skrb_kit::db::Db;
 use skrb_kit::{sql, sql_pool};
 
+mod placements;
 mod services;
 
 /// p50 and p95 of durations, in milliseconds.
@@ -166,6 +167,7 @@ pub async fn run(config: Config, samples: usize) -> anyhow::Result<()> {
         }
     }
     let home_help = services::bench(&db, &app, samples).await?;
+    let authorisations = placements::bench(&db, &app, samples).await?;
     let renewal = renewal_bench(&db).await?;
     let payment = payments_bench(&db).await?;
     // The limit: an indexed point lookup of the same row, on the same pool.
@@ -238,6 +240,7 @@ pub async fn run(config: Config, samples: usize) -> anyhow::Result<()> {
         lines.extend(p.lines());
     }
     lines.extend(home_help);
+    lines.extend(authorisations);
     lines.push(Line {
         what: "point lookup by id (the limit)".into(),
         p50: ms(pt50),

@@ -1,6 +1,6 @@
 //! Public authorisations for the demo, in every centre: the institutions' register
 //! (children's homes, homes for the elderly, a special institution in each country),
-//! foster families (Velenje 8, Trebinje 5, a country one per 700 persons: about 3,000)
+//! foster families (Velenje 8, Trebinje 5, a country one per 660 persons: about 3,000)
 //! with their assessment, permit, household checks and training, some in enquiry and
 //! assessment; children placed with them up to about two thirds of the places (so the
 //! vacancy list has both), full-time, a weekend-only and a few with raises, each with its
@@ -147,7 +147,7 @@ pub async fn generate(db: &Db, seed: u64, today: Date) -> anyhow::Result<usize> 
             _ => {
                 let n: i64 = sql!(&mut tx, x => sqlx::query_scalar("SELECT COUNT(*) FROM person WHERE centre_id = $1")
                     .bind(c.id).fetch_one(x).await?);
-                (((n / 700) as usize).max(1), true)
+                (((n / 660) as usize).max(1), true)
             }
         };
         // Carers: adults of 24 to 67, those without home help first; children: the youngest under 18;
@@ -164,7 +164,7 @@ pub async fn generate(db: &Db, seed: u64, today: Date) -> anyhow::Result<usize> 
         let children: Vec<(i64, String, Date)> = sql!(&mut tx, x => sqlx::query_as(
             "SELECT id, given_name || ' ' || family_name, birth_date FROM person WHERE centre_id = $1 AND restricted = FALSE \
              AND birth_date > $2 ORDER BY id DESC LIMIT $3")
-            .bind(c.id).bind(adult_on).bind((families * 2 + 4) as i64).fetch_all(x).await?);
+            .bind(c.id).bind(adult_on).bind((families * 3 + 4) as i64).fetch_all(x).await?);
         let mut child = children.into_iter();
         for (k, (person, name, muni, iban_, address)) in adults.iter().take(families).enumerate() {
             let id = ids.carer;
@@ -307,10 +307,12 @@ pub async fn generate(db: &Db, seed: u64, today: Date) -> anyhow::Result<usize> 
                 continue;
             }
             // About two thirds of the places taken.
-            let take = if k % 3 == 2 {
-                (max * 2) / 3
-            } else {
-                ((max * 2) / 3).max(1)
+            // A small demo leaves about a third of the places free; a country fills most
+            // (about 5,000 children in 3,000 families), leaving one in four families a place.
+            let take = match (country, k % 3 == 2) {
+                (true, _) => (max - i64::from(k % 4 == 0)).max(1),
+                (false, true) => (max * 2) / 3,
+                (false, false) => ((max * 2) / 3).max(1),
             };
             for n in 0..take {
                 let Some((kid, kid_name, _born)) = child.next() else {
