@@ -2,8 +2,8 @@
 //! for a child, a carer's file and the overview of what falls due, through the real
 //! router beside an indexed read of the register; and what the placements' own
 //! entitlements cost the month's payment run: the run of every centre with them and,
-//! in the same database, without them (their amounts hidden in the transaction, which
-//! is then rolled back), median of three each.
+//! in the same database, without them (their amounts turned negative for the measure
+//! and back), median of three each.
 
 use std::time::{Duration, Instant};
 
@@ -87,27 +87,23 @@ async fn run_share(db: &Db) -> anyhow::Result<Option<Line>> {
     let mut ents = (0, 0);
     for n in 0..6 {
         let hide = n % 2 == 1;
-        let mut tx = db.begin().await?;
+        // The run reads entitlements on a connection of its own, so hiding them must be
+        // committed: their amounts are made negative (a run pays only positive ones) and
+        // turned back whatever the run did.
         if hide {
-            sql!(&mut tx, c => sqlx::query("UPDATE entitlement SET amount = 0 WHERE placement_id IS NOT NULL")
-                .execute(c).await?.rows_affected());
+            flip(db).await?;
         }
-        let run: i64 = sql!(&mut tx, c => sqlx::query_scalar(
-            "INSERT INTO payment_run (kind, month, from_month, execution_on, status, created_by, created_at) \
-             VALUES ('monthly', $1, $1, $2, 'draft', $3, $4) RETURNING id")
-            .bind(month).bind(today).bind(finance.user_id).bind(time::OffsetDateTime::now_utc()).fetch_one(c).await?);
-        let t = Instant::now();
-        let c = skrb_payments::runs::calculate_in(db, &mut tx, &finance, run, None, &mut |_, _| {})
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let d = t.elapsed();
-        tx.rollback().await?;
+        let measured = timed_run(db, &finance, month, today).await;
+        if hide {
+            flip(db).await?;
+        }
+        let (d, e) = measured?;
         if hide {
             without.push(d);
-            ents.1 = c.entitlements;
+            ents.1 = e;
         } else {
             with.push(d);
-            ents.0 = c.entitlements;
+            ents.0 = e;
         }
     }
     let median = |mut v: Vec<Duration>| {
@@ -125,4 +121,32 @@ async fn run_share(db: &Db) -> anyhow::Result<Option<Line>> {
         limit: format!("{b:.2} s without ({} in all)", ents.1),
         ratio: format!("×{:.3}", a / b.max(0.001)),
     }))
+}
+
+/// Turns the placements' amounts negative, or back.
+async fn flip(db: &Db) -> anyhow::Result<()> {
+    sql_pool!(db, p => sqlx::query("UPDATE entitlement SET amount = -amount WHERE placement_id IS NOT NULL")
+        .execute(p).await?.rows_affected());
+    Ok(())
+}
+
+/// One month's run of every centre, calculated in a transaction then rolled back.
+async fn timed_run(
+    db: &Db,
+    finance: &skrb_kit::audit::Actor,
+    month: time::Date,
+    today: time::Date,
+) -> anyhow::Result<(Duration, usize)> {
+    let mut tx = db.begin().await?;
+    let run: i64 = sql!(&mut tx, c => sqlx::query_scalar(
+        "INSERT INTO payment_run (kind, month, from_month, execution_on, status, created_by, created_at) \
+         VALUES ('monthly', $1, $1, $2, 'draft', $3, $4) RETURNING id")
+        .bind(month).bind(today).bind(finance.user_id).bind(time::OffsetDateTime::now_utc()).fetch_one(c).await?);
+    let t = Instant::now();
+    let c = skrb_payments::runs::calculate_in(db, &mut tx, finance, run, None, &mut |_, _| {})
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let d = t.elapsed();
+    tx.rollback().await?;
+    Ok((d, c.entitlements))
 }
