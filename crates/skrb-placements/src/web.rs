@@ -180,12 +180,18 @@ async fn home(State(st): State<AppState>, s: Signed) -> AppResult<Response> {
 struct CarersPage {
     page: Page,
     carers: Vec<Carer>,
+    /// Matches in all (the page shows the nearest [`SHOWN`]).
+    total: i64,
     q: Kept,
     kept: Kept,
     errors: Vec<Reason>,
     person: Option<(i64, String)>,
     all: bool,
 }
+
+/// Families a page of the register shows: the nearest first, the rest found by a
+/// narrower search.
+const SHOWN: usize = 50;
 
 fn search_of(q: &Raw) -> Search {
     let flag = |k: &str| q.get(k).map(|v| skrb_kit::form::truthy(v));
@@ -208,7 +214,9 @@ async fn carers_form(
     errors: Vec<Reason>,
 ) -> AppResult<Response> {
     let search = search_of(&q);
-    let carers = carers::register(&st.db, &s.actor(), &search).await?;
+    let mut carers = carers::register(&st.db, &s.actor(), &search).await?;
+    let total = carers.len() as i64;
+    carers.truncate(SHOWN);
     let person_id = kept
         .get("person_id")
         .and_then(|p| p.trim().parse::<i64>().ok());
@@ -217,6 +225,7 @@ async fn carers_form(
     let res = render(&CarersPage {
         page: page(s, "placements-carers"),
         carers,
+        total,
         all: search.all.unwrap_or(false),
         q: Kept(q),
         kept: Kept(kept),

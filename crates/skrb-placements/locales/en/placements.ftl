@@ -30,6 +30,7 @@ placements-carer-status-ended = Ended
 placements-carer-status-enquiry = Enquiry
 placements-carer-status-suspended = Suspended
 placements-carers = Foster carers
+placements-carers-more = The nearest 50 of { $count }: narrow the search by the child's age, needs or language.
 placements-carers-none = No foster carer matches.
 placements-centre = Supervising centre
 placements-check = Check

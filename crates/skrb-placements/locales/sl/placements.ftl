@@ -30,6 +30,7 @@ placements-carer-status-ended = Končan
 placements-carer-status-enquiry = Povpraševanje
 placements-carer-status-suspended = Začasno ustavljen
 placements-carers = Rejniki
+placements-carers-more = Prikazanih je najbližjih 50 od { $count }: zožite iskanje po starosti, potrebah ali jeziku otroka.
 placements-carers-none = Noben rejnik ne ustreza.
 placements-centre = Pristojni center
 placements-check = Preverjanje

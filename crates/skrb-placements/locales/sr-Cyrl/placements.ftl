@@ -30,6 +30,7 @@ placements-carer-status-ended = Завршен
 placements-carer-status-enquiry = Упит
 placements-carer-status-suspended = Привремено обустављен
 placements-carers = Хранитељи
+placements-carers-more = Приказано је најближих 50 од { $count }: сузите претрагу по узрасту, потребама или језику дјетета.
 placements-carers-none = Ниједан хранитељ не одговара.
 placements-centre = Надлежни центар
 placements-check = Провјера

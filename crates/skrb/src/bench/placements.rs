@@ -41,7 +41,8 @@ pub(super) async fn bench(
         let cookie = cookie.clone();
         async move { super::services::timed(app, "GET", &path, &cookie, None).await }
     };
-    let (mut register, mut file, mut overview, mut limit) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut register, mut file, mut overview, mut limit) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for i in 0..samples {
         register.push(get(format!("/placements/carers?vacant=1&age={}", 2 + i % 15)).await?);
         file.push(get(format!("/placements/carers/{}", carers[i % carers.len()])).await?);
