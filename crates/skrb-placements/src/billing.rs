@@ -202,12 +202,16 @@ pub struct Annual {
 /// runs that were sent (open or settled), not those held, returned or written off,
 /// which were not paid. Audited as a read of the carer.
 pub async fn annual(db: &Db, actor: &Actor, carer_id: i64, year: i32) -> AppResult<Annual> {
+    // A year a payment can have been made in; anything else is the user's typing.
+    let (Ok(from), Ok(to), true) = (
+        Date::from_calendar_date(year, time::Month::January, 1),
+        Date::from_calendar_date(year, time::Month::December, 31),
+        (2000..=2100).contains(&year),
+    ) else {
+        return Err(skrb_kit::form::field_error("year", "err-number"));
+    };
     let mut tx = db.begin().await?;
     let c = crate::carers::load(&mut tx, actor, carer_id, actor.today()).await?;
-    let from = Date::from_calendar_date(year, time::Month::January, 1)
-        .map_err(|e| skrb_kit::error::AppError::Internal(e.into()))?;
-    let to = Date::from_calendar_date(year, time::Month::December, 31)
-        .map_err(|e| skrb_kit::error::AppError::Internal(e.into()))?;
     let rows: Vec<(i64, String, Date, i64)> = sql!(&mut tx, x => sqlx::query_as(
         "SELECT pl.person_id, p.given_name || ' ' || p.family_name, l.month, l.amount FROM payment_line l \
          JOIN payment_run r ON r.id = l.run_id JOIN entitlement e ON e.id = l.entitlement_id \

@@ -84,8 +84,13 @@ fn table(rows: &[(Option<Date>, Option<String>)], on: Date) -> Vec<Row> {
 /// The figures of the reader's centre (every centre for a reader of all) for a year.
 pub async fn of_year(db: &Db, actor: &Actor, year: i32) -> AppResult<Figures> {
     let today = actor.today();
-    let first = Date::from_calendar_date(year, time::Month::January, 1).unwrap_or(today);
-    let last = Date::from_calendar_date(year, time::Month::December, 31).unwrap_or(today);
+    let (Ok(first), Ok(last), true) = (
+        Date::from_calendar_date(year, time::Month::January, 1),
+        Date::from_calendar_date(year, time::Month::December, 31),
+        (2000..=2100).contains(&year),
+    ) else {
+        return Err(skrb_kit::form::field_error("year", "err-number"));
+    };
     let on = last.min(today);
     let centre = skrb_kit::scope::centre_of(actor);
     let mut tx = db.begin_read().await?;

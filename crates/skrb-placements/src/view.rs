@@ -25,6 +25,16 @@ pub async fn person(db: &Db, actor: &Actor, id: Option<i64>) -> AppResult<Option
     Ok(name.map(|n| (p, n)))
 }
 
+/// The actor's centre's municipalities (the register is searched from the child's).
+pub async fn municipalities(db: &Db, actor: &Actor) -> AppResult<Vec<(i64, String)>> {
+    let mut tx = db.begin_read().await?;
+    let out: Vec<(i64, String)> = sql!(&mut tx, c => sqlx::query_as(
+        "SELECT id, name FROM municipality WHERE centre_id = $1 ORDER BY name")
+        .bind(skrb_kit::scope::centre_of(actor)).fetch_all(c).await?);
+    tx.commit().await?;
+    Ok(out)
+}
+
 /// The new-placement form's choices: the approved families (the person's municipality
 /// first) and the institutions of the jurisdiction.
 pub async fn choices(db: &Db, actor: &Actor) -> AppResult<(Vec<Carer>, Vec<Institution>)> {

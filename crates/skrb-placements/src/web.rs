@@ -182,6 +182,7 @@ struct CarersPage {
     carers: Vec<Carer>,
     /// Matches in all (the page shows the nearest [`SHOWN`]).
     total: i64,
+    municipalities: Vec<(i64, String)>,
     q: Kept,
     kept: Kept,
     errors: Vec<Reason>,
@@ -217,6 +218,7 @@ async fn carers_form(
     let mut carers = carers::register(&st.db, &s.actor(), &search).await?;
     let total = carers.len() as i64;
     carers.truncate(SHOWN);
+    let municipalities = crate::view::municipalities(&st.db, &s.actor()).await?;
     let person_id = kept
         .get("person_id")
         .and_then(|p| p.trim().parse::<i64>().ok());
@@ -226,6 +228,7 @@ async fn carers_form(
         page: page(s, "placements-carers"),
         carers,
         total,
+        municipalities,
         all: search.all.unwrap_or(false),
         q: Kept(q),
         kept: Kept(kept),

@@ -38,6 +38,7 @@ placements-check-clear = Clear
 placements-check-concern = Concern
 placements-checked-on = Checked on
 placements-child-age = Child's age
+placements-child-municipality = Child's municipality (near families first)
 placements-children = Children placed
 placements-choose = Choose
 placements-contract-number = Foster contract

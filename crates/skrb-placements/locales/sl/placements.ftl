@@ -38,6 +38,7 @@ placements-check-clear = Brez zadržkov
 placements-check-concern = Zadržek
 placements-checked-on = Preverjeno
 placements-child-age = Starost otroka
+placements-child-municipality = Občina otroka (najprej bližnje družine)
 placements-children = Nameščeni otroci
 placements-choose = Izberite
 placements-contract-number = Rejniška pogodba

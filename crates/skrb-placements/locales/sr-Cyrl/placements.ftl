@@ -38,6 +38,7 @@ placements-check-clear = Без сметњи
 placements-check-concern = Сметња
 placements-checked-on = Провјерено
 placements-child-age = Узраст дјетета
+placements-child-municipality = Општина дјетета (прво оближње породице)
 placements-children = Смјештена дјеца
 placements-choose = Изаберите
 placements-contract-number = Уговор о хранитељству

@@ -398,6 +398,22 @@ async fn a_child_placed_and_paid(app: TestApp) {
         ))
         .await;
     assert_eq!(lines, total, "the summary is what the run sent");
+    for year in ["2147483646", "1066"] {
+        let r = get(
+            &app,
+            &c.sw,
+            &format!("/api/v1/placements/carers/{carer}/annual?year={year}"),
+        )
+        .await;
+        assert_eq!(r.status, 422, "a year no payment was made in: {}", r.body);
+        let r = get(
+            &app,
+            &c.sw,
+            &format!("/api/v1/placements/figures?year={year}"),
+        )
+        .await;
+        assert_eq!(r.status, 422, "{}", r.body);
+    }
 
     j.step("the timeline, a visit, an end");
     let f = get(&app, &c.sw, &format!("/api/v1/placements/{cene_pl}"))
