@@ -123,6 +123,11 @@ pub fn routes() -> Routes {
         .get("/api/v1/placements/bills", Perm(PlacementRead), bills_list)
         .post("/api/v1/placements/billing", Perm(PlacementManage), bill)
         .get(
+            "/api/v1/placements/bills/{id}/pdf",
+            Perm(PlacementRead),
+            bill_pdf,
+        )
+        .get(
             "/api/v1/placements/{id}",
             Perm(PlacementRead),
             placement_get,
@@ -485,4 +490,15 @@ pub async fn bill(
     let month = crate::parse_month(&q.month)
         .ok_or_else(|| skrb_kit::form::field_error("month", "err-date"))?;
     Ok(Json(billing::bill(&st.db, &s.actor(), month).await?))
+}
+
+/// A bill's PDF (in Slovenia with the UPN QR payment order).
+#[utoipa::path(get, path = "/api/v1/placements/bills/{id}/pdf", responses((status = 200, description = "The bill as PDF.", body = skrb_kit::web::openapi::Binary, content_type = "application/pdf"), (status = 404)))]
+pub async fn bill_pdf(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+) -> AppResult<axum::response::Response> {
+    let (name, pdf) = billing::document(&st.db, &s.actor(), id).await?;
+    Ok(skrb_kit::web::page::pdf_download(&name, pdf))
 }

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use skrb_domain::payments::month_amount;
 use skrb_domain::placements::split;
 use skrb_domain::rights::Minor;
+use skrb_domain::services::upn::{self, Order};
 use skrb_kit::audit::{self, Action, Actor, Event};
 use skrb_kit::bulk::{self, Value};
 use skrb_kit::db::Db;
@@ -69,6 +70,7 @@ pub async fn bill(db: &Db, actor: &Actor, month: Date) -> AppResult<Billed> {
     let month = month.replace_day(1).unwrap_or(month);
     let last = crate::month_end(month);
     let mut tx = db.begin().await?;
+    let jurisdiction = skrb_kit::centre::jurisdiction_of(&mut tx, Some(centre)).await?;
     let rows: Vec<Row> = sql!(&mut tx, x => sqlx::query_as::<_, Row>(
         "SELECT pl.id, p.given_name || ' ' || p.family_name AS person, pl.start_on AS start, pl.end_on AS end_on, pl.person_id, \
          COALESCE(pl.price, 0) AS price, pl.user_part AS user_part, pl.relatives_part AS relatives, pl.relatives_name, \
@@ -101,13 +103,17 @@ pub async fn bill(db: &Db, actor: &Actor, month: Date) -> AppResult<Billed> {
                 out.already += 1;
                 continue;
             }
-            let reference = format!(
-                "{}-{:04}{:02}-{}-{}",
-                r.id,
-                month.year(),
-                u8::from(month.month()),
-                if payer == "user" { 1 } else { 2 },
-                centre
+            // Centre, month, placement and payer: unique as the bill is, with its check
+            // digit in the jurisdiction's model (SI12 in Slovenia, as home help's).
+            let reference = upn::reference(
+                &jurisdiction,
+                &format!(
+                    "{centre:03}{:04}{:02}{:06}{}",
+                    month.year(),
+                    u8::from(month.month()),
+                    r.id,
+                    if payer == "user" { 1 } else { 2 }
+                ),
             );
             out.bills += 1;
             out.total += amount;
@@ -151,6 +157,127 @@ pub async fn bill(db: &Db, actor: &Actor, month: Date) -> AppResult<Billed> {
     .await?;
     tx.commit().await?;
     Ok(out)
+}
+
+/// A bill as a document: A4 in the centre's language, and in Slovenia with the UPN QR
+/// payment order (the reference, the centre's receipts account), as home help's invoices;
+/// audited as a download of the person's record.
+pub async fn document(db: &Db, actor: &Actor, id: i64) -> AppResult<(String, Vec<u8>)> {
+    let mut tx = db.begin().await?;
+    let row: Option<(Bill, i64, i64, String)> = {
+        let b: Option<Bill> = sql!(&mut tx, x => sqlx::query_as::<_, Bill>(
+            "SELECT id, placement_id, month, payer, name, amount, currency, reference FROM placement_bill WHERE id = $1")
+            .bind(id).fetch_optional(x).await?);
+        match b {
+            Some(b) => {
+                let (centre, person, place): (i64, i64, String) = sql!(&mut tx, x => sqlx::query_as(
+                    "SELECT pl.centre_id, pl.person_id, COALESCE(i.name, '') FROM placement pl \
+                     LEFT JOIN institution i ON i.id = pl.institution_id WHERE pl.id = $1")
+                    .bind(b.placement_id).fetch_one(x).await?);
+                Some((b, centre, person, place))
+            }
+            None => None,
+        }
+    };
+    let (b, centre, person, place) = row.ok_or(skrb_kit::error::AppError::NotFound)?;
+    crate::own(actor, centre)?;
+    skrb_registry::access::check(&mut tx, actor, skrb_kit::ids::PersonId(person)).await?;
+    let (cname, caddress, iban, j): (String, Option<String>, Option<String>, String) = sql!(&mut tx, x => sqlx::query_as(
+        "SELECT name, address, receipts_iban, jurisdiction FROM centre WHERE id = $1").bind(centre).fetch_one(x).await?);
+    let (street, postal, town): (Option<String>, Option<String>, Option<String>) = sql!(&mut tx, x => sqlx::query_as(
+        "SELECT address, postal_code, place FROM person WHERE id = $1").bind(person).fetch_one(x).await?);
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new(Action::Download, "placement_bill", id).person(person),
+    )
+    .await?;
+    tx.commit().await?;
+    let l = skrb_rights::decisions::centre_locale(&j);
+    let t = |k: &str| skrb_kit::i18n::t(l, k);
+    let money = |a: i64| skrb_kit::i18n::fmt_money(l, a, &b.currency);
+    let due = crate::month_end(b.month) + time::Duration::days(15);
+    let month = format!("{:02}/{}", u8::from(b.month.month()), b.month.year());
+    // The user's bill goes to the user's address; a relative's bears the name only.
+    let (payer_street, payer_town) = if b.payer == "user" {
+        (
+            street,
+            match (postal, town) {
+                (Some(a), Some(c)) => Some(format!("{a} {c}")),
+                (a, c) => c.or(a),
+            },
+        )
+    } else {
+        (None, None)
+    };
+    use skrb_rights::decisions::document::{line, render_with, upn_code, Style};
+    let mut lines = vec![line(Style::Bold, cname.clone())];
+    if let Some(a) = &caddress {
+        lines.push(line(Style::Normal, a.clone()));
+    }
+    lines.push(line(Style::Gap, ""));
+    lines.push(line(Style::Normal, b.name.clone()));
+    for part in [&payer_street, &payer_town].into_iter().flatten() {
+        lines.push(line(Style::Normal, part.clone()));
+    }
+    lines.push(line(Style::Gap, ""));
+    lines.push(line(
+        Style::Title,
+        skrb_kit::i18n::t_args(
+            l,
+            "placements-bill-title",
+            &[("reference", b.reference.clone().into())],
+        ),
+    ));
+    lines.push(line(Style::Gap, ""));
+    for (k, v) in [
+        ("placements-month", month.clone()),
+        ("placements-institution", place),
+        (
+            "placements-payer-kind",
+            t(&format!("placements-payer-{}", b.payer)),
+        ),
+        ("placements-reference", b.reference.clone()),
+        ("placements-bill-due", skrb_kit::i18n::fmt_date(l, due)),
+    ] {
+        lines.push(line(Style::Normal, format!("{}: {}", t(k), v)));
+    }
+    lines.push(line(Style::Gap, ""));
+    lines.push(line(
+        Style::Bold,
+        format!("{}: {}", t("placements-total"), money(b.amount)),
+    ));
+    let code = match (j.as_str(), iban) {
+        ("SI", Some(iban)) => {
+            let (rs, rc) = match caddress.as_deref().and_then(|a| a.split_once(',')) {
+                Some((a, c)) => (a.trim().to_string(), c.trim().to_string()),
+                None => (caddress.clone().unwrap_or_default(), String::new()),
+            };
+            let order = Order {
+                payer_name: b.name.clone(),
+                payer_street: payer_street.clone().unwrap_or_default(),
+                payer_city: payer_town.clone().unwrap_or_default(),
+                amount: b.amount,
+                purpose_code: "OTHR".into(),
+                purpose: skrb_kit::i18n::t_args(
+                    l,
+                    "placements-bill-purpose",
+                    &[("month", month.clone().into())],
+                ),
+                due: Some(due),
+                recipient_iban: iban,
+                reference: b.reference.clone(),
+                recipient_name: cname,
+                recipient_street: rs,
+                recipient_city: rc,
+            };
+            Some(upn_code(&order).map_err(skrb_kit::error::AppError::Internal)?)
+        }
+        _ => None,
+    };
+    let bytes = render_with(&lines, &b.reference, l.html_lang(), code.as_ref())
+        .map_err(skrb_kit::error::AppError::Internal)?;
+    Ok((format!("{}.pdf", b.reference), bytes))
 }
 
 /// The centre's bills of a month.

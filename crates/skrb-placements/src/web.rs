@@ -122,6 +122,7 @@ pub fn routes() -> Routes {
             guardianship_end,
         )
         .get("/placements/billing", Perm(PlacementRead), billing_page)
+        .get("/placements/bills/{id}/pdf", Perm(PlacementRead), bill_pdf)
         .post("/placements/billing", Perm(PlacementManage), billing_run)
         .get("/placements/figures", Perm(PlacementRead), figures_page)
 }
@@ -883,6 +884,15 @@ async fn billing_page(
         total,
         currency,
     }))
+}
+
+async fn bill_pdf(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let (name, pdf) = billing::document(&st.db, &s.actor(), id).await?;
+    Ok(skrb_kit::web::page::pdf_download(&name, pdf))
 }
 
 async fn billing_run(

@@ -93,23 +93,15 @@ pub fn day_kind(day: Date, holidays: &HashSet<Date>) -> DayKind {
     }
 }
 
-/// An invoice's reference: centre, month and sequence with a check digit; in Slovenia in
-/// the SI12 model (what the UPN QR and a camt.053 statement carry), in Republika Srpska
-/// the digits alone (the "poziv na broj" of a payment slip).
+/// An invoice's reference: centre, month and sequence with a check digit (the model by
+/// jurisdiction: [`upn::reference`]).
 fn reference(centre: i64, month: Date, seq: i64, jurisdiction: &str) -> String {
     let digits = format!(
         "{centre:03}{:04}{:02}{seq:06}",
         month.year(),
         u8::from(month.month())
     );
-    if jurisdiction == "SI" {
-        upn::si12(&digits).unwrap_or(digits)
-    } else {
-        match upn::mod11(&digits) {
-            Some(k) => format!("{digits}{k}"),
-            None => digits,
-        }
-    }
+    upn::reference(jurisdiction, &digits)
 }
 
 /// Bills a month for the actor's centre (every centre from the command line).

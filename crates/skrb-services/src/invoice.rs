@@ -3,35 +3,19 @@
 //! error correction M and ECI 4 (ISO 8859-2), so that a mobile bank reads every field.
 //! Written when asked for (a country's 20,000 invoices are not all opened).
 
-use skrb_domain::services::upn::{self, Order};
+use skrb_domain::services::upn::Order;
 use skrb_kit::audit::{self, Action, Actor, Event};
 use skrb_kit::db::Db;
 use skrb_kit::error::{AppError, AppResult};
 use skrb_kit::i18n::{self, Locale};
 use skrb_kit::sql;
-use skrb_rights::decisions::document::{line, render_with, Code, Line, Style};
+use skrb_rights::decisions::document::{line, render_with, upn_code, Line, Style};
 
 use crate::billing::{self, Invoice};
 
-/// The QR code of a payment order: its width in modules and the dark ones, row by row.
-pub fn qr(order: &Order) -> anyhow::Result<(usize, Vec<bool>)> {
-    let payload = upn::payload(order).map_err(|e| anyhow::anyhow!("UPN QR: {e:?}"))?;
-    let mut bits = qrcode::bits::Bits::new(qrcode::Version::Normal(15));
-    bits.push_eci_designator(4)
-        .map_err(|e| anyhow::anyhow!("QR: {e:?}"))?;
-    bits.push_byte_data(&payload)
-        .map_err(|e| anyhow::anyhow!("QR: {e:?}"))?;
-    bits.push_terminator(qrcode::EcLevel::M)
-        .map_err(|e| anyhow::anyhow!("QR: {e:?}"))?;
-    let code = qrcode::QrCode::with_bits(bits, qrcode::EcLevel::M)
-        .map_err(|e| anyhow::anyhow!("QR: {e:?}"))?;
-    let dark = code
-        .to_colors()
-        .iter()
-        .map(|c| *c == qrcode::Color::Dark)
-        .collect();
-    Ok((code.width(), dark))
-}
+/// The QR code of a payment order (drawn by the document renderer, shared with the
+/// other contexts' bills).
+pub use skrb_rights::decisions::document::upn_qr as qr;
 
 /// Who sends the invoice and where it is paid to.
 #[derive(Debug, Clone, Default)]
@@ -178,18 +162,7 @@ pub fn pdf(i: &Invoice, s: &Sender, p: &Payer) -> anyhow::Result<Vec<u8>> {
     let l = skrb_rights::decisions::centre_locale(&s.jurisdiction);
     let ls = lines(i, s, p, l);
     let code = match order(i, s, p, l) {
-        Some(o) => {
-            let (width, dark) = qr(&o)?;
-            let module = 1.5;
-            let size = width as f32 * module;
-            Some(Code {
-                x: 595.0 - 70.0 - size,
-                y: 842.0 - 70.0 - size,
-                module,
-                width,
-                dark,
-            })
-        }
+        Some(o) => Some(upn_code(&o)?),
         None => None,
     };
     render_with(&ls, &i.number, l.html_lang(), code.as_ref())

@@ -33,6 +33,20 @@ pub fn si12(digits: &str) -> Option<String> {
     Some(format!("SI12{digits}{}", mod11(digits)?))
 }
 
+/// A bill's reference from its digits: in Slovenia in the SI12 model (what the UPN QR
+/// and a camt.053 statement carry), in Republika Srpska the digits with their check digit
+/// (the "poziv na broj" of a payment slip).
+pub fn reference(jurisdiction: &str, digits: &str) -> String {
+    if jurisdiction == "SI" {
+        si12(digits).unwrap_or_else(|| digits.to_string())
+    } else {
+        match mod11(digits) {
+            Some(k) => format!("{digits}{k}"),
+            None => digits.to_string(),
+        }
+    }
+}
+
 /// Whether a reference (spaces allowed) is a well-formed SI12 reference.
 pub fn is_si12(reference: &str) -> bool {
     let r: String = reference.chars().filter(|c| *c != ' ').collect();

@@ -275,6 +275,42 @@ pub struct Code {
     pub dark: Vec<bool>,
 }
 
+/// The UPN QR of a payment order (version 15, error correction M, ECI 4 for ISO 8859-2):
+/// its width in modules and the dark ones, row by row.
+pub fn upn_qr(order: &skrb_domain::services::upn::Order) -> anyhow::Result<(usize, Vec<bool>)> {
+    let payload =
+        skrb_domain::services::upn::payload(order).map_err(|e| anyhow::anyhow!("UPN QR: {e:?}"))?;
+    let mut bits = qrcode::bits::Bits::new(qrcode::Version::Normal(15));
+    bits.push_eci_designator(4)
+        .map_err(|e| anyhow::anyhow!("QR: {e:?}"))?;
+    bits.push_byte_data(&payload)
+        .map_err(|e| anyhow::anyhow!("QR: {e:?}"))?;
+    bits.push_terminator(qrcode::EcLevel::M)
+        .map_err(|e| anyhow::anyhow!("QR: {e:?}"))?;
+    let code = qrcode::QrCode::with_bits(bits, qrcode::EcLevel::M)
+        .map_err(|e| anyhow::anyhow!("QR: {e:?}"))?;
+    let dark = code
+        .to_colors()
+        .iter()
+        .map(|c| *c == qrcode::Color::Dark)
+        .collect();
+    Ok((code.width(), dark))
+}
+
+/// The UPN QR placed at the foot of an A4 page's right margin.
+pub fn upn_code(order: &skrb_domain::services::upn::Order) -> anyhow::Result<Code> {
+    let (width, dark) = upn_qr(order)?;
+    let module = 1.5;
+    let size = width as f32 * module;
+    Ok(Code {
+        x: 595.0 - 70.0 - size,
+        y: 842.0 - 70.0 - size,
+        module,
+        width,
+        dark,
+    })
+}
+
 /// Lays the lines out on A4 pages.
 pub fn render(lines: &[Line], title: &str, lang: &str) -> anyhow::Result<Vec<u8>> {
     render_with(lines, title, lang, None)

@@ -187,6 +187,7 @@ impl Modify for Bearer {
         skrb_placements::api::guardianship_end,
         skrb_placements::api::bills_list,
         skrb_placements::api::bill,
+        skrb_placements::api::bill_pdf,
     ),
     components(schemas(ProblemDoc, FieldProblem, WarningProblem, Binary)),
     modifiers(&Bearer),

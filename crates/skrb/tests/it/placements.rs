@@ -584,6 +584,12 @@ async fn limits_amounts_and_institutions(app: TestApp) {
     )
     .await;
     assert_eq!(r.status, 422, "once in the register: {}", r.body);
+    app.exec(&format!(
+        "UPDATE centre SET address = 'Trg 1, 3320 Velenje', receipts_iban = '{}' WHERE id = {}",
+        iban::compose("SI", "191000000123438"),
+        si.id
+    ))
+    .await;
     let ana = person(&app, &si.sw, "Ana", "1938-02-02").await;
     // An exemption decided in the procedure: she pays at most 250.00 a month.
     let right = app
@@ -635,6 +641,37 @@ async fn limits_amounts_and_institutions(app: TestApp) {
         .await
         .json();
     assert_eq!(bills.as_array().map(Vec::len), Some(2), "{bills}");
+    let user_bill = bills
+        .as_array()
+        .and_then(|b| b.iter().find(|b| b["payer"] == "user"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(user_bill["amount"], 25_000, "{bills}");
+    let reference = user_bill["reference"].as_str().unwrap_or("");
+    assert!(
+        skrb_domain::services::upn::is_si12(reference),
+        "a reference a bank brings back: {reference}"
+    );
+    let bill = user_bill["id"].as_i64().expect("bill");
+    let pdf = get(
+        &app,
+        &si.sw,
+        &format!("/api/v1/placements/bills/{bill}/pdf"),
+    )
+    .await;
+    assert_eq!(pdf.status, 200, "{}", pdf.body);
+    assert!(pdf.body.starts_with("%PDF"), "a PDF with the UPN QR");
+    assert_eq!(
+        get(
+            &app,
+            &rs.sw,
+            &format!("/api/v1/placements/bills/{bill}/pdf")
+        )
+        .await
+        .status,
+        403,
+        "another centre's bill"
+    );
     let r = get(&app, &rs.sw, "/api/v1/placements/bills?month=2026-03")
         .await
         .json();
