@@ -98,7 +98,6 @@ placements-event-report = Report
 placements-event-return = Return
 placements-event-start = Placed
 placements-event-visit = Supervision visit
-placements-every-months = every { $count } months
 placements-fee-raise = Carer's fee raised by
 placements-fig-age = Age
 placements-fig-ended = Placements ended
@@ -299,4 +298,8 @@ placements-year = Year
 placements-terms-children = { $count ->
     [one] up to { $count } child
    *[other] up to { $count } children
+}
+placements-every-months = { $count ->
+    [one] every month
+   *[other] every { $count } months
 }

@@ -98,7 +98,6 @@ placements-event-report = Poročilo
 placements-event-return = Vrnitev
 placements-event-start = Namestitev
 placements-event-visit = Nadzorni obisk
-placements-every-months = vsake { $count } mesece
 placements-fee-raise = Povečanje nagrade
 placements-fig-age = Starost
 placements-fig-ended = Končane namestitve
@@ -299,4 +298,10 @@ placements-year = Leto
 placements-terms-children = { $count ->
     [one] do { $count } otroka
    *[other] do { $count } otrok
+}
+placements-every-months = { $count ->
+    [one] vsak mesec
+    [two] vsaka { $count } meseca
+    [few] vsake { $count } mesece
+   *[other] vsakih { $count } mesecev
 }

@@ -98,7 +98,6 @@ placements-event-report = Извјештај
 placements-event-return = Повратак
 placements-event-start = Смјештај
 placements-event-visit = Надзорна посјета
-placements-every-months = сваких { $count } мјесеци
 placements-fee-raise = Увећање накнаде за рад
 placements-fig-age = Узраст
 placements-fig-ended = Завршени смјештаји
@@ -299,4 +298,9 @@ placements-year = Година
 placements-terms-children = { $count ->
     [one] до { $count } дјетета
    *[other] до { $count } дјеце
+}
+placements-every-months = { $count ->
+    [one] сваки мјесец
+    [few] свака { $count } мјесеца
+   *[other] сваких { $count } мјесеци
 }

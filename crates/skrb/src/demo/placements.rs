@@ -116,7 +116,6 @@ pub async fn generate(db: &Db, seed: u64, today: Date) -> anyhow::Result<usize> 
     institutions(&mut tx, now).await?;
     let inst: Vec<InstRow> = sql!(&mut tx, x => sqlx::query_as(
         "SELECT id, jurisdiction, kind, price, name, iban, address, place FROM institution ORDER BY id").fetch_all(x).await?);
-    let worker: Option<i64> = sql!(&mut tx, x => sqlx::query_scalar("SELECT id FROM app_user WHERE username = 'socialna'").fetch_optional(x).await?);
     let mut ids = Ids {
         carer: bulk::next_id(&mut tx, "foster_carer").await?,
         placement: bulk::next_id(&mut tx, "placement").await?,
@@ -128,6 +127,10 @@ pub async fn generate(db: &Db, seed: u64, today: Date) -> anyhow::Result<usize> 
     let mut placed_total = 0usize;
     for c in &centres {
         let j = if c.rs { "RS" } else { "SI" };
+        // The centre's own social worker (the demo's `socialna`, `trebinje`) did the work.
+        let worker: Option<i64> = sql!(&mut tx, x => sqlx::query_scalar(
+            "SELECT MIN(id) FROM app_user WHERE centre_id = $1 AND role = 'social_worker'")
+            .bind(c.id).fetch_one(x).await?);
         let foster_right = if c.rs {
             "rs_foster_payment"
         } else {
@@ -218,7 +221,14 @@ pub async fn generate(db: &Db, seed: u64, today: Date) -> anyhow::Result<usize> 
                 status.into(),
                 approved.then_some(kind).into(),
                 approved
-                    .then(|| format!("1203-{}/{}", 100 + id, permit_on.year()))
+                    .then(|| {
+                        format!(
+                            "{}-{}/{}",
+                            if c.rs { "560" } else { "1203" },
+                            100 + id,
+                            permit_on.year()
+                        )
+                    })
                     .into(),
                 approved.then_some(permit_on).into(),
                 Value::Int(max),
