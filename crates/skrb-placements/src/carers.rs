@@ -477,13 +477,7 @@ pub async fn step(db: &Db, actor: &Actor, id: i64, f: &StepForm) -> AppResult<()
     let note = ck.text("note", &f.note, false, 4000);
     let mut tx = db.begin().await?;
     let c = load(&mut tx, actor, id, today).await?;
-    if let Ok(v) = f.version.trim().parse::<i64>() {
-        if v != c.version {
-            return Err(AppError::Conflict {
-                current_version: c.version,
-            });
-        }
-    }
+    crate::version_of(&f.version, c.version)?;
     let Some(step) = step else {
         ck.done()?;
         return Err(AppError::BadRequest("step".into()));

@@ -28,6 +28,17 @@ use skrb_kit::db::Tx;
 use skrb_kit::error::AppResult;
 use skrb_kit::sql;
 
+/// A stale version the form or body sent (another user saved in between) is a conflict;
+/// none sent passes.
+pub(crate) fn version_of(sent: &str, current: i64) -> AppResult<()> {
+    match sent.trim().parse::<i64>() {
+        Ok(v) if v != current => Err(skrb_kit::error::AppError::Conflict {
+            current_version: current,
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// A record of another centre is refused; records of one's own pass.
 pub(crate) fn own(actor: &Actor, centre_id: i64) -> AppResult<()> {
     skrb_kit::scope::same_centre(actor, centre_id)
@@ -49,13 +60,9 @@ pub fn add_months(d: time::Date, months: u32) -> time::Date {
     skrb_domain::rights::deadlines::add_months(d, months)
 }
 
-/// Age in whole years on a day.
+/// Age in whole years on a day (the registry's rule: `skrb_domain::person::age_on`).
 pub fn age_on(born: time::Date, day: time::Date) -> i64 {
-    let mut a = i64::from(day.year() - born.year());
-    if (day.month() as u8, day.day()) < (born.month() as u8, born.day()) {
-        a -= 1;
-    }
-    a
+    i64::from(skrb_domain::person::age_on(born, day))
 }
 
 /// The last day of the month `d` is in.

@@ -742,7 +742,7 @@ pub async fn raise(db: &Db, actor: &Actor, id: i64, f: &RaiseForm) -> AppResult<
     let note = ck.text("note", &f.note, false, 2000);
     let mut tx = db.begin().await?;
     let p = load(&mut tx, actor, id).await?;
-    version_of(&f.version, p.version)?;
+    crate::version_of(&f.version, p.version)?;
     if !p.foster() || p.pending() {
         return Err(AppError::Refused(Msg::new("placements-err-not-foster")));
     }
@@ -786,15 +786,6 @@ pub async fn raise(db: &Db, actor: &Actor, id: i64, f: &RaiseForm) -> AppResult<
     .await?;
     tx.commit().await?;
     Ok(monthly)
-}
-
-fn version_of(v: &str, current: i64) -> AppResult<()> {
-    match v.trim().parse::<i64>() {
-        Ok(v) if v != current => Err(AppError::Conflict {
-            current_version: current,
-        }),
-        _ => Ok(()),
-    }
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -882,7 +873,7 @@ pub async fn end(db: &Db, actor: &Actor, id: i64, f: &EndForm) -> AppResult<()> 
     let reason = ck.text("reason", &f.reason, true, 2000);
     let mut tx = db.begin().await?;
     let p = load(&mut tx, actor, id).await?;
-    version_of(&f.version, p.version)?;
+    crate::version_of(&f.version, p.version)?;
     if p.end_on.is_some_and(|e| e < actor.today()) {
         return Err(AppError::Refused(Msg::new("placements-err-ended")));
     }
