@@ -14,6 +14,7 @@ pub mod names;
 pub mod payments;
 pub mod person;
 pub mod placements;
+pub mod programmes;
 pub mod rights;
 pub mod services;
 pub mod text;

@@ -149,7 +149,7 @@ macro_rules! words {
 
 /// The prefixes of the contexts' keys (a new context adds its own): a shared file's
 /// keys take none of them, and an API error's code is its key without it.
-pub const CONTEXT_PREFIXES: [&str; 7] = [
+pub const CONTEXT_PREFIXES: [&str; 8] = [
     "registry-",
     "partners-",
     "cases-",
@@ -157,6 +157,7 @@ pub const CONTEXT_PREFIXES: [&str; 7] = [
     "payments-",
     "services-",
     "placements-",
+    "programmes-",
 ];
 
 /// The words every screen shares: navigation, fields, errors, buttons.

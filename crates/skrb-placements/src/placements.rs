@@ -611,7 +611,7 @@ async fn pay(
             to: p.end_on,
             number: &number,
             reasoning,
-            placement_id: p.id,
+            placement_id: Some(p.id),
             payee,
         },
         actor.today(),

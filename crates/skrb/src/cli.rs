@@ -163,6 +163,12 @@ enum Command {
         #[command(subcommand)]
         command: skrb_placements::cli::PlacementsCommand,
     },
+    /// Extra programmes: the year's programmes and budgets, evaluating and approving a
+    /// list, the year's totals for the annual report.
+    Programmes {
+        #[command(subcommand)]
+        command: skrb_programmes::cli::ProgrammesCommand,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -644,6 +650,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 let config = resolve(&cli, None, false)?;
                 let db = open(&config).await?;
                 skrb_placements::cli::run(&db, command).await
+            }
+            Command::Programmes { command } => {
+                let config = resolve(&cli, None, false)?;
+                let db = open(&config).await?;
+                skrb_programmes::cli::run(&db, command).await
             }
             Command::Retention {
                 command: RetentionCommand::Run { apply },

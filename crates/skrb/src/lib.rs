@@ -20,6 +20,7 @@ pub use skrb_kit::{bulk, config, db, error, form, i18n, sql, sql_pool};
 pub use skrb_partners as partners;
 pub use skrb_payments as payments;
 pub use skrb_placements as placements;
+pub use skrb_programmes as programmes;
 pub use skrb_registry as registry;
 pub use skrb_rights as rights;
 pub use skrb_services as services;
@@ -31,7 +32,7 @@ pub static APP_WORDS: Words = skrb_kit::words!("app");
 
 /// Every file of words, in the order they load: the shared ones, each context's, the
 /// app's. A new context adds its `WORDS` here.
-pub static WORDS: [&Words; 9] = [
+pub static WORDS: [&Words; 10] = [
     &skrb_kit::i18n::COMMON,
     &skrb_registry::WORDS,
     &skrb_partners::WORDS,
@@ -40,6 +41,7 @@ pub static WORDS: [&Words; 9] = [
     &skrb_payments::WORDS,
     &skrb_services::WORDS,
     &skrb_placements::WORDS,
+    &skrb_programmes::WORDS,
     &APP_WORDS,
 ];
 

@@ -152,5 +152,13 @@ skrb_domain::codes! {
         Appoint = "appoint",
         /// A guardian's report was submitted.
         Submit = "submit",
+        /// A programme's list was evaluated from its rule.
+        Evaluate = "evaluate",
+        /// A voucher was redeemed at a partner.
+        Redeem = "redeem",
+        /// A person was proposed to the municipal committee.
+        Propose = "propose",
+        /// The committee's decision was recorded.
+        Decide = "decide",
     }
 }

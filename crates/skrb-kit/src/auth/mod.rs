@@ -137,10 +137,24 @@ pub enum Permission {
     /// their reports.
     #[serde(rename = "placement.manage")]
     PlacementManage,
+    /// See extra programmes, their lists and distributions, the municipal committee's
+    /// proposals and community actions.
+    #[serde(rename = "programme.read")]
+    ProgrammeRead,
+    /// Keep programmes, evaluate and change their lists, record handing over; propose to
+    /// the committee and record its decisions; record community actions.
+    #[serde(rename = "programme.manage")]
+    ProgrammeManage,
+    /// Approve a programme's list (the second person): it is then frozen and issued.
+    #[serde(rename = "programme.approve")]
+    ProgrammeApprove,
+    /// A partner's user: redeem the vouchers of programmes their organisation delivers.
+    #[serde(rename = "voucher.redeem")]
+    VoucherRedeem,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 32] = [
+    pub const ALL: [Permission; 36] = [
         Permission::RegistryRead,
         Permission::RegistryWrite,
         Permission::IdentityOverride,
@@ -173,6 +187,10 @@ impl Permission {
         Permission::ServiceCatalogue,
         Permission::PlacementRead,
         Permission::PlacementManage,
+        Permission::ProgrammeRead,
+        Permission::ProgrammeManage,
+        Permission::ProgrammeApprove,
+        Permission::VoucherRedeem,
     ];
 
     pub fn code(self) -> &'static str {
@@ -209,6 +227,10 @@ impl Permission {
             Permission::ServiceCatalogue => "service.catalogue",
             Permission::PlacementRead => "placement.read",
             Permission::PlacementManage => "placement.manage",
+            Permission::ProgrammeRead => "programme.read",
+            Permission::ProgrammeManage => "programme.manage",
+            Permission::ProgrammeApprove => "programme.approve",
+            Permission::VoucherRedeem => "voucher.redeem",
         }
     }
 

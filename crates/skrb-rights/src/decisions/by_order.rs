@@ -39,7 +39,8 @@ pub struct Order<'a> {
     /// The order's or contract's number, the decision's number.
     pub number: &'a str,
     pub reasoning: String,
-    pub placement_id: i64,
+    /// The placement the payment follows (none for a committee's one-off aid).
+    pub placement_id: Option<i64>,
     pub payee: Payee,
 }
 
@@ -136,4 +137,113 @@ pub async fn of_placement(
         "SELECT e.id, r.code, e.amount, e.currency, e.valid_from, e.valid_to FROM entitlement e JOIN right_type r ON r.id = e.right_id \
          WHERE e.placement_id = $1 ORDER BY e.valid_from, e.id")
         .bind(placement_id).fetch_all(c).await?))
+}
+
+/// Payments that a list grants at once (a programme's cash part): one decision and one
+/// entitlement per person, paid once by the month's run, to the person.
+#[derive(Debug, Clone)]
+pub struct Many<'a> {
+    pub centre_id: i64,
+    /// The right's code (`si_programme_cash`, `rs_programme_cash`, ...): its funder
+    /// chooses the account the run pays from.
+    pub right: &'a str,
+    pub from: Date,
+    pub to: Date,
+    /// The list's number; each decision is numbered `<number>/<person>`.
+    pub number: &'a str,
+    pub reasoning: &'a str,
+    /// Person and amount.
+    pub rows: &'a [(i64, Minor)],
+}
+
+/// Writes the decisions in sets and their entitlements with one statement each, in the
+/// caller's transaction (a list of thousands is not decided row by row). The decisions
+/// are issued as the list's: the list's approval is their document. Returns each
+/// person's entitlement.
+pub async fn grant_many(
+    tx: &mut Tx,
+    actor: &Actor,
+    m: &Many<'_>,
+    today: Date,
+) -> AppResult<Vec<(i64, i64)>> {
+    if m.rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    if m.rows.iter().any(|r| r.1 <= 0) {
+        return Err(AppError::Refused(Msg::new("rights-err-amount-zero")));
+    }
+    let rt = catalogue::by_code(tx, m.right)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let signatory = crate::user_name(tx, actor.user_id).await?;
+    let inputs = serde_json::json!({ "list": m.number }).to_string();
+    let cols = [
+        "centre_id",
+        "person_id",
+        "right_id",
+        "kind",
+        "outcome",
+        "amount",
+        "currency",
+        "period_from",
+        "period_to",
+        "reasoning",
+        "inputs",
+        "status",
+        "number",
+        "decided_on",
+        "decided_by",
+        "signatory",
+        "created_at",
+    ];
+    let rows: Vec<Vec<skrb_kit::bulk::Value<'_>>> = m
+        .rows
+        .iter()
+        .map(|(person, amount)| {
+            vec![
+                m.centre_id.into(),
+                (*person).into(),
+                rt.id.into(),
+                "first".into(),
+                "granted".into(),
+                (*amount).into(),
+                rt.currency.as_str().into(),
+                m.from.into(),
+                m.to.into(),
+                m.reasoning.into(),
+                inputs.as_str().into(),
+                "issued".into(),
+                format!("{}/{person}", m.number).into(),
+                today.into(),
+                actor.user_id.into(),
+                signatory.as_str().into(),
+                actor.now.into(),
+            ]
+        })
+        .collect();
+    skrb_kit::bulk::insert(tx, "decision", &cols, &rows).await?;
+    let like = format!("{}/%", m.number);
+    let funder = rt.shares().first().map(|s| s.0.clone()).unwrap_or_default();
+    sql!(tx, c => sqlx::query(
+        "INSERT INTO entitlement (centre_id, decision_id, person_id, right_id, amount, currency, valid_from, valid_to, status, funding, input) \
+         SELECT d.centre_id, d.id, d.person_id, d.right_id, d.amount, d.currency, d.period_from, d.period_to, 'active', $1 || ':' || d.amount, '{}' \
+         FROM decision d WHERE d.right_id = $2 AND d.number LIKE $3 AND d.entitlement_id IS NULL")
+        .bind(&funder).bind(rt.id).bind(&like).execute(c).await?.rows_affected());
+    sql!(tx, c => sqlx::query(
+        "UPDATE decision SET entitlement_id = (SELECT e.id FROM entitlement e WHERE e.decision_id = decision.id) \
+         WHERE right_id = $1 AND number LIKE $2 AND entitlement_id IS NULL")
+        .bind(rt.id).bind(&like).execute(c).await?.rows_affected());
+    let out: Vec<(i64, i64)> = sql!(tx, c => sqlx::query_as(
+        "SELECT person_id, entitlement_id FROM decision WHERE right_id = $1 AND number LIKE $2 AND entitlement_id IS NOT NULL")
+        .bind(rt.id).bind(&like).fetch_all(c).await?);
+    audit::record(
+        tx,
+        actor,
+        Event::about(Action::Create, "decision").detail(serde_json::json!({
+            "list": m.number, "right": m.right, "decisions": out.len(),
+            "total": m.rows.iter().map(|r| r.1).sum::<Minor>(),
+        })),
+    )
+    .await?;
+    Ok(out)
 }

@@ -154,6 +154,10 @@ perm-homehelp-bill = Bill home help, credit notes, users' payments
 perm-service-catalogue = Keep the catalogue of services
 perm-placement-read = See foster carers, placements and guardianships
 perm-placement-manage = Foster carers, placements, guardianship
+perm-programme-read = See programmes, the committee and community actions
+perm-programme-manage = Programmes, lists, handing over, the committee
+perm-programme-approve = Approve a programme's list (second person)
+perm-voucher-redeem = Redeem vouchers at a partner
 home-pay-runs =
     { $count ->
         [one] { $count } payment run awaits your approval

@@ -168,6 +168,10 @@ perm-homehelp-bill = Obračun pomoči na domu, dobropisi, plačila uporabnikov
 perm-service-catalogue = Katalog storitev
 perm-placement-read = Vpogled v rejnike, namestitve in skrbništva
 perm-placement-manage = Rejniki, namestitve, skrbništvo
+perm-programme-read = Vpogled v programe, komisijo in akcije
+perm-programme-manage = Programi, seznami, razdelitev, komisija
+perm-programme-approve = Potrditev seznama programa (druga oseba)
+perm-voucher-redeem = Unovčenje bonov pri partnerju
 home-pay-runs =
     { $count ->
         [one] { $count } plačilna lista čaka na vašo odobritev

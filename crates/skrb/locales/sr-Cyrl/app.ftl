@@ -161,6 +161,10 @@ perm-homehelp-bill = Обрачун помоћи у кући, књижна од�
 perm-service-catalogue = Каталог услуга
 perm-placement-read = Увид у хранитеље, смјештаје и старатељства
 perm-placement-manage = Хранитељи, смјештаји, старатељство
+perm-programme-read = Увид у програме, комисију и акције
+perm-programme-manage = Програми, спискови, подјела, комисија
+perm-programme-approve = Одобравање списка програма (друга особа)
+perm-voucher-redeem = Уновчавање ваучера код партнера
 home-pay-runs =
     { $count ->
         [one] { $count } платна листа чека ваше одобрење

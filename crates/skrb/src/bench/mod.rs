@@ -18,6 +18,7 @@ use skrb_kit::db::Db;
 use skrb_kit::{sql, sql_pool};
 
 mod placements;
+mod programmes;
 mod services;
 
 /// p50 and p95 of durations, in milliseconds.
@@ -168,6 +169,7 @@ pub async fn run(config: Config, samples: usize) -> anyhow::Result<()> {
     }
     let home_help = services::bench(&db, &app, samples).await?;
     let authorisations = placements::bench(&db, &app, samples).await?;
+    let extra = programmes::bench(&db, samples).await?;
     let renewal = renewal_bench(&db).await?;
     let payment = payments_bench(&db).await?;
     // The limit: an indexed point lookup of the same row, on the same pool.
@@ -241,6 +243,7 @@ pub async fn run(config: Config, samples: usize) -> anyhow::Result<()> {
     }
     lines.extend(home_help);
     lines.extend(authorisations);
+    lines.extend(extra);
     lines.push(Line {
         what: "point lookup by id (the limit)".into(),
         p50: ms(pt50),

@@ -11,6 +11,7 @@ mod names;
 mod payments;
 pub mod people;
 mod placements;
+mod programmes;
 mod rights;
 mod services;
 mod work;
@@ -66,6 +67,12 @@ pub async fn prepare(
         payments::generate(db, time::OffsetDateTime::now_utc().date()).await?;
         services::generate(db, seed, time::OffsetDateTime::now_utc().date()).await?;
         placements::generate(db, seed, time::OffsetDateTime::now_utc().date()).await?;
+        let started = Instant::now();
+        let made = programmes::generate(db, time::OffsetDateTime::now_utc().date()).await?;
+        eprintln!(
+            "generated programmes and the committee ({made} records) in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
         if let Db::Postgres(p) = db {
             sqlx::query("ANALYZE").execute(p).await?;
         } else if let Db::Sqlite(p) = db {
@@ -340,6 +347,20 @@ async fn demo_users(db: &Db) -> anyhow::Result<Vec<(String, String, String)>> {
             "trebinje",
             "Јелена Јовановић",
             Role::SocialWorker,
+            Some("csr-trebinje"),
+        ),
+        // Approves Trebinje's programme lists (the second person).
+        (
+            "trebinje-vodja",
+            "Милан Савић",
+            Role::HeadOfUnit,
+            Some("csr-trebinje"),
+        ),
+        // The Red Cross's counter in Trebinje: redeems firewood vouchers.
+        (
+            "crveni-krst",
+            "Драгана Петровић",
+            Role::Partner,
             Some("csr-trebinje"),
         ),
         ("ministrstvo", "Mojca Ministrska", Role::Ministry, None),

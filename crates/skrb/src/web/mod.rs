@@ -76,6 +76,8 @@ pub fn route_table() -> Routes {
         .merge(skrb_services::api::routes())
         .merge(skrb_placements::web::routes())
         .merge(skrb_placements::api::routes())
+        .merge(skrb_programmes::web::routes())
+        .merge(skrb_programmes::api::routes())
         .get("/statistics", Perm(StatisticsRead), pages::statistics)
 }
 
@@ -87,6 +89,7 @@ pub fn panels() -> panels::Panels {
             crate::cases::web::person_panel,
             crate::services::web::person_panel,
             crate::placements::web::person_panel,
+            crate::programmes::web::person_panel,
         ],
         partner: vec![crate::cases::web::referrals::partner_panel],
         export: vec![
@@ -94,6 +97,7 @@ pub fn panels() -> panels::Panels {
             crate::rights::view::export_part,
             crate::services::sessions::export_part,
             crate::placements::view::export_part,
+            crate::programmes::view::export_part,
         ],
     }
 }

@@ -11,6 +11,7 @@ mod households;
 mod payments;
 mod persons;
 mod placements;
+mod programmes;
 mod review;
 mod rights;
 mod schema;

@@ -56,6 +56,8 @@ async fn ids(app: &TestApp) -> Vec<(&'static str, i64)> {
         ("/services/carers/", format!("SELECT MIN(id) FROM hh_carer WHERE centre_id = {v}")),
         ("/placements/carers/", format!("SELECT MIN(id) FROM foster_carer WHERE centre_id = {v} AND status = 'approved'")),
         ("/placements/guardianships/", format!("SELECT MIN(g.id) FROM guardianship g JOIN person p ON p.id = g.ward_id WHERE g.centre_id = {v} AND p.restricted = FALSE")),
+        ("/programmes/committee/sessions/", format!("SELECT MAX(id) FROM committee_session WHERE centre_id = {v}")),
+        ("/programmes/", format!("SELECT MIN(id) FROM programme WHERE centre_id = {v}")),
         ("/placements/", format!("SELECT MIN(pl.id) FROM placement pl JOIN person p ON p.id = pl.person_id WHERE pl.centre_id = {v} AND p.restricted = FALSE")),
     ];
     let mut out = Vec::new();
@@ -225,6 +227,9 @@ async fn sweep(backend: Backend) -> anyhow::Result<usize> {
         "/",
         "/persons/{id}",
         "/placements",
+        "/programmes",
+        "/programmes/{id}",
+        "/programmes/committee/sessions/{id}",
         "/placements/carers",
         "/placements/carers/{id}",
         "/placements/{id}",
@@ -668,6 +673,138 @@ async fn a_family_approved_and_a_child_placed_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_family_approved_and_a_child_placed_postgres() {
     if let Err(e) = a_family_approved_and_a_child_placed(Backend::Postgres).await {
+        panic!("{e:#}");
+    }
+}
+
+/// Fails when the page is wider than the phone.
+async fn phone_fits(b: &Browser, what: &str) -> anyhow::Result<()> {
+    let look: Value = b
+        .cmd(
+            Method::POST,
+            "/execute/sync",
+            Some(json!({"script": LOOK, "args": []})),
+        )
+        .await?;
+    if look["overflow"].as_i64().unwrap_or(0) > 0 {
+        bail!("{what} is wider than the phone");
+    }
+    Ok(())
+}
+
+/// Trebinje's social worker on a phone (390 px), in Serbian Cyrillic, creates a
+/// firewood programme, names the Red Cross as the partner who hands it over and
+/// evaluates the list; the head of unit approves it (vouchers are issued); the Red
+/// Cross's counter redeems a voucher once and is told so the second time; the totals
+/// show what was used.
+async fn a_programme_from_creation_to_totals(backend: Backend) -> anyhow::Result<()> {
+    let app = TestApp::new(backend).await;
+    skrb::demo::prepare(&app.db, 1, skrb::demo::Scale::Small, Some(150)).await?;
+    let base = serve(&app).await?;
+    let y = time::OffsetDateTime::now_utc().year();
+    let b = Browser::start().await?;
+    signed_in(&app, &b, &base, "trebinje", "sr-Cyrl").await?;
+    width(&b, 390).await?;
+    b.goto(&format!("{base}/programmes")).await?;
+    b.click("#new-programme").await?;
+    b.find("#programme-form").await?;
+    b.fill("#f-name", "Огрјев за зиму 2").await?;
+    b.click("#f-kind option[value=\"heating\"]").await?;
+    b.set_value("#f-period_from", &format!("{y}-01-01")).await?;
+    b.set_value("#f-period_to", &format!("{y}-12-31")).await?;
+    b.click("#f-benefit option[value=\"voucher\"]").await?;
+    b.fill("#f-unit_value", "150,00").await?;
+    b.fill("#f-rule_rights", "rs_cash").await?;
+    b.fill("#f-source", "Град Требиње").await?;
+    b.fill("#f-amount", "5.000,00").await?;
+    b.click("#save-programme").await?;
+    b.find("#partner-form").await?;
+    phone_fits(&b, "the programme").await?;
+    let id = app
+        .num("SELECT MAX(id) FROM programme WHERE name = 'Огрјев за зиму 2'")
+        .await;
+    let red_cross = app
+        .num("SELECT partner_id FROM app_user WHERE username = 'crveni-krst'")
+        .await;
+    b.cmd(
+        Method::POST,
+        "/execute/sync",
+        Some(json!({"script": format!(
+            "document.querySelectorAll('details').forEach(d => d.open = true); \
+             document.querySelector('#f-partner_id').value = '{red_cross}'; document.querySelector('#f-role').value = 'delivers';"
+        ), "args": []})),
+    )
+    .await?;
+    b.click("#partner-form button").await?;
+    b.wait_text("Дијели").await?;
+    b.click("#evaluate").await?;
+    b.wait_text("Списак је израчунат").await?;
+    let n: i64 = text_of(&b, "recipients").await?.parse().unwrap_or(0);
+    if n == 0 {
+        bail!("the rule found nobody");
+    }
+    b.quit().await;
+
+    let b = Browser::start().await?;
+    signed_in(&app, &b, &base, "trebinje-vodja", "sr-Cyrl").await?;
+    width(&b, 390).await?;
+    b.goto(&format!("{base}/programmes/{id}")).await?;
+    b.click("#approve").await?;
+    b.wait_text("Списак је одобрен").await?;
+    b.find("#vouchers-pdf").await?;
+    b.quit().await;
+    let vouchers = app
+        .num(&format!(
+            "SELECT COUNT(*) FROM voucher WHERE programme_id = {id}"
+        ))
+        .await;
+    if vouchers != n {
+        bail!("{n} recipients, {vouchers} vouchers");
+    }
+
+    let code: String = skrb::sql_pool!(&app.db, p => sqlx::query_scalar(&format!(
+        "SELECT MIN(code) FROM voucher WHERE programme_id = {id}")).fetch_one(p).await?);
+    let b = Browser::start().await?;
+    signed_in(&app, &b, &base, "crveni-krst", "sr-Cyrl").await?;
+    width(&b, 390).await?;
+    for (attempt, expect) in [(1, "#redeemed"), (2, "#already")] {
+        b.goto(&format!("{base}/portal/vouchers")).await?;
+        b.fill("#f-code", &code.to_lowercase()).await?;
+        b.click("#redeem").await?;
+        if b.find(expect).await.is_err() {
+            bail!("attempt {attempt}: {expect} not shown");
+        }
+    }
+    phone_fits(&b, "the voucher counter").await?;
+    b.quit().await;
+
+    let b = Browser::start().await?;
+    signed_in(&app, &b, &base, "trebinje", "sr-Cyrl").await?;
+    width(&b, 390).await?;
+    b.goto(&format!("{base}/programmes/totals?year={y}"))
+        .await?;
+    b.wait_text("Огрјев за зиму 2").await?;
+    phone_fits(&b, "the totals").await?;
+    b.quit().await;
+    let used = app
+        .num(&format!("SELECT CAST(COALESCE(SUM(value), 0) AS BIGINT) FROM distribution WHERE programme_id = {id}"))
+        .await;
+    if used != 15_000 {
+        bail!("one voucher of 150,00 used, the records say {used}");
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_programme_from_creation_to_totals_sqlite() {
+    if let Err(e) = a_programme_from_creation_to_totals(Backend::Sqlite).await {
+        panic!("{e:#}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_programme_from_creation_to_totals_postgres() {
+    if let Err(e) = a_programme_from_creation_to_totals(Backend::Postgres).await {
         panic!("{e:#}");
     }
 }
