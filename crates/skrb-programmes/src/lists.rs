@@ -223,6 +223,7 @@ const ENTRY_FROM: &str =
 
 /// Which rows a page of the list shows.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct Filter {
     /// A part of the name.

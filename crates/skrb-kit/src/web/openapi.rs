@@ -64,6 +64,8 @@ pub fn path_parameter(name: &str) -> Option<Value> {
         "id" => id("The record's id."),
         "member" => id("The household member's person id."),
         "report" => id("The guardian's yearly report's id."),
+        "entry" => id("The row of the programme's list."),
+        "proposal" => id("The proposal to the committee."),
         "seq" => json!({"name": name, "in": "path", "required": true,
             "description": "The file's place among the run's bank files, from 1.",
             "schema": {"type": "integer", "format": "int32", "minimum": 1}, "example": 1}),

@@ -56,6 +56,8 @@ struct Plan<'a> {
     fields: Vec<(&'a str, String)>,
     partners: Vec<(Option<i64>, &'a str)>,
     sources: [&'a str; 2],
+    /// Persons the worker adds by hand (the rule does not find them).
+    by_hand: Vec<i64>,
 }
 
 async fn run_plan(
@@ -78,7 +80,17 @@ async fn run_plan(
                 .map_err(anyhow::Error::msg)?;
         }
     }
-    let e = lists::evaluate(db, worker, id, on)
+    lists::evaluate(db, worker, id, on)
+        .await
+        .map_err(anyhow::Error::msg)?;
+    for p in &plan.by_hand {
+        let f: lists::AddForm = serde_json::from_value(serde_json::json!({
+            "person_id": p.to_string(), "reason": "Known to the social worker: in need this winter."
+        }))?;
+        // One the rule found already is simply left as it is.
+        let _ = lists::add(db, worker, id, &f).await;
+    }
+    let e = programmes::file(db, worker, id)
         .await
         .map_err(anyhow::Error::msg)?;
     // The city gives about two thirds; the rest (and a reserve) comes from the donor.
@@ -168,6 +180,7 @@ async fn trebinje(db: &Db, centre: i64, today: Date) -> anyhow::Result<usize> {
                 (city, "funds"),
             ],
             sources: ["Град Требиње", "Црвени крст (донација)"],
+            by_hand: Vec::new(),
         },
         on,
     )
@@ -196,6 +209,7 @@ async fn trebinje(db: &Db, centre: i64, today: Date) -> anyhow::Result<usize> {
                 "Град Требиње",
                 "Министарство здравља и социјалне заштите РС",
             ],
+            by_hand: Vec::new(),
         },
         on,
     )
@@ -223,6 +237,7 @@ async fn trebinje(db: &Db, centre: i64, today: Date) -> anyhow::Result<usize> {
             ],
             partners: vec![(school, "hosts"), (red_cross, "delivers")],
             sources: ["Град Требиње", "Донатори"],
+            by_hand: Vec::new(),
         },
         on,
     )
@@ -249,6 +264,7 @@ async fn trebinje(db: &Db, centre: i64, today: Date) -> anyhow::Result<usize> {
             ],
             partners: vec![(red_cross, "hosts"), (city, "funds")],
             sources: ["Град Требиње", "Пројекат „Правда за свако дијете“"],
+            by_hand: Vec::new(),
         },
         on,
     )
@@ -288,11 +304,14 @@ async fn velenje(db: &Db, centre: i64, today: Date) -> anyhow::Result<usize> {
         return Ok(0);
     };
     let other = municipalities.get(1).map(|m| m.0).unwrap_or(velenje);
-    // Adults of the centre who receive financial social assistance, not restricted.
+    // Adults of the centre, those who receive financial social assistance first, not
+    // restricted.
+    let adult = today - time::Duration::days(365 * 20);
     let persons: Vec<i64> = sql_pool!(db, p => sqlx::query_scalar(
-        "SELECT DISTINCT e.person_id FROM entitlement e JOIN right_type r ON r.id = e.right_id JOIN person p ON p.id = e.person_id \
-         WHERE e.centre_id = $1 AND r.code = 'dsp' AND e.status = 'active' AND p.restricted = FALSE ORDER BY e.person_id LIMIT 6")
-        .bind(centre).fetch_all(p).await?);
+        "SELECT p.id FROM person p WHERE p.centre_id = $1 AND p.restricted = FALSE AND p.birth_date < $2 \
+         ORDER BY CASE WHEN EXISTS (SELECT 1 FROM entitlement e JOIN right_type r ON r.id = e.right_id \
+           WHERE e.person_id = p.id AND r.code = 'dsp' AND e.status = 'active') THEN 0 ELSE 1 END, p.id LIMIT 6")
+        .bind(centre).bind(adult).fetch_all(p).await?);
     if persons.len() < 6 {
         return Ok(0);
     }
@@ -451,6 +470,7 @@ async fn velenje(db: &Db, centre: i64, today: Date) -> anyhow::Result<usize> {
             ],
             partners: vec![(red_cross, "delivers"), (karitas, "stores")],
             sources: ["Mestna občina Velenje", "Rdeči križ Slovenije"],
+            by_hand: persons[..3].to_vec(),
         },
         on,
     )

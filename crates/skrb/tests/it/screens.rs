@@ -56,8 +56,10 @@ async fn ids(app: &TestApp) -> Vec<(&'static str, i64)> {
         ("/services/carers/", format!("SELECT MIN(id) FROM hh_carer WHERE centre_id = {v}")),
         ("/placements/carers/", format!("SELECT MIN(id) FROM foster_carer WHERE centre_id = {v} AND status = 'approved'")),
         ("/placements/guardianships/", format!("SELECT MIN(g.id) FROM guardianship g JOIN person p ON p.id = g.ward_id WHERE g.centre_id = {v} AND p.restricted = FALSE")),
-        ("/programmes/committee/sessions/", format!("SELECT MAX(id) FROM committee_session WHERE centre_id = {v}")),
-        ("/programmes/", format!("SELECT MIN(id) FROM programme WHERE centre_id = {v}")),
+        ("/programmes/committee/sessions/", format!("SELECT COALESCE(MAX(id), 0) FROM committee_session WHERE centre_id = {v}")),
+        ("/programmes/", format!("SELECT COALESCE(MIN(id), 0) FROM programme WHERE centre_id = {v}")),
+        ("{entry}", format!("SELECT COALESCE(MIN(e.id), 0) FROM programme_entry e JOIN person p ON p.id = e.person_id WHERE p.restricted = FALSE \
+          AND e.programme_id = (SELECT MIN(id) FROM programme WHERE centre_id = {v})")),
         ("/placements/", format!("SELECT MIN(pl.id) FROM placement pl JOIN person p ON p.id = pl.person_id WHERE pl.centre_id = {v} AND p.restricted = FALSE")),
     ];
     let mut out = Vec::new();
@@ -72,9 +74,14 @@ fn concrete(path: &str, ids: &[(&'static str, i64)]) -> Option<String> {
         return Some(path.to_string());
     }
     let (prefix, id) = ids.iter().find(|(p, _)| path.starts_with(p))?;
-    Some(path.replace("{id}", &id.to_string()))
-        .filter(|p| !p.contains('{'))
-        .filter(|p| p.starts_with(prefix))
+    // A row of a programme's list: the first row of the programme chosen.
+    let entry = ids.iter().find(|(p, _)| *p == "{entry}").map_or(0, |e| e.1);
+    Some(
+        path.replace("{id}", &id.to_string())
+            .replace("{entry}", &entry.to_string()),
+    )
+    .filter(|p| !p.contains('{'))
+    .filter(|p| p.starts_with(prefix))
 }
 
 /// What the page says about itself: its overflow at this width, its text, its status.
