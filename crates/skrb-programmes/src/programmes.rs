@@ -308,8 +308,9 @@ pub struct ProgrammeForm {
     pub whole_country: String,
     #[serde(deserialize_with = "lenient")]
     pub rule_municipality_id: String,
-    /// Codes of rights whose recipients qualify, comma-separated (`rs_cash,rs_disability`).
-    #[serde(deserialize_with = "lenient")]
+    /// Codes of rights whose recipients qualify: a list, or comma-separated
+    /// (`rs_cash,rs_disability`).
+    #[serde(deserialize_with = "skrb_kit::form::lenient_list")]
     pub rule_rights: String,
     /// A child of the household of these ages (e.g. 6 to 15 for school supplies).
     #[serde(deserialize_with = "lenient")]
@@ -543,6 +544,8 @@ pub async fn add_partner(db: &Db, actor: &Actor, id: i64, f: &PartnerForm) -> Ap
 /// The centre's payer accounts (for the cash part) and partners (to take part), with
 /// municipalities of the jurisdiction (for the rule): what the forms choose from.
 pub struct Choices {
+    /// The centre's jurisdiction (`SI`, `RS`): its rights make the rule.
+    pub jurisdiction: String,
     pub accounts: Vec<(i64, String)>,
     pub partners: Vec<(i64, String)>,
     pub municipalities: Vec<(i64, String)>,
@@ -558,8 +561,10 @@ pub async fn choices(db: &Db, actor: &Actor) -> AppResult<Choices> {
         .bind(centre).fetch_all(c).await?);
     let municipalities = sql!(&mut tx, c => sqlx::query_as("SELECT id, name FROM municipality WHERE centre_id = $1 ORDER BY name")
         .bind(centre).fetch_all(c).await?);
+    let jurisdiction = skrb_kit::centre::jurisdiction_of(&mut tx, Some(centre)).await?;
     tx.commit().await?;
     Ok(Choices {
+        jurisdiction,
         accounts,
         partners,
         municipalities,

@@ -221,14 +221,9 @@ pub async fn redeemed_here(db: &Db, actor: &Actor) -> AppResult<Vec<Voucher>> {
 }
 
 /// The vouchers of a programme (or of one row) as a PDF to print and hand out: each with
-/// the holder, what it is worth, where to redeem it and until when, and its code.
-pub async fn pdf(
-    db: &Db,
-    actor: &Actor,
-    id: i64,
-    entry: Option<i64>,
-    locale: skrb_kit::i18n::Locale,
-) -> AppResult<Vec<u8>> {
+/// the holder, what it is worth, where to redeem it and until when, and its code; in the
+/// centre's language (the holder's and the partner's), whoever prints it.
+pub async fn pdf(db: &Db, actor: &Actor, id: i64, entry: Option<i64>) -> AppResult<Vec<u8>> {
     let mut tx = db.begin().await?;
     let p = programmes::guard(&mut tx, actor, id).await?;
     if !p.is_voucher() || !p.approved() {
@@ -246,7 +241,9 @@ pub async fn pdf(
         .filter(|x| x.role == "delivers")
         .map(|x| x.name)
         .collect();
-    let centre: String = sql!(&mut tx, c => sqlx::query_scalar("SELECT name FROM centre WHERE id = $1").bind(p.centre_id).fetch_one(c).await?);
+    let (centre, jurisdiction): (String, String) = sql!(&mut tx, c => sqlx::query_as("SELECT name, jurisdiction FROM centre WHERE id = $1")
+        .bind(p.centre_id).fetch_one(c).await?);
+    let locale = skrb_rights::decisions::centre_locale(&jurisdiction);
     audit::record(
         &mut tx,
         actor,

@@ -144,6 +144,8 @@ struct NewPage {
     benefits: Vec<(&'static str, String)>,
     recipients: Vec<(&'static str, String)>,
     pers: Vec<(&'static str, String)>,
+    /// The jurisdiction's rights: code and name.
+    rights: Vec<(String, String)>,
     choices: Choices,
     kept: Kept,
     errors: Vec<Reason>,
@@ -158,7 +160,13 @@ async fn new_form(
     let l = s.ctx.locale;
     let refused = !errors.is_empty();
     let choices = programmes::choices(&st.db, &s.actor()).await?;
+    let rights = skrb_rights::catalogue::list(&st.db, Some(&choices.jurisdiction))
+        .await?
+        .into_iter()
+        .map(|r| (r.code.clone(), r.name_in(l)))
+        .collect();
     let res = render(&NewPage {
+        rights,
         page: page(s, "programmes-new"),
         kinds: labelled(l, "programmes-kind", &Kind::codes()),
         benefits: labelled(l, "programmes-benefit", &Benefit::codes()),
@@ -200,6 +208,8 @@ struct ProgrammePage {
     total: i64,
     filter: Kept,
     offset: i64,
+    /// The rule's rights by name, in the reader's language.
+    rights: Vec<String>,
     roles: Vec<(&'static str, String)>,
     choices: Choices,
     kept: Kept,
@@ -242,8 +252,21 @@ async fn programme_form(
     };
     let (entries, total) = lists::entries(&st.db, &a, id, &filter).await?;
     let choices = programmes::choices(&st.db, &a).await?;
+    let catalogue = skrb_rights::catalogue::list(&st.db, None).await?;
+    let rights = f
+        .programme
+        .rights()
+        .iter()
+        .map(|code| {
+            catalogue
+                .iter()
+                .find(|r| &r.code == code)
+                .map_or_else(|| code.clone(), |r| r.name_in(s.ctx.locale))
+        })
+        .collect();
     let refused = !errors.is_empty();
     let res = render(&ProgrammePage {
+        rights,
         page: titled(s, f.programme.name.clone()),
         f,
         entries,
@@ -498,7 +521,7 @@ async fn vouchers_pdf(
     Query(q): Query<Raw>,
 ) -> AppResult<Response> {
     let entry = q.get("entry").and_then(|e| e.trim().parse::<i64>().ok());
-    let pdf = vouchers::pdf(&st.db, &s.actor(), id, entry, s.ctx.locale).await?;
+    let pdf = vouchers::pdf(&st.db, &s.actor(), id, entry).await?;
     let name = match entry {
         Some(e) => format!("vouchers-{id}-{e}.pdf"),
         None => format!("vouchers-{id}.pdf"),

@@ -451,7 +451,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 );
                 println!("Sign in with one of these accounts (passwords are new at every start):");
                 for (user, role, password) in &logins {
-                    println!("  {user:<12} {password:<22} {role}");
+                    println!("  {user:<15} {password:<22} {role}");
                 }
                 if *no_serve {
                     return Ok(());

@@ -606,6 +606,20 @@ async fn a_programme_from_list_to_totals(app: TestApp) {
     assert_eq!(f["persons"], 3);
     assert_eq!(f["handed"], 2);
     assert_eq!(f["not_collected"], 1, "z's household has not come yet");
+    let open = get(
+        &app,
+        &c.sw,
+        &format!("/api/v1/programmes/{food}/entries?show=open"),
+    )
+    .await
+    .json();
+    let open: Vec<i64> = open
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["person_id"].as_i64())
+        .collect();
+    assert_eq!(open, [z], "what was not collected, by name");
     assert_eq!(f["budget"]["sources"][0]["source"], "Град Требиње");
     let (ok, out, err) = crate::harness::run_cli(
         &app.url,

@@ -721,7 +721,8 @@ async fn a_programme_from_creation_to_totals(backend: Backend) -> anyhow::Result
     b.set_value("#f-period_to", &format!("{y}-12-31")).await?;
     b.click("#f-benefit option[value=\"voucher\"]").await?;
     b.fill("#f-unit_value", "150,00").await?;
-    b.fill("#f-rule_rights", "rs_cash").await?;
+    b.click("input[name=\"rule_rights\"][value=\"rs_cash\"]")
+        .await?;
     b.fill("#f-source", "Град Требиње").await?;
     b.fill("#f-amount", "5.000,00").await?;
     b.click("#save-programme").await?;
