@@ -119,8 +119,17 @@ pub struct YearQuery {
     pub year: Option<i32>,
 }
 
-fn year(q: &YearQuery, s: &Signed) -> i32 {
-    q.year.unwrap_or(s.today().year())
+/// The year asked (this year when omitted); a year far from now is refused as input.
+fn year(q: &YearQuery, s: &Signed) -> AppResult<i32> {
+    let y = q.year.unwrap_or(s.today().year());
+    if (2000..=2100).contains(&y) {
+        Ok(y)
+    } else {
+        Err(AppError::Validation(vec![skrb_kit::error::FieldError {
+            field: "year",
+            msg: Msg::new("err-number"),
+        }]))
+    }
 }
 
 /// The centre's programmes of a year with their budgets.
@@ -131,7 +140,7 @@ pub async fn list(
     Query(q): Query<YearQuery>,
 ) -> AppResult<Json<Vec<Row>>> {
     Ok(Json(
-        programmes::list(&st.db, &s.actor(), year(&q, &s)).await?,
+        programmes::list(&st.db, &s.actor(), year(&q, &s)?).await?,
     ))
 }
 
@@ -294,7 +303,7 @@ pub async fn committee_get(
     Query(q): Query<YearQuery>,
 ) -> AppResult<Json<Overview>> {
     Ok(Json(
-        committee::overview(&st.db, &s.actor(), year(&q, &s)).await?,
+        committee::overview(&st.db, &s.actor(), year(&q, &s)?).await?,
     ))
 }
 
@@ -349,7 +358,9 @@ pub async fn actions_list(
     s: Signed,
     Query(q): Query<YearQuery>,
 ) -> AppResult<Json<Vec<CommunityAction>>> {
-    Ok(Json(actions::list(&st.db, &s.actor(), year(&q, &s)).await?))
+    Ok(Json(
+        actions::list(&st.db, &s.actor(), year(&q, &s)?).await?,
+    ))
 }
 
 /// Record a community action with participants by group.
@@ -369,7 +380,7 @@ pub async fn totals_get(
     s: Signed,
     Query(q): Query<YearQuery>,
 ) -> AppResult<Json<Totals>> {
-    Ok(Json(totals::year(&st.db, &s.actor(), year(&q, &s)).await?))
+    Ok(Json(totals::year(&st.db, &s.actor(), year(&q, &s)?).await?))
 }
 
 /// Redeem a voucher at the partner's till: 200 with `now: true` the first time; the same
