@@ -25,31 +25,44 @@ pub fn years_before(day: Date, years: i64) -> Date {
 }
 
 /// Persons who qualify on their own (a right they receive, their age, the area), as a
-/// subquery of `person_id`s. Only integers and dates the caller binds are put in.
+/// query of `person_id`s. Only integers and dates the caller binds are put in. A right
+/// belongs to one jurisdiction (the form takes only the centre's), so a country-wide rule
+/// over rights needs no look at the persons unless it asks their age; a centre's rule
+/// takes the entitlements the centre pays.
 fn holders(p: &Programme, rights: &[i64], jurisdiction_centres: &str) -> String {
-    let scope = if p.whole_country {
-        format!("hp.centre_id IN ({jurisdiction_centres})")
-    } else {
-        format!("hp.centre_id = {}", p.centre_id)
-    };
-    let age = p
-        .rule_age_from
-        .map(|_| " AND hp.birth_date <= $3".to_string())
-        .unwrap_or_default();
+    let age = p.rule_age_from.is_some();
     if rights.is_empty() {
-        format!("SELECT hp.id AS person_id FROM person hp WHERE {scope}{age}")
-    } else {
-        let ids = rights
-            .iter()
-            .map(|i| i.to_string())
-            .collect::<Vec<_>>()
-            .join(",");
-        format!(
-            "SELECT DISTINCT e.person_id FROM entitlement e JOIN person hp ON hp.id = e.person_id \
-             WHERE e.right_id IN ({ids}) AND e.status = 'active' AND e.valid_from <= $2 AND (e.valid_to IS NULL OR e.valid_to >= $2) \
-             AND e.amount > 0 AND {scope}{age}"
-        )
+        let scope = if p.whole_country {
+            format!("hp.centre_id IN ({jurisdiction_centres})")
+        } else {
+            format!("hp.centre_id = {}", p.centre_id)
+        };
+        let age = if age { " AND hp.birth_date <= $3" } else { "" };
+        return format!("SELECT hp.id AS person_id FROM person hp WHERE {scope}{age}");
     }
+    let ids = rights
+        .iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let scope = if p.whole_country {
+        String::new()
+    } else {
+        format!(" AND e.centre_id = {}", p.centre_id)
+    };
+    let (join, age) = if age {
+        (
+            " JOIN person hp ON hp.id = e.person_id",
+            " AND hp.birth_date <= $3",
+        )
+    } else {
+        ("", "")
+    };
+    format!(
+        "SELECT DISTINCT e.person_id FROM entitlement e{join} \
+         WHERE e.right_id IN ({ids}) AND e.status = 'active' AND e.valid_from <= $2 AND (e.valid_to IS NULL OR e.valid_to >= $2) \
+         AND e.amount > 0{scope}{age}"
+    )
 }
 
 /// The quantity as SQL over a row's `members` and `children`, capped.
@@ -131,43 +144,58 @@ pub async fn evaluate_in(tx: &mut Tx, actor: &Actor, p: &Programme, day: Date) -
     let child_rule = p.rule_child_from.is_some() || p.rule_child_to.is_some();
     sql!(tx, c => sqlx::query("DELETE FROM programme_entry WHERE programme_id = $1 AND origin = 'rule' AND removed = FALSE")
         .bind(p.id).execute(c).await?.rows_affected());
-    let municipality = p
-        .rule_municipality_id
-        .map(|m| format!(" AND h.municipality_id = {m}"))
-        .unwrap_or_default();
     let not_listed = "NOT EXISTS (SELECT 1 FROM programme_entry x WHERE x.programme_id = $1 AND x.person_id = g.rep)";
+    // The qualifying persons and their households, each found once.
+    let with = format!(
+        "WITH q AS ({q}), hh AS (SELECT DISTINCT m.household_id FROM household_member m JOIN q ON q.person_id = m.person_id WHERE {CURRENT}) "
+    );
+    let insert = "INSERT INTO programme_entry (programme_id, person_id, household_id, members, children, quantity, value, origin, removed, created_at)";
     let sql = if p.by_household() {
         let qty = quantity_sql(p, "g.members", "g.children");
+        // Children are counted only when the rule or the quantity asks for them.
+        let (person, children) = if child_rule || p.per() == Per::Child {
+            (
+                " JOIN person p ON p.id = m.person_id",
+                "SUM(CASE WHEN p.birth_date > $4 AND p.birth_date <= $5 THEN 1 ELSE 0 END)",
+            )
+        } else {
+            ("", "0")
+        };
+        let (household, municipality) = match p.rule_municipality_id {
+            Some(m) => (
+                " JOIN household h ON h.id = g.hid",
+                format!(" AND h.municipality_id = {m}"),
+            ),
+            None => ("", String::new()),
+        };
         format!(
-            "INSERT INTO programme_entry (programme_id, person_id, household_id, members, children, quantity, value, origin, removed, created_at) \
+            "{with}{insert} \
              SELECT $1, g.rep, g.hid, g.members, g.children, {qty}, {qty} * {uv}, 'rule', FALSE, $6 FROM ( \
-               SELECT m.household_id AS hid, COUNT(*) AS members, \
-                 SUM(CASE WHEN p.birth_date > $4 AND p.birth_date <= $5 THEN 1 ELSE 0 END) AS children, \
+               SELECT m.household_id AS hid, COUNT(*) AS members, {children} AS children, \
                  MIN(CASE WHEN q.person_id IS NOT NULL THEN m.person_id END) AS rep \
-               FROM household_member m JOIN person p ON p.id = m.person_id LEFT JOIN ({q}) q ON q.person_id = m.person_id \
-               WHERE {CURRENT} AND m.household_id IN (SELECT m.household_id FROM household_member m JOIN ({q}) q2 ON q2.person_id = m.person_id WHERE {CURRENT}) \
-               GROUP BY m.household_id) g JOIN household h ON h.id = g.hid \
-             WHERE g.rep IS NOT NULL{children}{municipality} AND {qty} > 0 AND {not_listed}",
+               FROM household_member m{person} LEFT JOIN q ON q.person_id = m.person_id \
+               WHERE {CURRENT} AND m.household_id IN (SELECT household_id FROM hh) \
+               GROUP BY m.household_id) g{household} \
+             WHERE g.rep IS NOT NULL{children_rule}{municipality} AND {qty} > 0 AND {not_listed}",
             uv = p.unit_value,
-            children = if child_rule { " AND g.children > 0" } else { "" },
+            children_rule = if child_rule { " AND g.children > 0" } else { "" },
         )
     } else {
         let qty = quantity_sql(p, "1", "0");
         let persons = if child_rule {
             format!(
                 "SELECT DISTINCT m.person_id AS person_id FROM household_member m JOIN person p ON p.id = m.person_id \
-                 WHERE {CURRENT} AND p.birth_date > $4 AND p.birth_date <= $5 \
-                 AND m.household_id IN (SELECT m.household_id FROM household_member m JOIN ({q}) q2 ON q2.person_id = m.person_id WHERE {CURRENT})"
+                 WHERE {CURRENT} AND p.birth_date > $4 AND p.birth_date <= $5 AND m.household_id IN (SELECT household_id FROM hh)"
             )
         } else {
-            q.clone()
+            "SELECT person_id FROM q".to_string()
         };
         let municipality = p
             .rule_municipality_id
             .map(|m| format!(" AND pp.municipality_id = {m}"))
             .unwrap_or_default();
         format!(
-            "INSERT INTO programme_entry (programme_id, person_id, household_id, members, children, quantity, value, origin, removed, created_at) \
+            "{with}{insert} \
              SELECT $1, g.rep, (SELECT MIN(m.household_id) FROM household_member m WHERE m.person_id = g.rep AND {CURRENT}), 1, 0, \
                {qty}, {qty} * {uv}, 'rule', FALSE, $6 \
              FROM (SELECT person_id AS rep FROM ({persons}) s) g JOIN person pp ON pp.id = g.rep WHERE {qty} > 0{municipality} AND {not_listed}",

@@ -199,6 +199,61 @@ async fn a_programme_from_list_to_totals(app: TestApp) {
     assert_eq!(e["budget"]["quantity"], 3, "3 members capped at 2, and 1");
     assert_eq!(e["budget"]["committed"], 7_500);
 
+    j.step("children of school age: per child in a household, a place per child");
+    let r = post(
+        &app,
+        &c.sw,
+        "/api/v1/programmes",
+        programme(
+            "Школски прибор",
+            json!({"kind": "school", "benefit": "item", "item": "пакет",
+        "per": "child", "rule_child_from": "6", "rule_child_to": "15", "unit_value": "40,00"}),
+        ),
+    )
+    .await;
+    let school = r.json()["id"].as_i64().expect("id");
+    let e = post(
+        &app,
+        &c.sw,
+        &format!("/api/v1/programmes/{school}/evaluate"),
+        json!({}),
+    )
+    .await
+    .json();
+    assert_eq!(
+        e["budget"]["recipients"], 1,
+        "only x's household has both a holder and a child of 6-15: {e}"
+    );
+    assert_eq!(e["budget"]["quantity"], 2, "two children, 8 and 12");
+    let r = post(
+        &app,
+        &c.sw,
+        "/api/v1/programmes",
+        programme(
+            "Камп",
+            json!({"kind": "camp", "benefit": "place", "recipient": "person",
+        "rule_child_from": "7", "rule_child_to": "11", "unit_value": "120,00"}),
+        ),
+    )
+    .await;
+    let camp = r.json()["id"].as_i64().expect("id");
+    let e = post(
+        &app,
+        &c.sw,
+        &format!("/api/v1/programmes/{camp}/evaluate"),
+        json!({}),
+    )
+    .await
+    .json();
+    assert_eq!(
+        e["budget"]["recipients"], 1,
+        "the child of 8, not of 12, nor z's child of 10 (no right in the household): {e}"
+    );
+    let rows = get(&app, &c.sw, &format!("/api/v1/programmes/{camp}/entries"))
+        .await
+        .json();
+    assert_eq!(rows[0]["person_id"], kid1);
+
     j.step("changed by hand with reasons; a new evaluation keeps the changes");
     let rows = get(&app, &c.sw, &format!("/api/v1/programmes/{food}/entries"))
         .await
