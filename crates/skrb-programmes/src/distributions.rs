@@ -163,11 +163,19 @@ pub async fn record(db: &Db, actor: &Actor, id: i64, f: &HandForm) -> AppResult<
     } else {
         0
     };
-    let did: i64 = sql!(&mut tx, c => sqlx::query_scalar(
+    // The same form sent twice at once: the second waits for the first and writes nothing.
+    let inserted: Option<i64> = sql!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO distribution (programme_id, entry_id, handed_on, partner_id, place, quantity, value, received_by, confirmation, note, \
-         form_key, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id")
+         form_key, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+         ON CONFLICT (form_key) DO NOTHING RETURNING id")
         .bind(id).bind(e.id).bind(day).bind(partner).bind(&place).bind(quantity).bind(value).bind(&received_by)
-        .bind(confirmation).bind(&note).bind(&key).bind(actor.user_id).bind(actor.now).fetch_one(c).await?);
+        .bind(confirmation).bind(&note).bind(&key).bind(actor.user_id).bind(actor.now).fetch_optional(c).await?);
+    let Some(did) = inserted else {
+        let first: i64 = sql!(&mut tx, c => sqlx::query_scalar("SELECT id FROM distribution WHERE form_key = $1")
+            .bind(&key).fetch_one(c).await?);
+        tx.commit().await?;
+        return Ok(first);
+    };
     audit::record(
         &mut tx,
         actor,

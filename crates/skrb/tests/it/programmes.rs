@@ -561,6 +561,27 @@ async fn a_programme_from_list_to_totals(app: TestApp) {
     assert_eq!(r.status, 200);
     assert!(r.body.starts_with("%PDF"), "a PDF");
 
+    j.step("the same handing over sent twice at once is saved once");
+    let other_entry = app
+        .num(&format!(
+            "SELECT e.id FROM programme_entry e JOIN voucher v ON v.entry_id = e.id WHERE v.code = '{}'",
+            codes[1]
+        ))
+        .await;
+    let body = json!({"entry_id": other_entry, "place": "Центар", "received_by": "Зоран", "key": "form-2"});
+    let path = format!("/api/v1/programmes/{wood}/distributions");
+    let (a, b) = tokio::join!(
+        post(&app, &c.sw, &path, body.clone()),
+        post(&app, &c.sw, &path, body)
+    );
+    assert!(a.status == 201 && b.status == 201, "{} {}", a.body, b.body);
+    assert_eq!(a.json()["id"], b.json()["id"]);
+    assert_eq!(
+        app.num("SELECT COUNT(*) FROM distribution WHERE form_key = 'form-2'")
+            .await,
+        1
+    );
+
     j.step("a programme's cash is paid by the next run from its account");
     let account = app
         .num(&format!(
