@@ -146,6 +146,26 @@ fn programme(name: &str, extra: Value) -> Value {
     v
 }
 
+/// The director approves the run, finance exports it.
+async fn approve_and_export(app: &TestApp, c: &Centre, run: i64) {
+    let r = post(
+        app,
+        &c.dir,
+        &format!("/api/v1/payments/runs/{run}/approve"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = post(
+        app,
+        &c.fin,
+        &format!("/api/v1/payments/runs/{run}/export"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
 async fn budget(app: &TestApp, t: &str, id: i64) -> Value {
     get(app, t, &format!("/api/v1/programmes/{id}"))
         .await
@@ -635,28 +655,7 @@ async fn a_programme_from_list_to_totals(app: TestApp) {
         funder, "municipality",
         "from the programme's account's funder"
     );
-    assert_eq!(
-        post(
-            &app,
-            &c.dir,
-            &format!("/api/v1/payments/runs/{run}/approve"),
-            json!({})
-        )
-        .await
-        .status,
-        200
-    );
-    assert_eq!(
-        post(
-            &app,
-            &c.fin,
-            &format!("/api/v1/payments/runs/{run}/export"),
-            json!({})
-        )
-        .await
-        .status,
-        200
-    );
+    approve_and_export(&app, &c, run).await;
     assert_eq!(
         budget(&app, &c.sw, cash).await["used"],
         10_000,
@@ -910,28 +909,7 @@ async fn the_committee_aid_is_paid_by_the_next_run(app: TestApp) {
     );
     let total = app.num(&format!("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM payment_line WHERE run_id = {run} AND funder = 'municipality'")).await;
     assert_eq!(total, 27_000, "120.00 and 150.00");
-    assert_eq!(
-        post(
-            &app,
-            &c.dir,
-            &format!("/api/v1/payments/runs/{run}/approve"),
-            json!({})
-        )
-        .await
-        .status,
-        200
-    );
-    assert_eq!(
-        post(
-            &app,
-            &c.fin,
-            &format!("/api/v1/payments/runs/{run}/export"),
-            json!({})
-        )
-        .await
-        .status,
-        200
-    );
+    approve_and_export(&app, &c, run).await;
     let file = get(
         &app,
         &c.fin,
