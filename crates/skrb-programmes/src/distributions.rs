@@ -151,6 +151,16 @@ pub async fn record(db: &Db, actor: &Actor, id: i64, f: &HandForm) -> AppResult<
     let left = e.quantity - e.handed;
     let quantity = quantity.unwrap_or(left);
     if left <= 0 || quantity > left {
+        // The same form, sent again while the first was being saved, finds nothing left
+        // because of that first: it answers what the first saved.
+        if let Some(k) = &key {
+            let first: Option<i64> = sql!(&mut tx, c => sqlx::query_scalar("SELECT id FROM distribution WHERE form_key = $1")
+                .bind(k).fetch_optional(c).await?);
+            if let Some(d) = first {
+                tx.commit().await?;
+                return Ok(d);
+            }
+        }
         let mut ck = Check::new();
         ck.err_msg(
             "quantity",
