@@ -232,7 +232,10 @@ pub async fn my_work(db: &Db, actor: &Actor, today: Date) -> AppResult<MyWork> {
     })
 }
 
-/// One worker's load: files, their yearly norm hours against the worker's hours.
+/// One worker's load: files, their yearly norm hours against the worker's hours: the
+/// centre's yearly hours of a full-time worker (`centre.worker_hours`, 40 hours a week),
+/// scaled by the hours a week of the worker's staff record on the day (a part-time worker
+/// carries a part of the norm); a worker with no staff record counts full time.
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct Caseload {
     pub user_id: i64,
@@ -275,7 +278,8 @@ pub async fn caseloads(
          CAST(COALESCE(SUM(CASE WHEN c.status = 'on_hold' THEN 1 ELSE 0 END), 0) AS BIGINT) AS held_files, \
          CAST(COALESCE(SUM(CASE WHEN c.status = 'open' THEN t.norm_hours ELSE 0 END), 0) AS BIGINT) AS norm_hours, \
          (SELECT COUNT(*) FROM task k WHERE k.assignee_id = u.id AND k.done_at IS NULL AND k.due_on < $3) AS overdue_tasks, \
-         ce.worker_hours \
+         COALESCE((SELECT CAST(ce.worker_hours * SUM(s.hours_week) / 40 AS BIGINT) FROM staff_member s WHERE s.user_id = u.id \
+           AND s.starts_on <= $3 AND (s.ends_on IS NULL OR s.ends_on >= $3)), ce.worker_hours) AS worker_hours \
          FROM app_user u JOIN centre ce ON ce.id = u.centre_id \
          LEFT JOIN case_file c ON c.worker_id = u.id AND c.status <> 'closed' \
          LEFT JOIN case_type t ON t.id = c.type_id \

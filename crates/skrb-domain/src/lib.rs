@@ -18,3 +18,4 @@ pub mod programmes;
 pub mod rights;
 pub mod services;
 pub mod text;
+pub mod year;

@@ -179,6 +179,17 @@ impl Check {
     }
 }
 
+/// A stale version the form or body sent (another user saved in between) is a conflict;
+/// none sent passes.
+pub fn version_of(sent: &str, current: i64) -> AppResult<()> {
+    match sent.trim().parse::<i64>() {
+        Ok(v) if v != current => Err(AppError::Conflict {
+            current_version: current,
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// A single field error as an [`AppError`].
 pub fn field_error(field: &'static str, key: &'static str) -> AppError {
     AppError::Validation(vec![FieldError {

@@ -477,7 +477,7 @@ pub async fn step(db: &Db, actor: &Actor, id: i64, f: &StepForm) -> AppResult<()
     let note = ck.text("note", &f.note, false, 4000);
     let mut tx = db.begin().await?;
     let c = load(&mut tx, actor, id, today).await?;
-    crate::version_of(&f.version, c.version)?;
+    skrb_kit::form::version_of(&f.version, c.version)?;
     let Some(step) = step else {
         ck.done()?;
         return Err(AppError::BadRequest("step".into()));

@@ -375,7 +375,7 @@ pub async fn report(
         "SELECT status, year, due_on, version FROM guardian_report WHERE id = $1 AND guardianship_id = $2")
         .bind(report_id).bind(id).fetch_optional(x).await?);
     let (status, year, due, version) = r.ok_or(AppError::NotFound)?;
-    crate::version_of(&f.version, version)?;
+    skrb_kit::form::version_of(&f.version, version)?;
     let status = ReportStatus::from_code(&status).unwrap_or(ReportStatus::Due);
     let Some(action) = action else {
         ck.done()?;
@@ -530,7 +530,7 @@ pub async fn end(db: &Db, actor: &Actor, id: i64, f: &EndForm) -> AppResult<()> 
     let reason = ck.text("reason", &f.reason, true, 2000);
     let mut tx = db.begin().await?;
     let g = load(&mut tx, actor, id).await?;
-    crate::version_of(&f.version, g.version)?;
+    skrb_kit::form::version_of(&f.version, g.version)?;
     if g.ended_on.is_some() {
         return Err(AppError::Refused(Msg::new("placements-err-ended")));
     }

@@ -28,17 +28,6 @@ use skrb_kit::db::Tx;
 use skrb_kit::error::AppResult;
 use skrb_kit::sql;
 
-/// A stale version the form or body sent (another user saved in between) is a conflict;
-/// none sent passes.
-pub(crate) fn version_of(sent: &str, current: i64) -> AppResult<()> {
-    match sent.trim().parse::<i64>() {
-        Ok(v) if v != current => Err(skrb_kit::error::AppError::Conflict {
-            current_version: current,
-        }),
-        _ => Ok(()),
-    }
-}
-
 /// A record of another centre is refused; records of one's own pass.
 pub(crate) fn own(actor: &Actor, centre_id: i64) -> AppResult<()> {
     skrb_kit::scope::same_centre(actor, centre_id)

@@ -742,7 +742,7 @@ pub async fn raise(db: &Db, actor: &Actor, id: i64, f: &RaiseForm) -> AppResult<
     let note = ck.text("note", &f.note, false, 2000);
     let mut tx = db.begin().await?;
     let p = load(&mut tx, actor, id).await?;
-    crate::version_of(&f.version, p.version)?;
+    skrb_kit::form::version_of(&f.version, p.version)?;
     if !p.foster() || p.pending() {
         return Err(AppError::Refused(Msg::new("placements-err-not-foster")));
     }
@@ -873,7 +873,7 @@ pub async fn end(db: &Db, actor: &Actor, id: i64, f: &EndForm) -> AppResult<()> 
     let reason = ck.text("reason", &f.reason, true, 2000);
     let mut tx = db.begin().await?;
     let p = load(&mut tx, actor, id).await?;
-    crate::version_of(&f.version, p.version)?;
+    skrb_kit::form::version_of(&f.version, p.version)?;
     if p.end_on.is_some_and(|e| e < actor.today()) {
         return Err(AppError::Refused(Msg::new("placements-err-ended")));
     }

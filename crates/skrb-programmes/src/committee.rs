@@ -364,7 +364,7 @@ pub async fn decide(
     let q = format!("SELECT {COLS} FROM {FROM} WHERE cp.id = $1 AND cp.centre_id = $2");
     let p: Option<Proposal> = sql!(&mut tx, c => sqlx::query_as::<_, Proposal>(&q).bind(proposal_id).bind(centre).fetch_optional(c).await?);
     let p = p.ok_or(AppError::NotFound)?;
-    crate::version_of(&f.version, p.version)?;
+    skrb_kit::form::version_of(&f.version, p.version)?;
     if p.status != ProposalStatus::Proposed.code() {
         return Err(AppError::Refused(Msg::new("programmes-err-decided")));
     }

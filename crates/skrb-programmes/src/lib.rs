@@ -23,19 +23,6 @@ pub mod view;
 pub mod vouchers;
 pub mod web;
 
-use skrb_kit::error::AppResult;
-
-/// A stale version the form or body sent (another user saved in between) is a conflict;
-/// none sent passes.
-pub(crate) fn version_of(sent: &str, current: i64) -> AppResult<()> {
-    match sent.trim().parse::<i64>() {
-        Ok(v) if v != current => Err(skrb_kit::error::AppError::Conflict {
-            current_version: current,
-        }),
-        _ => Ok(()),
-    }
-}
-
 /// The first day of the year `d` is in, and the last.
 pub(crate) fn year_of(year: i32) -> Option<(time::Date, time::Date)> {
     let from = time::Date::from_calendar_date(year, time::Month::January, 1).ok()?;

@@ -455,7 +455,7 @@ pub async fn approve(db: &Db, actor: &Actor, id: i64, version: &str) -> AppResul
     let started = std::time::Instant::now();
     let mut tx = db.begin().await?;
     let p = programmes::guard(&mut tx, actor, id).await?;
-    crate::version_of(version, p.version)?;
+    skrb_kit::form::version_of(version, p.version)?;
     let mut out = approve_in(&mut tx, actor, &p).await?;
     tx.commit().await?;
     out.millis = started.elapsed().as_millis();

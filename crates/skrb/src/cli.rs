@@ -169,6 +169,12 @@ enum Command {
         #[command(subcommand)]
         command: skrb_programmes::cli::ProgrammesCommand,
     },
+    /// The centre's year: the head count on a day, the action plan against what is done,
+    /// a round table's summary as a PDF.
+    Year {
+        #[command(subcommand)]
+        command: skrb_year::cli::YearCommand,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -451,7 +457,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 );
                 println!("Sign in with one of these accounts (passwords are new at every start):");
                 for (user, role, password) in &logins {
-                    println!("  {user:<15} {password:<22} {role}");
+                    println!("  {user:<18} {password:<22} {role}");
                 }
                 if *no_serve {
                     return Ok(());
@@ -655,6 +661,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 let config = resolve(&cli, None, false)?;
                 let db = open(&config).await?;
                 skrb_programmes::cli::run(&db, command).await
+            }
+            Command::Year { command } => {
+                let config = resolve(&cli, None, false)?;
+                let db = open(&config).await?;
+                skrb_year::cli::run(&db, command).await
             }
             Command::Retention {
                 command: RetentionCommand::Run { apply },

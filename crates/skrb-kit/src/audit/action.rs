@@ -160,5 +160,11 @@ skrb_domain::codes! {
         Propose = "propose",
         /// The committee's decision was recorded.
         Decide = "decide",
+        /// Partners were invited (to a round table).
+        Invite = "invite",
+        /// A submitted update was sent back with a comment.
+        SendBack = "send_back",
+        /// Something was made public (news on the centre's public page).
+        Publish = "publish",
     }
 }

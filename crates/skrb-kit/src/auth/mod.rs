@@ -151,10 +151,24 @@ pub enum Permission {
     /// A partner's user: redeem the vouchers of programmes their organisation delivers.
     #[serde(rename = "voucher.redeem")]
     VoucherRedeem,
+    /// See the centre's year: staff and head count, working groups, strategies, action
+    /// plans with their indicators, round tables with their results.
+    #[serde(rename = "year.read")]
+    YearRead,
+    /// Keep staff, working groups, strategies and action plans, report progress, run a
+    /// round table, publish news and the centre's public page.
+    #[serde(rename = "year.manage")]
+    YearManage,
+    /// Approve a progress update of the action plan or send it back with a comment.
+    #[serde(rename = "plan.approve")]
+    PlanApprove,
+    /// A partner's user: answer the round table's questionnaire for their organisation.
+    #[serde(rename = "roundtable.answer")]
+    RoundTableAnswer,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 36] = [
+    pub const ALL: [Permission; 40] = [
         Permission::RegistryRead,
         Permission::RegistryWrite,
         Permission::IdentityOverride,
@@ -191,6 +205,10 @@ impl Permission {
         Permission::ProgrammeManage,
         Permission::ProgrammeApprove,
         Permission::VoucherRedeem,
+        Permission::YearRead,
+        Permission::YearManage,
+        Permission::PlanApprove,
+        Permission::RoundTableAnswer,
     ];
 
     pub fn code(self) -> &'static str {
@@ -231,6 +249,10 @@ impl Permission {
             Permission::ProgrammeManage => "programme.manage",
             Permission::ProgrammeApprove => "programme.approve",
             Permission::VoucherRedeem => "voucher.redeem",
+            Permission::YearRead => "year.read",
+            Permission::YearManage => "year.manage",
+            Permission::PlanApprove => "plan.approve",
+            Permission::RoundTableAnswer => "roundtable.answer",
         }
     }
 

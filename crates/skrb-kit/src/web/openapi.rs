@@ -65,7 +65,11 @@ pub fn path_parameter(name: &str) -> Option<Value> {
         "member" => id("The household member's person id."),
         "report" => id("The guardian's yearly report's id."),
         "entry" => id("The row of the programme's list."),
-        "proposal" => id("The proposal to the committee."),
+        "proposal" => id("The proposal (to the committee, or made at a round table)."),
+        "code" => {
+            json!({"name": name, "in": "path", "required": true, "description": "A centre's code.",
+            "schema": {"type": "string"}, "example": "csd-velenje"})
+        }
         "seq" => json!({"name": name, "in": "path", "required": true,
             "description": "The file's place among the run's bank files, from 1.",
             "schema": {"type": "integer", "format": "int32", "minimum": 1}, "example": 1}),

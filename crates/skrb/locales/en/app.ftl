@@ -158,6 +158,10 @@ perm-programme-read = See programmes, the committee and community actions
 perm-programme-manage = Programmes, lists, handing over, the committee
 perm-programme-approve = Approve a programme's list (second person)
 perm-voucher-redeem = Redeem vouchers at a partner
+perm-year-read = See the centre's year: staff, plans, round tables
+perm-year-manage = Keep staff, plans and round tables
+perm-plan-approve = Approve progress updates of the action plan
+perm-roundtable-answer = Answer the round table's questionnaire
 home-pay-runs =
     { $count ->
         [one] { $count } payment run awaits your approval

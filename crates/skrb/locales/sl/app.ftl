@@ -172,6 +172,10 @@ perm-programme-read = Vpogled v programe, komisijo in akcije
 perm-programme-manage = Programi, seznami, razdelitev, komisija
 perm-programme-approve = Potrditev seznama programa (druga oseba)
 perm-voucher-redeem = Unovčenje bonov pri partnerju
+perm-year-read = Pregled leta centra: zaposleni, načrti, okrogle mize
+perm-year-manage = Urejanje zaposlenih, načrtov in okroglih miz
+perm-plan-approve = Potrjevanje poročil o napredku akcijskega načrta
+perm-roundtable-answer = Odgovor na vprašalnik okrogle mize
 home-pay-runs =
     { $count ->
         [one] { $count } plačilna lista čaka na vašo odobritev

@@ -15,6 +15,7 @@ mod programmes;
 mod rights;
 mod services;
 mod work;
+mod year;
 
 use skrb_kit::audit::Action;
 use std::time::Instant;
@@ -71,6 +72,12 @@ pub async fn prepare(
         let made = programmes::generate(db, time::OffsetDateTime::now_utc().date()).await?;
         eprintln!(
             "generated programmes and the committee ({made} records) in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+        let started = Instant::now();
+        let made = year::generate(db).await?;
+        eprintln!(
+            "generated the centres' year (staff, plans, round table; {made} records) in {:.1} s",
             started.elapsed().as_secs_f64()
         );
         if let Db::Postgres(p) = db {
@@ -354,6 +361,13 @@ async fn demo_users(db: &Db) -> anyhow::Result<Vec<(String, String, String)>> {
             "trebinje-vodja",
             "Милан Савић",
             Role::HeadOfUnit,
+            Some("csr-trebinje"),
+        ),
+        // Trebinje's director: approves the action plan's progress updates.
+        (
+            "trebinje-direktor",
+            "Бранка Милић",
+            Role::Director,
             Some("csr-trebinje"),
         ),
         // The Red Cross's counter in Trebinje: redeems firewood vouchers.

@@ -78,6 +78,8 @@ pub fn route_table() -> Routes {
         .merge(skrb_placements::api::routes())
         .merge(skrb_programmes::web::routes())
         .merge(skrb_programmes::api::routes())
+        .merge(skrb_year::web::routes())
+        .merge(skrb_year::api::routes())
         .get("/statistics", Perm(StatisticsRead), pages::statistics)
 }
 

@@ -209,6 +209,21 @@ impl Modify for Bearer {
         skrb_programmes::api::action_create,
         skrb_programmes::api::totals_get,
         skrb_programmes::api::redeem,
+        skrb_year::api::staff_list,
+        skrb_year::api::staff_create,
+        skrb_year::api::staff_update,
+        skrb_year::api::headcount,
+        skrb_year::api::plans_list,
+        skrb_year::api::plan_create,
+        skrb_year::api::plan_get,
+        skrb_year::api::activity_create,
+        skrb_year::api::indicator_create,
+        skrb_year::api::update_submit,
+        skrb_year::api::update_review,
+        skrb_year::api::round_tables_list,
+        skrb_year::api::round_table_get,
+        skrb_year::api::decide,
+        skrb_year::api::public_get,
     ),
     components(schemas(ProblemDoc, FieldProblem, WarningProblem, Binary)),
     modifiers(&Bearer),
@@ -274,6 +289,7 @@ pub fn code_lists() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
         .map(|r| r.code())
         .collect();
     use skrb_domain::programmes as pg;
+    use skrb_domain::year as yr;
     vec![
         ("Programme", "kind", pg::Kind::codes()),
         ("ProgrammeForm", "kind", pg::Kind::codes()),
@@ -492,6 +508,38 @@ pub fn code_lists() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
         ),
         ("PlacementBill", "payer", l(&["user", "relative"])),
         ("PlacementDue", "kind", l(&placements::due::KINDS)),
+        ("StaffMember", "kind", yr::StaffKind::codes()),
+        ("StaffForm", "kind", yr::StaffKind::codes()),
+        ("HeadCountRow", "kind", yr::StaffKind::codes()),
+        ("StaffMember", "funding", yr::Funding::codes()),
+        ("StaffForm", "funding", yr::Funding::codes()),
+        ("HeadCountRow", "funding", yr::Funding::codes()),
+        ("GroupMember", "role", l(&crate::year::staff::MEMBER_ROLES)),
+        ("MemberForm", "role", l(&crate::year::staff::MEMBER_ROLES)),
+        ("Strategy", "owner", yr::StrategyOwner::codes()),
+        ("StrategyForm", "owner", yr::StrategyOwner::codes()),
+        ("PlanActivity", "status", yr::ActivityStatus::codes()),
+        ("ProgressUpdate", "reported", yr::ActivityStatus::codes()),
+        (
+            "ProgressUpdateForm",
+            "reported",
+            yr::ActivityStatus::codes(),
+        ),
+        ("ProgressUpdate", "state", yr::UpdateStatus::codes()),
+        (
+            "ProgressReviewForm",
+            "decision",
+            l(&["approved", "returned"]),
+        ),
+        ("PlanIndicator", "measure", yr::Measure::codes()),
+        ("PlanIndicatorForm", "measure", yr::Measure::codes()),
+        ("QuestionResults", "question", yr::Question::codes()),
+        ("RoundTableProposal", "outcome", yr::Outcome::codes()),
+        (
+            "ProposalOutcomeForm",
+            "outcome",
+            l(&["accepted", "answered"]),
+        ),
     ]
 }
 

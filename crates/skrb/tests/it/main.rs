@@ -22,3 +22,4 @@ mod tls;
 mod trust;
 mod ui;
 mod words;
+mod year;
