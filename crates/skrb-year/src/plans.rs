@@ -182,6 +182,8 @@ type ActivityRow = (
     Option<i64>,
     i64,
 );
+/// An approved update: activity, indicator, status reported, value, as of.
+type UpdateRow = (i64, Option<i64>, Option<String>, Option<i64>, Date);
 type IndicatorRow = (
     i64,
     i64,
@@ -217,7 +219,7 @@ async fn activities(
         "SELECT i.id, i.activity_id, i.name, i.measure, i.unit, i.baseline, i.target FROM plan_indicator i \
          JOIN plan_activity a ON a.id = i.activity_id WHERE a.plan_id = $1 ORDER BY i.id").bind(plan.id).fetch_all(c).await?);
     // The approved updates up to the day, the latest last: what each says last counts.
-    let updates: Vec<(i64, Option<i64>, Option<String>, Option<i64>, Date)> = sql!(tx, c => sqlx::query_as(
+    let updates: Vec<UpdateRow> = sql!(tx, c => sqlx::query_as(
         "SELECT u.activity_id, u.indicator_id, u.reported, u.value, u.as_of FROM plan_update u JOIN plan_activity a ON a.id = u.activity_id \
          WHERE a.plan_id = $1 AND u.state = 'approved' AND u.as_of <= $2 ORDER BY u.as_of, u.id")
         .bind(plan.id).bind(on).fetch_all(c).await?);
@@ -247,11 +249,7 @@ async fn activities(
                     (r.per_mille, Some(r), Some(to))
                 }
                 Some(_) => (None, None, None),
-                None => match updates
-                    .iter()
-                    .filter(|u| u.1 == Some(*iid) && u.3.is_some())
-                    .next_back()
-                {
+                None => match updates.iter().rfind(|u| u.1 == Some(*iid) && u.3.is_some()) {
                     Some(u) => (u.3, None, Some(u.4)),
                     None => (None, None, None),
                 },
