@@ -354,6 +354,20 @@ pub struct ActivityFile {
     pub plan: Plan,
     pub activity: Activity,
     pub updates: Vec<Update>,
+    /// The actual of each indicator at the end of each quarter of the plan's year that
+    /// has ended by the day asked (the results framework's actual per period).
+    pub quarters: Vec<Quarter>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Quarter {
+    /// 1 to 4.
+    pub quarter: u8,
+    #[serde(serialize_with = "skrb_kit::i18n::json_date::serialize")]
+    #[schema(value_type = String, format = Date)]
+    pub ends_on: Date,
+    /// The indicators' actuals, in the order of the activity's indicators.
+    pub actuals: Vec<Option<i64>>,
 }
 
 async fn plan_of_activity(tx: &mut Tx, actor: &Actor, activity: i64) -> AppResult<Plan> {
@@ -371,11 +385,36 @@ pub async fn activity(db: &Db, actor: &Actor, id: i64, on: Date) -> AppResult<Ac
         .ok_or(AppError::NotFound)?;
     let q = format!("{UPDATE} WHERE u.activity_id = $1 ORDER BY u.as_of DESC, u.id DESC");
     let updates = sql!(&mut tx, c => sqlx::query_as::<_, Update>(&q).bind(id).fetch_all(c).await?);
+    let mut quarters = Vec::new();
+    if !activity.indicators.is_empty() {
+        for (quarter, month, last) in [
+            (1, Month::March, 31),
+            (2, Month::June, 30),
+            (3, Month::September, 30),
+            (4, Month::December, 31),
+        ] {
+            let ends_on = Date::from_calendar_date(plan.year as i32, month, last)
+                .map_err(|_| AppError::NotFound)?;
+            if ends_on > on {
+                break;
+            }
+            let then = activities(&mut tx, actor, &plan, Some(id), ends_on).await?;
+            quarters.push(Quarter {
+                quarter,
+                ends_on,
+                actuals: then
+                    .first()
+                    .map(|a| a.indicators.iter().map(|i| i.actual).collect())
+                    .unwrap_or_default(),
+            });
+        }
+    }
     tx.commit().await?;
     Ok(ActivityFile {
         plan,
         activity,
         updates,
+        quarters,
     })
 }
 

@@ -612,9 +612,28 @@ struct PlanPage {
 }
 
 impl PlanPage {
+    fn ratio(&self, i: &plans::Indicator) -> String {
+        ratio(self.page.locale, i)
+    }
     fn value(&self, i: &plans::Indicator, v: &Option<i64>) -> String {
         value(self.page.locale, i, v)
     }
+}
+
+/// What a computed value was computed from: "118 520 / 120 960", home help's minutes as
+/// hours.
+fn ratio(l: Locale, i: &plans::Indicator) -> String {
+    let Some(r) = i.ratio else {
+        return String::new();
+    };
+    let n = |v: i64| {
+        if i.measure.as_deref() == Some(Measure::HomeHelpDelivered.code()) {
+            format!("{}\u{a0}h", i18n::fmt_int(l, v / 60))
+        } else {
+            i18n::fmt_int(l, v)
+        }
+    };
+    format!("{} / {}", n(r.numerator), n(r.denominator))
 }
 
 fn value(l: Locale, i: &plans::Indicator, v: &Option<i64>) -> String {
@@ -709,8 +728,22 @@ struct ActivityPage {
 }
 
 impl ActivityPage {
+    fn ratio(&self, i: &plans::Indicator) -> String {
+        ratio(self.page.locale, i)
+    }
     fn value(&self, i: &plans::Indicator, v: &Option<i64>) -> String {
         value(self.page.locale, i, v)
+    }
+    /// An indicator's actual at a quarter's end.
+    fn quarter(&self, i: &plans::Indicator, q: &plans::Quarter) -> String {
+        let row = self
+            .f
+            .activity
+            .indicators
+            .iter()
+            .position(|x| x.id == i.id)
+            .unwrap_or(0);
+        value(self.page.locale, i, &q.actuals.get(row).copied().flatten())
     }
     fn entered(&self) -> Vec<&plans::Indicator> {
         self.f
@@ -1279,9 +1312,12 @@ async fn portal(State(st): State<AppState>, s: Signed) -> AppResult<Response> {
 }
 
 async fn portal_q(st: &AppState, s: &Signed, invite: i64) -> AppResult<Questionnaire> {
-    round_tables::for_partner(&st.db, &s.actor())
-        .await?
-        .into_iter()
+    // An account linked to no organisation has no questionnaire to open.
+    let list = match round_tables::for_partner(&st.db, &s.actor()).await {
+        Err(AppError::Refused(_)) => return Err(AppError::NotFound),
+        other => other?,
+    };
+    list.into_iter()
         .find(|q| q.invite_id == invite)
         .ok_or(AppError::NotFound)
 }

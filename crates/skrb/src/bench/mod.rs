@@ -20,6 +20,7 @@ use skrb_kit::{sql, sql_pool};
 mod placements;
 mod programmes;
 mod services;
+mod year;
 
 /// p50 and p95 of durations, in milliseconds.
 pub fn percentiles(mut d: Vec<Duration>) -> (f64, f64) {
@@ -170,6 +171,7 @@ pub async fn run(config: Config, samples: usize) -> anyhow::Result<()> {
     let home_help = services::bench(&db, &app, samples).await?;
     let authorisations = placements::bench(&db, &app, samples).await?;
     let extra = programmes::bench(&db, samples).await?;
+    let the_year = year::bench(&db, &app, samples).await?;
     let renewal = renewal_bench(&db).await?;
     let payment = payments_bench(&db).await?;
     // The limit: an indexed point lookup of the same row, on the same pool.
@@ -244,6 +246,7 @@ pub async fn run(config: Config, samples: usize) -> anyhow::Result<()> {
     lines.extend(home_help);
     lines.extend(authorisations);
     lines.extend(extra);
+    lines.extend(the_year);
     lines.push(Line {
         what: "point lookup by id (the limit)".into(),
         p50: ms(pt50),

@@ -365,6 +365,149 @@ async fn velenje(db: &Db) -> anyhow::Result<usize> {
         ("email", "gpcsd.velenje@gov.si"),
     ])?;
     public::save_settings(db, &director, &p).await.map_err(e)?;
+    made += this_year(db, &director).await?;
+    Ok(made)
+}
+
+/// Velenje's plan of this year (home help's delivered time computed from the roster's
+/// visits) and its round table with the partners, the school still to answer in the
+/// portal (`sola`).
+async fn this_year(db: &Db, director: &Actor) -> anyhow::Result<usize> {
+    let head = who(db, "csd-velenje", "vodja").await?;
+    let year = director.today().year();
+    let title = format!("Letni delovni načrt {year}");
+    let plan = plans::create(
+        db,
+        director,
+        &form(&[("year", &year.to_string()), ("title", &title)])?,
+    )
+    .await
+    .map_err(e)?;
+    let end = format!("{year}-12-31");
+    let a: plans::ActivityForm = form(&[
+        ("title", "Pomoč na domu vsem upravičenim"),
+        ("due_on", &end),
+    ])?;
+    let help = plans::add_activity(db, director, plan, &a)
+        .await
+        .map_err(e)?;
+    let i: plans::IndicatorForm = form(&[
+        ("name", "Opravljen čas pomoči na domu"),
+        ("measure", "homehelp_delivered"),
+        ("baseline", "90"),
+        ("target", "95"),
+    ])?;
+    plans::add_indicator(db, director, help, &i)
+        .await
+        .map_err(e)?;
+    let i: plans::IndicatorForm = form(&[
+        ("name", "Uporabniki pomoči na domu"),
+        ("unit", "uporabnikov"),
+        ("baseline", "120"),
+        ("target", "140"),
+    ])?;
+    let users = plans::add_indicator(db, director, help, &i)
+        .await
+        .map_err(e)?;
+    let a: plans::ActivityForm = form(&[("title", "Odprti spisi brez zamud"), ("due_on", &end)])?;
+    let files = plans::add_activity(db, director, plan, &a)
+        .await
+        .map_err(e)?;
+    let i: plans::IndicatorForm = form(&[
+        ("name", "Spisi brez zapadle naloge"),
+        ("measure", "files_without_overdue"),
+        ("baseline", "80"),
+        ("target", "90"),
+    ])?;
+    plans::add_indicator(db, director, files, &i)
+        .await
+        .map_err(e)?;
+    let as_of = format!("{year}-06-30");
+    let f: plans::UpdateForm = form(&[
+        ("as_of", &as_of),
+        ("reported", "started"),
+        ("indicator_id", &users.to_string()),
+        ("value", "131"),
+        ("form_key", "demo-velenje-1"),
+    ])?;
+    let u = plans::submit(db, &head, help, &f).await.map_err(e)?;
+    plans::review(db, director, u, &form(&[("decision", "approved")])?)
+        .await
+        .map_err(e)?;
+    // An update waiting for the director.
+    let today = director.today().to_string();
+    let f: plans::UpdateForm = form(&[
+        ("as_of", &today),
+        ("indicator_id", &users.to_string()),
+        ("value", "138"),
+        ("note", "Trije novi uporabniki v novembru."),
+        ("form_key", "demo-velenje-2"),
+    ])?;
+    plans::submit(db, &head, help, &f).await.map_err(e)?;
+
+    let held = format!("{year}-11-20");
+    let rt: round_tables::RoundTableForm = form(&[
+        ("title", &format!("Okrogla miza s partnerji {year}")),
+        ("held_on", &held),
+        ("place", "Sejna soba centra"),
+        ("plan_id", &plan.to_string()),
+        ("anonymous", "1"),
+    ])?;
+    let rt = round_tables::create(db, &head, &rt).await.map_err(e)?;
+    let partners: Vec<String> = round_tables::partner_choices(db, &head)
+        .await
+        .map_err(e)?
+        .into_iter()
+        .take(6)
+        .map(|p| p.0.to_string())
+        .collect();
+    round_tables::invite(
+        db,
+        &head,
+        rt,
+        &form(&[("partner_id", &partners.join(","))])?,
+    )
+    .await
+    .map_err(e)?;
+    let file = round_tables::file(db, &head, rt).await.map_err(e)?;
+    let school: Option<i64> = sql_pool!(db, p => sqlx::query_scalar("SELECT partner_id FROM app_user WHERE username = 'sola'").fetch_optional(p).await?).flatten();
+    let mut made = 3;
+    for (k, inv) in file.invites.iter().enumerate() {
+        let f: round_tables::AttendeeForm = form(&[
+            ("invite_id", &inv.id.to_string()),
+            ("name", &si_name(70 + k)),
+            ("job", "predstavnik"),
+        ])?;
+        round_tables::attend(db, &head, rt, &f).await.map_err(e)?;
+        if Some(inv.partner_id) == school || k > 3 {
+            continue;
+        }
+        let marks = ["5", "4", "4", "5"];
+        let f: round_tables::AnswerForm = form(&[
+            ("cooperation", marks[k % 4]),
+            ("responsiveness", marks[(k + 1) % 4]),
+            ("professional", "5"),
+            ("coordination", marks[(k + 2) % 4]),
+            (
+                "proposal",
+                if k == 0 {
+                    "Skupna delavnica za starejše v domu upokojencev"
+                } else {
+                    ""
+                },
+            ),
+        ])?;
+        let guest = Actor {
+            user_id: None,
+            username: None,
+            scope: None,
+            ..head.clone()
+        };
+        round_tables::answer_by_token(db, &guest, &inv.token, &f)
+            .await
+            .map_err(e)?;
+        made += 1;
+    }
     Ok(made)
 }
 
@@ -395,13 +538,16 @@ const ROUND_TABLE_GUESTS: &[(&str, &str)] = &[
     ("ЈУ Гимназија Јован Дучић", "school"),
     ("ЈУ Техничка школа Требиње", "school"),
     ("ЈУ Основна школа Свети Сава", "school"),
-    ("ЈУ Дјечији вртић Наша радост", "kindergarten"),
+    ("ЈУ Дјечији вртић Требиње", "kindergarten"),
     ("Основни суд у Требињу", "court"),
     ("Окружно тужилаштво Требиње", "court"),
     ("ЈУ Дом за старија лица Требиње", "pensioners_home"),
     ("Удружење пензионера Града Требиња", "ngo"),
     ("Удружење Сунце", "ngo"),
-    ("Удружење родитеља дјеце са посебним потребама", "ngo"),
+    (
+        "Удружење родитеља дјеце са посебним потребама Требиње",
+        "ngo",
+    ),
     ("Народна кухиња Требиње", "ngo"),
     ("Удружење жена Требиње", "ngo"),
 ];
@@ -962,10 +1108,13 @@ async fn trebinje(db: &Db) -> anyhow::Result<usize> {
             .find(|p| p.0 == i)
             .map(|p| p.1)
             .unwrap_or("");
-        let comment = if i % 4 == 0 {
-            "Добра сарадња током године."
-        } else {
-            ""
+        let comment = match i {
+            0 => "Добра сарадња током године, нарочито у хитним случајевима.",
+            4 => "Дуго чекање на одговор на наше дописе.",
+            8 => "Стручни радници су увијек доступни школама.",
+            11 => "Требало би више заједничких акција са удружењима.",
+            16 => "Координација око смјештаја старијих је побољшана.",
+            _ => "",
         };
         let f: round_tables::AnswerForm = form(&[
             ("cooperation", m[0]),

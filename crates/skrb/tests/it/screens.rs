@@ -61,6 +61,17 @@ async fn ids(app: &TestApp) -> Vec<(&'static str, i64)> {
         ("{entry}", format!("SELECT COALESCE(MIN(e.id), 0) FROM programme_entry e JOIN person p ON p.id = e.person_id WHERE p.restricted = FALSE \
           AND e.programme_id = (SELECT MIN(id) FROM programme WHERE centre_id = {v})")),
         ("/placements/", format!("SELECT MIN(pl.id) FROM placement pl JOIN person p ON p.id = pl.person_id WHERE pl.centre_id = {v} AND p.restricted = FALSE")),
+        ("/year/staff/", format!("SELECT MIN(id) FROM staff_member WHERE centre_id = {v}")),
+        ("/year/strategies/", format!("SELECT MIN(id) FROM strategy WHERE centre_id = {v}")),
+        ("/year/plans/", format!("SELECT MIN(id) FROM action_plan WHERE centre_id = {v}")),
+        ("/year/activities/", format!("SELECT MIN(a.id) FROM plan_activity a JOIN action_plan p ON p.id = a.plan_id WHERE p.centre_id = {v}")),
+        ("/year/round-tables/", format!("SELECT MIN(id) FROM round_table WHERE centre_id = {v}")),
+        // The school's questionnaire (the demo's partner account `sola`); other partners
+        // are told it is not theirs.
+        ("/portal/round-tables/", "SELECT MIN(i.id) FROM round_table_invite i JOIN app_user u ON u.partner_id = i.partner_id WHERE u.username = 'sola'".to_string()),
+        // Pages without sign-in: by the centre's code, by a one-time link's token.
+        ("/centres/", "SELECT CAST(0 AS BIGINT)".to_string()),
+        ("/feedback/", "SELECT CAST(0 AS BIGINT)".to_string()),
     ];
     let mut out = Vec::new();
     for (prefix, sql) in q {
@@ -69,7 +80,7 @@ async fn ids(app: &TestApp) -> Vec<(&'static str, i64)> {
     out
 }
 
-fn concrete(path: &str, ids: &[(&'static str, i64)]) -> Option<String> {
+fn concrete(path: &str, ids: &[(&'static str, i64)], token: &str) -> Option<String> {
     if !path.contains('{') {
         return Some(path.to_string());
     }
@@ -78,7 +89,9 @@ fn concrete(path: &str, ids: &[(&'static str, i64)]) -> Option<String> {
     let entry = ids.iter().find(|(p, _)| *p == "{entry}").map_or(0, |e| e.1);
     Some(
         path.replace("{id}", &id.to_string())
-            .replace("{entry}", &entry.to_string()),
+            .replace("{entry}", &entry.to_string())
+            .replace("{code}", "csd-velenje")
+            .replace("{token}", token),
     )
     .filter(|p| !p.contains('{'))
     .filter(|p| p.starts_with(prefix))
@@ -229,6 +242,10 @@ async fn sweep(backend: Backend) -> anyhow::Result<usize> {
     let b = Browser::start().await?;
     let (_, table) = skrb::web::route_table().into_parts();
     let ids = ids(&app).await;
+    // An unanswered one-time link of Velenje's round table: its questionnaire.
+    let token: String = skrb::sql_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT MIN(i.token) FROM round_table_invite i JOIN round_table r ON r.id = i.round_table_id \
+         JOIN centre c ON c.id = r.centre_id WHERE c.code = 'csd-velenje' AND i.answered_at IS NULL").fetch_one(p).await?);
     let keys = keys();
     let main_pages = [
         "/",
@@ -237,6 +254,11 @@ async fn sweep(backend: Backend) -> anyhow::Result<usize> {
         "/programmes",
         "/programmes/{id}",
         "/programmes/committee/sessions/{id}",
+        "/year",
+        "/year/staff",
+        "/year/plans/{id}",
+        "/year/activities/{id}",
+        "/year/round-tables/{id}",
         "/placements/carers",
         "/placements/carers/{id}",
         "/placements/{id}",
@@ -269,7 +291,7 @@ async fn sweep(backend: Backend) -> anyhow::Result<usize> {
             if matches!(r.access, Access::Perm(p) if !perms.has(p)) {
                 continue;
             }
-            let Some(path) = concrete(r.path, &ids) else {
+            let Some(path) = concrete(r.path, &ids, &token) else {
                 bail!("no demo record for {}", r.path);
             };
             for w in [390, 1280] {
@@ -813,6 +835,192 @@ async fn a_programme_from_creation_to_totals_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_programme_from_creation_to_totals_postgres() {
     if let Err(e) = a_programme_from_creation_to_totals(Backend::Postgres).await {
+        panic!("{e:#}");
+    }
+}
+
+/// Run a script in the page and return what it returns.
+async fn script(b: &Browser, js: &str) -> anyhow::Result<Value> {
+    b.cmd(
+        Method::POST,
+        "/execute/sync",
+        Some(json!({"script": js, "args": []})),
+    )
+    .await
+}
+
+/// Trebinje's head of unit on a phone (390 px), in Serbian Cyrillic, runs a round table:
+/// creates it, invites four organisations, records who came; the Red Cross answers the
+/// questionnaire in the partner portal and another organisation by its one-time link
+/// without signing in; the head takes the Red Cross's proposal into next year's plan,
+/// prints the summary (a PDF) and publishes it on the public page.
+async fn a_round_table_from_invitations_to_the_summary(backend: Backend) -> anyhow::Result<()> {
+    let app = TestApp::new(backend).await;
+    skrb::demo::prepare(&app.db, 1, skrb::demo::Scale::Small, Some(150)).await?;
+    let base = serve(&app).await?;
+    let y = time::OffsetDateTime::now_utc().year();
+    let b = Browser::start().await?;
+    signed_in(&app, &b, &base, "trebinje-vodja", "sr-Cyrl").await?;
+    width(&b, 390).await?;
+    b.goto(&format!("{base}/year/round-tables")).await?;
+    b.fill("#f-title", "Округли сто са партнерима").await?;
+    b.set_value("#f-held_on", &format!("{y}-11-28")).await?;
+    b.fill("#f-place", "Сала Центра").await?;
+    b.click("#round-table-form button[type=submit]").await?;
+    b.find("#invite-form").await?;
+    phone_fits(&b, "the new round table").await?;
+    let rt = app
+        .num("SELECT MAX(id) FROM round_table WHERE title = 'Округли сто са партнерима'")
+        .await;
+    let red_cross = app
+        .num("SELECT partner_id FROM app_user WHERE username = 'crveni-krst'")
+        .await;
+    // The Red Cross and three more organisations of the directory.
+    script(
+        &b,
+        &format!(
+            "const s = document.querySelector('#f-partner_id'); let n = 0; \
+             for (const o of s.options) {{ if (o.value === '{red_cross}' || n < 3) {{ o.selected = true; if (o.value !== '{red_cross}') n++; }} }}"
+        ),
+    )
+    .await?;
+    b.click("#invite").await?;
+    b.wait_text("Организације су позване").await?;
+    let invited = app
+        .num(&format!(
+            "SELECT COUNT(*) FROM round_table_invite WHERE round_table_id = {rt}"
+        ))
+        .await;
+    if invited != 4 {
+        bail!("{invited} organisations invited, not 4");
+    }
+    for name in ["Драгана Петровић", "Петар Ђурић"] {
+        script(
+            &b,
+            "document.querySelectorAll('details').forEach(d => d.open = true);",
+        )
+        .await?;
+        b.fill("#f-name", name).await?;
+        b.click("#attend").await?;
+        b.wait_text("Сачувано").await?;
+    }
+    if text_of(&b, "came").await?.is_empty() {
+        bail!("the attendance is not shown");
+    }
+    b.quit().await;
+
+    // The Red Cross answers in the portal.
+    let b = Browser::start().await?;
+    signed_in(&app, &b, &base, "crveni-krst", "sr-Cyrl").await?;
+    width(&b, 390).await?;
+    b.goto(&format!("{base}/portal/round-tables")).await?;
+    b.click(&format!("#questionnaires a[href$='/{}']", app.num(&format!(
+        "SELECT id FROM round_table_invite WHERE round_table_id = {rt} AND partner_id = {red_cross}")).await)).await?;
+    b.find("#answer-form").await?;
+    for (q, m) in [
+        ("cooperation", 5),
+        ("responsiveness", 4),
+        ("professional", 5),
+        ("coordination", 4),
+    ] {
+        b.click(&format!("input[name=\"{q}\"][value=\"{m}\"]"))
+            .await?;
+    }
+    b.fill("#f-proposal", "Заједничка подјела огрјева са Центром")
+        .await?;
+    phone_fits(&b, "the questionnaire").await?;
+    b.click("#send").await?;
+    b.find("#thanks").await?;
+    b.quit().await;
+
+    // Another organisation by its one-time link, without signing in.
+    let token: String = skrb::sql_pool!(&app.db, p => sqlx::query_scalar(&format!(
+        "SELECT MIN(token) FROM round_table_invite WHERE round_table_id = {rt} AND answered_at IS NULL")).fetch_one(p).await?);
+    let b = Browser::start().await?;
+    b.goto(&format!("{base}/healthz")).await?;
+    b.cmd(
+        Method::POST,
+        "/cookie",
+        Some(json!({"cookie": {"name": "skrb_lang", "value": "sr-Cyrl", "path": "/"}})),
+    )
+    .await?;
+    width(&b, 390).await?;
+    b.goto(&format!("{base}/feedback/{token}")).await?;
+    b.click("input[name=\"cooperation\"][value=\"3\"]").await?;
+    b.fill("#f-comment", "Треба чешће састанке.").await?;
+    b.click("#send").await?;
+    b.find("#thanks").await?;
+    b.goto(&format!("{base}/feedback/{token}")).await?;
+    b.find("#thanks").await?;
+    b.quit().await;
+
+    // The head takes the proposal into next year's plan and prints the summary.
+    let b = Browser::start().await?;
+    signed_in(&app, &b, &base, "trebinje-vodja", "sr-Cyrl").await?;
+    width(&b, 390).await?;
+    b.goto(&format!("{base}/year/plans")).await?;
+    b.fill("#f-title", &format!("Акциони план за {}. годину", y + 1))
+        .await?;
+    b.click("#plan-form button[type=submit]").await?;
+    b.find("#activity-form").await?;
+    b.goto(&format!("{base}/year/round-tables/{rt}")).await?;
+    if text_of(&b, "ratings").await?.is_empty() {
+        bail!("no ratings shown");
+    }
+    let proposal = app
+        .num(&format!(
+            "SELECT id FROM round_table_proposal WHERE round_table_id = {rt}"
+        ))
+        .await;
+    script(
+        &b,
+        "document.querySelectorAll('details').forEach(d => d.open = true);",
+    )
+    .await?;
+    b.click(&format!("#proposal-{proposal} button[value=\"accepted\"]"))
+        .await?;
+    b.wait_text("О приједлогу је одлучено").await?;
+    let activity = app
+        .num(&format!(
+            "SELECT COALESCE(activity_id, 0) FROM round_table_proposal WHERE id = {proposal}"
+        ))
+        .await;
+    if activity == 0 {
+        bail!("the accepted proposal is no activity of the next plan");
+    }
+    phone_fits(&b, "the round table").await?;
+    let pdf = script(
+        &b,
+        &format!(
+            "const x = new XMLHttpRequest(); x.open('GET', '/year/round-tables/{rt}/summary.pdf', false); \
+             x.overrideMimeType('text/plain; charset=x-user-defined'); x.send(); \
+             return [x.status, x.getResponseHeader('content-type'), x.responseText.slice(0, 4)];"
+        ),
+    )
+    .await?;
+    if pdf != json!([200, "application/pdf", "%PDF"]) {
+        bail!("the summary is not a PDF: {pdf}");
+    }
+    b.click("#publish").await?;
+    b.wait_text("Објављено на јавној страници").await?;
+    b.goto(&format!("{base}/centres/csr-trebinje")).await?;
+    b.wait_text("Округли сто са партнерима").await?;
+    b.wait_text("понедјељак–петак 7:00–15:00").await?;
+    phone_fits(&b, "the public page").await?;
+    b.quit().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_round_table_from_invitations_to_the_summary_sqlite() {
+    if let Err(e) = a_round_table_from_invitations_to_the_summary(Backend::Sqlite).await {
+        panic!("{e:#}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_round_table_from_invitations_to_the_summary_postgres() {
+    if let Err(e) = a_round_table_from_invitations_to_the_summary(Backend::Postgres).await {
         panic!("{e:#}");
     }
 }
