@@ -10,11 +10,13 @@ use axum::Json;
 use serde::Deserialize;
 
 use crate::plans::{
-    self, ActivityForm, IndicatorForm, Plan, PlanFile, PlanForm, ReviewForm, UpdateForm,
+    self, ActivityFile, ActivityForm, IndicatorForm, Plan, PlanFile, PlanForm, ReviewForm,
+    UpdateForm,
 };
 use crate::public::{self, PublicCentre};
 use crate::round_tables::{self, OutcomeForm, RoundTable, RoundTableFile};
-use crate::staff::{self, HeadCount, StaffForm, StaffMember};
+use crate::staff::{self, GroupForm, HeadCount, MemberForm, StaffForm, StaffMember, WorkingGroup};
+use crate::strategies::{self, GoalForm, Strategy, StrategyFile, StrategyForm};
 use skrb_kit::error::{AppError, AppResult, FieldError, Msg};
 use skrb_kit::i18n::Locale;
 use skrb_kit::web::context::{Ctx, Signed};
@@ -31,6 +33,21 @@ pub fn routes() -> Routes {
         .post("/api/v1/year/staff", Perm(YearManage), staff_create)
         .post("/api/v1/year/staff/{id}", Perm(YearManage), staff_update)
         .get("/api/v1/year/headcount", Perm(YearRead), headcount)
+        .get("/api/v1/year/groups", Perm(YearRead), groups_list)
+        .post("/api/v1/year/groups", Perm(YearManage), group_create)
+        .post(
+            "/api/v1/year/groups/{id}/members",
+            Perm(YearManage),
+            member_add,
+        )
+        .get("/api/v1/year/strategies", Perm(YearRead), strategies_list)
+        .post("/api/v1/year/strategies", Perm(YearManage), strategy_create)
+        .get("/api/v1/year/strategies/{id}", Perm(YearRead), strategy_get)
+        .post(
+            "/api/v1/year/strategies/{id}/items",
+            Perm(YearManage),
+            strategy_item,
+        )
         .get("/api/v1/year/plans", Perm(YearRead), plans_list)
         .post("/api/v1/year/plans", Perm(YearManage), plan_create)
         .get("/api/v1/year/plans/{id}", Perm(YearRead), plan_get)
@@ -39,6 +56,7 @@ pub fn routes() -> Routes {
             Perm(YearManage),
             activity_create,
         )
+        .get("/api/v1/year/activities/{id}", Perm(YearRead), activity_get)
         .post(
             "/api/v1/year/activities/{id}/indicators",
             Perm(YearManage),
@@ -141,6 +159,79 @@ pub async fn headcount(
     ))
 }
 
+/// The working groups and committees the centre sits in, with their members.
+#[utoipa::path(get, path = "/api/v1/year/groups", responses((status = 200, body = Vec<WorkingGroup>)))]
+pub async fn groups_list(
+    State(st): State<AppState>,
+    s: Signed,
+) -> AppResult<Json<Vec<WorkingGroup>>> {
+    Ok(Json(staff::groups(&st.db, &s.actor()).await?))
+}
+
+/// Record a working group or committee.
+#[utoipa::path(post, path = "/api/v1/year/groups", request_body = GroupForm, responses((status = 201, body = Created), (status = 422)))]
+pub async fn group_create(
+    State(st): State<AppState>,
+    s: Signed,
+    ApiJson(f): ApiJson<GroupForm>,
+) -> AppResult<(StatusCode, Json<Created>)> {
+    Ok(created(staff::create_group(&st.db, &s.actor(), &f).await?))
+}
+
+/// A staff member joins a working group (with a role and a period).
+#[utoipa::path(post, path = "/api/v1/year/groups/{id}/members", request_body = MemberForm, responses((status = 204), (status = 404), (status = 422)))]
+pub async fn member_add(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    ApiJson(f): ApiJson<MemberForm>,
+) -> AppResult<StatusCode> {
+    staff::add_member(&st.db, &s.actor(), id, &f).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The centre's strategies.
+#[utoipa::path(get, path = "/api/v1/year/strategies", responses((status = 200, body = Vec<Strategy>)))]
+pub async fn strategies_list(
+    State(st): State<AppState>,
+    s: Signed,
+) -> AppResult<Json<Vec<Strategy>>> {
+    Ok(Json(strategies::list(&st.db, &s.actor()).await?))
+}
+
+/// Record a strategy (the municipality's or the centre's own).
+#[utoipa::path(post, path = "/api/v1/year/strategies", request_body = StrategyForm, responses((status = 201, body = Created), (status = 422)))]
+pub async fn strategy_create(
+    State(st): State<AppState>,
+    s: Signed,
+    ApiJson(f): ApiJson<StrategyForm>,
+) -> AppResult<(StatusCode, Json<Created>)> {
+    Ok(created(strategies::create(&st.db, &s.actor(), &f).await?))
+}
+
+/// A strategy with its goals and measures.
+#[utoipa::path(get, path = "/api/v1/year/strategies/{id}", responses((status = 200, body = StrategyFile), (status = 404)))]
+pub async fn strategy_get(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+) -> AppResult<Json<StrategyFile>> {
+    Ok(Json(strategies::get(&st.db, &s.actor(), id).await?))
+}
+
+/// Add a goal to a strategy, or a measure to one of its goals.
+#[utoipa::path(post, path = "/api/v1/year/strategies/{id}/items", request_body = GoalForm, responses((status = 201, body = Created), (status = 422)))]
+pub async fn strategy_item(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    ApiJson(f): ApiJson<GoalForm>,
+) -> AppResult<(StatusCode, Json<Created>)> {
+    Ok(created(
+        strategies::add_item(&st.db, &s.actor(), id, &f).await?,
+    ))
+}
+
 /// The centre's action plans.
 #[utoipa::path(get, path = "/api/v1/year/plans", responses((status = 200, body = Vec<Plan>)))]
 pub async fn plans_list(State(st): State<AppState>, s: Signed) -> AppResult<Json<Vec<Plan>>> {
@@ -181,6 +272,19 @@ pub async fn activity_create(
 ) -> AppResult<(StatusCode, Json<Created>)> {
     Ok(created(
         plans::add_activity(&st.db, &s.actor(), id, &f).await?,
+    ))
+}
+
+/// An activity on a day: its indicators, their actuals per quarter, every update sent.
+#[utoipa::path(get, path = "/api/v1/year/activities/{id}", params(OnQuery), responses((status = 200, body = ActivityFile), (status = 404), (status = 422)))]
+pub async fn activity_get(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Query(q): Query<OnQuery>,
+) -> AppResult<Json<ActivityFile>> {
+    Ok(Json(
+        plans::activity(&st.db, &s.actor(), id, on(&q, &s)?).await?,
     ))
 }
 

@@ -493,6 +493,11 @@ pub async fn add_activity(db: &Db, actor: &Actor, plan: i64, f: &ActivityForm) -
             ck.err("partner_id", "err-choice");
         }
     }
+    let same: i64 = sql!(&mut tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM plan_activity WHERE plan_id = $1 AND title = $2")
+        .bind(plan).bind(&title).fetch_one(c).await?);
+    if same > 0 {
+        ck.err("title", "year-err-duplicate");
+    }
     ck.done()?;
     let (Some(title), Some(due_on)) = (title, due_on) else {
         return Err(AppError::Internal(anyhow::anyhow!("activity form checked")));
@@ -607,9 +612,14 @@ pub async fn add_indicator(
             ck.number("target", &f.target, false, 1_000_000_000),
         ),
     };
-    ck.done()?;
     let mut tx = db.begin().await?;
     plan_of_activity(&mut tx, actor, activity).await?;
+    let same: i64 = sql!(&mut tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM plan_indicator WHERE activity_id = $1 AND name = $2")
+        .bind(activity).bind(&name).fetch_one(c).await?);
+    if same > 0 {
+        ck.err("name", "year-err-duplicate");
+    }
+    ck.done()?;
     let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO plan_indicator (activity_id, name, measure, unit, baseline, target, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
         .bind(activity).bind(&name).bind(measure).bind(&unit).bind(baseline).bind(target).bind(actor.now).fetch_one(c).await?);

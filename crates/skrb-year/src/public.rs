@@ -216,8 +216,14 @@ pub async fn add_news(db: &Db, actor: &Actor, f: &NewsForm) -> AppResult<i64> {
     let on = ck.date("published_on", &f.published_on, true);
     let title = ck.text("title", &f.title, true, 300);
     let body = ck.text("body", &f.body, true, 10_000);
-    ck.done()?;
     let mut tx = db.begin().await?;
+    let same: i64 = sql!(&mut tx, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM news_item WHERE centre_id = $1 AND title = $2 AND published_on = $3")
+        .bind(centre).bind(&title).bind(on).fetch_one(c).await?);
+    if same > 0 {
+        ck.err("title", "year-err-duplicate");
+    }
+    ck.done()?;
     let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO news_item (centre_id, published_on, title, body, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
         .bind(centre).bind(on).bind(&title).bind(&body).bind(actor.user_id).bind(actor.now).fetch_one(c).await?);

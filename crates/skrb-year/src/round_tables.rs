@@ -99,6 +99,12 @@ pub async fn create(db: &Db, actor: &Actor, f: &RoundTableForm) -> AppResult<i64
             ck.err("plan_id", "err-choice");
         }
     }
+    let same: i64 = sql!(&mut tx, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM round_table WHERE centre_id = $1 AND title = $2 AND held_on = $3")
+        .bind(centre).bind(&title).bind(held_on).fetch_one(c).await?);
+    if same > 0 {
+        ck.err("title", "year-err-duplicate");
+    }
     ck.done()?;
     let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO round_table (centre_id, title, held_on, place, plan_id, anonymous, created_by, created_at) \
@@ -340,6 +346,12 @@ pub async fn attend(db: &Db, actor: &Actor, id: i64, f: &AttendeeForm) -> AppRes
             ck.err("invite_id", "err-choice");
         }
     }
+    let same: i64 = sql!(&mut tx, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM round_table_attendee WHERE invite_id = $1 AND LOWER(name) = LOWER($2)")
+        .bind(invite).bind(&name).fetch_one(c).await?);
+    if same > 0 {
+        ck.err("name", "year-err-duplicate");
+    }
     ck.done()?;
     let new: i64 = sql!(&mut tx, c => sqlx::query_scalar("INSERT INTO round_table_attendee (invite_id, name, job) VALUES ($1, $2, $3) RETURNING id")
         .bind(invite).bind(&name).bind(&job).fetch_one(c).await?);
@@ -564,6 +576,12 @@ pub async fn propose(db: &Db, actor: &Actor, id: i64, f: &ProposalForm) -> AppRe
         if n == 0 {
             ck.err("partner_id", "err-choice");
         }
+    }
+    let same: i64 = sql!(&mut tx, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM round_table_proposal WHERE round_table_id = $1 AND text = $2")
+        .bind(id).bind(&text).fetch_one(c).await?);
+    if same > 0 {
+        ck.err("text", "year-err-duplicate");
     }
     ck.done()?;
     let new: i64 = sql!(&mut tx, c => sqlx::query_scalar(

@@ -229,6 +229,13 @@ pub async fn create(db: &Db, actor: &Actor, f: &StaffForm) -> AppResult<i64> {
     let centre = skrb_kit::scope::own_centre(actor)?;
     let mut tx = db.begin().await?;
     let s = parse(&mut tx, centre, f).await?;
+    // A form sent twice is one person, not two.
+    let same: i64 = sql!(&mut tx, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM staff_member WHERE centre_id = $1 AND name = $2 AND starts_on = $3")
+        .bind(centre).bind(&s.name).bind(s.starts_on).fetch_one(c).await?);
+    if same > 0 {
+        return Err(skrb_kit::form::field_error("name", "year-err-duplicate"));
+    }
     let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO staff_member (centre_id, name, kind, funding, unit_id, job, hours_week, starts_on, ends_on, user_id, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id")
@@ -377,8 +384,13 @@ pub async fn create_group(db: &Db, actor: &Actor, f: &GroupForm) -> AppResult<i6
     let starts_on = ck.date("starts_on", &f.starts_on, true);
     let ends_on = ck.date("ends_on", &f.ends_on, false);
     ck.order("ends_on", starts_on, ends_on);
-    ck.done()?;
     let mut tx = db.begin().await?;
+    let same: i64 = sql!(&mut tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM working_group WHERE centre_id = $1 AND name = $2")
+        .bind(centre).bind(&name).fetch_one(c).await?);
+    if same > 0 {
+        ck.err("name", "year-err-duplicate");
+    }
+    ck.done()?;
     let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO working_group (centre_id, name, convened_by, starts_on, ends_on, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
         .bind(centre).bind(&name).bind(&by).bind(starts_on).bind(ends_on).bind(actor.now).fetch_one(c).await?);
@@ -424,6 +436,12 @@ pub async fn add_member(db: &Db, actor: &Actor, group: i64, f: &MemberForm) -> A
         if n == 0 {
             ck.err("staff_id", "err-choice");
         }
+    }
+    let same: i64 = sql!(&mut tx, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM working_group_member WHERE group_id = $1 AND staff_id = $2 AND starts_on = $3")
+        .bind(group).bind(staff).bind(starts_on).fetch_one(c).await?);
+    if same > 0 {
+        ck.err("staff_id", "year-err-duplicate");
     }
     ck.done()?;
     sql!(&mut tx, c => sqlx::query("INSERT INTO working_group_member (group_id, staff_id, role, starts_on, ends_on) VALUES ($1, $2, $3, $4, $5)")

@@ -133,8 +133,13 @@ pub async fn create(db: &Db, actor: &Actor, f: &StrategyForm) -> AppResult<i64> 
             ck.err("to_year", "err-date-order");
         }
     }
-    ck.done()?;
     let mut tx = db.begin().await?;
+    let same: i64 = sql!(&mut tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM strategy WHERE centre_id = $1 AND name = $2")
+        .bind(centre).bind(&name).fetch_one(c).await?);
+    if same > 0 {
+        ck.err("name", "year-err-duplicate");
+    }
+    ck.done()?;
     let id: i64 = sql!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO strategy (centre_id, owner, name, from_year, to_year, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
         .bind(centre).bind(owner).bind(&name).bind(from).bind(to).bind(actor.now).fetch_one(c).await?);

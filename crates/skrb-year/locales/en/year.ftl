@@ -201,6 +201,7 @@ year-flash-reviewed = The update is reviewed.
 year-flash-invited = The organisations are invited; send each its one-time link.
 year-flash-decided = The proposal is decided.
 year-flash-published = Published on the public page.
+year-err-duplicate = This is already recorded (a form sent twice?).
 year-err-code-taken = This number is already used.
 year-err-plan-exists = The centre already has an action plan for this year.
 year-err-percent = Enter a percentage from 0 to 100, with at most one decimal.

@@ -201,6 +201,7 @@ year-flash-reviewed = Poročilo je pregledano.
 year-flash-invited = Organizacije so povabljene; vsaki pošljite njeno enkratno povezavo.
 year-flash-decided = O predlogu je odločeno.
 year-flash-published = Objavljeno na javni strani.
+year-err-duplicate = To je že zabeleženo (obrazec poslan dvakrat?).
 year-err-code-taken = Ta številka je že uporabljena.
 year-err-plan-exists = Center za to leto že ima akcijski načrt.
 year-err-percent = Vnesite odstotek od 0 do 100, z največ eno decimalko.

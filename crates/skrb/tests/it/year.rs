@@ -190,6 +190,31 @@ async fn staff_head_count_and_the_caseload_norm(app: TestApp) {
         30
     );
 
+    // Working groups with the centre's members and their periods.
+    let r = post(&app, &c.head, "/api/v1/year/groups", json!({"name": "Delovna skupina za starejše", "convened_by": "Mestna občina", "starts_on": "2013-01-15"})).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let group = r.json()["id"].as_i64().expect("group");
+    let member = json!({"staff_id": sonja.to_string(), "role": "chair", "starts_on": "2013-01-15"});
+    let r = post(
+        &app,
+        &c.head,
+        &format!("/api/v1/year/groups/{group}/members"),
+        member.clone(),
+    )
+    .await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    let r = post(
+        &app,
+        &c.head,
+        &format!("/api/v1/year/groups/{group}/members"),
+        member.clone(),
+    )
+    .await;
+    assert_eq!(fields(&r), ["staff_id"], "a member once");
+    let g = get(&app, &c.sw, "/api/v1/year/groups").await.json();
+    assert_eq!(g[0]["members"][0]["name"], "Sonja", "{g}");
+    assert_eq!(g[0]["members"][0]["role"], "chair");
+
     // Who must not: a social worker reads but does not keep; another centre, a partner,
     // the ministry see nothing.
     assert_eq!(get(&app, &c.sw, "/api/v1/year/staff").await.status, 200);
@@ -208,6 +233,14 @@ async fn staff_head_count_and_the_caseload_norm(app: TestApp) {
             .json()["total"],
         0
     );
+    let r = post(
+        &app,
+        &other.head,
+        &format!("/api/v1/year/groups/{group}/members"),
+        member,
+    )
+    .await;
+    assert_eq!(r.status, 403, "another centre's group: {}", r.body);
     let r = post(
         &app,
         &other.head,
@@ -233,6 +266,48 @@ async fn a_plan_with_computed_and_entered_indicators(app: TestApp) {
     let c = centre(&app, "vel", "SI").await;
     let today = time::OffsetDateTime::now_utc().date();
     let year = today.year();
+    // A strategy with a goal and its measure (numbered as the strategy numbers them).
+    let r = post(&app, &c.head, "/api/v1/year/strategies", json!({"owner": "municipality", "name": "Strategija 2014-2020", "from_year": "2014", "to_year": "2020"})).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let strategy = r.json()["id"].as_i64().expect("strategy");
+    let r = post(
+        &app,
+        &c.head,
+        "/api/v1/year/strategies",
+        json!({"owner": "nobody", "name": "X", "from_year": "2020", "to_year": "2014"}),
+    )
+    .await;
+    assert_eq!(fields(&r), ["owner", "to_year"]);
+    let goal = post(
+        &app,
+        &c.head,
+        &format!("/api/v1/year/strategies/{strategy}/items"),
+        json!({"code": "1", "title": "Vključenost starejših"}),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .expect("goal");
+    let r = post(
+        &app,
+        &c.head,
+        &format!("/api/v1/year/strategies/{strategy}/items"),
+        json!({"goal_id": goal.to_string(), "code": "1.1", "title": "Pomoč na domu"}),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let r = post(
+        &app,
+        &c.head,
+        &format!("/api/v1/year/strategies/{strategy}/items"),
+        json!({"goal_id": goal.to_string(), "code": "1.1", "title": "Spet"}),
+    )
+    .await;
+    assert_eq!(fields(&r), ["code"], "a number once");
+    let st = get(&app, &c.sw, &format!("/api/v1/year/strategies/{strategy}"))
+        .await
+        .json();
+    assert_eq!(st["goals"][0]["measures"][0]["code"], "1.1", "{st}");
     let r = post(
         &app,
         &c.head,
@@ -499,6 +574,14 @@ async fn a_plan_with_computed_and_entered_indicators(app: TestApp) {
         .await
         .json();
     assert_eq!(actual(&f), Some((json!("started"), json!(7))));
+    let a = get(&app, &c.sw, &format!("/api/v1/year/activities/{workshops}"))
+        .await
+        .json();
+    assert_eq!(a["updates"].as_array().map(Vec::len), Some(2), "{a}");
+    assert_eq!(
+        a["updates"][1]["state"], "approved",
+        "newest first: the director's own waits"
+    );
     // The plan against what was done a day before the update: nothing yet.
     let f = get(
         &app,
@@ -608,6 +691,14 @@ async fn a_round_table_from_invitations_to_the_public_page(app: TestApp) {
             .await;
         assert_eq!(r.status, 303, "{}", r.body);
     }
+    let r = app
+        .form(
+            &format!("/year/round-tables/{rt}/attendees"),
+            &head,
+            &[("invite_id", &city.to_string()), ("name", "Марко")],
+        )
+        .await;
+    assert_eq!(r.status, 422, "the same representative twice");
     let f = get(&app, &c.head, &format!("/api/v1/year/round-tables/{rt}"))
         .await
         .json();
