@@ -58,6 +58,11 @@ pub fn routes() -> Routes {
         )
         .get("/api/v1/year/activities/{id}", Perm(YearRead), activity_get)
         .post(
+            "/api/v1/year/activities/{id}",
+            Perm(YearManage),
+            activity_change,
+        )
+        .post(
             "/api/v1/year/activities/{id}/indicators",
             Perm(YearManage),
             indicator_create,
@@ -286,6 +291,19 @@ pub async fn activity_get(
     Ok(Json(
         plans::activity(&st.db, &s.actor(), id, on(&q, &s)?).await?,
     ))
+}
+
+/// Change an activity (title, measure, responsible, deadline, partners) against the
+/// `version` read.
+#[utoipa::path(post, path = "/api/v1/year/activities/{id}", request_body = ActivityForm, responses((status = 204), (status = 404), (status = 409), (status = 422)))]
+pub async fn activity_change(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    ApiJson(f): ApiJson<ActivityForm>,
+) -> AppResult<StatusCode> {
+    plans::change_activity(&st.db, &s.actor(), id, &f).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Add an indicator (computed or entered) to an activity.

@@ -125,6 +125,8 @@ pub struct Activity {
     /// Past its deadline on the day and neither done nor dropped.
     pub late: bool,
     pub partners: Vec<String>,
+    pub partner_ids: Vec<i64>,
+    pub measure_id: Option<i64>,
     /// The round table's proposal the activity came from.
     pub proposal_id: Option<i64>,
     pub indicators: Vec<Indicator>,
@@ -175,6 +177,7 @@ type ActivityRow = (
     i64,
     i64,
     String,
+    Option<i64>,
     Option<String>,
     Option<i64>,
     Option<String>,
@@ -194,7 +197,7 @@ type IndicatorRow = (
     Option<i64>,
 );
 
-const ACTIVITY: &str = "SELECT a.id, a.plan_id, a.title, CASE WHEN m.id IS NULL THEN NULL ELSE m.code || ' ' || m.title END, \
+const ACTIVITY: &str = "SELECT a.id, a.plan_id, a.title, a.measure_id, CASE WHEN m.id IS NULL THEN NULL ELSE m.code || ' ' || m.title END, \
     a.responsible_id, s.name, a.due_on, a.proposal_id, a.version FROM plan_activity a \
     LEFT JOIN strategy_measure m ON m.id = a.measure_id LEFT JOIN staff_member s ON s.id = a.responsible_id";
 
@@ -212,8 +215,8 @@ async fn activities(
     );
     let rows: Vec<ActivityRow> =
         sql!(tx, c => sqlx::query_as(&q).bind(plan.id).bind(only).fetch_all(c).await?);
-    let partners: Vec<(i64, String)> = sql!(tx, c => sqlx::query_as(
-        "SELECT ap.activity_id, p.name FROM plan_activity_partner ap JOIN partner p ON p.id = ap.partner_id \
+    let partners: Vec<(i64, i64, String)> = sql!(tx, c => sqlx::query_as(
+        "SELECT ap.activity_id, p.id, p.name FROM plan_activity_partner ap JOIN partner p ON p.id = ap.partner_id \
          JOIN plan_activity a ON a.id = ap.activity_id WHERE a.plan_id = $1 ORDER BY p.name").bind(plan.id).fetch_all(c).await?);
     let inds: Vec<IndicatorRow> = sql!(tx, c => sqlx::query_as(
         "SELECT i.id, i.activity_id, i.name, i.measure, i.unit, i.baseline, i.target FROM plan_indicator i \
@@ -229,8 +232,18 @@ async fn activities(
     let end =
         Date::from_calendar_date(year, Month::December, 31).map_err(|_| AppError::NotFound)?;
     let mut out = Vec::new();
-    for (id, plan_id, title, measure, responsible_id, responsible, due_on, proposal_id, version) in
-        rows
+    for (
+        id,
+        plan_id,
+        title,
+        measure_id,
+        measure,
+        responsible_id,
+        responsible,
+        due_on,
+        proposal_id,
+        version,
+    ) in rows
     {
         let status = updates
             .iter()
@@ -283,8 +296,10 @@ async fn activities(
             partners: partners
                 .iter()
                 .filter(|p| p.0 == id)
-                .map(|p| p.1.clone())
+                .map(|p| p.2.clone())
                 .collect(),
+            partner_ids: partners.iter().filter(|p| p.0 == id).map(|p| p.1).collect(),
+            measure_id,
             proposal_id,
             indicators,
             version,
@@ -456,9 +471,28 @@ pub struct ActivityForm {
     /// Partners of the directory who take part.
     #[serde(deserialize_with = "lenient_list")]
     pub partner_id: String,
+    /// The version the form was read at (a change only).
+    #[serde(deserialize_with = "lenient")]
+    pub version: String,
 }
 
-pub async fn add_activity(db: &Db, actor: &Actor, plan: i64, f: &ActivityForm) -> AppResult<i64> {
+/// An activity form's fields, checked against the centre's measures, staff and partners;
+/// the title once per plan (`except` the activity being changed).
+struct Checked {
+    title: String,
+    measure: Option<i64>,
+    responsible: Option<i64>,
+    due_on: Date,
+    partners: Vec<i64>,
+}
+
+async fn check_activity(
+    tx: &mut Tx,
+    centre: i64,
+    plan: i64,
+    except: Option<i64>,
+    f: &ActivityForm,
+) -> AppResult<Checked> {
     let mut ck = Check::new();
     let title = ck.text("title", &f.title, true, 500);
     let measure = ck.id("measure_id", &f.measure_id, false);
@@ -469,39 +503,65 @@ pub async fn add_activity(db: &Db, actor: &Actor, plan: i64, f: &ActivityForm) -
         .collect();
     partners.sort_unstable();
     partners.dedup();
-    let mut tx = db.begin().await?;
-    let p = guard(&mut tx, actor, plan).await?;
     if let Some(m) = measure {
-        let n: i64 = sql!(&mut tx, c => sqlx::query_scalar(
+        let n: i64 = sql!(tx, c => sqlx::query_scalar(
             "SELECT COUNT(*) FROM strategy_measure m JOIN strategy_goal g ON g.id = m.goal_id JOIN strategy s ON s.id = g.strategy_id \
-             WHERE m.id = $1 AND s.centre_id = $2").bind(m).bind(p.centre_id).fetch_one(c).await?);
+             WHERE m.id = $1 AND s.centre_id = $2").bind(m).bind(centre).fetch_one(c).await?);
         if n == 0 {
             ck.err("measure_id", "err-choice");
         }
     }
     if let Some(r) = responsible {
-        let n: i64 = sql!(&mut tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM staff_member WHERE id = $1 AND centre_id = $2")
-            .bind(r).bind(p.centre_id).fetch_one(c).await?);
+        let n: i64 = sql!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM staff_member WHERE id = $1 AND centre_id = $2")
+            .bind(r).bind(centre).fetch_one(c).await?);
         if n == 0 {
             ck.err("responsible_id", "err-choice");
         }
     }
     for x in &partners {
-        let n: i64 = sql!(&mut tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM partner WHERE id = $1 AND (centre_id = $2 OR centre_id IS NULL)")
-            .bind(x).bind(p.centre_id).fetch_one(c).await?);
+        let n: i64 = sql!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM partner WHERE id = $1 AND (centre_id = $2 OR centre_id IS NULL)")
+            .bind(x).bind(centre).fetch_one(c).await?);
         if n == 0 {
             ck.err("partner_id", "err-choice");
         }
     }
-    let same: i64 = sql!(&mut tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM plan_activity WHERE plan_id = $1 AND title = $2")
-        .bind(plan).bind(&title).fetch_one(c).await?);
+    let same: i64 = sql!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM plan_activity WHERE plan_id = $1 AND title = $2 AND id <> $3")
+        .bind(plan).bind(&title).bind(except.unwrap_or(0)).fetch_one(c).await?);
     if same > 0 {
         ck.err("title", "year-err-duplicate");
     }
     ck.done()?;
-    let (Some(title), Some(due_on)) = (title, due_on) else {
-        return Err(AppError::Internal(anyhow::anyhow!("activity form checked")));
-    };
+    match (title, due_on) {
+        (Some(title), Some(due_on)) => Ok(Checked {
+            title,
+            measure,
+            responsible,
+            due_on,
+            partners,
+        }),
+        _ => Err(AppError::Internal(anyhow::anyhow!("activity form checked"))),
+    }
+}
+
+async fn set_partners(tx: &mut Tx, activity: i64, partners: &[i64]) -> AppResult<()> {
+    sql!(tx, c => sqlx::query("DELETE FROM plan_activity_partner WHERE activity_id = $1").bind(activity).execute(c).await?.rows_affected());
+    for x in partners {
+        sql!(tx, c => sqlx::query("INSERT INTO plan_activity_partner (activity_id, partner_id) VALUES ($1, $2)")
+            .bind(activity).bind(x).execute(c).await?.rows_affected());
+    }
+    Ok(())
+}
+
+pub async fn add_activity(db: &Db, actor: &Actor, plan: i64, f: &ActivityForm) -> AppResult<i64> {
+    let mut tx = db.begin().await?;
+    let p = guard(&mut tx, actor, plan).await?;
+    let Checked {
+        title,
+        measure,
+        responsible,
+        due_on,
+        partners,
+    } = check_activity(&mut tx, p.centre_id, plan, None, f).await?;
     let id = insert_activity(
         &mut tx,
         plan,
@@ -513,10 +573,7 @@ pub async fn add_activity(db: &Db, actor: &Actor, plan: i64, f: &ActivityForm) -
         actor,
     )
     .await?;
-    for x in &partners {
-        sql!(&mut tx, c => sqlx::query("INSERT INTO plan_activity_partner (activity_id, partner_id) VALUES ($1, $2)")
-            .bind(id).bind(x).execute(c).await?.rows_affected());
-    }
+    set_partners(&mut tx, id, &partners).await?;
     audit::record(
         &mut tx,
         actor,
@@ -526,6 +583,35 @@ pub async fn add_activity(db: &Db, actor: &Actor, plan: i64, f: &ActivityForm) -
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Changes an activity (its title, measure, who is responsible, the deadline, the
+/// partners), against the version the form was read at.
+pub async fn change_activity(db: &Db, actor: &Actor, id: i64, f: &ActivityForm) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    let p = plan_of_activity(&mut tx, actor, id).await?;
+    let version: i64 = sql!(&mut tx, c => sqlx::query_scalar("SELECT version FROM plan_activity WHERE id = $1").bind(id).fetch_one(c).await?);
+    version_of(&f.version, version)?;
+    let a = check_activity(&mut tx, p.centre_id, p.id, Some(id), f).await?;
+    let n = sql!(&mut tx, c => sqlx::query(
+        "UPDATE plan_activity SET title = $1, measure_id = $2, responsible_id = $3, due_on = $4, version = version + 1 WHERE id = $5 AND version = $6")
+        .bind(&a.title).bind(a.measure).bind(a.responsible).bind(a.due_on).bind(id).bind(version).execute(c).await?.rows_affected());
+    if n == 0 {
+        return Err(AppError::Conflict {
+            current_version: version,
+        });
+    }
+    set_partners(&mut tx, id, &a.partners).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new(Action::Update, "plan_activity", id).detail(serde_json::json!({
+            "due_on": a.due_on.to_string(), "partners": a.partners
+        })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -58,6 +58,7 @@ pub fn routes() -> Routes {
             activity_create,
         )
         .get("/year/activities/{id}", Perm(YearRead), activity_page)
+        .post("/year/activities/{id}", Perm(YearManage), activity_change)
         .post(
             "/year/activities/{id}/indicators",
             Perm(YearManage),
@@ -720,6 +721,10 @@ struct ActivityPage {
     page: Page,
     on: Date,
     f: ActivityFile,
+    /// What the change form offers (those who keep the plan only).
+    measure_choices: Vec<(i64, String)>,
+    staff: Vec<StaffMember>,
+    partners: Vec<(i64, String)>,
     measures: Vec<(&'static str, String)>,
     statuses: Vec<(&'static str, String)>,
     form_key: String,
@@ -763,12 +768,34 @@ async fn activity_form(
     kept: Raw,
     errors: Vec<Reason>,
 ) -> AppResult<Response> {
-    let f = plans::activity(&st.db, &s.actor(), id, on).await?;
+    let a = s.actor();
+    let f = plans::activity(&st.db, &a, id, on).await?;
+    let (measure_choices, staff, partners) = if s.may(skrb_kit::auth::Permission::YearManage) {
+        (
+            strategies::measure_choices(&st.db, &a).await?,
+            staff::list(&st.db, &a, Some(s.today())).await?,
+            partner_choices(st, s).await?,
+        )
+    } else {
+        Default::default()
+    };
     let refused = !errors.is_empty();
     let l = s.ctx.locale;
     let mut kept = kept;
     kept.entry("as_of".into())
         .or_insert_with(|| s.today().to_string());
+    if !kept.contains_key("title") {
+        let x = &f.activity;
+        kept.insert("title".into(), x.title.clone());
+        kept.insert("due_on".into(), x.due_on.to_string());
+        kept.insert("version".into(), x.version.to_string());
+        if let Some(m) = x.measure_id {
+            kept.insert("measure_id".into(), m.to_string());
+        }
+        if let Some(r) = x.responsible_id {
+            kept.insert("responsible_id".into(), r.to_string());
+        }
+    }
     Ok(refused_page(
         render(&ActivityPage {
             page: titled(s, f.activity.title.clone())
@@ -778,6 +805,9 @@ async fn activity_form(
             measures: labelled(l, "year-measure", &Measure::codes()),
             statuses: labelled(l, "year-status", &ActivityStatus::codes()),
             form_key: skrb_kit::auth::sessions::new_token(),
+            measure_choices,
+            staff,
+            partners,
             f,
             kept: Kept(kept),
             errors,
@@ -794,6 +824,25 @@ async fn activity_page(
 ) -> AppResult<Response> {
     let on = on_of(&q, &s);
     activity_form(&st, &s, id, on, Raw::new(), Vec::new()).await
+}
+
+async fn activity_change(
+    State(st): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    Multi(raw): Multi<Raw>,
+) -> AppResult<Response> {
+    let f: ActivityForm = typed(&raw)?;
+    let r = plans::change_activity(&st.db, &s.actor(), id, &f).await;
+    let on = s.today();
+    Flow::new(&s)
+        .conflict("year-conflict")
+        .then(
+            r,
+            |_| go(&format!("/year/activities/{id}"), "flash-saved"),
+            |errors| activity_form(&st, &s, id, on, raw, errors),
+        )
+        .await
 }
 
 async fn indicator_create(

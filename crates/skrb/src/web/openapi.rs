@@ -225,6 +225,7 @@ impl Modify for Bearer {
         skrb_year::api::plan_get,
         skrb_year::api::activity_create,
         skrb_year::api::activity_get,
+        skrb_year::api::activity_change,
         skrb_year::api::indicator_create,
         skrb_year::api::update_submit,
         skrb_year::api::update_review,

@@ -574,9 +574,38 @@ async fn a_plan_with_computed_and_entered_indicators(app: TestApp) {
         .await
         .json();
     assert_eq!(actual(&f), Some((json!("started"), json!(7))));
+    // The deadline moved: read at version 1, changed once; a second change from the same
+    // reading is a conflict.
+    let change =
+        json!({"title": "Delavnice za starše", "due_on": format!("{year}-12-15"), "version": "1"});
+    let r = post(
+        &app,
+        &c.head,
+        &format!("/api/v1/year/activities/{workshops}"),
+        change.clone(),
+    )
+    .await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    let r = post(
+        &app,
+        &c.head,
+        &format!("/api/v1/year/activities/{workshops}"),
+        change,
+    )
+    .await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    let r = post(
+        &app,
+        &c.head,
+        &format!("/api/v1/year/activities/{workshops}"),
+        json!({"title": "Spisi brez zamud", "due_on": format!("{year}-12-15")}),
+    )
+    .await;
+    assert_eq!(fields(&r), ["title"], "another activity's title");
     let a = get(&app, &c.sw, &format!("/api/v1/year/activities/{workshops}"))
         .await
         .json();
+    assert_eq!(a["activity"]["due_on"], format!("{year}-12-15"));
     assert_eq!(a["updates"].as_array().map(Vec::len), Some(2), "{a}");
     assert_eq!(
         a["updates"][1]["state"], "approved",
