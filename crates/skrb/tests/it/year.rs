@@ -574,10 +574,13 @@ async fn a_plan_with_computed_and_entered_indicators(app: TestApp) {
         .await
         .json();
     assert_eq!(actual(&f), Some((json!("started"), json!(7))));
-    // The deadline moved: read at version 1, changed once; a second change from the same
-    // reading is a conflict.
-    let change =
-        json!({"title": "Delavnice za starše", "due_on": format!("{year}-12-15"), "version": "1"});
+    // The deadline moved: changed once; a second change from the same reading is a
+    // conflict.
+    let version = get(&app, &c.sw, &format!("/api/v1/year/activities/{workshops}"))
+        .await
+        .json()["activity"]["version"]
+        .to_string();
+    let change = json!({"title": "Delavnice za starše", "due_on": format!("{year}-12-15"), "version": version});
     let r = post(
         &app,
         &c.head,
