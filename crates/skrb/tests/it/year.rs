@@ -944,6 +944,24 @@ async fn a_round_table_from_invitations_to_the_public_page(app: TestApp) {
         !public["rights"].as_array().expect("rights").is_empty(),
         "the catalogue's rights"
     );
+    // In the reader's language and script: the catalogue's names in Latin for sr-Latn.
+    let latin = app
+        .api("GET", "/api/v1/public/centres/trb?lang=sr-Latn", None, None)
+        .await
+        .json();
+    let names: Vec<String> = latin["rights"]
+        .as_array()
+        .expect("rights")
+        .iter()
+        .filter_map(|r| r["name"].as_str().map(String::from))
+        .collect();
+    assert!(
+        !names.is_empty()
+            && names
+                .iter()
+                .all(|n| !n.chars().any(|c| ('\u{400}'..='\u{4ff}').contains(&c))),
+        "{names:?}"
+    );
     let html = app.page("/centres/trb", "").await;
     assert_eq!(html.status, 200);
     assert!(html.body.contains("понедјељак–петак 7:00–15:00"));
