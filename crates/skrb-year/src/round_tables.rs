@@ -147,8 +147,10 @@ pub struct Attendee {
 pub struct Proposal {
     pub id: i64,
     pub partner_id: Option<i64>,
-    /// The organisation that made it (none: the centre's own or anonymous).
+    /// The organisation that made it (none: from the floor, or anonymous).
     pub partner: Option<String>,
+    /// Made in the questionnaire (with no organisation: an anonymous one).
+    pub from_answer: bool,
     pub text: String,
     /// open, accepted, answered
     pub outcome: String,
@@ -218,7 +220,7 @@ pub async fn file(db: &Db, actor: &Actor, id: i64) -> AppResult<RoundTableFile> 
         "SELECT cooperation, responsiveness, professional, coordination, comment FROM round_table_answer WHERE round_table_id = $1 ORDER BY id")
         .bind(id).fetch_all(c).await?);
     let proposals = sql!(&mut tx, c => sqlx::query_as::<_, Proposal>(
-        "SELECT p.id, p.partner_id, pa.name AS partner, p.text, p.outcome, p.answer, p.activity_id, a.plan_id, p.version \
+        "SELECT p.id, p.partner_id, pa.name AS partner, p.from_answer, p.text, p.outcome, p.answer, p.activity_id, a.plan_id, p.version \
          FROM round_table_proposal p LEFT JOIN partner pa ON pa.id = p.partner_id LEFT JOIN plan_activity a ON a.id = p.activity_id \
          WHERE p.round_table_id = $1 ORDER BY p.id").bind(id).fetch_all(c).await?);
     let next_year = rt.held_on.year() as i64 + 1;
@@ -538,7 +540,7 @@ async fn answer(db: &Db, actor: &Actor, invite: i64, f: &AnswerForm) -> AppResul
         .execute(c).await?.rows_affected());
     if let Some(text) = &proposal {
         let from = if anonymous { None } else { Some(partner) };
-        sql!(&mut tx, c => sqlx::query("INSERT INTO round_table_proposal (round_table_id, partner_id, text, created_at) VALUES ($1, $2, $3, $4)")
+        sql!(&mut tx, c => sqlx::query("INSERT INTO round_table_proposal (round_table_id, partner_id, text, from_answer, created_at) VALUES ($1, $2, $3, TRUE, $4)")
             .bind(rt).bind(from).bind(text).bind(actor.now).execute(c).await?.rows_affected());
     }
     // The audit says an organisation answered, never what: an anonymous answer stays so.
@@ -758,7 +760,11 @@ fn summary(f: &RoundTableFile, centre: &str, l: skrb_kit::i18n::Locale) -> Vec<d
         out.push(line(Style::Gap, ""));
         out.push(line(Style::Heading, t("year-proposals")));
         for p in &f.proposals {
-            let by = p.partner.clone().unwrap_or_else(|| t("year-from-floor"));
+            let by = match (&p.partner, p.from_answer) {
+                (Some(x), _) => x.clone(),
+                (None, true) => t("year-anonymous-answer"),
+                (None, false) => t("year-from-floor"),
+            };
             let what = match p.outcome.as_str() {
                 "accepted" => t("year-outcome-accepted"),
                 "answered" => format!(

@@ -200,6 +200,8 @@ CREATE TABLE round_table_proposal (
     round_table_id INTEGER NOT NULL REFERENCES round_table(id),
     partner_id INTEGER REFERENCES partner(id),
     text TEXT NOT NULL,
+    -- Made in a questionnaire (anonymous when the organisation is not kept).
+    from_answer BOOLEAN NOT NULL DEFAULT 0,
     outcome TEXT NOT NULL DEFAULT 'open' CHECK (outcome IN ('open', 'accepted', 'answered')),
     answer TEXT,
     activity_id INTEGER REFERENCES plan_activity(id),

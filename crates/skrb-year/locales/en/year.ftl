@@ -148,6 +148,7 @@ year-proposals = Proposals
 year-proposals-none = No proposals yet.
 year-proposal = Proposal
 year-proposal-new = Record a proposal
+year-anonymous-answer = anonymous questionnaire
 year-from-floor = from the floor
 year-outcome = Outcome
 year-outcome-open = Open

@@ -148,6 +148,7 @@ year-proposals = Predlogi
 year-proposals-none = Še ni predlogov.
 year-proposal = Predlog
 year-proposal-new = Vpiši predlog
+year-anonymous-answer = anonimni vprašalnik
 year-from-floor = iz razprave
 year-outcome = Odločitev
 year-outcome-open = Odprto

@@ -148,6 +148,7 @@ year-proposals = Приједлози
 year-proposals-none = Још нема приједлога.
 year-proposal = Приједлог
 year-proposal-new = Упиши приједлог
+year-anonymous-answer = анонимни упитник
 year-from-floor = из дискусије
 year-outcome = Одлука
 year-outcome-open = Отворено

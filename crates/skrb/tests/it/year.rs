@@ -739,24 +739,8 @@ async fn a_round_table_from_invitations_to_the_public_page(app: TestApp) {
     assert_eq!(f["round_table"]["invited"], 3);
 
     // The city answers by its one-time link, without signing in; once.
-    let token: String = {
-        let rows = app.db.clone();
-        match rows {
-            skrb_kit::db::Db::Sqlite(p) => {
-                sqlx::query_scalar("SELECT token FROM round_table_invite WHERE id = $1")
-                    .bind(city)
-                    .fetch_one(&p)
-                    .await
-            }
-            skrb_kit::db::Db::Postgres(p) => {
-                sqlx::query_scalar("SELECT token FROM round_table_invite WHERE id = $1")
-                    .bind(city)
-                    .fetch_one(&p)
-                    .await
-            }
-        }
-        .expect("token")
-    };
+    let token: String = skrb::sql_pool!(&app.db, p => sqlx::query_scalar(&format!(
+        "SELECT token FROM round_table_invite WHERE id = {city}")).fetch_one(p).await.expect("token"));
     let pre = app.pre_cookie().await;
     let page = app.page(&format!("/feedback/{token}"), &pre).await;
     assert_eq!(page.status, 200);
@@ -966,6 +950,48 @@ async fn a_round_table_from_invitations_to_the_public_page(app: TestApp) {
     assert_eq!(html.status, 200);
     assert!(html.body.contains("понедјељак–петак 7:00–15:00"));
     assert_eq!(app.page("/centres/nobody", "").await.status, 404);
+
+    // An anonymous round table: the answer and its proposal keep no trace of who gave them.
+    let r = app
+        .form(
+            "/year/round-tables",
+            &head,
+            &[
+                ("title", "Анонимна анкета"),
+                ("held_on", "2017-11-30"),
+                ("place", "Центар"),
+                ("anonymous", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let anon = app.num("SELECT MAX(id) FROM round_table").await;
+    app.form(
+        &format!("/year/round-tables/{anon}/invites"),
+        &head,
+        &[("partner_id", &partners[1].to_string())],
+    )
+    .await;
+    let token: String = skrb::sql_pool!(&app.db, p => sqlx::query_scalar(&format!(
+        "SELECT token FROM round_table_invite WHERE round_table_id = {anon}")).fetch_one(p).await.expect("token"));
+    let r = app
+        .form(
+            &format!("/feedback/{token}"),
+            &pre,
+            &[("cooperation", "2"), ("proposal", "Више теренског рада")],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(app.num(&format!("SELECT COUNT(*) FROM round_table_answer WHERE round_table_id = {anon} AND invite_id IS NULL")).await, 1);
+    let f = get(&app, &c.head, &format!("/api/v1/year/round-tables/{anon}"))
+        .await
+        .json();
+    assert_eq!(f["proposals"][0]["partner"], Value::Null, "{f}");
+    assert_eq!(f["proposals"][0]["from_answer"], true);
+    assert_eq!(
+        f["invites"][0]["answered"], true,
+        "the invitation is used up all the same"
+    );
 
     // Who must not: another centre, the ministry, the partner on the centre's pages.
     let other = centre(&app, "oth", "SI").await;
