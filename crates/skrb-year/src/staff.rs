@@ -65,6 +65,18 @@ pub async fn list(db: &Db, actor: &Actor, on: Option<Date>) -> AppResult<Vec<Sta
     Ok(rows)
 }
 
+/// The names of who works for the centre on a day, for a form's choice (who is
+/// responsible, who joins a group): names only, as the accounts' choice lists them.
+pub async fn names(db: &Db, actor: &Actor, on: Date) -> AppResult<Vec<(i64, String)>> {
+    let centre = skrb_kit::scope::own_centre(actor)?;
+    let mut tx = db.begin_read().await?;
+    let rows = sql!(&mut tx, c => sqlx::query_as(
+        "SELECT id, name FROM staff_member WHERE centre_id = $1 AND starts_on <= $2 AND (ends_on IS NULL OR ends_on >= $2) ORDER BY name, id")
+        .bind(centre).bind(on).fetch_all(c).await?);
+    tx.commit().await?;
+    Ok(rows)
+}
+
 pub async fn get(db: &Db, actor: &Actor, id: i64) -> AppResult<StaffMember> {
     let mut tx = db.begin().await?;
     let q = format!("SELECT {COLS} FROM {FROM} WHERE s.id = $1");

@@ -362,7 +362,7 @@ async fn member_update(
 struct GroupsPage {
     page: Page,
     groups: Vec<WorkingGroup>,
-    staff: Vec<StaffMember>,
+    staff: Vec<(i64, String)>,
     roles: Vec<(&'static str, String)>,
     kept: Kept,
     errors: Vec<Reason>,
@@ -380,7 +380,7 @@ async fn groups_form(
     let a = s.actor();
     let groups = staff::groups(&st.db, &a).await?;
     let staff = if s.may(skrb_kit::auth::Permission::YearManage) {
-        staff::list(&st.db, &a, Some(s.today())).await?
+        staff::names(&st.db, &a, s.today()).await?
     } else {
         Vec::new()
     };
@@ -606,7 +606,7 @@ struct PlanPage {
     page: Page,
     f: PlanFile,
     measures: Vec<(i64, String)>,
-    staff: Vec<StaffMember>,
+    staff: Vec<(i64, String)>,
     partners: Vec<(i64, String)>,
     kept: Kept,
     errors: Vec<Reason>,
@@ -662,7 +662,7 @@ async fn plan_form(
     let (measures, staff, partners) = if s.may(skrb_kit::auth::Permission::YearManage) {
         (
             strategies::measure_choices(&st.db, &a).await?,
-            staff::list(&st.db, &a, Some(s.today())).await?,
+            staff::names(&st.db, &a, s.today()).await?,
             partner_choices(st, s).await?,
         )
     } else {
@@ -723,7 +723,7 @@ struct ActivityPage {
     f: ActivityFile,
     /// What the change form offers (those who keep the plan only).
     measure_choices: Vec<(i64, String)>,
-    staff: Vec<StaffMember>,
+    staff: Vec<(i64, String)>,
     partners: Vec<(i64, String)>,
     measures: Vec<(&'static str, String)>,
     statuses: Vec<(&'static str, String)>,
@@ -773,7 +773,7 @@ async fn activity_form(
     let (measure_choices, staff, partners) = if s.may(skrb_kit::auth::Permission::YearManage) {
         (
             strategies::measure_choices(&st.db, &a).await?,
-            staff::list(&st.db, &a, Some(s.today())).await?,
+            staff::names(&st.db, &a, s.today()).await?,
             partner_choices(st, s).await?,
         )
     } else {
