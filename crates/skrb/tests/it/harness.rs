@@ -203,6 +203,33 @@ impl TestApp {
         }
     }
 
+    /// A centre of a jurisdiction (`SI` pays in euros, `RS` in marks) and its staff: a user
+    /// `{name}_{code}` per (name, role) of the centre, signed in; their API tokens in the
+    /// order given.
+    pub async fn centre<const N: usize>(
+        &self,
+        code: &str,
+        jurisdiction: &str,
+        staff: [(&str, Role); N],
+    ) -> (i64, [String; N]) {
+        let currency = if jurisdiction == "SI" { "EUR" } else { "BAM" };
+        self.exec(&format!(
+            "INSERT INTO centre (code, name, jurisdiction, currency) VALUES ('{code}', 'CSD {code}', '{jurisdiction}', '{currency}')"
+        ))
+        .await;
+        let id = self
+            .num(&format!("SELECT id FROM centre WHERE code = '{code}'"))
+            .await;
+        let mut tokens = Vec::new();
+        for (name, role) in staff {
+            let u = format!("{name}_{code}");
+            self.user(&u, role).await;
+            users::set_centre(&self.db, &u, code).await.expect("centre");
+            tokens.push(self.token(&u).await);
+        }
+        (id, tokens.try_into().expect("a token per user"))
+    }
+
     /// Creates a user with [`PASSWORD`]; returns the id.
     pub async fn user(&self, username: &str, role: Role) -> i64 {
         users::add(

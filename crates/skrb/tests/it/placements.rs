@@ -25,34 +25,24 @@ struct Centre {
 /// A centre with two social workers, a finance officer, a director and the account the
 /// state's (entity's) part is paid from.
 async fn centre(app: &TestApp, code: &str, j: &str) -> Centre {
-    let cur = if j == "SI" { "EUR" } else { "BAM" };
-    app.exec(&format!(
-        "INSERT INTO centre (code, name, jurisdiction, currency) VALUES ('{code}', 'CSD {code}', '{j}', '{cur}')"
-    ))
-    .await;
-    let id = app
-        .num(&format!("SELECT id FROM centre WHERE code = '{code}'"))
+    let (id, [sw, sw2, fin, dir]) = app
+        .centre(
+            code,
+            j,
+            [
+                ("sw", Role::SocialWorker),
+                ("sw2", Role::SocialWorker),
+                ("fin", Role::FinanceOfficer),
+                ("dir", Role::Director),
+            ],
+        )
         .await;
-    let mut t = Vec::new();
-    for (name, role) in [
-        ("sw", Role::SocialWorker),
-        ("sw2", Role::SocialWorker),
-        ("fin", Role::FinanceOfficer),
-        ("dir", Role::Director),
-    ] {
-        let u = format!("{name}_{code}");
-        app.user(&u, role).await;
-        skrb::auth::users::set_centre(&app.db, &u, code)
-            .await
-            .expect("centre");
-        t.push(app.token(&u).await);
-    }
     let c = Centre {
         id,
-        dir: t.pop().unwrap_or_default(),
-        fin: t.pop().unwrap_or_default(),
-        sw2: t.pop().unwrap_or_default(),
-        sw: t.pop().unwrap_or_default(),
+        sw,
+        sw2,
+        fin,
+        dir,
     };
     let body = if j == "SI" {
         json!({"funder": "state", "name": "Republika Slovenija", "iban": iban::compose("SI", "011006000000017"), "bic": "BSLJSI2X",

@@ -23,13 +23,17 @@ struct Centre {
 }
 
 async fn centre(app: &TestApp, code: &str, j: &str) -> Centre {
-    let cur = if j == "SI" { "EUR" } else { "BAM" };
-    app.exec(&format!(
-        "INSERT INTO centre (code, name, jurisdiction, currency) VALUES ('{code}', 'CSD {code}', '{j}', '{cur}')"
-    ))
-    .await;
-    let id = app
-        .num(&format!("SELECT id FROM centre WHERE code = '{code}'"))
+    let (id, [sw, head, fin, dir]) = app
+        .centre(
+            code,
+            j,
+            [
+                ("sw", Role::SocialWorker),
+                ("head", Role::HeadOfUnit),
+                ("fin", Role::FinanceOfficer),
+                ("dir", Role::Director),
+            ],
+        )
         .await;
     for m in ["1", "2"] {
         app.exec(&format!(
@@ -37,26 +41,12 @@ async fn centre(app: &TestApp, code: &str, j: &str) -> Centre {
         ))
         .await;
     }
-    let mut t = Vec::new();
-    for (name, role) in [
-        ("sw", Role::SocialWorker),
-        ("head", Role::HeadOfUnit),
-        ("fin", Role::FinanceOfficer),
-        ("dir", Role::Director),
-    ] {
-        let u = format!("{name}_{code}");
-        app.user(&u, role).await;
-        skrb::auth::users::set_centre(&app.db, &u, code)
-            .await
-            .expect("centre");
-        t.push(app.token(&u).await);
-    }
     let c = Centre {
         id,
-        dir: t.pop().unwrap_or_default(),
-        fin: t.pop().unwrap_or_default(),
-        head: t.pop().unwrap_or_default(),
-        sw: t.pop().unwrap_or_default(),
+        sw,
+        head,
+        fin,
+        dir,
     };
     let (country, bban, format) = if j == "SI" {
         ("SI", "011006000000017", "pain.001.001.03")

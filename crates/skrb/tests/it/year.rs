@@ -20,37 +20,27 @@ struct Centre {
 }
 
 async fn centre(app: &TestApp, code: &str, j: &str) -> Centre {
-    let cur = if j == "SI" { "EUR" } else { "BAM" };
-    app.exec(&format!(
-        "INSERT INTO centre (code, name, jurisdiction, currency) VALUES ('{code}', 'CSD {code}', '{j}', '{cur}')"
-    ))
-    .await;
-    let id = app
-        .num(&format!("SELECT id FROM centre WHERE code = '{code}'"))
+    let (id, [sw, head, dir]) = app
+        .centre(
+            code,
+            j,
+            [
+                ("sw", Role::SocialWorker),
+                ("head", Role::HeadOfUnit),
+                ("dir", Role::Director),
+            ],
+        )
         .await;
     app.exec(&format!(
         "INSERT INTO municipality (centre_id, code, name) VALUES ({id}, '{code}1', 'Občina {code}')"
     ))
     .await;
-    let mut t = Vec::new();
-    for (name, role) in [
-        ("sw", Role::SocialWorker),
-        ("head", Role::HeadOfUnit),
-        ("dir", Role::Director),
-    ] {
-        let u = format!("{name}_{code}");
-        app.user(&u, role).await;
-        skrb::auth::users::set_centre(&app.db, &u, code)
-            .await
-            .expect("centre");
-        t.push(app.token(&u).await);
-    }
     Centre {
         id,
         code: code.to_string(),
-        dir: t.pop().unwrap_or_default(),
-        head: t.pop().unwrap_or_default(),
-        sw: t.pop().unwrap_or_default(),
+        sw,
+        head,
+        dir,
     }
 }
 
