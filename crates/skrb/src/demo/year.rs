@@ -56,6 +56,20 @@ pub async fn generate(db: &Db) -> anyhow::Result<usize> {
     Ok(made)
 }
 
+/// A goal of a strategy, or (with its goal) a measure; its id.
+async fn item(
+    db: &Db,
+    a: &Actor,
+    strategy: i64,
+    goal: Option<i64>,
+    code: &str,
+    title: &str,
+) -> anyhow::Result<i64> {
+    let goal = goal.map(|g| g.to_string()).unwrap_or_default();
+    let f: strategies::GoalForm = form(&[("goal_id", &goal), ("code", code), ("title", title)])?;
+    strategies::add_item(db, a, strategy, &f).await.map_err(e)
+}
+
 async fn user_id(db: &Db, username: &str) -> anyhow::Result<Option<i64>> {
     Ok(
         sql_pool!(db, p => sqlx::query_scalar("SELECT id FROM app_user WHERE username = $1")
@@ -338,26 +352,24 @@ async fn velenje(db: &Db) -> anyhow::Result<usize> {
         ("to_year", "2020"),
     ])?;
     let sid = strategies::create(db, &director, &s).await.map_err(e)?;
-    let goal = strategies::add_item(
+    let goal = item(
         db,
         &director,
         sid,
-        &form(&[("code", "1"), ("title", "Socialna vključenost starejših")])?,
+        None,
+        "1",
+        "Socialna vključenost starejših",
     )
-    .await
-    .map_err(e)?;
-    strategies::add_item(
+    .await?;
+    item(
         db,
         &director,
         sid,
-        &form(&[
-            ("goal_id", &goal.to_string()),
-            ("code", "1.1"),
-            ("title", "Pomoč na domu vsem, ki jo potrebujejo"),
-        ])?,
+        Some(goal),
+        "1.1",
+        "Pomoč na domu vsem, ki jo potrebujejo",
     )
-    .await
-    .map_err(e)?;
+    .await?;
     let p: public::SettingsForm = form(&[
         ("address", "Prešernova cesta 2, 3320 Velenje"),
         ("office_hours", "ponedeljek, torek, četrtek 8:00–12:00; sreda 8:00–12:00 in 13:00–16:00; petek 8:00–11:00"),
@@ -511,6 +523,33 @@ async fn this_year(db: &Db, director: &Actor) -> anyhow::Result<usize> {
     Ok(made)
 }
 
+/// The city's strategy of social protection: goals and their measures, as it numbers them.
+type Goals = &'static [(
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+)];
+const CITY_GOALS: Goals = &[
+    (
+        "1",
+        "Доступна и благовремена права из социјалне заштите",
+        &[
+            ("1.1", "Рјешавање захтјева у законском року"),
+            ("1.2", "Редовна исплата новчаних права"),
+        ],
+    ),
+    (
+        "2",
+        "Подршка породици и дјеци",
+        &[("2.1", "Савјетодавни рад и радионице за родитеље")],
+    ),
+    (
+        "3",
+        "Партнерство у заједници",
+        &[("3.1", "Годишња оцјена рада са партнерима")],
+    ),
+];
+
 const RS_GIVEN: &[&str] = &[
     "Мирјана",
     "Драган",
@@ -618,84 +657,20 @@ async fn trebinje(db: &Db) -> anyhow::Result<usize> {
         ("to_year", "2021"),
     ])?;
     let city = strategies::create(db, &director, &s).await.map_err(e)?;
-    let g1 = strategies::add_item(
-        db,
-        &director,
-        city,
-        &form(&[
-            ("code", "1"),
-            (
-                "title",
-                "Доступна и благовремена права из социјалне заштите",
-            ),
-        ])?,
-    )
-    .await
-    .map_err(e)?;
-    let m11 = strategies::add_item(
-        db,
-        &director,
-        city,
-        &form(&[
-            ("goal_id", &g1.to_string()),
-            ("code", "1.1"),
-            ("title", "Рјешавање захтјева у законском року"),
-        ])?,
-    )
-    .await
-    .map_err(e)?;
-    let m12 = strategies::add_item(
-        db,
-        &director,
-        city,
-        &form(&[
-            ("goal_id", &g1.to_string()),
-            ("code", "1.2"),
-            ("title", "Редовна исплата новчаних права"),
-        ])?,
-    )
-    .await
-    .map_err(e)?;
-    let g2 = strategies::add_item(
-        db,
-        &director,
-        city,
-        &form(&[("code", "2"), ("title", "Подршка породици и дјеци")])?,
-    )
-    .await
-    .map_err(e)?;
-    let m21 = strategies::add_item(
-        db,
-        &director,
-        city,
-        &form(&[
-            ("goal_id", &g2.to_string()),
-            ("code", "2.1"),
-            ("title", "Савјетодавни рад и радионице за родитеље"),
-        ])?,
-    )
-    .await
-    .map_err(e)?;
-    let g3 = strategies::add_item(
-        db,
-        &director,
-        city,
-        &form(&[("code", "3"), ("title", "Партнерство у заједници")])?,
-    )
-    .await
-    .map_err(e)?;
-    let m31 = strategies::add_item(
-        db,
-        &director,
-        city,
-        &form(&[
-            ("goal_id", &g3.to_string()),
-            ("code", "3.1"),
-            ("title", "Годишња оцјена рада са партнерима"),
-        ])?,
-    )
-    .await
-    .map_err(e)?;
+    let mut measures = std::collections::HashMap::new();
+    for (code, title, items) in CITY_GOALS {
+        let goal = item(db, &director, city, None, code, title).await?;
+        for (m, t) in *items {
+            measures.insert(*m, item(db, &director, city, Some(goal), m, t).await?);
+        }
+    }
+    let measure = |code: &str| measures.get(code).copied().unwrap_or_default();
+    let (m11, m12, m21, m31) = (
+        measure("1.1"),
+        measure("1.2"),
+        measure("2.1"),
+        measure("3.1"),
+    );
     let own_plan: strategies::StrategyForm = form(&[
         ("owner", "centre"),
         (
