@@ -15,6 +15,7 @@ pub mod payments;
 pub mod person;
 pub mod placements;
 pub mod programmes;
+pub mod reports;
 pub mod rights;
 pub mod services;
 pub mod text;

@@ -17,6 +17,9 @@ pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
     pub database_url: Option<String>,
+    /// A read-only copy (a PostgreSQL streaming replica) for reports, dashboards and
+    /// downloads; none: they read the primary.
+    pub report_database_url: Option<String>,
     pub bind: Option<String>,
     pub default_locale: Option<String>,
     pub log: Option<String>,
@@ -84,6 +87,7 @@ impl FileConfig {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database_url: String,
+    pub report_database_url: Option<String>,
     pub bind: SocketAddr,
     pub default_locale: Locale,
     pub log: String,
@@ -120,6 +124,7 @@ pub struct Checkpoints {
 #[derive(Debug, Default, Clone)]
 pub struct Overrides {
     pub database_url: Option<String>,
+    pub report_database_url: Option<String>,
     pub bind: Option<String>,
     pub default_locale: Option<String>,
     pub log: Option<String>,
@@ -165,6 +170,7 @@ impl Config {
             _ => None,
         };
         Ok(Config {
+            report_database_url: over.report_database_url.or(file.report_database_url),
             database_url: over
                 .database_url
                 .or(file.database_url)
@@ -195,6 +201,12 @@ impl Config {
                 b.dir.display().to_string(),
                 b.keep,
                 b.hour
+            ));
+        }
+        if let Some(r) = &self.report_database_url {
+            extra.push_str(&format!(
+                "report_database_url = {:?}\n",
+                crate::db::mask_url(r)
             ));
         }
         if let Some(c) = &self.checkpoints {

@@ -149,8 +149,9 @@ macro_rules! words {
 
 /// The prefixes of the contexts' keys (a new context adds its own): a shared file's
 /// keys take none of them, and an API error's code is its key without it.
-pub const CONTEXT_PREFIXES: [&str; 9] = [
+pub const CONTEXT_PREFIXES: [&str; 10] = [
     "year-",
+    "report-",
     "registry-",
     "partners-",
     "cases-",

@@ -25,4 +25,5 @@ pub mod ids;
 pub mod progress;
 pub mod schema;
 pub mod scope;
+pub mod sheet;
 pub mod web;

@@ -26,6 +26,10 @@ pub struct Cli {
     /// Database: sqlite://FILE (default sqlite://skrb.db) or postgres://USER@HOST/DB.
     #[arg(long, global = true, env = "SKRB_DATABASE_URL")]
     database_url: Option<String>,
+    /// A read-only copy for reports, dashboards and downloads (a PostgreSQL streaming
+    /// replica); none: they read the database itself.
+    #[arg(long, global = true, env = "SKRB_REPORT_DATABASE_URL")]
+    report_database_url: Option<String>,
     /// Log filter, e.g. info or skrb=debug,tower_http=info.
     #[arg(long, global = true, env = "SKRB_LOG")]
     log: Option<String>,
@@ -174,6 +178,12 @@ enum Command {
     Year {
         #[command(subcommand)]
         command: skrb_year::cli::YearCommand,
+    },
+    /// Reports: the annual work report of a centre or of all centres, as PDF, XLSX,
+    /// HTML or JSON (read from the report replica when one is configured).
+    Report {
+        #[command(subcommand)]
+        command: skrb_reports::cli::ReportCommand,
     },
 }
 
@@ -367,6 +377,7 @@ fn resolve_tls(
     Config::resolve(
         Overrides {
             database_url,
+            report_database_url: cli.report_database_url.clone(),
             bind,
             default_locale: cli.default_locale.clone(),
             log: cli.log.clone(),
@@ -399,6 +410,20 @@ fn read_password(from_stdin: bool) -> anyhow::Result<String> {
         anyhow::ensure!(a == b, "the passwords differ");
         Ok(a)
     }
+}
+
+/// The server's state: the database, and the report replica where one is configured
+/// (it is not migrated: a replica follows its primary).
+async fn app_state(db: Db, config: Config) -> anyhow::Result<AppState> {
+    let reports = match &config.report_database_url {
+        Some(url) => Some(Db::connect(url).await?),
+        None => None,
+    };
+    let state = AppState::new(db, config);
+    Ok(match reports {
+        Some(r) => state.with_reports(r),
+        None => state,
+    })
 }
 
 async fn open(config: &Config) -> anyhow::Result<Db> {
@@ -435,9 +460,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     "Skrb listening on {scheme}://{addr}/"
                 );
                 println!("Skrb is running at {scheme}://{addr}/");
+                let state = app_state(db, config).await?;
                 match tls {
-                    Some(acceptor) => crate::web::serve_tls(AppState::new(db, config), listener, acceptor).await,
-                    None => crate::web::serve(AppState::new(db, config), listener).await,
+                    Some(acceptor) => crate::web::serve_tls(state, listener, acceptor).await,
+                    None => crate::web::serve(state, listener).await,
                 }
             }
             Command::Demo {
@@ -469,7 +495,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     "Open http://{}/ in your browser. Stop with Ctrl-C.",
                     listener.local_addr()?
                 );
-                crate::web::serve(AppState::new(db, config), listener).await
+                crate::web::serve(app_state(db, config).await?, listener).await
             }
             Command::Migrate => {
                 let config = resolve(&cli, None, false)?;
@@ -666,6 +692,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 let config = resolve(&cli, None, false)?;
                 let db = open(&config).await?;
                 skrb_year::cli::run(&db, command).await
+            }
+            Command::Report { command } => {
+                let config = resolve(&cli, None, false)?;
+                let db = open(&config).await?;
+                let read = match &config.report_database_url {
+                    Some(url) => Db::connect(url).await?,
+                    None => db.clone(),
+                };
+                skrb_reports::cli::run(&db, &read, command).await
             }
             Command::Retention {
                 command: RetentionCommand::Run { apply },

@@ -22,6 +22,7 @@ pub use skrb_payments as payments;
 pub use skrb_placements as placements;
 pub use skrb_programmes as programmes;
 pub use skrb_registry as registry;
+pub use skrb_reports as reports;
 pub use skrb_rights as rights;
 pub use skrb_services as services;
 pub use skrb_year as year;
@@ -33,8 +34,9 @@ pub static APP_WORDS: Words = skrb_kit::words!("app");
 
 /// Every file of words, in the order they load: the shared ones, each context's, the
 /// app's. A new context adds its `WORDS` here.
-pub static WORDS: [&Words; 11] = [
+pub static WORDS: [&Words; 12] = [
     &skrb_year::WORDS,
+    &skrb_reports::WORDS,
     &skrb_kit::i18n::COMMON,
     &skrb_registry::WORDS,
     &skrb_partners::WORDS,

@@ -125,6 +125,7 @@ nav-placements = Foster care and guardianship
 nav-programmes = Programmes and aid
 nav-vouchers = Vouchers
 nav-year = The centre's year
+nav-reports = Reports
 nav-round-tables = Round tables
 nav-visits = My visits
 header-search-label = Search persons and files

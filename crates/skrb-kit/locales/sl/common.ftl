@@ -129,6 +129,7 @@ nav-placements = Rejništvo in skrbništvo
 nav-programmes = Programi in pomoči
 nav-vouchers = Boni
 nav-year = Leto centra
+nav-reports = Poročila
 nav-round-tables = Okrogle mize
 nav-visits = Moji obiski
 header-search-label = Iskanje oseb in spisov

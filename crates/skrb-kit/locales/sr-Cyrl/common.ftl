@@ -127,6 +127,7 @@ nav-placements = Хранитељство и старатељство
 nav-programmes = Програми и помоћи
 nav-vouchers = Ваучери
 nav-year = Година центра
+nav-reports = Извјештаји
 nav-round-tables = Округли столови
 nav-visits = Моје посјете
 header-search-label = Претрага лица и предмета

@@ -165,10 +165,13 @@ pub enum Permission {
     /// A partner's user: answer the round table's questionnaire for their organisation.
     #[serde(rename = "roundtable.answer")]
     RoundTableAnswer,
+    /// Write the annual report's narrative sections and publish the report.
+    #[serde(rename = "report.write")]
+    ReportWrite,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 40] = [
+    pub const ALL: [Permission; 41] = [
         Permission::RegistryRead,
         Permission::RegistryWrite,
         Permission::IdentityOverride,
@@ -209,6 +212,7 @@ impl Permission {
         Permission::YearManage,
         Permission::PlanApprove,
         Permission::RoundTableAnswer,
+        Permission::ReportWrite,
     ];
 
     pub fn code(self) -> &'static str {
@@ -253,6 +257,7 @@ impl Permission {
             Permission::YearManage => "year.manage",
             Permission::PlanApprove => "plan.approve",
             Permission::RoundTableAnswer => "roundtable.answer",
+            Permission::ReportWrite => "report.write",
         }
     }
 

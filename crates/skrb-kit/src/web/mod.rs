@@ -30,6 +30,10 @@ use crate::db::Db;
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// Where reports, dashboards and downloads read (a streaming replica of a country's
+    /// PostgreSQL, `report_database_url`); the primary itself when none is configured.
+    /// Their audit records are still written to the primary.
+    pub reports: Db,
     pub config: Arc<Config>,
     pub lifetimes: Lifetimes,
     /// What other contexts show on a context's pages (the app registers them).
@@ -45,12 +49,19 @@ impl AppState {
             absolute: time::Duration::hours(i64::from(config.session_max_hours)),
         };
         AppState {
+            reports: db.clone(),
             db,
             config: Arc::new(config),
             lifetimes,
             panels: Arc::new(panels::Panels::default()),
             clock: crate::clock::Clock::system(),
         }
+    }
+
+    /// Reports read from `reports` (a replica) instead of the primary.
+    pub fn with_reports(mut self, reports: Db) -> Self {
+        self.reports = reports;
+        self
     }
 }
 

@@ -202,14 +202,15 @@ pub fn lines(d: &Decision, rt: &RightType, address: Option<&str>) -> Vec<Line> {
     out
 }
 
-struct Fonts {
-    regular: Font,
-    bold: Font,
-    regular_face: ttf_parser::Face<'static>,
-    bold_face: ttf_parser::Face<'static>,
+/// The embedded fonts, for krilla to draw with and for measuring text.
+pub struct Fonts {
+    pub regular: Font,
+    pub bold: Font,
+    pub regular_face: ttf_parser::Face<'static>,
+    pub bold_face: ttf_parser::Face<'static>,
 }
 
-fn fonts() -> anyhow::Result<&'static Fonts> {
+pub fn fonts() -> anyhow::Result<&'static Fonts> {
     static F: OnceLock<Option<Fonts>> = OnceLock::new();
     F.get_or_init(|| {
         Some(Fonts {
@@ -224,7 +225,7 @@ fn fonts() -> anyhow::Result<&'static Fonts> {
 }
 
 /// Width of `s` in points at `size`.
-fn width(face: &ttf_parser::Face, s: &str, size: f32) -> f32 {
+pub fn width(face: &ttf_parser::Face, s: &str, size: f32) -> f32 {
     let upem = face.units_per_em() as f32;
     s.chars()
         .map(|c| {
@@ -238,7 +239,7 @@ fn width(face: &ttf_parser::Face, s: &str, size: f32) -> f32 {
 }
 
 /// Breaks a paragraph into lines no wider than `max` points.
-fn wrap(face: &ttf_parser::Face, text: &str, size: f32, max: f32) -> Vec<String> {
+pub fn wrap(face: &ttf_parser::Face, text: &str, size: f32, max: f32) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     for word in text.split(' ') {

@@ -162,6 +162,7 @@ perm-year-read = See the centre's year: staff, plans, round tables
 perm-year-manage = Keep staff, plans and round tables
 perm-plan-approve = Approve progress updates of the action plan
 perm-roundtable-answer = Answer the round table's questionnaire
+perm-report-write = Write and publish the annual report
 home-pay-runs =
     { $count ->
         [one] { $count } payment run awaits your approval

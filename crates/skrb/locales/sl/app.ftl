@@ -176,6 +176,7 @@ perm-year-read = Pregled leta centra: zaposleni, načrti, okrogle mize
 perm-year-manage = Urejanje zaposlenih, načrtov in okroglih miz
 perm-plan-approve = Potrjevanje poročil o napredku akcijskega načrta
 perm-roundtable-answer = Odgovor na vprašalnik okrogle mize
+perm-report-write = Pisanje in objava letnega poročila
 home-pay-runs =
     { $count ->
         [one] { $count } plačilna lista čaka na vašo odobritev

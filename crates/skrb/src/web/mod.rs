@@ -80,6 +80,8 @@ pub fn route_table() -> Routes {
         .merge(skrb_programmes::api::routes())
         .merge(skrb_year::web::routes())
         .merge(skrb_year::api::routes())
+        .merge(skrb_reports::web::routes())
+        .merge(skrb_reports::api::routes())
         .get("/statistics", Perm(StatisticsRead), pages::statistics)
 }
 

@@ -209,6 +209,7 @@ impl Modify for Bearer {
         skrb_programmes::api::action_create,
         skrb_programmes::api::totals_get,
         skrb_programmes::api::redeem,
+        skrb_reports::api::annual,
         skrb_year::api::staff_list,
         skrb_year::api::staff_create,
         skrb_year::api::staff_update,

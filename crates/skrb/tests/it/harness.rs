@@ -203,6 +203,21 @@ impl TestApp {
         }
     }
 
+    /// The same app with reports, dashboards and downloads reading `reports` (a replica).
+    pub fn with_reports(mut self, reports: Db) -> TestApp {
+        let mut config = Config::resolve(
+            Overrides {
+                database_url: Some(self.url.clone()),
+                ..Default::default()
+            },
+            FileConfig::default(),
+        )
+        .expect("config");
+        config.log = "warn".into();
+        self.router = router(AppState::new(self.db.clone(), config).with_reports(reports));
+        self
+    }
+
     /// A centre of a jurisdiction (`SI` pays in euros, `RS` in marks) and its staff: a user
     /// `{name}_{code}` per (name, role) of the centre, signed in; their API tokens in the
     /// order given.

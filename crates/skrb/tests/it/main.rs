@@ -12,6 +12,7 @@ mod payments;
 mod persons;
 mod placements;
 mod programmes;
+mod reports;
 mod review;
 mod rights;
 mod schema;
