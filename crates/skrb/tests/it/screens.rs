@@ -31,6 +31,7 @@ fn is_screen(path: &str) -> bool {
         || path.starts_with("/payments/runs/{id}/files/")
         || path.ends_with("/export")
         || path.ends_with(".csv")
+        || path.ends_with(".xlsx")
         || path.starts_with("/attachments/")
         || path.ends_with("/document")
         || path.ends_with("/pdf"))
@@ -333,7 +334,7 @@ async fn sweep(backend: Backend) -> anyhow::Result<usize> {
                     }
                 }
                 if backend == Backend::Sqlite && main_pages.contains(&r.path) && user == "socialna"
-                    || (user == "direktor" && r.path == "/payments/runs/{id}")
+                    || (user == "direktor" && ["/payments/runs/{id}", "/reports"].contains(&r.path))
                     || (user == "pravice" && r.path == "/applications/{id}")
                     || (user == "oskrba"
                         && [
