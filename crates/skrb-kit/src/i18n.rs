@@ -460,6 +460,12 @@ pub mod json_date {
         s.serialize_str(&crate::dates::iso_date(*d))
     }
 
+    /// Reads back what [`serialize`] wrote (a frozen report's snapshot).
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let s: String = serde::Deserialize::deserialize(d)?;
+        crate::dates::parse_date(&s).ok_or_else(|| serde::de::Error::custom("a date YYYY-MM-DD"))
+    }
+
     pub mod option {
         use serde::Serializer;
         use time::Date;

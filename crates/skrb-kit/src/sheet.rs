@@ -10,7 +10,7 @@ use crate::i18n::{self, Locale};
 
 /// One cell, with its kind: the kind decides how it is written (a number, a date, text)
 /// and whether it may be hidden (a count of persons).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Cell {
     Text(String),
@@ -83,7 +83,7 @@ pub fn hours(l: Locale, minutes: i64) -> String {
 }
 
 /// A titled table: column headings, rows, and (where it adds up) a total row.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[schema(as = ReportTable)]
 pub struct Table {
     /// A stable name (`staff`, `decisions`): the sheet's, the anchor's, the test's.
@@ -357,7 +357,7 @@ pub fn workbook(tables: &[Table], title: &str) -> anyhow::Result<Vec<u8>> {
 /// A bar chart of one table's figures: labelled bars, one per row. The chart is laid out
 /// once into marks ([`Chart::marks`]); the page draws them as SVG and the PDF draws the
 /// same marks, so both show the same picture from the same numbers.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Chart {
     pub key: String,
     pub title: String,

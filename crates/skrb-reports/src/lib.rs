@@ -11,6 +11,8 @@ pub static WORDS: skrb_kit::i18n::Words = skrb_kit::words!("reports", "report-")
 pub mod annual;
 pub mod api;
 pub mod cli;
+pub mod narrative;
 pub mod pdf;
+pub mod publication;
 pub mod report;
 pub mod web;

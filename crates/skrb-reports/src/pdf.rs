@@ -203,9 +203,29 @@ fn chart(p: &mut Pages, f: &Fonts, c: &Chart) {
     p.y += c.height() + 14.0;
 }
 
-/// The report's PDF: a title, then each table followed by the chart drawn from it.
+/// A narrative section: its title, then its paragraphs wrapped to the text's width.
+fn section(p: &mut Pages, f: &Fonts, n: &crate::narrative::Narrative) {
+    if n.body.trim().is_empty() {
+        return;
+    }
+    p.room(40.0);
+    p.text(MARGIN, 11.0, true, n.title.clone());
+    p.y += 17.0;
+    for para in n.body.lines() {
+        for line in wrap(&f.regular_face, para.trim_end(), 9.5, TEXT_W) {
+            p.room(13.0);
+            p.text(MARGIN, 9.5, false, line);
+            p.y += 13.0;
+        }
+        p.y += 3.0;
+    }
+    p.y += 10.0;
+}
+
+/// The report's PDF: a title, then each table followed by the chart drawn from it and
+/// the centre's words about it.
 pub fn render(r: &Report) -> anyhow::Result<Vec<u8>> {
-    let l = Locale::from_code(r.locale).unwrap_or(Locale::Sl);
+    let l = Locale::from_code(&r.locale).unwrap_or(Locale::Sl);
     let f = fonts()?;
     let mut p = Pages::new();
     p.text(MARGIN, 16.0, true, r.title.clone());
@@ -223,6 +243,12 @@ pub fn render(r: &Report) -> anyhow::Result<Vec<u8>> {
         ),
     );
     p.y += 16.0;
+    if let Some(stamp) = &r.stamp {
+        for line in wrap(&f.regular_face, stamp, 8.0, TEXT_W) {
+            p.text(MARGIN, 8.0, false, line);
+            p.y += 11.0;
+        }
+    }
     if r.small_hidden {
         for line in wrap(
             &f.regular_face,
@@ -235,6 +261,9 @@ pub fn render(r: &Report) -> anyhow::Result<Vec<u8>> {
         }
     }
     p.y += 10.0;
+    for n in r.sections_first() {
+        section(&mut p, f, n);
+    }
     for t in &r.tables {
         table(&mut p, f, t, l);
         for c in r
@@ -244,6 +273,12 @@ pub fn render(r: &Report) -> anyhow::Result<Vec<u8>> {
         {
             chart(&mut p, f, c);
         }
+        for n in r.sections_after(&t.key) {
+            section(&mut p, f, n);
+        }
+    }
+    for n in r.sections_last() {
+        section(&mut p, f, n);
     }
     let mut doc = Document::new();
     doc.set_metadata(

@@ -120,21 +120,51 @@ pub async fn whose(db: &Db, actor: &Actor, code: Option<&str>, l: Locale) -> App
 
 /// A report ready to show: its tables (small counts hidden where it leaves the centre)
 /// and charts.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Report {
     pub title: String,
     pub whose: String,
     pub centre_code: Option<String>,
     pub period: Period,
     pub tables: Vec<Table>,
-    #[serde(skip)]
     pub charts: Vec<Chart>,
+    /// The centre's own words (a centre's report only).
+    #[serde(default)]
+    pub sections: Vec<crate::narrative::Narrative>,
     /// Counts of one to four persons are shown as "<5".
     pub small_hidden: bool,
-    pub locale: &'static str,
+    pub locale: String,
+    /// A publication's mark (its number and fingerprint), printed under the title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stamp: Option<String>,
 }
 
 impl Report {
+    /// The sections printed before the first table.
+    pub fn sections_first(&self) -> Vec<&crate::narrative::Narrative> {
+        self.sections_where(|s| s.first())
+    }
+
+    /// The sections that follow the table `key`.
+    pub fn sections_after(&self, key: &str) -> Vec<&crate::narrative::Narrative> {
+        self.sections_where(|s| s.after() == Some(key))
+    }
+
+    /// The sections about what no table holds, after the last table.
+    pub fn sections_last(&self) -> Vec<&crate::narrative::Narrative> {
+        self.sections_where(|s| !s.first() && s.after().is_none())
+    }
+
+    fn sections_where(
+        &self,
+        pick: impl Fn(skrb_domain::reports::Section) -> bool,
+    ) -> Vec<&crate::narrative::Narrative> {
+        self.sections
+            .iter()
+            .filter(|n| skrb_domain::reports::Section::from_code(&n.key).is_some_and(&pick))
+            .collect()
+    }
+
     pub fn table(&self, key: &str) -> Option<&Table> {
         self.tables.iter().find(|t| t.key == key)
     }
@@ -201,6 +231,10 @@ pub async fn annual(
     e.entity_id = whose.centre;
     e.reason = Some(&what);
     audit::record_apart(primary, actor, e).await?;
+    let sections = match whose.centre {
+        Some(id) => crate::narrative::sections(primary, id, period, l).await?,
+        None => Vec::new(),
+    };
     let tables = if hide_small {
         built.tables.iter().map(Table::hide_small).collect()
     } else {
@@ -213,14 +247,16 @@ pub async fn annual(
         period,
         tables,
         charts: built.charts,
+        sections,
         small_hidden: hide_small,
-        locale: l.code(),
+        locale: l.code().to_string(),
+        stamp: None,
     })
 }
 
 /// The report as a workbook: a first sheet naming it, then a sheet per table.
 pub fn xlsx(r: &Report) -> anyhow::Result<Vec<u8>> {
-    let l = Locale::from_code(r.locale).unwrap_or(Locale::Sl);
+    let l = Locale::from_code(&r.locale).unwrap_or(Locale::Sl);
     let mut cover = Table::new(
         "report",
         i18n::t(l, "report-cover"),
@@ -241,6 +277,20 @@ pub fn xlsx(r: &Report) -> anyhow::Result<Vec<u8>> {
     ]);
     let mut all = vec![cover];
     all.extend(r.tables.iter().cloned());
+    if r.sections.iter().any(|s| !s.body.is_empty()) {
+        let mut words = Table::new(
+            "sections",
+            i18n::t(l, "report-sections"),
+            vec![i18n::t(l, "report-section"), i18n::t(l, "report-text")],
+        );
+        for s in r.sections.iter().filter(|s| !s.body.is_empty()) {
+            words.row(vec![
+                Cell::Text(s.title.clone()),
+                Cell::Text(s.body.clone()),
+            ]);
+        }
+        all.push(words);
+    }
     skrb_kit::sheet::workbook(&all, &format!("{} {}", r.title, r.whose))
 }
 
@@ -278,7 +328,7 @@ impl Standalone<'_> {
 /// The report as one HTML file with nothing to fetch (for a council's papers or e-mail).
 pub fn html(r: &Report) -> anyhow::Result<String> {
     use askama::Template;
-    let l = Locale::from_code(r.locale).unwrap_or(Locale::Sl);
+    let l = Locale::from_code(&r.locale).unwrap_or(Locale::Sl);
     Ok(Standalone {
         r,
         l,
@@ -293,4 +343,23 @@ pub fn html(r: &Report) -> anyhow::Result<String> {
 /// Whether a chart is drawn from the table `key` (its key is the table's and a column's).
 pub fn chart_of_table(c: &Chart, key: &str) -> bool {
     c.key.rsplit_once('-').map(|(k, _)| k) == Some(key)
+}
+
+/// A centre's id by its code.
+pub async fn centre_id(db: &Db, code: Option<&str>) -> AppResult<Option<i64>> {
+    let Some(code) = code else {
+        return Ok(None);
+    };
+    let r: Option<(i64,)> = skrb_kit::sql_pool!(db, p => sqlx::query_as(
+        "SELECT id FROM centre WHERE code = $1").bind(code).fetch_optional(p).await?);
+    Ok(r.map(|r| r.0))
+}
+
+/// The language the actor's centre writes in (a publication speaks it, whoever publishes).
+pub async fn own_locale(db: &Db, actor: &Actor) -> AppResult<Locale> {
+    let centre = skrb_kit::scope::own_centre(actor)?;
+    let r: Option<(String,)> = skrb_kit::sql_pool!(db, p => sqlx::query_as(
+        "SELECT jurisdiction FROM centre WHERE id = $1").bind(centre).fetch_optional(p).await?);
+    Ok(r.map(|r| skrb_rights::decisions::centre_locale(&r.0))
+        .unwrap_or(Locale::Sl))
 }

@@ -15,6 +15,8 @@ use skrb_kit::web::page::{render, Page};
 use skrb_kit::web::routes::{Access, Routes};
 use skrb_kit::web::AppState;
 
+use crate::narrative;
+use crate::publication::{self, Publication};
 use crate::report::{self, Report, ReportQuery};
 
 pub fn routes() -> Routes {
@@ -25,6 +27,23 @@ pub fn routes() -> Routes {
         .get("/reports/annual.pdf", Perm(StatisticsRead), annual_pdf)
         .get("/reports/annual.xlsx", Perm(StatisticsRead), annual_xlsx)
         .get("/reports/annual.csv", Perm(StatisticsRead), annual_csv)
+        .post("/reports/sections/{key}", Perm(ReportWrite), section_save)
+        .post("/reports/publish", Perm(ReportWrite), publish)
+        .get(
+            "/reports/published/{id}",
+            Perm(StatisticsRead),
+            published_page,
+        )
+        .get(
+            "/reports/published/{id}/report.pdf",
+            Perm(StatisticsRead),
+            published_pdf,
+        )
+        .get(
+            "/reports/published/{id}/report.xlsx",
+            Perm(StatisticsRead),
+            published_xlsx,
+        )
 }
 
 async fn build(st: &AppState, s: &Signed, q: &ReportQuery, action: Action) -> AppResult<Report> {
@@ -47,10 +66,17 @@ struct AnnualPage {
     page: Page,
     q: ReportQuery,
     r: Option<Report>,
-    /// The query string of the downloads (the same report).
+    /// The query string of the downloads (the same report; empty for a publication).
     query: String,
+    pdf: String,
+    xlsx: String,
     centres: Vec<(String, String)>,
     errors: Vec<Reason>,
+    /// The reader writes this report's sections (their own centre's, not a publication).
+    editable: bool,
+    /// The publication shown, or none for the live report.
+    published: Option<Publication>,
+    publications: Vec<Publication>,
 }
 
 impl AnnualPage {
@@ -101,15 +127,202 @@ async fn annual_page(
         Vec::new()
     };
     let query = r.as_ref().map(|r| query_string(&q, r)).unwrap_or_default();
+    // Only the centre's own report is written and published, by its own staff.
+    let own = s.actor().scope.and_then(|x| x.centre_id);
+    let centre = match &r {
+        Some(r) => report::centre_id(&st.db, r.centre_code.as_deref()).await?,
+        None => None,
+    };
+    let editable = s.may(skrb_kit::auth::Permission::ReportWrite) && own.is_some() && centre == own;
+    let publications = match (&r, centre, own) {
+        (Some(r), Some(c), Some(o)) if c == o => {
+            publication::publications(&st.db, c, r.period).await?
+        }
+        _ => Vec::new(),
+    };
     let page = Page::new(&s.ctx, i18n::t(l, "report-annual-title"), "reports");
     Ok(render(&AnnualPage {
         page,
         q,
+        pdf: format!("/reports/annual.pdf?{query}"),
+        xlsx: format!("/reports/annual.xlsx?{query}"),
         r,
         query,
         centres,
         errors,
+        editable,
+        published: None,
+        publications,
     }))
+}
+
+/// Saves a section as the browser's autosave sends it: the text, the version read; the
+/// answer is the words to show beside it, and the new version in `X-Version`.
+async fn section_save(
+    State(st): State<AppState>,
+    s: Signed,
+    axum::extract::Path(key): axum::extract::Path<String>,
+    Query(q): Query<ReportQuery>,
+    skrb_kit::form::Multi(raw): skrb_kit::form::Multi<skrb_kit::form::Raw>,
+) -> AppResult<Response> {
+    let l = s.ctx.locale;
+    let period = report::period_of(&q, s.today())?;
+    let body = raw.get("body").cloned().unwrap_or_default();
+    let version = raw
+        .get("version")
+        .and_then(|v| v.trim().parse::<i64>().ok());
+    let actor = s.actor();
+    match narrative::save(&st.db, &actor, period, &key, &body, version).await {
+        Ok(v) => {
+            let when = actor.zone.local(actor.now);
+            let words = i18n::t_args(
+                l,
+                "report-section-saved",
+                &[
+                    (
+                        "time",
+                        format!("{:02}:{:02}", when.hour(), when.minute()).into(),
+                    ),
+                    ("version", v.into()),
+                ],
+            );
+            Ok((
+                [
+                    (
+                        header::CONTENT_TYPE,
+                        "text/plain; charset=utf-8".to_string(),
+                    ),
+                    (header::HeaderName::from_static("x-version"), v.to_string()),
+                ],
+                words,
+            )
+                .into_response())
+        }
+        Err(AppError::Conflict { current_version }) => Ok((
+            axum::http::StatusCode::CONFLICT,
+            [(
+                header::HeaderName::from_static("x-version"),
+                current_version.to_string(),
+            )],
+            i18n::t(l, "report-section-conflict"),
+        )
+            .into_response()),
+        Err(e @ AppError::Validation(_)) => Ok((
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            reasons(e, l)?
+                .iter()
+                .map(|r| r.text.clone())
+                .collect::<Vec<_>>()
+                .join(" "),
+        )
+            .into_response()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Publishes the centre's report for the period, in the centre's language, as it leaves
+/// the centre (small counts hidden).
+async fn publish(
+    State(st): State<AppState>,
+    s: Signed,
+    skrb_kit::form::Multi(raw): skrb_kit::form::Multi<skrb_kit::form::Raw>,
+) -> AppResult<Response> {
+    let q = ReportQuery {
+        year: raw.get("year").cloned(),
+        from: raw.get("from").cloned(),
+        to: raw.get("to").cloned(),
+        centre: None,
+    };
+    let actor = s.actor();
+    let l = report::own_locale(&st.db, &actor).await?;
+    let r = report::annual(
+        &st.db,
+        &st.reports,
+        &actor,
+        &q,
+        l,
+        true,
+        Action::Read,
+        &mut |_| {},
+    )
+    .await?;
+    let p = publication::publish(&st.db, &actor, &r).await?;
+    skrb_kit::form::go(
+        &format!("/reports/published/{}", p.id),
+        "report-flash-published",
+    )
+}
+
+async fn published_page(
+    State(st): State<AppState>,
+    s: Signed,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> AppResult<Response> {
+    let (p, r) = publication::published(&st.db, &s.actor(), id).await?;
+    let page = Page::new(
+        &s.ctx,
+        i18n::t(s.ctx.locale, "report-published-title"),
+        "reports",
+    )
+    .crumb("/reports", "report-annual-title");
+    Ok(render(&AnnualPage {
+        page,
+        q: ReportQuery::default(),
+        pdf: format!("/reports/published/{id}/report.pdf"),
+        xlsx: format!("/reports/published/{id}/report.xlsx"),
+        r: Some(r),
+        query: String::new(),
+        centres: Vec::new(),
+        errors: Vec::new(),
+        editable: false,
+        published: Some(p),
+        publications: Vec::new(),
+    }))
+}
+
+fn stamped(p: &Publication, mut r: Report) -> Report {
+    let l = skrb_kit::i18n::Locale::from_code(&r.locale).unwrap_or(skrb_kit::i18n::Locale::Sl);
+    r.stamp = Some(i18n::t_args(
+        l,
+        "report-stamp",
+        &[
+            ("number", p.number.into()),
+            ("sha", p.sha256.clone().into()),
+        ],
+    ));
+    r
+}
+
+async fn published_pdf(
+    State(st): State<AppState>,
+    s: Signed,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> AppResult<Response> {
+    let (p, r) = publication::published(&st.db, &s.actor(), id).await?;
+    let r = stamped(&p, r);
+    let pdf = crate::pdf::render(&r).map_err(AppError::Internal)?;
+    let name = r
+        .file_name("pdf")
+        .replace(".pdf", &format!("-v{}.pdf", p.number));
+    Ok(skrb_kit::web::page::pdf_download(&name, pdf))
+}
+
+async fn published_xlsx(
+    State(st): State<AppState>,
+    s: Signed,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> AppResult<Response> {
+    let (p, r) = publication::published(&st.db, &s.actor(), id).await?;
+    let r = stamped(&p, r);
+    let bytes = report::xlsx(&r).map_err(AppError::Internal)?;
+    let name = r
+        .file_name("xlsx")
+        .replace(".xlsx", &format!("-v{}.xlsx", p.number));
+    Ok(download(
+        &name,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        bytes,
+    ))
 }
 
 async fn annual_pdf(

@@ -9,7 +9,10 @@ document.addEventListener("htmx:configRequest", function (e) {
 // Autosave of long notes: what is typed is kept in this browser at once and on the server
 // every few seconds, so that neither a session timeout nor a closed tab loses it. The
 // server's copy comes back into the form on the next visit; a newer copy in this browser
-// (typed while the session had expired) wins, and says so.
+// (typed while the session had expired) wins, and says so. A text several people write
+// (an annual report's section) carries the version it was read at (data-version): the
+// server refuses a save over someone else's (409, data-conflict is shown and the text
+// stays in this browser), and a saved text is no longer kept here.
 (function () {
   "use strict";
   function csrf() {
@@ -36,16 +39,27 @@ document.addEventListener("htmx:configRequest", function (e) {
       timer = null;
       var body = t.value;
       if (body === saved) { return; }
+      var version = t.getAttribute("data-version");
+      var form = "body=" + encodeURIComponent(body);
+      if (version !== null) { form += "&version=" + encodeURIComponent(version); }
       fetch(url, {
         method: "POST",
         credentials: "same-origin",
         redirect: "manual",
         headers: { "Content-Type": "application/x-www-form-urlencoded", "X-CSRF-Token": csrf() },
-        body: "body=" + encodeURIComponent(body)
+        body: form
       }).then(function (r) {
         if (r.ok) {
           saved = body;
+          if (version !== null) {
+            t.setAttribute("data-version", r.headers.get("X-Version") || version);
+            if (store.getItem(key) === body) { store.removeItem(key); }
+          }
           return r.text().then(say);
+        }
+        if (r.status === 409) {
+          say(t.getAttribute("data-conflict") || "");
+          return;
         }
         say(t.getAttribute("data-unsaved") || "");
       }).catch(function () { say(t.getAttribute("data-unsaved") || ""); });

@@ -114,7 +114,7 @@ pub fn small(persons: i64) -> bool {
 
 /// The period a report covers: a calendar year, or any run of days within five years
 /// (Trebinje reported its first eleven months).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Period {
     pub from: Date,
     pub to: Date,
@@ -166,6 +166,48 @@ impl Period {
         Period::year(self.from.year()) == Some(self)
     }
 }
+
+codes! {
+    /// The annual report's narrative sections, written beside the generated tables: who
+    /// the centre is, then what each group of tables shows, then what the figures leave
+    /// out (extra programmes, committees, the plan) and a conclusion.
+    pub enum Section {
+        Intro = "intro",
+        Staff = "staff",
+        Users = "users",
+        Work = "work",
+        Rights = "rights",
+        Services = "services",
+        Programmes = "programmes",
+        Committees = "committees",
+        Plan = "plan",
+        Conclusion = "conclusion",
+    }
+}
+
+impl Section {
+    /// The table a section follows (`None`: before the first table, or after the last
+    /// for the sections about what no table holds).
+    pub fn after(self) -> Option<&'static str> {
+        match self {
+            Section::Intro => None,
+            Section::Staff => Some("staff"),
+            Section::Users => Some("users-problem"),
+            Section::Work => Some("files"),
+            Section::Rights => Some("payments-month"),
+            Section::Services => Some("care"),
+            _ => None,
+        }
+    }
+
+    /// Printed before the tables (the introduction), not after them.
+    pub fn first(self) -> bool {
+        self == Section::Intro
+    }
+}
+
+/// The longest narrative section, in characters (about eight pages).
+pub const SECTION_MAX: usize = 20_000;
 
 #[cfg(test)]
 mod tests {

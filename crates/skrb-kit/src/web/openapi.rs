@@ -70,6 +70,9 @@ pub fn path_parameter(name: &str) -> Option<Value> {
             json!({"name": name, "in": "path", "required": true, "description": "A centre's code.",
             "schema": {"type": "string"}, "example": "csd-velenje"})
         }
+        "section" => json!({"name": name, "in": "path", "required": true,
+            "description": "A narrative section of the annual report.",
+            "schema": {"type": "string", "enum": skrb_domain::reports::Section::codes()}}),
         "seq" => json!({"name": name, "in": "path", "required": true,
             "description": "The file's place among the run's bank files, from 1.",
             "schema": {"type": "integer", "format": "int32", "minimum": 1}, "example": 1}),

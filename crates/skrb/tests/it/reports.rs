@@ -675,3 +675,287 @@ async fn a_report_reads_the_replica(app: TestApp) {
     let _ = std::fs::remove_file(&out);
 }
 both!(a_report_reads_the_replica);
+
+async fn sections_are_versioned_and_a_publication_stays_as_it_was(app: TestApp) {
+    let (_, [dir, head, sw]) = app
+        .centre(
+            "csd-v",
+            "SI",
+            [
+                ("dir", Role::Director),
+                ("head", Role::HeadOfUnit),
+                ("sw", Role::SocialWorker),
+            ],
+        )
+        .await;
+    let (_, [other]) = app.centre("csd-x", "SI", [("dir", Role::Director)]).await;
+    app.user("min", Role::Ministry).await;
+    let min = app.token("min").await;
+    worked_example(&app, "csd-v").await;
+    let save = |t: String, key: &'static str, body: Value| {
+        let app = &app;
+        async move {
+            app.api(
+                "POST",
+                &format!("/api/v1/reports/sections/{key}"),
+                Some(&t),
+                Some(body),
+            )
+            .await
+        }
+    };
+    // The director writes the introduction; the head, who read version 1, changes it;
+    // the director's second change, still on version 1, is refused.
+    let r = save(
+        dir.clone(),
+        "intro",
+        serde_json::json!({"year": "2014", "body": "Center pokriva tri občine.", "version": 0}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["version"], 1);
+    let r = save(head.clone(), "intro", serde_json::json!({"year": "2014", "body": "Center pokriva tri občine s 45.000 prebivalci.", "version": 1})).await;
+    assert_eq!(r.json()["version"], 2);
+    let r = save(
+        dir.clone(),
+        "intro",
+        serde_json::json!({"year": "2014", "body": "Drugače.", "version": 1}),
+    )
+    .await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    // The same text again is no new version; an unknown section is none; too long is refused.
+    let r = save(head.clone(), "intro", serde_json::json!({"year": "2014", "body": "Center pokriva tri občine s 45.000 prebivalci.", "version": 2})).await;
+    assert_eq!(r.json()["version"], 2);
+    assert_eq!(
+        save(
+            dir.clone(),
+            "nothing",
+            serde_json::json!({"year": "2014", "body": "x"})
+        )
+        .await
+        .status,
+        404
+    );
+    let r = save(
+        dir.clone(),
+        "plan",
+        serde_json::json!({"year": "2014", "body": "x".repeat(20_001)}),
+    )
+    .await;
+    assert_eq!(r.status, 422);
+    assert_eq!(
+        app.num("SELECT COUNT(*) FROM report_section_version").await,
+        2
+    );
+    // Nobody without the permission writes; another centre writes only its own report.
+    assert_eq!(
+        save(
+            sw.clone(),
+            "intro",
+            serde_json::json!({"year": "2014", "body": "x"})
+        )
+        .await
+        .status,
+        403
+    );
+    assert_eq!(
+        save(
+            min.clone(),
+            "intro",
+            serde_json::json!({"year": "2014", "body": "x"})
+        )
+        .await
+        .status,
+        403
+    );
+    let r = save(
+        other.clone(),
+        "intro",
+        serde_json::json!({"year": "2014", "body": "Naš center."}),
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    let r = app
+        .api("GET", "/api/v1/reports/annual?year=2014", Some(&dir), None)
+        .await;
+    let intro = r.json()["sections"]
+        .as_array()
+        .expect("sections")
+        .iter()
+        .find(|s| s["key"] == "intro")
+        .cloned()
+        .expect("intro");
+    assert_eq!(
+        intro["body"],
+        "Center pokriva tri občine s 45.000 prebivalci."
+    );
+    assert_eq!(intro["version"], 2);
+
+    // The browser's autosave: the words to show and the new version, or the conflict.
+    let c = app.browser_login("dir_csd-v").await;
+    let r = app
+        .form(
+            "/reports/sections/staff?year=2014",
+            &c,
+            &[
+                ("body", "Sistemizacija: 51 delovnih mest."),
+                ("version", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.header("x-version"), "1");
+    assert!(r.body.contains("različica 1"), "{}", r.body);
+    let r = app
+        .form(
+            "/reports/sections/staff?year=2014",
+            &c,
+            &[("body", "Drugače."), ("version", "0")],
+        )
+        .await;
+    assert_eq!(r.status, 409);
+    assert_eq!(
+        app.num("SELECT COUNT(*) FROM report_section WHERE key = 'staff' AND body = 'Sistemizacija: 51 delovnih mest.' AND version = 1").await,
+        1,
+        "nothing overwritten"
+    );
+    let r = app.page("/reports?year=2014", &c).await;
+    assert!(
+        r.body.contains("id=\"f-s-intro\"") && r.body.contains("data-version=\"2\""),
+        "{}",
+        r.body
+    );
+
+    // Published: small counts hidden, the words in, a fingerprint kept.
+    let r = app.form("/reports/publish", &c, &[("year", "2014")]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let first = app.num("SELECT MAX(id) FROM report_publication").await;
+    assert_eq!(r.header("location"), format!("/reports/published/{first}"));
+    let r = app.page(&format!("/reports/published/{first}"), &c).await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body.contains("Sistemizacija: 51 delovnih mest.") && r.body.contains("SHA-256"),
+        "{}",
+        r.body
+    );
+    let p = app
+        .api(
+            "GET",
+            &format!("/api/v1/reports/publications/{first}"),
+            Some(&dir),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(p["publication"]["number"], 1);
+    assert_eq!(p["report"]["small_hidden"], true);
+    assert_eq!(
+        row(&table(&p["report"], "users-group"), "Otroci in mladostniki")[4],
+        "hidden"
+    );
+    let sha = p["publication"]["sha256"]
+        .as_str()
+        .expect("sha")
+        .to_string();
+    assert_eq!(sha.len(), 64);
+    // Later data does not move it; publishing again is the next version, which does.
+    app.exec("UPDATE staff_member SET ends_on = '2014-06-30' WHERE name = 'employee 0' AND funding = 'state'").await;
+    let p = app
+        .api(
+            "GET",
+            &format!("/api/v1/reports/publications/{first}"),
+            Some(&dir),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(row(&table(&p["report"], "staff"), "Zaposleni")[5], 51);
+    let r = app
+        .api(
+            "POST",
+            "/api/v1/reports/publish",
+            Some(&head),
+            Some(serde_json::json!({"year": "2014"})),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json()["number"], 2);
+    assert_ne!(r.json()["sha256"], sha);
+    let second = r.json()["id"].as_i64().expect("id");
+    let p = app
+        .api(
+            "GET",
+            &format!("/api/v1/reports/publications/{second}"),
+            Some(&dir),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(row(&table(&p["report"], "staff"), "Zaposleni")[5], 50);
+    // Its PDF and workbook; the ministry reads it, another centre does not.
+    let r = app
+        .page(&format!("/reports/published/{first}/report.pdf"), &c)
+        .await;
+    assert!(r.status == 200 && r.body.starts_with("%PDF-"));
+    assert!(r
+        .header("content-disposition")
+        .contains("annual-report-csd-v-2014-v1.pdf"));
+    let r = app
+        .page(&format!("/reports/published/{first}/report.xlsx"), &c)
+        .await;
+    assert!(r.status == 200 && r.body.starts_with("PK"));
+    assert_eq!(
+        app.api(
+            "GET",
+            &format!("/api/v1/reports/publications/{first}"),
+            Some(&min),
+            None
+        )
+        .await
+        .status,
+        200
+    );
+    assert_eq!(
+        app.api(
+            "GET",
+            &format!("/api/v1/reports/publications/{first}"),
+            Some(&other),
+            None
+        )
+        .await
+        .status,
+        403
+    );
+    assert_eq!(
+        app.api(
+            "POST",
+            "/api/v1/reports/publish",
+            Some(&min),
+            Some(serde_json::json!({"year": "2014"}))
+        )
+        .await
+        .status,
+        403
+    );
+    assert_eq!(
+        app.num(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'publish' AND entity = 'annual_report'"
+        )
+        .await,
+        2
+    );
+    // A snapshot changed behind Skrb's back no longer matches its fingerprint: refused.
+    app.exec(&format!("UPDATE report_publication SET snapshot = REPLACE(snapshot, 'Sistemizacija', 'Izmišljeno') WHERE id = {first}")).await;
+    assert_eq!(
+        app.api(
+            "GET",
+            &format!("/api/v1/reports/publications/{first}"),
+            Some(&dir),
+            None
+        )
+        .await
+        .status,
+        500
+    );
+}
+both!(sections_are_versioned_and_a_publication_stays_as_it_was);

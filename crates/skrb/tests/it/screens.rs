@@ -1025,3 +1025,110 @@ async fn a_round_table_from_invitations_to_the_summary_postgres() {
         panic!("{e:#}");
     }
 }
+
+/// A download fetched by the page itself: its status, type and first bytes.
+async fn fetched(b: &Browser, url: &str) -> anyhow::Result<Value> {
+    script(
+        b,
+        &format!(
+            "const x = new XMLHttpRequest(); x.open('GET', '{url}', false); \
+             x.overrideMimeType('text/plain; charset=x-user-defined'); x.send(); \
+             return [x.status, x.getResponseHeader('content-type'), x.responseText.slice(0, 4)];"
+        ),
+    )
+    .await
+}
+
+/// Trebinje's director writes the eleven months' report for the round table on a phone:
+/// a section saves itself as it is typed (and survives a reload), the report is
+/// published, and the page, the PDF and the workbook of the publication are there.
+async fn an_annual_report_written_published_and_downloaded(backend: Backend) -> anyhow::Result<()> {
+    let app = TestApp::new(backend).await;
+    skrb::demo::prepare(&app.db, 1, skrb::demo::Scale::Small, Some(150)).await?;
+    let base = serve(&app).await?;
+    let y = time::OffsetDateTime::now_utc().year();
+    let b = Browser::start().await?;
+    signed_in(&app, &b, &base, "trebinje-direktor", "sr-Cyrl").await?;
+    width(&b, 390).await?;
+    b.goto(&format!("{base}/reports")).await?;
+    b.set_value("#f-from", &format!("{y}-01-01")).await?;
+    b.set_value("#f-to", &format!("{y}-11-30")).await?;
+    b.click("#report-form button[type=submit]").await?;
+    b.find("#table-staff").await?;
+    b.find("#chart-users-age-4").await?;
+    phone_fits(&b, "the annual report").await?;
+    let words = "Центар је у једанаест мјесеци радио са партнерима града.";
+    b.fill("#f-s-intro", words).await?;
+    // Leaving the box saves it at once (typing saves after a pause).
+    script(&b, "document.getElementById('f-s-intro').blur();").await?;
+    b.wait_text("верзија 1").await?;
+    let saved = app
+        .num(&format!(
+            "SELECT COUNT(*) FROM report_section s JOIN annual_report r ON r.id = s.report_id \
+             WHERE s.key = 'intro' AND s.body = '{words}' AND r.period_to = '{y}-11-30'"
+        ))
+        .await;
+    if saved != 1 {
+        bail!("the section is not saved on the server");
+    }
+    b.goto(&format!("{base}/reports?from={y}-01-01&to={y}-11-30"))
+        .await?;
+    let again: Value = script(&b, "return document.getElementById('f-s-intro').value;").await?;
+    if again != json!(words) {
+        bail!("the section did not come back: {again}");
+    }
+    for (id, kind) in [
+        ("dl-pdf", "application/pdf"),
+        (
+            "dl-xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    ] {
+        let href: Value = script(
+            &b,
+            &format!("return document.getElementById('{id}').getAttribute('href');"),
+        )
+        .await?;
+        let got = fetched(&b, href.as_str().unwrap_or("")).await?;
+        if got[0] != 200 || got[1] != kind {
+            bail!("{id}: {got}");
+        }
+    }
+    b.click("#publish-form button[type=submit]").await?;
+    b.wait_text("Извјештај је објављен").await?;
+    b.find("#publication").await?;
+    b.wait_text(words).await?;
+    phone_fits(&b, "the published report").await?;
+    let pdf = fetched(&b, &format!("{}/report.pdf", current_path(&b).await?)).await?;
+    if pdf != json!([200, "application/pdf", "%PDF"]) {
+        bail!("the publication's PDF: {pdf}");
+    }
+    let xlsx = fetched(&b, &format!("{}/report.xlsx", current_path(&b).await?)).await?;
+    if xlsx[0] != 200 || xlsx[2].as_str().map(|s| s.starts_with("PK")) != Some(true) {
+        bail!("the publication's workbook: {xlsx}");
+    }
+    b.quit().await;
+    Ok(())
+}
+
+async fn current_path(b: &Browser) -> anyhow::Result<String> {
+    Ok(script(b, "return location.pathname;")
+        .await?
+        .as_str()
+        .unwrap_or("")
+        .to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_annual_report_written_published_and_downloaded_sqlite() {
+    if let Err(e) = an_annual_report_written_published_and_downloaded(Backend::Sqlite).await {
+        panic!("{e:#}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_annual_report_written_published_and_downloaded_postgres() {
+    if let Err(e) = an_annual_report_written_published_and_downloaded(Backend::Postgres).await {
+        panic!("{e:#}");
+    }
+}
