@@ -213,7 +213,8 @@ async fn staff(tx: &mut Tx, q: &Q<'_>) -> AppResult<Table> {
 
 /// The persons the centre worked for in the period: a case file open at some time in
 /// it, a right paid for some of it, or home help given in it.
-const USERS: &str = "SELECT person_id FROM case_file WHERE ($1 IS NULL OR centre_id = $1) \
+pub(crate) const USERS: &str =
+    "SELECT person_id FROM case_file WHERE ($1 IS NULL OR centre_id = $1) \
       AND person_id IS NOT NULL AND opened_on <= $3 AND (closed_on IS NULL OR closed_on >= $2) \
     UNION SELECT person_id FROM entitlement WHERE ($1 IS NULL OR centre_id = $1) \
       AND valid_from <= $3 AND (valid_to IS NULL OR valid_to >= $2) \
@@ -231,9 +232,10 @@ fn born_by(on: Date, age: i32) -> Date {
         .unwrap_or(on)
 }
 
-async fn users(tx: &mut Tx, q: &Q<'_>) -> AppResult<(Table, Table, Table)> {
-    // Age bands by comparing birth dates with the days each band begins: the same SQL
-    // on both databases, and an index-friendly comparison.
+/// The age band of `p.birth_date` on `on` as SQL, comparing birth dates with the days
+/// each band begins (the same SQL on both databases, and an index-friendly comparison);
+/// its dates are bound from placeholder `$first` on.
+pub(crate) fn band_case(on: Date, first: usize) -> (String, Vec<Date>) {
     let bands: Vec<AgeBand> = AgeBand::ALL
         .iter()
         .copied()
@@ -247,15 +249,20 @@ async fn users(tx: &mut Tx, q: &Q<'_>) -> AppResult<(Table, Table, Table)> {
             if lo == 0 {
                 case.push_str(&format!(" ELSE '{}' END", b.code()));
             } else {
-                params.push(born_by(q.p.to, lo));
+                params.push(born_by(on, lo));
                 case.push_str(&format!(
                     " WHEN p.birth_date <= ${} THEN '{}'",
-                    params.len() + 3,
+                    params.len() + first - 1,
                     b.code()
                 ));
             }
         }
     }
+    (case, params)
+}
+
+async fn users(tx: &mut Tx, q: &Q<'_>) -> AppResult<(Table, Table, Table)> {
+    let (case, params) = band_case(q.p.to, 4);
     let sql = format!(
         "SELECT {case} AS band, COALESCE(p.sex, 'X') AS sex, COALESCE(m.name, '') AS municipality, COUNT(*) \
          FROM ({USERS}) u JOIN person p ON p.id = u.person_id LEFT JOIN municipality m ON m.id = p.municipality_id \

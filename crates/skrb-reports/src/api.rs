@@ -23,6 +23,11 @@ pub fn routes() -> Routes {
     use Access::*;
     Routes::new()
         .get("/api/v1/reports/annual", Perm(StatisticsRead), annual)
+        .get(
+            "/api/v1/reports/statistics",
+            Perm(StatisticsRead),
+            statistics,
+        )
         .post(
             "/api/v1/reports/sections/{section}",
             Perm(ReportWrite),
@@ -215,4 +220,48 @@ pub async fn publication(
         publication,
         report: r.into(),
     }))
+}
+
+/// An official form and the period and centre it counts.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct StatisticsQuery {
+    /// `sz1` (minor users), `sz1a` (adult users), `sz61` (the centre, guardianship,
+    /// foster care, adoptions) or `si-rights` (recipients of rights by month).
+    #[param(example = "sz1")]
+    pub form: String,
+    pub year: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub centre: Option<String>,
+}
+
+/// An official statistics form's tables (Republika Srpska's SZ-1, SZ-1a, SZ-61;
+/// Slovenia's recipients of rights by month), counts under five hidden for readers of
+/// figures only.
+#[utoipa::path(get, path = "/api/v1/reports/statistics", params(StatisticsQuery), responses((status = 200, body = AnnualReport), (status = 403), (status = 404), (status = 422)))]
+pub async fn statistics(
+    State(st): State<AppState>,
+    s: Signed,
+    Query(f): Query<StatisticsQuery>,
+) -> AppResult<Json<AnnualReport>> {
+    let q = ReportQuery {
+        year: f.year,
+        from: f.from,
+        to: f.to,
+        centre: f.centre,
+    };
+    let r = report::statistics(
+        &st.db,
+        &st.reports,
+        &s.actor(),
+        &q,
+        &f.form,
+        s.ctx.locale,
+        report::hides_small(s.user.perms),
+        Action::Read,
+    )
+    .await?;
+    Ok(Json(r.into()))
 }

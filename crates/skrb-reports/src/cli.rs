@@ -17,10 +17,46 @@ pub enum Format {
     Xlsx,
     Html,
     Json,
+    /// Every table one after the other (a form's tables; for one table use the page).
+    Csv,
+}
+
+/// An official form's period, centre and output.
+#[derive(clap::Args, Debug)]
+pub struct FormArgs {
+    /// A centre's code; none: all centres together.
+    #[arg(long)]
+    centre: Option<String>,
+    /// A calendar year (last year by default).
+    #[arg(long)]
+    year: Option<i32>,
+    #[arg(long)]
+    from: Option<String>,
+    #[arg(long)]
+    to: Option<String>,
+    #[arg(long, value_enum, default_value = "xlsx")]
+    format: Format,
+    #[arg(long)]
+    out: std::path::PathBuf,
+    /// sl, sr-Cyrl, sr-Latn or en (the centre's language by default).
+    #[arg(long)]
+    lang: Option<String>,
+    /// Hide counts of one to four persons.
+    #[arg(long)]
+    hide_small: bool,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum ReportCommand {
+    /// SZ-1: minor users by age band and sex, kind of need, form of protection.
+    Sz1(FormArgs),
+    /// SZ-1a: adult users, as SZ-1.
+    Sz1a(FormArgs),
+    /// SZ-61: staff, persons under guardianship and in foster families, foster
+    /// families, adoptions.
+    Sz61(FormArgs),
+    /// Slovenia's recipients of each right by month.
+    SiRights(FormArgs),
     /// The annual work report: territory, staff, users, case files, decisions, payments,
     /// services and care, for a year or a period.
     Annual {
@@ -50,6 +86,10 @@ pub enum ReportCommand {
 
 pub async fn run(db: &Db, read: &Db, command: &ReportCommand) -> anyhow::Result<()> {
     match command {
+        ReportCommand::Sz1(a) => form(db, read, "sz1", a).await,
+        ReportCommand::Sz1a(a) => form(db, read, "sz1a", a).await,
+        ReportCommand::Sz61(a) => form(db, read, "sz61", a).await,
+        ReportCommand::SiRights(a) => form(db, read, "si-rights", a).await,
         ReportCommand::Annual {
             centre,
             year,
@@ -91,6 +131,13 @@ pub async fn run(db: &Db, read: &Db, command: &ReportCommand) -> anyhow::Result<
                 Format::Xlsx => report::xlsx(&r)?,
                 Format::Html => report::html(&r)?.into_bytes(),
                 Format::Json => serde_json::to_vec_pretty(&r)?,
+                Format::Csv => r
+                    .tables
+                    .iter()
+                    .map(skrb_kit::sheet::csv)
+                    .collect::<Vec<_>>()
+                    .join("\r\n")
+                    .into_bytes(),
             };
             std::fs::write(out, &bytes)?;
             println!(
@@ -117,4 +164,49 @@ async fn centre_locale(db: &Db, centre: &Option<String>) -> anyhow::Result<Local
     Ok(row
         .map(|r| skrb_rights::decisions::centre_locale(&r.0))
         .unwrap_or(Locale::Sl))
+}
+
+async fn form(db: &Db, read: &Db, form: &str, a: &FormArgs) -> anyhow::Result<()> {
+    let who = actor(db, &a.centre, &None, "report form").await?;
+    let l = match &a.lang {
+        Some(code) => Locale::from_code(code)
+            .ok_or_else(|| anyhow::anyhow!("--lang: sl, sr-Cyrl, sr-Latn or en"))?,
+        None => centre_locale(db, &a.centre).await?,
+    };
+    let q = ReportQuery {
+        year: a.year.map(|y| y.to_string()),
+        from: a.from.clone(),
+        to: a.to.clone(),
+        centre: a.centre.clone(),
+    };
+    let mut bar = Progress::new("form tables", 1);
+    let r = report::statistics(db, read, &who, &q, form, l, a.hide_small, Action::Download)
+        .await
+        .map_err(readable)?;
+    bar.show(1);
+    let bytes = match a.format {
+        Format::Pdf => crate::pdf::render(&r)?,
+        Format::Xlsx => report::xlsx(&r)?,
+        Format::Html => report::html(&r)?.into_bytes(),
+        Format::Json => serde_json::to_vec_pretty(&r)?,
+        Format::Csv => r
+            .tables
+            .iter()
+            .map(skrb_kit::sheet::csv)
+            .collect::<Vec<_>>()
+            .join("\r\n")
+            .into_bytes(),
+    };
+    std::fs::write(&a.out, &bytes)?;
+    println!(
+        "{} · {} {}..{}: {} tables, {} bytes in {}",
+        r.title,
+        r.whose,
+        r.period.from,
+        r.period.to,
+        r.tables.len(),
+        bytes.len(),
+        a.out.display()
+    );
+    Ok(())
 }

@@ -15,4 +15,5 @@ pub mod narrative;
 pub mod pdf;
 pub mod publication;
 pub mod report;
+pub mod statistics;
 pub mod web;

@@ -134,6 +134,9 @@ pub struct Report {
     /// Counts of one to four persons are shown as "<5".
     pub small_hidden: bool,
     pub locale: String,
+    /// What it is in a file's name (`annual-report`, `sz1`...).
+    #[serde(default)]
+    pub kind: String,
     /// A publication's mark (its number and fingerprint), printed under the title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stamp: Option<String>,
@@ -177,7 +180,12 @@ impl Report {
         } else {
             format!("{}_{}", self.period.from, self.period.to)
         };
-        format!("annual-report-{who}-{when}.{ext}")
+        let kind = if self.kind.is_empty() {
+            "annual-report"
+        } else {
+            &self.kind
+        };
+        format!("{kind}-{who}-{when}.{ext}")
     }
 }
 
@@ -190,19 +198,21 @@ pub fn hides_small(perms: skrb_kit::auth::PermSet) -> bool {
         .any(|p| !p.is_aggregate() && perms.has(*p))
 }
 
-/// Reads the report from `read` (the report replica, or the primary) and records on
-/// `primary` that it was read, by whom, for whom and which period.
-#[allow(clippy::too_many_arguments)]
-pub async fn annual(
+/// Whose report and which period, as asked and allowed, and whether small counts hide.
+struct Asked {
+    period: Period,
+    whose: Whose,
+    centre_code: Option<String>,
+    hide_small: bool,
+}
+
+async fn asked(
     primary: &Db,
-    read: &Db,
     actor: &Actor,
     q: &ReportQuery,
     l: Locale,
     hide_small: bool,
-    action: Action,
-    step: &mut (dyn FnMut(usize) + Send),
-) -> AppResult<Report> {
+) -> AppResult<Asked> {
     let period = period_of(q, actor.today())?;
     let whose = whose(primary, actor, q.centre.as_deref(), l).await?;
     let centre_code = match whose.centre {
@@ -220,36 +230,109 @@ pub async fn annual(
             Some(s) => s.centre_id.is_none() || s.centre_id != whose.centre,
             None => false,
         };
-    let built = annual::tables(read, &whose, period, step).await?;
+    Ok(Asked {
+        period,
+        whose,
+        centre_code,
+        hide_small,
+    })
+}
+
+/// Records on the primary that a report was read (or downloaded): whose, which period.
+async fn audited(
+    primary: &Db,
+    actor: &Actor,
+    a: &Asked,
+    action: Action,
+    entity: &str,
+) -> AppResult<()> {
     let what = format!(
         "{} {}..{}",
-        centre_code.as_deref().unwrap_or("*"),
-        period.from,
-        period.to
+        a.centre_code.as_deref().unwrap_or("*"),
+        a.period.from,
+        a.period.to
     );
-    let mut e = Event::about(action, "annual_report");
-    e.entity_id = whose.centre;
+    let mut e = Event::about(action, entity);
+    e.entity_id = a.whose.centre;
     e.reason = Some(&what);
     audit::record_apart(primary, actor, e).await?;
-    let sections = match whose.centre {
-        Some(id) => crate::narrative::sections(primary, id, period, l).await?,
+    Ok(())
+}
+
+/// Reads the report from `read` (the report replica, or the primary) and records on
+/// `primary` that it was read, by whom, for whom and which period.
+#[allow(clippy::too_many_arguments)]
+pub async fn annual(
+    primary: &Db,
+    read: &Db,
+    actor: &Actor,
+    q: &ReportQuery,
+    l: Locale,
+    hide_small: bool,
+    action: Action,
+    step: &mut (dyn FnMut(usize) + Send),
+) -> AppResult<Report> {
+    let a = asked(primary, actor, q, l, hide_small).await?;
+    let built = annual::tables(read, &a.whose, a.period, step).await?;
+    audited(primary, actor, &a, action, "annual_report").await?;
+    let sections = match a.whose.centre {
+        Some(id) => crate::narrative::sections(primary, id, a.period, l).await?,
         None => Vec::new(),
     };
-    let tables = if hide_small {
+    let tables = if a.hide_small {
         built.tables.iter().map(Table::hide_small).collect()
     } else {
         built.tables
     };
     Ok(Report {
         title: i18n::t(l, "report-annual-title"),
-        whose: whose.name,
-        centre_code,
-        period,
+        whose: a.whose.name,
+        centre_code: a.centre_code,
+        period: a.period,
         tables,
         charts: built.charts,
         sections,
-        small_hidden: hide_small,
+        small_hidden: a.hide_small,
         locale: l.code().to_string(),
+        kind: "annual-report".into(),
+        stamp: None,
+    })
+}
+
+/// An official statistics form (`sz1`, `sz1a`, `sz61`, `si-rights`) as a report of its
+/// tables, read and recorded as [`annual`] is.
+#[allow(clippy::too_many_arguments)]
+pub async fn statistics(
+    primary: &Db,
+    read: &Db,
+    actor: &Actor,
+    q: &ReportQuery,
+    form: &str,
+    l: Locale,
+    hide_small: bool,
+    action: Action,
+) -> AppResult<Report> {
+    if !crate::statistics::FORMS.contains(&form) {
+        return Err(AppError::NotFound);
+    }
+    let a = asked(primary, actor, q, l, hide_small).await?;
+    let tables = crate::statistics::form(read, &a.whose, a.period, form).await?;
+    audited(primary, actor, &a, action, "statistics_form").await?;
+    Ok(Report {
+        title: i18n::t(l, &format!("report-form-{form}")),
+        whose: a.whose.name,
+        centre_code: a.centre_code,
+        period: a.period,
+        tables: if a.hide_small {
+            tables.iter().map(Table::hide_small).collect()
+        } else {
+            tables
+        },
+        charts: Vec::new(),
+        sections: Vec::new(),
+        small_hidden: a.hide_small,
+        locale: l.code().to_string(),
+        kind: form.to_string(),
         stamp: None,
     })
 }
@@ -264,7 +347,7 @@ pub fn xlsx(r: &Report) -> anyhow::Result<Vec<u8>> {
     );
     use skrb_kit::sheet::Cell;
     cover.row(vec![
-        Cell::Text(i18n::t(l, "report-annual-title")),
+        Cell::Text(r.title.clone()),
         Cell::Text(r.whose.clone()),
     ]);
     cover.row(vec![

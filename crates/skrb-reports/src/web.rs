@@ -27,6 +27,22 @@ pub fn routes() -> Routes {
         .get("/reports/annual.pdf", Perm(StatisticsRead), annual_pdf)
         .get("/reports/annual.xlsx", Perm(StatisticsRead), annual_xlsx)
         .get("/reports/annual.csv", Perm(StatisticsRead), annual_csv)
+        .get("/reports/statistics", Perm(StatisticsRead), statistics_page)
+        .get(
+            "/reports/statistics.xlsx",
+            Perm(StatisticsRead),
+            statistics_xlsx,
+        )
+        .get(
+            "/reports/statistics.csv",
+            Perm(StatisticsRead),
+            statistics_csv,
+        )
+        .get(
+            "/reports/statistics.pdf",
+            Perm(StatisticsRead),
+            statistics_pdf,
+        )
         .post("/reports/sections/{key}", Perm(ReportWrite), section_save)
         .post("/reports/publish", Perm(ReportWrite), publish)
         .get(
@@ -377,6 +393,146 @@ async fn annual_csv(
     Query(c): Query<CsvQuery>,
 ) -> AppResult<Response> {
     let r = build(&st, &s, &c.q, Action::Download).await?;
+    let t = r.table(&c.table).ok_or(AppError::NotFound)?;
+    let name = r
+        .file_name("csv")
+        .replace(".csv", &format!("-{}.csv", t.key));
+    Ok(download(
+        &name,
+        "text/csv; charset=utf-8",
+        skrb_kit::sheet::csv(t).into_bytes(),
+    ))
+}
+
+// ---------------------------------------------------------------- official statistics
+
+/// A form and the report's period and centre.
+#[derive(Debug, Deserialize)]
+struct FormQuery {
+    #[serde(default = "default_form")]
+    form: String,
+    #[serde(flatten)]
+    q: ReportQuery,
+}
+
+fn default_form() -> String {
+    "sz1".into()
+}
+
+#[derive(askama::Template)]
+#[template(path = "reports/statistics.html")]
+struct StatisticsPage {
+    page: Page,
+    q: ReportQuery,
+    form: String,
+    forms: Vec<(&'static str, String)>,
+    r: Option<Report>,
+    query: String,
+    centres: Vec<(String, String)>,
+    errors: Vec<Reason>,
+}
+
+impl StatisticsPage {
+    fn cell(&self, c: &skrb_kit::sheet::Cell, currency: &str) -> String {
+        c.show(self.page.locale, currency)
+    }
+    fn value<'a>(&self, v: &'a Option<String>) -> &'a str {
+        v.as_deref().unwrap_or("")
+    }
+}
+
+async fn form_of(st: &AppState, s: &Signed, f: &FormQuery, action: Action) -> AppResult<Report> {
+    report::statistics(
+        &st.db,
+        &st.reports,
+        &s.actor(),
+        &f.q,
+        &f.form,
+        s.ctx.locale,
+        report::hides_small(s.user.perms),
+        action,
+    )
+    .await
+}
+
+async fn statistics_page(
+    State(st): State<AppState>,
+    s: Signed,
+    Query(f): Query<FormQuery>,
+) -> AppResult<Response> {
+    let l = s.ctx.locale;
+    let (r, errors) = match form_of(&st, &s, &f, Action::Read).await {
+        Ok(r) => (Some(r), Vec::new()),
+        Err(e @ AppError::Validation(_)) => (None, reasons(e, l)?),
+        Err(e) => return Err(e),
+    };
+    let centres = if s.actor().scope.map(|x| x.all_centres).unwrap_or(false) {
+        report::centres(&st.db).await?
+    } else {
+        Vec::new()
+    };
+    let query = match &r {
+        Some(r) => format!(
+            "form={}&{}",
+            form_urlencoded::byte_serialize(f.form.as_bytes()).collect::<String>(),
+            query_string(&f.q, r)
+        ),
+        None => String::new(),
+    };
+    let forms = crate::statistics::FORMS
+        .iter()
+        .map(|c| (*c, i18n::t(l, &format!("report-form-{c}"))))
+        .collect();
+    Ok(render(&StatisticsPage {
+        page: Page::new(&s.ctx, i18n::t(l, "report-statistics-title"), "reports")
+            .crumb("/reports", "report-annual-title"),
+        q: f.q,
+        form: f.form,
+        forms,
+        r,
+        query,
+        centres,
+        errors,
+    }))
+}
+
+async fn statistics_xlsx(
+    State(st): State<AppState>,
+    s: Signed,
+    Query(f): Query<FormQuery>,
+) -> AppResult<Response> {
+    let r = form_of(&st, &s, &f, Action::Download).await?;
+    let bytes = report::xlsx(&r).map_err(AppError::Internal)?;
+    Ok(download(
+        &r.file_name("xlsx"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        bytes,
+    ))
+}
+
+async fn statistics_pdf(
+    State(st): State<AppState>,
+    s: Signed,
+    Query(f): Query<FormQuery>,
+) -> AppResult<Response> {
+    let r = form_of(&st, &s, &f, Action::Download).await?;
+    let pdf = crate::pdf::render(&r).map_err(AppError::Internal)?;
+    Ok(skrb_kit::web::page::pdf_download(&r.file_name("pdf"), pdf))
+}
+
+#[derive(Debug, Deserialize)]
+struct FormCsvQuery {
+    #[serde(flatten)]
+    f: FormQuery,
+    table: String,
+}
+
+async fn statistics_csv(
+    State(st): State<AppState>,
+    s: Signed,
+    Query(c): Query<FormCsvQuery>,
+) -> AppResult<Response> {
+    let r = form_of(&st, &s, &c.f, Action::Download).await?;
     let t = r.table(&c.table).ok_or(AppError::NotFound)?;
     let name = r
         .file_name("csv")

@@ -210,6 +210,7 @@ impl Modify for Bearer {
         skrb_programmes::api::totals_get,
         skrb_programmes::api::redeem,
         skrb_reports::api::annual,
+        skrb_reports::api::statistics,
         skrb_reports::api::section_save,
         skrb_reports::api::publish,
         skrb_reports::api::publication,

@@ -590,6 +590,147 @@ async fn the_demos_report_adds_up_everywhere(app: TestApp) {
         ],
     );
     assert!(!ok && stderr.contains("no centre nowhere"), "{stderr}");
+
+    // Trebinje's statistics forms add up, and agree with the annual report: the minors'
+    // and the adults' age tables together are the users of known age.
+    let form = |f: &'static str| {
+        let (db, cli) = (app.db.clone(), cli.clone());
+        async move {
+            let q = ReportQuery {
+                year: Some(year.to_string()),
+                centre: Some("csr-trebinje".into()),
+                ..Default::default()
+            };
+            let r = report::statistics(
+                &db,
+                &db,
+                &cli,
+                &q,
+                f,
+                skrb::i18n::Locale::En,
+                false,
+                skrb_kit::audit::Action::Read,
+            )
+            .await
+            .expect("form");
+            serde_json::to_value(&r).expect("json")
+        }
+    };
+    let (sz1, sz1a, sz61) = (form("sz1").await, form("sz1a").await, form("sz61").await);
+    for f in [&sz1, &sz1a, &sz61] {
+        adds_up(f);
+    }
+    let minors = table(&sz1, "age-minors").last().expect("t")[3]
+        .as_i64()
+        .expect("n");
+    let adults = table(&sz1a, "age-adults").last().expect("t")[3]
+        .as_i64()
+        .expect("n");
+    let users = table(&rs, "users-group");
+    assert_eq!(
+        minors + adults,
+        row(&users, "Total")[4].as_i64().expect("n")
+            - row(&users, "Age unknown")[4].as_i64().expect("n")
+    );
+    assert!(minors > 0 && adults > 0);
+    // Placed children are counted both as a form of protection and in SZ-61.
+    let fostered = row(
+        &table(&sz1, "protection-minors"),
+        "Placed in a foster family",
+    )[3]
+    .clone();
+    assert_eq!(
+        row(&table(&sz61, "care"), "Minors in foster families")[3],
+        fostered
+    );
+    assert_eq!(
+        table(&sz61, "staff").last().expect("t")[1],
+        table(&rs, "staff").last().expect("t")[5]
+    );
+    // Slovenia's recipients by month: the year's column counts a person once.
+    let q = ReportQuery {
+        year: Some(year.to_string()),
+        centre: Some("csd-velenje".into()),
+        ..Default::default()
+    };
+    let si = report::statistics(
+        &app.db,
+        &app.db,
+        &cli,
+        &q,
+        "si-rights",
+        skrb::i18n::Locale::En,
+        false,
+        skrb_kit::audit::Action::Read,
+    )
+    .await
+    .expect("si");
+    let si = serde_json::to_value(&si).expect("json");
+    let rows = table(&si, "rights-months");
+    assert!(!rows.is_empty());
+    for r in rows {
+        let months: i64 = r[1..13].iter().map(|c| c.as_i64().unwrap_or(0)).sum();
+        let year_n = r[13].as_i64().unwrap_or(0);
+        assert!(year_n <= months && year_n > 0, "{r:?}");
+    }
+    // The command line writes a form as a workbook of its tables.
+    let out = dir.join(format!("skrb-sz1-{}.xlsx", std::process::id()));
+    let out_s = out.to_string_lossy().to_string();
+    let y = year.to_string();
+    let (ok, stdout, stderr) = crate::harness::run_cli(
+        &app.url,
+        &[
+            "report",
+            "sz1",
+            "--centre",
+            "csr-trebinje",
+            "--year",
+            &y,
+            "--out",
+            &out_s,
+        ],
+    );
+    assert!(ok && stdout.contains("СЗ-1"), "{stdout}{stderr}");
+    assert!(std::fs::read(&out).expect("xlsx").starts_with(b"PK"));
+    let _ = std::fs::remove_file(&out);
+    // The ministry's view hides small counts; the page and the downloads are there.
+    app.user("min", Role::Ministry).await;
+    let min = app.token("min").await;
+    let r = app
+        .api(
+            "GET",
+            &format!("/api/v1/reports/statistics?form=sz1&year={year}&centre=csr-trebinje"),
+            Some(&min),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["small_hidden"], true);
+    assert_eq!(
+        app.api(
+            "GET",
+            &format!("/api/v1/reports/statistics?form=sz9&year={year}"),
+            Some(&min),
+            None
+        )
+        .await
+        .status,
+        404
+    );
+    let c = app.browser_login("min").await;
+    let r = app
+        .page(&format!("/reports/statistics?form=sz61&year={year}"), &c)
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("id=\"table-care\""), "{}", r.body);
+    let r = app
+        .page(
+            &format!("/reports/statistics.csv?form=sz1&year={year}&table=age-minors"),
+            &c,
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("0-6,"), "{}", r.body);
 }
 both!(the_demos_report_adds_up_everywhere);
 
