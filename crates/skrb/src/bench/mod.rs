@@ -19,6 +19,7 @@ use skrb_kit::{sql, sql_pool};
 
 mod placements;
 mod programmes;
+mod reports;
 mod services;
 mod year;
 
@@ -172,6 +173,7 @@ pub async fn run(config: Config, samples: usize) -> anyhow::Result<()> {
     let authorisations = placements::bench(&db, &app, samples).await?;
     let extra = programmes::bench(&db, samples).await?;
     let the_year = year::bench(&db, &app, samples).await?;
+    let reported = reports::bench(&db, samples).await?;
     let renewal = renewal_bench(&db).await?;
     let payment = payments_bench(&db).await?;
     // The limit: an indexed point lookup of the same row, on the same pool.
@@ -247,6 +249,7 @@ pub async fn run(config: Config, samples: usize) -> anyhow::Result<()> {
     lines.extend(authorisations);
     lines.extend(extra);
     lines.extend(the_year);
+    lines.extend(reported);
     lines.push(Line {
         what: "point lookup by id (the limit)".into(),
         p50: ms(pt50),
