@@ -366,7 +366,7 @@ pub struct ListWriter {
 enum ListKind {
     Xlsx {
         wb: Box<Workbook>,
-        formats: Formats,
+        formats: Box<Formats>,
         path: std::path::PathBuf,
     },
     Csv(std::io::BufWriter<std::fs::File>),
@@ -376,7 +376,7 @@ impl ListWriter {
     /// An XLSX list to `path`: a title row, the headings (frozen), then the rows.
     pub fn xlsx(path: &std::path::Path, title: &str, columns: &[String]) -> anyhow::Result<Self> {
         let mut wb = Box::new(Workbook::new());
-        let formats = Formats::default();
+        let formats = Box::new(Formats::default());
         {
             let ws = wb.add_worksheet_with_constant_memory()?;
             ws.set_name(sheet_name(title, &mut Vec::new()))?;
