@@ -32,7 +32,7 @@ pub struct Tables {
 
 /// The sections in the order the report prints them (each a table; the CLI's progress
 /// counts them).
-pub const SECTIONS: [&str; 12] = [
+pub const SECTIONS: [&str; 17] = [
     "territory",
     "staff",
     "users-group",
@@ -45,6 +45,11 @@ pub const SECTIONS: [&str; 12] = [
     "payments-month",
     "services",
     "care",
+    "intakes",
+    "violence",
+    "programmes",
+    "groups",
+    "round-table",
 ];
 
 struct Q<'a> {
@@ -113,6 +118,16 @@ pub async fn tables(
     out.push(services(&mut tx, &q).await?);
     step(out.len());
     out.push(care(&mut tx, &q).await?);
+    step(out.len());
+    out.push(intakes(&mut tx, &q).await?);
+    step(out.len());
+    out.push(violence(&mut tx, &q).await?);
+    step(out.len());
+    out.push(programmes(&mut tx, &q).await?);
+    step(out.len());
+    out.push(groups(&mut tx, &q).await?);
+    step(out.len());
+    out.push(round_table(&mut tx, &q).await?);
     step(out.len());
     tx.commit().await?;
     Ok(Tables {
@@ -697,6 +712,177 @@ async fn care(tx: &mut Tx, q: &Q<'_>) -> AppResult<Table> {
     ];
     for (k, v) in rows {
         t.row(vec![Cell::Text(q.t(k)), v]);
+    }
+    Ok(t)
+}
+
+// ---------------------------------------------------------------- the year's other work
+
+async fn intakes(tx: &mut Tx, q: &Q<'_>) -> AppResult<Table> {
+    let next = q.p.to.next_day().unwrap_or(q.p.to);
+    let rows: Vec<(String, i64, i64)> = sql!(tx, c => sqlx::query_as(
+        "SELECT channel, COUNT(*), SUM(CASE WHEN case_id IS NOT NULL THEN 1 ELSE 0 END) FROM intake \
+         WHERE ($1 IS NULL OR centre_id = $1) AND at >= $2 AND at < $3 GROUP BY channel")
+        .bind(centre(q.w)).bind(q.p.from).bind(next).fetch_all(&mut *c).await?);
+    let mut t = q.table(
+        "intakes",
+        &["report-channel", "report-intakes", "report-intakes-filed"],
+    );
+    for ch in ["walk_in", "phone", "referral", "email", "letter"] {
+        let r = rows.iter().find(|r| r.0 == ch);
+        t.row(vec![
+            Cell::Text(q.t(&format!("cases-channel-{ch}"))),
+            Cell::Count(r.map(|r| r.1).unwrap_or(0)),
+            Cell::Count(r.map(|r| r.2).unwrap_or(0)),
+        ]);
+    }
+    Ok(t.totalled(q.total()))
+}
+
+async fn violence(tx: &mut Tx, q: &Q<'_>) -> AppResult<Table> {
+    let reports: Vec<(i64,)> = sql!(tx, c => sqlx::query_as(
+        "SELECT COUNT(*) FROM violence_report v JOIN case_file f ON f.id = v.case_id \
+         WHERE ($1 IS NULL OR f.centre_id = $1) AND v.reported_on >= $2 AND v.reported_on <= $3")
+        .bind(centre(q.w)).bind(q.p.from).bind(q.p.to).fetch_all(&mut *c).await?);
+    let files: Vec<(i64, i64, i64)> = sql!(tx, c => sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN opened_on >= $2 THEN 1 ELSE 0 END), 0) AS BIGINT), \
+           CAST(COALESCE(SUM(CASE WHEN closed_on IS NULL OR closed_on > $3 THEN 1 ELSE 0 END), 0) AS BIGINT), \
+           COUNT(DISTINCT person_id) \
+         FROM case_file WHERE ($1 IS NULL OR centre_id = $1) AND problems LIKE '%,domestic_violence,%' \
+           AND opened_on <= $3 AND (closed_on IS NULL OR closed_on >= $2)")
+        .bind(centre(q.w)).bind(q.p.from).bind(q.p.to).fetch_all(&mut *c).await?);
+    let (opened, open, persons) = files.first().copied().unwrap_or((0, 0, 0));
+    let mut t = q.table("violence", &["report-figure", "report-value"]);
+    for (k, v) in [
+        (
+            "report-violence-reports",
+            Cell::Count(reports.first().map(|r| r.0).unwrap_or(0)),
+        ),
+        ("report-violence-opened", Cell::Count(opened)),
+        ("report-violence-open", Cell::Count(open)),
+        ("report-violence-persons", Cell::Persons(persons)),
+    ] {
+        t.row(vec![Cell::Text(q.t(k)), v]);
+    }
+    Ok(t)
+}
+
+async fn programmes(tx: &mut Tx, q: &Q<'_>) -> AppResult<Table> {
+    type Row = (String, String, i64, i64, i64, i64);
+    let rows: Vec<Row> = sql!(tx, c => sqlx::query_as(
+        "SELECT p.name, p.kind, \
+           (SELECT COUNT(*) FROM programme_entry e WHERE e.programme_id = p.id AND NOT e.removed), \
+           (SELECT CAST(COALESCE(SUM(e.members), 0) AS BIGINT) FROM programme_entry e WHERE e.programme_id = p.id AND NOT e.removed), \
+           (SELECT CAST(COALESCE(SUM(f.amount), 0) AS BIGINT) FROM programme_funding f WHERE f.programme_id = p.id), \
+           (SELECT COUNT(*) FROM distribution d WHERE d.programme_id = p.id AND d.handed_on >= $2 AND d.handed_on <= $3) \
+         FROM programme p WHERE ($1 IS NULL OR p.centre_id = $1) AND p.period_from <= $3 AND p.period_to >= $2 \
+         ORDER BY p.period_from, p.name")
+        .bind(centre(q.w)).bind(q.p.from).bind(q.p.to).fetch_all(&mut *c).await?);
+    let mut t = q.table(
+        "programmes",
+        &[
+            "report-programme",
+            "report-recipients",
+            "report-persons",
+            "report-budget",
+            "report-handed-out",
+        ],
+    );
+    for (name, kind, recipients, persons, budget, handed) in rows {
+        t.row(vec![
+            Cell::Text(format!(
+                "{name} ({})",
+                q.t(&format!("programmes-kind-{kind}"))
+            )),
+            Cell::Count(recipients),
+            Cell::Persons(persons),
+            Cell::Money(budget),
+            Cell::Count(handed),
+        ]);
+    }
+    // A person may be on two programmes' lists: no total of persons.
+    let mut t = t.totalled(q.total());
+    if let Some(total) = t.total.as_mut() {
+        total[2] = Cell::Empty;
+    }
+    Ok(t)
+}
+
+async fn groups(tx: &mut Tx, q: &Q<'_>) -> AppResult<Table> {
+    let rows: Vec<(String, String, i64)> = sql!(tx, c => sqlx::query_as(
+        "SELECT g.name, g.convened_by, (SELECT COUNT(*) FROM working_group_member m WHERE m.group_id = g.id \
+           AND m.starts_on <= $3 AND (m.ends_on IS NULL OR m.ends_on >= $2)) \
+         FROM working_group g WHERE ($1 IS NULL OR g.centre_id = $1) AND g.starts_on <= $3 \
+           AND (g.ends_on IS NULL OR g.ends_on >= $2) ORDER BY g.name")
+        .bind(centre(q.w)).bind(q.p.from).bind(q.p.to).fetch_all(&mut *c).await?);
+    let mut t = q.table(
+        "groups",
+        &["report-group-name", "report-convened-by", "report-members"],
+    );
+    for (name, by, members) in rows {
+        t.row(vec![Cell::Text(name), Cell::Text(by), Cell::Count(members)]);
+    }
+    Ok(t)
+}
+
+/// The round tables held in the period: the partners' average rating per question (in
+/// tenths) and what became of their proposals.
+async fn round_table(tx: &mut Tx, q: &Q<'_>) -> AppResult<Table> {
+    let ratings: Vec<(i64, i64, i64, i64, i64)> = sql!(tx, c => sqlx::query_as(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(a.cooperation), 0) AS BIGINT), CAST(COALESCE(SUM(a.responsiveness), 0) AS BIGINT), \
+           CAST(COALESCE(SUM(a.professional), 0) AS BIGINT), CAST(COALESCE(SUM(a.coordination), 0) AS BIGINT) \
+         FROM round_table_answer a JOIN round_table r ON r.id = a.round_table_id \
+         WHERE ($1 IS NULL OR r.centre_id = $1) AND r.held_on >= $2 AND r.held_on <= $3")
+        .bind(centre(q.w)).bind(q.p.from).bind(q.p.to).fetch_all(&mut *c).await?);
+    let outcomes: Vec<(String, i64)> = sql!(tx, c => sqlx::query_as(
+        "SELECT p.outcome, COUNT(*) FROM round_table_proposal p JOIN round_table r ON r.id = p.round_table_id \
+         WHERE ($1 IS NULL OR r.centre_id = $1) AND r.held_on >= $2 AND r.held_on <= $3 GROUP BY p.outcome")
+        .bind(centre(q.w)).bind(q.p.from).bind(q.p.to).fetch_all(&mut *c).await?);
+    let (answers, sums) = match ratings.first() {
+        Some(&(n, a, b, c, d)) => (n, [a, b, c, d]),
+        None => (0, [0; 4]),
+    };
+    let mut t = q.table("round-table", &["report-figure", "report-value"]);
+    t.row(vec![
+        Cell::Text(q.t("report-rt-answers")),
+        Cell::Count(answers),
+    ]);
+    let sep = if q.w.locale == Locale::En { '.' } else { ',' };
+    for (question, sum) in [
+        "cooperation",
+        "responsiveness",
+        "professional",
+        "coordination",
+    ]
+    .iter()
+    .zip(sums)
+    {
+        // An average of whole marks 1-5, in tenths, rounded half up.
+        let shown = if answers > 0 {
+            let tenths = (sum * 10 + answers / 2) / answers;
+            Cell::Text(format!("{}{sep}{}", tenths / 10, tenths % 10))
+        } else {
+            Cell::Text("—".into())
+        };
+        t.row(vec![
+            Cell::Text(format!(
+                "{}: {}",
+                q.t("report-rt-average"),
+                q.t(&format!("year-question-{question}"))
+            )),
+            shown,
+        ]);
+    }
+    for o in ["accepted", "answered", "open"] {
+        let n = outcomes.iter().filter(|r| r.0 == o).map(|r| r.1).sum();
+        t.row(vec![
+            Cell::Text(format!(
+                "{}: {}",
+                q.t("report-rt-proposals"),
+                q.t(&format!("year-outcome-{o}"))
+            )),
+            Cell::Count(n),
+        ]);
     }
     Ok(t)
 }

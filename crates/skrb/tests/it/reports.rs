@@ -310,6 +310,13 @@ async fn the_annual_report_of_a_worked_example(app: TestApp) {
         row(&d, "Financial social assistance")[1..4],
         [2, 1, 0].map(Value::from)
     );
+    // Domestic violence: Miha's file, opened in February and still open.
+    let v = table(&rep, "violence");
+    assert_eq!(row(&v, "Domestic-violence case files opened")[1], 1);
+    assert_eq!(
+        row(&v, "Domestic-violence case files open at the end")[1],
+        1
+    );
 
     // A period of eleven months: Eva's file (June-September) is in, Ana's (closed in
     // March) is out of a period from April.
@@ -563,7 +570,7 @@ async fn the_demos_report_adds_up_everywhere(app: TestApp) {
         );
         assert!(ok, "{stdout}{stderr}");
         assert!(stdout.contains("Годишњи извјештај о раду"), "{stdout}");
-        assert!(stderr.contains("report tables 12 / 12"), "{stderr}");
+        assert!(stderr.contains("report tables 17 / 17"), "{stderr}");
         let bytes = std::fs::read(&out).expect("written");
         assert!(bytes.starts_with(head), "{format}");
         if format == "xlsx" {
