@@ -12,6 +12,7 @@ mod payments;
 pub mod people;
 mod placements;
 mod programmes;
+mod reports;
 mod rights;
 mod services;
 mod work;
@@ -78,6 +79,12 @@ pub async fn prepare(
         let made = year::generate(db).await?;
         eprintln!(
             "generated the centres' year (staff, plans, round table; {made} records) in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+        let started = Instant::now();
+        let made = reports::generate(db, time::OffsetDateTime::now_utc().date()).await?;
+        eprintln!(
+            "wrote the reports' sections and published one ({made} records) in {:.1} s",
             started.elapsed().as_secs_f64()
         );
         if let Db::Postgres(p) = db {

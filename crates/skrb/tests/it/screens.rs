@@ -32,6 +32,7 @@ fn is_screen(path: &str) -> bool {
         || path.ends_with("/export")
         || path.ends_with(".csv")
         || path.ends_with(".xlsx")
+        || path.ends_with(".pdf")
         || path.starts_with("/attachments/")
         || path.ends_with("/document")
         || path.ends_with("/pdf"))
@@ -57,6 +58,8 @@ async fn ids(app: &TestApp) -> Vec<(&'static str, i64)> {
         ("/services/carers/", format!("SELECT MIN(id) FROM hh_carer WHERE centre_id = {v}")),
         ("/placements/carers/", format!("SELECT MIN(id) FROM foster_carer WHERE centre_id = {v} AND status = 'approved'")),
         ("/placements/guardianships/", format!("SELECT MIN(g.id) FROM guardianship g JOIN person p ON p.id = g.ward_id WHERE g.centre_id = {v} AND p.restricted = FALSE")),
+        // Trebinje's published report of 2016: Velenje's staff get the refusal page.
+        ("/reports/published/", "SELECT COALESCE(MIN(id), 0) FROM report_publication".to_string()),
         ("/programmes/committee/sessions/", format!("SELECT COALESCE(MAX(id), 0) FROM committee_session WHERE centre_id = {v}")),
         ("/programmes/", format!("SELECT COALESCE(MIN(id), 0) FROM programme WHERE centre_id = {v}")),
         ("{entry}", format!("SELECT COALESCE(MIN(e.id), 0) FROM programme_entry e JOIN person p ON p.id = e.person_id WHERE p.restricted = FALSE \
