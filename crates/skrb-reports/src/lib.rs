@@ -11,6 +11,7 @@ pub static WORDS: skrb_kit::i18n::Words = skrb_kit::words!("reports", "report-")
 pub mod annual;
 pub mod api;
 pub mod cli;
+pub mod dashboard;
 pub mod narrative;
 pub mod pdf;
 pub mod publication;

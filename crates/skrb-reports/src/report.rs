@@ -446,3 +446,20 @@ pub async fn own_locale(db: &Db, actor: &Actor) -> AppResult<Locale> {
     Ok(r.map(|r| skrb_rights::decisions::centre_locale(&r.0))
         .unwrap_or(Locale::Sl))
 }
+
+/// The dashboard of the reader's centre (or any, or all, for a reader of all centres),
+/// read from the report database; the reading is recorded on the primary.
+pub async fn dashboard(
+    primary: &Db,
+    read: &Db,
+    actor: &Actor,
+    centre: Option<&str>,
+    l: Locale,
+) -> AppResult<(Whose, Vec<crate::dashboard::Panel>)> {
+    let whose = whose(primary, actor, centre, l).await?;
+    let panels = crate::dashboard::panels(read, &whose, actor.today()).await?;
+    let mut e = Event::about(Action::Read, "dashboard");
+    e.entity_id = whose.centre;
+    audit::record_apart(primary, actor, e).await?;
+    Ok((whose, panels))
+}

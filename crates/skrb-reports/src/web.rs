@@ -27,6 +27,7 @@ pub fn routes() -> Routes {
         .get("/reports/annual.pdf", Perm(StatisticsRead), annual_pdf)
         .get("/reports/annual.xlsx", Perm(StatisticsRead), annual_xlsx)
         .get("/reports/annual.csv", Perm(StatisticsRead), annual_csv)
+        .get("/reports/dashboard", Perm(StatisticsRead), dashboard_page)
         .get("/reports/statistics", Perm(StatisticsRead), statistics_page)
         .get(
             "/reports/statistics.xlsx",
@@ -542,4 +543,57 @@ async fn statistics_csv(
         "text/csv; charset=utf-8",
         skrb_kit::sheet::csv(t).into_bytes(),
     ))
+}
+
+// ---------------------------------------------------------------- dashboard
+
+#[derive(Debug, Default, Deserialize)]
+struct DashboardQuery {
+    #[serde(default)]
+    centre: Option<String>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "reports/dashboard.html")]
+struct DashboardPage {
+    page: Page,
+    whose: String,
+    today: time::Date,
+    centre: String,
+    centres: Vec<(String, String)>,
+    panels: Vec<crate::dashboard::Panel>,
+    /// The reader's own centre: the links lead to its working pages.
+    own: bool,
+}
+
+impl DashboardPage {
+    fn cell(&self, c: &skrb_kit::sheet::Cell, currency: &str) -> String {
+        c.show(self.page.locale, currency)
+    }
+}
+
+async fn dashboard_page(
+    State(st): State<AppState>,
+    s: Signed,
+    Query(q): Query<DashboardQuery>,
+) -> AppResult<Response> {
+    let l = s.ctx.locale;
+    let actor = s.actor();
+    let (whose, panels) =
+        report::dashboard(&st.db, &st.reports, &actor, q.centre.as_deref(), l).await?;
+    let all = actor.scope.map(|x| x.all_centres).unwrap_or(false);
+    let own = whose.centre.is_some() && whose.centre == actor.scope.and_then(|x| x.centre_id);
+    Ok(render(&DashboardPage {
+        page: Page::new(&s.ctx, i18n::t(l, "report-dash-title"), "reports"),
+        whose: whose.name,
+        today: s.today(),
+        centre: q.centre.unwrap_or_default(),
+        centres: if all {
+            report::centres(&st.db).await?
+        } else {
+            Vec::new()
+        },
+        panels,
+        own,
+    }))
 }

@@ -738,6 +738,54 @@ async fn the_demos_report_adds_up_everywhere(app: TestApp) {
         .await;
     assert_eq!(r.status, 200);
     assert!(r.body.contains("0-6,"), "{}", r.body);
+
+    // The dashboard of Velenje's director: the procedures past their deadline are the
+    // applications not decided whose day has passed; the ministry sees all centres
+    // without the links to the work; a social worker has no dashboard.
+    app.user("dir2", Role::Director).await;
+    skrb::auth::users::set_centre(&app.db, "dir2", "csd-velenje")
+        .await
+        .expect("centre");
+    app.user("sw2", Role::SocialWorker).await;
+    skrb::auth::users::set_centre(&app.db, "sw2", "csd-velenje")
+        .await
+        .expect("centre");
+    let today = time::OffsetDateTime::now_utc().date();
+    let late = app
+        .num(&format!(
+            "SELECT COUNT(*) FROM application WHERE centre_id = (SELECT id FROM centre WHERE code = 'csd-velenje') \
+             AND status IN ('received', 'incomplete', 'in_procedure') AND due_on < '{today}'"
+        ))
+        .await;
+    let c = app.browser_login("dir2").await;
+    let r = app.page("/reports/dashboard", &c).await;
+    assert_eq!(r.status, 200);
+    for id in [
+        "d-caseloads",
+        "d-procedures",
+        "d-payments",
+        "d-home-help",
+        "d-programmes",
+    ] {
+        assert!(r.body.contains(&format!("id=\"{id}\"")), "{id}: {}", r.body);
+    }
+    assert!(r.body.contains("href=\"/procedures\""), "links to the work");
+    assert!(
+        r.body.contains(&format!(
+            "<td>Rok je potekel</td><td class=\"num\">{late}</td>"
+        )),
+        "{late} late: {}",
+        r.body
+    );
+    let c = app.browser_login("min").await;
+    let r = app.page("/reports/dashboard", &c).await;
+    assert_eq!(r.status, 200);
+    assert!(
+        !r.body.contains("href=\"/procedures\""),
+        "no links for the ministry"
+    );
+    let c = app.browser_login("sw2").await;
+    assert_eq!(app.page("/reports/dashboard", &c).await.status, 403);
 }
 both!(the_demos_report_adds_up_everywhere);
 
