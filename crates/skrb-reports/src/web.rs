@@ -316,12 +316,7 @@ async fn published_pdf(
     axum::extract::Path(id): axum::extract::Path<i64>,
 ) -> AppResult<Response> {
     let (p, r) = publication::published(&st.db, &s.actor(), id).await?;
-    let r = stamped(&p, r);
-    let pdf = crate::pdf::render(&r).map_err(AppError::Internal)?;
-    let name = r
-        .file_name("pdf")
-        .replace(".pdf", &format!("-v{}.pdf", p.number));
-    Ok(skrb_kit::web::page::pdf_download(&name, pdf))
+    pdf_of(&stamped(&p, r), &format!("-v{}", p.number))
 }
 
 async fn published_xlsx(
@@ -330,16 +325,7 @@ async fn published_xlsx(
     axum::extract::Path(id): axum::extract::Path<i64>,
 ) -> AppResult<Response> {
     let (p, r) = publication::published(&st.db, &s.actor(), id).await?;
-    let r = stamped(&p, r);
-    let bytes = report::xlsx(&r).map_err(AppError::Internal)?;
-    let name = r
-        .file_name("xlsx")
-        .replace(".xlsx", &format!("-v{}.xlsx", p.number));
-    Ok(download(
-        &name,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        bytes,
-    ))
+    xlsx_of(&stamped(&p, r), &format!("-v{}", p.number))
 }
 
 async fn annual_pdf(
@@ -347,9 +333,40 @@ async fn annual_pdf(
     s: Signed,
     Query(q): Query<ReportQuery>,
 ) -> AppResult<Response> {
-    let r = build(&st, &s, &q, Action::Download).await?;
-    let pdf = crate::pdf::render(&r).map_err(AppError::Internal)?;
-    Ok(skrb_kit::web::page::pdf_download(&r.file_name("pdf"), pdf))
+    pdf_of(&build(&st, &s, &q, Action::Download).await?, "")
+}
+
+/// A report as a PDF to download; `suffix` marks a publication's version in the name.
+fn pdf_of(r: &Report, suffix: &str) -> AppResult<Response> {
+    let pdf = crate::pdf::render(r).map_err(AppError::Internal)?;
+    let name = r.file_name("pdf").replace(".pdf", &format!("{suffix}.pdf"));
+    Ok(skrb_kit::web::page::pdf_download(&name, pdf))
+}
+
+/// A report as a workbook to download, a sheet per table.
+fn xlsx_of(r: &Report, suffix: &str) -> AppResult<Response> {
+    let bytes = report::xlsx(r).map_err(AppError::Internal)?;
+    let name = r
+        .file_name("xlsx")
+        .replace(".xlsx", &format!("{suffix}.xlsx"));
+    Ok(download(
+        &name,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        bytes,
+    ))
+}
+
+/// One of a report's tables as CSV; an unknown table is none.
+fn csv_of(r: &Report, table: &str) -> AppResult<Response> {
+    let t = r.table(table).ok_or(AppError::NotFound)?;
+    let name = r
+        .file_name("csv")
+        .replace(".csv", &format!("-{}.csv", t.key));
+    Ok(download(
+        &name,
+        "text/csv; charset=utf-8",
+        skrb_kit::sheet::csv(t).into_bytes(),
+    ))
 }
 
 fn download(name: &str, mime: &str, body: Vec<u8>) -> Response {
@@ -372,13 +389,7 @@ async fn annual_xlsx(
     s: Signed,
     Query(q): Query<ReportQuery>,
 ) -> AppResult<Response> {
-    let r = build(&st, &s, &q, Action::Download).await?;
-    let bytes = report::xlsx(&r).map_err(AppError::Internal)?;
-    Ok(download(
-        &r.file_name("xlsx"),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        bytes,
-    ))
+    xlsx_of(&build(&st, &s, &q, Action::Download).await?, "")
 }
 
 #[derive(Debug, Deserialize)]
@@ -393,16 +404,7 @@ async fn annual_csv(
     s: Signed,
     Query(c): Query<CsvQuery>,
 ) -> AppResult<Response> {
-    let r = build(&st, &s, &c.q, Action::Download).await?;
-    let t = r.table(&c.table).ok_or(AppError::NotFound)?;
-    let name = r
-        .file_name("csv")
-        .replace(".csv", &format!("-{}.csv", t.key));
-    Ok(download(
-        &name,
-        "text/csv; charset=utf-8",
-        skrb_kit::sheet::csv(t).into_bytes(),
-    ))
+    csv_of(&build(&st, &s, &c.q, Action::Download).await?, &c.table)
 }
 
 // ---------------------------------------------------------------- official statistics
@@ -502,13 +504,7 @@ async fn statistics_xlsx(
     s: Signed,
     Query(f): Query<FormQuery>,
 ) -> AppResult<Response> {
-    let r = form_of(&st, &s, &f, Action::Download).await?;
-    let bytes = report::xlsx(&r).map_err(AppError::Internal)?;
-    Ok(download(
-        &r.file_name("xlsx"),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        bytes,
-    ))
+    xlsx_of(&form_of(&st, &s, &f, Action::Download).await?, "")
 }
 
 async fn statistics_pdf(
@@ -516,9 +512,7 @@ async fn statistics_pdf(
     s: Signed,
     Query(f): Query<FormQuery>,
 ) -> AppResult<Response> {
-    let r = form_of(&st, &s, &f, Action::Download).await?;
-    let pdf = crate::pdf::render(&r).map_err(AppError::Internal)?;
-    Ok(skrb_kit::web::page::pdf_download(&r.file_name("pdf"), pdf))
+    pdf_of(&form_of(&st, &s, &f, Action::Download).await?, "")
 }
 
 #[derive(Debug, Deserialize)]
@@ -533,16 +527,7 @@ async fn statistics_csv(
     s: Signed,
     Query(c): Query<FormCsvQuery>,
 ) -> AppResult<Response> {
-    let r = form_of(&st, &s, &c.f, Action::Download).await?;
-    let t = r.table(&c.table).ok_or(AppError::NotFound)?;
-    let name = r
-        .file_name("csv")
-        .replace(".csv", &format!("-{}.csv", t.key));
-    Ok(download(
-        &name,
-        "text/csv; charset=utf-8",
-        skrb_kit::sheet::csv(t).into_bytes(),
-    ))
+    csv_of(&form_of(&st, &s, &c.f, Action::Download).await?, &c.table)
 }
 
 // ---------------------------------------------------------------- dashboard
