@@ -18,6 +18,7 @@ pub mod config;
 pub mod dates;
 pub mod db;
 pub mod error;
+pub mod export;
 pub mod fonts;
 pub mod form;
 pub mod i18n;

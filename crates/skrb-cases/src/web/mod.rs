@@ -43,6 +43,8 @@ pub fn routes() -> Routes {
         .post("/intake/{id}/identify", Perm(CaseWrite), intake_identify)
         .get("/cases/pick", Perm(RegistryRead), pick_person)
         .get("/cases", Perm(CaseRead), list_page)
+        .get("/cases.xlsx", Perm(CaseRead), list_xlsx)
+        .get("/cases.csv", Perm(CaseRead), list_csv)
         .get("/cases/new", Perm(CaseWrite), new_case)
         .post("/cases/new", Perm(CaseWrite), create_case)
         .get("/cases/{id}", Perm(CaseRead), view_case)
@@ -269,6 +271,8 @@ struct ListPage {
     p: ListParams,
     items: Vec<CaseRow>,
     summary: String,
+    /// The filters' query string, for the downloads of the whole list.
+    download: String,
     prev: Option<String>,
     next: Option<String>,
     statuses: Vec<(&'static str, String)>,
@@ -362,6 +366,7 @@ async fn list_page(
         .collect();
     let page = Page::new(&s.ctx, i18n::t(l, "cases-title"), "cases");
     Ok(render(&ListPage {
+        download: list_link(&p, 1).replacen("/cases?", "", 1),
         prev: (pageno > 1).then(|| list_link(&p, pageno - 1)),
         next: more.then(|| list_link(&p, pageno + 1)),
         statuses: labelled(l, "cases-status", &["active", "open", "on_hold", "closed"]),
@@ -375,6 +380,38 @@ async fn list_page(
         items: found.items,
         summary,
     }))
+}
+
+/// The whole list with the page's filters, every file (not only the page's 50).
+async fn list_download(
+    st: &AppState,
+    s: &Signed,
+    q: ListQuery,
+    format: skrb_kit::export::Format,
+) -> AppResult<Response> {
+    let mut p = q.params();
+    if p.status.is_empty() && !s.ctx.path.contains("status=") {
+        p.status = "active".into();
+    }
+    files::export(&st.db, &s.actor(), &p, format, s.ctx.locale)
+        .await?
+        .response()
+}
+
+async fn list_xlsx(
+    State(st): State<AppState>,
+    s: Signed,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
+    list_download(&st, &s, q, skrb_kit::export::Format::Xlsx).await
+}
+
+async fn list_csv(
+    State(st): State<AppState>,
+    s: Signed,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
+    list_download(&st, &s, q, skrb_kit::export::Format::Csv).await
 }
 
 // ---------------------------------------------------------------- opening a file

@@ -136,3 +136,5 @@ flash-title = Success
 footer-text = Skrb · the information system of centres for social work
 error-summary-title = There is a problem
 breadcrumbs-label = Breadcrumbs
+list-download-xlsx = The whole list to Excel (XLSX)
+list-download-csv = CSV

@@ -140,3 +140,5 @@ flash-title = Uspešno
 footer-text = Skrb · informacijski sistem centrov za socialno delo
 error-summary-title = Prosimo, popravite
 breadcrumbs-label = Drobtine
+list-download-xlsx = Celoten seznam v Excel (XLSX)
+list-download-csv = CSV

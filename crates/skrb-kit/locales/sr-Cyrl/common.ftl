@@ -138,3 +138,5 @@ flash-title = Успјешно
 footer-text = Скрб · информациони систем центара за социјални рад
 error-summary-title = Постоји проблем
 breadcrumbs-label = Путања
+list-download-xlsx = Цијели списак у Excel (XLSX)
+list-download-csv = CSV

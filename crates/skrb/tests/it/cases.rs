@@ -1181,6 +1181,49 @@ async fn my_work_caseloads_and_the_list(app: TestApp) {
         .api("GET", "/api/v1/cases?sort=colour", Some(t), None)
         .await;
     assert_eq!(r.status, 422);
+    // The whole list downloads with the page's filters, as the head may see it (the
+    // restricted file is not in it); the download is audited with its number of rows.
+    let cookies = app.browser_login("head").await;
+    let r = app.page("/cases.csv?status=&sort=name", &cookies).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), "text/csv; charset=utf-8");
+    let lines: Vec<&str> = r.body.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 4, "{}", r.body);
+    assert!(
+        lines[1].contains("Ana Kovač") && !r.body.contains("Dana Kos"),
+        "{}",
+        r.body
+    );
+    let r = app.page("/cases.csv?status=&q=Kova", &cookies).await;
+    assert_eq!(
+        r.body.trim_start_matches('\u{feff}').lines().count(),
+        3,
+        "{}",
+        r.body
+    );
+    let r = app.page("/cases.xlsx?status=open", &cookies).await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body.starts_with("PK") && r.header("content-disposition").contains("case-files.xlsx")
+    );
+    assert_eq!(
+        app.page("/cases.csv?sort=colour", &cookies).await.status,
+        422
+    );
+    assert_eq!(
+        app.num(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'download' AND entity = 'case_file'"
+        )
+        .await,
+        3,
+        "three downloads; the refused one is none"
+    );
+    let r = app.page("/cases?status=", &cookies).await;
+    assert!(
+        r.body.contains("href=\"/cases.xlsx?q=&#38;status=&#38;"),
+        "{}",
+        r.body
+    );
 }
 both!(my_work_caseloads_and_the_list);
 
