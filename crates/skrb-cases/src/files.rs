@@ -879,32 +879,27 @@ async fn select(db: &Db, actor: &Actor, p: &ListParams, per_page: u32) -> AppRes
     );
     let mut tx = db.begin_read().await?;
     let total: i64 = sql!(&mut tx, c => {
-        let mut qq = sqlx::query_scalar(&count_sql);
-        for b in &binds {
-            qq = match b { Bind::I(i) => qq.bind(*i), Bind::S(s) => qq.bind(s.clone()), Bind::D(d) => qq.bind(*d) };
-        }
-        qq.fetch_one(c).await?
+        skrb_kit::bind_all!(sqlx::query_scalar(&count_sql), &binds).fetch_one(c).await?
     });
     let items: Vec<CaseRow> = sql!(&mut tx, c => {
-        let mut qq = sqlx::query_as::<_, CaseRow>(&list_sql);
-        for b in &binds {
-            qq = match b { Bind::I(i) => qq.bind(*i), Bind::S(s) => qq.bind(s.clone()), Bind::D(d) => qq.bind(*d) };
-        }
-        qq.fetch_all(c).await?
+        skrb_kit::bind_all!(sqlx::query_as::<_, CaseRow>(&list_sql), &binds).fetch_all(c).await?
     });
     tx.commit().await?;
     Ok(CaseList { items, total })
 }
 
-/// The whole list with the page's filters, as XLSX or CSV, written as it is read; audited
-/// as a download with the filters and the number of files.
+/// The whole list with the page's filters, as XLSX or CSV, written as it is read from
+/// `read` (the reports' database); audited as a download with the filters and the
+/// number of files.
 pub async fn export(
+    read: &Db,
     db: &Db,
     actor: &Actor,
     p: &ListParams,
     format: skrb_kit::export::Format,
     l: skrb_kit::i18n::Locale,
 ) -> AppResult<skrb_kit::export::Download> {
+    use skrb_kit::export::{download, headings, Listing};
     use skrb_kit::i18n::{name_in, t};
     use skrb_kit::sheet::Cell;
     type Row = (
@@ -920,36 +915,39 @@ pub async fn export(
         Date,
     );
     let f = filter(actor, p)?;
-    let sql = format!(
-        "SELECT c.number, p.given_name || ' ' || p.family_name, t.name_sl, t.name_sr, t.name_en, c.status, \
-         u.display_name, c.opened_on, c.closed_on, c.last_activity_on \
-         FROM (SELECT c.* {}{}) c JOIN person p ON p.id = c.person_id JOIN case_type t ON t.id = c.type_id \
-         JOIN app_user u ON u.id = c.worker_id ORDER BY {}",
-        f.base,
-        f.cond,
-        f.order
-    );
-    let columns: Vec<String> = [
-        "cases-number",
-        "cases-person",
-        "cases-type",
-        "cases-status-change",
-        "cases-worker",
-        "cases-opened",
-        "cases-closed-on",
-        "cases-last-activity",
-    ]
-    .iter()
-    .map(|k| t(l, k))
-    .collect();
-    let d = skrb_kit::export::stream(
+    let list = Listing {
+        sql: format!(
+            "SELECT c.number, p.given_name || ' ' || p.family_name, t.name_sl, t.name_sr, t.name_en, c.status, \
+             u.display_name, c.opened_on, c.closed_on, c.last_activity_on \
+             FROM (SELECT c.* {}{}) c JOIN person p ON p.id = c.person_id JOIN case_type t ON t.id = c.type_id \
+             JOIN app_user u ON u.id = c.worker_id ORDER BY {}",
+            f.base, f.cond, f.order
+        ),
+        binds: f.binds,
+        title: t(l, "nav-cases"),
+        columns: headings(
+            l,
+            &[
+                "cases-number",
+                "cases-person",
+                "cases-type",
+                "cases-status-change",
+                "cases-worker",
+                "cases-opened",
+                "cases-closed-on",
+                "cases-last-activity",
+            ],
+        ),
+        name: "case-files",
+        entity: "case_file",
+        detail: serde_json::json!({ "q": p.q, "status": p.status }),
+    };
+    download(
+        read,
         db,
-        &sql,
-        &f.binds,
-        &t(l, "nav-cases"),
-        &columns,
+        actor,
+        list,
         format,
-        "case-files",
         |(number, person, sl, sr, en, status, worker, opened, closed, last): Row| {
             vec![
                 Cell::Text(number),
@@ -963,15 +961,7 @@ pub async fn export(
             ]
         },
     )
-    .await?;
-    audit::record_apart(
-        db,
-        actor,
-        Event::about(Action::Download, "case_file")
-            .detail(serde_json::json!({ "q": p.q, "status": p.status, "rows": d.rows, "format": format.ext() })),
-    )
-    .await?;
-    Ok(d)
+    .await
 }
 
 /// Users a file can be given to or shared with: the active staff of the centre.

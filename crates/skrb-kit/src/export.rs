@@ -9,9 +9,68 @@ use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 use time::Date;
 
+use crate::audit::{self, Action, Actor, Event};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
+use crate::i18n::{t, Locale};
 use crate::sheet::{Cell, ListWriter};
+
+/// A list to download: its query (every row, in the page's order, the page's own
+/// filters), the values bound to it, the sheet's title and columns, the file's name, and
+/// what the audit log records about it.
+pub struct Listing {
+    pub sql: String,
+    pub binds: Vec<Bind>,
+    pub title: String,
+    pub columns: Vec<String>,
+    /// The file's name without its extension.
+    pub name: &'static str,
+    /// What the audit record is about (`person`, `application`, ...).
+    pub entity: &'static str,
+    /// The filters, for the audit record.
+    pub detail: serde_json::Value,
+}
+
+/// The columns' headings in the reader's language, from their message keys.
+pub fn headings(l: Locale, keys: &[&str]) -> Vec<String> {
+    keys.iter().map(|k| t(l, k)).collect()
+}
+
+/// Writes the list (read from `read`, the reports' database) and records the download
+/// with its filters, format and number of rows in the audit log of `db`.
+pub async fn download<R, F>(
+    read: &Db,
+    db: &Db,
+    actor: &Actor,
+    list: Listing,
+    format: Format,
+    map: F,
+) -> AppResult<Download>
+where
+    R: Send + Unpin + for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow>,
+    F: FnMut(R) -> Vec<Cell>,
+{
+    let d = stream(
+        read,
+        &list.sql,
+        &list.binds,
+        &list.title,
+        &list.columns,
+        format,
+        list.name,
+        map,
+    )
+    .await?;
+    audit::record_apart(
+        db,
+        actor,
+        Event::about(Action::Download, list.entity).detail(serde_json::json!({
+            "filters": list.detail, "rows": d.rows, "format": format.ext()
+        })),
+    )
+    .await?;
+    Ok(d)
+}
 
 /// A value bound to a list's query, in the order of its placeholders.
 #[derive(Debug, Clone)]
@@ -19,6 +78,45 @@ pub enum Bind {
     I(i64),
     S(String),
     D(Date),
+    /// A number that may be absent (a reader of all centres has no centre).
+    N(Option<i64>),
+    B(bool),
+}
+
+/// Binds a list's values, in order, to a query (`query`, `query_as` or `query_scalar`):
+/// the page and its download bind the same filter the same way.
+#[macro_export]
+macro_rules! bind_all {
+    ($q:expr, $binds:expr) => {{
+        let mut q = $q;
+        for b in $binds {
+            q = match b {
+                $crate::export::Bind::I(i) => q.bind(*i),
+                $crate::export::Bind::S(s) => q.bind(s.clone()),
+                $crate::export::Bind::D(d) => q.bind(*d),
+                $crate::export::Bind::N(n) => q.bind(*n),
+                $crate::export::Bind::B(b) => q.bind(*b),
+            };
+        }
+        q
+    }};
+}
+
+/// Where a list page's two downloads are (`{path}.xlsx?{query}`, `{path}.csv?{query}`),
+/// for the `downloads.html` template: the page's filters, already encoded.
+#[derive(Debug, Clone, Default)]
+pub struct Links {
+    pub path: String,
+    pub query: String,
+}
+
+impl Links {
+    pub fn new(path: impl Into<String>, query: impl Into<String>) -> Links {
+        Links {
+            path: path.into(),
+            query: query.into(),
+        }
+    }
 }
 
 /// The two formats of a list download.
@@ -86,14 +184,7 @@ where
     .map_err(AppError::Internal)?;
     macro_rules! each {
         ($p:expr) => {{
-            let mut q = sqlx::query_as::<_, R>(sql);
-            for b in binds {
-                q = match b {
-                    Bind::I(i) => q.bind(*i),
-                    Bind::S(s) => q.bind(s.clone()),
-                    Bind::D(d) => q.bind(*d),
-                };
-            }
+            let q = crate::bind_all!(sqlx::query_as::<_, R>(sql), binds);
             let mut rows = q.fetch($p);
             while let Some(r) = rows.try_next().await? {
                 w.row(&map(r)).map_err(AppError::Internal)?;

@@ -13,8 +13,11 @@ use time::Date;
 use skrb_kit::audit::{self, Actor, Event};
 use skrb_kit::db::Db;
 use skrb_kit::error::{AppError, AppResult, Msg};
+use skrb_kit::export::{download, headings, Bind, Download, Format, Listing};
 use skrb_kit::form::lenient;
 use skrb_kit::form::Check;
+use skrb_kit::i18n::Locale;
+use skrb_kit::sheet::Cell;
 use skrb_kit::sql;
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
@@ -132,16 +135,9 @@ const LINE_ORDERS: &[(&str, &str)] = &[
 /// Lines a page shows at once.
 pub const LINES_PER_PAGE: i64 = 50;
 
-/// A page of a run's lines and how many match; the read of payees' names is audited.
-pub async fn lines_of_run(
-    db: &Db,
-    actor: &Actor,
-    run: i64,
-    f: &LinesQuery,
-) -> AppResult<(Vec<PaymentLine>, i64)> {
-    let mut tx = db.begin().await?;
-    let r = super::runs::guard(&mut tx, actor, run).await?;
-    let (a, b) = (r.first_line.unwrap_or(0), r.last_line.unwrap_or(-1));
+/// A run's lines (`a`..=`b`, the run's range of ids) matching the approver's filter: the
+/// condition, its values and the order.
+fn run_filter(a: i64, b: i64, run: i64, f: &LinesQuery) -> (&'static str, Vec<Bind>, &'static str) {
     let order = LINE_ORDERS
         .iter()
         .find(|(k, _)| *k == f.sort)
@@ -156,15 +152,155 @@ pub async fn lines_of_run(
     let filter = "l.id >= $1 AND l.id <= $2 AND l.run_id = $3 \
          AND ($4 = '' OR LOWER(l.payee) LIKE $4 OR l.iban = $5) \
          AND ($6 = '' OR l.status = $6) AND ($7 = '' OR t.code = $7)";
-    let n: i64 = sql!(&mut tx, c => sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {FROM} WHERE {filter}"))
-        .bind(a).bind(b).bind(run).bind(&words).bind(&iban).bind(&f.status).bind(&f.right)
+    let binds = vec![
+        Bind::I(a),
+        Bind::I(b),
+        Bind::I(run),
+        Bind::S(words),
+        Bind::S(iban),
+        Bind::S(f.status.clone()),
+        Bind::S(f.right.clone()),
+    ];
+    (filter, binds, order)
+}
+
+/// Every line of a run with the approver's filter (`run`), or every line on the work
+/// list (no run), as XLSX or CSV; audited as a download with the filters and the number
+/// of lines.
+pub async fn export_lines(
+    read: &Db,
+    db: &Db,
+    actor: &Actor,
+    run: Option<i64>,
+    f: &LinesQuery,
+    format: Format,
+    l: Locale,
+) -> AppResult<Download> {
+    let (filter, binds, order, name) = match run {
+        Some(run) => {
+            let mut tx = db.begin_read().await?;
+            let r = super::runs::guard(&mut tx, actor, run).await?;
+            tx.commit().await?;
+            let (a, b) = (r.first_line.unwrap_or(0), r.last_line.unwrap_or(-1));
+            let (filter, binds, order) = run_filter(a, b, run, f);
+            (filter.to_string(), binds, order, "payment-lines")
+        }
+        None => (
+            format!("{WAITING} AND ($1 IS NULL OR l.centre_id = $1)"),
+            vec![Bind::N(skrb_kit::scope::centre_of(actor))],
+            "l.month, l.id",
+            "payment-worklist",
+        ),
+    };
+    type Row = (
+        Date,
+        String,
+        String,
+        String,
+        String,
+        String,
+        i64,
+        i64,
+        i64,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<Date>,
+        i64,
+        i64,
+    );
+    let t = |k: &str| skrb_kit::i18n::t(l, k);
+    let list = Listing {
+        sql: format!(
+            "SELECT l.month, l.payee, t.name_sl, t.name_sr, t.name_en, l.funder, l.gross, l.deducted, l.amount, \
+             l.status, l.reason, l.iban, l.settled_on, l.run_id, l.id FROM {FROM} WHERE {filter} ORDER BY {order}"
+        ),
+        binds,
+        title: t(if run.is_some() { "payments-lines" } else { "payments-worklist" }),
+        columns: headings(
+            l,
+            &[
+                "payments-month",
+                "payments-payee",
+                "rights-app-right",
+                "payments-funder",
+                "payments-gross",
+                "payments-deducted",
+                "payments-amount",
+                "payments-status",
+                "payments-reason",
+                "payments-iban",
+                "payments-settled",
+                "payments-run",
+                "payments-reference",
+            ],
+        ),
+        name,
+        entity: "payment_line",
+        detail: serde_json::json!({ "run": run, "q": f.q, "status": f.status, "right": f.right }),
+    };
+    download(
+        read,
+        db,
+        actor,
+        list,
+        format,
+        |(
+            month,
+            payee,
+            sl,
+            sr,
+            en,
+            funder,
+            gross,
+            deducted,
+            amount,
+            status,
+            reason,
+            iban,
+            settled,
+            run_id,
+            id,
+        ): Row| {
+            vec![
+                Cell::Date(month),
+                Cell::Text(payee),
+                Cell::Text(skrb_kit::i18n::name_in(l, &sl, &sr, &en)),
+                Cell::Text(t(&format!("payments-funder-{funder}"))),
+                Cell::Money(gross),
+                Cell::Money(deducted),
+                Cell::Money(amount),
+                Cell::Text(t(&format!("payments-line-{status}"))),
+                Cell::Text(super::reason_words(l, reason.as_deref())),
+                iban.map_or(Cell::Empty, Cell::Text),
+                settled.map_or(Cell::Empty, Cell::Date),
+                Cell::Count(run_id),
+                Cell::Text(super::end_to_end(id)),
+            ]
+        },
+    )
+    .await
+}
+
+/// A page of a run's lines and how many match; the read of payees' names is audited.
+pub async fn lines_of_run(
+    db: &Db,
+    actor: &Actor,
+    run: i64,
+    f: &LinesQuery,
+) -> AppResult<(Vec<PaymentLine>, i64)> {
+    let mut tx = db.begin().await?;
+    let r = super::runs::guard(&mut tx, actor, run).await?;
+    let (a, b) = (r.first_line.unwrap_or(0), r.last_line.unwrap_or(-1));
+    let (filter, binds, order) = run_filter(a, b, run, f);
+    let count = format!("SELECT COUNT(*) FROM {FROM} WHERE {filter}");
+    let n: i64 = sql!(&mut tx, c => skrb_kit::bind_all!(sqlx::query_scalar(&count), &binds)
         .fetch_one(c).await?);
     let offset = i64::from(f.page.unwrap_or(1).max(1) - 1) * LINES_PER_PAGE;
     let q = format!(
         "SELECT {COLS} FROM {FROM} WHERE {filter} ORDER BY {order} LIMIT {LINES_PER_PAGE} OFFSET {offset}"
     );
-    let rows: Vec<PaymentLine> = sql!(&mut tx, c => sqlx::query_as(&q)
-        .bind(a).bind(b).bind(run).bind(&words).bind(&iban).bind(&f.status).bind(&f.right)
+    let rows: Vec<PaymentLine> = sql!(&mut tx, c => skrb_kit::bind_all!(sqlx::query_as(&q), &binds)
         .fetch_all(c).await?);
     audit::record(
         &mut tx,

@@ -30,6 +30,15 @@ use skrb_kit::error::{AppError, AppResult};
 use skrb_kit::sql_pool;
 
 /// Why a line is held back (message key `pay-hold-<reason>`).
+/// Why a line is held (our words) or returned (the bank's code and words).
+pub fn reason_words(l: skrb_kit::i18n::Locale, reason: Option<&str>) -> String {
+    match reason {
+        Some(r) if HOLDS.contains(&r) => skrb_kit::i18n::t(l, &format!("payments-hold-{r}")),
+        Some(r) => r.to_string(),
+        None => String::new(),
+    }
+}
+
 pub const HOLDS: [&str; 6] = [
     "no_account",
     "zero",

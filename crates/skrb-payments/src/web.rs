@@ -44,6 +44,16 @@ pub fn routes() -> Routes {
         )
         .post("/payments/statements", Perm(PaymentRun), import)
         .get("/payments/worklist", Perm(PaymentRead), worklist_page)
+        .downloads(
+            ["/payments/worklist.xlsx", "/payments/worklist.csv"],
+            Perm(PaymentRead),
+            worklist_download,
+        )
+        .downloads(
+            ["/payments/lines.xlsx", "/payments/lines.csv"],
+            Perm(PaymentRead),
+            lines_download,
+        )
         .post(
             "/payments/lines/{id}/write-off",
             Perm(PaymentRun),
@@ -106,13 +116,7 @@ impl Show {
     }
     /// Why a line is held (our words) or returned (the bank's code and words).
     fn reason(&self, l: &PaymentLine) -> String {
-        match l.reason.as_deref() {
-            Some(r) if super::HOLDS.contains(&r) => {
-                i18n::t(self.locale, &format!("payments-hold-{r}"))
-            }
-            Some(r) => r.to_string(),
-            None => String::new(),
-        }
+        super::reason_words(self.locale, l.reason.as_deref())
     }
 }
 
@@ -260,14 +264,31 @@ impl RunPage {
         }
     }
     fn link(&self, sort: &str, page: u32) -> String {
-        let enc = |v: &str| form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
         format!(
-            "/payments/runs/{}?q={}&status={}&right={}&sort={}&page={page}#lines",
+            "/payments/runs/{}?{}&sort={}&page={page}#lines",
             self.run.id,
+            self.filters(),
+            enc(sort)
+        )
+    }
+    fn filters(&self) -> String {
+        format!(
+            "q={}&status={}&right={}",
             enc(&self.filter.q),
             enc(&self.filter.status),
             enc(&self.filter.right),
-            enc(sort)
+        )
+    }
+    /// Every line with the filter and the order, for the downloads.
+    fn dl(&self) -> skrb_kit::export::Links {
+        skrb_kit::export::Links::new(
+            "/payments/lines",
+            format!(
+                "run={}&{}&sort={}",
+                self.run.id,
+                self.filters(),
+                enc(&self.filter.sort)
+            ),
         )
     }
     fn rights_in_run(&self) -> Vec<String> {
@@ -552,6 +573,62 @@ async fn worklist_form(
     let lines = history::worklist(&st.db, &s.actor(), 500).await?;
     let title = i18n::t(s.ctx.locale, "payments-worklist");
     lines_page(st, s, title, lines, true, None, errors, Raw::new()).await
+}
+
+fn enc(v: &str) -> String {
+    form_urlencoded::byte_serialize(v.as_bytes()).collect()
+}
+
+async fn worklist_download(
+    st: AppState,
+    s: Signed,
+    _: Raw,
+    format: skrb_kit::export::Format,
+) -> AppResult<Response> {
+    let f = history::LinesQuery::default();
+    history::export_lines(
+        &st.reports,
+        &st.db,
+        &s.actor(),
+        None,
+        &f,
+        format,
+        s.ctx.locale,
+    )
+    .await?
+    .response()
+}
+
+/// Every line of a run (`run`) with the approver's filter and order, not only a page.
+async fn lines_download(
+    st: AppState,
+    s: Signed,
+    q: Raw,
+    format: skrb_kit::export::Format,
+) -> AppResult<Response> {
+    let run: i64 = q
+        .get("run")
+        .and_then(|r| r.trim().parse().ok())
+        .ok_or_else(|| skrb_kit::form::field_error("run", "err-number"))?;
+    let text = |k: &str| q.get(k).cloned().unwrap_or_default();
+    let f = history::LinesQuery {
+        q: text("q"),
+        status: text("status"),
+        right: text("right"),
+        sort: text("sort"),
+        page: None,
+    };
+    history::export_lines(
+        &st.reports,
+        &st.db,
+        &s.actor(),
+        Some(run),
+        &f,
+        format,
+        s.ctx.locale,
+    )
+    .await?
+    .response()
 }
 
 async fn worklist_page(State(st): State<AppState>, s: Signed) -> AppResult<Response> {

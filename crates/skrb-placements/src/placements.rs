@@ -137,6 +137,83 @@ pub async fn list(db: &Db, actor: &Actor, current: bool) -> AppResult<Vec<Placem
     Ok(rows)
 }
 
+/// The centre's placements (the current ones, or all when `all`) as XLSX or CSV, newest
+/// first; names of restricted files the reader is not on the team of are "—". Audited
+/// as a download.
+pub async fn export(
+    read: &Db,
+    db: &Db,
+    actor: &Actor,
+    all: bool,
+    format: skrb_kit::export::Format,
+    l: skrb_kit::i18n::Locale,
+) -> AppResult<skrb_kit::export::Download> {
+    use skrb_kit::export::{download, headings, Bind, Listing};
+    use skrb_kit::i18n::t;
+    use skrb_kit::sheet::Cell;
+    let seen = skrb_registry::access::name_visible(actor);
+    let cols = COLS
+        .replacen(
+            "p.given_name || ' ' || p.family_name AS person",
+            &format!(
+                "CASE WHEN {seen} THEN p.given_name || ' ' || p.family_name ELSE '—' END AS person"
+            ),
+            1,
+        )
+        .replacen(
+            "p.birth_date,",
+            &format!("CASE WHEN {seen} THEN p.birth_date END AS birth_date,"),
+            1,
+        );
+    let list = Listing {
+        sql: format!(
+            "SELECT {cols} FROM {FROM} WHERE ($1 IS NULL OR pl.centre_id = $1) AND ($2 OR pl.end_on IS NULL OR pl.end_on >= $3) \
+             ORDER BY pl.start_on DESC, pl.id DESC"
+        ),
+        binds: vec![
+            Bind::N(skrb_kit::scope::centre_of(actor)),
+            Bind::B(all),
+            Bind::D(actor.today()),
+        ],
+        title: t(l, "placements-title"),
+        columns: headings(
+            l,
+            &[
+                "placements-person",
+                "registry-col-birth-date",
+                "placements-setting",
+                "placements-where",
+                "placements-kind",
+                "placements-basis",
+                "placements-order-number",
+                "placements-start",
+                "placements-end",
+                "placements-end-reason",
+                "placements-next-visit",
+            ],
+        ),
+        name: "placements",
+        entity: "placement",
+        detail: serde_json::json!({ "all": all }),
+    };
+    download(read, db, actor, list, format, |p: Placement| {
+        vec![
+            Cell::Text(p.person),
+            p.birth_date.map_or(Cell::Empty, Cell::Date),
+            Cell::Text(t(l, &format!("placements-setting-{}", p.setting))),
+            Cell::Text(p.place_name),
+            Cell::Text(t(l, &format!("placements-kind-{}", p.kind))),
+            Cell::Text(t(l, &format!("placements-basis-{}", p.basis))),
+            Cell::Text(p.order_number),
+            Cell::Date(p.start_on),
+            p.end_on.map_or(Cell::Empty, Cell::Date),
+            p.end_reason.map_or(Cell::Empty, Cell::Text),
+            p.next_visit_on.map_or(Cell::Empty, Cell::Date),
+        ]
+    })
+    .await
+}
+
 /// Replaces the names of restricted files the reader may not open.
 pub(crate) async fn mask(tx: &mut Tx, actor: &Actor, rows: &mut [Placement]) -> AppResult<()> {
     for r in rows.iter_mut().filter(|r| r.restricted) {

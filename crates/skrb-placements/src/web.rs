@@ -39,6 +39,11 @@ pub fn routes() -> Routes {
     use Access::*;
     Routes::new()
         .get("/placements", Perm(PlacementRead), home)
+        .downloads(
+            ["/placements.xlsx", "/placements.csv"],
+            Perm(PlacementRead),
+            placements_download,
+        )
         .get("/placements/carers", Perm(PlacementRead), carers_page)
         .post("/placements/carers", Perm(PlacementManage), carer_create)
         .get("/placements/carers/{id}", Perm(PlacementRead), carer_page)
@@ -156,6 +161,19 @@ struct HomePage {
     due: Vec<Due>,
     current: Vec<Placement>,
     today: Date,
+}
+
+/// The current placements (all of them, ended too, with `all`).
+async fn placements_download(
+    st: AppState,
+    s: Signed,
+    q: Raw,
+    format: skrb_kit::export::Format,
+) -> AppResult<Response> {
+    let all = q.contains_key("all");
+    placements::export(&st.reports, &st.db, &s.actor(), all, format, s.ctx.locale)
+        .await?
+        .response()
 }
 
 async fn home(State(st): State<AppState>, s: Signed) -> AppResult<Response> {

@@ -263,11 +263,9 @@ pub struct Filter {
 
 pub const PAGE: i64 = 100;
 
-/// A page of the list (names of restricted files the reader may not open masked), and
-/// how many rows the filter matches.
-pub async fn entries(db: &Db, actor: &Actor, id: i64, f: &Filter) -> AppResult<(Vec<Entry>, i64)> {
-    let mut tx = db.begin().await?;
-    programmes::guard(&mut tx, actor, id).await?;
+/// The rows a filter keeps, as a condition (`$1` the programme, `$2` the name's pattern),
+/// and the pattern.
+fn condition(f: &Filter) -> (String, String) {
     let mut cond = String::from("pe.programme_id = $1");
     match f.show.as_deref() {
         Some("removed") => cond.push_str(" AND pe.removed = TRUE"),
@@ -284,6 +282,89 @@ pub async fn entries(db: &Db, actor: &Actor, id: i64, f: &Filter) -> AppResult<(
         cond.push_str(" AND p.name_key LIKE $2");
     }
     let like = key.map(|k| format!("%{k}%")).unwrap_or_default();
+    (cond, like)
+}
+
+/// The whole list with the page's filter (every row, not only a page of 100), as XLSX
+/// or CSV: what each recipient gets and what was handed over. Names of restricted files
+/// the reader is not on the team of are "—". Audited as a download.
+pub async fn export(
+    read: &Db,
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    f: &Filter,
+    format: skrb_kit::export::Format,
+    l: skrb_kit::i18n::Locale,
+) -> AppResult<skrb_kit::export::Download> {
+    use skrb_kit::export::{download, headings, Bind, Listing};
+    use skrb_kit::i18n::t;
+    use skrb_kit::sheet::Cell;
+    let mut tx = db.begin_read().await?;
+    let prog = programmes::guard(&mut tx, actor, id).await?;
+    tx.commit().await?;
+    let (cond, like) = condition(f);
+    let seen = skrb_registry::access::name_visible(actor);
+    let cols = ENTRY_COLS.replacen(
+        "p.given_name || ' ' || p.family_name AS name",
+        &format!("CASE WHEN {seen} THEN p.given_name || ' ' || p.family_name ELSE '—' END AS name"),
+        1,
+    );
+    let list = Listing {
+        sql: format!(
+            "SELECT {cols} FROM {ENTRY_FROM} WHERE {cond} ORDER BY p.family_name, p.given_name, pe.id"
+        ),
+        binds: vec![Bind::I(id), Bind::S(like)],
+        title: prog.name.clone(),
+        columns: headings(
+            l,
+            &[
+                "programmes-recipient",
+                "programmes-members",
+                "programmes-children",
+                "programmes-quantity",
+                "programmes-value",
+                "programmes-handed",
+                "programmes-code",
+                "programmes-state",
+                "programmes-reason",
+            ],
+        ),
+        name: "programme-list",
+        entity: "programme_entry",
+        detail: serde_json::json!({ "programme": id, "q": f.q, "show": f.show }),
+    };
+    download(read, db, actor, list, format, |e: Entry| {
+        let state = if e.removed {
+            "programmes-removed"
+        } else if e.collected() {
+            "programmes-collected"
+        } else if e.handed > 0 {
+            "programmes-partly"
+        } else {
+            "programmes-not-yet"
+        };
+        vec![
+            Cell::Text(e.name.clone()),
+            Cell::Count(e.members),
+            Cell::Count(e.children),
+            Cell::Count(e.quantity),
+            Cell::Money(e.value),
+            Cell::Count(e.handed),
+            e.code.clone().map_or(Cell::Empty, Cell::Text),
+            Cell::Text(t(l, state)),
+            e.reason.clone().map_or(Cell::Empty, Cell::Text),
+        ]
+    })
+    .await
+}
+
+/// A page of the list (names of restricted files the reader may not open masked), and
+/// how many rows the filter matches.
+pub async fn entries(db: &Db, actor: &Actor, id: i64, f: &Filter) -> AppResult<(Vec<Entry>, i64)> {
+    let mut tx = db.begin().await?;
+    programmes::guard(&mut tx, actor, id).await?;
+    let (cond, like) = condition(f);
     let offset = f.offset.unwrap_or(0).clamp(0, 10_000_000);
     let total: i64 = sql!(&mut tx, c => sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {ENTRY_FROM} WHERE {cond}"))
         .bind(id).bind(&like).fetch_one(c).await?);

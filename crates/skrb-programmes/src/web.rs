@@ -59,6 +59,11 @@ pub fn routes() -> Routes {
         .post("/programmes/actions", Perm(ProgrammeManage), action_create)
         .get("/programmes/totals", Perm(ProgrammeRead), totals_page)
         .get("/programmes/{id}", Perm(ProgrammeRead), programme_page)
+        .downloads(
+            ["/programmes/list.xlsx", "/programmes/list.csv"],
+            Perm(ProgrammeRead),
+            list_download,
+        )
         .post(
             "/programmes/{id}/funding",
             Perm(ProgrammeManage),
@@ -219,6 +224,19 @@ struct ProgrammePage {
 }
 
 impl ProgrammePage {
+    /// The whole list with the filter, for the downloads.
+    fn dl(&self) -> skrb_kit::export::Links {
+        let enc = |k: &str| skrb_kit::web::errors::encode_component(&self.filter.k(k));
+        skrb_kit::export::Links::new(
+            "/programmes/list",
+            format!(
+                "programme={}&q={}&show={}",
+                self.f.programme.id,
+                enc("q"),
+                enc("show")
+            ),
+        )
+    }
     fn next(&self) -> Option<i64> {
         let n = self.offset + lists::PAGE;
         (n < self.total).then_some(n)
@@ -245,11 +263,7 @@ async fn programme_form(
 ) -> AppResult<Response> {
     let a = s.actor();
     let f = programmes::file(&st.db, &a, id).await?;
-    let filter = Filter {
-        q: q.get("q").cloned(),
-        show: q.get("show").cloned(),
-        offset: q.get("offset").and_then(|o| o.parse().ok()),
-    };
+    let filter = list_filter(&q);
     let (entries, total) = lists::entries(&st.db, &a, id, &filter).await?;
     let choices = programmes::choices(&st.db, &a).await?;
     let catalogue = skrb_rights::catalogue::list(&st.db, None).await?;
@@ -280,6 +294,38 @@ async fn programme_form(
         form,
     });
     Ok(refused_page(res, refused))
+}
+
+fn list_filter(q: &Raw) -> Filter {
+    Filter {
+        q: q.get("q").cloned(),
+        show: q.get("show").cloned(),
+        offset: q.get("offset").and_then(|o| o.parse().ok()),
+    }
+}
+
+/// A programme's whole list (`programme`) with the page's filter.
+async fn list_download(
+    st: AppState,
+    s: Signed,
+    q: Raw,
+    format: skrb_kit::export::Format,
+) -> AppResult<Response> {
+    let id: i64 = q
+        .get("programme")
+        .and_then(|p| p.trim().parse().ok())
+        .ok_or_else(|| skrb_kit::form::field_error("programme", "err-number"))?;
+    lists::export(
+        &st.reports,
+        &st.db,
+        &s.actor(),
+        id,
+        &list_filter(&q),
+        format,
+        s.ctx.locale,
+    )
+    .await?
+    .response()
 }
 
 async fn programme_page(

@@ -111,6 +111,19 @@ pub fn restricted_person_exclusion(actor: &Actor, col: &str) -> String {
     )
 }
 
+/// A SQL condition on `p`: whether the actor may see this person's name in a list (not
+/// restricted, or restricted to a team the actor is on). Downloads show "—" for the rest
+/// rather than drop the row, so that the list still counts them.
+pub fn name_visible(actor: &Actor) -> String {
+    match actor.scope {
+        None => "TRUE".into(),
+        Some(s) => format!(
+            "(p.restricted = FALSE OR EXISTS (SELECT 1 FROM person_team pt WHERE pt.person_id = p.id AND pt.user_id = {}))",
+            s.user_id
+        ),
+    }
+}
+
 /// Restricted persons only for their team: a condition on `p`, for lists whose rows are
 /// already kept to the actor's centre by another table (a case file's centre), so that
 /// the person table does not become the driver of the query.

@@ -12,6 +12,9 @@ use time::Date;
 use skrb_kit::audit::{self, Actor, Event};
 use skrb_kit::db::{Db, Tx};
 use skrb_kit::error::AppResult;
+use skrb_kit::export::{download, headings, Bind, Download, Format, Listing};
+use skrb_kit::i18n::Locale;
+use skrb_kit::sheet::Cell;
 use skrb_kit::sql;
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
@@ -77,25 +80,17 @@ fn count_sql(from: &str) -> String {
     )
 }
 
-async fn run(
-    tx: &mut Tx,
-    q: &Query,
-    actor: &Actor,
-    limit: i64,
-    offset: i64,
-) -> Result<Found, sqlx::Error> {
+/// What a query matches, as `FROM ... WHERE ...` over `person p` with its values, and
+/// the order when the list is not ranked (by number, or alphabetically).
+fn matching(q: &Query, actor: &Actor) -> (String, Vec<Bind>, &'static str) {
     let scope = super::access::filter(actor);
     let token_scope = super::access::token_centre_filter(actor);
     match q {
-        Query::Number(n) => {
-            let from = format!("FROM person p LEFT JOIN municipality m ON m.id = p.municipality_id WHERE p.emso >= $1 AND p.emso < $2{scope}");
-            let total: i64 = sql!(tx, c => sqlx::query_scalar(&count_sql(&from))
-                .bind(n).bind(upper(n)).fetch_one(c).await?);
-            let items = sql!(tx, c => sqlx::query_as::<_, PersonSummary>(
-                &format!("SELECT {COLUMNS} {from} ORDER BY p.emso, p.id LIMIT $3 OFFSET $4"))
-                .bind(n).bind(upper(n)).bind(limit).bind(offset).fetch_all(c).await?);
-            Ok(Found { items, total })
-        }
+        Query::Number(n) => (
+            format!("FROM person p LEFT JOIN municipality m ON m.id = p.municipality_id WHERE p.emso >= $1 AND p.emso < $2{scope}"),
+            vec![Bind::S(n.clone()), Bind::S(upper(n))],
+            "p.emso, p.id",
+        ),
         Query::Words(words) => {
             // Parameters: pairs ($1,$2), ($3,$4)... are each word's range.
             let mut filter = format!(
@@ -108,48 +103,96 @@ async fn run(
                     2 * i + 2
                 ));
             }
-            let base = 2 * words.len();
+            let binds = words
+                .iter()
+                .flat_map(|w| [Bind::S(w.clone()), Bind::S(upper(w))])
+                .collect();
+            (
+                format!("FROM person p LEFT JOIN municipality m ON m.id = p.municipality_id WHERE {filter}{scope}"),
+                binds,
+                "p.name_key, p.id",
+            )
+        }
+    }
+}
+
+async fn run(
+    tx: &mut Tx,
+    q: &Query,
+    actor: &Actor,
+    limit: i64,
+    offset: i64,
+) -> Result<Found, sqlx::Error> {
+    let (from, binds, plain) = matching(q, actor);
+    let count = count_sql(&from);
+    let total: i64 = sql!(tx, c => skrb_kit::bind_all!(sqlx::query_scalar(&count), &binds)
+        .fetch_one(c).await?);
+    // A narrow search by name ranks exact words first; a broad one (a few letters typed
+    // into the live search) lists alphabetically, which needs no score per match and is
+    // what a user scrolling a long list expects.
+    let order = match q {
+        Query::Words(words) if total <= RANK_LIMIT => {
             let exact: Vec<String> = (0..words.len())
                 .map(|i| format!("${}", 2 * i + 1))
                 .collect();
-            let score = format!(
-                "(SELECT COUNT(*) FROM person_token e WHERE e.person_id = p.id AND e.token IN ({}))",
+            format!(
+                "(SELECT COUNT(*) FROM person_token e WHERE e.person_id = p.id AND e.token IN ({})) DESC, {plain}",
                 exact.join(", ")
-            );
-            let from = format!(
-                "FROM person p LEFT JOIN municipality m ON m.id = p.municipality_id WHERE {filter}{scope}"
-            );
-            let count_sql = count_sql(&from);
-            let total: i64 = sql!(tx, c => {
-                let mut qq = sqlx::query_scalar(&count_sql);
-                for w in words {
-                    qq = qq.bind(w.clone()).bind(upper(w));
-                }
-                qq.fetch_one(c).await?
-            });
-            // A narrow search ranks exact words first; a broad one (a few letters typed
-            // into the live search) lists alphabetically, which needs no score per match
-            // and is what a user scrolling a long list expects.
-            let order = if total <= RANK_LIMIT {
-                format!("{score} DESC, p.name_key, p.id")
-            } else {
-                "p.name_key, p.id".to_string()
-            };
-            let list_sql = format!(
-                "SELECT {COLUMNS} {from} ORDER BY {order} LIMIT ${} OFFSET ${}",
-                base + 1,
-                base + 2
-            );
-            let items = sql!(tx, c => {
-                let mut qq = sqlx::query_as::<_, PersonSummary>(&list_sql);
-                for w in words {
-                    qq = qq.bind(w.clone()).bind(upper(w));
-                }
-                qq.bind(limit).bind(offset).fetch_all(c).await?
-            });
-            Ok(Found { items, total })
+            )
         }
-    }
+        _ => plain.to_string(),
+    };
+    let list_sql =
+        format!("SELECT {COLUMNS} {from} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
+    let items = sql!(tx, c => skrb_kit::bind_all!(sqlx::query_as::<_, PersonSummary>(&list_sql), &binds)
+        .fetch_all(c).await?);
+    Ok(Found { items, total })
+}
+
+/// Every person the search finds (not only a page), alphabetically, as XLSX or CSV;
+/// audited as a download with the query and the number of persons.
+pub async fn export(
+    read: &Db,
+    db: &Db,
+    actor: &Actor,
+    q: &str,
+    format: Format,
+    l: Locale,
+) -> AppResult<Download> {
+    let Some(query) = classify(q) else {
+        return Err(skrb_kit::form::field_error("q", "err-required"));
+    };
+    let (from, binds, order) = matching(&query, actor);
+    let list = Listing {
+        sql: format!("SELECT {COLUMNS} {from} ORDER BY {order}"),
+        binds,
+        title: skrb_kit::i18n::t(l, "registry-search-title"),
+        columns: headings(
+            l,
+            &[
+                "field-family-name",
+                "field-given-name",
+                "registry-col-birth-date",
+                "registry-col-emso",
+                "field-place",
+                "registry-col-municipality",
+            ],
+        ),
+        name: "persons",
+        entity: "person",
+        detail: serde_json::json!({ "query": q }),
+    };
+    download(read, db, actor, list, format, |p: PersonSummary| {
+        vec![
+            Cell::Text(p.family_name),
+            Cell::Text(p.given_name),
+            p.birth_date.map_or(Cell::Empty, Cell::Date),
+            p.emso.map_or(Cell::Empty, Cell::Text),
+            p.place.map_or(Cell::Empty, Cell::Text),
+            p.municipality_name.map_or(Cell::Empty, Cell::Text),
+        ]
+    })
+    .await
 }
 
 /// Searches, one page at a time (pages count from 1). The search and the persons it

@@ -28,6 +28,11 @@ pub fn routes() -> Routes {
     use Access::*;
     Routes::new()
         .get("/persons", Perm(RegistryRead), search_page)
+        .downloads(
+            ["/persons.xlsx", "/persons.csv"],
+            Perm(RegistryRead),
+            search_download,
+        )
         .get("/persons/new", Perm(RegistryWrite), new_person)
         .post("/persons/new", Perm(RegistryWrite), create_person)
         .get("/persons/{id}", Perm(RegistryRead), view_person)
@@ -63,6 +68,8 @@ struct Results {
     pages: u32,
     prev: Option<String>,
     next: Option<String>,
+    /// The query for the downloads of every person found.
+    download: skrb_kit::export::Links,
 }
 
 #[derive(askama::Template)]
@@ -78,6 +85,18 @@ struct SearchPage {
 struct SearchResults {
     page: Page,
     r: Results,
+}
+
+/// Every person the search finds, not only the page's 25.
+async fn search_download(
+    st: AppState,
+    s: Signed,
+    p: SearchParams,
+    format: skrb_kit::export::Format,
+) -> AppResult<Response> {
+    search::export(&st.reports, &st.db, &s.actor(), &p.q, format, s.ctx.locale)
+        .await?
+        .response()
 }
 
 async fn search_page(
@@ -119,6 +138,7 @@ async fn search_page(
         pages,
         prev: (pageno > 1).then(|| link(pageno - 1)),
         next: (pageno < pages).then(|| link(pageno + 1)),
+        download: skrb_kit::export::Links::new("/persons", format!("q={q_enc}")),
     };
     // htmx live search asks for the result list only.
     if headers.contains_key("hx-request") {

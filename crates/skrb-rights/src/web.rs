@@ -37,6 +37,11 @@ pub fn routes() -> Routes {
     use Access::*;
     Routes::new()
         .get("/procedures", Perm(RightRead), procedures_page)
+        .downloads(
+            ["/procedures.xlsx", "/procedures.csv"],
+            Perm(RightRead),
+            procedures_download,
+        )
         .get("/applications/new", Perm(RightDecide), new_page)
         .post("/applications/new", Perm(RightDecide), create)
         .get("/applications/{id}", Perm(RightRead), view)
@@ -109,6 +114,7 @@ struct ProceduresPage {
     views: Vec<(&'static str, String)>,
     rows: Vec<ProcedureRow>,
     today: Date,
+    dl: skrb_kit::export::Links,
 }
 
 impl ProceduresPage {
@@ -120,22 +126,48 @@ impl ProceduresPage {
     }
 }
 
+/// The view asked for, or "mine".
+fn procedures_view(q: &Raw) -> String {
+    q.get("view")
+        .filter(|v| applications::VIEWS.contains(&v.as_str()))
+        .cloned()
+        .unwrap_or_else(|| "mine".into())
+}
+
+/// Every procedure of the view, not only the page's 500.
+async fn procedures_download(
+    st: AppState,
+    s: Signed,
+    q: Raw,
+    format: skrb_kit::export::Format,
+) -> AppResult<Response> {
+    let view = procedures_view(&q);
+    applications::export_procedures(
+        &st.reports,
+        &st.db,
+        &s.actor(),
+        &view,
+        s.today(),
+        format,
+        s.ctx.locale,
+    )
+    .await?
+    .response()
+}
+
 async fn procedures_page(
     State(st): State<AppState>,
     s: Signed,
     Query(q): Query<Raw>,
 ) -> AppResult<Response> {
     let l = s.ctx.locale;
-    let view = q
-        .get("view")
-        .filter(|v| applications::VIEWS.contains(&v.as_str()))
-        .cloned()
-        .unwrap_or_else(|| "mine".into());
+    let view = procedures_view(&q);
     let today = s.today();
     let rows = applications::procedures(&st.db, &s.actor(), &view, today).await?;
     let page = Page::new(&s.ctx, i18n::t(l, "rights-proc-title"), "procedures");
     Ok(render(&ProceduresPage {
         page,
+        dl: skrb_kit::export::Links::new("/procedures", format!("view={view}")),
         view,
         views: labelled(l, "rights-proc-view", &applications::VIEWS),
         rows,

@@ -16,6 +16,106 @@ use crate::agreements::{self, Agreement};
 use crate::carers::{self, Carer};
 use crate::roster::{Visit, VISIT};
 
+/// A visit with its carer's name, for the register of visits.
+#[derive(sqlx::FromRow)]
+struct Registered {
+    #[sqlx(flatten)]
+    visit: Visit,
+    carer_name: String,
+}
+
+/// The register of visits from `from` to `to` (the board's week, or any period up to a
+/// year): the co-ordinator's carers' only when `mine`, else all of the centre's. Each
+/// visit with what was planned and what was recorded (arrival and departure in the
+/// centre's time, minutes delivered, tasks done), as XLSX or CSV; audited as a download.
+#[allow(clippy::too_many_arguments)]
+pub async fn export(
+    read: &Db,
+    db: &Db,
+    actor: &Actor,
+    from: Date,
+    to: Date,
+    mine: bool,
+    format: skrb_kit::export::Format,
+    l: skrb_kit::i18n::Locale,
+) -> AppResult<skrb_kit::export::Download> {
+    use skrb_kit::export::{download, headings, Bind, Listing};
+    use skrb_kit::i18n::t;
+    use skrb_kit::sheet::Cell;
+    if to < from || (to - from).whole_days() > 366 {
+        return Err(skrb_kit::form::field_error("to", "err-period"));
+    }
+    let me = if mine { actor.user_id.unwrap_or(0) } else { 0 };
+    let sql = format!(
+        "{} JOIN hh_carer hc ON hc.id = v.carer_id WHERE v.day BETWEEN $1 AND $2 AND ($3 IS NULL OR v.centre_id = $3) \
+         AND ($4 = 0 OR hc.coordinator_id = $4 OR NOT EXISTS (SELECT 1 FROM hh_carer m WHERE m.coordinator_id = $4)) \
+         ORDER BY v.day, hc.name, v.start_min, v.id",
+        VISIT.replacen("SELECT ", "SELECT hc.name AS carer_name, ", 1)
+    );
+    let list = Listing {
+        sql,
+        binds: vec![
+            Bind::D(from),
+            Bind::D(to),
+            Bind::N(skrb_kit::scope::centre_of(actor)),
+            Bind::I(me),
+        ],
+        title: t(l, "services-visits"),
+        columns: headings(
+            l,
+            &[
+                "services-day",
+                "services-start",
+                "services-minutes",
+                "services-carer",
+                "services-user",
+                "services-address",
+                "services-status",
+                "services-check-in",
+                "services-check-out",
+                "services-delivered",
+                "services-tasks",
+                "services-note",
+            ],
+        ),
+        name: "visits",
+        entity: "hh_visit",
+        detail: serde_json::json!({ "from": from.to_string(), "to": to.to_string(), "mine": mine }),
+    };
+    let clock = |at: Option<OffsetDateTime>| {
+        at.map_or(Cell::Empty, |at| {
+            let at = actor.zone.local(at);
+            Cell::Text(format!("{:02}:{:02}", at.hour(), at.minute()))
+        })
+    };
+    download(read, db, actor, list, format, |r: Registered| {
+        let v = r.visit;
+        let done: Vec<String> = v
+            .done_tasks
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(|c| t(l, &format!("services-task-{c}")))
+            .collect();
+        vec![
+            Cell::Date(v.day),
+            Cell::Text(v.start()),
+            Cell::Minutes(v.minutes),
+            Cell::Text(r.carer_name),
+            Cell::Text(v.person_name),
+            v.address.map_or(Cell::Empty, Cell::Text),
+            Cell::Text(t(l, &format!("services-visit-{}", v.status))),
+            clock(v.check_in),
+            clock(v.check_out),
+            v.delivered_minutes.map_or(Cell::Empty, Cell::Minutes),
+            Cell::Text(done.join(", ")),
+            v.note.map_or(Cell::Empty, Cell::Text),
+        ]
+    })
+    .await
+}
+
 /// Minutes a delivered visit may differ from the planned before the co-ordinator is told.
 pub const TOLERANCE_MINUTES: i64 = 15;
 

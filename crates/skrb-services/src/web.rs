@@ -80,6 +80,11 @@ pub fn routes() -> Routes {
             absence_add,
         )
         .get("/services/board", Perm(HomeHelpRead), board_page)
+        .downloads(
+            ["/services/visits.xlsx", "/services/visits.csv"],
+            Perm(HomeHelpRead),
+            visits_download,
+        )
         .post("/services/board/plan", Perm(HomeHelpManage), board_plan)
         .post(
             "/services/board/replace",
@@ -542,6 +547,14 @@ struct BoardPage {
 }
 
 impl BoardPage {
+    /// The week's visits to download, with the board's choice of carers.
+    fn dl(&self) -> skrb_kit::export::Links {
+        let all = if self.mine { "" } else { "&all=1" };
+        skrb_kit::export::Links::new(
+            "/services/visits",
+            format!("from={}&to={}{all}", self.b.monday, self.b.days[6]),
+        )
+    }
     fn warning(&self, w: &roster::Warning) -> String {
         use skrb_domain::services::roster::Conflict::*;
         let l = self.page.locale;
@@ -647,6 +660,32 @@ async fn board_form(
         mine,
     });
     Ok(refused_page(res, refused))
+}
+
+/// The register of visits of a period (`from`, `to`; the board's week by default), of
+/// the co-ordinator's carers unless `all`.
+async fn visits_download(
+    st: AppState,
+    s: Signed,
+    q: Raw,
+    format: skrb_kit::export::Format,
+) -> AppResult<Response> {
+    let day = |k: &str| q.get(k).and_then(|d| skrb_kit::dates::parse_date(d));
+    let from = day("from").unwrap_or_else(|| roster::monday_of(s.today()));
+    let to = day("to").unwrap_or(from + Duration::days(6));
+    let mine = !q.contains_key("all");
+    visits::export(
+        &st.reports,
+        &st.db,
+        &s.actor(),
+        from,
+        to,
+        mine,
+        format,
+        s.ctx.locale,
+    )
+    .await?
+    .response()
 }
 
 async fn board_page(

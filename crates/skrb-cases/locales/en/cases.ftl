@@ -17,6 +17,7 @@ cases-work-referrals-waiting = { $count ->
 cases-task-due = Due
 cases-task-title = Task
 cases-task-overdue = overdue
+cases-task-days-late = Days late
 cases-task-done = Done
 cases-task-add = Add task
 cases-task-assignee = Assigned to

@@ -21,6 +21,7 @@ cases-work-referrals-waiting = { $count ->
 cases-task-due = Rok
 cases-task-title = Naloga
 cases-task-overdue = zamuda
+cases-task-days-late = Dni zamude
 cases-task-done = Opravljeno
 cases-task-add = Dodaj nalogo
 cases-task-assignee = Izvajalec

@@ -19,6 +19,7 @@ cases-work-referrals-waiting = { $count ->
 cases-task-due = Рок
 cases-task-title = Задатак
 cases-task-overdue = касни
+cases-task-days-late = Дана кашњења
 cases-task-done = Урађено
 cases-task-add = Додај задатак
 cases-task-assignee = Извршилац

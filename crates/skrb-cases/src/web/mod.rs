@@ -43,8 +43,12 @@ pub fn routes() -> Routes {
         .post("/intake/{id}/identify", Perm(CaseWrite), intake_identify)
         .get("/cases/pick", Perm(RegistryRead), pick_person)
         .get("/cases", Perm(CaseRead), list_page)
-        .get("/cases.xlsx", Perm(CaseRead), list_xlsx)
-        .get("/cases.csv", Perm(CaseRead), list_csv)
+        .downloads(["/cases.xlsx", "/cases.csv"], Perm(CaseRead), list_download)
+        .downloads(
+            ["/work/tasks.xlsx", "/work/tasks.csv"],
+            Perm(CaseRead),
+            tasks_download,
+        )
         .get("/cases/new", Perm(CaseWrite), new_case)
         .post("/cases/new", Perm(CaseWrite), create_case)
         .get("/cases/{id}", Perm(CaseRead), view_case)
@@ -271,8 +275,8 @@ struct ListPage {
     p: ListParams,
     items: Vec<CaseRow>,
     summary: String,
-    /// The filters' query string, for the downloads of the whole list.
-    download: String,
+    /// The downloads of the whole list, with its filters.
+    dl: skrb_kit::export::Links,
     prev: Option<String>,
     next: Option<String>,
     statuses: Vec<(&'static str, String)>,
@@ -366,7 +370,7 @@ async fn list_page(
         .collect();
     let page = Page::new(&s.ctx, i18n::t(l, "cases-title"), "cases");
     Ok(render(&ListPage {
-        download: list_link(&p, 1).replacen("/cases?", "", 1),
+        dl: skrb_kit::export::Links::new("/cases", list_link(&p, 1).replacen("/cases?", "", 1)),
         prev: (pageno > 1).then(|| list_link(&p, pageno - 1)),
         next: more.then(|| list_link(&p, pageno + 1)),
         statuses: labelled(l, "cases-status", &["active", "open", "on_hold", "closed"]),
@@ -382,10 +386,22 @@ async fn list_page(
     }))
 }
 
+/// The worker's open tasks, all of them.
+async fn tasks_download(
+    st: AppState,
+    s: Signed,
+    _: Raw,
+    format: skrb_kit::export::Format,
+) -> AppResult<Response> {
+    tasks::export_mine(&st.reports, &st.db, &s.actor(), format, s.ctx.locale)
+        .await?
+        .response()
+}
+
 /// The whole list with the page's filters, every file (not only the page's 50).
 async fn list_download(
-    st: &AppState,
-    s: &Signed,
+    st: AppState,
+    s: Signed,
     q: ListQuery,
     format: skrb_kit::export::Format,
 ) -> AppResult<Response> {
@@ -393,25 +409,9 @@ async fn list_download(
     if p.status.is_empty() && !s.ctx.path.contains("status=") {
         p.status = "active".into();
     }
-    files::export(&st.db, &s.actor(), &p, format, s.ctx.locale)
+    files::export(&st.reports, &st.db, &s.actor(), &p, format, s.ctx.locale)
         .await?
         .response()
-}
-
-async fn list_xlsx(
-    State(st): State<AppState>,
-    s: Signed,
-    Query(q): Query<ListQuery>,
-) -> AppResult<Response> {
-    list_download(&st, &s, q, skrb_kit::export::Format::Xlsx).await
-}
-
-async fn list_csv(
-    State(st): State<AppState>,
-    s: Signed,
-    Query(q): Query<ListQuery>,
-) -> AppResult<Response> {
-    list_download(&st, &s, q, skrb_kit::export::Format::Csv).await
 }
 
 // ---------------------------------------------------------------- opening a file

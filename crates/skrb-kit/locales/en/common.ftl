@@ -109,6 +109,7 @@ goal = Goal
 partner = Partner
 flash-saved = Saved.
 err-number = Enter a number from the list.
+err-period = Choose a period of at most a year that ends after it begins.
 err-choice = Choose a value from the list.
 err-amount = Enter an amount, for example 1,234.56.
 err-worker-unknown = Unknown worker.

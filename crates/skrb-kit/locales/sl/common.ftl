@@ -113,6 +113,7 @@ goal = Cilj
 partner = Partner
 flash-saved = Shranjeno.
 err-number = Vnesite številko s seznama.
+err-period = Izberite obdobje, dolgo največ eno leto, ki se konča po začetku.
 err-choice = Izberite vrednost s seznama.
 err-amount = Vpišite znesek, na primer 1.234,56.
 err-worker-unknown = Neznan delavec.

@@ -22,7 +22,8 @@ pub struct AccessRow {
     pub changes: Option<String>,
 }
 
-const COLUMNS: &str =
+/// The columns of [`AccessRow`], from the log.
+pub const COLUMNS: &str =
     "id, at, username, ip, action, entity, entity_id, person_id, reason, changes FROM audit_log";
 
 /// Every record about a person, newest first.

@@ -13,10 +13,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{delete, get, post, put, MethodRouter};
 use axum::Router;
 
-use super::context::Ctx;
+use axum::extract::{Query, State};
+
+use super::context::{Ctx, Signed};
 use super::AppState;
 use crate::auth::Permission;
 use crate::error::AppError;
+use crate::export::Format;
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,6 +151,27 @@ impl Routes {
         h: H,
     ) -> Self {
         self.add(Method::DELETE, path, access, delete(h))
+    }
+
+    /// A list's two downloads (`paths`: the `.xlsx` one, then the `.csv` one) with the
+    /// access of its page: `f` gets the state, the signed-in user, the page's query and
+    /// the format asked for.
+    pub fn downloads<Q, F, Fut>(self, paths: [&'static str; 2], access: Access, f: F) -> Self
+    where
+        Q: serde::de::DeserializeOwned + Send + 'static,
+        F: Fn(AppState, Signed, Q, Format) -> Fut + Clone + Send + Sync + 'static,
+        Fut: std::future::Future<Output = crate::error::AppResult<Response>> + Send + 'static,
+    {
+        let handler = |format: Format| {
+            let f = f.clone();
+            move |State(st): State<AppState>, s: Signed, Query(q): Query<Q>| {
+                let f = f.clone();
+                async move { f(st, s, q, format).await }
+            }
+        };
+        let xlsx = handler(Format::Xlsx);
+        let csv = handler(Format::Csv);
+        self.get(paths[0], access, xlsx).get(paths[1], access, csv)
     }
 
     pub fn merge(mut self, other: Routes) -> Self {

@@ -20,6 +20,7 @@ rights-app-status-withdrawn = Withdrawn
 rights-app-received = Received on
 rights-app-due = Decision due
 rights-app-officer = Officer
+rights-app-days-left = Days left
 rights-app-channel = Received by
 rights-app-channel-in_person = In person
 rights-app-channel-post = Post

@@ -20,6 +20,7 @@ rights-app-status-withdrawn = Umaknjena
 rights-app-received = Prejeto
 rights-app-due = Rok za odločbo
 rights-app-officer = Strokovni delavec
+rights-app-days-left = Dni do roka
 rights-app-channel = Način vložitve
 rights-app-channel-in_person = Osebno
 rights-app-channel-post = Pošta

@@ -20,6 +20,7 @@ rights-app-status-withdrawn = Повучен
 rights-app-received = Примљен
 rights-app-due = Рок за рјешење
 rights-app-officer = Службеник
+rights-app-days-left = Дана до рока
 rights-app-channel = Начин подношења
 rights-app-channel-in_person = Лично
 rights-app-channel-post = Пошта

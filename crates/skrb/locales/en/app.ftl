@@ -100,6 +100,7 @@ audit-export = Download the access history (CSV)
 audit-none = No records.
 audit-from = From
 audit-action = Action
+audit-entity = Record
 statistics-title = Statistics
 statistics-persons = Persons
 statistics-women = Women

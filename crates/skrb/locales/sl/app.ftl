@@ -106,6 +106,7 @@ audit-export = Prenesi zgodovino dostopov (CSV)
 audit-none = Ni zapisov.
 audit-from = Od kod
 audit-action = Dejanje
+audit-entity = Zapis
 statistics-title = Statistika
 statistics-persons = Osebe
 statistics-women = Ženske

@@ -103,6 +103,7 @@ audit-export = Преузми историју приступа (CSV)
 audit-none = Нема записа.
 audit-from = Одакле
 audit-action = Радња
+audit-entity = Запис
 statistics-title = Статистика
 statistics-persons = Лица
 statistics-women = Жене
