@@ -183,29 +183,9 @@ pub async fn publish(
     s: Signed,
     ApiJson(f): ApiJson<PublishForm>,
 ) -> AppResult<(StatusCode, Json<Publication>)> {
-    let q = ReportQuery {
-        year: f.year,
-        from: f.from,
-        to: f.to,
-        centre: None,
-    };
-    let actor = s.actor();
-    let l = report::own_locale(&st.db, &actor).await?;
-    let r = report::annual(
-        &st.db,
-        &st.reports,
-        &actor,
-        &q,
-        l,
-        true,
-        Action::Read,
-        &mut |_| {},
-    )
-    .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(publication::publish(&st.db, &actor, &r).await?),
-    ))
+    let p =
+        publication::publish_period(&st.db, &st.reports, &s.actor(), f.year, f.from, f.to).await?;
+    Ok((StatusCode::CREATED, Json(p)))
 }
 
 /// A published report exactly as it was frozen (its fingerprint checked on reading).

@@ -126,33 +126,38 @@ pub async fn run(db: &Db, read: &Db, command: &ReportCommand) -> anyhow::Result<
             .await
             .map_err(readable)?;
             bar.show(SECTIONS.len());
-            let bytes = match format {
-                Format::Pdf => crate::pdf::render(&r)?,
-                Format::Xlsx => report::xlsx(&r)?,
-                Format::Html => report::html(&r)?.into_bytes(),
-                Format::Json => serde_json::to_vec_pretty(&r)?,
-                Format::Csv => r
-                    .tables
-                    .iter()
-                    .map(skrb_kit::sheet::csv)
-                    .collect::<Vec<_>>()
-                    .join("\r\n")
-                    .into_bytes(),
-            };
-            std::fs::write(out, &bytes)?;
-            println!(
-                "{} · {} {}..{}: {} tables, {} bytes in {}",
-                r.title,
-                r.whose,
-                r.period.from,
-                r.period.to,
-                r.tables.len(),
-                bytes.len(),
-                out.display()
-            );
-            Ok(())
+            write(&r, *format, out)
         }
     }
+}
+
+/// Writes the report in the format asked for and says what was written.
+fn write(r: &report::Report, format: Format, out: &std::path::Path) -> anyhow::Result<()> {
+    let bytes = match format {
+        Format::Pdf => crate::pdf::render(r)?,
+        Format::Xlsx => report::xlsx(r)?,
+        Format::Html => report::html(r)?.into_bytes(),
+        Format::Json => serde_json::to_vec_pretty(r)?,
+        Format::Csv => r
+            .tables
+            .iter()
+            .map(skrb_kit::sheet::csv)
+            .collect::<Vec<_>>()
+            .join("\r\n")
+            .into_bytes(),
+    };
+    std::fs::write(out, &bytes)?;
+    println!(
+        "{} · {} {}..{}: {} tables, {} bytes in {}",
+        r.title,
+        r.whose,
+        r.period.from,
+        r.period.to,
+        r.tables.len(),
+        bytes.len(),
+        out.display()
+    );
+    Ok(())
 }
 
 /// The language a centre writes in (Slovenian, or Serbian Cyrillic in Republika Srpska);
@@ -184,29 +189,5 @@ async fn form(db: &Db, read: &Db, form: &str, a: &FormArgs) -> anyhow::Result<()
         .await
         .map_err(readable)?;
     bar.show(1);
-    let bytes = match a.format {
-        Format::Pdf => crate::pdf::render(&r)?,
-        Format::Xlsx => report::xlsx(&r)?,
-        Format::Html => report::html(&r)?.into_bytes(),
-        Format::Json => serde_json::to_vec_pretty(&r)?,
-        Format::Csv => r
-            .tables
-            .iter()
-            .map(skrb_kit::sheet::csv)
-            .collect::<Vec<_>>()
-            .join("\r\n")
-            .into_bytes(),
-    };
-    std::fs::write(&a.out, &bytes)?;
-    println!(
-        "{} · {} {}..{}: {} tables, {} bytes in {}",
-        r.title,
-        r.whose,
-        r.period.from,
-        r.period.to,
-        r.tables.len(),
-        bytes.len(),
-        a.out.display()
-    );
-    Ok(())
+    write(&r, a.format, &a.out)
 }

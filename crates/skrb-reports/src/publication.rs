@@ -26,6 +26,29 @@ pub struct Publication {
 }
 
 /// Freezes the report (as it leaves the centre: small counts hidden) with its sections.
+/// Assembles the actor's own centre's report of a period (a year, or from–to) in the
+/// centre's language, small counts hidden as anywhere outside the centre, and publishes
+/// it.
+pub async fn publish_period(
+    db: &Db,
+    reports: &Db,
+    actor: &Actor,
+    year: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+) -> AppResult<Publication> {
+    let q = crate::report::ReportQuery {
+        year,
+        from,
+        to,
+        centre: None,
+    };
+    let l = crate::report::own_locale(db, actor).await?;
+    let r =
+        crate::report::annual(db, reports, actor, &q, l, true, Action::Read, &mut |_| {}).await?;
+    publish(db, actor, &r).await
+}
+
 pub async fn publish(db: &Db, actor: &Actor, r: &Report) -> AppResult<Publication> {
     let centre = skrb_kit::scope::own_centre(actor)?;
     let code: Option<(String,)> = skrb_kit::sql_pool!(db, c => sqlx::query_as(

@@ -244,26 +244,15 @@ async fn publish(
     s: Signed,
     skrb_kit::form::Multi(raw): skrb_kit::form::Multi<skrb_kit::form::Raw>,
 ) -> AppResult<Response> {
-    let q = ReportQuery {
-        year: raw.get("year").cloned(),
-        from: raw.get("from").cloned(),
-        to: raw.get("to").cloned(),
-        centre: None,
-    };
-    let actor = s.actor();
-    let l = report::own_locale(&st.db, &actor).await?;
-    let r = report::annual(
+    let p = publication::publish_period(
         &st.db,
         &st.reports,
-        &actor,
-        &q,
-        l,
-        true,
-        Action::Read,
-        &mut |_| {},
+        &s.actor(),
+        raw.get("year").cloned(),
+        raw.get("from").cloned(),
+        raw.get("to").cloned(),
     )
     .await?;
-    let p = publication::publish(&st.db, &actor, &r).await?;
     skrb_kit::form::go(
         &format!("/reports/published/{}", p.id),
         "report-flash-published",
