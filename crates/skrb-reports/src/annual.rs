@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use skrb_domain::reports::{AgeBand, Period, UserGroup};
+use skrb_kit::audit::Actor;
 use skrb_kit::db::{Db, Tx};
 use skrb_kit::error::AppResult;
 use skrb_kit::i18n::{self, Locale};
@@ -32,7 +33,7 @@ pub struct Tables {
 
 /// The sections in the order the report prints them (each a table; the CLI's progress
 /// counts them).
-pub const SECTIONS: [&str; 17] = [
+pub const SECTIONS: [&str; 18] = [
     "territory",
     "staff",
     "users-group",
@@ -49,6 +50,7 @@ pub const SECTIONS: [&str; 17] = [
     "violence",
     "programmes",
     "groups",
+    "plan",
     "round-table",
 ];
 
@@ -77,6 +79,7 @@ impl Q<'_> {
 /// Builds every table, calling `step` after each (a progress bar's tick).
 pub async fn tables(
     db: &Db,
+    actor: &Actor,
     w: &Whose,
     p: Period,
     step: &mut (dyn FnMut(usize) + Send),
@@ -126,6 +129,8 @@ pub async fn tables(
     out.push(programmes(&mut tx, &q).await?);
     step(out.len());
     out.push(groups(&mut tx, &q).await?);
+    step(out.len());
+    out.push(plan(&mut tx, &q, actor).await?);
     step(out.len());
     out.push(round_table(&mut tx, &q).await?);
     step(out.len());
@@ -821,6 +826,57 @@ async fn groups(tx: &mut Tx, q: &Q<'_>) -> AppResult<Table> {
     );
     for (name, by, members) in rows {
         t.row(vec![Cell::Text(name), Cell::Text(by), Cell::Count(members)]);
+    }
+    Ok(t)
+}
+
+/// The action plan's indicators, planned against done: each with its activity, its
+/// baseline and target, and what it was on the period's last day (computed from Skrb's
+/// own data over the plan year up to that day, numerator and denominator beside it, or
+/// the last approved value entered), and the activity's status.
+async fn plan(tx: &mut Tx, q: &Q<'_>, actor: &Actor) -> AppResult<Table> {
+    let plans = skrb_year::plans::of_period(tx, actor, centre(q.w), q.p.from, q.p.to).await?;
+    let mut t = q.table(
+        "plan",
+        &[
+            "report-plan-indicator",
+            "report-plan-activity",
+            "report-plan-unit",
+            "report-plan-baseline",
+            "report-plan-target",
+            "report-plan-actual",
+            "report-plan-of",
+            "report-plan-status",
+        ],
+    );
+    for (_, activities) in plans {
+        for a in activities {
+            for i in &a.indicators {
+                let computed = i.measure.is_some();
+                let value = |v: Option<i64>| match v {
+                    Some(v) if computed => Cell::PerMille(v),
+                    Some(v) => Cell::Count(v),
+                    None => Cell::Empty,
+                };
+                t.row(vec![
+                    Cell::Text(i.name.clone()),
+                    Cell::Text(a.title.clone()),
+                    Cell::Text(match (&i.measure, &i.unit) {
+                        (Some(_), _) => "%".into(),
+                        (None, Some(u)) => u.clone(),
+                        (None, None) => String::new(),
+                    }),
+                    value(i.baseline),
+                    value(i.target),
+                    value(i.actual),
+                    match &i.ratio {
+                        Some(r) => Cell::Text(format!("{} / {}", r.numerator, r.denominator)),
+                        None => Cell::Empty,
+                    },
+                    Cell::Text(q.t(&format!("year-status-{}", a.status))),
+                ]);
+            }
+        }
     }
     Ok(t)
 }

@@ -273,7 +273,7 @@ pub async fn annual(
     step: &mut (dyn FnMut(usize) + Send),
 ) -> AppResult<Report> {
     let a = asked(primary, actor, q, l, hide_small).await?;
-    let built = annual::tables(read, &a.whose, a.period, step).await?;
+    let built = annual::tables(read, actor, &a.whose, a.period, step).await?;
     audited(primary, actor, &a, action, "annual_report").await?;
     let sections = match a.whose.centre {
         Some(id) => crate::narrative::sections(primary, id, a.period, l).await?,

@@ -201,6 +201,29 @@ const ACTIVITY: &str = "SELECT a.id, a.plan_id, a.title, a.measure_id, CASE WHEN
     a.responsible_id, s.name, a.due_on, a.proposal_id, a.version FROM plan_activity a \
     LEFT JOIN strategy_measure m ON m.id = a.measure_id LEFT JOIN staff_member s ON s.id = a.responsible_id";
 
+/// The action plans of the years from `from` to `to` (a centre's, or every centre's),
+/// each with its activities and indicators as they stood on `to`: what the annual report
+/// shows as planned against done.
+pub async fn of_period(
+    tx: &mut Tx,
+    actor: &Actor,
+    centre: Option<i64>,
+    from: Date,
+    to: Date,
+) -> AppResult<Vec<(Plan, Vec<Activity>)>> {
+    let q = format!(
+        "{PLAN} WHERE ($1 IS NULL OR p.centre_id = $1) AND p.year >= $2 AND p.year <= $3 ORDER BY p.centre_id, p.year"
+    );
+    let plans: Vec<Plan> = sql!(tx, c => sqlx::query_as(&q).bind(centre)
+        .bind(i64::from(from.year())).bind(i64::from(to.year())).fetch_all(c).await?);
+    let mut out = Vec::new();
+    for plan in plans {
+        let acts = activities(tx, actor, &plan, None, to).await?;
+        out.push((plan, acts));
+    }
+    Ok(out)
+}
+
 /// Reads activities (of a plan, or one) as they stood on `on`: their status from the
 /// approved updates up to that day, their indicators computed or entered up to it.
 async fn activities(

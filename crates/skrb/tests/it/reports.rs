@@ -499,6 +499,29 @@ async fn the_demos_report_adds_up_everywhere(app: TestApp) {
     for r in [&si, &rs, &all] {
         adds_up(r);
     }
+    // The action plan, planned against done: a row per indicator of the year's plan,
+    // the computed ones with what they were computed from.
+    let indicators = app
+        .num(&format!(
+            "SELECT COUNT(*) FROM plan_indicator i JOIN plan_activity a ON a.id = i.activity_id \
+             JOIN action_plan p ON p.id = a.plan_id WHERE p.year = {year} \
+             AND p.centre_id = (SELECT id FROM centre WHERE code = 'csd-velenje')"
+        ))
+        .await;
+    let plan = table(&si, "plan");
+    assert!(indicators > 0, "the demo plans with indicators");
+    assert_eq!(plan.len() as i64, indicators, "{plan:?}");
+    assert!(
+        plan.iter().any(|r| r[6]
+            .as_str()
+            .is_some_and(|of| of.contains(" / ") && r[5].is_i64())),
+        "a computed indicator with its numerator and denominator: {plan:?}"
+    );
+    assert_eq!(
+        table(&all, "plan").len() as i64,
+        indicators + table(&rs, "plan").len() as i64,
+        "all centres list every centre's indicators"
+    );
     // All centres are the sum of the two, table by table, wherever a total is kept.
     for key in [
         "territory",
@@ -570,7 +593,7 @@ async fn the_demos_report_adds_up_everywhere(app: TestApp) {
         );
         assert!(ok, "{stdout}{stderr}");
         assert!(stdout.contains("Годишњи извјештај о раду"), "{stdout}");
-        assert!(stderr.contains("report tables 17 / 17"), "{stderr}");
+        assert!(stderr.contains("report tables 18 / 18"), "{stderr}");
         let bytes = std::fs::read(&out).expect("written");
         assert!(bytes.starts_with(head), "{format}");
         if format == "xlsx" {
