@@ -17,6 +17,9 @@ use time::Date;
 #[derive(Debug, Clone)]
 pub struct Whose {
     pub centre: Option<i64>,
+    /// A unit of the centre: its files, its staff, its municipalities and the persons
+    /// living in them.
+    pub unit: Option<i64>,
     /// The centre's name, or the words for all centres.
     pub name: String,
     pub currency: String,
@@ -73,6 +76,73 @@ impl Q<'_> {
     }
     fn total(&self) -> String {
         self.t("report-total")
+    }
+    /// The query narrowed to the report's unit, if it has one: after each centre condition
+    /// (`($1 IS NULL OR x.centre_id = $1)`) the unit's condition on the same rows, by the
+    /// table they come from: a case file, a staff member or a municipality by its unit;
+    /// anything of a person (a decision, a payment, a visit, a placement) by the person
+    /// living in the unit's municipalities. Programmes, working groups, the plan and the
+    /// round table are the centre's and stay so.
+    fn scoped(&self, sql: &str) -> String {
+        const START: &str = "($1 IS NULL OR ";
+        const END: &str = "centre_id = $1)";
+        if self.w.unit.is_none() {
+            return sql.to_string();
+        }
+        let mut out = String::with_capacity(sql.len() + 256);
+        let mut rest = sql;
+        while let Some(i) = rest.find(START) {
+            let after = &rest[i + START.len()..];
+            let Some(j) = after.find(END) else { break };
+            let alias = &after[..j];
+            let upto = i + START.len() + j + END.len();
+            out.push_str(&rest[..upto]);
+            let table = {
+                let before = &sql[..sql.len() - rest.len() + i];
+                before
+                    .rfind("FROM ")
+                    .map(|f| {
+                        before[f + 5..]
+                            .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                            .next()
+                            .unwrap_or("")
+                    })
+                    .unwrap_or("")
+            };
+            let cond = match (alias, table) {
+                ("m.", _) => self.unit_is("m.unit_id"),
+                ("f.", _) => self.unit_is("f.unit_id"),
+                ("", "case_file") | ("", "staff_member") => self.unit_is("unit_id"),
+                ("", "guardianship") => self.lives_in("ward_id"),
+                ("", _) => self.lives_in("person_id"),
+                ("l.", _) | ("s.", _) | ("d.", _) => self.lives_in(&format!("{alias}person_id")),
+                _ => String::new(),
+            };
+            out.push_str(&cond);
+            rest = &rest[upto..];
+        }
+        out.push_str(rest);
+        out
+    }
+    /// For a unit's report: `col` (a unit column) is the unit. Empty for a centre's.
+    /// The unit's id is a number read from the database, never the request's text.
+    fn unit_is(&self, col: &str) -> String {
+        self.w
+            .unit
+            .map(|u| format!(" AND {col} = {u}"))
+            .unwrap_or_default()
+    }
+    /// For a unit's report: the person `col` lives in one of the unit's municipalities.
+    fn lives_in(&self, col: &str) -> String {
+        self.w
+            .unit
+            .map(|u| {
+                format!(
+                    " AND {col} IN (SELECT up.id FROM person up JOIN municipality um ON um.id = up.municipality_id \
+                     WHERE um.unit_id = {u})"
+                )
+            })
+            .unwrap_or_default()
     }
 }
 
@@ -169,10 +239,10 @@ fn centre(w: &Whose) -> Option<i64> {
 async fn territory(tx: &mut Tx, q: &Q<'_>) -> AppResult<Table> {
     // The latest count on or before the period's end, per municipality.
     let rows: Vec<(String, Option<i64>, Option<Date>)> = sql!(tx, c => sqlx::query_as(
-        "SELECT m.name, p.inhabitants, p.on_date FROM municipality m \
+        &q.scoped("SELECT m.name, p.inhabitants, p.on_date FROM municipality m \
          LEFT JOIN population p ON p.municipality_id = m.id AND p.on_date = \
            (SELECT MAX(x.on_date) FROM population x WHERE x.municipality_id = m.id AND x.on_date <= $2) \
-         WHERE ($1 IS NULL OR m.centre_id = $1) ORDER BY m.name")
+         WHERE ($1 IS NULL OR m.centre_id = $1) ORDER BY m.name"))
         .bind(centre(q.w)).bind(q.p.to).fetch_all(&mut *c).await?);
     let mut t = q.table(
         "territory",
@@ -195,8 +265,8 @@ async fn territory(tx: &mut Tx, q: &Q<'_>) -> AppResult<Table> {
 async fn staff(tx: &mut Tx, q: &Q<'_>) -> AppResult<Table> {
     use skrb_domain::year::{Funding, StaffKind};
     let rows: Vec<(String, String, i64)> = sql!(tx, c => sqlx::query_as(
-        "SELECT kind, funding, COUNT(*) FROM staff_member WHERE ($1 IS NULL OR centre_id = $1) \
-         AND starts_on <= $2 AND (ends_on IS NULL OR ends_on >= $2) GROUP BY kind, funding")
+        &q.scoped("SELECT kind, funding, COUNT(*) FROM staff_member WHERE ($1 IS NULL OR centre_id = $1) \
+         AND starts_on <= $2 AND (ends_on IS NULL OR ends_on >= $2) GROUP BY kind, funding"))
         .bind(centre(q.w)).bind(q.p.to).fetch_all(&mut *c).await?);
     let mut cols: Vec<String> = vec![q.t("report-staff-kind")];
     cols.extend(
@@ -283,11 +353,11 @@ pub(crate) fn band_case(on: Date, first: usize) -> (String, Vec<Date>) {
 
 async fn users(tx: &mut Tx, q: &Q<'_>) -> AppResult<(Table, Table, Table)> {
     let (case, params) = band_case(q.p.to, 4);
-    let sql = format!(
+    let sql = q.scoped(&format!(
         "SELECT {case} AS band, COALESCE(p.sex, 'X') AS sex, COALESCE(m.name, '') AS municipality, COUNT(*) \
          FROM ({USERS}) u JOIN person p ON p.id = u.person_id LEFT JOIN municipality m ON m.id = p.municipality_id \
          GROUP BY 1, 2, 3"
-    );
+    ));
     let rows: Vec<UserRow> = sql!(tx, c => {
         let mut qq = sqlx::query_as(&sql).bind(centre(q.w)).bind(q.p.from).bind(q.p.to);
         for d in &params {
@@ -379,12 +449,12 @@ async fn problems(tx: &mut Tx, q: &Q<'_>) -> AppResult<Table> {
         .map(|p| format!("SELECT '{p}' AS code"))
         .collect::<Vec<_>>()
         .join(" UNION ALL ");
-    let sql = format!(
+    let sql = q.scoped(&format!(
         "SELECT k.code, COUNT(DISTINCT f.person_id), COUNT(*) FROM case_file f JOIN ({list}) k \
            ON f.problems LIKE '%,' || k.code || ',%' \
          WHERE ($1 IS NULL OR f.centre_id = $1) AND f.opened_on <= $3 AND (f.closed_on IS NULL OR f.closed_on >= $2) \
          GROUP BY k.code"
-    );
+    ));
     let rows: Vec<(String, i64, i64)> = sql!(tx, c => sqlx::query_as(&sql)
         .bind(centre(q.w)).bind(q.p.from).bind(q.p.to).fetch_all(&mut *c).await?);
     let mut t = q.table(
@@ -407,13 +477,13 @@ async fn problems(tx: &mut Tx, q: &Q<'_>) -> AppResult<Table> {
 
 async fn files(tx: &mut Tx, q: &Q<'_>) -> AppResult<Table> {
     let rows: Vec<(String, String, String, String, i64, i64, i64)> = sql!(tx, c => sqlx::query_as(
-        "SELECT t.code, t.name_sl, t.name_sr, t.name_en, \
+        &q.scoped("SELECT t.code, t.name_sl, t.name_sr, t.name_en, \
            SUM(CASE WHEN f.opened_on >= $2 THEN 1 ELSE 0 END), \
            SUM(CASE WHEN f.closed_on IS NOT NULL AND f.closed_on <= $3 THEN 1 ELSE 0 END), \
            SUM(CASE WHEN f.closed_on IS NULL OR f.closed_on > $3 THEN 1 ELSE 0 END) \
          FROM case_file f JOIN case_type t ON t.id = f.type_id \
          WHERE ($1 IS NULL OR f.centre_id = $1) AND f.opened_on <= $3 AND (f.closed_on IS NULL OR f.closed_on >= $2) \
-         GROUP BY t.code, t.name_sl, t.name_sr, t.name_en ORDER BY t.code")
+         GROUP BY t.code, t.name_sl, t.name_sr, t.name_en ORDER BY t.code"))
         .bind(centre(q.w)).bind(q.p.from).bind(q.p.to).fetch_all(&mut *c).await?);
     let mut t = q.table(
         "files",
@@ -457,20 +527,20 @@ async fn right_names(tx: &mut Tx, ids: &[i64]) -> AppResult<BTreeMap<i64, RightK
 
 async fn decisions(tx: &mut Tx, q: &Q<'_>) -> AppResult<Table> {
     let issued: Vec<(i64, i64, i64, i64)> = sql!(tx, c => sqlx::query_as(
-        "SELECT right_id, \
+        &q.scoped("SELECT right_id, \
            SUM(CASE WHEN outcome IN ('granted', 'partly') THEN 1 ELSE 0 END), \
            SUM(CASE WHEN outcome = 'refused' THEN 1 ELSE 0 END), \
            SUM(CASE WHEN outcome = 'dismissed' THEN 1 ELSE 0 END) \
          FROM decision WHERE ($1 IS NULL OR centre_id = $1) AND status = 'issued' \
-           AND kind <> 'second_instance' AND decided_on >= $2 AND decided_on <= $3 GROUP BY right_id")
+           AND kind <> 'second_instance' AND decided_on >= $2 AND decided_on <= $3 GROUP BY right_id"))
         .bind(centre(q.w)).bind(q.p.from).bind(q.p.to).fetch_all(&mut *c).await?);
     let appeals: Vec<(i64, i64, i64)> = sql!(tx, c => sqlx::query_as(
-        "SELECT d.right_id, \
+        &q.scoped("SELECT d.right_id, \
            SUM(CASE WHEN a.lodged_on >= $2 AND a.lodged_on <= $3 THEN 1 ELSE 0 END), \
            SUM(CASE WHEN a.outcome = 'annulled' AND a.outcome_on >= $2 AND a.outcome_on <= $3 THEN 1 ELSE 0 END) \
          FROM appeal a JOIN decision d ON d.id = a.decision_id \
          WHERE ($1 IS NULL OR d.centre_id = $1) AND (a.lodged_on <= $3) AND (a.outcome_on IS NULL OR a.outcome_on >= $2) \
-         GROUP BY d.right_id")
+         GROUP BY d.right_id"))
         .bind(centre(q.w)).bind(q.p.from).bind(q.p.to).fetch_all(&mut *c).await?);
     let mut ids: Vec<i64> = issued
         .iter()
@@ -521,13 +591,13 @@ async fn payments(tx: &mut Tx, q: &Q<'_>) -> AppResult<(Table, Table)> {
     let months = q.p.months();
     let first = q.p.from.replace_day(1).unwrap_or(q.p.from);
     let last = q.p.to;
-    let by_right: Vec<(i64, String, i64, i64, i64)> = sql!(tx, c => sqlx::query_as(&format!(
+    let by_right: Vec<(i64, String, i64, i64, i64)> = sql!(tx, c => sqlx::query_as(&q.scoped(&format!(
         "SELECT l.right_id, l.funder, COUNT(DISTINCT l.person_id), COUNT(*), CAST(COALESCE(SUM(l.amount), 0) AS BIGINT) \
-         {PAID} GROUP BY l.right_id, l.funder"))
+         {PAID} GROUP BY l.right_id, l.funder")))
         .bind(centre(q.w)).bind(first).bind(last).fetch_all(&mut *c).await?);
-    let by_month: Vec<(Date, i64, i64, i64)> = sql!(tx, c => sqlx::query_as(&format!(
+    let by_month: Vec<(Date, i64, i64, i64)> = sql!(tx, c => sqlx::query_as(&q.scoped(&format!(
         "SELECT l.month, COUNT(DISTINCT l.person_id), COUNT(*), CAST(COALESCE(SUM(l.amount), 0) AS BIGINT) \
-         {PAID} GROUP BY l.month"))
+         {PAID} GROUP BY l.month")))
         .bind(centre(q.w)).bind(first).bind(last).fetch_all(&mut *c).await?);
     let ids: Vec<i64> = by_right.iter().map(|r| r.0).collect();
     let names = right_names(tx, &ids).await?;
@@ -605,16 +675,16 @@ fn month_name(_l: Locale, ym: &str) -> String {
 
 async fn services(tx: &mut Tx, q: &Q<'_>) -> AppResult<Table> {
     let rows: Vec<(String, String, String, String, i64, i64, i64)> = sql!(tx, c => sqlx::query_as(
-        "SELECT t.code, t.name_sl, t.name_sr, t.name_en, COUNT(DISTINCT s.person_id), COUNT(*), \
+        &q.scoped("SELECT t.code, t.name_sl, t.name_sr, t.name_en, COUNT(DISTINCT s.person_id), COUNT(*), \
            CAST(COALESCE(SUM(s.minutes), 0) AS BIGINT) \
          FROM service_session s JOIN service_type t ON t.id = s.service_id \
          WHERE ($1 IS NULL OR s.centre_id = $1) AND s.held_on >= $2 AND s.held_on <= $3 \
-         GROUP BY t.code, t.name_sl, t.name_sr, t.name_en ORDER BY t.code")
+         GROUP BY t.code, t.name_sl, t.name_sr, t.name_en ORDER BY t.code"))
         .bind(centre(q.w)).bind(q.p.from).bind(q.p.to).fetch_all(&mut *c).await?);
     let hh: Vec<(i64, i64, i64, i64)> = sql!(tx, c => sqlx::query_as(
-        "SELECT COUNT(DISTINCT person_id), COUNT(DISTINCT carer_id), COUNT(*), \
+        &q.scoped("SELECT COUNT(DISTINCT person_id), COUNT(DISTINCT carer_id), COUNT(*), \
            CAST(COALESCE(SUM(delivered_minutes), 0) AS BIGINT) \
-         FROM hh_visit WHERE ($1 IS NULL OR centre_id = $1) AND status = 'done' AND day >= $2 AND day <= $3")
+         FROM hh_visit WHERE ($1 IS NULL OR centre_id = $1) AND status = 'done' AND day >= $2 AND day <= $3"))
         .bind(centre(q.w)).bind(q.p.from).bind(q.p.to).fetch_all(&mut *c).await?);
     let mut t = q.table(
         "services",
@@ -653,30 +723,30 @@ async fn services(tx: &mut Tx, q: &Q<'_>) -> AppResult<Table> {
 /// Home help's money, placements, guardianship and foster families: one figure a row.
 async fn care(tx: &mut Tx, q: &Q<'_>) -> AppResult<Table> {
     let hh: Vec<(i64, i64, i64)> = sql!(tx, c => sqlx::query_as(
-        "SELECT COUNT(DISTINCT carer_id), COUNT(DISTINCT person_id), CAST(COALESCE(SUM(delivered_minutes), 0) AS BIGINT) \
-         FROM hh_visit WHERE ($1 IS NULL OR centre_id = $1) AND status = 'done' AND day >= $2 AND day <= $3")
+        &q.scoped("SELECT COUNT(DISTINCT carer_id), COUNT(DISTINCT person_id), CAST(COALESCE(SUM(delivered_minutes), 0) AS BIGINT) \
+         FROM hh_visit WHERE ($1 IS NULL OR centre_id = $1) AND status = 'done' AND day >= $2 AND day <= $3"))
         .bind(centre(q.w)).bind(q.p.from).bind(q.p.to).fetch_all(&mut *c).await?);
     let months = q.p.months();
     let money: Vec<(i64, i64, i64)> = sql!(tx, c => sqlx::query_as(
-        "SELECT CAST(COALESCE(SUM(economic), 0) AS BIGINT), CAST(COALESCE(SUM(subsidy), 0) AS BIGINT), \
+        &q.scoped("SELECT CAST(COALESCE(SUM(economic), 0) AS BIGINT), CAST(COALESCE(SUM(subsidy), 0) AS BIGINT), \
            CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM hh_invoice \
-         WHERE ($1 IS NULL OR centre_id = $1) AND month >= $2 AND month <= $3")
+         WHERE ($1 IS NULL OR centre_id = $1) AND month >= $2 AND month <= $3"))
         .bind(centre(q.w)).bind(months.first().cloned().unwrap_or_default())
         .bind(months.last().cloned().unwrap_or_default()).fetch_all(&mut *c).await?);
     let placed: Vec<(String, i64, i64, i64)> = sql!(tx, c => sqlx::query_as(
-        "SELECT setting, COUNT(DISTINCT person_id), \
+        &q.scoped("SELECT setting, COUNT(DISTINCT person_id), \
            SUM(CASE WHEN start_on >= $2 THEN 1 ELSE 0 END), \
            SUM(CASE WHEN end_on IS NOT NULL AND end_on <= $3 THEN 1 ELSE 0 END) \
          FROM placement WHERE ($1 IS NULL OR centre_id = $1) AND start_on <= $3 AND (end_on IS NULL OR end_on >= $2) \
-         GROUP BY setting")
+         GROUP BY setting"))
         .bind(centre(q.w)).bind(q.p.from).bind(q.p.to).fetch_all(&mut *c).await?);
     let wards: Vec<(i64,)> = sql!(tx, c => sqlx::query_as(
-        "SELECT COUNT(DISTINCT ward_id) FROM guardianship WHERE ($1 IS NULL OR centre_id = $1) \
-         AND appointed_on <= $3 AND (ended_on IS NULL OR ended_on >= $2)")
+        &q.scoped("SELECT COUNT(DISTINCT ward_id) FROM guardianship WHERE ($1 IS NULL OR centre_id = $1) \
+         AND appointed_on <= $3 AND (ended_on IS NULL OR ended_on >= $2)"))
         .bind(centre(q.w)).bind(q.p.from).bind(q.p.to).fetch_all(&mut *c).await?);
     let families: Vec<(i64,)> = sql!(tx, c => sqlx::query_as(
-        "SELECT COUNT(*) FROM foster_carer WHERE ($1 IS NULL OR centre_id = $1) AND status IN ('approved', 'suspended') \
-         AND permit_on IS NOT NULL AND permit_on <= $2")
+        &q.scoped("SELECT COUNT(*) FROM foster_carer WHERE ($1 IS NULL OR centre_id = $1) AND status IN ('approved', 'suspended') \
+         AND permit_on IS NOT NULL AND permit_on <= $2"))
         .bind(centre(q.w)).bind(q.p.to).fetch_all(&mut *c).await?);
     let (carers, hh_users, minutes) = hh.first().copied().unwrap_or((0, 0, 0));
     let (economic, subsidy, paid) = money.first().copied().unwrap_or((0, 0, 0));
@@ -726,8 +796,8 @@ async fn care(tx: &mut Tx, q: &Q<'_>) -> AppResult<Table> {
 async fn intakes(tx: &mut Tx, q: &Q<'_>) -> AppResult<Table> {
     let next = q.p.to.next_day().unwrap_or(q.p.to);
     let rows: Vec<(String, i64, i64)> = sql!(tx, c => sqlx::query_as(
-        "SELECT channel, COUNT(*), SUM(CASE WHEN case_id IS NOT NULL THEN 1 ELSE 0 END) FROM intake \
-         WHERE ($1 IS NULL OR centre_id = $1) AND at >= $2 AND at < $3 GROUP BY channel")
+        &q.scoped("SELECT channel, COUNT(*), SUM(CASE WHEN case_id IS NOT NULL THEN 1 ELSE 0 END) FROM intake \
+         WHERE ($1 IS NULL OR centre_id = $1) AND at >= $2 AND at < $3 GROUP BY channel"))
         .bind(centre(q.w)).bind(q.p.from).bind(next).fetch_all(&mut *c).await?);
     let mut t = q.table(
         "intakes",
@@ -746,15 +816,15 @@ async fn intakes(tx: &mut Tx, q: &Q<'_>) -> AppResult<Table> {
 
 async fn violence(tx: &mut Tx, q: &Q<'_>) -> AppResult<Table> {
     let reports: Vec<(i64,)> = sql!(tx, c => sqlx::query_as(
-        "SELECT COUNT(*) FROM violence_report v JOIN case_file f ON f.id = v.case_id \
-         WHERE ($1 IS NULL OR f.centre_id = $1) AND v.reported_on >= $2 AND v.reported_on <= $3")
+        &q.scoped("SELECT COUNT(*) FROM violence_report v JOIN case_file f ON f.id = v.case_id \
+         WHERE ($1 IS NULL OR f.centre_id = $1) AND v.reported_on >= $2 AND v.reported_on <= $3"))
         .bind(centre(q.w)).bind(q.p.from).bind(q.p.to).fetch_all(&mut *c).await?);
     let files: Vec<(i64, i64, i64)> = sql!(tx, c => sqlx::query_as(
-        "SELECT CAST(COALESCE(SUM(CASE WHEN opened_on >= $2 THEN 1 ELSE 0 END), 0) AS BIGINT), \
+        &q.scoped("SELECT CAST(COALESCE(SUM(CASE WHEN opened_on >= $2 THEN 1 ELSE 0 END), 0) AS BIGINT), \
            CAST(COALESCE(SUM(CASE WHEN closed_on IS NULL OR closed_on > $3 THEN 1 ELSE 0 END), 0) AS BIGINT), \
            COUNT(DISTINCT person_id) \
          FROM case_file WHERE ($1 IS NULL OR centre_id = $1) AND problems LIKE '%,domestic_violence,%' \
-           AND opened_on <= $3 AND (closed_on IS NULL OR closed_on >= $2)")
+           AND opened_on <= $3 AND (closed_on IS NULL OR closed_on >= $2)"))
         .bind(centre(q.w)).bind(q.p.from).bind(q.p.to).fetch_all(&mut *c).await?);
     let (opened, open, persons) = files.first().copied().unwrap_or((0, 0, 0));
     let mut t = q.table("violence", &["report-figure", "report-value"]);
@@ -775,13 +845,13 @@ async fn violence(tx: &mut Tx, q: &Q<'_>) -> AppResult<Table> {
 async fn programmes(tx: &mut Tx, q: &Q<'_>) -> AppResult<Table> {
     type Row = (String, String, i64, i64, i64, i64);
     let rows: Vec<Row> = sql!(tx, c => sqlx::query_as(
-        "SELECT p.name, p.kind, \
+        &q.scoped("SELECT p.name, p.kind, \
            (SELECT COUNT(*) FROM programme_entry e WHERE e.programme_id = p.id AND NOT e.removed), \
            (SELECT CAST(COALESCE(SUM(e.members), 0) AS BIGINT) FROM programme_entry e WHERE e.programme_id = p.id AND NOT e.removed), \
            (SELECT CAST(COALESCE(SUM(f.amount), 0) AS BIGINT) FROM programme_funding f WHERE f.programme_id = p.id), \
            (SELECT COUNT(*) FROM distribution d WHERE d.programme_id = p.id AND d.handed_on >= $2 AND d.handed_on <= $3) \
          FROM programme p WHERE ($1 IS NULL OR p.centre_id = $1) AND p.period_from <= $3 AND p.period_to >= $2 \
-         ORDER BY p.period_from, p.name")
+         ORDER BY p.period_from, p.name"))
         .bind(centre(q.w)).bind(q.p.from).bind(q.p.to).fetch_all(&mut *c).await?);
     let mut t = q.table(
         "programmes",
@@ -815,10 +885,10 @@ async fn programmes(tx: &mut Tx, q: &Q<'_>) -> AppResult<Table> {
 
 async fn groups(tx: &mut Tx, q: &Q<'_>) -> AppResult<Table> {
     let rows: Vec<(String, String, i64)> = sql!(tx, c => sqlx::query_as(
-        "SELECT g.name, g.convened_by, (SELECT COUNT(*) FROM working_group_member m WHERE m.group_id = g.id \
+        &q.scoped("SELECT g.name, g.convened_by, (SELECT COUNT(*) FROM working_group_member m WHERE m.group_id = g.id \
            AND m.starts_on <= $3 AND (m.ends_on IS NULL OR m.ends_on >= $2)) \
          FROM working_group g WHERE ($1 IS NULL OR g.centre_id = $1) AND g.starts_on <= $3 \
-           AND (g.ends_on IS NULL OR g.ends_on >= $2) ORDER BY g.name")
+           AND (g.ends_on IS NULL OR g.ends_on >= $2) ORDER BY g.name"))
         .bind(centre(q.w)).bind(q.p.from).bind(q.p.to).fetch_all(&mut *c).await?);
     let mut t = q.table(
         "groups",
@@ -885,14 +955,14 @@ async fn plan(tx: &mut Tx, q: &Q<'_>, actor: &Actor) -> AppResult<Table> {
 /// tenths) and what became of their proposals.
 async fn round_table(tx: &mut Tx, q: &Q<'_>) -> AppResult<Table> {
     let ratings: Vec<(i64, i64, i64, i64, i64)> = sql!(tx, c => sqlx::query_as(
-        "SELECT COUNT(*), CAST(COALESCE(SUM(a.cooperation), 0) AS BIGINT), CAST(COALESCE(SUM(a.responsiveness), 0) AS BIGINT), \
+        &q.scoped("SELECT COUNT(*), CAST(COALESCE(SUM(a.cooperation), 0) AS BIGINT), CAST(COALESCE(SUM(a.responsiveness), 0) AS BIGINT), \
            CAST(COALESCE(SUM(a.professional), 0) AS BIGINT), CAST(COALESCE(SUM(a.coordination), 0) AS BIGINT) \
          FROM round_table_answer a JOIN round_table r ON r.id = a.round_table_id \
-         WHERE ($1 IS NULL OR r.centre_id = $1) AND r.held_on >= $2 AND r.held_on <= $3")
+         WHERE ($1 IS NULL OR r.centre_id = $1) AND r.held_on >= $2 AND r.held_on <= $3"))
         .bind(centre(q.w)).bind(q.p.from).bind(q.p.to).fetch_all(&mut *c).await?);
     let outcomes: Vec<(String, i64)> = sql!(tx, c => sqlx::query_as(
-        "SELECT p.outcome, COUNT(*) FROM round_table_proposal p JOIN round_table r ON r.id = p.round_table_id \
-         WHERE ($1 IS NULL OR r.centre_id = $1) AND r.held_on >= $2 AND r.held_on <= $3 GROUP BY p.outcome")
+        &q.scoped("SELECT p.outcome, COUNT(*) FROM round_table_proposal p JOIN round_table r ON r.id = p.round_table_id \
+         WHERE ($1 IS NULL OR r.centre_id = $1) AND r.held_on >= $2 AND r.held_on <= $3 GROUP BY p.outcome"))
         .bind(centre(q.w)).bind(q.p.from).bind(q.p.to).fetch_all(&mut *c).await?);
     let (answers, sums) = match ratings.first() {
         Some(&(n, a, b, c, d)) => (n, [a, b, c, d]),

@@ -168,7 +168,7 @@ pub async fn section_save(
         year: f.year,
         from: f.from,
         to: f.to,
-        centre: None,
+        ..Default::default()
     };
     let period = report::period_of(&q, s.today())?;
     let version = narrative::save(&st.db, &s.actor(), period, &section, &f.body, f.version).await?;
@@ -231,6 +231,7 @@ pub async fn statistics(
         from: f.from,
         to: f.to,
         centre: f.centre,
+        unit: None,
     };
     let r = report::statistics(
         &st.db,

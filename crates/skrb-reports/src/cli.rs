@@ -63,6 +63,9 @@ pub enum ReportCommand {
         /// A centre's code; none: all centres together.
         #[arg(long)]
         centre: Option<String>,
+        /// A unit of the centre (its number): its files, staff and municipalities.
+        #[arg(long)]
+        unit: Option<i64>,
         /// A calendar year (last year by default).
         #[arg(long)]
         year: Option<i32>,
@@ -92,6 +95,7 @@ pub async fn run(db: &Db, read: &Db, command: &ReportCommand) -> anyhow::Result<
         ReportCommand::SiRights(a) => form(db, read, "si-rights", a).await,
         ReportCommand::Annual {
             centre,
+            unit,
             year,
             from,
             to,
@@ -111,6 +115,7 @@ pub async fn run(db: &Db, read: &Db, command: &ReportCommand) -> anyhow::Result<
                 from: from.clone(),
                 to: to.clone(),
                 centre: centre.clone(),
+                unit: unit.map(|u| u.to_string()),
             };
             let mut bar = Progress::new("report tables", SECTIONS.len());
             let r = report::annual(
@@ -183,6 +188,7 @@ async fn form(db: &Db, read: &Db, form: &str, a: &FormArgs) -> anyhow::Result<()
         from: a.from.clone(),
         to: a.to.clone(),
         centre: a.centre.clone(),
+        unit: None,
     };
     let mut bar = Progress::new("form tables", 1);
     let r = report::statistics(db, read, &who, &q, form, l, a.hide_small, Action::Download)

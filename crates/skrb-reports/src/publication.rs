@@ -42,6 +42,7 @@ pub async fn publish_period(
         from,
         to,
         centre: None,
+        unit: None,
     };
     let l = crate::report::own_locale(db, actor).await?;
     let r =

@@ -29,6 +29,9 @@ pub struct ReportQuery {
     /// A centre's code (`csd-velenje`); none: the reader's own centre, or all centres
     /// for a reader of all centres.
     pub centre: Option<String>,
+    /// A unit of the centre (its number): the files of the unit and the persons living
+    /// in its municipalities; none: the whole centre.
+    pub unit: Option<String>,
 }
 
 fn bad(field: &'static str, key: &'static str) -> AppError {
@@ -76,6 +79,38 @@ pub fn period_of(q: &ReportQuery, today: Date) -> AppResult<Period> {
 /// together, for a reader of all centres (the ministry) and the command line; all
 /// centres for a reader of no centre (an administrator), with small counts hidden.
 pub async fn whose(db: &Db, actor: &Actor, code: Option<&str>, l: Locale) -> AppResult<Whose> {
+    whose_unit(db, actor, code, None, l).await
+}
+
+/// Whose report, narrowed to a unit of the centre when `unit` is given (a unit of
+/// another centre is refused like the centre itself; for a reader of all centres the
+/// unit names its centre).
+pub async fn whose_unit(
+    db: &Db,
+    actor: &Actor,
+    code: Option<&str>,
+    unit: Option<&str>,
+    l: Locale,
+) -> AppResult<Whose> {
+    let unit = unit.map(str::trim).filter(|u| !u.is_empty());
+    let Some(unit) = unit else {
+        return whose_centre(db, actor, code, l).await;
+    };
+    let id: i64 = unit.parse().map_err(|_| bad("unit", "err-number"))?;
+    let row: Option<(String, String)> = skrb_kit::sql_pool!(db, p => sqlx::query_as(
+        "SELECT c.code, u.name FROM unit u JOIN centre c ON c.id = u.centre_id WHERE u.id = $1")
+        .bind(id).fetch_optional(p).await?);
+    let (centre_code, name) = row.ok_or(AppError::NotFound)?;
+    if code.is_some_and(|c| c.trim() != centre_code && !c.trim().is_empty()) {
+        return Err(AppError::NotFound);
+    }
+    let mut w = whose_centre(db, actor, Some(&centre_code), l).await?;
+    w.unit = Some(id);
+    w.name = format!("{}, {name}", w.name);
+    Ok(w)
+}
+
+async fn whose_centre(db: &Db, actor: &Actor, code: Option<&str>, l: Locale) -> AppResult<Whose> {
     let code = code.map(str::trim).filter(|c| !c.is_empty());
     let all = match actor.scope {
         None => true,
@@ -100,6 +135,7 @@ pub async fn whose(db: &Db, actor: &Actor, code: Option<&str>, l: Locale) -> App
     Ok(match row {
         Some((id, name, currency)) => Whose {
             centre: Some(id),
+            unit: None,
             name,
             currency,
             locale: l,
@@ -110,6 +146,7 @@ pub async fn whose(db: &Db, actor: &Actor, code: Option<&str>, l: Locale) -> App
                 "SELECT currency FROM centre ORDER BY id LIMIT 1").fetch_optional(p).await?);
             Whose {
                 centre: None,
+                unit: None,
                 name: i18n::t(l, "report-all-centres"),
                 currency: cur.map(|c| c.0).unwrap_or_else(|| "EUR".into()),
                 locale: l,
@@ -214,7 +251,7 @@ async fn asked(
     hide_small: bool,
 ) -> AppResult<Asked> {
     let period = period_of(q, actor.today())?;
-    let whose = whose(primary, actor, q.centre.as_deref(), l).await?;
+    let whose = whose_unit(primary, actor, q.centre.as_deref(), q.unit.as_deref(), l).await?;
     let centre_code = match whose.centre {
         Some(id) => {
             let r: Option<(String,)> = skrb_kit::sql_pool!(primary, p => sqlx::query_as(
@@ -275,9 +312,10 @@ pub async fn annual(
     let a = asked(primary, actor, q, l, hide_small).await?;
     let built = annual::tables(read, actor, &a.whose, a.period, step).await?;
     audited(primary, actor, &a, action, "annual_report").await?;
-    let sections = match a.whose.centre {
-        Some(id) => crate::narrative::sections(primary, id, a.period, l).await?,
-        None => Vec::new(),
+    // The narrative is the centre's: a unit's report is its tables.
+    let sections = match (a.whose.centre, a.whose.unit) {
+        (Some(id), None) => crate::narrative::sections(primary, id, a.period, l).await?,
+        _ => Vec::new(),
     };
     let tables = if a.hide_small {
         built.tables.iter().map(Table::hide_small).collect()
@@ -378,6 +416,15 @@ pub fn xlsx(r: &Report) -> anyhow::Result<Vec<u8>> {
 }
 
 /// Every centre's code and name, for a reader of all centres to choose from.
+/// The units of a centre (number, name), by name; none for a reader of no one centre.
+pub async fn units(db: &Db, centre: Option<i64>) -> AppResult<Vec<(i64, String)>> {
+    let Some(centre) = centre else {
+        return Ok(Vec::new());
+    };
+    Ok(skrb_kit::sql_pool!(db, p => sqlx::query_as(
+        "SELECT id, name FROM unit WHERE centre_id = $1 ORDER BY name").bind(centre).fetch_all(p).await?))
+}
+
 pub async fn centres(db: &Db) -> AppResult<Vec<(String, String)>> {
     Ok(skrb_kit::sql_pool!(db, p => sqlx::query_as(
         "SELECT code, name FROM centre ORDER BY name").fetch_all(p).await?))

@@ -88,6 +88,8 @@ struct AnnualPage {
     pdf: String,
     xlsx: String,
     centres: Vec<(String, String)>,
+    /// The units of the reader's centre (number, name), to narrow the report to one.
+    units: Vec<(i64, String)>,
     errors: Vec<Reason>,
     /// The reader writes this report's sections (their own centre's, not a publication).
     editable: bool,
@@ -124,6 +126,9 @@ fn query_string(q: &ReportQuery, r: &Report) -> String {
     if let Some(c) = q.centre.as_deref().filter(|c| !c.is_empty()) {
         s.append_pair("centre", c);
     }
+    if let Some(u) = q.unit.as_deref().filter(|u| !u.trim().is_empty()) {
+        s.append_pair("unit", u.trim());
+    }
     s.finish()
 }
 
@@ -144,13 +149,19 @@ async fn annual_page(
         Vec::new()
     };
     let query = r.as_ref().map(|r| query_string(&q, r)).unwrap_or_default();
+    let units = report::units(&st.db, s.actor().scope.and_then(|x| x.centre_id)).await?;
+    let unit_asked = q.unit.as_deref().is_some_and(|u| !u.trim().is_empty());
     // Only the centre's own report is written and published, by its own staff.
     let own = s.actor().scope.and_then(|x| x.centre_id);
     let centre = match &r {
         Some(r) => report::centre_id(&st.db, r.centre_code.as_deref()).await?,
         None => None,
     };
-    let editable = s.may(skrb_kit::auth::Permission::ReportWrite) && own.is_some() && centre == own;
+    // A unit's report is read, not written: the narrative is the centre's.
+    let editable = s.may(skrb_kit::auth::Permission::ReportWrite)
+        && own.is_some()
+        && centre == own
+        && !unit_asked;
     let publications = match (&r, centre, own) {
         (Some(r), Some(c), Some(o)) if c == o => {
             publication::publications(&st.db, c, r.period).await?
@@ -166,6 +177,7 @@ async fn annual_page(
         r,
         query,
         centres,
+        units,
         errors,
         editable,
         published: None,
@@ -279,6 +291,7 @@ async fn published_page(
         r: Some(r),
         query: String::new(),
         centres: Vec::new(),
+        units: Vec::new(),
         errors: Vec::new(),
         editable: false,
         published: Some(p),

@@ -332,6 +332,92 @@ async fn the_annual_report_of_a_worked_example(app: TestApp) {
     let rep = r.json();
     assert_eq!(row(&table(&rep, "users-group"), "Total")[4], 4);
 
+    // A unit's report: the unit of Velenje's municipality has its files, its staff, its
+    // municipality and the persons living there; the rest of the centre is not in it.
+    let v = app.num("SELECT id FROM centre WHERE code = 'csd-v'").await;
+    app.exec(&format!(
+        "INSERT INTO unit (centre_id, name) VALUES ({v}, 'Enota Velenje'), ({v}, 'Enota Šoštanj')"
+    ))
+    .await;
+    let unit = app
+        .num("SELECT id FROM unit WHERE name = 'Enota Velenje'")
+        .await;
+    app.exec(&format!(
+        "UPDATE municipality SET unit_id = CASE WHEN name = 'Velenje' THEN {unit} ELSE {unit} + 1 END WHERE centre_id = {v}"
+    ))
+    .await;
+    app.exec(&format!(
+        "UPDATE staff_member SET unit_id = {unit} WHERE kind = 'intern' AND centre_id = {v}"
+    ))
+    .await;
+    app.exec(&format!(
+        "UPDATE case_file SET unit_id = CASE WHEN person_id IN (SELECT p.id FROM person p JOIN municipality m \
+         ON m.id = p.municipality_id WHERE m.name = 'Velenje') THEN {unit} ELSE {unit} + 1 END WHERE centre_id = {v}"
+    ))
+    .await;
+    let r = app
+        .api(
+            "GET",
+            &format!("/api/v1/reports/annual?year=2014&unit={unit}"),
+            Some(&dir),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let rep = r.json();
+    assert!(
+        rep["whose"]
+            .as_str()
+            .is_some_and(|w| w.ends_with(", Enota Velenje")),
+        "{}",
+        rep["whose"]
+    );
+    adds_up(&rep);
+    let t = table(&rep, "territory");
+    assert_eq!(row(&t, "Total")[1], 33_000, "{t:?}");
+    assert_eq!(
+        row(&table(&rep, "staff"), "Total")[5],
+        4,
+        "the unit's interns"
+    );
+    let m = table(&rep, "users-municipality");
+    assert_eq!(row(&m, "Velenje")[4], 3);
+    assert_eq!(row(&m, "Total")[4], 3, "{m:?}");
+    assert!(
+        rep["sections"].as_array().is_none_or(|s| s.is_empty()),
+        "the narrative is the centre's"
+    );
+    let r = app
+        .api(
+            "GET",
+            &format!("/api/v1/reports/annual?year=2014&unit={unit}"),
+            Some(&other),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 403, "another centre's unit: {}", r.body);
+    assert_eq!(
+        app.api(
+            "GET",
+            "/api/v1/reports/annual?year=2014&unit=x",
+            Some(&dir),
+            None
+        )
+        .await
+        .status,
+        422
+    );
+    let r = app
+        .api(
+            "GET",
+            &format!("/api/v1/reports/annual?year=2014&unit={unit}"),
+            Some(&min),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["small_hidden"], true);
+
     // The ministry reads any centre, or all of them, with counts under five hidden.
     let r = app
         .api(
