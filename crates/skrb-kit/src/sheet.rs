@@ -117,6 +117,14 @@ impl Table {
         self.rows.push(cells);
     }
 
+    /// Whether a column holds words only (no number in any row): it is aligned as text,
+    /// not as figures.
+    pub fn is_text(&self, col: &usize) -> bool {
+        self.rows
+            .iter()
+            .all(|r| matches!(r.get(*col), None | Some(Cell::Text(_)) | Some(Cell::Empty)))
+    }
+
     /// Adds a total row: each numeric column summed, the first cell `label`; a total is
     /// computed from the rows shown, never counted apart, so it always adds up.
     pub fn totalled(mut self, label: String) -> Table {

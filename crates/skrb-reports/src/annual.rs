@@ -940,7 +940,9 @@ async fn plan(tx: &mut Tx, q: &Q<'_>, actor: &Actor) -> AppResult<Table> {
                     value(i.target),
                     value(i.actual),
                     match &i.ratio {
-                        Some(r) => Cell::Text(format!("{} / {}", r.numerator, r.denominator)),
+                        Some(r) => {
+                            Cell::Text(format!("{}\u{a0}/\u{a0}{}", r.numerator, r.denominator))
+                        }
                         None => Cell::Empty,
                     },
                     Cell::Text(q.t(&format!("year-status-{}", a.status))),

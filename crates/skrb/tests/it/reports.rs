@@ -600,7 +600,7 @@ async fn the_demos_report_adds_up_everywhere(app: TestApp) {
     assert!(
         plan.iter().any(|r| r[6]
             .as_str()
-            .is_some_and(|of| of.contains(" / ") && r[5].is_i64())),
+            .is_some_and(|of| of.contains('/') && r[5].is_i64())),
         "a computed indicator with its numerator and denominator: {plan:?}"
     );
     assert_eq!(
