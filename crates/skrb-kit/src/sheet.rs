@@ -29,6 +29,9 @@ pub enum Cell {
     Date(Date),
     /// A person count hidden by the small-cell rule.
     Hidden,
+    /// A person count withheld (of any size) because with the row's or the column's
+    /// total it would give a hidden one away; written "x", as statistical offices do.
+    Withheld,
     Empty,
 }
 
@@ -50,6 +53,7 @@ impl Cell {
                 | Cell::Minutes(_)
                 | Cell::PerMille(_)
                 | Cell::Hidden
+                | Cell::Withheld
         )
     }
 
@@ -66,6 +70,7 @@ impl Cell {
             }
             Cell::Date(d) => i18n::fmt_date(l, *d),
             Cell::Hidden => "<5".into(),
+            Cell::Withheld => "x".into(),
             Cell::Empty => String::new(),
         }
     }
@@ -165,13 +170,17 @@ impl Table {
             Cell::Persons(n) if skrb_domain::reports::small(*n) => Cell::Hidden,
             other => other.clone(),
         };
+        let mut grid: Vec<Vec<Cell>> = self
+            .rows
+            .iter()
+            .chain(self.total.iter())
+            .map(|r| r.iter().map(hide).collect())
+            .collect();
+        withhold(&mut grid, self.total.is_some());
+        let total = self.total.as_ref().and_then(|_| grid.pop());
         Table {
-            rows: self
-                .rows
-                .iter()
-                .map(|r| r.iter().map(hide).collect())
-                .collect(),
-            total: self.total.as_ref().map(|r| r.iter().map(hide).collect()),
+            rows: grid,
+            total,
             ..self.clone()
         }
     }
@@ -179,6 +188,63 @@ impl Table {
     /// Rows then the total.
     pub fn all_rows(&self) -> impl Iterator<Item = &Vec<Cell>> {
         self.rows.iter().chain(self.total.iter())
+    }
+}
+
+/// Secondary suppression: where a row (its cells add up to its total column) or a
+/// column (its cells add up to the total row) has exactly one hidden count, the
+/// smallest other non-zero count of it is withheld too, so the hidden one cannot be
+/// worked out by subtraction; again until nothing changes.
+fn withhold(grid: &mut [Vec<Cell>], has_total_row: bool) {
+    let hidden = |c: &Cell| matches!(c, Cell::Hidden | Cell::Withheld);
+    // The smallest non-zero count among `cells` (grid positions), if one is alone hidden.
+    let pick = |grid: &[Vec<Cell>], cells: &[(usize, usize)]| -> Option<(usize, usize)> {
+        let n = cells.iter().filter(|&&(r, c)| hidden(&grid[r][c])).count();
+        if n != 1 {
+            return None;
+        }
+        cells
+            .iter()
+            .filter_map(|&(r, c)| match grid[r][c] {
+                Cell::Persons(v) if v > 0 => Some((v, r, c)),
+                _ => None,
+            })
+            .min()
+            .map(|(_, r, c)| (r, c))
+    };
+    let persons = |c: &Cell| matches!(c, Cell::Persons(_) | Cell::Hidden | Cell::Withheld);
+    let width = grid.iter().map(Vec::len).max().unwrap_or(0);
+    for _ in 0..(grid.len() + width) {
+        let mut changed = false;
+        for r in 0..grid.len() {
+            let cells: Vec<(usize, usize)> = (0..grid[r].len())
+                .filter(|&c| persons(&grid[r][c]))
+                .map(|c| (r, c))
+                .collect();
+            if cells.len() > 1 {
+                if let Some((r, c)) = pick(grid, &cells) {
+                    grid[r][c] = Cell::Withheld;
+                    changed = true;
+                }
+            }
+        }
+        if has_total_row {
+            for c in 0..width {
+                let cells: Vec<(usize, usize)> = (0..grid.len())
+                    .filter(|&r| grid[r].get(c).is_some_and(persons))
+                    .map(|r| (r, c))
+                    .collect();
+                if cells.len() > 1 {
+                    if let Some((r, c)) = pick(grid, &cells) {
+                        grid[r][c] = Cell::Withheld;
+                        changed = true;
+                    }
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
     }
 }
 
@@ -215,6 +281,7 @@ pub fn csv_line(out: &mut String, cells: &[Cell]) {
             Cell::PerMille(p) => format!("{}.{}", p / 10, p.abs() % 10),
             Cell::Date(d) => d.to_string(),
             Cell::Hidden => "<5".into(),
+            Cell::Withheld => "x".into(),
             Cell::Empty => String::new(),
         };
         csv_field(out, &s);
@@ -293,6 +360,9 @@ pub fn write_cell(
         }
         Cell::Hidden => {
             ws.write_string_with_format(row, col, "<5", &f.hidden)?;
+        }
+        Cell::Withheld => {
+            ws.write_string_with_format(row, col, "x", &f.hidden)?;
         }
         Cell::Empty => {}
     }
@@ -617,8 +687,47 @@ mod tests {
         assert_eq!(total[2], Cell::Money(123_406));
         let hidden = t.hide_small();
         assert_eq!(hidden.rows[1][1], Cell::Hidden);
-        assert_eq!(hidden.rows[0][1], Cell::Persons(51));
+        // 55 - 51 would give the 4 away: the 51 is withheld too, the total stays.
+        assert_eq!(hidden.rows[0][1], Cell::Withheld);
+        assert_eq!(hidden.total.expect("total")[1], Cell::Persons(55));
         assert_eq!(Cell::Hidden.show(Locale::Sl, "EUR"), "<5");
+        assert_eq!(Cell::Withheld.show(Locale::Sl, "EUR"), "x");
+    }
+
+    /// Users by band and sex with a total column and a total row: no hidden count can be
+    /// worked out from what is shown, and nothing more is withheld than that needs.
+    #[test]
+    fn no_hidden_count_can_be_worked_out_by_subtraction() {
+        let mut t = Table::new(
+            "users-age",
+            "Users".into(),
+            ["Band", "M", "F", "X", "Total"].map(String::from).to_vec(),
+        );
+        for (band, m, f) in [("0-6", 3, 10), ("7-14", 20, 30), ("15-16", 12, 9)] {
+            t.row(vec![
+                Cell::Text(band.into()),
+                Cell::Persons(m),
+                Cell::Persons(f),
+                Cell::Persons(0),
+                Cell::Persons(m + f),
+            ]);
+        }
+        let h = t.totalled("Total".into()).hide_small();
+        let grid: Vec<&Vec<Cell>> = h.rows.iter().chain(h.total.iter()).collect();
+        let unknown = |c: &Cell| matches!(c, Cell::Hidden | Cell::Withheld);
+        assert_eq!(grid[0][1], Cell::Hidden);
+        // Every row and every column with an unknown has at least two.
+        for r in &grid {
+            let n = r.iter().filter(|c| unknown(c)).count();
+            assert!(n == 0 || n >= 2, "{r:?}");
+        }
+        for c in 1..5 {
+            let n = grid.iter().filter(|r| unknown(&r[c])).count();
+            assert!(n == 0 || n >= 2, "column {c}: {grid:?}");
+        }
+        // The zeros stay, and so does the grand total.
+        assert_eq!(grid[0][3], Cell::Persons(0));
+        assert_eq!(grid[3][4], Cell::Persons(84));
     }
 
     #[test]
