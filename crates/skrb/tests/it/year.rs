@@ -254,7 +254,8 @@ both!(staff_head_count_and_the_caseload_norm);
 
 async fn a_plan_with_computed_and_entered_indicators(app: TestApp) {
     let c = centre(&app, "vel", "SI").await;
-    let today = time::OffsetDateTime::now_utc().date();
+    // The centre's today (Ljubljana), not UTC's: they differ after 23:00 UTC.
+    let today = skrb_kit::clock::Zone::default().date_of(time::OffsetDateTime::now_utc());
     let year = today.year();
     // A strategy with a goal and its measure (numbered as the strategy numbers them).
     let r = post(&app, &c.head, "/api/v1/year/strategies", json!({"owner": "municipality", "name": "Strategija 2014-2020", "from_year": "2014", "to_year": "2020"})).await;
