@@ -10,6 +10,7 @@ pub mod emso;
 pub mod fixtures;
 pub mod fuzzing;
 pub mod iban;
+pub mod import;
 pub mod names;
 pub mod payments;
 pub mod person;

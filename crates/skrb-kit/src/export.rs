@@ -205,6 +205,11 @@ where
 }
 
 impl Download {
+    /// Keeps the file at `path` (the command line's downloads).
+    pub fn save(self, path: &std::path::Path) -> std::io::Result<()> {
+        std::fs::copy(self.file.path(), path).map(|_| ())
+    }
+
     /// The file as a download, sent in chunks of 64 KiB; it is deleted once sent.
     pub fn response(self) -> AppResult<axum::response::Response> {
         use axum::http::header;

@@ -149,7 +149,8 @@ macro_rules! words {
 
 /// The prefixes of the contexts' keys (a new context adds its own): a shared file's
 /// keys take none of them, and an API error's code is its key without it.
-pub const CONTEXT_PREFIXES: [&str; 10] = [
+pub const CONTEXT_PREFIXES: [&str; 11] = [
+    "import-",
     "year-",
     "report-",
     "registry-",

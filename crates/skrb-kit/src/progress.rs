@@ -24,6 +24,25 @@ impl Progress {
         }
     }
 
+    /// Where a job of unknown length is: a count and a rate, rewritten on a terminal.
+    pub fn show_count(&mut self, done: usize) {
+        if self.total == 0 {
+            self.total = usize::MAX;
+        }
+        let secs = self.started.elapsed().as_secs_f64().max(0.001);
+        let line = format!(
+            "{} {done} ({:.0}/s, {secs:.1} s)",
+            self.what,
+            done as f64 / secs
+        );
+        if self.tty {
+            eprint!("\r{line}   ");
+        } else if done / 20_000 > self.last_tenth {
+            self.last_tenth = done / 20_000;
+            eprintln!("{line}");
+        }
+    }
+
     pub fn show(&mut self, done: usize) {
         let secs = self.started.elapsed().as_secs_f64().max(0.001);
         let rate = done as f64 / secs;

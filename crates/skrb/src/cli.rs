@@ -185,6 +185,13 @@ enum Command {
         #[command(subcommand)]
         command: skrb_reports::cli::ReportCommand,
     },
+    /// Bring an old register in: persons and households, or active rights as migrated
+    /// decisions, from CSV or XLSX; resumable after a kill, a file imported twice
+    /// imports nothing the second time.
+    Import {
+        #[command(subcommand)]
+        command: skrb_import::cli::ImportCommand,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -701,6 +708,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     None => db.clone(),
                 };
                 skrb_reports::cli::run(&db, &read, command).await
+            }
+            Command::Import { command } => {
+                let config = resolve(&cli, None, false)?;
+                let db = open(&config).await?;
+                skrb_import::cli::run(&db, command).await
             }
             Command::Retention {
                 command: RetentionCommand::Run { apply },

@@ -34,7 +34,8 @@ pub static APP_WORDS: Words = skrb_kit::words!("app");
 
 /// Every file of words, in the order they load: the shared ones, each context's, the
 /// app's. A new context adds its `WORDS` here.
-pub static WORDS: [&Words; 12] = [
+pub static WORDS: [&Words; 13] = [
+    &skrb_import::WORDS,
     &skrb_year::WORDS,
     &skrb_reports::WORDS,
     &skrb_kit::i18n::COMMON,

@@ -127,6 +127,7 @@ nav-programmes = Programmes and aid
 nav-vouchers = Vouchers
 nav-year = The centre's year
 nav-reports = Reports
+nav-imports = Imports
 nav-round-tables = Round tables
 nav-visits = My visits
 header-search-label = Search persons and files

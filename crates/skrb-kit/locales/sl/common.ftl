@@ -131,6 +131,7 @@ nav-programmes = Programi in pomoči
 nav-vouchers = Boni
 nav-year = Leto centra
 nav-reports = Poročila
+nav-imports = Uvoz
 nav-round-tables = Okrogle mize
 nav-visits = Moji obiski
 header-search-label = Iskanje oseb in spisov

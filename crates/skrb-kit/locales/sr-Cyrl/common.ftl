@@ -129,6 +129,7 @@ nav-programmes = Програми и помоћи
 nav-vouchers = Ваучери
 nav-year = Година центра
 nav-reports = Извјештаји
+nav-imports = Увоз
 nav-round-tables = Округли столови
 nav-visits = Моје посјете
 header-search-label = Претрага лица и предмета

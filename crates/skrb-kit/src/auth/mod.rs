@@ -168,10 +168,13 @@ pub enum Permission {
     /// Write the annual report's narrative sections and publish the report.
     #[serde(rename = "report.write")]
     ReportWrite,
+    /// Bring an old register's file in: map, check, review duplicates, commit.
+    #[serde(rename = "import.run")]
+    ImportRun,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 41] = [
+    pub const ALL: [Permission; 42] = [
         Permission::RegistryRead,
         Permission::RegistryWrite,
         Permission::IdentityOverride,
@@ -213,6 +216,7 @@ impl Permission {
         Permission::PlanApprove,
         Permission::RoundTableAnswer,
         Permission::ReportWrite,
+        Permission::ImportRun,
     ];
 
     pub fn code(self) -> &'static str {
@@ -258,6 +262,7 @@ impl Permission {
             Permission::PlanApprove => "plan.approve",
             Permission::RoundTableAnswer => "roundtable.answer",
             Permission::ReportWrite => "report.write",
+            Permission::ImportRun => "import.run",
         }
     }
 

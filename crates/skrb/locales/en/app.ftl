@@ -164,6 +164,7 @@ perm-year-manage = Keep staff, plans and round tables
 perm-plan-approve = Approve progress updates of the action plan
 perm-roundtable-answer = Answer the round table's questionnaire
 perm-report-write = Write and publish the annual report
+perm-import-run = Bring old registers in (import)
 home-pay-runs =
     { $count ->
         [one] { $count } payment run awaits your approval

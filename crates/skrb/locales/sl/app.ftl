@@ -178,6 +178,7 @@ perm-year-manage = Urejanje zaposlenih, načrtov in okroglih miz
 perm-plan-approve = Potrjevanje poročil o napredku akcijskega načrta
 perm-roundtable-answer = Odgovor na vprašalnik okrogle mize
 perm-report-write = Pisanje in objava letnega poročila
+perm-import-run = Uvoz starih evidenc
 home-pay-runs =
     { $count ->
         [one] { $count } plačilna lista čaka na vašo odobritev

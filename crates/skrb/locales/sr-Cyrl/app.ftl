@@ -171,6 +171,7 @@ perm-year-manage = Уређивање запослених, планова и о
 perm-plan-approve = Одобравање извјештаја о напретку акционог плана
 perm-roundtable-answer = Одговор на упитник округлог стола
 perm-report-write = Писање и објава годишњег извјештаја
+perm-import-run = Увоз старих евиденција
 home-pay-runs =
     { $count ->
         [one] { $count } платна листа чека ваше одобрење

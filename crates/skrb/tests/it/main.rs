@@ -8,6 +8,7 @@ mod cases;
 mod cli;
 mod clock;
 mod households;
+mod import;
 mod lists;
 mod payments;
 mod persons;

@@ -1,0 +1,244 @@
+//! Bringing an old register in: a Windows-1250 CSV of persons and households with an
+//! invalid row, a duplicate within the file and one of the registry is checked and
+//! counted, reviewed, committed (every person audited as imported, traceable to its
+//! row), the same file again imports nothing, and an export of rights becomes migrated
+//! decisions with active entitlements; another centre cannot open the import.
+
+use skrb::auth::Role;
+use skrb_domain::import::{BatchStatus, Choice, Kind};
+use skrb_import::batches::{self, Uploaded};
+use skrb_import::commit;
+
+use crate::both;
+use crate::harness::TestApp;
+
+async fn an_old_register_comes_in_once(app: TestApp) {
+    skrb::demo::prepare(&app.db, 5, skrb::demo::Scale::Small, Some(60))
+        .await
+        .expect("demo");
+    app.user("uvoz", Role::HeadOfUnit).await;
+    skrb::auth::users::set_centre(&app.db, "uvoz", "csd-velenje")
+        .await
+        .expect("centre");
+    app.user("drugi", Role::HeadOfUnit).await;
+    skrb::auth::users::set_centre(&app.db, "drugi", "csr-trebinje")
+        .await
+        .expect("centre");
+    let who = skrb_kit::centre::cli_actor(
+        &app.db,
+        &Some("csd-velenje".into()),
+        &Some("uvoz".into()),
+        "t",
+    )
+    .await
+    .expect("actor");
+    let other = skrb_kit::centre::cli_actor(
+        &app.db,
+        &Some("csr-trebinje".into()),
+        &Some("drugi".into()),
+        "t",
+    )
+    .await
+    .expect("actor");
+    let centre = batches::centre_of(&who).expect("centre");
+    // A registered person of Velenje, whose number comes again in the file.
+    let known: (i64, String) = skrb_kit::sql_pool!(&app.db, p => sqlx::query_as(
+        "SELECT id, emso FROM person WHERE centre_id = $1 AND emso IS NOT NULL AND restricted = FALSE ORDER BY id LIMIT 1")
+        .bind(centre).fetch_one(p).await)
+    .expect("known");
+    let persons_before = app.num("SELECT COUNT(*) FROM person").await;
+    let text = format!(
+        "Priimek;Ime;EMŠO;Datum rojstva;Spol;Občina;Gospodinjstvo;Razmerje\n\
+         Čeh;Žiga;0101990500003;;M;Velenje;G1;nosilec\n\
+         Čeh;Špela;0202992505003;;Ž;Velenje;G1;zakonec\n\
+         Novak;Ana;123;;Ž;Velenje;;\n\
+         Ceh;Ziga;0101990500003;;M;Velenje;;\n\
+         Registrirana;Oseba;{};;;;;\n\
+         Kovač;Jure;;3.4.1985;moški;Šoštanj;;\n",
+        known.1
+    );
+    let (bytes, _, _) = encoding_rs::WINDOWS_1250.encode(&text);
+    let bytes = bytes.into_owned();
+    let up = batches::upload(
+        &app.db,
+        &who,
+        centre,
+        Kind::Persons,
+        "stara.csv",
+        bytes.clone(),
+        None,
+        None,
+    )
+    .await
+    .expect("upload");
+    let Uploaded::New(id) = up else {
+        panic!("a new import")
+    };
+    let (b, _) = batches::get(&app.db, &who, id).await.expect("get");
+    assert_eq!(b.encoding.as_deref(), Some("windows-1250"));
+    assert_eq!(b.headings[2], "EMŠO");
+    // Another centre's head cannot open it.
+    assert!(batches::get(&app.db, &other, id).await.is_err());
+    let settings = b.settings.clone().expect("guessed");
+    assert_eq!(
+        settings.columns.get("emso").map(String::as_str),
+        Some("EMŠO")
+    );
+    let c = batches::check(&app.db, &who, id, settings, &mut |_| {})
+        .await
+        .expect("check");
+    let bad = batches::rows(
+        &app.db,
+        &who,
+        id,
+        Some(skrb_domain::import::RowStatus::Invalid),
+        0,
+        10,
+    )
+    .await
+    .expect("rows");
+    assert_eq!(
+        (c.rows, c.valid, c.invalid, c.duplicates),
+        (6, 3, 1, 2),
+        "{c:?} {bad:?}"
+    );
+    let invalid = batches::rows(
+        &app.db,
+        &who,
+        id,
+        Some(skrb_domain::import::RowStatus::Invalid),
+        0,
+        10,
+    )
+    .await
+    .expect("rows");
+    assert_eq!(invalid[0].row_no, 4);
+    assert!(invalid[0].problems.iter().any(|p| p.field == "emso"));
+    let l = skrb_kit::i18n::Locale::Sl;
+    assert!(
+        invalid[0].problems[0].render(l).starts_with("EMŠO"),
+        "{}",
+        invalid[0].problems[0].render(l)
+    );
+    // The refused rows as a file to fix: the file's columns, then why.
+    let d = skrb_import::invalid::download(
+        &app.db,
+        &app.db,
+        &who,
+        id,
+        l,
+        skrb_kit::export::Format::Csv,
+    )
+    .await
+    .expect("download");
+    assert_eq!(d.rows, 1);
+    // Review: the registered person is merged, the row repeated in the file is skipped.
+    batches::decide(&app.db, &who, id, Some(6), Choice::Merge, false)
+        .await
+        .expect("merge");
+    batches::decide(&app.db, &who, id, Some(5), Choice::Skip, false)
+        .await
+        .expect("skip");
+    let c = commit::commit(&app.db, &who, id, &mut |_, _| {})
+        .await
+        .expect("commit");
+    assert_eq!(
+        (c.imported, c.skipped, c.undecided, c.remaining),
+        (4, 1, 0, 0),
+        "{c:?}"
+    );
+    assert_eq!(
+        app.num("SELECT COUNT(*) FROM person").await,
+        persons_before + 3
+    );
+    let (b, _) = batches::get(&app.db, &who, id).await.expect("get");
+    assert_eq!(b.status, BatchStatus::Committed);
+    // One household of two, its head first; Jure's municipality by its name.
+    let hh = app
+        .num("SELECT COUNT(*) FROM household_member hm JOIN person p ON p.id = hm.person_id WHERE p.family_name = 'Čeh'")
+        .await;
+    assert_eq!(hh, 2);
+    assert_eq!(
+        app.num("SELECT COUNT(*) FROM household_member hm JOIN person p ON p.id = hm.person_id WHERE p.given_name = 'Žiga' AND hm.relationship = 'head'").await,
+        1
+    );
+    assert_eq!(app.num("SELECT COUNT(*) FROM person WHERE given_name = 'Jure' AND sex = 'M' AND municipality_id IS NOT NULL").await, 1);
+    // Every new person audited as imported, from which file and row.
+    assert_eq!(
+        app.num("SELECT COUNT(*) FROM audit_log WHERE action = 'import' AND entity = 'person' AND reason LIKE '%stara.csv%'").await,
+        3
+    );
+    // The same file again imports nothing.
+    let again = batches::upload(
+        &app.db,
+        &who,
+        centre,
+        Kind::Persons,
+        "stara.csv",
+        bytes,
+        None,
+        None,
+    )
+    .await
+    .expect("again");
+    assert_eq!(again, Uploaded::Again(id));
+    // A later export with the same rows and the invalid one fixed: only that row is new.
+    let fixed = text.replace(";123;", ";0303993505008;");
+    let up = batches::upload(
+        &app.db,
+        &who,
+        centre,
+        Kind::Persons,
+        "popravljena.csv",
+        fixed.into_bytes(),
+        None,
+        None,
+    )
+    .await
+    .expect("upload fixed");
+    let id2 = up.id();
+    let (b2, _) = batches::get(&app.db, &who, id2).await.expect("get");
+    let c = batches::check(&app.db, &who, id2, b2.settings.expect("s"), &mut |_| {})
+        .await
+        .expect("check");
+    // The skipped repetition of Žiga is now a duplicate of the registered Žiga.
+    assert_eq!((c.already, c.valid, c.duplicates), (4, 1, 1), "{c:?}");
+
+    // Rights of the old system: migrated decisions with active entitlements.
+    let right: String = skrb_kit::sql_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT code FROM right_type WHERE jurisdiction = 'SI' AND pays = TRUE AND periodic = TRUE AND active = TRUE ORDER BY code LIMIT 1")
+        .fetch_one(p).await)
+    .expect("right");
+    let rights = format!(
+        "EMŠO,Pravica,Znesek,Velja od,Številka odločbe\n0101990500003,{right},\"123,45\",1.1.2026,1220-1/2025\n0101990500003,XYZ,\"10,00\",1.1.2026,1220-2/2025\n"
+    );
+    let id3 = batches::upload(
+        &app.db,
+        &who,
+        centre,
+        Kind::Entitlements,
+        "pravice.csv",
+        rights.into_bytes(),
+        None,
+        None,
+    )
+    .await
+    .expect("upload rights")
+    .id();
+    let (b3, _) = batches::get(&app.db, &who, id3).await.expect("get");
+    let c = batches::check(&app.db, &who, id3, b3.settings.expect("s"), &mut |_| {})
+        .await
+        .expect("check");
+    assert_eq!((c.valid, c.invalid), (1, 1), "{c:?}");
+    let c = commit::commit(&app.db, &who, id3, &mut |_, _| {})
+        .await
+        .expect("commit");
+    assert_eq!(c.imported, 1);
+    assert_eq!(
+        app.num("SELECT COUNT(*) FROM entitlement e JOIN person p ON p.id = e.person_id JOIN decision d ON d.id = e.decision_id \
+                 WHERE p.emso = '0101990500003' AND e.status = 'active' AND e.amount = 12345 AND d.number = '1220-1/2025' \
+                 AND d.entitlement_id = e.id AND d.status = 'issued'").await,
+        1
+    );
+}
+both!(an_old_register_comes_in_once);
