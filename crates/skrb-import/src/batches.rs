@@ -24,11 +24,10 @@ use crate::source::{self, Head, Options, Row, Sent};
 pub const MAX_BYTES: usize = 64 * 1024 * 1024;
 
 /// An import as the pages show it.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Batch {
     pub id: i64,
     pub centre_id: i64,
-    #[schema(value_type = String)]
     pub kind: Kind,
     pub file_name: String,
     pub format: String,
@@ -36,12 +35,10 @@ pub struct Batch {
     pub delimiter: Option<String>,
     pub headings: Vec<String>,
     pub settings: Option<Settings>,
-    #[schema(value_type = String)]
     pub status: BatchStatus,
     pub row_count: i64,
     pub created_by: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
-    #[schema(value_type = String)]
     pub created_at: OffsetDateTime,
     pub version: i64,
 }
@@ -111,7 +108,7 @@ pub fn centre_of(actor: &Actor) -> AppResult<i64> {
 }
 
 /// How many rows are in each state, and how far the commit is.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct Counts {
     pub rows: i64,
     pub valid: i64,
@@ -620,10 +617,9 @@ async fn registry_duplicates(tx: &mut Tx, b: &Batch, id: i64) -> AppResult<()> {
 }
 
 /// A row as the report and the review show it.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct RowView {
     pub row_no: i64,
-    #[schema(value_type = String)]
     pub status: RowStatus,
     pub source: Vec<String>,
     pub fields: BTreeMap<String, String>,
@@ -634,7 +630,6 @@ pub struct RowView {
     pub match_person: Option<String>,
     /// The earlier row of the file it probably is.
     pub match_row: Option<i64>,
-    #[schema(value_type = Option<String>)]
     pub choice: Option<Choice>,
     /// What it became.
     pub target_id: Option<i64>,

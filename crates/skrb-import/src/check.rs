@@ -16,7 +16,7 @@ use time::Date;
 
 /// A mapping: the heading each field is read from (by name, so that a profile fits the
 /// next file even if its columns moved), the value maps, and how a CSV is read.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct Settings {
     /// Field → heading.
@@ -55,7 +55,7 @@ impl Settings {
 
 /// Something found in a row: the field, the words' key and its arguments; a warning lets
 /// the row in.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Problem {
     pub field: String,
     pub key: String,

@@ -11,11 +11,10 @@ use skrb_kit::sql;
 
 use crate::check::Settings;
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Profile {
     pub id: i64,
     pub centre_id: i64,
-    #[schema(value_type = String)]
     pub kind: Kind,
     pub name: String,
     pub settings: Settings,
