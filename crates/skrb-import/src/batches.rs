@@ -24,10 +24,12 @@ use crate::source::{self, Head, Options, Row, Sent};
 pub const MAX_BYTES: usize = 64 * 1024 * 1024;
 
 /// An import as the pages show it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ImportBatch)]
 pub struct Batch {
     pub id: i64,
     pub centre_id: i64,
+    #[schema(value_type = String, example = "persons")]
     pub kind: Kind,
     pub file_name: String,
     pub format: String,
@@ -35,10 +37,12 @@ pub struct Batch {
     pub delimiter: Option<String>,
     pub headings: Vec<String>,
     pub settings: Option<Settings>,
+    #[schema(value_type = String, example = "validated")]
     pub status: BatchStatus,
     pub row_count: i64,
     pub created_by: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: OffsetDateTime,
     pub version: i64,
 }
@@ -108,7 +112,8 @@ pub fn centre_of(actor: &Actor) -> AppResult<i64> {
 }
 
 /// How many rows are in each state, and how far the commit is.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(as = ImportCounts)]
 pub struct Counts {
     pub rows: i64,
     pub valid: i64,
@@ -426,6 +431,10 @@ pub async fn check(
         progress(rows);
     }
     writer.finish().await?;
+    if let Tx::Postgres(t) = &mut tx {
+        // The rows are new: the planner learns how many before the joins that follow.
+        sqlx::query("ANALYZE import_row").execute(&mut **t).await?;
+    }
     registry_duplicates(&mut tx, &b, id).await?;
     let s = serde_json::to_string(&settings).map_err(|e| AppError::Internal(e.into()))?;
     sql!(&mut tx, c => sqlx::query(
@@ -492,7 +501,8 @@ fn to_json<T: Serialize + ?Sized>(v: &T) -> AppResult<String> {
 #[derive(Default)]
 struct InFile {
     emso: HashMap<String, i64>,
-    born: HashMap<Date, Vec<(i64, String, String)>>,
+    /// By birth date and the name key's first letter (as the registry's check).
+    born: HashMap<(Date, char), Vec<(i64, String, String)>>,
 }
 
 impl InFile {
@@ -503,9 +513,14 @@ impl InFile {
         let given = c.fields.get("given_name").cloned().unwrap_or_default();
         let family = c.fields.get("family_name").cloned().unwrap_or_default();
         let mut hit = c.emso.as_ref().and_then(|e| self.emso.get(e).copied());
+        let first = c
+            .name_key
+            .as_deref()
+            .and_then(|k| k.chars().next())
+            .unwrap_or(' ');
         if hit.is_none() {
             if let Some(b) = c.birth_date {
-                hit = self.born.get(&b).and_then(|v| {
+                hit = self.born.get(&(b, first)).and_then(|v| {
                     v.iter()
                         .find(|(_, g, f)| names::similar(&given, &family, g, f))
                         .map(|x| x.0)
@@ -521,7 +536,10 @@ impl InFile {
             self.emso.insert(e.clone(), line);
         }
         if let Some(b) = c.birth_date {
-            self.born.entry(b).or_default().push((line, given, family));
+            self.born
+                .entry((b, first))
+                .or_default()
+                .push((line, given, family));
         }
     }
 }
@@ -617,9 +635,11 @@ async fn registry_duplicates(tx: &mut Tx, b: &Batch, id: i64) -> AppResult<()> {
 }
 
 /// A row as the report and the review show it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ImportRow)]
 pub struct RowView {
     pub row_no: i64,
+    #[schema(value_type = String, example = "invalid")]
     pub status: RowStatus,
     pub source: Vec<String>,
     pub fields: BTreeMap<String, String>,
@@ -630,6 +650,7 @@ pub struct RowView {
     pub match_person: Option<String>,
     /// The earlier row of the file it probably is.
     pub match_row: Option<i64>,
+    #[schema(value_type = Option<String>, example = "merge")]
     pub choice: Option<Choice>,
     /// What it became.
     pub target_id: Option<i64>,

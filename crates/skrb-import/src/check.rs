@@ -16,8 +16,9 @@ use time::Date;
 
 /// A mapping: the heading each field is read from (by name, so that a profile fits the
 /// next file even if its columns moved), the value maps, and how a CSV is read.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+#[schema(as = ImportMapping)]
 pub struct Settings {
     /// Field → heading.
     pub columns: BTreeMap<String, String>,
@@ -55,7 +56,8 @@ impl Settings {
 
 /// Something found in a row: the field, the words' key and its arguments; a warning lets
 /// the row in.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[schema(as = ImportProblem)]
 pub struct Problem {
     pub field: String,
     pub key: String,
@@ -78,6 +80,11 @@ impl Problem {
     pub fn arg(mut self, name: &str, value: impl Into<String>) -> Problem {
         self.args.insert(name.to_string(), value.into());
         self
+    }
+
+    /// A field's refusal as a problem of the row.
+    pub fn refusal(e: &FieldError) -> Problem {
+        Problem::of(e, false)
     }
 
     fn of(e: &FieldError, warning: bool) -> Problem {
@@ -270,25 +277,26 @@ impl Checker {
                 }
             }
         };
-        let c = |f| self.cell(cells, f).to_string();
-        let form = PersonForm {
-            given_name: c("given_name"),
-            family_name: c("family_name"),
-            birth_date,
-            sex,
-            emso: c("emso").replace(' ', ""),
-            citizenship: c("citizenship"),
-            address: c("address"),
-            postal_code: c("postal_code"),
-            place: c("place"),
-            municipality_id: municipality,
-            phone: c("phone"),
-            email: c("email"),
-            iban: c("iban"),
-            notes: c("notes"),
-            override_reason: String::new(),
-            version: None,
-        };
+        let mut values: BTreeMap<String, String> = [
+            "given_name",
+            "family_name",
+            "citizenship",
+            "address",
+            "postal_code",
+            "place",
+            "phone",
+            "email",
+            "iban",
+            "notes",
+        ]
+        .into_iter()
+        .map(|f| (f.to_string(), self.cell(cells, f).to_string()))
+        .collect();
+        values.insert("emso".into(), self.cell(cells, "emso").replace(' ', ""));
+        values.insert("birth_date".into(), birth_date);
+        values.insert("sex".into(), sex);
+        values.insert("municipality_id".into(), municipality);
+        let form = person_form(&values);
         let group = self.cell(cells, "household").to_string();
         let mut out = Checked {
             status: RowStatus::Valid,
@@ -300,7 +308,12 @@ impl Checker {
             group_key: (!group.is_empty()).then_some(group),
             match_row: None,
         };
-        match form.parse(self.today) {
+        // What the commit writes is the form of the values kept: it must read the same
+        // (a birth date taken from the number is held to the rules of a typed one).
+        let parsed = form
+            .parse(self.today)
+            .and_then(|d| d.to_form().parse(self.today));
+        match parsed {
             Ok(d) => {
                 for w in d.identity_findings() {
                     let fe = FieldError {
@@ -404,6 +417,30 @@ impl Checker {
             group_key,
             match_row: None,
         }
+    }
+}
+
+/// A person's form from mapped values by the form's field names (what a check keeps of a
+/// row, what the commit writes from).
+pub fn person_form(values: &BTreeMap<String, String>) -> PersonForm {
+    let g = |k: &str| values.get(k).cloned().unwrap_or_default();
+    PersonForm {
+        given_name: g("given_name"),
+        family_name: g("family_name"),
+        birth_date: g("birth_date"),
+        sex: g("sex"),
+        emso: g("emso"),
+        citizenship: g("citizenship"),
+        address: g("address"),
+        postal_code: g("postal_code"),
+        place: g("place"),
+        municipality_id: g("municipality_id"),
+        phone: g("phone"),
+        email: g("email"),
+        iban: g("iban"),
+        notes: g("notes"),
+        override_reason: String::new(),
+        version: None,
     }
 }
 

@@ -131,7 +131,9 @@ pub async fn run(db: &Db, command: &ImportCommand) -> anyhow::Result<()> {
         println!("dry run: nothing written");
         return Ok(());
     }
-    if let Some(d) = a.duplicates {
+    let open =
+        batches::get(db, &who, id).await.map_err(readable)?.0.status == BatchStatus::Validated;
+    if let (Some(d), true) = (a.duplicates, open) {
         let (choice, same) = match d {
             Dups::Skip => (Choice::Skip, false),
             Dups::New => (Choice::New, false),

@@ -9,10 +9,12 @@
 /// The context's words (`locales/<lang>/import.ftl`, every key starting with `import-`).
 pub static WORDS: skrb_kit::i18n::Words = skrb_kit::words!("import", "import-");
 
+pub mod api;
 pub mod batches;
 pub mod check;
 pub mod cli;
 pub mod commit;
+pub mod example;
 pub mod invalid;
 pub mod profiles;
 pub mod source;

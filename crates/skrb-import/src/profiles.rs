@@ -11,10 +11,12 @@ use skrb_kit::sql;
 
 use crate::check::Settings;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ImportProfile)]
 pub struct Profile {
     pub id: i64,
     pub centre_id: i64,
+    #[schema(value_type = String, example = "persons")]
     pub kind: Kind,
     pub name: String,
     pub settings: Settings,

@@ -262,6 +262,11 @@ fn read_xlsx<R: Read + Seek>(rs: R, tx: &Tx) -> Result<(), ReadError> {
     let finish =
         |r: (u32, Vec<String>), head: &mut Option<Vec<String>>, rows: &mut Vec<Row>| -> bool {
             if head.is_none() {
+                // A title above the table (a workbook's first row often is one) is
+                // not the headings: those name at least two columns.
+                if r.1.iter().filter(|c| !c.is_empty()).count() < 2 {
+                    return true;
+                }
                 let h = r.1;
                 *head = Some(h.clone());
                 return tx

@@ -4,7 +4,7 @@
 //! commit, which runs in the background while the report page follows its progress.
 //! Thin: parse, call, render.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Mutex;
 
 use axum::extract::{Multipart, Path, Query, State};
@@ -35,6 +35,8 @@ pub fn routes() -> Routes {
             Perm(ImportRun),
             invalid_download,
         )
+        .get("/imports/example.csv", Perm(ImportRun), example_csv)
+        .get("/imports/example.xlsx", Perm(ImportRun), example_xlsx)
         .get("/imports/{id}", Perm(ImportRun), report_page)
         .get("/imports/{id}/mapping", Perm(ImportRun), mapping_page)
         .post("/imports/{id}/mapping", Perm(ImportRun), mapping_save)
@@ -116,33 +118,8 @@ async fn list_page(State(st): State<AppState>, s: Signed) -> AppResult<Response>
 
 /// The upload: the file, what it holds, and optionally a profile and an encoding.
 async fn upload(State(st): State<AppState>, s: Signed, mut mp: Multipart) -> AppResult<Response> {
-    let mut fields: BTreeMap<String, String> = BTreeMap::new();
-    let mut file = skrb_kit::web::upload::Uploaded::default();
-    loop {
-        let field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err(AppError::PayloadTooLarge)
-            }
-            Err(e) => return Err(AppError::BadRequest(e.body_text())),
-        };
-        let name = field.name().unwrap_or("").to_string();
-        if name == "file" {
-            file.name = field.file_name().unwrap_or("").to_string();
-            file.bytes = field
-                .bytes()
-                .await
-                .map_err(|e| AppError::BadRequest(e.body_text()))?
-                .to_vec();
-        } else {
-            let v = field
-                .text()
-                .await
-                .map_err(|e| AppError::BadRequest(e.body_text()))?;
-            fields.insert(name, v);
-        }
-    }
+    let file = skrb_kit::web::upload::file(&mut mp).await?;
+    let fields = &file.fields;
     let kind = fields
         .get("kind")
         .and_then(|k| Kind::from_code(k))
@@ -419,6 +396,40 @@ async fn invalid_download(
     )
     .await?
     .response()
+}
+
+/// The example of an old register's export for the reader's centre, to try the import.
+async fn example_csv(State(st): State<AppState>, s: Signed) -> AppResult<Response> {
+    let e = crate::example::old_register(&st.db, &s.actor(), EXAMPLE_HOUSEHOLDS).await?;
+    Ok(file_response(e.csv, "text/csv", "old-register.csv"))
+}
+
+async fn example_xlsx(State(st): State<AppState>, s: Signed) -> AppResult<Response> {
+    let e = crate::example::old_register(&st.db, &s.actor(), EXAMPLE_HOUSEHOLDS).await?;
+    Ok(file_response(
+        e.xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "old-register.xlsx",
+    ))
+}
+
+/// Households in the example file (about two and a half persons each).
+pub const EXAMPLE_HOUSEHOLDS: usize = 40;
+
+fn file_response(bytes: Vec<u8>, content_type: &'static str, name: &'static str) -> Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 /// One row's decision (`row`), or all undecided ones (`all`; `same` only those with the

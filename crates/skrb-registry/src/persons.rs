@@ -226,7 +226,8 @@ impl Override {
     }
 }
 
-fn all_fields(d: &PersonData) -> Vec<Change> {
+/// Every field of a new record as a change from nothing (its creation's audit record).
+pub fn all_fields(d: &PersonData) -> Vec<Change> {
     let empty = PersonData {
         given_name: String::new(),
         family_name: String::new(),
@@ -244,6 +245,77 @@ fn all_fields(d: &PersonData) -> Vec<Change> {
         notes: None,
     };
     empty.diff(d)
+}
+
+/// The columns of [`bulk_row`]: a person as the bulk jobs (the demo, an import) write
+/// thousands at once, with ids they assign.
+pub const BULK_COLUMNS: [&str; 21] = [
+    "id",
+    "given_name",
+    "family_name",
+    "birth_date",
+    "sex",
+    "emso",
+    "identity_override_reason",
+    "citizenship",
+    "address",
+    "postal_code",
+    "place",
+    "municipality_id",
+    "phone",
+    "email",
+    "iban",
+    "notes",
+    "name_key",
+    "version",
+    "created_at",
+    "updated_at",
+    "centre_id",
+];
+
+/// A person as a bulk row (see [`BULK_COLUMNS`]).
+pub fn bulk_row(
+    id: i64,
+    d: &PersonData,
+    override_reason: Option<String>,
+    centre_id: Option<i64>,
+    now: OffsetDateTime,
+) -> Vec<skrb_kit::bulk::Cell> {
+    vec![
+        id.into(),
+        d.given_name.clone().into(),
+        d.family_name.clone().into(),
+        d.birth_date.into(),
+        d.sex.map(Sex::code).into(),
+        d.emso.clone().into(),
+        override_reason.into(),
+        d.citizenship.clone().into(),
+        d.address.clone().into(),
+        d.postal_code.clone().into(),
+        d.place.clone().into(),
+        d.municipality_id.into(),
+        d.phone.clone().into(),
+        d.email.clone().into(),
+        d.iban.clone().into(),
+        d.notes.clone().into(),
+        name_key(d).into(),
+        1i64.into(),
+        now.into(),
+        now.into(),
+        centre_id.into(),
+    ]
+}
+
+/// The search tokens of a person as bulk rows of `person_token` (token, person, centre).
+pub fn bulk_tokens(
+    id: i64,
+    centre_id: Option<i64>,
+    d: &PersonData,
+) -> Vec<Vec<skrb_kit::bulk::Cell>> {
+    names::tokens(&format!("{} {}", d.given_name, d.family_name))
+        .into_iter()
+        .map(|t| vec![t.into(), id.into(), centre_id.into()])
+        .collect()
 }
 
 async fn insert_row(
@@ -288,6 +360,46 @@ pub async fn create(db: &Db, actor: &Actor, d: &PersonData, ov: &Override) -> Ap
     let p = load(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     tx.commit().await?;
     Ok(p)
+}
+
+/// Fills what a registered person lacks from another record of them (an old register's
+/// row found to be the same person), in the caller's transaction; nothing they have is
+/// changed. Returns the fields filled, for the caller's audit record.
+pub async fn fill_blanks(
+    tx: &mut Tx,
+    id: i64,
+    d: &PersonData,
+    now: OffsetDateTime,
+) -> AppResult<Vec<Change>> {
+    let current = load(tx, id).await?.ok_or(AppError::NotFound)?;
+    let c = &current.data;
+    let or = |a: &Option<String>, b: &Option<String>| a.clone().or_else(|| b.clone());
+    let filled = PersonData {
+        birth_date: c.birth_date.or(d.birth_date),
+        sex: c.sex.or(d.sex),
+        emso: or(&c.emso, &d.emso),
+        citizenship: or(&c.citizenship, &d.citizenship),
+        address: or(&c.address, &d.address),
+        postal_code: or(&c.postal_code, &d.postal_code),
+        place: or(&c.place, &d.place),
+        municipality_id: c.municipality_id.or(d.municipality_id),
+        phone: or(&c.phone, &d.phone),
+        email: or(&c.email, &d.email),
+        iban: or(&c.iban, &d.iban),
+        ..c.clone()
+    };
+    let changes = c.diff(&filled);
+    if changes.is_empty() {
+        return Ok(changes);
+    }
+    let f = &filled;
+    sql!(tx, c => sqlx::query(
+        "UPDATE person SET birth_date = $1, sex = $2, emso = $3, citizenship = $4, address = $5, postal_code = $6, \
+         place = $7, municipality_id = $8, phone = $9, email = $10, iban = $11, version = version + 1, updated_at = $12 WHERE id = $13")
+        .bind(f.birth_date).bind(f.sex.map(Sex::code)).bind(&f.emso).bind(&f.citizenship).bind(&f.address)
+        .bind(&f.postal_code).bind(&f.place).bind(f.municipality_id).bind(&f.phone).bind(&f.email).bind(&f.iban)
+        .bind(now).bind(id).execute(c).await?.rows_affected());
+    Ok(changes)
 }
 
 /// Reads a person; the read is audited.

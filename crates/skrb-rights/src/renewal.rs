@@ -372,21 +372,18 @@ impl<'a> Renewal<'a> {
             funding_text(amount, rt).into(),
             input.into(),
         ]);
-        set.audits.push(vec![
-            now.into(),
-            actor.user_id.into(),
-            actor.username.clone().into(),
-            actor.ip.clone().into(),
-            actor.request_id.clone().into(),
-            "renew".into(),
-            "entitlement".into(),
-            Cell::Int(eid),
-            Cell::Int(r.person_id),
-            serde_json::json!({"from": r.id, "was": r.amount, "amount": amount, "decision": did})
-                .to_string()
-                .into(),
-            Cell::Null,
-        ]);
+        set.audits.push(audit::bulk_row(
+            actor,
+            Action::Renew,
+            "entitlement",
+            eid,
+            Some(r.person_id),
+            Some(
+                serde_json::json!({"from": r.id, "was": r.amount, "amount": amount, "decision": did})
+                    .to_string(),
+            ),
+            None,
+        ));
         set.old.push(r.id);
         Ok(())
     }
@@ -407,7 +404,7 @@ async fn write_set(
     bulk::insert(tx, "entitlement", &ENTITLEMENT_COLUMNS, &set.entitlements).await?;
     spent[2] += t.elapsed();
     let t = std::time::Instant::now();
-    bulk::insert(tx, "audit_log", &AUDIT_COLUMNS, &set.audits).await?;
+    bulk::insert(tx, "audit_log", &audit::BULK_COLUMNS, &set.audits).await?;
     spent[3] += t.elapsed();
     let t = std::time::Instant::now();
     let (lo, hi) = (set.old[0], set.old[set.old.len() - 1]);
@@ -459,20 +456,6 @@ const ENTITLEMENT_COLUMNS: [&str; 12] = [
     "status",
     "funding",
     "input",
-];
-
-const AUDIT_COLUMNS: [&str; 11] = [
-    "at",
-    "user_id",
-    "username",
-    "ip",
-    "request_id",
-    "action",
-    "entity",
-    "entity_id",
-    "person_id",
-    "changes",
-    "reason",
 ];
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]

@@ -5,6 +5,7 @@ import-kind-persons = Persons and households
 import-kind-entitlements = Active rights (migrated decisions)
 import-file = File
 import-file-hint = CSV (UTF-8, Windows-1250 or Windows-1251; any delimiter) or XLSX, with the headings in the first row.
+import-example = Try it with an example of an old register:
 import-profile = Mapping profile
 import-profile-none = Read the headings
 import-encoding = Encoding (CSV)

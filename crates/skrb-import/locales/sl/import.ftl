@@ -5,6 +5,7 @@ import-kind-persons = Osebe in gospodinjstva
 import-kind-entitlements = Veljavne pravice (prenesene odločbe)
 import-file = Datoteka
 import-file-hint = CSV (UTF-8, Windows-1250 ali Windows-1251; katerokoli ločilo) ali XLSX, z naslovi stolpcev v prvi vrstici.
+import-example = Preizkusite s primerom stare evidence:
 import-profile = Profil povezav
 import-profile-none = Preberi naslove stolpcev
 import-encoding = Kodiranje (CSV)

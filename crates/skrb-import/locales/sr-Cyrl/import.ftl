@@ -5,6 +5,7 @@ import-kind-persons = Лица и домаћинства
 import-kind-entitlements = Важећа права (пренесена рјешења)
 import-file = Датотека
 import-file-hint = CSV (UTF-8, Windows-1250 или Windows-1251; било који граничник) или XLSX, са насловима колона у првом реду.
+import-example = Испробајте са примјером старе евиденције:
 import-profile = Профил повезивања
 import-profile-none = Прочитај наслове колона
 import-encoding = Кодирање (CSV)

@@ -78,7 +78,7 @@ CREATE TABLE import_row (
 );
 CREATE UNIQUE INDEX import_row_no ON import_row(batch_id, row_no);
 CREATE INDEX import_row_hash ON import_row(row_hash);
-CREATE INDEX import_row_group ON import_row(batch_id, group_key);
+CREATE INDEX import_row_group ON import_row(batch_id, group_key, row_no);
 
 -- The registry's duplicate check joins by birth date and the folded name: one index
 -- answers both the old one on birth date alone is its prefix.

@@ -90,11 +90,13 @@ skrb_domain::codes! {
         Generate = "generate",
         /// The yearly provisional calculation was issued.
         Renewal = "renewal",
+        /// One entitlement renewed by it (a record per person, written in sets).
+        Renew = "renew",
         /// The yearly provisional calculation was calculated only (a dry run).
         RenewalPreview = "renewal_preview",
         /// A payment run was thrown away.
         Discard = "discard",
-        /// A bank statement was imported.
+        /// A bank statement was imported; a record came in from an old register's file.
         Import = "import",
         /// The payee of an entitlement was set.
         Payee = "payee",

@@ -152,6 +152,47 @@ pub async fn record(tx: &mut Tx, actor: &Actor, e: Event<'_>) -> Result<(), sqlx
     Ok(())
 }
 
+/// The columns of [`bulk_row`], for a bulk job that writes its records with the other
+/// rows of a set (a renewal, an import) rather than one statement per record.
+pub const BULK_COLUMNS: [&str; 11] = [
+    "at",
+    "user_id",
+    "username",
+    "ip",
+    "request_id",
+    "action",
+    "entity",
+    "entity_id",
+    "person_id",
+    "changes",
+    "reason",
+];
+
+/// One audit record as a bulk row (see [`BULK_COLUMNS`]); unsealed like [`record`]'s.
+pub fn bulk_row(
+    actor: &Actor,
+    action: Action,
+    entity: &str,
+    entity_id: i64,
+    person_id: Option<i64>,
+    changes: Option<String>,
+    reason: Option<String>,
+) -> Vec<crate::bulk::Cell> {
+    vec![
+        chain::now().into(),
+        actor.user_id.into(),
+        actor.username.clone().into(),
+        actor.ip.clone().into(),
+        actor.request_id.clone().into(),
+        action.code().into(),
+        entity.to_string().into(),
+        entity_id.into(),
+        person_id.into(),
+        changes.into(),
+        reason.into(),
+    ]
+}
+
 /// Records an event in a short transaction of its own: a read, after its read-only
 /// transaction and before the caller hands out the data (if the record cannot be
 /// written, the caller returns an error instead, so nothing is disclosed unrecorded, and

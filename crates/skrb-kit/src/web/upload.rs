@@ -1,5 +1,6 @@
-//! A file sent with a plain form (multipart): the one field `file`, read whole; the
-//! body limit's refusal as such, anything else as a bad request.
+//! A file sent with a plain form (multipart): the one field `file`, read whole, and the
+//! form's other fields as text; the body limit's refusal as such, anything else as a bad
+//! request.
 
 use axum::extract::Multipart;
 use axum::http::StatusCode;
@@ -11,9 +12,11 @@ use crate::error::{AppError, AppResult};
 pub struct Uploaded {
     pub name: String,
     pub bytes: Vec<u8>,
+    /// The form's other fields (what the file is, how to read it).
+    pub fields: std::collections::HashMap<String, String>,
 }
 
-/// Reads the form's `file` field; other fields are passed over.
+/// Reads the form's `file` field and its other fields.
 pub async fn file(mp: &mut Multipart) -> AppResult<Uploaded> {
     let mut out = Uploaded::default();
     loop {
@@ -32,6 +35,12 @@ pub async fn file(mp: &mut Multipart) -> AppResult<Uploaded> {
                 .await
                 .map_err(|e| AppError::BadRequest(e.body_text()))?
                 .to_vec();
+        } else if let Some(name) = field.name().map(str::to_string) {
+            let v = field
+                .text()
+                .await
+                .map_err(|e| AppError::BadRequest(e.body_text()))?;
+            out.fields.insert(name, v);
         }
     }
     Ok(out)

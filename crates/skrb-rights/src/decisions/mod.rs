@@ -6,6 +6,7 @@
 
 pub mod by_order;
 pub mod document;
+pub mod migrated;
 
 use skrb_domain::rights::calc::split;
 use skrb_domain::rights::states::{

@@ -7,6 +7,7 @@
 //! batch in its own transaction, with progress on standard error.
 
 pub mod geo;
+mod import;
 mod names;
 mod payments;
 pub mod people;
@@ -87,6 +88,12 @@ pub async fn prepare(
             "wrote the reports' sections and published one ({made} records) in {:.1} s",
             started.elapsed().as_secs_f64()
         );
+        let started = Instant::now();
+        let made = import::generate(db).await?;
+        eprintln!(
+            "imported the example of an old register in both centres ({made} rows) in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
         if let Db::Postgres(p) = db {
             // VACUUM too, as autovacuum would on a live system: it marks the pages all
             // visible, so the reports' index-only reads of persons need no heap.
@@ -99,29 +106,6 @@ pub async fn prepare(
 }
 
 pub(crate) use skrb_kit::progress::Progress;
-
-const PERSON_COLUMNS: &[&str] = &[
-    "id",
-    "given_name",
-    "family_name",
-    "birth_date",
-    "sex",
-    "emso",
-    "citizenship",
-    "address",
-    "postal_code",
-    "place",
-    "municipality_id",
-    "phone",
-    "email",
-    "iban",
-    "notes",
-    "name_key",
-    "version",
-    "created_at",
-    "updated_at",
-    "centre_id",
-];
 
 /// Rows of one batch, for every table the demo fills.
 #[derive(Default)]
@@ -164,14 +148,8 @@ async fn generate(db: &Db, seed: u64, scale: Scale, target: usize) -> anyhow::Re
             for (d, rel) in h.members {
                 let id = next_person;
                 next_person += 1;
-                let mut tokens =
-                    skrb_domain::names::tokens(&format!("{} {}", d.given_name, d.family_name));
-                tokens.sort();
-                tokens.dedup();
-                for t in tokens {
-                    rows.tokens
-                        .push(vec![t.into(), id.into(), h.place.centre_id.into()]);
-                }
+                rows.tokens
+                    .extend(persons::bulk_tokens(id, Some(h.place.centre_id), &d));
                 let from = d.birth_date.map_or(today, |b| b.max(since));
                 rows.members.push(vec![
                     next_member.into(),
@@ -182,28 +160,13 @@ async fn generate(db: &Db, seed: u64, scale: Scale, target: usize) -> anyhow::Re
                     now.into(),
                 ]);
                 next_member += 1;
-                rows.persons.push(vec![
-                    id.into(),
-                    d.given_name.as_str().into(),
-                    d.family_name.as_str().into(),
-                    d.birth_date.into(),
-                    d.sex.map(|s| s.code()).into(),
-                    d.emso.clone().into(),
-                    d.citizenship.clone().into(),
-                    d.address.clone().into(),
-                    d.postal_code.clone().into(),
-                    d.place.clone().into(),
-                    d.municipality_id.into(),
-                    d.phone.clone().into(),
-                    d.email.clone().into(),
-                    d.iban.clone().into(),
-                    d.notes.clone().into(),
-                    persons::name_key(&d).into(),
-                    1i64.into(),
-                    now.into(),
-                    now.into(),
-                    h.place.centre_id.into(),
-                ]);
+                rows.persons.push(persons::bulk_row(
+                    id,
+                    &d,
+                    None,
+                    Some(h.place.centre_id),
+                    now,
+                ));
             }
             households += 1;
         }
@@ -223,7 +186,7 @@ async fn generate(db: &Db, seed: u64, scale: Scale, target: usize) -> anyhow::Re
             &rows.households,
         )
         .await?;
-        bulk::insert(&mut tx, "person", PERSON_COLUMNS, &rows.persons).await?;
+        bulk::insert(&mut tx, "person", &persons::BULK_COLUMNS, &rows.persons).await?;
         bulk::insert(
             &mut tx,
             "person_token",

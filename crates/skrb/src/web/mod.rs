@@ -82,6 +82,7 @@ pub fn route_table() -> Routes {
         .merge(skrb_year::api::routes())
         .merge(skrb_reports::web::routes())
         .merge(skrb_import::web::routes())
+        .merge(skrb_import::api::routes())
         .merge(skrb_reports::api::routes())
         .get("/statistics", Perm(StatisticsRead), pages::statistics)
 }

@@ -1310,7 +1310,7 @@ async fn bad_input_changes_nothing(app: TestApp) {
 }
 both!(bad_input_changes_nothing);
 
-fn spawn(url: &str, args: &[&str]) -> std::process::Child {
+pub(crate) fn spawn(url: &str, args: &[&str]) -> std::process::Child {
     Command::new(env!("CARGO_BIN_EXE_skrb"))
         .args(args)
         .env("SKRB_DATABASE_URL", url)
@@ -1321,7 +1321,7 @@ fn spawn(url: &str, args: &[&str]) -> std::process::Child {
         .expect("run skrb")
 }
 
-fn finish(child: std::process::Child) -> String {
+pub(crate) fn finish(child: std::process::Child) -> String {
     let out = child.wait_with_output().expect("wait");
     let text = format!(
         "{}{}",
@@ -1335,7 +1335,7 @@ fn finish(child: std::process::Child) -> String {
 /// Kills `skrb` with SIGKILL once it has printed a line on standard error that `seen`
 /// accepts (or after `ms` milliseconds, whichever comes first); tells whether the line
 /// came.
-fn kill_when(url: &str, args: &[&str], seen: fn(&str) -> bool, ms: u64) -> bool {
+pub(crate) fn kill_when(url: &str, args: &[&str], seen: fn(&str) -> bool, ms: u64) -> bool {
     let mut child = spawn(url, args);
     let err = child.stderr.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
