@@ -150,6 +150,7 @@ async fn persons(tx: &mut Tx, actor: &Actor, b: &Batch, rows: Vec<Pending>) -> A
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut done: Vec<(i64, Option<i64>)> = Vec::with_capacity(rows.len());
     let mut refused = Vec::new();
+    let mut merges = Vec::new();
     for r in rows {
         let fields: BTreeMap<String, String> = serde_json::from_str(&r.fields).unwrap_or_default();
         let d = match crate::check::person_form(&fields).parse(today) {
@@ -179,18 +180,9 @@ async fn persons(tx: &mut Tx, actor: &Actor, b: &Batch, rows: Vec<Pending>) -> A
                 done.push((r.id, None));
                 continue;
             };
-            // What the registered person lacks, the row fills; nothing they have changes.
-            let filled = persons::fill_blanks(tx, p, &d, now).await?;
-            let changes = serde_json::to_string(&filled).ok();
-            audits.push(audit::bulk_row(
-                actor,
-                Action::Update,
-                "person",
-                p,
-                Some(p),
-                changes,
-                Some(format!("merged: {why}")),
-            ));
+            // What the person lacks, the row fills (once the set's new persons are in,
+            // as the person may be one of them); nothing they have changes.
+            merges.push((p, d.clone(), format!("merged: {why}")));
             p
         } else {
             let id = next_person;
@@ -287,6 +279,11 @@ async fn persons(tx: &mut Tx, actor: &Actor, b: &Batch, rows: Vec<Pending>) -> A
         &members,
     )
     .await?;
+    for (p, d, why) in merges {
+        let filled = persons::fill_blanks(tx, p, &d, now).await?;
+        let changes = serde_json::to_string(&filled).ok();
+        audits.push(audit::bulk_row(actor, Action::Update, "person", p, Some(p), changes, Some(why)));
+    }
     bulk::insert(tx, "audit_log", &audit::BULK_COLUMNS, &audits).await?;
     for t in ["person", "household", "household_member"] {
         bulk::sync_identity(tx, t).await?;
