@@ -207,6 +207,7 @@ pub async fn mapping(
 /// A reviewer's decision about duplicates.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schema(as = ImportDecisionForm)]
 pub struct DecisionForm {
     /// The row's line; every undecided duplicate when absent.
     pub row: Option<i64>,
@@ -217,6 +218,7 @@ pub struct DecisionForm {
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = ImportDecided)]
 pub struct Decided {
     pub decided: u64,
 }
@@ -274,6 +276,7 @@ pub async fn profiles_list(
 /// A mapping to keep under a name.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schema(as = ImportProfileForm)]
 pub struct ProfileForm {
     pub kind: String,
     pub name: String,

@@ -282,7 +282,15 @@ async fn persons(tx: &mut Tx, actor: &Actor, b: &Batch, rows: Vec<Pending>) -> A
     for (p, d, why) in merges {
         let filled = persons::fill_blanks(tx, p, &d, now).await?;
         let changes = serde_json::to_string(&filled).ok();
-        audits.push(audit::bulk_row(actor, Action::Update, "person", p, Some(p), changes, Some(why)));
+        audits.push(audit::bulk_row(
+            actor,
+            Action::Update,
+            "person",
+            p,
+            Some(p),
+            changes,
+            Some(why),
+        ));
     }
     bulk::insert(tx, "audit_log", &audit::BULK_COLUMNS, &audits).await?;
     for t in ["person", "household", "household_member"] {

@@ -48,6 +48,18 @@ pub fn routes() -> Routes {
 /// Imports being committed by this server (their pages follow the progress).
 static RUNNING: Mutex<Option<HashSet<i64>>> = Mutex::new(None);
 
+/// Why a background commit stopped, for its page (in the words of who started it).
+static STOPPED: Mutex<Option<std::collections::HashMap<i64, String>>> = Mutex::new(None);
+
+fn stopped(id: i64, why: Option<String>) -> Option<String> {
+    let mut m = STOPPED.lock().ok()?;
+    let m = m.get_or_insert_with(Default::default);
+    match why {
+        Some(w) => m.insert(id, w),
+        None => m.get(&id).cloned(),
+    }
+}
+
 fn running(id: i64) -> bool {
     RUNNING
         .lock()
@@ -293,6 +305,8 @@ struct ReportPage {
     warned: Vec<RowView>,
     duplicates: Vec<RowView>,
     running: bool,
+    /// Why the last commit started here stopped, if it did.
+    stopped: Option<String>,
     dl: Links,
     /// The reasons of each refused row in the reader's words.
     l: Locale,
@@ -352,6 +366,9 @@ async fn report_page(
 ) -> AppResult<Response> {
     let l = s.ctx.locale;
     let a = s.actor();
+    // Asked before the import is read: a commit that ends in between is then followed
+    // once more, rather than shown as neither running nor done.
+    let is_running = running(id);
     let (b, c) = batches::get(&st.db, &a, id).await?;
     if b.status == BatchStatus::Uploaded {
         return go(&format!("/imports/{id}/mapping"), "");
@@ -365,7 +382,8 @@ async fn report_page(
     Ok(render(&ReportPage {
         page,
         dl: Links::new("/imports/invalid", format!("import={id}")),
-        running: running(id),
+        running: is_running,
+        stopped: stopped(id, None),
         b,
         c,
         invalid,
@@ -465,10 +483,19 @@ async fn commit_start(
     }
     if set_running(id, true) {
         let db = st.db.clone();
+        let l = s.ctx.locale;
+        if let Ok(mut m) = STOPPED.lock() {
+            m.get_or_insert_with(Default::default).remove(&id);
+        }
         tokio::spawn(async move {
             let r = commit::commit(&db, &a, id, &mut |_, _| {}).await;
             if let Err(e) = r {
                 tracing::error!(import = id, error = %e, "import commit failed");
+                let why = match e {
+                    AppError::Refused(m) => m.render(l),
+                    other => format!("{}: {other}", i18n::t(l, "import-err-stopped")),
+                };
+                stopped(id, Some(why));
             }
             set_running(id, false);
         });

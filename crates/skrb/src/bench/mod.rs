@@ -17,6 +17,7 @@ use skrb_kit::config::Config;
 use skrb_kit::db::Db;
 use skrb_kit::{sql, sql_pool};
 
+mod import;
 mod placements;
 mod programmes;
 mod reports;
@@ -250,6 +251,8 @@ pub async fn run(config: Config, samples: usize) -> anyhow::Result<()> {
     lines.extend(extra);
     lines.extend(the_year);
     lines.extend(reported);
+    // Last: what it imports stays.
+    lines.extend(import::bench(&db, bulk_rate).await?);
     lines.push(Line {
         what: "point lookup by id (the limit)".into(),
         p50: ms(pt50),

@@ -14,7 +14,7 @@ use skrb_kit::sheet::{Cell, ListWriter};
 use skrb_kit::sql_pool;
 
 /// The resident memory now, in KiB (Linux).
-fn rss() -> Option<u64> {
+pub(super) fn rss() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     status
         .lines()
@@ -26,7 +26,7 @@ fn rss() -> Option<u64> {
 }
 
 /// Starts the peak (VmHWM) again from the memory in use now.
-fn reset_peak() {
+pub(super) fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 

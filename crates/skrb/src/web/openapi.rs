@@ -311,9 +311,17 @@ pub fn code_lists() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
         .iter()
         .map(|r| r.code())
         .collect();
+    use skrb_domain::import as im;
     use skrb_domain::programmes as pg;
     use skrb_domain::year as yr;
     vec![
+        ("ImportBatch", "kind", im::Kind::codes()),
+        ("ImportBatch", "status", im::BatchStatus::codes()),
+        ("ImportRow", "status", im::RowStatus::codes()),
+        ("ImportRow", "choice", im::Choice::codes()),
+        ("ImportDecisionForm", "choice", im::Choice::codes()),
+        ("ImportProfile", "kind", im::Kind::codes()),
+        ("ImportProfileForm", "kind", im::Kind::codes()),
         ("Programme", "kind", pg::Kind::codes()),
         ("ProgrammeForm", "kind", pg::Kind::codes()),
         ("Programme", "benefit", pg::Benefit::codes()),
@@ -570,7 +578,20 @@ pub fn code_lists() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
 fn query_code_lists() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
     use crate::{cases, rights};
     use skrb_domain::cases::{FileStatus, ReferralStatus};
+    use skrb_domain::import as im;
     vec![
+        ("/api/v1/imports", "kind", im::Kind::codes()),
+        (
+            "/api/v1/imports",
+            "encoding",
+            vec!["utf-8", "windows-1250", "windows-1251"],
+        ),
+        (
+            "/api/v1/imports/{id}/rows",
+            "status",
+            im::RowStatus::codes(),
+        ),
+        ("/api/v1/import-profiles", "kind", im::Kind::codes()),
         ("/api/v1/cases", "status", FileStatus::codes()),
         ("/api/v1/cases", "area", cases::catalogue::AREAS.to_vec()),
         ("/api/v1/cases", "problem", cases::PROBLEMS.to_vec()),

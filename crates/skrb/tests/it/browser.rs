@@ -885,3 +885,111 @@ async fn payments_postgres() {
     })
     .await
 }
+
+/// A head of unit brings Velenje's old register in on a phone (390 px), in Slovenian:
+/// uploads the Windows-1250 export, keeps the mapping the headings gave, reads the report
+/// (three rows refused, the duplicates beside the registered persons), merges the ones
+/// with the same personal number, skips the rest and commits; the page follows the
+/// commit to its end.
+async fn import(app: &TestApp, b: &Browser, step: &mut &'static str) -> anyhow::Result<()> {
+    skrb::demo::prepare(&app.db, 2, skrb::demo::Scale::Small, Some(60)).await?;
+    let id = app.user("vesna", Role::HeadOfUnit).await;
+    skrb::auth::users::set_centre(&app.db, "vesna", "csd-velenje").await?;
+    app.exec(&format!(
+        "UPDATE app_user SET locale = 'sl' WHERE id = {id}"
+    ))
+    .await;
+    let who = skrb_kit::centre::cli_actor(
+        &app.db,
+        &Some("csd-velenje".into()),
+        &Some("vesna".into()),
+        "test",
+    )
+    .await?;
+    let example = skrb_import::example::old_register(&app.db, &who, 12)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let file = std::env::temp_dir().join(format!(
+        "stari-register-{}-{}.csv",
+        std::process::id(),
+        app.is_postgres()
+    ));
+    std::fs::write(&file, &example.csv)?;
+    let persons = app.num("SELECT COUNT(*) FROM person").await;
+    let base = serve(app).await?;
+    *step = "sign in on a phone";
+    b.cmd(
+        Method::POST,
+        "/goog/cdp/execute",
+        Some(json!({"cmd": "Emulation.setDeviceMetricsOverride", "params": {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true}})),
+    )
+    .await?;
+    sign_in(b, &base, "vesna").await?;
+    *step = "upload";
+    b.goto(&format!("{base}/imports")).await?;
+    b.wait_text("Nov uvoz").await?;
+    b.attach("#f-file", &file.to_string_lossy()).await?;
+    b.click("#upload").await?;
+    b.wait_url("/mapping").await?;
+    *step = "mapping";
+    b.wait_text("Povezava stolpcev").await?;
+    let src = b.source().await?;
+    if !src.contains("Čeh") && !src.contains("Kovačič") && !src.contains("Novak") {
+        bail!("the first rows are shown in their letters (Windows-1250 read as such)");
+    }
+    b.click("#check").await?;
+    *step = "report";
+    b.wait_text("Vse vrstice so preverjene").await?;
+    let invalid = b.find("#count-invalid").await?;
+    let text = b
+        .cmd(Method::GET, &format!("/element/{invalid}/text"), None)
+        .await?;
+    if text.as_str() != Some("3") {
+        bail!("three rows refused: {text}");
+    }
+    b.wait_text("Datum rojstva").await?;
+    *step = "review";
+    b.click("#merge-same").await?;
+    b.wait_text("Odločitev je shranjena").await?;
+    b.click("#skip-all").await?;
+    b.wait_text("id=\"count-undecided\">0<").await?;
+    *step = "commit";
+    b.click("#commit").await?;
+    if let Err(e) = b.wait_text("potrjen").await {
+        let rows: Vec<(String, Option<String>, bool, bool, i64)> = skrb::sql_pool!(&app.db, p => sqlx::query_as(
+            "SELECT status, choice, target_id IS NULL, imported_at IS NULL, COUNT(*) FROM import_row \
+             WHERE batch_id = (SELECT MAX(id) FROM import_batch) GROUP BY 1, 2, 3, 4").fetch_all(p).await)?;
+        let status: String = skrb::sql_pool!(&app.db, p => sqlx::query_scalar("SELECT status FROM import_batch WHERE id = (SELECT MAX(id) FROM import_batch)").fetch_one(p).await)?;
+        let src = b.source().await?;
+        let at = src.find("id=\"progress\"").unwrap_or(0);
+        bail!(
+            "{e}: {rows:?} {status} {}",
+            &src[at..(at + 600).min(src.len())]
+        );
+    }
+    let added = app.num("SELECT COUNT(*) FROM person").await - persons;
+    let written = app
+        .num("SELECT COUNT(*) FROM import_row r JOIN import_batch b ON b.id = r.batch_id WHERE b.created_by = (SELECT id FROM app_user WHERE username = 'vesna') AND r.target_id IS NOT NULL")
+        .await;
+    if added <= 0 || written < added {
+        bail!("the valid rows written as persons: {added} new, {written} rows marked");
+    }
+    let _ = std::fs::remove_file(&file);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_sqlite() {
+    run_journey(Backend::Sqlite, "import", |a, b, s| {
+        Box::pin(import(a, b, s))
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_postgres() {
+    run_journey(Backend::Postgres, "import", |a, b, s| {
+        Box::pin(import(a, b, s))
+    })
+    .await
+}

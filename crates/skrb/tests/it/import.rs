@@ -260,10 +260,17 @@ async fn through_the_api_and_paid_by_the_next_run(app: TestApp) {
     ] {
         app.user(name, role).await;
         if let Some(c) = centre {
-            skrb::auth::users::set_centre(&app.db, name, c).await.expect("centre");
+            skrb::auth::users::set_centre(&app.db, name, c)
+                .await
+                .expect("centre");
         }
     }
-    let (t, other, soc, min) = (app.token("uvoz").await, app.token("drugi").await, app.token("soc").await, app.token("min").await);
+    let (t, other, soc, min) = (
+        app.token("uvoz").await,
+        app.token("drugi").await,
+        app.token("soc").await,
+        app.token("min").await,
+    );
     let upload = |token: String, path: &'static str, body: Vec<u8>| {
         let req = Request::builder()
             .method("POST")
@@ -274,39 +281,104 @@ async fn through_the_api_and_paid_by_the_next_run(app: TestApp) {
             .expect("request");
         app.send(req)
     };
-    let persons = "Priimek;Ime;EMŠO\nLazar;Mojca;0404994505002\nLazar;Mojca;0404994505002\n".as_bytes().to_vec();
+    let persons = "Priimek;Ime;EMŠO\nLazar;Mojca;0404994505002\nLazar;Mojca;0404994505002\n"
+        .as_bytes()
+        .to_vec();
     // Who may not bring a file in: a social worker, the ministry.
     for tok in [&soc, &min] {
-        let r = upload(tok.clone(), "/api/v1/imports?kind=persons&file_name=a.csv", persons.clone()).await;
+        let r = upload(
+            tok.clone(),
+            "/api/v1/imports?kind=persons&file_name=a.csv",
+            persons.clone(),
+        )
+        .await;
         assert_eq!(r.status, 403, "{}", r.body);
     }
     let r = upload(t.clone(), "/api/v1/imports?kind=nobody", persons.clone()).await;
     assert_eq!(r.status, 422, "an unknown kind: {}", r.body);
-    let r = upload(t.clone(), "/api/v1/imports?kind=persons&file_name=a.csv", persons.clone()).await;
+    let r = upload(
+        t.clone(),
+        "/api/v1/imports?kind=persons&file_name=a.csv",
+        persons.clone(),
+    )
+    .await;
     assert_eq!(r.status, 201, "{}", r.body);
     let v = r.json();
     let id = v["import"]["id"].as_i64().expect("id");
-    assert_eq!((v["counts"]["valid"].as_i64(), v["counts"]["duplicates"].as_i64()), (Some(1), Some(1)), "{v}");
+    assert_eq!(
+        (
+            v["counts"]["valid"].as_i64(),
+            v["counts"]["duplicates"].as_i64()
+        ),
+        (Some(1), Some(1)),
+        "{v}"
+    );
     // Another centre's head of unit sees nothing of it.
-    let r = app.api("GET", &format!("/api/v1/imports/{id}"), Some(&other), None).await;
+    let r = app
+        .api("GET", &format!("/api/v1/imports/{id}"), Some(&other), None)
+        .await;
     assert_eq!(r.status, 403, "{}", r.body);
-    let r = app.api("GET", &format!("/api/v1/imports/{id}/rows?status=duplicate"), Some(&t), None).await;
+    let r = app
+        .api(
+            "GET",
+            &format!("/api/v1/imports/{id}/rows?status=duplicate"),
+            Some(&t),
+            None,
+        )
+        .await;
     assert_eq!(r.json()[0]["match_row"].as_i64(), Some(2), "{}", r.body);
     let r = app
-        .api("POST", &format!("/api/v1/imports/{id}/decisions"), Some(&t), Some(serde_json::json!({"row": 3, "choice": "maybe"})))
+        .api(
+            "POST",
+            &format!("/api/v1/imports/{id}/decisions"),
+            Some(&t),
+            Some(serde_json::json!({"row": 3, "choice": "maybe"})),
+        )
         .await;
     assert_eq!(r.status, 422, "{}", r.body);
     let r = app
-        .api("POST", &format!("/api/v1/imports/{id}/decisions"), Some(&t), Some(serde_json::json!({"row": 3, "choice": "merge"})))
+        .api(
+            "POST",
+            &format!("/api/v1/imports/{id}/decisions"),
+            Some(&t),
+            Some(serde_json::json!({"row": 3, "choice": "merge"})),
+        )
         .await;
     assert_eq!(r.json()["decided"].as_i64(), Some(1), "{}", r.body);
-    let r = app.api("POST", &format!("/api/v1/imports/{id}/commit"), Some(&t), None).await;
+    let r = app
+        .api(
+            "POST",
+            &format!("/api/v1/imports/{id}/commit"),
+            Some(&t),
+            None,
+        )
+        .await;
     let v = r.json();
-    assert_eq!((v["counts"]["imported"].as_i64(), v["import"]["status"].as_str()), (Some(2), Some("committed")), "{v}");
-    assert_eq!(app.num("SELECT COUNT(*) FROM person WHERE emso = '0404994505002'").await, 1, "the repeated row merged into the first");
+    assert_eq!(
+        (
+            v["counts"]["imported"].as_i64(),
+            v["import"]["status"].as_str()
+        ),
+        (Some(2), Some("committed")),
+        "{v}"
+    );
+    assert_eq!(
+        app.num("SELECT COUNT(*) FROM person WHERE emso = '0404994505002'")
+            .await,
+        1,
+        "the repeated row merged into the first"
+    );
     // Again: the same import, nothing new.
-    let r = upload(t.clone(), "/api/v1/imports?kind=persons&file_name=a.csv", persons).await;
-    assert_eq!((r.status.as_u16(), r.json()["import"]["id"].as_i64()), (200, Some(id)));
+    let r = upload(
+        t.clone(),
+        "/api/v1/imports?kind=persons&file_name=a.csv",
+        persons,
+    )
+    .await;
+    assert_eq!(
+        (r.status.as_u16(), r.json()["import"]["id"].as_i64()),
+        (200, Some(id))
+    );
 
     // A right of the old system, paid by the next run from the centre's account.
     let right: String = skrb_kit::sql_pool!(&app.db, p => sqlx::query_scalar(
@@ -316,11 +388,28 @@ async fn through_the_api_and_paid_by_the_next_run(app: TestApp) {
         .fetch_one(p).await)
     .expect("right");
     let rights = format!("EMŠO;Pravica;Znesek;Velja od;Številka odločbe\n0404994505002;{right};150,00;1.1.2026;1220-9/2025\n");
-    let r = upload(t.clone(), "/api/v1/imports?kind=entitlements&file_name=p.csv", rights.into_bytes()).await;
+    let r = upload(
+        t.clone(),
+        "/api/v1/imports?kind=entitlements&file_name=p.csv",
+        rights.into_bytes(),
+    )
+    .await;
     assert_eq!(r.status, 201, "{}", r.body);
     let rid = r.json()["import"]["id"].as_i64().expect("id");
-    let r = app.api("POST", &format!("/api/v1/imports/{rid}/commit"), Some(&t), None).await;
-    assert_eq!(r.json()["counts"]["imported"].as_i64(), Some(1), "{}", r.body);
+    let r = app
+        .api(
+            "POST",
+            &format!("/api/v1/imports/{rid}/commit"),
+            Some(&t),
+            None,
+        )
+        .await;
+    assert_eq!(
+        r.json()["counts"]["imported"].as_i64(),
+        Some(1),
+        "{}",
+        r.body
+    );
     let ent = app
         .num("SELECT e.id FROM entitlement e JOIN person p ON p.id = e.person_id WHERE p.emso = '0404994505002' AND e.status = 'active'")
         .await;
@@ -329,10 +418,15 @@ async fn through_the_api_and_paid_by_the_next_run(app: TestApp) {
     let month = format!("{}-{:02}", next.year(), u8::from(next.month()));
     let out = crate::payments::finish(crate::payments::spawn(
         &app.url,
-        &["payments", "run", "--month", &month, "--kind", "extra", "--as", "fin"],
+        &[
+            "payments", "run", "--month", &month, "--kind", "extra", "--as", "fin",
+        ],
     ));
     assert_eq!(
-        app.num(&format!("SELECT COUNT(*) FROM payment_line WHERE entitlement_id = {ent} AND amount > 0")).await,
+        app.num(&format!(
+            "SELECT COUNT(*) FROM payment_line WHERE entitlement_id = {ent} AND amount > 0"
+        ))
+        .await,
         1,
         "{out}"
     );

@@ -65,6 +65,7 @@ async fn ids(app: &TestApp) -> Vec<(&'static str, i64)> {
         ("{entry}", format!("SELECT COALESCE(MIN(e.id), 0) FROM programme_entry e JOIN person p ON p.id = e.person_id WHERE p.restricted = FALSE \
           AND e.programme_id = (SELECT MIN(id) FROM programme WHERE centre_id = {v})")),
         ("/placements/", format!("SELECT MIN(pl.id) FROM placement pl JOIN person p ON p.id = pl.person_id WHERE pl.centre_id = {v} AND p.restricted = FALSE")),
+        ("/imports/", format!("SELECT MIN(id) FROM import_batch WHERE centre_id = {v}")),
         ("/year/staff/", format!("SELECT MIN(id) FROM staff_member WHERE centre_id = {v}")),
         ("/year/strategies/", format!("SELECT MIN(id) FROM strategy WHERE centre_id = {v}")),
         ("/year/plans/", format!("SELECT MIN(id) FROM action_plan WHERE centre_id = {v}")),
@@ -259,6 +260,8 @@ async fn sweep(backend: Backend) -> anyhow::Result<usize> {
         "/programmes/{id}",
         "/programmes/committee/sessions/{id}",
         "/year",
+        "/imports",
+        "/imports/{id}",
         "/year/staff",
         "/year/plans/{id}",
         "/year/activities/{id}",
