@@ -25,8 +25,8 @@ pub(super) async fn bench(db: &Db, bulk_rate: f64) -> anyhow::Result<Vec<Line>> 
     let e = |e: skrb_kit::error::AppError| anyhow::anyhow!("{e:?}");
     let centre = batches::centre_of(&who).map_err(e)?;
     let known: Vec<(String, String, String)> = skrb_kit::sql_pool!(db, p => sqlx::query_as(
-        "SELECT given_name, family_name, emso FROM person WHERE emso IS NOT NULL ORDER BY id LIMIT 500")
-        .fetch_all(p).await?);
+        "SELECT given_name, family_name, emso FROM person WHERE emso IS NOT NULL AND centre_id = $1 ORDER BY id LIMIT 500")
+        .bind(centre).fetch_all(p).await?);
     let registry: i64 = skrb_kit::sql_pool!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM person").fetch_one(p).await?);
     // A serial range of this run's own (by the clock), so every run's file is new.
     let run = (time::OffsetDateTime::now_utc().unix_timestamp() % 90) as u16;
