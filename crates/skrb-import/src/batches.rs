@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use futures_util::TryStreamExt;
 use serde::Serialize;
 use skrb_domain::import::{BatchStatus, Choice, Kind, RowStatus};
 use skrb_domain::names;
@@ -590,23 +591,28 @@ async fn registry_duplicates(tx: &mut Tx, b: &Batch, id: i64) -> AppResult<()> {
                 .bind(id).execute(c).await?.rows_affected());
             // Same birth date and a similar name: the index on (birth date, name key)
             // gives the candidates of the same first letter; the names are compared here.
-            let cands: Vec<(i64, String, i64, String, String)> = sql!(tx, c => sqlx::query_as(
-                "SELECT r.id, r.fields, p.id, p.given_name, p.family_name FROM import_row r \
+            // Streamed, not fetched whole: a big file against a big registry has hundreds
+            // of thousands of candidates, and only the hits are kept.
+            let q = "SELECT r.id, r.fields, p.id, p.given_name, p.family_name FROM import_row r \
                  JOIN person p ON p.birth_date = r.birth_date AND substr(p.name_key, 1, 1) = substr(r.name_key, 1, 1) \
-                 WHERE r.batch_id = $1 AND r.status IN ('valid', 'warned', 'duplicate') AND r.match_person_id IS NULL")
-                .bind(id).fetch_all(c).await?);
+                 WHERE r.batch_id = $1 AND r.status IN ('valid', 'warned', 'duplicate') AND r.match_person_id IS NULL";
             let mut hits: BTreeMap<i64, i64> = BTreeMap::new();
-            for (row, fields, person, g, f) in cands {
-                let fields: BTreeMap<String, String> =
-                    serde_json::from_str(&fields).unwrap_or_default();
-                let (rg, rf) = (
-                    fields.get("given_name").map_or("", |s| s.as_str()),
-                    fields.get("family_name").map_or("", |s| s.as_str()),
-                );
-                if names::similar(rg, rf, &g, &f) {
-                    hits.entry(row).or_insert(person);
+            sql!(tx, c => {
+                let mut rows = sqlx::query_as::<_, (i64, String, i64, String, String)>(q).bind(id).fetch(c);
+                while let Some((row, fields, person, g, f)) = rows.try_next().await? {
+                    if hits.contains_key(&row) {
+                        continue;
+                    }
+                    let fields: BTreeMap<String, String> = serde_json::from_str(&fields).unwrap_or_default();
+                    let (rg, rf) = (
+                        fields.get("given_name").map_or("", |s| s.as_str()),
+                        fields.get("family_name").map_or("", |s| s.as_str()),
+                    );
+                    if names::similar(rg, rf, &g, &f) {
+                        hits.insert(row, person);
+                    }
                 }
-            }
+            });
             for (row, person) in hits {
                 sql!(tx, c => sqlx::query(
                     "UPDATE import_row SET status = 'duplicate', match_row = NULL, match_person_id = $1 WHERE id = $2")

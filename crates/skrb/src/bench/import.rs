@@ -31,31 +31,32 @@ pub(super) async fn bench(db: &Db, bulk_rate: f64) -> anyhow::Result<Vec<Line>> 
     // A serial range of this run's own (by the clock), so every run's file is new.
     let run = (time::OffsetDateTime::now_utc().unix_timestamp() % 90) as u16;
     let mut text = String::from("Priimek;Ime;EMŠO;Datum rojstva;Spol;Gospodinjstvo;Razmerje\r\n");
-    for i in 0..ROWS {
+    // Women's serials (500 and above), a range of this run's own.
+    let number_of = |i: usize| -> anyhow::Result<String> {
         let month = time::Month::try_from(1 + (i % 12) as u8)?;
         let born =
             time::Date::from_calendar_date(1929 + (i % 97) as i32, month, 1 + (i % 28) as u8)?;
-        let serial = 100 + run * 10 + (i / 8148) as u16;
-        let number = skrb_domain::emso::compose(born, 59, serial);
+        let serial = 500 + (run % 40) * 10 + (i / 8148) as u16;
+        Ok(skrb_domain::emso::compose(born, 59, serial)
+            .as_str()
+            .to_string())
+    };
+    // A family name of this run's own letter: another run's persons are not its duplicates.
+    let stem = [
+        "Kovač", "Horvat", "Zupan", "Mlakar", "Vidmar", "Golob", "Turk", "Bizjak", "Rozman",
+        "Petek",
+    ][run as usize % 10];
+    for i in 0..ROWS {
         let rel = if i % 3 == 0 { "nosilec" } else { "otrok" };
         let line = match i % 100 {
             // Invalid: a personal number too short.
-            17 => format!("Kovač{};Žiga;12345;;M;B{};{rel}", i % 991, i / 3),
+            17 => format!("{stem}{};Žiga;12345;;M;B{};{rel}", i % 991, i / 3),
             // Repeated in the file: the row before, again.
             41 => format!(
-                "Kovač{};Špela{};{};;Ž;;",
+                "{stem}{};Špela{};{};;Ž;;",
                 (i - 1) % 991,
                 i - 1,
-                skrb_domain::emso::compose(
-                    time::Date::from_calendar_date(
-                        1929 + ((i - 1) % 97) as i32,
-                        time::Month::try_from(1 + ((i - 1) % 12) as u8)?,
-                        1 + ((i - 1) % 28) as u8
-                    )?,
-                    59,
-                    100 + run * 10 + ((i - 1) / 8148) as u16
-                )
-                .as_str()
+                number_of(i - 1)?
             ),
             // A person the registry has.
             73 if !known.is_empty() => {
@@ -63,9 +64,9 @@ pub(super) async fn bench(db: &Db, bulk_rate: f64) -> anyhow::Result<Vec<Line>> 
                 format!("{f};{g};{n};;;;")
             }
             _ => format!(
-                "Kovač{};Špela{i};{};;Ž;B{};{rel}",
+                "{stem}{};Špela{i};{};;Ž;B{};{rel}",
                 i % 991,
-                number.as_str(),
+                number_of(i)?,
                 i / 3
             ),
         };
