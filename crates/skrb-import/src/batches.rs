@@ -497,13 +497,16 @@ fn to_json<T: Serialize + ?Sized>(v: &T) -> AppResult<String> {
     serde_json::to_string(v).map_err(|e| AppError::Internal(e.into()))
 }
 
+/// An earlier row of the file: its line, given and family name.
+type Earlier = (i64, String, String);
+
 /// Duplicates within the file: the same personal number, or the same birth date and a
 /// similar name in any script, as an earlier row.
 #[derive(Default)]
 struct InFile {
     emso: HashMap<String, i64>,
     /// By birth date and the name key's first letter (as the registry's check).
-    born: HashMap<(Date, char), Vec<(i64, String, String)>>,
+    born: HashMap<(Date, char), Vec<Earlier>>,
 }
 
 impl InFile {

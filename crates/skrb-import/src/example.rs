@@ -61,6 +61,9 @@ const CYRILLIC: (&[&str], &[&str], &[&str]) = (
     &["Милан", "Никола", "Душан", "Ђорђе", "Жељко", "Марко"],
 );
 
+/// A registered person: id, given and family name, birth date, number.
+type Known = (i64, String, String, Option<Date>, Option<String>);
+
 struct Lcg(u64);
 
 impl Lcg {
@@ -88,7 +91,7 @@ pub async fn old_register(db: &Db, actor: &Actor, households: usize) -> AppResul
          LEFT JOIN person p ON p.id = (SELECT MIN(q.id) FROM person q WHERE q.municipality_id = m.id) \
          WHERE m.centre_id = $1 ORDER BY m.id")
         .bind(centre).fetch_all(c).await?);
-    let known: Vec<(i64, String, String, Option<Date>, Option<String>)> = sql!(&mut tx, c => sqlx::query_as(
+    let known: Vec<Known> = sql!(&mut tx, c => sqlx::query_as(
         "SELECT id, given_name, family_name, birth_date, emso FROM person \
          WHERE centre_id = $1 AND restricted = FALSE AND emso IS NOT NULL AND birth_date IS NOT NULL ORDER BY id LIMIT 2")
         .bind(centre).fetch_all(c).await?);

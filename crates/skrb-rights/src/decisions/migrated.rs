@@ -92,8 +92,9 @@ pub async fn write(
     let mut next_entitlement = bulk::next_id(tx, "entitlement").await?;
     let signatory = crate::user_name(tx, actor.user_id).await?;
     let mut rights: HashMap<String, Option<RightType>> = HashMap::new();
-    let (mut decisions, mut ents, mut audits): (Vec<Vec<Cell>>, Vec<Vec<Cell>>, Vec<Vec<Cell>>) =
-        (Vec::new(), Vec::new(), Vec::new());
+    let mut decisions: Vec<Vec<Cell>> = Vec::new();
+    let mut ents: Vec<Vec<Cell>> = Vec::new();
+    let mut audits: Vec<Vec<Cell>> = Vec::new();
     let mut out = Vec::with_capacity(rows.len());
     for m in rows {
         if !rights.contains_key(&m.right) {
