@@ -508,7 +508,11 @@ mod tests {
         assert_eq!(bad.status, RowStatus::Invalid);
         let fields: Vec<_> = bad.problems.iter().map(|p| p.field.as_str()).collect();
         assert_eq!(fields, ["sex", "municipality", "family_name", "emso"]);
-        assert!(bad.problems[0].render(Locale::En).contains('?'));
+        // The value refused is kept with the finding, for the reader's words.
+        assert_eq!(
+            bad.problems[0].args.get("value").map(String::as_str),
+            Some("?")
+        );
     }
 
     #[test]
