@@ -246,7 +246,17 @@ pub async fn upload(
     let sha = sha256(&bytes);
     let bytes = Arc::new(bytes);
     let profile = match profile_id {
-        Some(p) => Some(crate::profiles::get(db, actor, p).await?),
+        // A profile the centre does not have is a wrong choice in the request, not a
+        // missing page.
+        Some(p) => match crate::profiles::get(db, actor, p).await {
+            Err(AppError::NotFound) => {
+                return Err(AppError::Validation(vec![skrb_kit::error::FieldError {
+                    field: "profile",
+                    msg: Msg::new("err-choice"),
+                }]))
+            }
+            other => Some(other?),
+        },
         None => None,
     };
     if let Some(p) = &profile {
