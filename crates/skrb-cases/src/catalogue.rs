@@ -46,6 +46,13 @@ pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<CaseType>, sqlx::Error> 
         .bind(id).fetch_optional(c).await)
 }
 
+/// The active types of a jurisdiction, in the caller's transaction.
+pub async fn active_in(tx: &mut Tx, jurisdiction: &str) -> Result<Vec<CaseType>, sqlx::Error> {
+    sql!(tx, c => sqlx::query_as::<_, CaseType>(&format!(
+        "{SELECT} WHERE jurisdiction = $1 AND active = TRUE ORDER BY class_code, id"))
+        .bind(jurisdiction).fetch_all(c).await)
+}
+
 /// The types of a jurisdiction (all of them when `None`), active first, by class.
 pub async fn list(db: &Db, jurisdiction: Option<&str>) -> AppResult<Vec<CaseType>> {
     let mut tx = db.begin_read().await?;

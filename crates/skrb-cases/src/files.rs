@@ -89,7 +89,7 @@ fn parse_ids(ck: &mut Check, field: &'static str, v: &str) -> Vec<i64> {
     out
 }
 
-async fn first_unit(tx: &mut Tx, user_id: i64) -> Result<Option<i64>, sqlx::Error> {
+pub(crate) async fn first_unit(tx: &mut Tx, user_id: i64) -> Result<Option<i64>, sqlx::Error> {
     sql!(tx, c => sqlx::query_scalar("SELECT MIN(unit_id) FROM user_unit WHERE user_id = $1")
         .bind(user_id).fetch_one(c).await)
 }

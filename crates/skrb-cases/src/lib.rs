@@ -13,6 +13,7 @@ pub mod catalogue;
 pub mod files;
 pub mod intake;
 pub mod log;
+pub mod migrated;
 pub mod plans;
 pub mod referrals;
 pub mod tasks;

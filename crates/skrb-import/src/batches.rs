@@ -430,7 +430,7 @@ pub async fn check(
         let mut cells: Vec<Vec<Cell>> = Vec::with_capacity(set.len());
         for (line, values) in &set {
             let mut c = checker.check(values);
-            in_file.see(*line, &mut c);
+            in_file.see(b.kind, *line, &mut c);
             cells.push(row_cells(id, *line, values, &c)?);
         }
         let view: Vec<Vec<bulk::Value<'_>>> = cells
@@ -510,23 +510,39 @@ fn to_json<T: Serialize + ?Sized>(v: &T) -> AppResult<String> {
 /// An earlier row of the file: its line, given and family name.
 type Earlier = (i64, String, String);
 
-/// Duplicates within the file: the same personal number, or the same birth date and a
-/// similar name in any script, as an earlier row.
+/// Duplicates within the file: the same record (a person's number; a number with the
+/// same right, case type or child) or, for persons, the same birth date and a similar
+/// name in any script, as an earlier row. A case file's old number is the centre's
+/// once: a second row with it is refused.
 #[derive(Default)]
 struct InFile {
-    emso: HashMap<String, i64>,
+    same: HashMap<String, i64>,
     /// By birth date and the name key's first letter (as the registry's check).
     born: HashMap<(Date, char), Vec<Earlier>>,
+    numbers: HashMap<String, i64>,
 }
 
 impl InFile {
-    fn see(&mut self, line: i64, c: &mut Checked) {
+    fn see(&mut self, kind: Kind, line: i64, c: &mut Checked) {
         if !matches!(c.status, RowStatus::Valid | RowStatus::Warned) {
             return;
         }
+        if kind == Kind::Cases {
+            if let Some(n) = c.fields.get("file_number") {
+                if let Some(first) = self.numbers.get(n) {
+                    c.problems.push(
+                        Problem::new("file_number", "import-err-number-twice")
+                            .arg("row", first.to_string()),
+                    );
+                    c.status = RowStatus::Invalid;
+                    return;
+                }
+                self.numbers.insert(n.clone(), line);
+            }
+        }
         let given = c.fields.get("given_name").cloned().unwrap_or_default();
         let family = c.fields.get("family_name").cloned().unwrap_or_default();
-        let mut hit = c.emso.as_ref().and_then(|e| self.emso.get(e).copied());
+        let mut hit = c.same.as_ref().and_then(|e| self.same.get(e).copied());
         let first = c
             .name_key
             .as_deref()
@@ -546,8 +562,8 @@ impl InFile {
             c.match_row = Some(row);
             return;
         }
-        if let Some(e) = &c.emso {
-            self.emso.insert(e.clone(), line);
+        if let Some(e) = &c.same {
+            self.same.insert(e.clone(), line);
         }
         if let Some(b) = c.birth_date {
             self.born
@@ -580,6 +596,26 @@ async fn lookups(tx: &mut Tx, centre: i64, c: &mut Checker) -> AppResult<()> {
             c.rights
                 .entry(names::fold(key))
                 .or_insert_with(|| rr.clone());
+        }
+    }
+    if c.kind == Kind::Cases {
+        for t in skrb_cases::catalogue::active_in(tx, &jurisdiction).await? {
+            let tr = RightRef {
+                id: t.id,
+                code: t.code.clone(),
+            };
+            for key in [&t.code, &t.name_sl, &t.name_sr, &t.name_en] {
+                c.case_types
+                    .entry(names::fold(key))
+                    .or_insert_with(|| tr.clone());
+            }
+        }
+        let users: Vec<(i64, String, String)> = sql!(tx, x => sqlx::query_as(
+            "SELECT id, username, display_name FROM app_user WHERE centre_id = $1 AND active = TRUE ORDER BY id")
+            .bind(centre).fetch_all(x).await?);
+        for (id, username, name) in users {
+            c.workers.entry(names::fold(&username)).or_insert(id);
+            c.workers.entry(names::fold(&name)).or_insert(id);
         }
     }
     Ok(())
@@ -633,21 +669,116 @@ async fn registry_duplicates(tx: &mut Tx, b: &Batch, id: i64) -> AppResult<()> {
             }
         }
         Kind::Entitlements => {
-            sql!(tx, c => sqlx::query(
-                "UPDATE import_row SET match_person_id = (SELECT MIN(p.id) FROM person p WHERE p.emso = import_row.emso AND p.centre_id = $2) \
-                 WHERE batch_id = $1 AND status IN ('valid', 'warned', 'duplicate')")
-                .bind(id).bind(b.centre_id).execute(c).await?.rows_affected());
-            let none = serde_json::to_string(&[Problem::new("emso", "import-err-no-person")])
-                .map_err(|e| AppError::Internal(e.into()))?;
-            sql!(tx, c => sqlx::query(
-                "UPDATE import_row SET status = 'invalid', problems = $2 WHERE batch_id = $1 AND status IN ('valid', 'warned', 'duplicate') \
-                 AND match_person_id IS NULL")
-                .bind(id).bind(&none).execute(c).await?.rows_affected());
+            the_person(tx, b, id).await?;
             sql!(tx, c => sqlx::query(
                 "UPDATE import_row SET status = 'duplicate' WHERE batch_id = $1 AND status IN ('valid', 'warned') \
                  AND EXISTS (SELECT 1 FROM entitlement e WHERE e.person_id = import_row.match_person_id \
                    AND CAST(e.right_id AS TEXT) = import_row.group_key AND e.status <> 'ended')")
                 .bind(id).execute(c).await?.rows_affected());
+        }
+        Kind::Cases => {
+            the_person(tx, b, id).await?;
+            numbers_taken(tx, b, id).await?;
+            sql!(tx, c => sqlx::query(
+                "UPDATE import_row SET status = 'duplicate' WHERE batch_id = $1 AND status IN ('valid', 'warned') \
+                 AND EXISTS (SELECT 1 FROM case_file f WHERE f.person_id = import_row.match_person_id \
+                   AND CAST(f.type_id AS TEXT) = import_row.group_key AND f.status <> 'closed')")
+                .bind(id).execute(c).await?.rows_affected());
+        }
+        Kind::Carers => {
+            the_person(tx, b, id).await?;
+            carers_found(tx, b, id).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The person each row is about, by number among the centre's persons; a row whose
+/// person the centre has not registered is refused (persons come in first).
+async fn the_person(tx: &mut Tx, b: &Batch, id: i64) -> AppResult<()> {
+    sql!(tx, c => sqlx::query(
+        "UPDATE import_row SET match_person_id = (SELECT MIN(p.id) FROM person p WHERE p.emso = import_row.emso AND p.centre_id = $2) \
+         WHERE batch_id = $1 AND status IN ('valid', 'warned', 'duplicate')")
+        .bind(id).bind(b.centre_id).execute(c).await?.rows_affected());
+    let none = to_json(&[Problem::new("emso", "import-err-no-person")])?;
+    sql!(tx, c => sqlx::query(
+        "UPDATE import_row SET status = 'invalid', problems = $2 WHERE batch_id = $1 AND status IN ('valid', 'warned', 'duplicate') \
+         AND match_person_id IS NULL")
+        .bind(id).bind(&none).execute(c).await?.rows_affected());
+    Ok(())
+}
+
+/// A case file's old number the centre has given already: the row is refused (the
+/// number on a folder names one file). Point lookups on the centre's numbers.
+async fn numbers_taken(tx: &mut Tx, b: &Batch, id: i64) -> AppResult<()> {
+    let rows: Vec<(i64, String)> = sql!(tx, c => sqlx::query_as(
+        "SELECT id, fields FROM import_row WHERE batch_id = $1 AND status IN ('valid', 'warned', 'duplicate') ORDER BY row_no")
+        .bind(id).fetch_all(c).await?);
+    let taken = to_json(&[Problem::new("file_number", "import-err-number-taken")])?;
+    for (row, fields) in rows {
+        let f: BTreeMap<String, String> = serde_json::from_str(&fields).unwrap_or_default();
+        let Some(number) = f.get("file_number") else {
+            continue;
+        };
+        let hit: Option<i64> = sql!(tx, c => sqlx::query_scalar(
+            "SELECT id FROM case_file WHERE centre_id = $1 AND number = $2")
+            .bind(b.centre_id).bind(number).fetch_optional(c).await?);
+        if hit.is_some() {
+            sql!(tx, c => sqlx::query("UPDATE import_row SET status = 'invalid', problems = $1 WHERE id = $2")
+                .bind(&taken).bind(row).execute(c).await?.rows_affected());
+        }
+    }
+    Ok(())
+}
+
+/// Foster carers' rows against the register: a carer another centre supervises is
+/// refused; one this centre has already takes the rows' children (a row without a child
+/// has nothing to add); a child the centre has not registered, or placed already, is
+/// refused.
+async fn carers_found(tx: &mut Tx, b: &Batch, id: i64) -> AppResult<()> {
+    let j = skrb_kit::centre::jurisdiction_of(tx, Some(b.centre_id)).await?;
+    let rows: Vec<(i64, String, i64)> = sql!(tx, c => sqlx::query_as(
+        "SELECT id, fields, match_person_id FROM import_row WHERE batch_id = $1 AND status IN ('valid', 'warned', 'duplicate') \
+         AND match_person_id IS NOT NULL ORDER BY row_no")
+        .bind(id).fetch_all(c).await?);
+    let mut found: HashMap<i64, Option<(i64, String)>> = HashMap::new();
+    for (row, fields, person) in rows {
+        let f: BTreeMap<String, String> = serde_json::from_str(&fields).unwrap_or_default();
+        if let std::collections::hash_map::Entry::Vacant(e) = found.entry(person) {
+            let c: Option<(i64, String)> = sql!(tx, x => sqlx::query_as(
+                "SELECT fc.centre_id, c.name FROM foster_carer fc JOIN centre c ON c.id = fc.centre_id \
+                 WHERE fc.jurisdiction = $1 AND fc.person_id = $2")
+                .bind(&j).bind(person).fetch_optional(x).await?);
+            e.insert(c);
+        }
+        let mut problems = Vec::new();
+        let mut already = false;
+        match found.get(&person).cloned().flatten() {
+            Some((centre, name)) if centre != b.centre_id => problems
+                .push(Problem::new("emso", "placements-err-carer-exists").arg("centre", name)),
+            Some(_) => already = !f.contains_key("child_emso"),
+            None => {}
+        }
+        if let Some(child) = f.get("child_emso") {
+            let placed: Option<(i64, i64)> = sql!(tx, x => sqlx::query_as(
+                "SELECT p.id, (SELECT COUNT(*) FROM placement pl WHERE pl.person_id = p.id AND pl.end_on IS NULL) \
+                 FROM person p WHERE p.emso = $1 AND p.centre_id = $2 ORDER BY p.id LIMIT 1")
+                .bind(child).bind(b.centre_id).fetch_optional(x).await?);
+            match placed {
+                None => problems.push(Problem::new("child_emso", "import-err-no-person")),
+                Some((_, n)) if n > 0 => {
+                    problems.push(Problem::new("child_emso", "placements-err-already-placed"))
+                }
+                Some(_) => {}
+            }
+        }
+        if !problems.is_empty() {
+            let json = to_json(&problems)?;
+            sql!(tx, c => sqlx::query("UPDATE import_row SET status = 'invalid', problems = $1 WHERE id = $2")
+                .bind(&json).bind(row).execute(c).await?.rows_affected());
+        } else if already {
+            sql!(tx, c => sqlx::query("UPDATE import_row SET status = 'already' WHERE id = $1")
+                .bind(row).execute(c).await?.rows_affected());
         }
     }
     Ok(())

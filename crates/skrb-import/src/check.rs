@@ -137,6 +137,9 @@ pub struct Checked {
     pub group_key: Option<String>,
     /// An earlier row of the file this one probably is.
     pub match_row: Option<i64>,
+    /// What makes two rows of the file one record: a person's number; a number with the
+    /// right, the case's type, or the child placed.
+    pub same: Option<String>,
 }
 
 /// A right of the catalogue a row may name.
@@ -156,6 +159,10 @@ pub struct Checker {
     pub municipalities: HashMap<String, i64>,
     /// Folded code or name → right (the centre's jurisdiction's rights that pay).
     pub rights: HashMap<String, RightRef>,
+    /// Folded code or name → case type (the jurisdiction's active ones).
+    pub case_types: HashMap<String, RightRef>,
+    /// Folded user name or full name → the centre's active workers.
+    pub workers: HashMap<String, i64>,
 }
 
 impl Checker {
@@ -183,6 +190,8 @@ impl Checker {
             maps,
             municipalities: HashMap::new(),
             rights: HashMap::new(),
+            case_types: HashMap::new(),
+            workers: HashMap::new(),
         }
     }
 
@@ -234,6 +243,207 @@ impl Checker {
         match self.kind {
             Kind::Persons => self.person(cells),
             Kind::Entitlements => self.entitlement(cells),
+            Kind::Cases => self.case_file(cells),
+            Kind::Carers => self.carer(cells),
+        }
+    }
+
+    /// A required cell, or the finding that it is missing.
+    fn need(&self, cells: &[String], field: &str, problems: &mut Vec<Problem>) -> String {
+        let v = self.cell(cells, field).to_string();
+        if v.is_empty() {
+            problems.push(Problem::new(field, "err-required"));
+        }
+        v
+    }
+
+    /// A personal number as typed (spaces dropped), with the finding if it cannot be one.
+    fn number_cell(&self, cells: &[String], field: &str, problems: &mut Vec<Problem>) -> String {
+        let v = self.cell(cells, field).replace(' ', "");
+        if !v.is_empty() && skrb_domain::emso::PersonalNumber::parse(&v).is_err() {
+            problems.push(Problem::new(field, "registry-err-emso-syntax"));
+        }
+        v
+    }
+
+    /// A text cell no longer than `max` characters.
+    fn text_cell(
+        &self,
+        cells: &[String],
+        field: &str,
+        max: usize,
+        problems: &mut Vec<Problem>,
+    ) -> String {
+        let v = self.cell(cells, field).to_string();
+        if v.chars().count() > max {
+            problems.push(Problem::new(field, "err-too-long").arg("max", max.to_string()));
+        }
+        v
+    }
+
+    /// A date that has already come (a file opened, a permit given, a child placed).
+    fn past_date(&self, cells: &[String], field: &str, problems: &mut Vec<Problem>) -> String {
+        let v = self.date_cell(cells, field, problems);
+        if import::date(&v).is_some_and(|d| d > self.today) {
+            problems.push(Problem::new(field, "registry-err-date-future"));
+        }
+        v
+    }
+
+    /// A cell named through a lookup (the profile's value map first, then the folded
+    /// value itself): its entry, or the finding that nothing has that name.
+    fn looked_up<'a, T>(
+        &self,
+        cells: &[String],
+        field: &str,
+        list: &'a HashMap<String, T>,
+        problems: &mut Vec<Problem>,
+    ) -> Option<&'a T> {
+        let v = self.cell(cells, field);
+        if v.is_empty() {
+            return None;
+        }
+        let key = self
+            .maps
+            .get(field)
+            .and_then(|m| m.get(v))
+            .map_or_else(|| fold(v), fold);
+        let hit = list.get(&key);
+        if hit.is_none() {
+            problems.push(Problem::new(field, "import-err-value").arg("value", v));
+        }
+        hit
+    }
+
+    fn case_file(&self, cells: &[String]) -> Checked {
+        let mut problems = Vec::new();
+        let mut fields = BTreeMap::new();
+        self.need(cells, "emso", &mut problems);
+        let emso = self.number_cell(cells, "emso", &mut problems);
+        self.need(cells, "case_type", &mut problems);
+        let ty = self.looked_up(cells, "case_type", &self.case_types, &mut problems);
+        if let Some(t) = ty {
+            fields.insert("case_type".to_string(), t.code.clone());
+        }
+        self.need(cells, "worker", &mut problems);
+        if let Some(w) = self.looked_up(cells, "worker", &self.workers, &mut problems) {
+            fields.insert("worker_id".to_string(), w.to_string());
+        }
+        let opened = self.past_date(cells, "opened_on", &mut problems);
+        let number = self.text_cell(cells, "file_number", 60, &mut problems);
+        let summary = self.text_cell(cells, "summary", 2000, &mut problems);
+        for (k, v) in [
+            ("emso", emso.clone()),
+            ("opened_on", opened),
+            ("file_number", number),
+            ("summary", summary),
+        ] {
+            if !v.is_empty() {
+                fields.insert(k.to_string(), v);
+            }
+        }
+        let group_key = ty.map(|t| t.id.to_string());
+        Checked {
+            status: status_of(&problems),
+            same: group_key.as_ref().map(|t| format!("{emso}|{t}")),
+            fields,
+            problems,
+            emso: (!emso.is_empty()).then_some(emso),
+            birth_date: None,
+            name_key: None,
+            group_key,
+            match_row: None,
+        }
+    }
+
+    fn carer(&self, cells: &[String]) -> Checked {
+        let mut problems = Vec::new();
+        let mut fields = BTreeMap::new();
+        self.need(cells, "emso", &mut problems);
+        let emso = self.number_cell(cells, "emso", &mut problems);
+        let mut permit_kind =
+            self.mapped(cells, "permit_kind", import::permit_kind_of, &mut problems);
+        if permit_kind.is_empty() {
+            permit_kind = "regular".into();
+        }
+        let permit_number = self.text_cell(cells, "permit_number", 60, &mut problems);
+        self.need(cells, "permit_on", &mut problems);
+        let permit_on = self.past_date(cells, "permit_on", &mut problems);
+        let until = self.date_cell(cells, "permit_until", &mut problems);
+        if !permit_on.is_empty() && !until.is_empty() && until < permit_on {
+            problems.push(Problem::new("permit_until", "import-err-period"));
+        }
+        let max = self.cell(cells, "max_children");
+        let max = if max.is_empty() {
+            "1".to_string()
+        } else {
+            match max.parse::<i64>() {
+                Ok(n) if (1..=6).contains(&n) => n.to_string(),
+                _ => {
+                    problems
+                        .push(Problem::new("max_children", "import-err-value").arg("value", max));
+                    String::new()
+                }
+            }
+        };
+        let iban = self.cell(cells, "iban").replace(' ', "");
+        if !iban.is_empty() && skrb_domain::iban::Iban::parse(&iban).is_err() {
+            problems.push(Problem::new("iban", "registry-err-iban"));
+        }
+        let child = self.number_cell(cells, "child_emso", &mut problems);
+        if !child.is_empty() {
+            if child == emso {
+                problems.push(
+                    Problem::new("child_emso", "import-err-value").arg("value", child.clone()),
+                );
+            }
+            let mut kind = self.mapped(
+                cells,
+                "placement_kind",
+                import::placement_kind_of,
+                &mut problems,
+            );
+            if kind.is_empty() {
+                kind = "full".into();
+            }
+            fields.insert("placement_kind".to_string(), kind);
+            let order = self.need(cells, "order_number", &mut problems);
+            if order.chars().count() > 60 {
+                problems.push(Problem::new("order_number", "err-too-long").arg("max", "60"));
+            }
+            fields.insert("order_number".to_string(), order);
+            self.need(cells, "start_on", &mut problems);
+            let start = self.past_date(cells, "start_on", &mut problems);
+            if !start.is_empty() && !permit_on.is_empty() && start < permit_on {
+                problems.push(Problem::new("start_on", "placements-err-before-permit"));
+            }
+            fields.insert("start_on".to_string(), start);
+            let court = self.text_cell(cells, "court", 200, &mut problems);
+            fields.insert("court".to_string(), court);
+        }
+        for (k, v) in [
+            ("emso", emso.clone()),
+            ("permit_kind", permit_kind),
+            ("permit_number", permit_number),
+            ("permit_on", permit_on),
+            ("permit_until", until),
+            ("max_children", max),
+            ("iban", iban),
+            ("child_emso", child.clone()),
+        ] {
+            fields.insert(k.to_string(), v);
+        }
+        fields.retain(|_, v| !v.is_empty());
+        Checked {
+            status: status_of(&problems),
+            same: Some(format!("{emso}|{child}")),
+            fields,
+            problems,
+            group_key: (!emso.is_empty()).then(|| emso.clone()),
+            emso: (!emso.is_empty()).then_some(emso),
+            birth_date: None,
+            name_key: None,
+            match_row: None,
         }
     }
 
@@ -307,6 +517,7 @@ impl Checker {
             name_key: None,
             group_key: (!group.is_empty()).then_some(group),
             match_row: None,
+            same: None,
         };
         // What the commit writes is the form of the values kept: it must read the same
         // (a birth date taken from the number is held to the rules of a typed one).
@@ -323,6 +534,7 @@ impl Checker {
                     problems.push(Problem::of(&fe, true));
                 }
                 out.emso = d.emso.clone();
+                out.same = d.emso.clone();
                 out.birth_date = d.birth_date;
                 out.name_key = Some(skrb_registry::persons::name_key(&d));
                 let f = d.to_form();
@@ -345,13 +557,7 @@ impl Checker {
     fn entitlement(&self, cells: &[String]) -> Checked {
         let mut problems = Vec::new();
         let mut fields = BTreeMap::new();
-        let need = |f: &str, problems: &mut Vec<Problem>| {
-            let v = self.cell(cells, f).to_string();
-            if v.is_empty() {
-                problems.push(Problem::new(f, "err-required"));
-            }
-            v
-        };
+        let need = |f: &str, problems: &mut Vec<Problem>| self.need(cells, f, problems);
         let emso = need("emso", &mut problems).replace(' ', "");
         if !emso.is_empty() && skrb_domain::emso::PersonalNumber::parse(&emso).is_err() {
             problems.push(Problem::new("emso", "registry-err-emso-syntax"));
@@ -409,6 +615,7 @@ impl Checker {
         }
         Checked {
             status: status_of(&problems),
+            same: group_key.as_ref().map(|r| format!("{emso}|{r}")),
             fields,
             problems,
             emso: (!emso.is_empty()).then_some(emso),

@@ -1,4 +1,4 @@
-//! `skrb import persons|entitlements FILE --centre CODE [--profile NAME] [--dry-run]`:
+//! `skrb import persons|entitlements|cases|carers FILE --centre CODE [--profile NAME] [--dry-run]`:
 //! the same steps as the pages (keep the file, map by the profile or the headings,
 //! check, report the counts, write the refused rows beside the file, commit), with a
 //! progress bar. Run again after a kill, it goes on where it stopped; run with a file
@@ -21,6 +21,10 @@ pub enum ImportCommand {
     Persons(ImportArgs),
     /// Active rights with the decisions they rest on (migrated decisions).
     Entitlements(ImportArgs),
+    /// Open case files with their worker (the persons registered first).
+    Cases(ImportArgs),
+    /// Foster carers with their permits and the children placed with them.
+    Carers(ImportArgs),
 }
 
 #[derive(Args, Debug)]
@@ -73,6 +77,8 @@ pub async fn run(db: &Db, command: &ImportCommand) -> anyhow::Result<()> {
     let (kind, a) = match command {
         ImportCommand::Persons(a) => (Kind::Persons, a),
         ImportCommand::Entitlements(a) => (Kind::Entitlements, a),
+        ImportCommand::Cases(a) => (Kind::Cases, a),
+        ImportCommand::Carers(a) => (Kind::Carers, a),
     };
     let l = Locale::from_code(&a.lang).unwrap_or(Locale::En);
     let who = cli_actor(db, &Some(a.centre.clone()), &a.user, "import").await?;

@@ -68,6 +68,8 @@ pub async fn commit(db: &Db, actor: &Actor, id: i64, progress: Progress<'_>) -> 
         match b.kind {
             Kind::Persons => persons(&mut tx, actor, &b, rows).await?,
             Kind::Entitlements => rights(&mut tx, actor, &b, rows).await?,
+            Kind::Cases => cases(&mut tx, actor, &b, rows).await?,
+            Kind::Carers => carers(&mut tx, actor, &b, rows).await?,
         }
         tx.commit().await?;
         done += n;
@@ -348,6 +350,143 @@ async fn rights(tx: &mut Tx, actor: &Actor, b: &Batch, rows: Vec<Pending>) -> Ap
         .zip(made)
         .filter_map(|(row, d)| d.map(|d| (row, Some(d))))
         .collect();
+    mark(tx, actor, &done).await?;
+    Ok(())
+}
+
+/// Open case files: each row becomes a file of its person, type and worker, with the old
+/// number when the register gave one (`skrb_cases::migrated`).
+async fn cases(tx: &mut Tx, actor: &Actor, b: &Batch, rows: Vec<Pending>) -> AppResult<()> {
+    use skrb_cases::migrated::{self, Migrated};
+    let today = actor.today();
+    let mut types: HashMap<i64, Option<skrb_cases::catalogue::CaseType>> = HashMap::new();
+    let mut ids = Vec::with_capacity(rows.len());
+    let mut list = Vec::with_capacity(rows.len());
+    for r in rows {
+        let f: BTreeMap<String, String> = serde_json::from_str(&r.fields).unwrap_or_default();
+        let (Some(person_id), Some(type_id), Some(worker_id)) = (
+            r.match_person_id,
+            r.group_key.as_deref().and_then(|g| g.parse::<i64>().ok()),
+            f.get("worker_id").and_then(|w| w.parse::<i64>().ok()),
+        ) else {
+            continue;
+        };
+        if let std::collections::hash_map::Entry::Vacant(e) = types.entry(type_id) {
+            e.insert(skrb_cases::catalogue::get(tx, type_id).await?);
+        }
+        let Some(Some(ty)) = types.get(&type_id) else {
+            continue;
+        };
+        ids.push(r.id);
+        list.push(Migrated {
+            person_id,
+            type_id,
+            class_code: ty.class_code.clone(),
+            worker_id,
+            opened_on: f
+                .get("opened_on")
+                .and_then(|d| skrb_domain::import::date(d))
+                .unwrap_or(today),
+            number: f.get("file_number").cloned(),
+            summary: f.get("summary").cloned(),
+            restricted: ty.opens_restricted,
+            source: source(b, r.row_no),
+        });
+    }
+    let made = migrated::write(tx, actor, b.centre_id, &list).await?;
+    let done: Vec<(i64, Option<i64>)> = ids
+        .into_iter()
+        .zip(made)
+        .map(|(r, c)| (r, Some(c)))
+        .collect();
+    mark(tx, actor, &done).await?;
+    Ok(())
+}
+
+/// Foster carers and their children: a carer the register lacks is written from the
+/// first of its rows, each row's child is placed with it and paid from this month on
+/// (`skrb_placements::migrated`). A row becomes its placement, or the carer when it
+/// names no child.
+async fn carers(tx: &mut Tx, actor: &Actor, b: &Batch, rows: Vec<Pending>) -> AppResult<()> {
+    use skrb_domain::placements::PermitKind;
+    use skrb_placements::migrated::{self, MigratedCarer, MigratedPlacement};
+    let j = skrb_kit::centre::jurisdiction_of(tx, Some(b.centre_id)).await?;
+    let date =
+        |f: &BTreeMap<String, String>, k: &str| f.get(k).and_then(|d| skrb_domain::import::date(d));
+    let mut done: Vec<(i64, Option<i64>)> = Vec::with_capacity(rows.len());
+    let placed_twice = serde_json::to_string(&[crate::check::Problem::new(
+        "child_emso",
+        "placements-err-already-placed",
+    )])
+    .map_err(|e| AppError::Internal(e.into()))?;
+    for r in rows {
+        let f: BTreeMap<String, String> = serde_json::from_str(&r.fields).unwrap_or_default();
+        let (Some(person_id), Some(permit_on)) = (r.match_person_id, date(&f, "permit_on")) else {
+            continue;
+        };
+        let child: Option<i64> = match f.get("child_emso") {
+            Some(e) => sql!(tx, c => sqlx::query_scalar(
+                "SELECT MIN(id) FROM person WHERE emso = $1 AND centre_id = $2")
+                .bind(e).bind(b.centre_id).fetch_one(c).await?),
+            None => None,
+        };
+        if let Some(child) = child {
+            // Placed since the check (or by an earlier row of this file): refused, as
+            // the placement form would refuse a child placed twice.
+            let open: i64 = sql!(tx, c => sqlx::query_scalar(
+                "SELECT COUNT(*) FROM placement WHERE person_id = $1 AND end_on IS NULL")
+                .bind(child).fetch_one(c).await?);
+            if open > 0 {
+                sql!(tx, c => sqlx::query("UPDATE import_row SET status = 'invalid', problems = $1 WHERE id = $2")
+                    .bind(&placed_twice).bind(r.id).execute(c).await?.rows_affected());
+                continue;
+            }
+        }
+        let why = source(b, r.row_no);
+        let known: Option<i64> = sql!(tx, c => sqlx::query_scalar(
+            "SELECT id FROM foster_carer WHERE jurisdiction = $1 AND person_id = $2")
+            .bind(&j).bind(person_id).fetch_optional(c).await?);
+        let carer = match known {
+            Some(c) => c,
+            None => {
+                let c = MigratedCarer {
+                    person_id,
+                    permit_kind: f
+                        .get("permit_kind")
+                        .and_then(|k| PermitKind::from_code(k))
+                        .unwrap_or(PermitKind::Regular),
+                    permit_number: f.get("permit_number").cloned(),
+                    permit_on,
+                    permit_until: date(&f, "permit_until"),
+                    max_children: f
+                        .get("max_children")
+                        .and_then(|m| m.parse().ok())
+                        .unwrap_or(1),
+                    iban: f.get("iban").cloned(),
+                    source: why.clone(),
+                };
+                migrated::carer(tx, actor, b.centre_id, &c).await?
+            }
+        };
+        let target = match (child, date(&f, "start_on"), f.get("order_number")) {
+            (Some(child_id), Some(start_on), Some(order)) => {
+                let p = MigratedPlacement {
+                    child_id,
+                    kind: f
+                        .get("placement_kind")
+                        .cloned()
+                        .unwrap_or_else(|| "full".into()),
+                    order_number: order.clone(),
+                    start_on,
+                    court: f.get("court").cloned(),
+                    source: why,
+                };
+                migrated::placement(tx, actor, b.centre_id, carer, &p).await?
+            }
+            _ => carer,
+        };
+        done.push((r.id, Some(target)));
+    }
     mark(tx, actor, &done).await?;
     Ok(())
 }

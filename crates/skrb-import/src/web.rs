@@ -92,6 +92,8 @@ struct ListPage {
     page: Page,
     imports: Vec<(Batch, Counts)>,
     kinds: Vec<(&'static str, String)>,
+    /// The kinds with an example to try (rights have none).
+    examples: Vec<(&'static str, String)>,
     profiles: Vec<profiles::Profile>,
     errors: Vec<Reason>,
 }
@@ -119,6 +121,10 @@ async fn list_with(st: &AppState, s: &Signed, errors: Vec<Reason>) -> AppResult<
         page: Page::new(&s.ctx, i18n::t(l, "nav-imports"), "imports"),
         imports,
         kinds: kinds(l),
+        examples: kinds(l)
+            .into_iter()
+            .filter(|(k, _)| *k != Kind::Entitlements.code())
+            .collect(),
         profiles,
         errors,
     }))
@@ -203,11 +209,9 @@ async fn mapping_with(
             )
         })
         .collect();
-    let mapped: &[&'static str] = match b.kind {
-        Kind::Persons => &["sex", "relationship", "municipality"],
-        Kind::Entitlements => &["right"],
-    };
-    let maps = mapped
+    let maps = b
+        .kind
+        .mapped()
         .iter()
         .map(|f| {
             (
@@ -321,23 +325,16 @@ impl ReportPage {
             .join("; ")
     }
     fn who(&self, r: &RowView) -> String {
-        let f = |k: &str| r.fields.get(k).cloned().unwrap_or_default();
-        match self.b.kind {
-            Kind::Persons => format!(
-                "{} {} · {} · {}",
-                f("given_name"),
-                f("family_name"),
-                f("birth_date"),
-                f("emso")
-            ),
-            Kind::Entitlements => format!(
-                "{} · {} · {} · {}",
-                f("emso"),
-                f("right"),
-                f("amount"),
-                f("number")
-            ),
+        // A person's name reads as one: "Ana Novak · 2006-01-01 · 0101006500006".
+        let mut parts: Vec<String> = Vec::new();
+        for k in self.b.kind.shown_by() {
+            let v = r.fields.get(*k).cloned().unwrap_or_default();
+            match parts.last_mut() {
+                Some(last) if *k == "family_name" => *last = format!("{last} {v}"),
+                _ => parts.push(v),
+            }
         }
+        parts.join(" · ")
     }
     fn choice(&self, r: &RowView) -> String {
         r.choice
@@ -416,25 +413,56 @@ async fn invalid_download(
     .response()
 }
 
-/// The example of an old register's export for the reader's centre, to try the import.
-async fn example_csv(State(st): State<AppState>, s: Signed) -> AppResult<Response> {
-    let e = crate::example::old_register(&st.db, &s.actor(), EXAMPLE_HOUSEHOLDS).await?;
-    Ok(file_response(e.csv, "text/csv", "old-register.csv"))
+#[derive(Deserialize)]
+struct ExampleQuery {
+    /// What the example holds (persons when none).
+    #[serde(default)]
+    kind: Option<String>,
 }
 
-async fn example_xlsx(State(st): State<AppState>, s: Signed) -> AppResult<Response> {
-    let e = crate::example::old_register(&st.db, &s.actor(), EXAMPLE_HOUSEHOLDS).await?;
+/// The example of an old register's export for the reader's centre, to try the import.
+async fn example(
+    st: &AppState,
+    s: &Signed,
+    q: &ExampleQuery,
+) -> AppResult<(Kind, crate::example::Example)> {
+    let kind = q
+        .kind
+        .as_deref()
+        .and_then(Kind::from_code)
+        .unwrap_or(Kind::Persons);
+    Ok((kind, crate::example::of(&st.db, &s.actor(), kind).await?))
+}
+
+fn example_name(kind: Kind, ext: &str) -> String {
+    format!("old-register-{}.{ext}", kind.code())
+}
+
+async fn example_csv(
+    State(st): State<AppState>,
+    s: Signed,
+    Query(q): Query<ExampleQuery>,
+) -> AppResult<Response> {
+    let (kind, e) = example(&st, &s, &q).await?;
+    Ok(file_response(e.csv, "text/csv", &example_name(kind, "csv")))
+}
+
+async fn example_xlsx(
+    State(st): State<AppState>,
+    s: Signed,
+    Query(q): Query<ExampleQuery>,
+) -> AppResult<Response> {
+    let (kind, e) = example(&st, &s, &q).await?;
     Ok(file_response(
         e.xlsx,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "old-register.xlsx",
+        &example_name(kind, "xlsx"),
     ))
 }
 
-/// Households in the example file (about two and a half persons each).
-pub const EXAMPLE_HOUSEHOLDS: usize = 40;
+pub use crate::example::EXAMPLE_HOUSEHOLDS;
 
-fn file_response(bytes: Vec<u8>, content_type: &'static str, name: &'static str) -> Response {
+fn file_response(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {
     use axum::http::header;
     use axum::response::IntoResponse;
     (

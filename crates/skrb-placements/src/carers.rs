@@ -399,7 +399,7 @@ pub async fn create(db: &Db, actor: &Actor, f: &CarerForm) -> AppResult<i64> {
     Ok(id)
 }
 
-async fn event(
+pub(crate) async fn event(
     tx: &mut Tx,
     actor: &Actor,
     carer: i64,

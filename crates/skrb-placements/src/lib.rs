@@ -19,6 +19,7 @@ pub mod due;
 pub mod figures;
 pub mod guardianship;
 pub mod institutions;
+pub mod migrated;
 pub mod placements;
 pub mod view;
 pub mod web;

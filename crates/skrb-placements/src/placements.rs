@@ -585,7 +585,7 @@ async fn carer_in(tx: &mut Tx, id: i64, day: Date) -> AppResult<Option<carers::C
 
 /// Starts the placement's payments from `from`: the foster payment for a foster
 /// placement, the public part of the price for an institution.
-async fn pay(
+pub(crate) async fn pay(
     tx: &mut Tx,
     actor: &Actor,
     p: &Placement,
@@ -706,7 +706,7 @@ pub(crate) async fn exemption_of(tx: &mut Tx, person: i64, day: Date) -> AppResu
         .bind(person).bind(day).fetch_optional(x).await?))
 }
 
-async fn add_event(
+pub(crate) async fn add_event(
     tx: &mut Tx,
     actor: &Actor,
     placement: i64,

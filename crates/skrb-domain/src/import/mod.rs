@@ -18,6 +18,10 @@ codes! {
         Persons = "persons",
         /// Active rights with the decision they rest on (migrated decisions).
         Entitlements = "entitlements",
+        /// Open case files with their worker.
+        Cases = "cases",
+        /// Foster carers with their permits, and the children placed with them.
+        Carers = "carers",
     }
 }
 
@@ -263,12 +267,211 @@ const ENTITLEMENTS: &[Field] = &[
     ),
 ];
 
+const EMSO: &[&str] = &["emso", "jmbg", "maticni broj", "personal number"];
+
+const CASES: &[Field] = &[
+    f("emso", true, EMSO),
+    f(
+        "case_type",
+        true,
+        &[
+            "vrsta zadeve",
+            "vrsta predmeta",
+            "vrsta",
+            "tip",
+            "case type",
+            "type",
+            "podrocje",
+            "oblast",
+        ],
+    ),
+    f(
+        "worker",
+        true,
+        &[
+            "strokovni delavec",
+            "strucni radnik",
+            "delavec",
+            "radnik",
+            "voditelj",
+            "nosilec primera",
+            "worker",
+            "case worker",
+        ],
+    ),
+    f(
+        "opened_on",
+        false,
+        &[
+            "odprto",
+            "datum odprtja",
+            "otvoreno",
+            "datum otvaranja",
+            "opened",
+            "opened on",
+            "od",
+        ],
+    ),
+    f(
+        "file_number",
+        false,
+        &[
+            "stevilka",
+            "stevilka zadeve",
+            "broj",
+            "broj predmeta",
+            "number",
+            "file number",
+        ],
+    ),
+    f(
+        "summary",
+        false,
+        &["opis", "povzetek", "sazetak", "summary", "description"],
+    ),
+];
+
+const CARERS: &[Field] = &[
+    f(
+        "emso",
+        true,
+        &[
+            "emso rejnika",
+            "jmbg hranitelja",
+            "emso",
+            "jmbg",
+            "carer emso",
+        ],
+    ),
+    f(
+        "permit_kind",
+        false,
+        &[
+            "vrsta dovoljenja",
+            "vrsta rejnistva",
+            "vrsta hraniteljstva",
+            "permit kind",
+        ],
+    ),
+    f(
+        "permit_number",
+        false,
+        &[
+            "stevilka dovoljenja",
+            "broj dozvole",
+            "broj rjesenja",
+            "broj resenja",
+            "permit number",
+        ],
+    ),
+    f(
+        "permit_on",
+        true,
+        &[
+            "dovoljenje od",
+            "datum dovoljenja",
+            "datum dozvole",
+            "dozvola od",
+            "permit on",
+            "permit from",
+        ],
+    ),
+    f(
+        "permit_until",
+        false,
+        &["dovoljenje do", "dozvola do", "permit until", "permit to"],
+    ),
+    f(
+        "max_children",
+        false,
+        &[
+            "najvec otrok",
+            "najvise djece",
+            "najvise dece",
+            "stevilo otrok",
+            "broj djece",
+            "broj dece",
+            "max children",
+        ],
+    ),
+    f(
+        "iban",
+        false,
+        &["iban", "trr", "tekuci racun", "racun", "account"],
+    ),
+    f(
+        "child_emso",
+        false,
+        &["emso otroka", "jmbg djeteta", "jmbg deteta", "child emso"],
+    ),
+    f(
+        "placement_kind",
+        false,
+        &[
+            "vrsta namestitve",
+            "vrsta smjestaja",
+            "vrsta smestaja",
+            "placement kind",
+        ],
+    ),
+    f(
+        "order_number",
+        false,
+        &[
+            "stevilka sklepa",
+            "sklep",
+            "broj odluke",
+            "odluka",
+            "broj rjesenja o smjestaju",
+            "broj resenja o smestaju",
+            "order number",
+            "order",
+        ],
+    ),
+    f(
+        "start_on",
+        false,
+        &[
+            "namescen od",
+            "namestitev od",
+            "smjesten od",
+            "smesten od",
+            "start",
+            "placed on",
+            "start on",
+        ],
+    ),
+    f("court", false, &["sodisce", "sud", "court"]),
+];
+
 impl Kind {
     /// The fields a row of this kind may hold, in the order the mapping shows them.
     pub fn fields(self) -> &'static [Field] {
         match self {
             Kind::Persons => PERSONS,
             Kind::Entitlements => ENTITLEMENTS,
+            Kind::Cases => CASES,
+            Kind::Carers => CARERS,
+        }
+    }
+
+    /// The fields whose values a profile may translate (a value map each).
+    pub fn mapped(self) -> &'static [&'static str] {
+        match self {
+            Kind::Persons => &["sex", "relationship", "municipality"],
+            Kind::Entitlements => &["right"],
+            Kind::Cases => &["case_type", "worker"],
+            Kind::Carers => &["permit_kind", "placement_kind"],
+        }
+    }
+
+    /// The checked values a row is shown by in the report and the review.
+    pub fn shown_by(self) -> &'static [&'static str] {
+        match self {
+            Kind::Persons => &["given_name", "family_name", "birth_date", "emso"],
+            Kind::Entitlements => &["emso", "right", "amount", "number"],
+            Kind::Cases => &["emso", "case_type", "file_number", "opened_on"],
+            Kind::Carers => &["emso", "permit_kind", "child_emso", "start_on"],
         }
     }
 }
@@ -350,6 +553,32 @@ pub fn relationship_of(value: &str) -> Option<&'static str> {
         "grandparent" | "babica" | "dedek" | "baka" | "deda" => "grandparent",
         "other relative" | "other_relative" | "sorodnik" | "srodnik" => "other_relative",
         "non relative" | "non_relative" | "drugo" | "ostalo" => "non_relative",
+        _ => return None,
+    })
+}
+
+/// What old registers write for the kind of a foster carer's permit.
+pub fn permit_kind_of(value: &str) -> Option<&'static str> {
+    Some(match fold(value).as_str() {
+        "regular" | "redno" | "redna" | "redovno" | "redovna" | "obicno" | "obicna"
+        | "standardno" | "standardna" => "regular",
+        "professional" | "poklicno" | "poklicna" | "profesionalno" | "profesionalna"
+        | "specijalizovano" | "specijalizirano" => "professional",
+        "relative" | "sorodnisko" | "sorodniska" | "srodnicko" | "srodnicka" | "rodbinsko" => {
+            "relative"
+        }
+        _ => return None,
+    })
+}
+
+/// What old registers write for the kind of a placement.
+pub fn placement_kind_of(value: &str) -> Option<&'static str> {
+    Some(match fold(value).as_str() {
+        "full" | "celodnevna" | "celodnevno" | "stalna" | "stalno" | "trajni" | "trajna"
+        | "puni" | "puna" => "full",
+        "weekend" | "vikend" | "konec tedna" => "weekend",
+        "emergency" | "nujna" | "nujno" | "hitna" | "hitno" | "urgentna" => "emergency",
+        "respite" | "oddih" | "predah" | "povremena" | "povremeni" => "respite",
         _ => return None,
     })
 }
@@ -502,6 +731,47 @@ mod tests {
         assert_eq!(m.get("vdo"), Some("si_vdo"));
         assert_eq!(m.get("other"), None);
         assert_eq!(ValueMap::parse(&m.text()), m);
+    }
+
+    #[test]
+    fn a_case_file_and_a_carer_are_recognised_by_their_headings() {
+        let h: Vec<String> = [
+            "EMŠO",
+            "Vrsta zadeve",
+            "Strokovni delavec",
+            "Odprto",
+            "Številka",
+        ]
+        .map(String::from)
+        .to_vec();
+        let g = guess(Kind::Cases, &h);
+        assert_eq!(
+            (
+                g["emso"],
+                g["case_type"],
+                g["worker"],
+                g["opened_on"],
+                g["file_number"]
+            ),
+            (0, 1, 2, 3, 4)
+        );
+        let h: Vec<String> = [
+            "ЈМБГ хранитеља",
+            "Дозвола од",
+            "ЈМБГ дјетета",
+            "Смјештен од",
+        ]
+        .map(String::from)
+        .to_vec();
+        let g = guess(Kind::Carers, &h);
+        assert_eq!(
+            (g["emso"], g["permit_on"], g["child_emso"], g["start_on"]),
+            (0, 1, 2, 3)
+        );
+        assert_eq!(permit_kind_of("Sorodniško"), Some("relative"));
+        assert_eq!(permit_kind_of("Професионално"), Some("professional"));
+        assert_eq!(placement_kind_of("vikend"), Some("weekend"));
+        assert_eq!(placement_kind_of("?"), None);
     }
 
     #[test]

@@ -2,9 +2,11 @@
 //! register (Velenje's CSV in Windows-1250, committed, with its duplicates waiting for
 //! review and its mapping kept as a profile; Trebinje's Cyrillic XLSX, checked and
 //! waiting for the commit), so the report, the refused rows and the review queue show
-//! at once.
+//! at once. Both then bring in their old lists of open case files and of foster carers
+//! with the children placed with them, committed: the placements are paid by the next
+//! run.
 
-use skrb_domain::import::Kind;
+use skrb_domain::import::{Choice, Kind};
 use skrb_import::{batches, commit, example, profiles};
 use skrb_kit::centre::cli_actor;
 use skrb_kit::db::Db;
@@ -65,6 +67,30 @@ pub async fn generate(db: &Db) -> anyhow::Result<usize> {
             .map_err(e)?;
         rows += c.rows as usize;
         if !xlsx {
+            commit::commit(db, who, id, &mut |_, _| {})
+                .await
+                .map_err(e)?;
+        }
+        for kind in [Kind::Cases, Kind::Carers] {
+            let ex = example::of(db, who, kind).await.map_err(e)?;
+            let (name, bytes) = if xlsx {
+                (format!("stari-{}.xlsx", kind.code()), ex.xlsx)
+            } else {
+                (format!("stari-{}.csv", kind.code()), ex.csv)
+            };
+            let id = batches::upload(db, who, centre, kind, &name, bytes, None, None)
+                .await
+                .map_err(e)?
+                .id();
+            let (b, _) = batches::get(db, who, id).await.map_err(e)?;
+            let c = batches::check(db, who, id, b.settings.unwrap_or_default(), &mut |_| {})
+                .await
+                .map_err(e)?;
+            rows += c.rows as usize;
+            // The repeated case file is a duplicate in the file: the reviewer skips it.
+            batches::decide(db, who, id, None, Choice::Skip, false)
+                .await
+                .map_err(e)?;
             commit::commit(db, who, id, &mut |_, _| {})
                 .await
                 .map_err(e)?;

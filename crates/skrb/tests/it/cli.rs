@@ -210,10 +210,14 @@ async fn demo_generates_valid_data() {
     assert!(ok, "reuse: {err}");
     // The persons generated (the example of an old register the demo imports aside).
     let rows: Vec<(String, Option<String>, Option<String>)> = skrb::sql_pool!(&db, p => sqlx::query_as(
-        "SELECT family_name, emso, iban FROM person WHERE id NOT IN (SELECT target_id FROM import_row WHERE target_id IS NOT NULL)")
+        "SELECT family_name, emso, iban FROM person WHERE id NOT IN (SELECT r.target_id FROM import_row r JOIN import_batch b ON b.id = r.batch_id \
+         WHERE b.kind = 'persons' AND r.target_id IS NOT NULL)")
         .fetch_all(p).await.unwrap());
     let imports: i64 = skrb::sql_pool!(&db, p => sqlx::query_scalar("SELECT COUNT(*) FROM import_batch").fetch_one(p).await.unwrap());
-    assert_eq!(imports, 2, "each centre's example imported once");
+    assert_eq!(
+        imports, 6,
+        "each centre's examples (persons, case files, foster carers) imported once"
+    );
     assert!(
         rows.len() >= 120 && rows.len() < 130,
         "generated once: {}",

@@ -543,3 +543,231 @@ async fn kill_nine_leaves_no_duplicate_and_no_gap(app: TestApp) {
     let _ = std::fs::remove_file(&file);
 }
 both!(kill_nine_leaves_no_duplicate_and_no_gap);
+
+/// Open case files through the CLI, foster carers with their children through the
+/// library: the report's findings (a worker the centre lacks, a kind of case that does
+/// not exist, a file open already, a number in the file twice, a child not registered),
+/// the files with their old numbers and workers, the carers approved with their permits,
+/// the children placed and paid by the next run; another centre cannot see the import.
+async fn case_files_and_foster_carers_come_in(app: TestApp) {
+    use crate::payments::{finish, spawn};
+    skrb::demo::prepare(&app.db, 5, skrb::demo::Scale::Small, Some(60))
+        .await
+        .expect("demo");
+    for (name, role) in [("uvoz", Role::HeadOfUnit), ("fin", Role::FinanceOfficer)] {
+        app.user(name, role).await;
+        skrb::auth::users::set_centre(&app.db, name, "csd-velenje")
+            .await
+            .expect("centre");
+    }
+    let velenje = "(SELECT id FROM centre WHERE code = 'csd-velenje')";
+    let free = |n: i64, born: &str| {
+        format!(
+            "SELECT p.emso FROM person p WHERE p.centre_id = {velenje} AND p.restricted = FALSE AND p.emso IS NOT NULL \
+             AND p.birth_date {born} AND NOT EXISTS (SELECT 1 FROM case_file f WHERE f.person_id = p.id) \
+             AND NOT EXISTS (SELECT 1 FROM foster_carer c WHERE c.person_id = p.id) \
+             AND NOT EXISTS (SELECT 1 FROM placement pl WHERE pl.person_id = p.id) ORDER BY p.id LIMIT {n}"
+        )
+    };
+    let db = &app.db;
+    let emsos = |q: String| async move {
+        skrb_kit::sql_pool!(db, p => sqlx::query_scalar::<_, String>(&q).fetch_all(p).await)
+            .expect("persons")
+    };
+    let adults = emsos(free(4, "< '1985-01-01'")).await;
+    let children = emsos(free(3, "> '2012-01-01'")).await;
+    assert_eq!((adults.len(), children.len()), (4, 3));
+    let (ty, ty_name): (i64, String) = skrb_kit::sql_pool!(&app.db, p => sqlx::query_as(
+        "SELECT id, name_sl FROM case_type WHERE jurisdiction = 'SI' AND active = TRUE AND opens_restricted = FALSE ORDER BY id LIMIT 1")
+        .fetch_one(p).await)
+    .expect("type");
+    let worker = app
+        .num("SELECT id FROM app_user WHERE username = 'socialna'")
+        .await;
+    // A person with a file of this kind open already.
+    let open: String = skrb_kit::sql_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT p.emso FROM case_file f JOIN person p ON p.id = f.person_id WHERE f.centre_id = (SELECT id FROM centre WHERE code = 'csd-velenje') \
+         AND f.type_id = $1 AND f.status = 'open' AND p.emso IS NOT NULL ORDER BY f.id LIMIT 1")
+        .bind(ty).fetch_one(p).await)
+    .unwrap_or_default();
+    let cases = format!(
+        "EMŠO;Vrsta zadeve;Strokovni delavec;Odprto;Številka zadeve;Opis\n\
+         {a0};{ty_name};Sonja Socialna;3.2.2021;STARA-1/2021;Prevzeto iz stare evidence\n\
+         {a1};{ty_name};socialna;;STARA-2/2021;\n\
+         {a2};{ty_name};Nihče;;;\n\
+         {a3};Neobstoječa vrsta;socialna;;;\n\
+         {a1};{ty_name};socialna;;;\n\
+         {a3};{ty_name};socialna;;STARA-1/2021;\n\
+         {open};{ty_name};socialna;;;\n",
+        a0 = adults[0],
+        a1 = adults[1],
+        a2 = adults[2],
+        a3 = adults[3],
+    );
+    let file = std::env::temp_dir().join(format!(
+        "skrb-import-cases-{}-{}.csv",
+        std::process::id(),
+        app.is_postgres()
+    ));
+    std::fs::write(&file, encoding_rs::WINDOWS_1250.encode(&cases).0).expect("file");
+    let f = file.to_string_lossy().to_string();
+    let args = [
+        "import",
+        "cases",
+        &f,
+        "--centre",
+        "csd-velenje",
+        "--user",
+        "uvoz",
+        "--duplicates",
+        "skip",
+    ];
+    let out = finish(spawn(&app.url, &args));
+    // Rows 2-3 go in; 4 (no such worker), 5 (no such kind), 7 (the number twice) are
+    // refused; 6 repeats row 3 and 8 is open already: duplicates, skipped.
+    assert!(
+        out.contains("rows 7: valid 2, with warnings 0, invalid 3, duplicates 2"),
+        "{out}"
+    );
+    let (number, by, opened): (String, i64, time::Date) = skrb_kit::sql_pool!(&app.db, p => sqlx::query_as(
+        "SELECT f.number, f.worker_id, f.opened_on FROM case_file f JOIN person p ON p.id = f.person_id WHERE p.emso = $1 AND f.status = 'open'")
+        .bind(&adults[0]).fetch_one(p).await)
+    .expect("file");
+    assert_eq!(
+        (number.as_str(), by, opened),
+        ("STARA-1/2021", worker, time::macros::date!(2021 - 02 - 03))
+    );
+    assert_eq!(
+        app.num("SELECT COUNT(*) FROM audit_log WHERE action = 'import' AND entity = 'case_file' AND reason LIKE '%skrb-import-cases%'")
+            .await,
+        2
+    );
+    // The same file again: nothing new.
+    let out = finish(spawn(&app.url, &args));
+    assert!(out.contains("nothing new"), "{out}");
+    let _ = std::fs::remove_file(&file);
+
+    // Foster carers: the first with two children, the second without one yet, the third
+    // with a child the centre has not registered.
+    let who = skrb_kit::centre::cli_actor(
+        &app.db,
+        &Some("csd-velenje".into()),
+        &Some("uvoz".into()),
+        "t",
+    )
+    .await
+    .expect("actor");
+    let centre = batches::centre_of(&who).expect("centre");
+    let stranger = skrb_domain::emso::compose(time::macros::date!(2016 - 05 - 05), 50, 981);
+    let carers = format!(
+        "EMŠO rejnika;Vrsta rejništva;Številka dovoljenja;Dovoljenje od;Največ otrok;EMŠO otroka;Vrsta namestitve;Številka sklepa;Nameščen od;Sodišče\n\
+         {a2};Redno;1221-1/2020;1.3.2020;3;{c0};celodnevna;1220-7/2021;1.4.2021;Okrožno sodišče v Celju\n\
+         {a2};Redno;1221-1/2020;1.3.2020;3;{c1};vikend;1220-8/2022;15.6.2022;\n\
+         {a3};Sorodniško;1221-2/2023;1.9.2023;1;;;;;\n\
+         {a3};Sorodniško;1221-2/2023;1.9.2023;1;{s};;1220-9/2024;1.2.2024;\n\
+         {a3};Sorodniško;1221-2/2023;1.9.2023;1;{c2};;1220-9/2024;1.2.2022;\n",
+        a2 = adults[2],
+        a3 = adults[3],
+        c0 = children[0],
+        c1 = children[1],
+        c2 = children[2],
+        s = stranger.as_str(),
+    );
+    let id = batches::upload(
+        &app.db,
+        &who,
+        centre,
+        Kind::Carers,
+        "rejniki.csv",
+        carers.into_bytes(),
+        None,
+        None,
+    )
+    .await
+    .expect("upload")
+    .id();
+    let (b, _) = batches::get(&app.db, &who, id).await.expect("get");
+    let c = batches::check(&app.db, &who, id, b.settings.expect("guessed"), &mut |_| {})
+        .await
+        .expect("check");
+    let bad = batches::rows(
+        &app.db,
+        &who,
+        id,
+        Some(skrb_domain::import::RowStatus::Invalid),
+        0,
+        10,
+    )
+    .await
+    .expect("rows");
+    assert_eq!((c.rows, c.valid, c.invalid), (5, 3, 2), "{bad:?}");
+    let keys: Vec<&str> = bad.iter().map(|r| r.problems[0].key.as_str()).collect();
+    assert_eq!(
+        keys,
+        ["import-err-no-person", "placements-err-before-permit"]
+    );
+    // Trebinje's head of unit cannot open Velenje's import.
+    let other = skrb_kit::centre::cli_actor(
+        &app.db,
+        &Some("csr-trebinje".into()),
+        &Some("trebinje-vodja".into()),
+        "t",
+    )
+    .await
+    .expect("actor");
+    assert!(batches::get(&app.db, &other, id).await.is_err());
+    let c = commit::commit(&app.db, &who, id, &mut |_, _| {})
+        .await
+        .expect("commit");
+    assert_eq!(c.imported, 3);
+    let carer = |emso: &str| {
+        format!(
+            "SELECT fc.id FROM foster_carer fc JOIN person p ON p.id = fc.person_id WHERE p.emso = '{emso}' \
+             AND fc.status = 'approved' AND fc.centre_id = {velenje}"
+        )
+    };
+    let first = app.num(&carer(&adults[2])).await;
+    let second = app.num(&carer(&adults[3])).await;
+    assert!(first > 0 && second > 0);
+    assert_eq!(
+        app.num(&format!(
+            "SELECT max_children FROM foster_carer WHERE id = {first}"
+        ))
+        .await,
+        3
+    );
+    assert_eq!(
+        app.num(&format!(
+            "SELECT COUNT(*) FROM placement WHERE carer_id = {first} AND end_on IS NULL"
+        ))
+        .await,
+        2
+    );
+    assert_eq!(
+        app.num(&format!(
+            "SELECT COUNT(*) FROM placement WHERE carer_id = {second}"
+        ))
+        .await,
+        0
+    );
+    // The children's foster payments are paid by the next run.
+    let today = skrb_kit::clock::Zone::default().date_of(time::OffsetDateTime::now_utc());
+    let next = today.replace_day(1).expect("first") + time::Duration::days(32);
+    let month = format!("{}-{:02}", next.year(), u8::from(next.month()));
+    let out = finish(spawn(
+        &app.url,
+        &[
+            "payments", "run", "--month", &month, "--kind", "extra", "--as", "fin",
+        ],
+    ));
+    assert_eq!(
+        app.num(&format!(
+            "SELECT COUNT(*) FROM payment_line l JOIN entitlement e ON e.id = l.entitlement_id \
+             JOIN placement pl ON pl.id = e.placement_id WHERE pl.carer_id = {first} AND l.amount > 0"
+        ))
+        .await,
+        2,
+        "{out}"
+    );
+}
+both!(case_files_and_foster_carers_come_in);
