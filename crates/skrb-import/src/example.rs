@@ -411,7 +411,7 @@ pub async fn case_files(db: &Db, actor: &Actor) -> AppResult<Example> {
         again[5] = String::new();
         rows.push(again);
         let mut nobody = r.clone();
-        nobody[0] = rows.get(1).map_or(String::new(), |x| x[0].clone());
+        nobody[..2].clone_from_slice(&rows.get(1).unwrap_or(&r)[..2]);
         nobody[3] = if cyr {
             "Непознати Радник"
         } else {
@@ -421,7 +421,7 @@ pub async fn case_files(db: &Db, actor: &Actor) -> AppResult<Example> {
         nobody[5] = String::new();
         rows.push(nobody);
         let mut kind = r.clone();
-        kind[0] = rows.get(2).map_or(String::new(), |x| x[0].clone());
+        kind[..2].clone_from_slice(&rows.get(2).unwrap_or(&r)[..2]);
         kind[2] = if cyr {
             "Стари поступак"
         } else {
@@ -430,8 +430,8 @@ pub async fn case_files(db: &Db, actor: &Actor) -> AppResult<Example> {
         .into();
         kind[5] = String::new();
         rows.push(kind);
-        let mut later = r;
-        later[0] = rows.get(3).map_or(String::new(), |x| x[0].clone());
+        let mut later = r.clone();
+        later[..2].clone_from_slice(&rows.get(3).unwrap_or(&r)[..2]);
         later[2] = rows.get(4).map_or(String::new(), |x| x[2].clone());
         later[4] = day(today + time::Duration::days(30));
         later[5] = String::new();

@@ -334,6 +334,7 @@ impl ReportPage {
                 _ => parts.push(v),
             }
         }
+        parts.retain(|p| !p.trim().is_empty());
         parts.join(" · ")
     }
     fn choice(&self, r: &RowView) -> String {

@@ -94,6 +94,9 @@ enum Command {
         /// measured this many times.
         #[arg(long)]
         payments_only: Option<usize>,
+        /// Only the import of 100,000 persons and its baselines (what it imports stays).
+        #[arg(long)]
+        import_only: bool,
     },
     /// Drive a running Skrb with concurrent signed-in users (search, open, edit).
     Load {
@@ -524,11 +527,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Bench {
                 samples,
                 payments_only,
+                import_only,
             } => {
                 let config = resolve(&cli, None, false)?;
-                match payments_only {
-                    Some(n) => crate::bench::payments_only(config, *n).await,
-                    None => crate::bench::run(config, *samples).await,
+                match (payments_only, import_only) {
+                    (Some(n), _) => crate::bench::payments_only(config, *n).await,
+                    (None, true) => crate::bench::import_only(config).await,
+                    (None, false) => crate::bench::run(config, *samples).await,
                 }
             }
             Command::Load {

@@ -51,6 +51,7 @@ import-record = Row as read
 import-reason = Why
 import-review = Duplicates to review
 import-review-hint = Each row looks like a person already registered or an earlier row of the file. Merge it into that person, import it as a new person, or skip it.
+import-review-hint-records = Each row looks like a record already there (an open file of the same type, the same child with the same carer) or an earlier row of the file. Import it as a new record, or skip it.
 import-merge-same = Merge all with the same personal number
 import-skip-all = Skip all undecided
 import-in-file = In the file

@@ -51,6 +51,7 @@ import-record = Vrstica, kot je prebrana
 import-reason = Razlog
 import-review = Dvojniki za pregled
 import-review-hint = Vsaka vrstica je podobna že vpisani osebi ali prejšnji vrstici datoteke. Združite jo s to osebo, uvozite kot novo osebo ali izpustite.
+import-review-hint-records = Vsaka vrstica je podobna že vpisanemu zapisu (odprti zadevi iste vrste, istemu otroku pri istem rejniku) ali prejšnji vrstici datoteke. Uvozite jo kot nov zapis ali jo izpustite.
 import-merge-same = Združi vse z isto EMŠO
 import-skip-all = Izpusti vse neodločene
 import-in-file = V datoteki

@@ -352,6 +352,22 @@ pub async fn payments_only(config: Config, n: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `skrb bench --import-only`: the import of 100,000 persons alone, beside the bulk-insert
+/// baselines, for work on its speed without the rest of the bench.
+pub async fn import_only(config: Config) -> anyhow::Result<()> {
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    println!(
+        "Skrb import bench on {} ({})",
+        skrb_kit::db::mask_url(&config.database_url),
+        db.backend_name()
+    );
+    let bulk_rate = bulk_baseline(&db).await?;
+    print_lines(import::bench(&db, bulk_rate).await?);
+    db.close().await;
+    Ok(())
+}
+
 struct Renewal {
     right: String,
     rows: usize,

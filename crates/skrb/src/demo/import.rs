@@ -73,12 +73,13 @@ pub async fn generate(db: &Db) -> anyhow::Result<usize> {
         }
         for kind in [Kind::Cases, Kind::Carers] {
             let ex = example::of(db, who, kind).await.map_err(e)?;
-            let (name, bytes) = if xlsx {
-                (format!("stari-{}.xlsx", kind.code()), ex.xlsx)
-            } else {
-                (format!("stari-{}.csv", kind.code()), ex.csv)
+            let (name, bytes) = match (kind, xlsx) {
+                (Kind::Cases, false) => ("stari-spisi.csv", ex.csv),
+                (Kind::Cases, true) => ("stari-predmeti.xlsx", ex.xlsx),
+                (_, false) => ("stari-rejniki.csv", ex.csv),
+                (_, true) => ("stari-hranitelji.xlsx", ex.xlsx),
             };
-            let id = batches::upload(db, who, centre, kind, &name, bytes, None, None)
+            let id = batches::upload(db, who, centre, kind, name, bytes, None, None)
                 .await
                 .map_err(e)?
                 .id();
