@@ -16,8 +16,11 @@ use skrb_registry::persons;
 
 use crate::batches::{self, Batch, Counts, TO_IMPORT};
 
-/// Rows written per transaction.
-pub const SET: i64 = 2_000;
+/// Rows written per transaction. A set's commit makes its pages durable and lets SQLite
+/// checkpoint them into the file: on a registry of two million persons that costs as much
+/// as writing the set, whatever its size, so sets are large (2,000 rows a set took 17.4 s
+/// for 100,000 persons, 10,000 took 9.7 s, 20,000 took 8.3 s). A kill loses the set under way.
+pub const SET: i64 = 20_000;
 
 #[derive(sqlx::FromRow)]
 struct Pending {
