@@ -507,6 +507,18 @@ fn to_json<T: Serialize + ?Sized>(v: &T) -> AppResult<String> {
     serde_json::to_string(v).map_err(|e| AppError::Internal(e.into()))
 }
 
+/// A registry person a row may be: the row, its values, the person, their given and
+/// family name, and both name keys.
+type Candidate = (
+    i64,
+    String,
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
 /// An earlier row of the file: its line, given and family name.
 type Earlier = (i64, String, String);
 
@@ -642,14 +654,17 @@ async fn registry_duplicates(tx: &mut Tx, b: &Batch, id: i64) -> AppResult<()> {
             // gives the candidates of the same first letter; the names are compared here.
             // Streamed, not fetched whole: a big file against a big registry has hundreds
             // of thousands of candidates, and only the hits are kept.
-            let q = "SELECT r.id, r.fields, p.id, p.given_name, p.family_name FROM import_row r \
+            let q = "SELECT r.id, r.fields, p.id, p.given_name, p.family_name, r.name_key, p.name_key FROM import_row r \
                  JOIN person p ON p.birth_date = r.birth_date AND substr(p.name_key, 1, 1) = substr(r.name_key, 1, 1) \
                  WHERE r.batch_id = $1 AND r.status IN ('valid', 'warned', 'duplicate') AND r.match_person_id IS NULL";
             let mut hits: BTreeMap<i64, i64> = BTreeMap::new();
             sql!(tx, c => {
-                let mut rows = sqlx::query_as::<_, (i64, String, i64, String, String)>(q).bind(id).fetch(c);
-                while let Some((row, fields, person, g, f)) = rows.try_next().await? {
-                    if hits.contains_key(&row) {
+                let mut rows = sqlx::query_as::<_, Candidate>(q).bind(id).fetch(c);
+                while let Some((row, fields, person, g, f, key_r, key_p)) = rows.try_next().await? {
+                    // A candidate too long or short to be similar is passed over before
+                    // its row's values are read (most of them, on a big registry).
+                    let (lr, lp) = (key_r.map_or(0, |k| k.len()), key_p.map_or(0, |k| k.len()));
+                    if hits.contains_key(&row) || !names::may_be_similar(lr, lp) {
                         continue;
                     }
                     let fields: BTreeMap<String, String> = serde_json::from_str(&fields).unwrap_or_default();
