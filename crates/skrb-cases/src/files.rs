@@ -89,6 +89,25 @@ fn parse_ids(ck: &mut Check, field: &'static str, v: &str) -> Vec<i64> {
     out
 }
 
+/// The centre's next file number that no file holds: an old register's numbers came in
+/// as they were (`migrated`), and may be ones the centre's counter reaches later.
+pub(crate) async fn free_number(
+    tx: &mut Tx,
+    centre: i64,
+    year: i32,
+    class: &str,
+) -> Result<String, sqlx::Error> {
+    loop {
+        let number = skrb_kit::centre::next_number(tx, centre, year, class).await?;
+        let taken: Option<i64> = sql!(tx, c => sqlx::query_scalar(
+            "SELECT id FROM case_file WHERE centre_id = $1 AND number = $2")
+            .bind(centre).bind(&number).fetch_optional(c).await?);
+        if taken.is_none() {
+            return Ok(number);
+        }
+    }
+}
+
 pub(crate) async fn first_unit(tx: &mut Tx, user_id: i64) -> Result<Option<i64>, sqlx::Error> {
     sql!(tx, c => sqlx::query_scalar("SELECT MIN(unit_id) FROM user_unit WHERE user_id = $1")
         .bind(user_id).fetch_one(c).await)
@@ -196,7 +215,7 @@ pub async fn open_in(tx: &mut Tx, actor: &Actor, f: &CaseForm, today: Date) -> A
     };
     let restricted = skrb_kit::form::truthy(&f.restricted) || ty.opens_restricted;
     let unit = first_unit(tx, worker).await?;
-    let number = skrb_kit::centre::next_number(tx, centre, opened.year(), &ty.class_code).await?;
+    let number = free_number(tx, centre, opened.year(), &ty.class_code).await?;
     let id: i64 = sql!(tx, c => sqlx::query_scalar(
         "INSERT INTO case_file (centre_id, unit_id, number, person_id, household_id, type_id, problems, summary, \
          status, worker_id, restricted, opened_on, last_activity_on, created_at) \

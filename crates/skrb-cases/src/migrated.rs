@@ -1,10 +1,10 @@
 //! Case files an old register kept open, brought in as they stand: the person, the kind
 //! of case, the worker who holds it, the day it was opened and, where the register gave
 //! one, its old number (the one on the folder in the archive), else a new number of the
-//! centre's pattern. Written a set at a time with their first hand-over and an audit
+//! centre's pattern (one no file holds: the counter passes over old numbers it reaches). Written a set at a time with their first hand-over and an audit
 //! record each; no statutory first-step task is made, as the file is already under way.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use skrb_kit::audit::{self, Action, Actor};
 use skrb_kit::bulk;
@@ -55,6 +55,7 @@ pub async fn write(
 ) -> AppResult<Vec<i64>> {
     let mut next = bulk::next_id(tx, "case_file").await?;
     let mut units: HashMap<i64, Option<i64>> = HashMap::new();
+    let given: HashSet<&str> = list.iter().filter_map(|m| m.number.as_deref()).collect();
     let (mut files, mut transfers, mut audits, mut ids) = (
         Vec::with_capacity(list.len()),
         Vec::with_capacity(list.len()),
@@ -72,9 +73,14 @@ pub async fn write(
         };
         let number = match &m.number {
             Some(n) => n.clone(),
-            None => {
-                skrb_kit::centre::next_number(tx, centre, m.opened_on.year(), &m.class_code).await?
-            }
+            None => loop {
+                // Not one of this set's old numbers either (they are written below).
+                let n = crate::files::free_number(tx, centre, m.opened_on.year(), &m.class_code)
+                    .await?;
+                if !given.contains(n.as_str()) {
+                    break n;
+                }
+            },
         };
         let id = next;
         next += 1;

@@ -544,6 +544,16 @@ async fn kill_nine_leaves_no_duplicate_and_no_gap(app: TestApp) {
 }
 both!(kill_nine_leaves_no_duplicate_and_no_gap);
 
+async fn who_of(db: &skrb::db::Db) -> skrb_kit::audit::Actor {
+    skrb_kit::centre::cli_actor(db, &Some("csd-velenje".into()), &Some("uvoz".into()), "t")
+        .await
+        .expect("actor")
+}
+
+async fn centre_of(db: &skrb::db::Db) -> i64 {
+    batches::centre_of(&who_of(db).await).expect("centre")
+}
+
 /// Open case files through the CLI, foster carers with their children through the
 /// library: the report's findings (a worker the centre lacks, a kind of case that does
 /// not exist, a file open already, a number in the file twice, a child not registered),
@@ -646,6 +656,58 @@ async fn case_files_and_foster_carers_come_in(app: TestApp) {
     let out = finish(spawn(&app.url, &args));
     assert!(out.contains("nothing new"), "{out}");
     let _ = std::fs::remove_file(&file);
+    // An old number the centre's counter reaches next: the counter passes over it.
+    let year = skrb_kit::clock::Zone::default()
+        .date_of(time::OffsetDateTime::now_utc())
+        .year();
+    let (pattern, code, class): (String, String, String) = skrb_kit::sql_pool!(&app.db, p => sqlx::query_as(
+        "SELECT c.file_pattern, c.code, t.class_code FROM centre c, case_type t WHERE c.code = 'csd-velenje' AND t.id = $1")
+        .bind(ty).fetch_one(p).await)
+    .expect("pattern");
+    let last = app
+        .num(&format!(
+            "SELECT COALESCE(MAX(last), 0) FROM case_counter WHERE centre_id = {velenje} AND year = {year}"
+        ))
+        .await;
+    let next = pattern
+        .replace("{class}", &class)
+        .replace("{seq}", &(last + 1).to_string())
+        .replace("{year}", &year.to_string())
+        .replace("{centre}", &code);
+    let again = format!(
+        "EMŠO;Vrsta zadeve;Strokovni delavec;Številka zadeve\n{c0};{ty_name};socialna;{next}\n{c1};{ty_name};socialna;\n",
+        c0 = children[0],
+        c1 = children[1],
+    );
+    let who = who_of(&app.db).await;
+    let id = batches::upload(
+        &app.db,
+        &who,
+        centre_of(&app.db).await,
+        Kind::Cases,
+        "spisi-2.csv",
+        again.into_bytes(),
+        None,
+        None,
+    )
+    .await
+    .expect("upload")
+    .id();
+    let (b, _) = batches::get(&app.db, &who, id).await.expect("get");
+    batches::check(&app.db, &who, id, b.settings.expect("guessed"), &mut |_| {})
+        .await
+        .expect("check");
+    let c = commit::commit(&app.db, &who, id, &mut |_, _| {})
+        .await
+        .expect("commit");
+    assert_eq!(c.imported, 2, "{c:?}");
+    let numbers: Vec<String> = skrb_kit::sql_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT f.number FROM case_file f JOIN person p ON p.id = f.person_id WHERE p.emso IN ($1, $2) ORDER BY p.emso = $1 DESC")
+        .bind(&children[0]).bind(&children[1]).fetch_all(p).await)
+    .expect("numbers");
+    assert_eq!(numbers.len(), 2);
+    assert_eq!(numbers[0], next);
+    assert_ne!(numbers[1], next, "the counter passed over the old number");
 
     // Foster carers: the first with two children, the second without one yet, the third
     // with a child the centre has not registered.
