@@ -332,28 +332,15 @@ impl Checker {
         let opened = self.past_date(cells, "opened_on", &mut problems);
         let number = self.text_cell(cells, "file_number", 60, &mut problems);
         let summary = self.text_cell(cells, "summary", 2000, &mut problems);
-        for (k, v) in [
+        let group_key = ty.map(|t| t.id.to_string());
+        let same = group_key.as_ref().map(|t| format!("{emso}|{t}"));
+        let values = [
             ("emso", emso.clone()),
             ("opened_on", opened),
             ("file_number", number),
             ("summary", summary),
-        ] {
-            if !v.is_empty() {
-                fields.insert(k.to_string(), v);
-            }
-        }
-        let group_key = ty.map(|t| t.id.to_string());
-        Checked {
-            status: status_of(&problems),
-            same: group_key.as_ref().map(|t| format!("{emso}|{t}")),
-            fields,
-            problems,
-            emso: (!emso.is_empty()).then_some(emso),
-            birth_date: None,
-            name_key: None,
-            group_key,
-            match_row: None,
-        }
+        ];
+        record(emso, same, group_key, fields, values, problems)
     }
 
     fn carer(&self, cells: &[String]) -> Checked {
@@ -421,7 +408,7 @@ impl Checker {
             let court = self.text_cell(cells, "court", 200, &mut problems);
             fields.insert("court".to_string(), court);
         }
-        for (k, v) in [
+        let values = [
             ("emso", emso.clone()),
             ("permit_kind", permit_kind),
             ("permit_number", permit_number),
@@ -430,21 +417,9 @@ impl Checker {
             ("max_children", max),
             ("iban", iban),
             ("child_emso", child.clone()),
-        ] {
-            fields.insert(k.to_string(), v);
-        }
-        fields.retain(|_, v| !v.is_empty());
-        Checked {
-            status: status_of(&problems),
-            same: Some(format!("{emso}|{child}")),
-            fields,
-            problems,
-            group_key: (!emso.is_empty()).then(|| emso.clone()),
-            emso: (!emso.is_empty()).then_some(emso),
-            birth_date: None,
-            name_key: None,
-            match_row: None,
-        }
+        ];
+        let (same, carer) = (Some(format!("{emso}|{child}")), Some(emso.clone()));
+        record(emso, same, carer, fields, values, problems)
     }
 
     fn date_cell(&self, cells: &[String], field: &str, problems: &mut Vec<Problem>) -> String {
@@ -600,7 +575,7 @@ impl Checker {
         if !payee_iban.is_empty() && skrb_domain::iban::Iban::parse(&payee_iban).is_err() {
             problems.push(Problem::new("payee_iban", "registry-err-iban"));
         }
-        for (k, v) in [
+        let values = [
             ("emso", emso.clone()),
             ("valid_from", from),
             ("valid_to", to),
@@ -608,22 +583,36 @@ impl Checker {
             ("number", number),
             ("payee_name", self.cell(cells, "payee_name").to_string()),
             ("payee_iban", payee_iban),
-        ] {
-            if !v.is_empty() {
-                fields.insert(k.to_string(), v);
-            }
-        }
-        Checked {
-            status: status_of(&problems),
-            same: group_key.as_ref().map(|r| format!("{emso}|{r}")),
-            fields,
-            problems,
-            emso: (!emso.is_empty()).then_some(emso),
-            birth_date: None,
-            name_key: None,
-            group_key,
-            match_row: None,
-        }
+        ];
+        let same = group_key.as_ref().map(|r| format!("{emso}|{r}"));
+        record(emso, same, group_key, fields, values, problems)
+    }
+}
+
+/// A checked row of a kind found by a person's number (a right, a case file, a carer):
+/// the values kept are those not empty (an empty one read earlier too).
+fn record<const N: usize>(
+    emso: String,
+    same: Option<String>,
+    group_key: Option<String>,
+    mut fields: BTreeMap<String, String>,
+    values: [(&str, String); N],
+    problems: Vec<Problem>,
+) -> Checked {
+    for (k, v) in values {
+        fields.insert(k.to_string(), v);
+    }
+    fields.retain(|_, v| !v.is_empty());
+    Checked {
+        status: status_of(&problems),
+        same,
+        fields,
+        problems,
+        group_key: group_key.filter(|g| !g.is_empty()),
+        emso: (!emso.is_empty()).then_some(emso),
+        birth_date: None,
+        name_key: None,
+        match_row: None,
     }
 }
 
