@@ -611,8 +611,8 @@ pub fn stream(db: &crate::db::Db, q: StreamQuery<'_>) -> Stream {
         per: q.per.max(1),
         send,
     };
-    match db {
-        crate::db::Db::Sqlite(pool) => {
+    match db.pool() {
+        crate::db::Pool::Sqlite(pool) => {
             let path = pool.connect_options().get_filename().to_path_buf();
             tokio::task::spawn_blocking(move || {
                 if let Err(e) = sqlite_stream(&path, &read) {
@@ -620,7 +620,7 @@ pub fn stream(db: &crate::db::Db, q: StreamQuery<'_>) -> Stream {
                 }
             });
         }
-        crate::db::Db::Postgres(pool) => {
+        crate::db::Pool::Postgres(pool) => {
             let pool = pool.clone();
             let settings: Vec<String> = q.settings.iter().map(|s| s.to_string()).collect();
             tokio::spawn(async move {
@@ -649,7 +649,8 @@ fn sqlite_stream(path: &std::path::Path, read: &Reading) -> Result<(), sqlx::Err
     let conn = rusqlite::Connection::open(path).map_err(sqlite_err)?;
     conn.busy_timeout(std::time::Duration::from_secs(10))
         .map_err(sqlite_err)?;
-    // as the pool's connections (db.rs): the read goes through a memory map
+    // One long read transaction through a memory map: nothing unmaps it under the read
+    // (the pool's connections, which start a read after every write, map nothing: db.rs).
     conn.execute_batch("PRAGMA mmap_size = 2147418112; PRAGMA cache_size = -65536;")
         .map_err(sqlite_err)?;
     // one read transaction: the count and the rows see the same database

@@ -5,7 +5,9 @@
 //! query body once per backend so each gets sqlx's native, typed driver. sqlx's `Any`
 //! driver was rejected: it knows no dates or timestamps. Migrations are kept per backend.
 
+use std::any::Any;
 use std::str::FromStr;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -13,9 +15,36 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 
+/// A database: its connection pool, and the queue of the journal that appends the audit
+/// records of reads in groups (`audit::journal`). Clones share both.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: Pool,
+    journal: Slot,
+}
+
+/// Where the audit journal keeps its queue: shared by a pool's clones and dropped with
+/// the last of them. Its owner gives it its type, so that the pool needs nothing of the
+/// audit.
+#[derive(Clone, Default)]
+pub struct Slot(Arc<OnceLock<Box<dyn Any + Send + Sync>>>);
+
+impl Slot {
+    /// What the slot holds, put there by `init` the first time.
+    pub fn get_or_init<T: Any + Send + Sync>(&self, init: impl FnOnce() -> T) -> Option<&T> {
+        self.0.get_or_init(|| Box::new(init())).downcast_ref()
+    }
+}
+
+impl std::fmt::Debug for Slot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Slot")
+    }
+}
+
 /// A connection pool on one of the supported backends.
 #[derive(Clone, Debug)]
-pub enum Db {
+pub enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
 }
@@ -47,9 +76,9 @@ macro_rules! sql {
 #[macro_export]
 macro_rules! sql_pool {
     ($db:expr, $c:ident => $body:expr) => {
-        match $db {
-            $crate::db::Db::Sqlite($c) => $body,
-            $crate::db::Db::Postgres($c) => $body,
+        match $db.pool() {
+            $crate::db::Pool::Sqlite($c) => $body,
+            $crate::db::Pool::Postgres($c) => $body,
         }
     };
 }
@@ -70,7 +99,7 @@ impl Db {
                 .connect_with(opts)
                 .await
                 .context("cannot connect to PostgreSQL")?;
-            Ok(Db::Postgres(pool))
+            Ok(Db::of(Pool::Postgres(pool)))
         } else if url.starts_with("sqlite:") {
             let opts = SqliteConnectOptions::from_str(url)
                 .context("invalid SQLite URL")?
@@ -84,24 +113,44 @@ impl Db {
                 // one transaction: a 64 MB page cache per connection (SQLite's default is
                 // 2 MB) keeps them from spilling; it is taken only as it fills.
                 .pragma("cache_size", "-65536")
-                // Pages read through a memory map rather than a copy per read: a payment
-                // run or a report reads hundreds of thousands of rows of a large file.
-                .pragma("mmap_size", "2147418112");
+                // No memory map: in WAL mode a connection unmaps the whole file whenever
+                // another has written since its last read, so under load a country's 2 GB
+                // file was unmapped and mapped again hundreds of times a second, and the
+                // kernel's page-table work took a third of the server (bulk jobs are no
+                // slower reading through the page cache, and take a third of the memory).
+                .pragma("mmap_size", "0");
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .connect_with(opts)
                 .await
                 .context("cannot open the SQLite database")?;
-            Ok(Db::Sqlite(pool))
+            Ok(Db::of(Pool::Sqlite(pool)))
         } else {
             anyhow::bail!("unsupported database URL (use sqlite://FILE or postgres://...): {url}")
         }
     }
 
+    /// A database over a pool, with a journal of its own.
+    pub fn of(pool: Pool) -> Db {
+        Db {
+            pool,
+            journal: Default::default(),
+        }
+    }
+
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// The queue of the journal that appends this database's records of reads in groups.
+    pub(crate) fn journal(&self) -> &Slot {
+        &self.journal
+    }
+
     pub fn backend_name(&self) -> &'static str {
-        match self {
-            Db::Sqlite(_) => "sqlite",
-            Db::Postgres(_) => "postgres",
+        match self.pool {
+            Pool::Sqlite(_) => "sqlite",
+            Pool::Postgres(_) => "postgres",
         }
     }
 
@@ -109,9 +158,9 @@ impl Db {
     /// (`BEGIN IMMEDIATE`) so that two writers queue on the busy timeout instead of
     /// failing when a read lock cannot be upgraded.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
 
@@ -119,9 +168,9 @@ impl Db {
     /// run side by side with each other and with the one writer. Its audit record is
     /// written afterwards with `audit::record_read`.
     pub async fn begin_read(&self) -> Result<Tx, sqlx::Error> {
-        Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
-            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
 
@@ -133,9 +182,9 @@ impl Db {
     }
 
     pub async fn close(&self) {
-        match self {
-            Db::Sqlite(p) => p.close().await,
-            Db::Postgres(p) => p.close().await,
+        match &self.pool {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
         }
     }
 }

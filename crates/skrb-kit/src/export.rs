@@ -10,7 +10,7 @@ use sqlx::sqlite::SqliteRow;
 use time::Date;
 
 use crate::audit::{self, Action, Actor, Event};
-use crate::db::Db;
+use crate::db::{Db, Pool};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{t, Locale};
 use crate::sheet::{Cell, ListWriter};
@@ -191,9 +191,9 @@ where
             }
         }};
     }
-    match db {
-        Db::Sqlite(p) => each!(p),
-        Db::Postgres(p) => each!(p),
+    match db.pool() {
+        Pool::Sqlite(p) => each!(p),
+        Pool::Postgres(p) => each!(p),
     }
     let rows = w.finish().map_err(AppError::Internal)?;
     Ok(Download {

@@ -3,7 +3,7 @@
 //! Kept apart from `db` because migrating also seals the audit records the last moments
 //! left unsealed, and the audit chain is built on `db`.
 
-use crate::db::Db;
+use crate::db::{Db, Pool};
 use crate::sql_pool;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -25,9 +25,9 @@ pub enum SchemaError {
 
 impl Db {
     fn migrator(&self) -> &'static sqlx::migrate::Migrator {
-        match self {
-            Db::Sqlite(_) => &SQLITE_MIGRATIONS,
-            Db::Postgres(_) => &POSTGRES_MIGRATIONS,
+        match self.pool() {
+            Pool::Sqlite(_) => &SQLITE_MIGRATIONS,
+            Pool::Postgres(_) => &POSTGRES_MIGRATIONS,
         }
     }
 
@@ -39,9 +39,9 @@ impl Db {
     /// The newest migration version applied to the database (0 on an empty database).
     pub async fn schema_version(&self) -> Result<i64, sqlx::Error> {
         let exists: bool = sql_pool!(self, p => {
-            let q = match self {
-                Db::Sqlite(_) => "SELECT COUNT(*) > 0 FROM sqlite_master WHERE name = '_sqlx_migrations'",
-                Db::Postgres(_) => "SELECT to_regclass('_sqlx_migrations') IS NOT NULL",
+            let q = match self.pool() {
+                Pool::Sqlite(_) => "SELECT COUNT(*) > 0 FROM sqlite_master WHERE name = '_sqlx_migrations'",
+                Pool::Postgres(_) => "SELECT to_regclass('_sqlx_migrations') IS NOT NULL",
             };
             sqlx::query_scalar(q).fetch_one(p).await?
         });
@@ -63,9 +63,9 @@ impl Db {
         if found > known {
             return Err(SchemaError::Newer { found, known });
         }
-        match self {
-            Db::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
-            Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
+        match self.pool() {
+            Pool::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
+            Pool::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
         }
         // Audit records not yet in the chain (written before it existed, or in the last
         // moments before a stop) join it now.

@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::audit::chain;
-use skrb_kit::db::{Db, Tx};
+use skrb_kit::db::{Db, Pool, Tx};
 
 /// What a backup holds, as checked when it was taken.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -98,8 +98,8 @@ pub async fn take(db: &Db, url: &str, to: &Path) -> anyhow::Result<Manifest> {
     chain::seal(db).await?;
     let partial = to.with_extension("partial");
     let _ = std::fs::remove_file(&partial);
-    let (schema_version, v) = match db {
-        Db::Sqlite(p) => {
+    let (schema_version, v) = match db.pool() {
+        Pool::Sqlite(p) => {
             let target = partial.to_string_lossy().to_string();
             sqlx::query("VACUUM INTO $1")
                 .bind(&target)
@@ -108,7 +108,7 @@ pub async fn take(db: &Db, url: &str, to: &Path) -> anyhow::Result<Manifest> {
                 .context("cannot copy the database")?;
             check_sqlite_copy(&partial).await?
         }
-        Db::Postgres(p) => {
+        Pool::Postgres(p) => {
             let mut conn = p.begin().await?;
             sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 .execute(&mut *conn)
@@ -245,8 +245,8 @@ async fn restore_into(target: &Db, url: &str, file: &Path, force: bool) -> anyho
         }
     }
     let have = chain_length(target).await?;
-    match target {
-        Db::Sqlite(_) => {
+    match target.pool() {
+        Pool::Sqlite(_) => {
             let dest = sqlite_path(url)?;
             // Checked on a copy: opening a database may write to it.
             let check = dest.with_extension("restore-check");
@@ -278,7 +278,7 @@ async fn restore_into(target: &Db, url: &str, file: &Path, force: bool) -> anyho
             copied.context("cannot write the restored database")?;
             Ok(v.records)
         }
-        Db::Postgres(_) => {
+        Pool::Postgres(_) => {
             let m = match read_manifest(file) {
                 Ok(m) => Some(m),
                 Err(e) if force => {
@@ -334,9 +334,9 @@ async fn restore_into(target: &Db, url: &str, file: &Path, force: bool) -> anyho
 
 /// A new backup's name in a folder: `skrb-YYYYMMDD-HHMMSS.db` (SQLite) or `.dump`.
 pub fn name_in(dir: &Path, db: &Db, at: OffsetDateTime) -> PathBuf {
-    let ext = match db {
-        Db::Sqlite(_) => "db",
-        Db::Postgres(_) => "dump",
+    let ext = match db.pool() {
+        Pool::Sqlite(_) => "db",
+        Pool::Postgres(_) => "dump",
     };
     dir.join(format!(
         "skrb-{:04}{:02}{:02}-{:02}{:02}{:02}.{ext}",

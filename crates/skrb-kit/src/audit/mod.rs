@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 pub mod action;
 pub mod chain;
 pub mod checkpoint;
+pub mod journal;
 pub mod reads;
 pub mod sealer;
 
@@ -178,6 +179,39 @@ pub fn bulk_row(
     changes: Option<String>,
     reason: Option<String>,
 ) -> Vec<crate::bulk::Cell> {
+    cells(
+        actor,
+        action,
+        entity,
+        Some(entity_id),
+        person_id,
+        changes,
+        reason,
+    )
+}
+
+/// An event as a bulk row, for the journal.
+fn row_of(actor: &Actor, e: &Event<'_>) -> Vec<crate::bulk::Cell> {
+    cells(
+        actor,
+        e.action,
+        e.entity,
+        e.entity_id,
+        e.person_id,
+        e.changes.as_ref().map(|v| v.to_string()),
+        e.reason.map(str::to_string),
+    )
+}
+
+fn cells(
+    actor: &Actor,
+    action: Action,
+    entity: &str,
+    entity_id: Option<i64>,
+    person_id: Option<i64>,
+    changes: Option<String>,
+    reason: Option<String>,
+) -> Vec<crate::bulk::Cell> {
     vec![
         chain::now().into(),
         actor.user_id.into(),
@@ -193,19 +227,18 @@ pub fn bulk_row(
     ]
 }
 
-/// Records an event in a short transaction of its own: a read, after its read-only
-/// transaction and before the caller hands out the data (if the record cannot be
-/// written, the caller returns an error instead, so nothing is disclosed unrecorded, and
-/// reads never hold SQLite's write lock while they query); or an event with no
-/// transaction of its own (sign-ins, refusals).
+/// Records an event apart from any transaction of the caller's, and returns once the
+/// record is durable: a read, after its read-only transaction and before the caller
+/// hands out the data (if the record cannot be written, the caller returns an error
+/// instead, so nothing is disclosed unrecorded, and reads never hold SQLite's write lock
+/// while they query); or an event with no transaction of its own (sign-ins, refusals).
+/// Records that arrive together are committed together ([`journal`]).
 pub async fn record_apart(
     db: &crate::db::Db,
     actor: &Actor,
     e: Event<'_>,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = db.begin().await?;
-    record(&mut tx, actor, e).await?;
-    tx.commit().await
+    journal::append(db, actor, &e).await
 }
 
 /// Records of one entity's creation and changes, newest first (the "history" view).

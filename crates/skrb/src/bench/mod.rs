@@ -14,7 +14,7 @@ use crate::auth::sessions::{self, Kind, Lifetimes, Stage};
 use crate::web::{router, AppState};
 use skrb_kit::bulk::{self, Cell};
 use skrb_kit::config::Config;
-use skrb_kit::db::Db;
+use skrb_kit::db::{Db, Pool};
 use skrb_kit::{sql, sql_pool};
 
 mod import;
@@ -570,7 +570,7 @@ async fn payment_baseline(db: &Db, n: usize, into_lines: bool) -> anyhow::Result
 /// and index past them. A month's real run is committed once, into a table without
 /// them, so each sample starts from the table as it was (untimed).
 async fn vacuum_lines(db: &Db) -> anyhow::Result<()> {
-    if let Db::Postgres(p) = db {
+    if let Pool::Postgres(p) = db.pool() {
         sqlx::query("VACUUM (ANALYZE) payment_line")
             .execute(p)
             .await?;

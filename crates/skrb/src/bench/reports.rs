@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use super::{line, percentiles, Line};
 use skrb_kit::audit::{Action, Actor};
-use skrb_kit::db::Db;
+use skrb_kit::db::{Db, Pool};
 use skrb_kit::i18n::Locale;
 use skrb_kit::sheet::{Cell, ListWriter};
 use skrb_kit::sql_pool;
@@ -182,9 +182,9 @@ async fn stream_persons(db: &Db, w: &mut ListWriter) -> anyhow::Result<u64> {
             }
         }};
     }
-    match db {
-        Db::Sqlite(p) => each!(p),
-        Db::Postgres(p) => each!(p),
+    match db.pool() {
+        Pool::Sqlite(p) => each!(p),
+        Pool::Postgres(p) => each!(p),
     }
     Ok(n)
 }

@@ -31,7 +31,7 @@ pub use geo::Scale;
 use crate::audit::{self, Actor, Event};
 use crate::auth::{password, sessions, Role};
 use skrb_kit::bulk::{self, Cell};
-use skrb_kit::db::Db;
+use skrb_kit::db::{Db, Pool};
 use skrb_kit::{sql, sql_pool};
 use skrb_registry::persons;
 
@@ -94,11 +94,11 @@ pub async fn prepare(
             "imported the example of an old register in both centres ({made} rows) in {:.1} s",
             started.elapsed().as_secs_f64()
         );
-        if let Db::Postgres(p) = db {
+        if let Pool::Postgres(p) = db.pool() {
             // VACUUM too, as autovacuum would on a live system: it marks the pages all
             // visible, so the reports' index-only reads of persons need no heap.
             sqlx::query("VACUUM ANALYZE").execute(p).await?;
-        } else if let Db::Sqlite(p) = db {
+        } else if let Pool::Sqlite(p) = db.pool() {
             sqlx::query("ANALYZE").execute(p).await?;
         }
     }
@@ -228,11 +228,11 @@ async fn generate(db: &Db, seed: u64, scale: Scale, target: usize) -> anyhow::Re
     )
     .await?;
     tx.commit().await?;
-    if let Db::Postgres(p) = db {
+    if let Pool::Postgres(p) = db.pool() {
         // Fresh statistics, so the planner knows the tables are big, and the visibility
         // map, so the reports' index-only reads of persons need no heap.
         sqlx::query("VACUUM ANALYZE").execute(p).await?;
-    } else if let Db::Sqlite(p) = db {
+    } else if let Pool::Sqlite(p) = db.pool() {
         sqlx::query("ANALYZE").execute(p).await?;
     }
     let secs = started.elapsed().as_secs_f64();

@@ -11,7 +11,7 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use skrb::auth::{users, Role};
 use skrb::config::{Config, FileConfig, Overrides};
-use skrb::db::Db;
+use skrb::db::{Db, Pool};
 use skrb::web::{router, AppState};
 use tower::ServiceExt;
 
@@ -51,13 +51,15 @@ impl Drop for DbGuard {
                         .build()
                         .expect("runtime");
                     rt.block_on(async move {
-                        if let Ok(Db::Postgres(p)) = Db::connect(&admin_url()).await {
-                            let _ = sqlx::query(&format!(
-                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                            ))
-                            .execute(&p)
-                            .await;
-                            p.close().await;
+                        if let Ok(db) = Db::connect(&admin_url()).await {
+                            if let Pool::Postgres(p) = db.pool() {
+                                let _ = sqlx::query(&format!(
+                                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                                ))
+                                .execute(p)
+                                .await;
+                            }
+                            db.close().await;
                         }
                     });
                 })
@@ -96,7 +98,7 @@ pub async fn fresh_db(backend: Backend) -> (Db, String, DbGuard) {
                     admin_url()
                 )
             });
-            if let Db::Postgres(p) = &admin {
+            if let Pool::Postgres(p) = admin.pool() {
                 sqlx::query(&format!("CREATE DATABASE {name}"))
                     .execute(p)
                     .await
@@ -269,7 +271,7 @@ impl TestApp {
     }
 
     pub fn is_postgres(&self) -> bool {
-        matches!(self.db, Db::Postgres(_))
+        matches!(self.db.pool(), Pool::Postgres(_))
     }
 
     /// Sends a request as if from a client at `ip`.

@@ -65,8 +65,8 @@ async fn describe(db: &skrb::db::Db) -> Vec<String> {
             "text"
         }
     };
-    match db {
-        skrb::db::Db::Sqlite(p) => {
+    match db.pool() {
+        skrb::db::Pool::Sqlite(p) => {
             let tables: Vec<(String, String)> = sqlx::query_as(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'",
             )
@@ -137,7 +137,7 @@ async fn describe(db: &skrb::db::Db) -> Vec<String> {
                 }
             }
         }
-        skrb::db::Db::Postgres(p) => {
+        skrb::db::Pool::Postgres(p) => {
             let cols: Vec<(String, String, String, String)> = sqlx::query_as(
                 "SELECT table_name::text, column_name::text, data_type::text, is_nullable::text FROM information_schema.columns \
                  WHERE table_schema = 'public' AND table_name <> '_sqlx_migrations'",
