@@ -166,7 +166,7 @@ impl Db {
 
     /// Starts a transaction that only reads: on SQLite it takes no write lock, so reads
     /// run side by side with each other and with the one writer. Its audit record is
-    /// written afterwards with `audit::record_read`.
+    /// written afterwards with `audit::record_apart`.
     pub async fn begin_read(&self) -> Result<Tx, sqlx::Error> {
         Ok(match &self.pool {
             Pool::Sqlite(p) => Tx::Sqlite(p.begin().await?),
