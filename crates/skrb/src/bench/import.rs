@@ -29,15 +29,21 @@ pub(super) async fn bench(db: &Db, bulk_rate: f64) -> anyhow::Result<Vec<Line>> 
         "SELECT given_name, family_name, emso FROM person WHERE emso IS NOT NULL AND centre_id = $1 ORDER BY id LIMIT 500")
         .bind(centre).fetch_all(p).await?);
     let registry: i64 = skrb_kit::sql_pool!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM person").fetch_one(p).await?);
-    // A serial range of this run's own (by the clock), so every run's file is new.
-    let run = (time::OffsetDateTime::now_utc().unix_timestamp() % 90) as u16;
+    // A serial range of this run's own, so every run's file is new: the runs before
+    // are counted by their files (by the clock, two runs could take the same range).
+    let runs: i64 = skrb_kit::sql_pool!(db, p => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM import_batch WHERE file_name LIKE 'bench-%'").fetch_one(p).await?);
+    let run = (runs % 38) as u16;
     let mut text = String::from("Priimek;Ime;EMŠO;Datum rojstva;Spol;Gospodinjstvo;Razmerje\r\n");
     // Women's serials (500 and above), a range of this run's own.
     let number_of = |i: usize| -> anyhow::Result<String> {
         let month = time::Month::try_from(1 + (i % 12) as u8)?;
-        let born =
-            time::Date::from_calendar_date(1929 + (i % 97) as i32, month, 1 + (i % 28) as u8)?;
-        let serial = 500 + (run % 40) * 10 + (i / 8148) as u16;
+        let born = time::Date::from_calendar_date(
+            1929 + ((i + 3 * run as usize) % 97) as i32,
+            month,
+            1 + (i % 28) as u8,
+        )?;
+        let serial = 500 + run * 13 + (i / 8148) as u16;
         Ok(skrb_domain::emso::compose(born, 59, serial)
             .as_str()
             .to_string())
