@@ -97,12 +97,12 @@ impl Carer {
 
     /// Free places now (none unless approved).
     pub fn vacancies(&self) -> i64 {
-        if self.state().takes_children() {
-            self.terms()
-                .vacancies(self.placed, self.placed_disabled > 0)
-        } else {
-            0
-        }
+        free_places(
+            &self.status,
+            self.terms(),
+            self.placed,
+            self.placed_disabled,
+        )
     }
 
     /// A professional carer below the norm of two children (Slovenia).
@@ -195,15 +195,12 @@ pub struct CarerFile {
 }
 
 /// Columns of a carer with its children placed on `$1`.
-fn cols() -> &'static str {
-    "fc.id, fc.jurisdiction, fc.centre_id, c.name AS centre, fc.person_id, p.given_name || ' ' || p.family_name AS name, \
+fn cols() -> String {
+    format!("fc.id, fc.jurisdiction, fc.centre_id, c.name AS centre, fc.person_id, p.given_name || ' ' || p.family_name AS name, \
      p.place, COALESCE(fc.municipality_id, p.municipality_id) AS municipality_id, fc.status, fc.permit_kind, fc.permit_number, \
      fc.permit_on, fc.permit_until, fc.max_children, fc.age_from, fc.age_to, fc.needs, fc.disability, fc.languages, \
      fc.household_cap, fc.own_children, COALESCE(fc.iban, p.iban) AS iban, fc.motivation, fc.home, fc.family, fc.capacity, \
-     fc.recommendation, fc.assessed_on, fc.review_on, fc.ended_on, fc.end_reason, \
-     (SELECT COUNT(*) FROM placement pl WHERE pl.carer_id = fc.id AND pl.start_on <= $1 AND (pl.end_on IS NULL OR pl.end_on >= $1)) AS placed, \
-     (SELECT COUNT(*) FROM placement pl WHERE pl.carer_id = fc.id AND pl.disability AND pl.start_on <= $1 AND (pl.end_on IS NULL OR pl.end_on >= $1)) AS placed_disabled, \
-     fc.version"
+     fc.recommendation, fc.assessed_on, fc.review_on, fc.ended_on, fc.end_reason, fc.version, {PLACED}")
 }
 const FROM: &str =
     "foster_carer fc JOIN person p ON p.id = fc.person_id JOIN centre c ON c.id = fc.centre_id";
@@ -245,20 +242,67 @@ pub struct Search {
 /// centres), or with `all` the actor's centre's carers in every state. Near first: the
 /// child's municipality, then the child's centre, then the rest; then most vacancies.
 pub async fn register(db: &Db, actor: &Actor, s: &Search) -> AppResult<Vec<Carer>> {
+    Ok(register_page(db, actor, s, usize::MAX).await?.0)
+}
+
+/// What the register's search filters and orders by, read for every carer it may find
+/// before the page's few are read whole: decoding every approved family of a country
+/// (thirty columns each) cost a page of the register five times the query's own time.
+#[derive(Debug, sqlx::FromRow)]
+struct Choice {
+    id: i64,
+    jurisdiction: String,
+    centre_id: i64,
+    municipality_id: Option<i64>,
+    status: String,
+    max_children: i64,
+    age_from: Option<i64>,
+    age_to: Option<i64>,
+    needs: Option<String>,
+    disability: bool,
+    languages: Option<String>,
+    household_cap: Option<i64>,
+    own_children: i64,
+    placed: i64,
+    placed_disabled: i64,
+}
+
+/// The children placed with a carer on `$1`, and of them with a disability.
+const PLACED: &str = "(SELECT COUNT(*) FROM placement pl WHERE pl.carer_id = fc.id AND pl.start_on <= $1 AND (pl.end_on IS NULL OR pl.end_on >= $1)) AS placed, \
+     (SELECT COUNT(*) FROM placement pl WHERE pl.carer_id = fc.id AND pl.disability AND pl.start_on <= $1 AND (pl.end_on IS NULL OR pl.end_on >= $1)) AS placed_disabled";
+
+/// Free places for a carer in `status` under `terms` with the children placed.
+fn free_places(status: &str, terms: Terms, placed: i64, placed_disabled: i64) -> i64 {
+    let state = CarerStatus::from_code(status).unwrap_or(CarerStatus::Enquiry);
+    if state.takes_children() {
+        terms.vacancies(placed, placed_disabled > 0)
+    } else {
+        0
+    }
+}
+
+/// The register's nearest `shown` matches, read whole, and how many match in all.
+pub async fn register_page(
+    db: &Db,
+    actor: &Actor,
+    s: &Search,
+    shown: usize,
+) -> AppResult<(Vec<Carer>, i64)> {
     let today = actor.today();
     let mut tx = db.begin().await?;
     let j = crate::jurisdiction_of(&mut tx, actor).await?;
     let centre = skrb_kit::scope::centre_of(actor);
     let all = s.all.unwrap_or(false);
     let q = format!(
-        "SELECT {} FROM {FROM} WHERE ($2 IS NULL OR fc.jurisdiction = $2) AND \
+        "SELECT fc.id, fc.jurisdiction, fc.centre_id, COALESCE(fc.municipality_id, p.municipality_id) AS municipality_id, \
+         fc.status, fc.max_children, fc.age_from, fc.age_to, fc.needs, fc.disability, fc.languages, fc.household_cap, \
+         fc.own_children, {PLACED} FROM foster_carer fc JOIN person p ON p.id = fc.person_id \
+         WHERE ($2 IS NULL OR fc.jurisdiction = $2) AND \
          (($3 AND ($4 IS NULL OR fc.centre_id = $4)) OR (NOT $3 AND fc.status = 'approved')) \
-         ORDER BY p.family_name, p.given_name, fc.id",
-        cols()
+         ORDER BY p.family_name, p.given_name, fc.id"
     );
-    let rows: Vec<Carer> = sql!(&mut tx, x => sqlx::query_as::<_, Carer>(&q).bind(today).bind(&j).bind(all).bind(centre)
+    let mut rows: Vec<Choice> = sql!(&mut tx, x => sqlx::query_as::<_, Choice>(&q).bind(today).bind(&j).bind(all).bind(centre)
         .fetch_all(x).await?);
-    let mut rows: Vec<Carer> = rows.into_iter().map(Carer::counted).collect();
     let needs = s
         .needs
         .as_deref()
@@ -271,6 +315,15 @@ pub async fn register(db: &Db, actor: &Actor, s: &Search) -> AppResult<Vec<Carer
         .map(str::trim)
         .filter(|n| !n.is_empty())
         .map(str::to_lowercase);
+    let free = |c: &Choice| {
+        let terms = Terms {
+            rs: c.jurisdiction == "RS",
+            approved: c.max_children,
+            household_cap: c.household_cap,
+            own_children: c.own_children,
+        };
+        free_places(&c.status, terms, c.placed, c.placed_disabled)
+    };
     rows.retain(|c| {
         s.age
             .is_none_or(|a| c.age_from.is_none_or(|f| a >= f) && c.age_to.is_none_or(|t| a <= t))
@@ -289,9 +342,9 @@ pub async fn register(db: &Db, actor: &Actor, s: &Search) -> AppResult<Vec<Carer
                     .contains(n.as_str())
             })
             && (!s.disability.unwrap_or(false) || c.disability)
-            && (!s.vacant.unwrap_or(false) || c.vacancies() > 0)
+            && (!s.vacant.unwrap_or(false) || free(c) > 0)
     });
-    let near = |c: &Carer| -> u8 {
+    let near = |c: &Choice| -> u8 {
         if s.municipality_id.is_some() && c.municipality_id == s.municipality_id {
             0
         } else if Some(c.centre_id) == centre {
@@ -300,17 +353,39 @@ pub async fn register(db: &Db, actor: &Actor, s: &Search) -> AppResult<Vec<Carer
             2
         }
     };
-    rows.sort_by_key(|c| (near(c), -c.vacancies()));
+    rows.sort_by_key(|c| (near(c), -free(c)));
+    let total = rows.len() as i64;
+    rows.truncate(shown);
+    let carers = whole(&mut tx, &rows, today).await?;
     audit::record(
         &mut tx,
         actor,
         Event::new(Action::List, "foster_carer", 0).detail(serde_json::json!({
-            "shown": rows.len(), "age": s.age, "vacant": s.vacant, "all": all
+            "shown": carers.len(), "found": total, "age": s.age, "vacant": s.vacant, "all": all
         })),
     )
     .await?;
     tx.commit().await?;
-    Ok(rows)
+    Ok((carers, total))
+}
+
+/// The chosen carers read whole, in the order chosen.
+async fn whole(tx: &mut Tx, chosen: &[Choice], day: Date) -> AppResult<Vec<Carer>> {
+    if chosen.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Ids are numbers the database gave; they go into the statement as they are.
+    let ids = chosen
+        .iter()
+        .map(|c| c.id.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let q = format!("SELECT {} FROM {FROM} WHERE fc.id IN ({ids})", cols());
+    let read: Vec<Carer> =
+        sql!(tx, x => sqlx::query_as::<_, Carer>(&q).bind(day).fetch_all(x).await?);
+    let mut by_id: std::collections::HashMap<i64, Carer> =
+        read.into_iter().map(|c| (c.id, c.counted())).collect();
+    Ok(chosen.iter().filter_map(|c| by_id.remove(&c.id)).collect())
 }
 
 /// A carer's file, audited as a read of the carer's person.

@@ -234,9 +234,7 @@ async fn carers_form(
     errors: Vec<Reason>,
 ) -> AppResult<Response> {
     let search = search_of(&q);
-    let mut carers = carers::register(&st.db, &s.actor(), &search).await?;
-    let total = carers.len() as i64;
-    carers.truncate(SHOWN);
+    let (carers, total) = carers::register_page(&st.db, &s.actor(), &search, SHOWN).await?;
     let municipalities = crate::view::municipalities(&st.db, &s.actor()).await?;
     let person_id = kept
         .get("person_id")

@@ -903,3 +903,39 @@ async fn who_must_not_see_it(app: TestApp) {
 }
 
 both!(who_must_not_see_it);
+
+/// A page of the register reads whole only the families it shows: those with most free
+/// places first (all three are the centre's own), and the count of every match; the API
+/// lists them all in the same order.
+async fn the_register_page_keeps_the_best(app: TestApp) {
+    let c = centre(&app, "prg", "SI").await;
+    let mut carers = Vec::new();
+    for (name, most) in [("Ana", "1"), ("Bojana", "3"), ("Cvetka", "2")] {
+        let permit = json!({"permit_kind": "regular", "permit_number": format!("{name}-1/2026"), "max_children": most});
+        carers.push(approved_carer(&app, &c.sw, name, permit).await);
+    }
+    let best = [carers[1], carers[2], carers[0]];
+    let actor =
+        skrb_kit::centre::cli_actor(&app.db, &Some("prg".into()), &Some("sw_prg".into()), "t")
+            .await
+            .expect("actor");
+    let search = skrb::placements::carers::Search::default();
+    let (page, total) = skrb::placements::carers::register_page(&app.db, &actor, &search, 2)
+        .await
+        .expect("register");
+    assert_eq!(total, 3);
+    let shown: Vec<(i64, i64)> = page.iter().map(|c| (c.id, c.free)).collect();
+    assert_eq!(shown, vec![(best[0], 3), (best[1], 2)]);
+    assert!(page.iter().all(|c| !c.name.is_empty() && c.placed == 0));
+    let r = get(&app, &c.sw, "/api/v1/placements/carers").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let listed: Vec<i64> = r
+        .json()
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|c| c["id"].as_i64())
+        .collect();
+    assert_eq!(listed, best);
+}
+both!(the_register_page_keeps_the_best);
