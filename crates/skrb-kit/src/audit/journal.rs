@@ -2,8 +2,9 @@
 //!
 //! Every read of a person's data is recorded before the data is handed out, and on its
 //! own short transaction (a read holds no write lock while it queries). One durable
-//! commit per read made the commit the server's limit: SQLite has one writer, and every
-//! commit waits for the disk, so under load requests queued for it. The journal gathers
+//! commit per read makes the disk's flush the server's limit wherever a flush takes
+//! milliseconds: SQLite has one writer, and every commit waits for the disk, so under
+//! load requests queue for it. The journal gathers
 //! the records that arrive while one group is being written and writes the next group in
 //! one transaction; each request is still answered only once its own record is durable,
 //! so the promise that no read goes unrecorded holds. Under light load a group is one
