@@ -212,23 +212,15 @@ async fn an_old_register_comes_in_once(app: TestApp) {
     let rights = format!(
         "EMŠO,Pravica,Znesek,Velja od,Številka odločbe\n0101990500003,{right},\"123,45\",1.1.2026,1220-1/2025\n0101990500003,XYZ,\"10,00\",1.1.2026,1220-2/2025\n"
     );
-    let id3 = batches::upload(
-        &app.db,
+    let (id3, c) = checked(
+        &app,
         &who,
         centre,
         Kind::Entitlements,
         "pravice.csv",
-        rights.into_bytes(),
-        None,
-        None,
+        rights,
     )
-    .await
-    .expect("upload rights")
-    .id();
-    let (b3, _) = batches::get(&app.db, &who, id3).await.expect("get");
-    let c = batches::check(&app.db, &who, id3, b3.settings.expect("s"), &mut |_| {})
-        .await
-        .expect("check");
+    .await;
     assert_eq!((c.valid, c.invalid), (1, 1), "{c:?}");
     let c = commit::commit(&app.db, &who, id3, &mut |_, _| {})
         .await
@@ -544,6 +536,35 @@ async fn kill_nine_leaves_no_duplicate_and_no_gap(app: TestApp) {
 }
 both!(kill_nine_leaves_no_duplicate_and_no_gap);
 
+/// Uploads a file and checks it with the settings guessed from it; the batch and its counts.
+async fn checked(
+    app: &TestApp,
+    who: &skrb_kit::audit::Actor,
+    centre: i64,
+    kind: Kind,
+    name: &str,
+    text: String,
+) -> (i64, batches::Counts) {
+    let id = batches::upload(
+        &app.db,
+        who,
+        centre,
+        kind,
+        name,
+        text.into_bytes(),
+        None,
+        None,
+    )
+    .await
+    .expect("upload")
+    .id();
+    let (b, _) = batches::get(&app.db, who, id).await.expect("get");
+    let c = batches::check(&app.db, who, id, b.settings.expect("guessed"), &mut |_| {})
+        .await
+        .expect("check");
+    (id, c)
+}
+
 async fn who_of(db: &skrb::db::Db) -> skrb_kit::audit::Actor {
     skrb_kit::centre::cli_actor(db, &Some("csd-velenje".into()), &Some("uvoz".into()), "t")
         .await
@@ -680,23 +701,15 @@ async fn case_files_and_foster_carers_come_in(app: TestApp) {
         c1 = children[1],
     );
     let who = who_of(&app.db).await;
-    let id = batches::upload(
-        &app.db,
+    let (id, _) = checked(
+        &app,
         &who,
         centre_of(&app.db).await,
         Kind::Cases,
         "spisi-2.csv",
-        again.into_bytes(),
-        None,
-        None,
+        again,
     )
-    .await
-    .expect("upload")
-    .id();
-    let (b, _) = batches::get(&app.db, &who, id).await.expect("get");
-    batches::check(&app.db, &who, id, b.settings.expect("guessed"), &mut |_| {})
-        .await
-        .expect("check");
+    .await;
     let c = commit::commit(&app.db, &who, id, &mut |_, _| {})
         .await
         .expect("commit");
@@ -735,23 +748,7 @@ async fn case_files_and_foster_carers_come_in(app: TestApp) {
         c2 = children[2],
         s = stranger.as_str(),
     );
-    let id = batches::upload(
-        &app.db,
-        &who,
-        centre,
-        Kind::Carers,
-        "rejniki.csv",
-        carers.into_bytes(),
-        None,
-        None,
-    )
-    .await
-    .expect("upload")
-    .id();
-    let (b, _) = batches::get(&app.db, &who, id).await.expect("get");
-    let c = batches::check(&app.db, &who, id, b.settings.expect("guessed"), &mut |_| {})
-        .await
-        .expect("check");
+    let (id, c) = checked(&app, &who, centre, Kind::Carers, "rejniki.csv", carers).await;
     let bad = batches::rows(
         &app.db,
         &who,
