@@ -651,11 +651,17 @@ async fn registry_duplicates(tx: &mut Tx, b: &Batch, id: i64) -> AppResult<()> {
                  AND EXISTS (SELECT 1 FROM person p WHERE p.emso = import_row.emso)")
                 .bind(id).execute(c).await?.rows_affected());
             // Same birth date and a similar name: the index on (birth date, name key)
-            // gives the candidates of the same first letter; the names are compared here.
-            // Streamed, not fetched whole: a big file against a big registry has hundreds
-            // of thousands of candidates, and only the hits are kept.
+            // gives the candidates of the same first letter as a range of keys, and
+            // passes over those too long or short to be similar (`names::may_be_similar`,
+            // in SQL) before a person's row is read; the names are compared here.
+            // Streamed, not fetched whole: a big file against a big registry has tens of
+            // thousands of candidates, and only the hits are kept.
             let q = "SELECT r.id, r.fields, p.id, p.given_name, p.family_name, r.name_key, p.name_key FROM import_row r \
-                 JOIN person p ON p.birth_date = r.birth_date AND substr(p.name_key, 1, 1) = substr(r.name_key, 1, 1) \
+                 JOIN person p ON p.birth_date = r.birth_date \
+                  AND p.name_key >= substr(r.name_key, 1, 1) AND p.name_key < substr(r.name_key, 1, 1) || '{' \
+                  AND (abs(length(p.name_key) - length(r.name_key)) <= 1 \
+                   OR 6 * abs(length(p.name_key) - length(r.name_key)) <= length(p.name_key) \
+                   OR 6 * abs(length(p.name_key) - length(r.name_key)) <= length(r.name_key)) \
                  WHERE r.batch_id = $1 AND r.status IN ('valid', 'warned', 'duplicate') AND r.match_person_id IS NULL";
             let mut hits: BTreeMap<i64, i64> = BTreeMap::new();
             sql!(tx, c => {

@@ -419,7 +419,8 @@ async fn write_set(
     Ok(())
 }
 
-const DECISION_COLUMNS: [&str; 21] = [
+/// The columns a renewal writes (public for the bench's copy of the same rows).
+pub const DECISION_COLUMNS: [&str; 21] = [
     "id",
     "centre_id",
     "application_id",
@@ -443,7 +444,8 @@ const DECISION_COLUMNS: [&str; 21] = [
     "created_at",
 ];
 
-const ENTITLEMENT_COLUMNS: [&str; 12] = [
+/// The columns a renewal writes (public for the bench's copy of the same rows).
+pub const ENTITLEMENT_COLUMNS: [&str; 12] = [
     "id",
     "centre_id",
     "decision_id",

@@ -226,6 +226,19 @@ pub async fn run(config: Config, samples: usize) -> anyhow::Result<()> {
             p50: format!("{:.1} s", r.secs),
             p95: format!("{:.0}/s", r.rows as f64 / r.secs.max(0.001)),
             limit: format!(
+                "{:.1} s the database copying its 3×{} rows",
+                r.same_rows, r.rows
+            ),
+            ratio: format!("×{:.1}", r.secs / r.same_rows.max(0.001)),
+        });
+        lines.push(Line {
+            what: format!(
+                "  the same beside a bulk insert into a bare table ({})",
+                r.right
+            ),
+            p50: String::new(),
+            p95: String::new(),
+            limit: format!(
                 "{:.1} s bulk-inserting 3×{} rows",
                 3.0 * r.rows as f64 / bulk_rate.max(1.0),
                 r.rows
@@ -373,6 +386,8 @@ struct Renewal {
     rows: usize,
     secs: f64,
     dry_secs: f64,
+    /// Seconds for the database to copy the rows the renewal wrote (see [`same_rows`]).
+    same_rows: f64,
 }
 
 /// The yearly provisional calculation of every renewing right for next January, as the
@@ -385,11 +400,11 @@ async fn renewal_bench(db: &Db) -> anyhow::Result<Vec<Renewal>> {
     let actor = crate::audit::Actor::system("bench");
     let mut out = Vec::new();
     for code in ["vd", "rs_cash"] {
-        let (dry, dry_secs) = timed_renewal(db, &actor, code, month, true).await?;
+        let (dry, dry_secs, _) = timed_renewal(db, &actor, code, month, true).await?;
         if dry.selected == 0 {
             continue;
         }
-        let (r, secs) = timed_renewal(db, &actor, code, month, false).await?;
+        let (r, secs, same_rows) = timed_renewal(db, &actor, code, month, false).await?;
         let [calc, dec, ent, aud, end] = r.spent.map(|d| d.as_secs_f64());
         eprintln!(
             "renewal of {code}: calculate {calc:.1} s, decisions {dec:.1} s, entitlements {ent:.1} s, audit {aud:.1} s, end old {end:.1} s"
@@ -399,6 +414,7 @@ async fn renewal_bench(db: &Db) -> anyhow::Result<Vec<Renewal>> {
             rows: r.renewed,
             secs,
             dry_secs,
+            same_rows,
         });
     }
     Ok(out)
@@ -578,20 +594,22 @@ async fn vacuum_lines(db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// One renewal in a transaction that is rolled back: its report and seconds.
+/// One renewal in a transaction that is rolled back: its report, its seconds and, when
+/// written, the seconds the database takes to copy the same rows (see [`same_rows`]).
 async fn timed_renewal(
     db: &Db,
     actor: &crate::audit::Actor,
     code: &str,
     month: time::Date,
     dry: bool,
-) -> anyhow::Result<(skrb_rights::renewal::Report, f64)> {
+) -> anyhow::Result<(skrb_rights::renewal::Report, f64, f64)> {
     let today = time::OffsetDateTime::now_utc().date();
     let mut tx = if dry {
         db.begin_read().await?
     } else {
         db.begin().await?
     };
+    let before = last_ids(&mut tx).await?;
     let t = Instant::now();
     let r = skrb_rights::renewal::run_in(
         &mut tx,
@@ -606,8 +624,66 @@ async fn timed_renewal(
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     let secs = t.elapsed().as_secs_f64();
+    let same = if dry {
+        0.0
+    } else {
+        same_rows(&mut tx, before).await?
+    };
     tx.rollback().await?;
-    Ok((r, secs))
+    Ok((r, secs, same))
+}
+
+/// The last ids of the tables a renewal writes: what it adds is above them.
+async fn last_ids(tx: &mut skrb_kit::db::Tx) -> anyhow::Result<[i64; 3]> {
+    let mut out = [0; 3];
+    for (i, table) in ["decision", "entitlement", "audit_log"].iter().enumerate() {
+        out[i] = sql!(tx, c => sqlx::query_scalar::<_, Option<i64>>(&format!("SELECT MAX(id) FROM {table}"))
+            .fetch_one(c).await?)
+        .unwrap_or(0);
+    }
+    Ok(out)
+}
+
+/// The database's own time for the rows a renewal wrote: its decisions, entitlements
+/// and audit records copied into the same tables, with their indexes, under new ids, in
+/// the renewal's transaction (rolled back after). What the renewal adds is its own work:
+/// reading and calculating, and ending the entitlements it renews.
+async fn same_rows(tx: &mut skrb_kit::db::Tx, before: [i64; 3]) -> anyhow::Result<f64> {
+    let after = last_ids(tx).await?;
+    let shift = |i: usize| after[i] - before[i];
+    let cols = |c: &[&str]| {
+        c.iter()
+            .filter(|c| **c != "id")
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (d, e) = (
+        cols(&skrb_rights::renewal::DECISION_COLUMNS),
+        cols(&skrb_rights::renewal::ENTITLEMENT_COLUMNS),
+    );
+    let a = skrb_kit::audit::BULK_COLUMNS.join(", ");
+    let statements = [
+        format!(
+            "INSERT INTO decision (id, {d}) SELECT id + {}, {d} FROM decision WHERE id > {}",
+            shift(0),
+            before[0]
+        ),
+        format!(
+            "INSERT INTO entitlement (id, {e}) SELECT id + {}, {e} FROM entitlement WHERE id > {}",
+            shift(1),
+            before[1]
+        ),
+        format!(
+            "INSERT INTO audit_log ({a}) SELECT {a} FROM audit_log WHERE id > {}",
+            before[2]
+        ),
+    ];
+    let t = Instant::now();
+    for q in &statements {
+        sql!(tx, c => sqlx::query(q).execute(c).await?.rows_affected());
+    }
+    Ok(t.elapsed().as_secs_f64())
 }
 
 /// One page through the router as a signed-in user: how long until its whole body.

@@ -1049,12 +1049,14 @@ async fn my_work_caseloads_and_the_list(app: TestApp) {
     let c = centre(&app).await;
     let t = &c.sw.1;
     let mut files = Vec::new();
+    let mut persons = Vec::new();
     for (given, family, code) in [
         ("Ana", "Kovač", "child_risk"),
         ("Bojan", "Zupan", "foster_care"),
         ("Cvetka", "Kovač", "home_help"),
     ] {
         let p = person(&app, t, given, family).await;
+        persons.push(p);
         let r = post(&app, t, "/api/v1/cases", json!({"person_id": p, "type_id": type_id(&app, code).await, "problems": if code == "home_help" {"old_age"} else {"poverty"}})).await;
         assert_eq!(r.status, 201, "{}", r.body);
         files.push(r.json()["id"].as_i64().unwrap());
@@ -1150,6 +1152,27 @@ async fn my_work_caseloads_and_the_list(app: TestApp) {
         names,
         ["Dana Kos", "Ana Kovač", "Cvetka Kovač", "Bojan Zupan"]
     );
+    // The order is the file's copy of the person's name: a person renamed moves there.
+    let r = app
+        .api(
+            "PUT",
+            &format!("/api/v1/persons/{}", persons[1]),
+            Some(t),
+            Some(json!({"given_name": "Bojan", "family_name": "Ahčin", "version": 1})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let by_name = list(&app, &head, "sort=name").await;
+    let names: Vec<&str> = by_name["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["person_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["Bojan Ahčin", "Dana Kos", "Ana Kovač", "Cvetka Kovač"]
+    );
     let page2 = list(&app, &head, "sort=number&per_page=3&page=2").await;
     assert_eq!(page2["items"].as_array().unwrap().len(), 1);
     let year = time::OffsetDateTime::now_utc().year();
@@ -1190,7 +1213,9 @@ async fn my_work_caseloads_and_the_list(app: TestApp) {
     let lines: Vec<&str> = r.body.trim_start_matches('\u{feff}').lines().collect();
     assert_eq!(lines.len(), 4, "{}", r.body);
     assert!(
-        lines[1].contains("Ana Kovač") && !r.body.contains("Dana Kos"),
+        lines[1].contains("Bojan Ahčin")
+            && lines[2].contains("Ana Kovač")
+            && !r.body.contains("Dana Kos"),
         "{}",
         r.body
     );
