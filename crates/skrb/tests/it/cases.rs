@@ -86,6 +86,16 @@ async fn list(app: &TestApp, t: &str, q: &str) -> Value {
         .json()
 }
 
+/// The persons' names in the file list sorted by name, in its order.
+async fn by_name(app: &TestApp, t: &str) -> Vec<String> {
+    list(app, t, "sort=name").await["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["person_name"].as_str().unwrap().to_string())
+        .collect()
+}
+
 async fn post(app: &TestApp, t: &str, path: &str, body: Value) -> crate::harness::Res {
     app.api("POST", path, Some(t), Some(body)).await
 }
@@ -1141,15 +1151,8 @@ async fn my_work_caseloads_and_the_list(app: TestApp) {
         1
     );
     assert_eq!(list(&app, &head, "area=child_family").await["total"], 3);
-    let by_name = list(&app, &head, "sort=name").await;
-    let names: Vec<&str> = by_name["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["person_name"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        names,
+        by_name(&app, &head).await,
         ["Dana Kos", "Ana Kovač", "Cvetka Kovač", "Bojan Zupan"]
     );
     // The order is the file's copy of the person's name: a person renamed moves there.
@@ -1162,15 +1165,8 @@ async fn my_work_caseloads_and_the_list(app: TestApp) {
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let by_name = list(&app, &head, "sort=name").await;
-    let names: Vec<&str> = by_name["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["person_name"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        names,
+        by_name(&app, &head).await,
         ["Bojan Ahčin", "Dana Kos", "Ana Kovač", "Cvetka Kovač"]
     );
     let page2 = list(&app, &head, "sort=number&per_page=3&page=2").await;
