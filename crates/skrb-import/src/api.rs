@@ -247,7 +247,7 @@ pub async fn commit_now(
     Path(id): Path<i64>,
 ) -> AppResult<Json<ImportReport>> {
     let a = s.actor();
-    commit::commit(&st.db, &a, id, &mut |_, _| {}).await?;
+    commit::commit(&st.db, &a, id, commit::Sets::default(), &mut |_, _| {}).await?;
     let (import, counts) = batches::get(&st.db, &a, id).await?;
     Ok(Json(ImportReport { import, counts }))
 }

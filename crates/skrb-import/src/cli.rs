@@ -1,4 +1,5 @@
-//! `skrb import persons|entitlements|cases|carers FILE --centre CODE [--profile NAME] [--dry-run]`:
+//! `skrb import persons|entitlements|cases|carers FILE --centre CODE [--profile NAME] [--dry-run]
+//! [--rows-per-commit N]`:
 //! the same steps as the pages (keep the file, map by the profile or the headings,
 //! check, report the counts, write the refused rows beside the file, commit), with a
 //! progress bar. Run again after a kill, it goes on where it stopped; run with a file
@@ -53,6 +54,11 @@ pub struct ImportArgs {
     /// The language of the refused rows' reasons.
     #[arg(long, default_value = "en")]
     pub lang: String,
+    /// Rows written per transaction: a stop loses at most the set under way, and other
+    /// writers wait for each set's commit; larger sets write a big registry's pages fewer
+    /// times.
+    #[arg(long, default_value_t = commit::ROWS_PER_COMMIT, value_parser = clap::value_parser!(i64).range(1..))]
+    pub rows_per_commit: i64,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -153,9 +159,15 @@ pub async fn run(db: &Db, command: &ImportCommand) -> anyhow::Result<()> {
     let (b, c) = batches::get(db, &who, id).await.map_err(readable)?;
     if b.status == BatchStatus::Validated {
         let mut bar = Progress::new("written", c.remaining.max(0) as usize);
-        let c = commit::commit(db, &who, id, &mut |done, _| bar.show(done as usize))
-            .await
-            .map_err(readable)?;
+        let c = commit::commit(
+            db,
+            &who,
+            id,
+            commit::Sets::of(a.rows_per_commit),
+            &mut |done, _| bar.show(done as usize),
+        )
+        .await
+        .map_err(readable)?;
         print(&c);
         if c.undecided > 0 {
             println!("{} duplicates wait for review: /imports/{id}", c.undecided);

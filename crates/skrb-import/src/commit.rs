@@ -16,11 +16,42 @@ use skrb_registry::persons;
 
 use crate::batches::{self, Batch, Counts, TO_IMPORT};
 
-/// Rows written per transaction. A set's commit makes its pages durable and lets SQLite
-/// checkpoint them into the file: on a registry of two million persons that costs as much
-/// as writing the set, whatever its size, so sets are large (2,000 rows a set took 17.4 s
-/// for 100,000 persons, 10,000 took 9.7 s, 20,000 took 8.3 s). A kill loses the set under way.
-pub const SET: i64 = 20_000;
+/// Rows written per transaction, unless the command line says otherwise. Each commit makes
+/// its pages durable and SQLite then checkpoints them into the file; on a registry of two
+/// million persons the rows of a set land on pages of the big indexes all over the file,
+/// so a page changed by five sets is written ten times, and once by one set of all of them.
+/// 100,000 persons wrote 3.5 GB in sets of 20,000, 1.8 GB in sets of 50,000 and 1.2 GB in
+/// one (ARCHITECTURE.md, "Country scale"). Not larger: a kill loses the set under way, and
+/// other writers of a SQLite database wait for each set's commit (about 2 s at this size).
+pub const ROWS_PER_COMMIT: i64 = 50_000;
+
+/// How the commit cuts the rows: `rows` per transaction, read, prepared and written
+/// `chunk` at a time inside it. The chunk is what the commit holds in memory (about 5 KB
+/// a person), whatever the set's size.
+#[derive(Clone, Copy, Debug)]
+pub struct Sets {
+    pub rows: i64,
+    pub chunk: i64,
+}
+
+impl Default for Sets {
+    fn default() -> Self {
+        Sets {
+            rows: ROWS_PER_COMMIT,
+            chunk: 10_000,
+        }
+    }
+}
+
+impl Sets {
+    /// `rows` per transaction, in the usual chunks.
+    pub fn of(rows: i64) -> Sets {
+        Sets {
+            rows,
+            ..Sets::default()
+        }
+    }
+}
 
 #[derive(sqlx::FromRow)]
 struct Pending {
@@ -38,12 +69,21 @@ struct Pending {
 pub type Progress<'a> = &'a mut (dyn FnMut(i64, i64) + Send);
 
 /// Writes every row of the import that may go in (checked in, or a duplicate decided
-/// to go in). Undecided duplicates wait; the import is committed when none is left.
-pub async fn commit(db: &Db, actor: &Actor, id: i64, progress: Progress<'_>) -> AppResult<Counts> {
+/// to go in), a set of rows a transaction (`Sets::default()` but where the command line
+/// chose). Undecided duplicates wait; the import is committed when none is left.
+/// Progress is told after each chunk; a chunk that ends a set is told after its commit.
+pub async fn commit(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    sets: Sets,
+    progress: Progress<'_>,
+) -> AppResult<Counts> {
     let (b, c) = batches::get(db, actor, id).await?;
     if b.status != BatchStatus::Validated {
         return Err(AppError::Refused(Msg::new("import-err-not-open")));
     }
+    let (per_commit, chunk) = (sets.rows.max(1), sets.chunk.max(1));
     let total = c.remaining;
     let mut done = 0;
     let mut after = 0;
@@ -55,28 +95,47 @@ pub async fn commit(db: &Db, actor: &Actor, id: i64, progress: Progress<'_>) -> 
                 .execute(&mut **t)
                 .await?;
         }
-        let q = format!(
-            "SELECT r.id, r.row_no, r.status, r.fields, r.group_key, r.match_person_id, r.match_row, r.choice \
-             FROM import_row r WHERE r.batch_id = $1 AND r.row_no > $2 AND r.target_id IS NULL AND r.imported_at IS NULL \
-             AND {TO_IMPORT} ORDER BY r.row_no LIMIT $3"
-        );
-        let rows: Vec<Pending> = sql!(&mut tx, c => sqlx::query_as(&q).bind(id).bind(after).bind(SET).fetch_all(c).await?);
-        let Some(last) = rows.last().map(|r| r.row_no) else {
-            finish(&mut tx, actor, &b).await?;
-            tx.commit().await?;
-            break;
+        let mut in_set = 0;
+        let mut last_told = done;
+        let finished = loop {
+            let limit = chunk.min(per_commit - in_set);
+            let q = format!(
+                "SELECT r.id, r.row_no, r.status, r.fields, r.group_key, r.match_person_id, r.match_row, r.choice \
+                 FROM import_row r WHERE r.batch_id = $1 AND r.row_no > $2 AND r.target_id IS NULL AND r.imported_at IS NULL \
+                 AND {TO_IMPORT} ORDER BY r.row_no LIMIT $3"
+            );
+            let rows: Vec<Pending> = sql!(&mut tx, c => sqlx::query_as(&q).bind(id).bind(after).bind(limit).fetch_all(c).await?);
+            let n = rows.len() as i64;
+            if let Some(last) = rows.last().map(|r| r.row_no) {
+                after = last;
+                match b.kind {
+                    Kind::Persons => persons(&mut tx, actor, &b, rows).await?,
+                    Kind::Entitlements => rights(&mut tx, actor, &b, rows).await?,
+                    Kind::Cases => cases(&mut tx, actor, &b, rows).await?,
+                    Kind::Carers => carers(&mut tx, actor, &b, rows).await?,
+                }
+                in_set += n;
+            }
+            if n < limit {
+                break true;
+            }
+            if in_set >= per_commit {
+                break false;
+            }
+            progress(done + in_set, total);
+            last_told = done + in_set;
         };
-        after = last;
-        let n = rows.len() as i64;
-        match b.kind {
-            Kind::Persons => persons(&mut tx, actor, &b, rows).await?,
-            Kind::Entitlements => rights(&mut tx, actor, &b, rows).await?,
-            Kind::Cases => cases(&mut tx, actor, &b, rows).await?,
-            Kind::Carers => carers(&mut tx, actor, &b, rows).await?,
+        if finished {
+            finish(&mut tx, actor, &b).await?;
         }
         tx.commit().await?;
-        done += n;
-        progress(done, total);
+        done += in_set;
+        if done > last_told {
+            progress(done, total);
+        }
+        if finished {
+            break;
+        }
     }
     Ok(batches::get(db, actor, id).await?.1)
 }

@@ -4,7 +4,7 @@
 //! commit, which runs in the background while the report page follows its progress.
 //! Thin: parse, call, render.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::Mutex;
 
 use axum::extract::{Multipart, Path, Query, State};
@@ -45,11 +45,12 @@ pub fn routes() -> Routes {
         .post("/imports/{id}/discard", Perm(ImportRun), discard)
 }
 
-/// Imports being committed by this server (their pages follow the progress).
-static RUNNING: Mutex<Option<HashSet<i64>>> = Mutex::new(None);
+/// Imports being committed by this server, with how far each is: their pages follow it
+/// (a set's rows count as written in the registry only once its transaction commits).
+static RUNNING: Mutex<Option<HashMap<i64, (i64, i64)>>> = Mutex::new(None);
 
 /// Why a background commit stopped, for its page (in the words of who started it).
-static STOPPED: Mutex<Option<std::collections::HashMap<i64, String>>> = Mutex::new(None);
+static STOPPED: Mutex<Option<HashMap<i64, String>>> = Mutex::new(None);
 
 fn stopped(id: i64, why: Option<String>) -> Option<String> {
     let mut m = STOPPED.lock().ok()?;
@@ -60,22 +61,32 @@ fn stopped(id: i64, why: Option<String>) -> Option<String> {
     }
 }
 
-fn running(id: i64) -> bool {
+/// How far the commit this server runs of an import is (rows written, rows to write).
+fn running(id: i64) -> Option<(i64, i64)> {
     RUNNING
         .lock()
-        .map(|r| r.as_ref().is_some_and(|s| s.contains(&id)))
-        .unwrap_or(false)
+        .ok()
+        .and_then(|r| r.as_ref().and_then(|m| m.get(&id).copied()))
 }
 
-fn set_running(id: i64, on: bool) -> bool {
+/// Marks an import's commit as started here (refused if it already is) or ended.
+fn set_running(id: i64, on: Option<i64>) -> bool {
     let Ok(mut r) = RUNNING.lock() else {
         return false;
     };
-    let s = r.get_or_insert_with(HashSet::new);
-    if on {
-        s.insert(id)
-    } else {
-        s.remove(&id)
+    let m = r.get_or_insert_with(HashMap::new);
+    match on {
+        Some(total) if !m.contains_key(&id) => m.insert(id, (0, total)).is_none(),
+        Some(_) => false,
+        None => m.remove(&id).is_some(),
+    }
+}
+
+fn advance(id: i64, done: i64, total: i64) {
+    if let Ok(mut r) = RUNNING.lock() {
+        if let Some(p) = r.as_mut().and_then(|m| m.get_mut(&id)) {
+            *p = (done, total);
+        }
     }
 }
 
@@ -309,6 +320,8 @@ struct ReportPage {
     warned: Vec<RowView>,
     duplicates: Vec<RowView>,
     running: bool,
+    /// Rows the running commit has written, and had to write.
+    so_far: (i64, i64),
     /// Why the last commit started here stopped, if it did.
     stopped: Option<String>,
     dl: Links,
@@ -366,7 +379,7 @@ async fn report_page(
     let a = s.actor();
     // Asked before the import is read: a commit that ends in between is then followed
     // once more, rather than shown as neither running nor done.
-    let is_running = running(id);
+    let so_far = running(id);
     let (b, c) = batches::get(&st.db, &a, id).await?;
     if b.status == BatchStatus::Uploaded {
         return go(&format!("/imports/{id}/mapping"), "");
@@ -380,7 +393,8 @@ async fn report_page(
     Ok(render(&ReportPage {
         page,
         dl: Links::new("/imports/invalid", format!("import={id}")),
-        running: is_running,
+        running: so_far.is_some(),
+        so_far: so_far.unwrap_or_default(),
         stopped: stopped(id, None),
         b,
         c,
@@ -504,20 +518,21 @@ async fn commit_start(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let a = s.actor();
-    let (b, _) = batches::get(&st.db, &a, id).await?;
+    let (b, c) = batches::get(&st.db, &a, id).await?;
     if b.status != BatchStatus::Validated {
         return Err(AppError::Refused(skrb_kit::error::Msg::new(
             "import-err-not-open",
         )));
     }
-    if set_running(id, true) {
+    if set_running(id, Some(c.remaining)) {
         let db = st.db.clone();
         let l = s.ctx.locale;
         if let Ok(mut m) = STOPPED.lock() {
             m.get_or_insert_with(Default::default).remove(&id);
         }
         tokio::spawn(async move {
-            let r = commit::commit(&db, &a, id, &mut |_, _| {}).await;
+            let sets = commit::Sets::default();
+            let r = commit::commit(&db, &a, id, sets, &mut |d, t| advance(id, d, t)).await;
             if let Err(e) = r {
                 tracing::error!(import = id, error = %e, "import commit failed");
                 let why = match e {
@@ -526,7 +541,7 @@ async fn commit_start(
                 };
                 stopped(id, Some(why));
             }
-            set_running(id, false);
+            set_running(id, None);
         });
     }
     go(&format!("/imports/{id}"), "import-flash-committing")
@@ -543,5 +558,5 @@ async fn discard(
 
 /// For tests and the API: the commit of this server still running?
 pub fn is_running(id: i64) -> bool {
-    running(id)
+    running(id).is_some()
 }

@@ -103,7 +103,7 @@ pub(super) async fn bench(db: &Db, bulk_rate: f64) -> anyhow::Result<Vec<Line>> 
         .await
         .map_err(e)?;
     let t = Instant::now();
-    let done = commit::commit(db, &who, id, &mut |_, _| {})
+    let done = commit::commit(db, &who, id, commit::Sets::default(), &mut |_, _| {})
         .await
         .map_err(e)?;
     let written = t.elapsed().as_secs_f64();

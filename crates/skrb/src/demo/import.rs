@@ -67,7 +67,7 @@ pub async fn generate(db: &Db) -> anyhow::Result<usize> {
             .map_err(e)?;
         rows += c.rows as usize;
         if !xlsx {
-            commit::commit(db, who, id, &mut |_, _| {})
+            commit::commit(db, who, id, commit::Sets::default(), &mut |_, _| {})
                 .await
                 .map_err(e)?;
         }
@@ -92,7 +92,7 @@ pub async fn generate(db: &Db) -> anyhow::Result<usize> {
             batches::decide(db, who, id, None, Choice::Skip, false)
                 .await
                 .map_err(e)?;
-            commit::commit(db, who, id, &mut |_, _| {})
+            commit::commit(db, who, id, commit::Sets::default(), &mut |_, _| {})
                 .await
                 .map_err(e)?;
         }

@@ -139,7 +139,11 @@ async fn an_old_register_comes_in_once(app: TestApp) {
     batches::decide(&app.db, &who, id, Some(5), Choice::Skip, false)
         .await
         .expect("skip");
-    let c = commit::commit(&app.db, &who, id, &mut |_, _| {})
+    // In sets of three rows written two at a time, so that a household and the merge
+    // reach across chunks and transactions; told after each chunk.
+    let mut told = Vec::new();
+    let sets = commit::Sets { rows: 3, chunk: 2 };
+    let c = commit::commit(&app.db, &who, id, sets, &mut |done, _| told.push(done))
         .await
         .expect("commit");
     assert_eq!(
@@ -147,6 +151,7 @@ async fn an_old_register_comes_in_once(app: TestApp) {
         (4, 1, 0, 0),
         "{c:?}"
     );
+    assert_eq!(told, [2, 3, 4]);
     assert_eq!(
         app.num("SELECT COUNT(*) FROM person").await,
         persons_before + 3
@@ -222,7 +227,7 @@ async fn an_old_register_comes_in_once(app: TestApp) {
     )
     .await;
     assert_eq!((c.valid, c.invalid), (1, 1), "{c:?}");
-    let c = commit::commit(&app.db, &who, id3, &mut |_, _| {})
+    let c = commit::commit(&app.db, &who, id3, commit::Sets::default(), &mut |_, _| {})
         .await
         .expect("commit");
     assert_eq!(c.imported, 1);
@@ -477,6 +482,9 @@ async fn kill_nine_leaves_no_duplicate_and_no_gap(app: TestApp) {
         "csd-velenje",
         "--duplicates",
         "skip",
+        // Sets smaller than the file, so that the kill falls after some have committed.
+        "--rows-per-commit",
+        "10000",
     ];
     let before = app.num("SELECT COUNT(*) FROM person").await;
     let unique = app.num("SELECT COUNT(DISTINCT emso) FROM person").await;
@@ -710,7 +718,7 @@ async fn case_files_and_foster_carers_come_in(app: TestApp) {
         again,
     )
     .await;
-    let c = commit::commit(&app.db, &who, id, &mut |_, _| {})
+    let c = commit::commit(&app.db, &who, id, commit::Sets::default(), &mut |_, _| {})
         .await
         .expect("commit");
     assert_eq!(c.imported, 2, "{c:?}");
@@ -775,7 +783,7 @@ async fn case_files_and_foster_carers_come_in(app: TestApp) {
     .await
     .expect("actor");
     assert!(batches::get(&app.db, &other, id).await.is_err());
-    let c = commit::commit(&app.db, &who, id, &mut |_, _| {})
+    let c = commit::commit(&app.db, &who, id, commit::Sets::default(), &mut |_, _| {})
         .await
         .expect("commit");
     assert_eq!(c.imported, 3);
