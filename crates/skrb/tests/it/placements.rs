@@ -222,6 +222,15 @@ async fn a_child_placed_and_paid(app: TestApp) {
         1,
         "the vacancy list follows the placement"
     );
+    let listed = "SELECT COUNT(*) FROM audit_log WHERE action = 'list' AND entity = 'foster_carer'";
+    let before = app.num(listed).await;
+    let r = get(&app, &c.sw, "/api/v1/placements/carers?vacant=true").await;
+    assert!(
+        r.body.contains(&format!("\"id\":{carer},")),
+        "a family with a place left is offered: {}",
+        r.body
+    );
+    assert_eq!(app.num(listed).await, before + 1, "the search is recorded");
     let r = post(
         &app,
         &c.sw,
