@@ -95,6 +95,7 @@ pub async fn commit(
                 .execute(&mut **t)
                 .await?;
         }
+        tx.roomy(true).await?;
         let mut in_set = 0;
         let mut last_told = done;
         let finished = loop {
@@ -128,6 +129,7 @@ pub async fn commit(
         if finished {
             finish(&mut tx, actor, &b).await?;
         }
+        tx.roomy(false).await?;
         tx.commit().await?;
         done += in_set;
         if done > last_told {
