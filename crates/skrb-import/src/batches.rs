@@ -520,7 +520,7 @@ type Candidate = (
 );
 
 /// An earlier row of the file: its line, given and family name.
-type Earlier = (i64, String, String);
+type Earlier = (i64, names::Folded);
 
 /// Duplicates within the file: the same record (a person's number; a number with the
 /// same right, case type or child) or, for persons, the same birth date and a similar
@@ -552,8 +552,9 @@ impl InFile {
                 self.numbers.insert(n.clone(), line);
             }
         }
-        let given = c.fields.get("given_name").cloned().unwrap_or_default();
-        let family = c.fields.get("family_name").cloned().unwrap_or_default();
+        let given = c.fields.get("given_name").map_or("", |s| s.as_str());
+        let family = c.fields.get("family_name").map_or("", |s| s.as_str());
+        let name = names::Folded::new(given, family);
         let mut hit = c.same.as_ref().and_then(|e| self.same.get(e).copied());
         let first = c
             .name_key
@@ -564,7 +565,7 @@ impl InFile {
             if let Some(b) = c.birth_date {
                 hit = self.born.get(&(b, first)).and_then(|v| {
                     v.iter()
-                        .find(|(_, g, f)| names::similar(&given, &family, g, f))
+                        .find(|(_, earlier)| name.similar(earlier))
                         .map(|x| x.0)
                 });
             }
@@ -578,10 +579,7 @@ impl InFile {
             self.same.insert(e.clone(), line);
         }
         if let Some(b) = c.birth_date {
-            self.born
-                .entry((b, first))
-                .or_default()
-                .push((line, given, family));
+            self.born.entry((b, first)).or_default().push((line, name));
         }
     }
 }
