@@ -84,6 +84,11 @@ pub async fn commit(
         return Err(AppError::Refused(Msg::new("import-err-not-open")));
     }
     let (per_commit, chunk) = (sets.rows.max(1), sets.chunk.max(1));
+    let q = format!(
+        "SELECT r.id, r.row_no, r.status, r.fields, r.group_key, r.match_person_id, r.match_row, r.choice \
+         FROM import_row r WHERE r.batch_id = $1 AND r.row_no > $2 AND r.target_id IS NULL AND r.imported_at IS NULL \
+         AND {TO_IMPORT} ORDER BY r.row_no LIMIT $3"
+    );
     let total = c.remaining;
     let mut done = 0;
     let mut after = 0;
@@ -100,11 +105,6 @@ pub async fn commit(
         let mut last_told = done;
         let finished = loop {
             let limit = chunk.min(per_commit - in_set);
-            let q = format!(
-                "SELECT r.id, r.row_no, r.status, r.fields, r.group_key, r.match_person_id, r.match_row, r.choice \
-                 FROM import_row r WHERE r.batch_id = $1 AND r.row_no > $2 AND r.target_id IS NULL AND r.imported_at IS NULL \
-                 AND {TO_IMPORT} ORDER BY r.row_no LIMIT $3"
-            );
             let rows: Vec<Pending> = sql!(&mut tx, c => sqlx::query_as(&q).bind(id).bind(after).bind(limit).fetch_all(c).await?);
             let n = rows.len() as i64;
             if let Some(last) = rows.last().map(|r| r.row_no) {

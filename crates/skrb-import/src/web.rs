@@ -76,8 +76,13 @@ fn set_running(id: i64, on: Option<i64>) -> bool {
     };
     let m = r.get_or_insert_with(HashMap::new);
     match on {
-        Some(total) if !m.contains_key(&id) => m.insert(id, (0, total)).is_none(),
-        Some(_) => false,
+        Some(total) => match m.entry(id) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert((0, total));
+                true
+            }
+            std::collections::hash_map::Entry::Occupied(_) => false,
+        },
         None => m.remove(&id).is_some(),
     }
 }
