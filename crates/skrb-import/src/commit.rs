@@ -309,13 +309,7 @@ async fn persons(tx: &mut Tx, actor: &Actor, b: &Batch, rows: Vec<Pending>) -> A
         }
     }
     bulk::insert(tx, "person", &persons::BULK_COLUMNS, &people).await?;
-    bulk::insert(
-        tx,
-        "person_token",
-        &["token", "person_id", "centre_id"],
-        &tokens,
-    )
-    .await?;
+    bulk::insert(tx, "person_token", &persons::TOKEN_COLUMNS, &tokens).await?;
     bulk::insert(
         tx,
         "household",

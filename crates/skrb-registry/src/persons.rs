@@ -104,10 +104,11 @@ pub(crate) async fn load(tx: &mut Tx, id: i64) -> Result<Option<Person>, sqlx::E
 
 async fn replace_tokens(tx: &mut Tx, id: i64, d: &PersonData) -> Result<(), sqlx::Error> {
     sql!(tx, c => sqlx::query("DELETE FROM person_token WHERE person_id = $1").bind(id).execute(c).await?.rows_affected());
+    let key = name_key(d);
     for token in names::tokens(&format!("{} {}", d.given_name, d.family_name)) {
         sql!(tx, c => sqlx::query(
-            "INSERT INTO person_token (token, person_id, centre_id) VALUES ($1, $2, (SELECT centre_id FROM person WHERE id = $2))")
-            .bind(token).bind(id).execute(c).await?.rows_affected());
+            "INSERT INTO person_token (token, person_id, centre_id, name_key) VALUES ($1, $2, (SELECT centre_id FROM person WHERE id = $2), $3)")
+            .bind(token).bind(id).bind(&key).execute(c).await?.rows_affected());
     }
     Ok(())
 }
@@ -306,15 +307,21 @@ pub fn bulk_row(
     ]
 }
 
-/// The search tokens of a person as bulk rows of `person_token` (token, person, centre).
+/// The columns of [`bulk_tokens`]' rows.
+pub const TOKEN_COLUMNS: [&str; 4] = ["token", "person_id", "centre_id", "name_key"];
+
+/// The search tokens of a person as bulk rows of `person_token` ([`TOKEN_COLUMNS`]): each
+/// carries the person's centre and name key, so that a search is scoped and ordered by
+/// the index alone.
 pub fn bulk_tokens(
     id: i64,
     centre_id: Option<i64>,
     d: &PersonData,
 ) -> Vec<Vec<skrb_kit::bulk::Cell>> {
+    let key = name_key(d);
     names::tokens(&format!("{} {}", d.given_name, d.family_name))
         .into_iter()
-        .map(|t| vec![t.into(), id.into(), centre_id.into()])
+        .map(|t| vec![t.into(), id.into(), centre_id.into(), key.clone().into()])
         .collect()
 }
 

@@ -80,24 +80,52 @@ fn count_sql(from: &str) -> String {
     )
 }
 
-/// How many persons a search by name finds (up to the cap), read from the search index
-/// alone: the index holds each token's person and centre (migration 0021), and the few
-/// restricted persons the actor may not see are left out by their own small index, so
-/// counting touches no person row. The page itself still reads its persons.
-fn token_count_sql(words: &[String], actor: &Actor) -> String {
+/// The query's other words, each a condition that the person (`person`, a column) has a
+/// token starting with it; parameters `$3,$4`, `$5,$6`... are their ranges.
+fn other_words(words: &[String], person: &str, token_scope: &str) -> String {
+    (1..words.len())
+        .map(|i| {
+            format!(
+                " AND EXISTS (SELECT 1 FROM person_token o WHERE o.person_id = {person} AND o.token >= ${} AND o.token < ${}{token_scope})",
+                2 * i + 1,
+                2 * i + 2
+            )
+        })
+        .collect()
+}
+
+/// The persons a search by name finds, from the search index alone: the index holds each
+/// token's person, centre and name key (migrations 0021, 0022), and the few restricted
+/// persons the actor may not see are left out by their own small index, so neither the
+/// count nor the order of a broad search touches a person row.
+fn token_matches(words: &[String], actor: &Actor) -> String {
     let token_scope = super::access::token_centre_filter(actor);
-    let mut others = String::new();
-    for i in 1..words.len() {
-        others.push_str(&format!(
-            " AND EXISTS (SELECT 1 FROM person_token o WHERE o.person_id = t.person_id AND o.token >= ${} AND o.token < ${}{token_scope})",
-            2 * i + 1,
-            2 * i + 2
-        ));
-    }
+    let others = other_words(words, "t.person_id", &token_scope);
     let hidden = super::access::restricted_person_exclusion(actor, "t.person_id");
+    format!("FROM person_token t WHERE t.token >= $1 AND t.token < $2{token_scope}{others}{hidden}")
+}
+
+/// How many persons a search by name finds, up to the cap.
+fn token_count_sql(words: &[String], actor: &Actor) -> String {
     format!(
-        "SELECT COUNT(*) FROM (SELECT DISTINCT t.person_id FROM person_token t WHERE t.token >= $1 AND t.token < $2{token_scope}{others}{hidden} LIMIT {}) capped",
+        "SELECT COUNT(*) FROM (SELECT DISTINCT t.person_id {} LIMIT {}) capped",
+        token_matches(words, actor),
         COUNT_CAP + 1
+    )
+}
+
+/// One page of a broad search by name, alphabetically: the page is chosen and ordered in
+/// the search index (the name key beside the token), and only its persons are read. The
+/// person's own scope is checked again on the row, so a token that disagreed with its
+/// person could shorten a page but never show a person to another centre.
+fn token_page_sql(words: &[String], actor: &Actor, limit: i64, offset: i64) -> String {
+    let scope = super::access::filter(actor);
+    format!(
+        "SELECT {COLUMNS} FROM (SELECT DISTINCT t.name_key, t.person_id {} \
+         ORDER BY t.name_key, t.person_id LIMIT {limit} OFFSET {offset}) k \
+         JOIN person p ON p.id = k.person_id LEFT JOIN municipality m ON m.id = p.municipality_id \
+         WHERE TRUE{scope} ORDER BY k.name_key, k.person_id",
+        token_matches(words, actor)
     )
 }
 
@@ -114,22 +142,14 @@ fn matching(q: &Query, actor: &Actor) -> (String, Vec<Bind>, &'static str) {
         ),
         Query::Words(words) => {
             // Parameters: pairs ($1,$2), ($3,$4)... are each word's range.
-            let mut filter = format!(
-                "p.id IN (SELECT person_id FROM person_token WHERE token >= $1 AND token < $2{token_scope})"
-            );
-            for i in 1..words.len() {
-                filter.push_str(&format!(
-                    " AND EXISTS (SELECT 1 FROM person_token WHERE person_id = p.id AND token >= ${} AND token < ${}{token_scope})",
-                    2 * i + 1,
-                    2 * i + 2
-                ));
-            }
+            let others = other_words(words, "p.id", &token_scope);
             let binds = words
                 .iter()
                 .flat_map(|w| [Bind::S(w.clone()), Bind::S(upper(w))])
                 .collect();
             (
-                format!("FROM person p LEFT JOIN municipality m ON m.id = p.municipality_id WHERE {filter}{scope}"),
+                format!("FROM person p LEFT JOIN municipality m ON m.id = p.municipality_id \
+                         WHERE p.id IN (SELECT person_id FROM person_token WHERE token >= $1 AND token < $2{token_scope}){others}{scope}"),
                 binds,
                 "p.name_key, p.id",
             )
@@ -153,21 +173,22 @@ async fn run(
         .fetch_one(c).await?);
     // A narrow search by name ranks exact words first; a broad one (a few letters typed
     // into the live search) lists alphabetically, which needs no score per match and is
-    // what a user scrolling a long list expects.
-    let order = match q {
+    // what a user scrolling a long list expects, and is ordered in the index.
+    let list_sql = match q {
         Query::Words(words) if total <= RANK_LIMIT => {
             let exact: Vec<String> = (0..words.len())
                 .map(|i| format!("${}", 2 * i + 1))
                 .collect();
             format!(
-                "(SELECT COUNT(*) FROM person_token e WHERE e.person_id = p.id AND e.token IN ({})) DESC, {plain}",
+                "SELECT {COLUMNS} {from} ORDER BY (SELECT COUNT(*) FROM person_token e WHERE e.person_id = p.id AND e.token IN ({})) DESC, {plain} LIMIT {limit} OFFSET {offset}",
                 exact.join(", ")
             )
         }
-        _ => plain.to_string(),
+        Query::Words(words) => token_page_sql(words, actor, limit, offset),
+        Query::Number(_) => {
+            format!("SELECT {COLUMNS} {from} ORDER BY {plain} LIMIT {limit} OFFSET {offset}")
+        }
     };
-    let list_sql =
-        format!("SELECT {COLUMNS} {from} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
     let items = sql!(tx, c => skrb_kit::bind_all!(sqlx::query_as::<_, PersonSummary>(&list_sql), &binds)
         .fetch_all(c).await?);
     Ok(Found { items, total })

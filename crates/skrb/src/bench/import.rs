@@ -175,7 +175,7 @@ async fn same_rows(db: &Db, id: i64) -> anyhow::Result<Option<f64>> {
     let t = Instant::now();
     let statements = [
         format!("INSERT INTO person (id, {person_cols}) SELECT id + {shift}, {person_cols} FROM person WHERE id BETWEEN {lo} AND {hi}"),
-        format!("INSERT INTO person_token (token, person_id, centre_id) SELECT token, person_id + {shift}, centre_id FROM person_token WHERE person_id BETWEEN {lo} AND {hi}"),
+        format!("INSERT INTO person_token (token, person_id, centre_id, name_key) SELECT token, person_id + {shift}, centre_id, name_key FROM person_token WHERE person_id BETWEEN {lo} AND {hi}"),
         format!(
             "INSERT INTO household (address, postal_code, place, municipality_id, version, created_at) \
              SELECT h.address, h.postal_code, h.place, h.municipality_id, h.version, h.created_at FROM household h \

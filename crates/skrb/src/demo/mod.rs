@@ -190,7 +190,7 @@ async fn generate(db: &Db, seed: u64, scale: Scale, target: usize) -> anyhow::Re
         bulk::insert(
             &mut tx,
             "person_token",
-            &["token", "person_id", "centre_id"],
+            &persons::TOKEN_COLUMNS,
             &rows.tokens,
         )
         .await?;

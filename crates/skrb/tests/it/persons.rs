@@ -437,6 +437,73 @@ async fn generated_centre_is_consistent_and_broad_search_is_capped(app: TestApp)
     let mut sorted = names.clone();
     sorted.sort();
     assert_eq!(names, sorted, "alphabetical");
+    // The broad list is chosen and ordered in the search index: its pages follow each
+    // other without a repeat or a gap, restricted persons of no team of hers stay out, and
+    // every token carries its person's key, whichever path wrote it (the generator, the
+    // API's creation and a rename).
+    let pid = p["id"].as_i64().unwrap_or(0);
+    let r = app
+        .api(
+            "PUT",
+            &format!("/api/v1/persons/{pid}"),
+            Some(&t),
+            Some(json!({"given_name": "Nova", "family_name": "Maček", "version": 1})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    app.exec(&format!(
+        "UPDATE person SET restricted = TRUE WHERE id % 7 = 3 AND id <> {pid}"
+    ))
+    .await;
+    assert_eq!(
+        app.num("SELECT COUNT(*) FROM person_token t JOIN person p ON p.id = t.person_id WHERE t.name_key <> p.name_key")
+            .await,
+        0,
+        "tokens carry their person's key"
+    );
+    let mut listed: Vec<(String, i64)> = Vec::new();
+    for page in 1..=4 {
+        let r = app
+            .api(
+                "GET",
+                &format!("/api/v1/persons?q=m&page={page}&per_page=100"),
+                Some(&t),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        for item in r.json()["items"].as_array().cloned().unwrap_or_default() {
+            let id = item["id"].as_i64().unwrap_or(0);
+            assert_ne!(id % 7, 3, "a restricted person listed: {item}");
+            listed.push((
+                skrb_domain::names::fold(&format!(
+                    "{} {}",
+                    item["family_name"].as_str().unwrap_or(""),
+                    item["given_name"].as_str().unwrap_or("")
+                )),
+                id,
+            ));
+        }
+    }
+    assert_eq!(listed.len(), 400);
+    let mut ordered = listed.clone();
+    ordered.sort();
+    ordered.dedup();
+    assert_eq!(listed, ordered, "pages in order, none repeated");
+    let expected: Vec<i64> = skrb::sql_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT p.id FROM person p WHERE p.centre_id = (SELECT id FROM centre WHERE code = 'csd-velenje') \
+         AND p.restricted = FALSE AND EXISTS (SELECT 1 FROM person_token t WHERE t.person_id = p.id AND t.token LIKE 'm%') \
+         ORDER BY p.name_key, p.id LIMIT 400")
+        .fetch_all(p).await.unwrap_or_default());
+    assert_eq!(
+        listed.iter().map(|x| x.1).collect::<Vec<_>>(),
+        expected,
+        "no one left out"
+    );
+    let r = app
+        .api("GET", "/api/v1/persons?q=Maček%20Nova", Some(&t), None)
+        .await;
+    assert_eq!(r.json()["items"][0]["id"], pid, "found under the new name");
     let c = app.browser_login("sonja").await;
     let page = app.page("/persons?q=m", &c).await;
     assert!(
