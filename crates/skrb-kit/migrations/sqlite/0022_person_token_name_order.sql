@@ -2,9 +2,9 @@
 -- typed into the live search ("kova", "ana") match more than a thousand persons of a
 -- country's centre; the page showed twenty of them in name order, but the order was the
 -- person's name key, which the index did not hold, so every match was read from the
--- person table and sorted ("kova" in a country's largest centre: 1,907 persons read for
-twenty shown, 4.2 ms; from the index 1.0 ms). Each token now carries a copy of
--- its person's key, in the centre's index beside the token, so the page is ordered from
+-- person table and sorted ("kova" in a country's largest centre: 1,907 persons read
+-- for twenty shown, 4.2 ms; from the index 1.0 ms). Each token now carries a copy of its
+-- person's key, in the centre's index beside the token, so the page is ordered from
 -- the index and reads only the persons it shows. Writers put the key with the token (the
 -- registry's edit, the bulk rows of the demo and the import); a person renamed by any
 -- other path passes the new key to their tokens here. Keep in step with
