@@ -137,44 +137,53 @@ impl Browser {
         }
     }
 
+    /// Sends commands to the element `css` finds. A page still arriving or an htmx swap
+    /// can replace the element between finding it and acting on it (a stale reference);
+    /// then it is found again, as a user would simply use the new one, for up to 5 s.
+    async fn on_element(&self, css: &str, steps: &[(&str, Value)]) -> anyhow::Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        'again: loop {
+            let e = self.find(css).await?;
+            for (action, body) in steps {
+                match self
+                    .cmd(
+                        Method::POST,
+                        &format!("/element/{e}/{action}"),
+                        Some(body.clone()),
+                    )
+                    .await
+                {
+                    Ok(_) => {}
+                    Err(err)
+                        if format!("{err:#}").contains("stale element")
+                            && Instant::now() < deadline =>
+                    {
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        continue 'again;
+                    }
+                    Err(err) => return Err(err.context(format!("{action} {css}"))),
+                }
+            }
+            return Ok(());
+        }
+    }
+
     pub(crate) async fn click(&self, css: &str) -> anyhow::Result<()> {
-        let e = self.find(css).await?;
-        self.cmd(
-            Method::POST,
-            &format!("/element/{e}/click"),
-            Some(json!({})),
-        )
-        .await?;
-        Ok(())
+        self.on_element(css, &[("click", json!({}))]).await
     }
 
     pub(crate) async fn fill(&self, css: &str, text: &str) -> anyhow::Result<()> {
-        let e = self.find(css).await?;
-        self.cmd(
-            Method::POST,
-            &format!("/element/{e}/clear"),
-            Some(json!({})),
+        self.on_element(
+            css,
+            &[("clear", json!({})), ("value", json!({ "text": text }))],
         )
-        .await?;
-        self.cmd(
-            Method::POST,
-            &format!("/element/{e}/value"),
-            Some(json!({ "text": text })),
-        )
-        .await?;
-        Ok(())
+        .await
     }
 
     /// Chooses a file for a file input (its path typed in, as WebDriver does).
     async fn attach(&self, css: &str, path: &str) -> anyhow::Result<()> {
-        let e = self.find(css).await?;
-        self.cmd(
-            Method::POST,
-            &format!("/element/{e}/value"),
-            Some(json!({ "text": path })),
-        )
-        .await?;
-        Ok(())
+        self.on_element(css, &[("value", json!({ "text": path }))])
+            .await
     }
 
     /// Sets a field's value by script (date inputs take typed keys in the browser's
