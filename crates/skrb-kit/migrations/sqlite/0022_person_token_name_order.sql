@@ -13,6 +13,12 @@ ALTER TABLE person_token ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
 UPDATE person_token SET name_key = COALESCE((SELECT p.name_key FROM person p WHERE p.id = person_token.person_id), '');
 DROP INDEX person_token_centre;
 CREATE INDEX person_token_centre ON person_token(centre_id, token, name_key, person_id);
+-- A search of several words asks, for each match of its longest word, whether the person
+-- has a token of each other word in the user's centre: with the centre in the index of a
+-- person's tokens, that reads no row (PostgreSQL read one per match, 2 -> 13 ms for a
+-- full name, when it chose to probe rather than merge).
+DROP INDEX person_token_person;
+CREATE INDEX person_token_person ON person_token(person_id, token, centre_id);
 CREATE TRIGGER person_renamed_passes_key_to_tokens AFTER UPDATE OF name_key ON person
 WHEN OLD.name_key IS NOT NEW.name_key
 BEGIN
