@@ -94,7 +94,15 @@ pub async fn seal(db: &Db) -> Result<u64, sqlx::Error> {
                 .execute(&mut **t)
                 .await?;
         }
-        let q = format!("SELECT {COLUMNS} FROM audit_log WHERE seq IS NULL ORDER BY id LIMIT $1");
+        // The unsealed ids are chosen from an index alone (the NULLs of `audit_log_seq`,
+        // or the partial `audit_log_unsealed`), then read by id. Asked directly, with the
+        // order by id, SQLite scanned the whole log in id order whenever its counts were
+        // older than the log (the country demo's: 587 rows counted, 113,000 there), 36-54
+        // ms every quarter second, inside the write transaction that every writer waits for.
+        let q = format!(
+            "SELECT {COLUMNS} FROM audit_log WHERE id IN \
+             (SELECT id FROM audit_log WHERE seq IS NULL ORDER BY id LIMIT $1) ORDER BY id"
+        );
         let rows: Vec<Stored> =
             sql!(&mut tx, c => sqlx::query_as(&q).bind(SEAL_BATCH).fetch_all(c).await?);
         if rows.is_empty() {
