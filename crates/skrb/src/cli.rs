@@ -326,6 +326,7 @@ enum ConfigCommand {
 }
 
 pub fn main() -> ExitCode {
+    one_c_heap_per_core();
     crate::install_words();
     let cli = Cli::parse();
     if !cli.command.serves() {
@@ -362,6 +363,27 @@ fn quiet_on_closed_pipe() {
     // default disposition of a signal has no other effect on the process.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+/// SQLite's page caches and statements live in the C library's heap (Rust's values live
+/// in mimalloc, main.rs). glibc gives each thread that allocates at the same moment as
+/// another a heap of its own, up to eight per core, and keeps what is freed in each for
+/// that heap's next use: the pool's connections, the bulk jobs' roomy caches and their
+/// stream threads left eleven heaps holding 446 MB in the country bench, where the live
+/// caches are some 130 MB. No more heaps than cores (two threads cannot allocate at
+/// once on fewer), so freed pages are used again: the bench's peak went from 705 MB to
+/// 518 MB, with the same figures.
+fn one_c_heap_per_core() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let cores = libc::c_int::try_from(cores).unwrap_or(libc::c_int::MAX);
+        // SAFETY: called once at start-up before any thread is spawned; it changes only
+        // how many heaps glibc's malloc may create from now on.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, cores);
+        }
     }
 }
 
