@@ -741,7 +741,7 @@ struct Filter {
 /// The file list, filtered and sorted in the database, one page at a time; audited with
 /// the files shown.
 pub async fn list(db: &Db, actor: &Actor, p: &ListParams, per_page: u32) -> AppResult<CaseList> {
-    let found = select(db, actor, p, per_page).await?;
+    let found = select(db, actor, p, per_page, true).await?;
     let shown: Vec<i64> = found.items.iter().map(|r| r.id).collect();
     audit::record_apart(
         db,
@@ -761,7 +761,7 @@ pub async fn of_person(db: &Db, actor: &Actor, person_id: i64) -> AppResult<Vec<
         person_id: Some(person_id),
         ..ListParams::default()
     };
-    Ok(select(db, actor, &p, 50).await?.items)
+    Ok(select(db, actor, &p, 50, false).await?.items)
 }
 
 fn filter(actor: &Actor, p: &ListParams) -> AppResult<Filter> {
@@ -870,7 +870,15 @@ fn filter(actor: &Actor, p: &ListParams) -> AppResult<Filter> {
     })
 }
 
-async fn select(db: &Db, actor: &Actor, p: &ListParams, per_page: u32) -> AppResult<CaseList> {
+/// One page of the list, and (`counted`) how many files match, up to the cap: the person
+/// page's panel shows all of a person's files and no count, so it asks for none.
+async fn select(
+    db: &Db,
+    actor: &Actor,
+    p: &ListParams,
+    per_page: u32,
+    counted: bool,
+) -> AppResult<CaseList> {
     let Filter {
         cond,
         binds,
@@ -893,13 +901,18 @@ async fn select(db: &Db, actor: &Actor, p: &ListParams, per_page: u32) -> AppRes
          JOIN case_type t ON t.id = c.type_id JOIN app_user u ON u.id = c.worker_id ORDER BY {order}"
     );
     let mut tx = db.begin_read().await?;
-    let total: i64 = sql!(&mut tx, c => {
-        skrb_kit::bind_all!(sqlx::query_scalar(&count_sql), &binds).fetch_one(c).await?
-    });
+    let counted_total: Option<i64> = if counted {
+        Some(sql!(&mut tx, c => {
+            skrb_kit::bind_all!(sqlx::query_scalar(&count_sql), &binds).fetch_one(c).await?
+        }))
+    } else {
+        None
+    };
     let items: Vec<CaseRow> = sql!(&mut tx, c => {
         skrb_kit::bind_all!(sqlx::query_as::<_, CaseRow>(&list_sql), &binds).fetch_all(c).await?
     });
     tx.commit().await?;
+    let total = counted_total.unwrap_or(items.len() as i64);
     Ok(CaseList { items, total })
 }
 
