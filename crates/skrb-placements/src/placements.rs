@@ -562,7 +562,6 @@ pub async fn create(db: &Db, actor: &Actor, f: &PlacementForm) -> AppResult<Plac
     })
 }
 
-/// A carer read in a transaction with its children placed on a day.
 /// Children placed with a family at any time between `start` and `end` (open: from
 /// `start` on), and of them with a disability. Counting every placement that overlaps
 /// the period errs on the safe side: a family never ends up over its limit on any day.
@@ -578,7 +577,8 @@ async fn overlapping(
         .bind(carer).bind(start).bind(end).fetch_one(x).await?))
 }
 
-/// Any centre's carer (a child may be placed with a family another centre supervises).
+/// Any centre's carer, read in the transaction with its children placed on `day` (a
+/// child may be placed with a family another centre supervises).
 async fn carer_in(tx: &mut Tx, id: i64, day: Date) -> AppResult<Option<carers::Carer>> {
     carers::read(tx, id, day).await
 }
